@@ -1,0 +1,61 @@
+"""Assessment: the fit of each opportunity's current approach to its nature, vectorised."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from gtm.errors import InputError, Problem
+from gtm.matrix import ApproachMatrix, default_matrix
+from gtm.vocab import APPROACHES, FITS, NATURES
+
+OUTPUT_COLUMNS = ("fit", "steps", "band_low", "band_high", "rationale")
+
+
+def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    """Raise InputError naming every missing column and what the input has."""
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        have = ", ".join(map(str, frame.columns)) or "no columns"
+        raise InputError(
+            f"{what} needs column(s) {', '.join(repr(c) for c in missing)}; the input has: {have}",
+            [Problem(None, c, None, "missing column") for c in missing],
+        )
+
+
+def nature_and_approach(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """0-based nature and approach indices of every row; one error lists the problems of both columns."""
+    require_columns(frame, ("nature", "approach"), "assess")
+    errors: list[InputError] = []
+    out: list[np.ndarray] = []
+    for column, vocab in (("nature", NATURES), ("approach", APPROACHES)):
+        try:
+            out.append(vocab.indices(frame[column], column))
+        except InputError as exc:
+            errors.append(exc)
+    if errors:
+        raise InputError("\n".join(str(e) for e in errors), [p for e in errors for p in e.problems])
+    return out[0], out[1]
+
+
+def assess(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.DataFrame:
+    """Add fit, steps, band_low, band_high and rationale to each row of ``frame``.
+
+    ``nature`` and ``approach`` may hold codes, labels or variants; they come back as ordered
+    categoricals of codes. Other columns pass through untouched.
+    """
+    matrix = matrix or default_matrix()
+    n, a = nature_and_approach(frame)
+    cell = n.astype(np.intp) * len(APPROACHES) + a
+    out = frame.copy(deep=False)
+    out["nature"] = pd.Categorical.from_codes(n, dtype=NATURES.dtype)
+    out["approach"] = pd.Categorical.from_codes(a, dtype=APPROACHES.dtype)
+    out["fit"] = pd.Categorical.from_codes(matrix.fit_table.ravel()[cell], dtype=FITS.dtype)
+    out["steps"] = matrix.steps_table.ravel()[cell]
+    out["band_low"] = pd.Categorical.from_codes(matrix.low_index[n], dtype=APPROACHES.dtype)
+    out["band_high"] = pd.Categorical.from_codes(matrix.high_index[n], dtype=APPROACHES.dtype)
+    # 42 distinct sentences shared by every row: a categorical, never a million Python strings.
+    out["rationale"] = pd.Categorical.from_codes(cell, categories=pd.Index(matrix.rationale_table))
+    return out
