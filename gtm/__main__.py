@@ -1,0 +1,5 @@
+"""python -m gtm: the command line."""
+
+from gtm.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,246 @@
+"""The command line: assess, recommend, diagnose, matrix, demo, import, export, backup."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from gtm.errors import GtmError, InputError
+from gtm.matrix import ApproachMatrix, default_matrix, load_matrix
+from gtm.vocab import normalise
+
+# Headers the engine commands accept whatever their case and spacing.
+_CANONICAL = ("account_id", "nature", "approach", "value", "probability")
+
+
+def _read(path: str) -> pd.DataFrame:
+    """A CSV/XLSX as text cells; canonical headers recognised in any case ("Nature", "Account ID")."""
+    from gtm import tabular
+
+    frame = tabular.read_table(Path(path)).frame
+    rename = {}
+    for col in frame.columns:
+        key = normalise(col).replace(" ", "_")
+        if key in _CANONICAL and key not in frame.columns:
+            rename[col] = key
+    return frame.rename(columns=rename)
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Parse value and probability written as people write them ($1,234.50, 45%)."""
+    from gtm import tabular
+
+    frame = frame.copy()
+    problems = []
+    if "value" in frame:
+        values, found = tabular.parse_amounts(frame["value"], "value")
+        frame["value"], problems = values, problems + found
+    if "probability" in frame:
+        values, found = tabular.parse_percent(frame["probability"], "probability")
+        frame["probability"], problems = values, problems + found
+    if problems:
+        raise InputError.from_problems(f"{len(problems)} number(s) could not be read.", problems)
+    if "value" in frame and np.isnan(frame["value"].to_numpy(dtype=float)).any():
+        rows = frame.index[np.isnan(frame["value"].to_numpy(dtype=float))][:5]
+        raise InputError(f"Column 'value': rows {', '.join(map(str, rows))} are empty; every opportunity needs a value.")
+    return frame
+
+
+def _write(frame: pd.DataFrame, out: str | None) -> None:
+    from gtm import safe_export
+
+    if out is None:
+        sys.stdout.write(safe_export.neutralise(frame).to_csv(index=False))
+        return
+    path = Path(out)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(safe_export.to_xlsx_bytes({"data": frame}))
+    else:
+        path.write_bytes(safe_export.to_csv_bytes(frame))
+    print(f"wrote {len(frame)} row(s) to {path}", file=sys.stderr)
+
+
+def _matrix(args: argparse.Namespace) -> ApproachMatrix:
+    return load_matrix(args.matrix) if getattr(args, "matrix", None) else default_matrix()
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    """Fit of every opportunity's approach."""
+    from gtm.assess import assess
+
+    _write(assess(_read(args.input), _matrix(args)), args.output)
+    return 0
+
+
+def cmd_recommend(args: argparse.Namespace) -> int:
+    """One recommended structure per account."""
+    from gtm.recommend import recommend
+
+    _write(recommend(_numbers(_read(args.input)), _matrix(args)), args.output)
+    return 0
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    """Nature of every opportunity from its signals."""
+    from gtm.diagnose import diagnose
+
+    _write(diagnose(_read(args.input)), args.output)
+    return 0
+
+
+def cmd_matrix(args: argparse.Namespace) -> int:
+    """Print the active matrix."""
+    matrix = _matrix(args)
+    if args.database or not args.matrix:
+        if args.database:
+            from gtm.store import Store
+
+            matrix = Store(args.database).active_matrix().matrix
+    print(matrix.to_json() if args.json else matrix.grid())
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Load (or with --reset reload) the demo portfolio."""
+    from gtm.seed import seed_demo
+    from gtm.store import Store
+
+    store = Store(args.database)
+    results = seed_demo(store, reset=args.reset)
+    if results is None:
+        print(f"{store.display_url} already holds a portfolio; use --reset to replace it with the demo.")
+        return 0
+    for r in results:
+        print(r.summary())
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import accounts or opportunities from a CRM export."""
+    from gtm import columns
+    from gtm.importer import commit_import, plan_import
+    from gtm.permissions import ADMIN
+    from gtm.store import Store
+
+    store = Store(args.database)
+    mapping = columns.load_mapping_file(args.mapping) if args.mapping else None
+    plan = plan_import(store, args.kind, Path(args.file), mapping=mapping)
+    t = plan.table
+    print(f"read {args.file}: {t.format}" + (f", encoding {t.encoding}, delimiter {t.delimiter!r}" if t.format == "csv" else ""))
+    print("columns: " + ", ".join(f"{c} <- {s!r}" for c, s in plan.columns.fields.items()))
+    if plan.columns.unmapped:
+        print("ignored columns: " + ", ".join(repr(c) for c in plan.columns.unmapped))
+    for note in plan.notes:
+        print(f"note: {note}")
+    for p in plan.problems:
+        print(f"problem: {p}", file=sys.stderr)
+    print(plan.summary())
+    rejects = plan.rejects_frame()
+    if args.skip_invalid and len(rejects) and not plan.file_problems:
+        from gtm import safe_export
+
+        target = Path(args.rejects or f"{Path(args.file).stem}.rejected.csv")
+        target.write_bytes(safe_export.to_csv_bytes(rejects))
+        print(f"wrote {len(rejects)} rejected row(s) with reasons to {target}")
+    if args.dry_run:
+        print("dry run: nothing was written")
+        return 0 if plan.ok else 1
+    if plan.problems and (not args.skip_invalid or plan.file_problems):
+        print("nothing was imported (all-or-nothing); fix the problems or use --skip-invalid", file=sys.stderr)
+        return 1
+    result = commit_import(store, plan, ADMIN, skip_invalid=args.skip_invalid)
+    print(result.summary())
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Export accounts, opportunities or decisions as CSV or XLSX."""
+    from gtm import portfolio
+    from gtm.store import Store
+
+    store = Store(args.database)
+    frame = portfolio.export_frame(store, args.what)
+    out = args.output or f"gtm-{args.what}.csv"
+    _write(frame, out)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Consistent copy of a live SQLite database."""
+    from gtm.store import Store
+
+    target = Store(args.database).backup(args.file)
+    print(f"backed up to {target}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of python -m gtm."""
+    parser = argparse.ArgumentParser(prog="python -m gtm", description="GTM Fit: which GTM structure each key account needs.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: object, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    for name, func, help_text in (
+        ("assess", cmd_assess, "fit of each opportunity's approach (columns: nature, approach)"),
+        ("recommend", cmd_recommend, "one structure per account (columns: account_id, nature, value[, probability, approach])"),
+        ("diagnose", cmd_diagnose, "infer each opportunity's nature from its signals"),
+    ):
+        p = add(name, func, help_text)
+        p.add_argument("input", metavar="IN", help="CSV or XLSX file")
+        p.add_argument("-o", "--output", metavar="OUT", help="write CSV (or .xlsx) here instead of stdout")
+        if name != "diagnose":
+            p.add_argument("--matrix", metavar="FILE", help="matrix JSON file (default: data/matrix.json)")
+
+    p = add("matrix", cmd_matrix, "print the active matrix as a grid")
+    p.add_argument("--matrix", metavar="FILE", help="matrix JSON file (default: data/matrix.json)")
+    p.add_argument("--database", metavar="URL", help="print the database's active version instead")
+    p.add_argument("--json", action="store_true", help="print JSON instead of the grid")
+
+    p = add("demo", cmd_demo, "load the bundled demo portfolio into an empty database")
+    p.add_argument("--reset", action="store_true", help="replace the stored portfolio with the demo")
+    p.add_argument("--database", metavar="URL")
+
+    p = add("import", cmd_import, "import accounts or opportunities from a CRM export (CSV/XLSX)")
+    p.add_argument("kind", choices=("accounts", "opportunities"))
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--database", metavar="URL")
+    p.add_argument("--mapping", metavar="FILE", help="JSON mapping file overriding column recognition")
+    p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    p.add_argument("--skip-invalid", action="store_true", help="import valid rows, write rejected ones to a file")
+    p.add_argument("--rejects", metavar="FILE", help="where --skip-invalid writes rejected rows")
+
+    p = add("export", cmd_export, "export accounts, opportunities or decisions (CSV with BOM, or .xlsx)")
+    p.add_argument("what", choices=("accounts", "opportunities", "decisions"))
+    p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--database", metavar="URL")
+
+    p = add("backup", cmd_backup, "consistent copy of the live SQLite database")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--database", metavar="URL")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a command; a user's mistake exits non-zero with a short message and no traceback."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except GtmError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+        print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,143 @@
+"""The database schema (SQLAlchemy 2 declarative). Alembic migrations in gtm/migrations track it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so migrations behave the same on SQLite and PostgreSQL.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the shared naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Meta(Base):
+    """Key/value facts about the database, e.g. the data version used as a cache key."""
+
+    __tablename__ = "meta"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+
+
+class BusinessUnit(Base):
+    """A business unit (BU) of the seller."""
+
+    __tablename__ = "business_units"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class Account(Base):
+    """A customer account, identified by its CRM id (external_id)."""
+
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False, index=True)
+    industry: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(128))
+    # The parent's CRM id, not a foreign key: a parent may arrive in a later import.
+    parent_external_id: Mapped[str | None] = mapped_column(String(128))
+    revenue: Mapped[float | None] = mapped_column(Float)
+    growth_potential: Mapped[float | None] = mapped_column(Float)
+    ease_of_access: Mapped[float | None] = mapped_column(Float)
+    current_approach: Mapped[str | None] = mapped_column(String(32))
+    owner: Mapped[str | None] = mapped_column(String(255))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Opportunity(Base):
+    """An opportunity on an account; its nature was given or diagnosed (diagnosis_rule says which rule)."""
+
+    __tablename__ = "opportunities"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"), index=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    nature: Mapped[str] = mapped_column(String(32), nullable=False)
+    nature_source: Mapped[str] = mapped_column(String(16), nullable=False, default="given")
+    diagnosis_rule: Mapped[str | None] = mapped_column(String(64))
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    probability: Mapped[float | None] = mapped_column(Float)
+    stage: Mapped[str | None] = mapped_column(String(128))
+    close_date: Mapped[date | None] = mapped_column(Date)
+    type: Mapped[str | None] = mapped_column(String(128))
+    owner: Mapped[str | None] = mapped_column(String(255))
+    signals: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class MatrixVersion(Base):
+    """A named matrix (its bands as JSON); exactly one is active."""
+
+    __tablename__ = "matrix_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
+    bands: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(32), nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Decision(Base):
+    """An append-only record: the approach chosen for an account, why, by whom, against which matrix."""
+
+    __tablename__ = "decisions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    approach: Mapped[str] = mapped_column(String(32), nullable=False)
+    rationale: Mapped[str] = mapped_column(Text, nullable=False)
+    author: Mapped[str] = mapped_column(String(255), nullable=False)
+    author_role: Mapped[str | None] = mapped_column(String(32))
+    matrix_version_id: Mapped[int | None] = mapped_column(ForeignKey("matrix_versions.id", ondelete="SET NULL"))
+    matrix_name: Mapped[str] = mapped_column(String(128), nullable=False)
+    matrix_fingerprint: Mapped[str] = mapped_column(String(32), nullable=False)
+    recommended_approach: Mapped[str | None] = mapped_column(String(32))
+    in_band_share: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
+
+
+class Review(Base):
+    """An append-only verdict on a decision by a BU head: approved or challenged, with a comment."""
+
+    __tablename__ = "reviews"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), nullable=False, index=True)
+    verdict: Mapped[str] = mapped_column(String(16), nullable=False)
+    comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    reviewer: Mapped[str] = mapped_column(String(255), nullable=False)
+    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)

@@ -1,0 +1,126 @@
+"""Account: one account's matrix, its recommendation, its opportunities, and the decision record."""
+
+import pandas as pd
+import streamlit as st
+
+from gtm import charts, portfolio
+from gtm.errors import GtmError
+from gtm.vocab import APPROACHES, NATURES
+from pages import shared
+
+d = shared.data()
+st.title("Account")
+if d.accounts.empty:
+    st.info("No accounts yet. Import them on the **Data** page.", icon=":material/inbox:")
+    st.stop()
+
+names = dict(zip(d.accounts["account_id"], d.accounts["name"]))
+chosen = st.query_params.get("account")
+if chosen not in names:
+    chosen = None
+
+query = st.text_input("Find an account", key="acc_search", placeholder="Type part of a name or id")
+matches = portfolio.search_accounts(d.accounts, query) if query else d.account_table.sort_values(
+    "misfit_value", ascending=False).head(50)
+options = list(matches["account_id"])
+if chosen and chosen not in options:
+    options.insert(0, chosen)
+if not options:
+    st.warning(f"No account matches {query!r}.")
+    st.stop()
+pick = st.selectbox("Account", options, index=options.index(chosen) if chosen in options else 0,
+                    format_func=lambda a: f"{names[a]} ({a})", key="acc_pick")
+if pick != st.query_params.get("account"):
+    st.query_params["account"] = pick
+
+acc = d.account_table[d.account_table["account_id"] == pick].iloc[0]
+opps = d.assessed[d.assessed["account_id"] == pick]
+st.header(str(acc["name"]), anchor=False)
+st.caption(" · ".join(str(x) for x in (acc["account_id"], acc["industry"], acc["region"], acc["owner"]) if pd.notna(x)))
+
+current = acc["current_approach"] if pd.notna(acc["current_approach"]) else None
+recommended = acc.get("recommended_approach")
+recommended = str(recommended) if pd.notna(recommended) else None
+c = st.columns(4)
+c[0].metric("Opportunities", int(acc["opportunities"]))
+c[1].metric("Value", charts.money(acc["value"]))
+c[2].metric("Current approach", APPROACHES.term(current).short_label if current else "—")
+c[3].metric("★ Recommended", APPROACHES.term(recommended).short_label if recommended else "—")
+
+if recommended:
+    st.markdown(f"**Why {APPROACHES.label(recommended)}?**")
+    st.write(str(acc["recommendation_rationale"]))
+
+st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended), key="acc_matrix", config={"displayModeBar": False})
+
+if recommended and len(opps):
+    over, under = portfolio.served_by(opps, recommended, d.matrix)
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**▲ The recommendation would over-serve {len(over)}**")
+        if len(over):
+            st.dataframe(over[["name", "nature", "value", "steps"]], hide_index=True, key="acc_over")
+    with right:
+        st.markdown(f"**▼ The recommendation would under-serve {len(under)}**")
+        if len(under):
+            st.dataframe(under[["name", "nature", "value", "steps"]], hide_index=True, key="acc_under")
+
+st.subheader("Opportunities")
+if opps.empty:
+    st.info("This account has no opportunities yet.")
+else:
+    table = opps.assign(
+        nature_label=opps["nature"].astype(str).map(NATURES.label),
+        found=opps["nature_source"].where(opps["nature_source"] != "diagnosed",
+                                          "diagnosed: " + opps["diagnosis_rule"].fillna("")),
+        fit_badge=opps["fit"].astype(object).map(charts.fit_badge),
+    )
+    st.dataframe(
+        table, hide_index=True, key="acc_opps",
+        column_order=["opportunity_id", "name", "bu_name", "nature_label", "found", "value", "probability", "stage",
+                      "fit_badge", "steps", "rationale"],
+        column_config={
+            "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
+            "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
+            "value": st.column_config.NumberColumn("Value", format="dollar"),
+            "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
+            "fit_badge": "Fit", "steps": "Steps", "rationale": st.column_config.TextColumn("Why", width="large"),
+        },
+    )
+
+st.subheader("Record a decision")
+who = shared.actor()
+with st.form("decision_form", clear_on_submit=True):
+    approach = st.selectbox("Structure for this account", APPROACHES.codes,
+                            index=APPROACHES.codes.index(recommended) if recommended else 0,
+                            format_func=lambda a: ("★ " if a == recommended else "") + APPROACHES.label(a),
+                            key="dec_approach")
+    rationale = st.text_area("Rationale (required)", key="dec_rationale",
+                             placeholder="Why this structure fits the account's opportunities")
+    submitted = st.form_submit_button("Record decision", type="primary")
+if submitted:
+    try:
+        share = acc.get("recommended_in_band_share")
+        shared.store().record_decision(who, pick, approach, rationale, recommended_approach=recommended,
+                                       in_band_share=float(share) if pd.notna(share) else None)
+        st.toast("Decision recorded", icon=":material/check:")
+        st.rerun()
+    except GtmError as exc:
+        shared.show_error(exc)
+
+st.subheader("Decision history")
+history = d.decisions[d.decisions["account_id"] == pick]
+if history.empty:
+    st.caption("No decision recorded yet.")
+else:
+    st.dataframe(
+        history.assign(approach_label=history["approach"].map(APPROACHES.label)), hide_index=True, key="acc_history",
+        column_order=["created_at", "author", "author_role", "approach_label", "rationale", "matrix_name",
+                      "matrix_fingerprint", "review_status", "review_comment"],
+        column_config={
+            "created_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"), "author": "Who",
+            "author_role": "Role", "approach_label": "What", "rationale": st.column_config.TextColumn("Why", width="large"),
+            "matrix_name": "Matrix version", "matrix_fingerprint": "Matrix id", "review_status": "Review",
+            "review_comment": "Review comment",
+        },
+    )

@@ -1,0 +1,116 @@
+"""Matrix: edit the realistic band live, see the whole portfolio move, then save, switch or reset."""
+
+import streamlit as st
+
+from gtm import charts, portfolio
+from gtm.errors import GtmError
+from gtm.matrix import parse_matrix
+from gtm.vocab import APPROACHES, NATURES
+from pages import shared
+
+s = shared.store()
+active = s.active_matrix()
+d = shared.data()
+st.title("Matrix")
+st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
+
+# When the active version changes (switch, reset, save), the sliders start again from it.
+if st.session_state.get("mx_base") != active.matrix.fingerprint:
+    for code in NATURES.codes:
+        st.session_state.pop(f"mx_band_{code}", None)
+    st.session_state["mx_base"] = active.matrix.fingerprint
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader("Realistic band per nature", anchor=False)
+    bands = {}
+    for term in NATURES.terms:
+        band = active.matrix.bands[term.code]
+        low, high = st.select_slider(
+            term.label, options=list(APPROACHES.codes), value=(band.low, band.high),
+            format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}", key=f"mx_band_{term.code}",
+        )
+        bands[term.code] = {"low": low, "high": high}
+
+try:
+    draft = parse_matrix({"name": "draft", "bands": bands}, source="the edited band")
+except GtmError as exc:
+    draft = None
+    with right:
+        shared.show_error(exc)
+        st.caption("The portfolio below still uses the active matrix until the band is valid.")
+
+matrix = draft or active.matrix
+changed = draft is not None and draft.fingerprint != active.matrix.fingerprint
+with right:
+    st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{active.name}'", anchor=False)
+    if d.opportunities.empty:
+        st.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
+    else:
+        preview = shared.data(matrix) if changed else d
+        before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
+        m = st.columns(3)
+        m[0].metric("✓ Value in band", f"{after.realistic_share:.0%}",
+                    f"{(after.realistic_share - before.realistic_share) * 100:+.1f} pts" if changed else None)
+        m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}",
+                    f"{after.overkill_count - before.overkill_count:+,}" if changed else None, delta_color="inverse")
+        m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}",
+                    f"{after.insufficient_count - before.insufficient_count:+,}" if changed else None,
+                    delta_color="inverse")
+        st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=460),
+                        key="mx_chart", config={"displayModeBar": False})
+
+if changed and draft is not None and not d.opportunities.empty:
+    effect = portfolio.matrix_effect(d.opportunities, active.matrix, draft, d.recommendations)
+    st.subheader("What this edit changes", anchor=False)
+    st.markdown(f"**{effect.changed_count:,}** opportunities ({charts.money(effect.changed_value)}) change fit; "
+                f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
+    a, b = st.columns(2)
+    a.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
+                                      to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+                hide_index=True, key="mx_changed",
+                column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
+                               "value": st.column_config.NumberColumn("Value", format="dollar")})
+    b.dataframe(effect.recommendation_changes.assign(
+        before=effect.recommendation_changes["before"].astype(str).map(APPROACHES.label),
+        after=effect.recommendation_changes["after"].astype(str).map(APPROACHES.label)),
+        hide_index=True, key="mx_rec_changes",
+        column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
+                       "after": "Recommended after"})
+
+st.divider()
+who = shared.actor()
+c1, c2, c3 = st.columns(3)
+with c1:
+    st.markdown("**Save as a new version**")
+    name = st.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
+    if st.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
+        try:
+            s.save_matrix(who, draft, name)  # type: ignore[arg-type]
+            st.toast(f"Saved and activated '{name.strip()}'", icon=":material/check:")
+            st.rerun()
+        except GtmError as exc:
+            shared.show_error(exc)
+with c2:
+    st.markdown("**Switch the active version**")
+    versions = s.matrix_versions()
+    names = versions["name"].tolist()
+    target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0, key="mx_version")
+    if st.button("Activate", key="mx_activate", disabled=target == active.name):
+        try:
+            s.activate_matrix(who, target)
+            st.rerun()
+        except GtmError as exc:
+            shared.show_error(exc)
+with c3:
+    st.markdown("**Reset**")
+    st.caption("Back to the default band of data/matrix.json.")
+    if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
+        try:
+            if active.name != "default":
+                s.reset_matrix(who)
+            for code in NATURES.codes:
+                st.session_state.pop(f"mx_band_{code}", None)
+            st.rerun()
+        except GtmError as exc:
+            shared.show_error(exc)

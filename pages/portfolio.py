@@ -1,0 +1,62 @@
+"""Portfolio: the figures, the portfolio matrix, the biggest misfits."""
+
+import streamlit as st
+
+from gtm import charts, portfolio
+from pages import shared
+
+d = shared.data()
+st.title("Portfolio")
+st.caption(f"Every opportunity judged at its account's current approach, against matrix **{d.matrix_name}**.")
+
+if d.opportunities.empty:
+    st.info("The portfolio is empty. Import accounts and opportunities on the **Data** page, "
+            "or load the demo portfolio there.", icon=":material/inbox:")
+    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+    st.stop()
+
+bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
+c1, c2, c3, c4 = st.columns(4)
+bu = c1.multiselect("BU", shared.options_from(d.assessed, "bu"), format_func=lambda b: bu_names.get(b, b), key="pf_bu")
+region = c2.multiselect("Region", shared.options_from(d.assessed, "region"), key="pf_region")
+industry = c3.multiselect("Industry", shared.options_from(d.assessed, "industry"), key="pf_industry")
+fit = c4.multiselect("Fit", ["realistic", "overkill", "insufficient"], format_func=charts.fit_badge, key="pf_fit")
+view = portfolio.filter_opportunities(d.assessed, bu=bu, region=region, industry=industry, fit=fit)
+
+f = portfolio.figures(view)
+m = st.columns(6)
+m[0].metric("Accounts", f"{f.accounts:,}")
+m[1].metric("Opportunities", f"{f.opportunities:,}")
+m[2].metric("Total value", charts.money(f.total_value))
+m[3].metric("✓ Value in band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
+m[4].metric("▲ Likely overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value), delta_color="off")
+m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value), delta_color="off")
+
+st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(view), d.matrix), key="pf_matrix",
+                config={"displayModeBar": False})
+
+st.subheader("Biggest misfits")
+misfits = portfolio.biggest_misfits(view, limit=15)
+if misfits.empty:
+    st.success("No misfits in this view: every opportunity's current approach is a realistic option.")
+else:
+    misfits = misfits.assign(link="account?account=" + misfits["account_id"].astype(str))
+    st.dataframe(
+        misfits, hide_index=True, key="pf_misfits",
+        column_order=["link", "account_name", "approach", "misfits", "overkill", "insufficient", "misfit_value", "worst_steps"],
+        column_config={
+            "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
+            "account_name": "Account",
+            "approach": "Current approach",
+            "misfits": "Misfit opportunities",
+            "overkill": "▲ Overkill",
+            "insufficient": "▼ Insufficient",
+            "misfit_value": st.column_config.NumberColumn("Misfit value", format="dollar"),
+            "worst_steps": st.column_config.NumberColumn("Worst steps", help="Rows outside the band; 2+ is a clear misfit"),
+        },
+    )
+    st.caption("Open an account:")
+    cols = st.columns(5)
+    for i, row in enumerate(misfits.head(10).itertuples()):
+        cols[i % 5].page_link("pages/account.py", label=str(row.account_name), query_params={"account": row.account_id},
+                              icon=":material/open_in_new:")

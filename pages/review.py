@@ -1,0 +1,76 @@
+"""Review: a BU head's queue of flagged accounts touching their BU; approve or challenge decisions."""
+
+import streamlit as st
+
+from gtm import charts, portfolio, safe_export
+from gtm.errors import GtmError
+from gtm.permissions import Role
+from gtm.vocab import APPROACHES
+from pages import shared
+
+d = shared.data()
+st.title("Review")
+st.caption("Accounts touching a BU whose current approach, or latest decision, is flagged — by value at stake.")
+if d.business_units.empty or d.opportunities.empty:
+    st.info("Nothing to review yet: the portfolio has no business units or opportunities.", icon=":material/inbox:")
+    st.stop()
+
+who = shared.actor()
+bus = d.business_units["bu_id"].tolist()
+bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
+default_bu = who.bu if who.role == Role.BU_HEAD and who.bu in bus else bus[0]
+c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
+bu = c1.selectbox("BU", bus, index=bus.index(default_bu), format_func=lambda b: bu_names.get(b, b), key="rv_bu")
+fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fit_badge, key="rv_fit")
+min_steps = c3.number_input("Min. steps", min_value=1, max_value=6, value=1, key="rv_steps")
+min_value = c4.number_input("Min. value at stake ($)", min_value=0, value=0, step=100_000, key="rv_value")
+
+queue = portfolio.review_queue(d.accounts, d.assessed, d.decisions, bu, d.matrix)
+queue = portfolio.filter_queue(queue, fits=fits, min_steps=int(min_steps), min_value=float(min_value))
+st.markdown(f"**{len(queue)}** flagged account(s), **{charts.money(queue['value_at_stake'].sum() if len(queue) else 0)}** at stake.")
+if queue.empty:
+    st.success("Nothing flagged with these filters.")
+    st.stop()
+
+view = queue.assign(
+    fit_badge=queue["worst_fit"].map(charts.fit_badge),
+    approach_label=queue["judged_approach"].astype(str).map(APPROACHES.label),
+    link="account?account=" + queue["account_id"].astype(str),
+)
+st.dataframe(
+    view, hide_index=True, key="rv_table",
+    column_order=["link", "account_name", "judged_on", "approach_label", "fit_badge", "worst_steps", "value_at_stake",
+                  "review_status", "author", "review_comment"],
+    column_config={
+        "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"), "account_name": "Account",
+        "judged_on": "Judged on", "approach_label": "Approach", "fit_badge": "Worst fit", "worst_steps": "Steps",
+        "value_at_stake": st.column_config.NumberColumn("Value at stake", format="dollar"),
+        "review_status": "Status", "author": "Decided by", "review_comment": "Review comment",
+    },
+)
+st.download_button("Export this view (CSV)", safe_export.to_csv_bytes(view.drop(columns=["link"])),
+                   file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export")
+
+st.subheader("Approve or challenge a decision")
+decided = queue.dropna(subset=["decision_id"])
+if decided.empty:
+    st.caption("No decision has been recorded on these accounts yet; sales leaders record them on the Account page.")
+    st.stop()
+labels = {int(r.decision_id): f"{r.account_name} — {APPROACHES.label(r.decided_approach)} by {r.author} ({r.review_status})"
+          for r in decided.itertuples()}
+with st.form("review_form", clear_on_submit=True):
+    decision = st.selectbox("Decision", list(labels), format_func=labels.get, key="rv_decision")
+    row = decided[decided["decision_id"] == decision].iloc[0] if decision is not None else None
+    verdict = st.radio("Verdict", ["approved", "challenged"], horizontal=True, key="rv_verdict",
+                       format_func=lambda v: {"approved": "✓ Approve", "challenged": "✗ Challenge"}[v])
+    comment = st.text_area("Comment (required to challenge)", key="rv_comment")
+    sent = st.form_submit_button("Submit review", type="primary")
+if row is not None:
+    st.caption(f"Rationale given: {row['rationale']}")
+if sent:
+    try:
+        shared.store().review_decision(who, int(decision), verdict, comment)
+        st.toast("Review recorded", icon=":material/check:")
+        st.rerun()
+    except GtmError as exc:
+        shared.show_error(exc)

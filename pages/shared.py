@@ -1,0 +1,136 @@
+"""What every page shares: the store, cached portfolio data, the acting user, fit badges.
+
+Caching sits at the data boundary, keyed on the database's data version and the matrix's
+fingerprint, so an interaction recomputes only what changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from gtm import portfolio
+from gtm.errors import GtmError
+from gtm.matrix import ApproachMatrix, parse_matrix
+from gtm.permissions import ROLE_LABELS, Actor, Role
+from gtm.seed import seed_demo
+from gtm.store import Store
+
+
+def database_url() -> str | None:
+    """GTM_DATABASE_URL, else a [connections.gtm] url secret, else None (the embedded SQLite file)."""
+    if os.environ.get("GTM_DATABASE_URL"):
+        return os.environ["GTM_DATABASE_URL"]
+    try:
+        return str(st.secrets["connections"]["gtm"]["url"])
+    except (KeyError, FileNotFoundError, AttributeError, TypeError):
+        return None
+    except Exception:  # no secrets file at all
+        return None
+
+
+@st.cache_resource(show_spinner="Opening the portfolio database…")
+def _open_store(url: str | None) -> Store:
+    store = Store(url)
+    seed_demo(store)  # only fills an empty database
+    return store
+
+
+def store() -> Store:
+    """The shared store for this server process."""
+    return _open_store(database_url())
+
+
+@dataclass(frozen=True)
+class PortfolioData:
+    """Everything a page reads, computed once per data version and matrix."""
+
+    accounts: pd.DataFrame
+    business_units: pd.DataFrame
+    opportunities: pd.DataFrame
+    decisions: pd.DataFrame
+    assessed: pd.DataFrame
+    recommendations: pd.DataFrame
+    account_table: pd.DataFrame
+    matrix: ApproachMatrix
+    matrix_name: str
+    version: int
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _raw(url: str | None, version: int) -> dict[str, pd.DataFrame]:
+    s = _open_store(url)
+    return {"accounts": s.accounts(), "business_units": s.business_units(),
+            "opportunities": s.opportunities(), "decisions": s.decisions()}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _derived(url: str | None, version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
+    raw = _raw(url, version)
+    matrix = parse_matrix(json.loads(matrix_json))
+    assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
+    recs = portfolio.recommendations(assessed, matrix)
+    table = portfolio.account_table(raw["accounts"], assessed, recs, raw["decisions"])
+    return {"assessed": assessed, "recommendations": recs, "account_table": table}
+
+
+def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
+    """The portfolio judged against ``matrix`` (default: the active version)."""
+    s = store()
+    version = s.data_version()
+    active = s.active_matrix()
+    m = matrix or active.matrix
+    raw = _raw(database_url(), version)
+    derived = _derived(database_url(), version, m.model_dump_json())
+    return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], raw["decisions"],
+                         derived["assessed"], derived["recommendations"], derived["account_table"], m,
+                         active.name if matrix is None else m.name, version)
+
+
+def actor() -> Actor:
+    """The person acting, as chosen in the sidebar."""
+    role = Role(st.session_state.get("actor_role", Role.SALES_LEADER))
+    return Actor(st.session_state.get("actor_name", "").strip(), role,
+                 st.session_state.get("actor_bu") if role == Role.BU_HEAD else None)
+
+
+def sidebar() -> None:
+    """Active matrix, data source and who is acting."""
+    try:
+        s = store()
+        active = s.active_matrix()
+    except GtmError as exc:
+        st.sidebar.error(str(exc))
+        st.stop()
+    with st.sidebar:
+        st.caption("Active matrix")
+        st.markdown(f"**{active.name}** · `{active.matrix.fingerprint}`")
+        st.caption("Data source")
+        st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
+        st.divider()
+        st.caption("Acting as")
+        roles = [Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR]
+        st.selectbox("Role", roles, format_func=lambda r: ROLE_LABELS[r], key="actor_role")
+        st.text_input("Your name", key="actor_name", placeholder="e.g. Dana Reyes",
+                      help="Recorded with every decision and review.")
+        if st.session_state.get("actor_role") == Role.BU_HEAD:
+            bus = s.business_units()
+            if len(bus):
+                st.selectbox("Your BU", bus["bu_id"].tolist(),
+                             format_func=dict(zip(bus["bu_id"], bus["name"])).get, key="actor_bu")
+
+
+def show_error(exc: Exception) -> None:
+    """A user's mistake as a message, never a traceback."""
+    st.error(str(exc), icon=":material/error:")
+
+
+def options_from(frame: pd.DataFrame, column: str) -> list[str]:
+    """Sorted distinct non-empty values of a column, for filter widgets."""
+    if column not in frame:
+        return []
+    return sorted(str(v) for v in frame[column].dropna().unique())

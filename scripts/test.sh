@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Install everything and run the whole test suite: bash scripts/test.sh [pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup_system.sh
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -r requirements-dev.txt
+if [ -z "${GTM_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1; then
+  export GTM_TEST_POSTGRES_URL="postgresql+psycopg://gtm:gtm@127.0.0.1:5432/gtm_test"
+fi
+.venv/bin/ruff check gtm tests app.py pages scripts
+.venv/bin/mypy gtm
+exec .venv/bin/python -m pytest "$@"

@@ -1,0 +1,58 @@
+"""Shared fixtures: real SQLite files, a real PostgreSQL database when one is configured."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from gtm.store import Store
+
+PG_URL = os.environ.get("GTM_TEST_POSTGRES_URL")
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _reset_postgres(url: str) -> None:
+    store = Store(url, migrate=False)
+    with store.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    store.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A URL of a fresh SQLite file."""
+    return f"sqlite:///{tmp_path / 'gtm.db'}"
+
+
+@pytest.fixture
+def sqlite_store(sqlite_url: str) -> Iterator[Store]:
+    """A migrated, empty store in a real SQLite file."""
+    store = Store(sqlite_url)
+    yield store
+    store.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh database URL: a SQLite file, then a PostgreSQL database (emptied first)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'gtm.db'}"
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI must run the PostgreSQL tests: GTM_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL tests skipped outside CI: set GTM_TEST_POSTGRES_URL to run them")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """A migrated, empty store on each backend."""
+    s = Store(db_url)
+    yield s
+    s.dispose()
