@@ -64,7 +64,7 @@ class DiagnosisTable(BaseModel):
     rules: tuple[Rule, ...]
 
     @model_validator(mode="after")
-    def _check(self) -> "DiagnosisTable":
+    def _check(self) -> DiagnosisTable:
         ids = [r.id for r in self.rules]
         if len(set(ids)) != len(ids):
             raise ValueError(f"rule ids must be unique: {ids}")
@@ -180,6 +180,8 @@ def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> pd.Dat
     natures = np.array([NATURES.codes.index(r.nature) for r in table.rules], dtype=np.int8)
     out = frame.copy(deep=False)
     out["nature"] = pd.Categorical.from_codes(natures[fired], dtype=NATURES.dtype)
-    out["diagnosis_rule"] = pd.Categorical.from_codes(fired, categories=[r.id for r in table.rules])
-    out["diagnosis_reason"] = pd.Categorical.from_codes(fired, categories=[r.wording for r in table.rules])
+    out["diagnosis_rule"] = pd.Categorical.from_codes(fired, categories=pd.Index([r.id for r in table.rules]))
+    # Two rules may share a wording; categories must be unique, so index the distinct wordings.
+    wording_of_rule, wordings = pd.factorize(pd.Index([r.wording for r in table.rules]))
+    out["diagnosis_reason"] = pd.Categorical.from_codes(wording_of_rule[fired], categories=pd.Index(wordings))
     return out

@@ -53,11 +53,15 @@ class ApproachMatrix(BaseModel):
             i = NATURES.find(key)
             if i is None:
                 raise ValueError(f"{key!r} is not a nature; accepted: {', '.join(NATURES.codes)}")
-            out[NATURES.codes[i]] = band
+            code = NATURES.codes[i]
+            # Two keys naming one nature (a code and its label, say) would silently drop one band.
+            if code in out:
+                raise ValueError(f"{NATURES.label(code)}: two bands given (keys naming the same nature); keep one")
+            out[code] = band
         return out
 
     @model_validator(mode="after")
-    def _check(self) -> "ApproachMatrix":
+    def _check(self) -> ApproachMatrix:
         missing = [NATURES.label(c) for c in NATURES.codes if c not in self.bands]
         if missing:
             raise ValueError(f"no band for nature(s): {', '.join(missing)}; every nature needs one")
@@ -161,7 +165,7 @@ class ApproachMatrix(BaseModel):
             f"below its realistic band ({band})."
         )
 
-    def with_band(self, nature: str, low: str, high: str, name: str | None = None) -> "ApproachMatrix":
+    def with_band(self, nature: str, low: str, high: str, name: str | None = None) -> ApproachMatrix:
         """A copy with one nature's band changed; raises ConfigError when the result is invalid."""
         bands: dict[str, Any] = {k: v.model_dump() for k, v in self.bands.items()}
         bands[NATURES.parse(nature).code] = {"low": low, "high": high}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
 from gtm.assess import require_columns
 from gtm.errors import InputError, Problem
-from gtm.matrix import OVERKILL, INSUFFICIENT, ApproachMatrix, default_matrix
+from gtm.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 from gtm.vocab import APPROACHES, NATURES
 
 RECOMMEND_COLUMNS = (
@@ -30,6 +32,8 @@ def _numeric(frame: pd.DataFrame, column: str, low: float, high: float | None, w
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = np.isnan(values) & raw.notna().to_numpy()
+    # An infinite value or weight would turn every cost into inf or nan and the pick into noise.
+    bad |= np.isinf(values)
     bad |= values < low
     if high is not None:
         bad |= values > high
@@ -66,10 +70,10 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.D
 
     acc, accounts = pd.factorize(frame["account_id"], use_na_sentinel=True)
     if (acc < 0).any():
-        rows = frame.index[acc < 0][:5]
+        empty = frame.index[acc < 0][:5]
         raise InputError.from_problems(
             "Column 'account_id': every opportunity needs an account.",
-            [Problem(r, "account_id", None, "is empty") for r in rows],
+            [Problem(r, "account_id", None, "is empty") for r in empty],
         )
     n_acc, n_nat, n_app = len(accounts), len(NATURES), len(APPROACHES)
     key = acc.astype(np.intp) * n_nat + nature
@@ -158,4 +162,4 @@ def _rationales(out: pd.DataFrame) -> pd.Series:
         + "% of it is in band",
         "",
     )
-    return text + over + under + cur + "."
+    return cast(pd.Series, text + over + under + cur + ".")  # a Series: text leads the sum

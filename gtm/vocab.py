@@ -23,6 +23,11 @@ def normalise(text: object) -> str:
     return _NON_WORD.sub(" ", str(text).lower()).strip()
 
 
+def _blank(value: Any) -> bool:
+    """True for a missing cell or one holding only spaces or punctuation."""
+    return bool(pd.isna(value)) or normalise(value) == ""
+
+
 class Term(BaseModel):
     """One entry of a vocabulary: a stable code, the label people see, a rank (1 = lightest)."""
 
@@ -50,7 +55,7 @@ class Vocabulary(BaseModel):
     terms: tuple[Term, ...]
 
     @model_validator(mode="after")
-    def _check(self) -> "Vocabulary":
+    def _check(self) -> Vocabulary:
         ranks = [t.rank for t in self.terms]
         if sorted(ranks) != list(range(1, len(ranks) + 1)):
             raise ValueError(f"{self.name}: ranks must be 1..{len(ranks)} once each, got {ranks}")
@@ -139,8 +144,8 @@ class Vocabulary(BaseModel):
             bad = np.flatnonzero(out < 0)
             values = series.iloc[bad[:5]]
             problems = [
-                Problem(row, column, None if pd.isna(v) else v,
-                        f"is empty; expected a {self.name}" if pd.isna(v) else f"is not a known {self.name}")
+                Problem(row, column, None if _blank(v) else v,
+                        f"is empty; expected a {self.name}" if _blank(v) else f"is not a known {self.name}")
                 for row, v in values.items()
             ]
             raise InputError.from_problems(

@@ -56,3 +56,16 @@ def store(db_url: str) -> Iterator[Store]:
     s = Store(db_url)
     yield s
     s.dispose()
+
+
+@pytest.fixture
+def pg_store() -> Iterator[Store]:
+    """A migrated, empty store on the PostgreSQL server (skipped outside CI when none is configured)."""
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI must run the PostgreSQL tests: GTM_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL tests skipped outside CI: set GTM_TEST_POSTGRES_URL to run them")
+    _reset_postgres(PG_URL)
+    s = Store(PG_URL)
+    yield s
+    s.dispose()
