@@ -92,19 +92,20 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     n_idx = {c: i for i, c in enumerate(NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(APPROACHES.codes)}
     xs, ys, texts, hovers = [], [], [], []
-    for row in cells.itertuples(index=False):  # 42 cells at most
-        ni, ai = n_idx[row.nature], a_idx[row.approach]
+    for nature, approach, count, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
+                                              cells["count"].astype(int), cells["value"].astype(float)):
+        ni, ai = n_idx[nature], a_idx[approach]
         fit = ["realistic", "overkill", "insufficient"][int(grid[ai, ni])]
         steps = int(matrix.steps_table[ni, ai])
         xs.append(NATURE_TICKS[ni])
         ys.append(APPROACH_TICKS[ai])
-        texts.append(f"<b>{row.count}</b><br>{money(row.value)}" if row.count else "")
+        texts.append(f"<b>{count}</b><br>{money(value)}" if count else "")
         step_text = "" if fit == "realistic" else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         hovers.append(
-            f"<b>{NATURES.label(row.nature)}</b> at <b>{APPROACHES.label(row.approach)}</b><br>"
+            f"<b>{NATURES.label(nature)}</b> at <b>{APPROACHES.label(approach)}</b><br>"
             f"{FIT_SYMBOLS[fit]} {FIT_WORDS[fit]}{step_text}<br>"
-            f"{row.count} opportunit{'y' if row.count == 1 else 'ies'}, {money(row.value)}<br>"
-            f"Realistic band: {matrix.band_text(row.nature)}"
+            f"{count} opportunit{'y' if count == 1 else 'ies'}, {money(value)}<br>"
+            f"Realistic band: {matrix.band_text(nature)}"
         )
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="text", text=texts, textfont={"size": 12, "color": "#1b1b1b"},

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gtm.errors import GtmError, InputError
+from gtm.errors import GtmError, InputError, Problem
 from gtm.matrix import ApproachMatrix, default_matrix, load_matrix
 from gtm.vocab import normalise
 
@@ -36,7 +36,7 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     from gtm import tabular
 
     frame = frame.copy()
-    problems = []
+    problems: list[Problem] = []
     if "value" in frame:
         values, found = tabular.parse_amounts(frame["value"], "value")
         frame["value"], problems = values, problems + found

@@ -40,7 +40,7 @@ class InputError(GtmError):
         super().__init__(message)
 
     @classmethod
-    def from_problems(cls, summary: str, problems: Iterable[Problem], limit: int = 5) -> "InputError":
+    def from_problems(cls, summary: str, problems: Iterable[Problem], limit: int = 5) -> InputError:
         """Build an error whose message lists the first ``limit`` problems."""
         problems = list(problems)
         lines = [summary] + [f"  - {p}" for p in problems[:limit]]

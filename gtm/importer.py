@@ -10,13 +10,14 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Table as SqlTable, select
+from sqlalchemy import Connection, insert, select
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gtm import columns as colmap
 from gtm import tabular
-from gtm.diagnose import default_diagnosis, diagnose, signal_columns
+from gtm.diagnose import default_diagnosis, diagnose
 from gtm.errors import InputError, Problem
 from gtm.models import Account, BusinessUnit, Opportunity, utcnow
 from gtm.permissions import Actor, require
@@ -263,8 +264,11 @@ def _records(kind: Kind, table: tabular.Table, cmap: colmap.ColumnMap, date_firs
     out["nature_source"] = np.where(is_given, "given", "diagnosed")
     out["diagnosis_rule"] = diag_rule.where(~is_given, None)
     present = [s for s in SIGNALS if s in frame]
-    out["signals"] = (sig_frame[present].astype(object).where(sig_frame[present].notna(), None)
-                      .to_dict("records") if present else None)
+    signal_records: list[dict[str, Any]] | None = (
+        [{str(k): v for k, v in r.items()} for r in
+         sig_frame[present].astype(object).where(sig_frame[present].notna(), None).to_dict("records")]
+        if present else None)
+    out["signals"] = pd.Series(signal_records, index=src.index, dtype=object) if signal_records else None
     return out, problems
 
 
@@ -323,7 +327,7 @@ def _none(value: Any) -> Any:
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
     clean = frame.astype(object).where(frame.notna(), None)
-    return [{k: _none(v) for k, v in r.items()} for r in clean.to_dict("records")]
+    return [{str(k): _none(v) for k, v in r.items()} for r in clean.to_dict("records")]
 
 
 def commit_import(
@@ -387,7 +391,7 @@ def _business_units(conn: Connection, names: pd.Series) -> tuple[dict[str, int],
         lookup.setdefault(normalise(nm), pk)
     new = [b for b in pd.unique(names.dropna()) if normalise(b) not in lookup]
     for b in new:
-        pk = conn.execute(BusinessUnit.__table__.insert().values(external_id=b, name=b).returning(BusinessUnit.id)).scalar_one()
+        pk = conn.execute(insert(BusinessUnit).values(external_id=b, name=b).returning(BusinessUnit.id)).scalar_one()
         lookup[normalise(b)] = pk
     return lookup, len(new)
 

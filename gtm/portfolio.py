@@ -62,17 +62,18 @@ def figures(assessed: pd.DataFrame) -> Figures:
     """Counts and values by fit."""
     value = assessed["value"].astype(float)
     total = float(value.sum())
-    by_fit = assessed.groupby("fit", observed=False)["value"].agg(["count", "sum"])
-    get = lambda f, c: by_fit.loc[f, c] if f in by_fit.index else 0  # noqa: E731
+    fit = assessed["fit"].astype(object)
+    count = {f: int((fit == f).sum()) for f in ("realistic", "overkill", "insufficient")}
+    sums = {f: float(value[fit == f].sum()) for f in ("realistic", "overkill", "insufficient")}
     return Figures(
         accounts=int(assessed["account_id"].nunique()),
         opportunities=len(assessed),
         total_value=total,
-        realistic_share=float(get("realistic", "sum")) / total if total else 0.0,
-        overkill_count=int(get("overkill", "count")),
-        overkill_value=float(get("overkill", "sum")),
-        insufficient_count=int(get("insufficient", "count")),
-        insufficient_value=float(get("insufficient", "sum")),
+        realistic_share=sums["realistic"] / total if total else 0.0,
+        overkill_count=count["overkill"],
+        overkill_value=sums["overkill"],
+        insufficient_count=count["insufficient"],
+        insufficient_value=sums["insufficient"],
     )
 
 

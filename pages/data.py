@@ -1,0 +1,120 @@
+"""Data: upload CRM exports (CSV/XLSX), check the mapping and every problem, import; templates and exports."""
+
+import hashlib
+
+import streamlit as st
+
+from gtm import columns, importer, safe_export
+from gtm.errors import GtmError
+from gtm.permissions import Role
+from gtm.tabular import max_upload_bytes
+from pages import shared
+
+s = shared.store()
+st.title("Data")
+who = shared.actor()
+
+st.subheader("Import a CRM export", anchor=False)
+kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
+                format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
+limit = max_upload_bytes()
+upload = st.file_uploader("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
+                          type=["csv", "txt", "tsv", "xlsx"], key="dt_file", max_upload_size=max(1, limit // 2**20))
+
+if upload is not None:
+    raw = upload.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
+    try:
+        plan = importer.plan_import(s, kind, raw, name=upload.name, mapping=overrides, max_bytes=limit)
+    except GtmError as exc:
+        shared.show_error(exc)
+        st.stop()
+
+    t = plan.table
+    detected = f"**{t.format.upper()}**" + (f" · encoding **{t.encoding}** · delimiter **{repr(t.delimiter)}**"
+                                            if t.format == "csv" else "")
+    st.markdown(f"Read {detected} · {len(t.frame):,} data rows · {len(t.frame.columns)} columns")
+    for note in plan.notes:
+        st.info(note, icon=":material/info:")
+
+    with st.expander("Column mapping — adjust if a column was not recognised", expanded=bool(plan.columns.missing)):
+        headers = ["— not imported —", *map(str, t.frame.columns)]
+        changed = {}
+        for spec in columns.fields(kind):
+            current = plan.columns.fields.get(spec.name)
+            choice = st.selectbox(
+                f"{spec.name}{' (required)' if spec.required else ''}", headers,
+                index=headers.index(current) if current in headers else 0, help=spec.description,
+                key=f"dt_map_{kind}_{digest}_{spec.name}")
+            if choice != (current or headers[0]):
+                changed[spec.name] = None if choice == headers[0] else choice
+        if changed:
+            for name, header in changed.items():
+                if header is None:
+                    overrides.pop(name, None)
+                else:
+                    overrides[name] = header
+            st.rerun()
+        if plan.columns.unmapped:
+            st.caption("Not imported: " + ", ".join(map(str, plan.columns.unmapped)))
+
+    st.markdown(plan.summary())
+    if plan.problems:
+        st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
+        st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
+                     column_config={"row": st.column_config.NumberColumn("Row", format="%d")})
+    else:
+        st.success("Every row is valid.", icon=":material/check_circle:")
+
+    mode = st.radio("How to import", ["all", "skip"], horizontal=True, key="dt_mode",
+                    format_func=lambda m: {"all": "All or nothing", "skip": "Skip invalid rows"}[m])
+    blocked = bool(plan.file_problems) or (mode == "all" and bool(plan.problems))
+    if st.button("Import", type="primary", key="dt_commit", disabled=blocked):
+        bar = st.progress(0.0, text="Importing…")
+        try:
+            result = importer.commit_import(s, plan, who, skip_invalid=mode == "skip",
+                                            progress=lambda f, text: bar.progress(f, text=text))
+            bar.progress(1.0, text="Done")
+            st.session_state["dt_result"] = result.summary()
+            if mode == "skip" and plan.problems:
+                st.session_state["dt_rejects"] = (safe_export.to_csv_bytes(plan.rejects_frame()), upload.name)
+        except GtmError as exc:
+            bar.empty()
+            shared.show_error(exc)
+
+if "dt_result" in st.session_state:
+    st.success(st.session_state["dt_result"], icon=":material/check_circle:")
+if "dt_rejects" in st.session_state:
+    data, name = st.session_state["dt_rejects"]
+    st.download_button("Download the rejected rows with reasons", data, file_name=f"rejected-{name}.csv",
+                       mime="text/csv", key="dt_rejects_dl")
+
+st.subheader("Templates", anchor=False)
+t1, t2 = st.columns(2)
+t1.download_button("Accounts template (CSV)", columns.template_csv("accounts"), file_name="accounts-template.csv",
+                   mime="text/csv", key="dt_tpl_accounts")
+t2.download_button("Opportunities template (CSV)", columns.template_csv("opportunities"),
+                   file_name="opportunities-template.csv", mime="text/csv", key="dt_tpl_opps")
+
+st.subheader("Exports", anchor=False)
+st.caption("Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
+frames = shared.exports()
+e = st.columns(4)
+for i, (what, frame) in enumerate(frames.items()):
+    e[i].download_button(f"{what.capitalize()} (CSV)", safe_export.to_csv_bytes(frame), file_name=f"gtm-{what}.csv",
+                         mime="text/csv", key=f"dt_export_{what}")
+e[3].download_button("Everything (XLSX)", safe_export.to_xlsx_bytes(frames), file_name="gtm-export.xlsx",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dt_export_xlsx")
+
+st.subheader("Demo portfolio", anchor=False)
+st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")
+if st.button("Reload the demo portfolio", key="dt_demo", disabled=who.role != Role.FACILITATOR):
+    from gtm.seed import seed_demo
+
+    try:
+        seed_demo(s, reset=True, actor=who)
+        st.toast("Demo portfolio reloaded", icon=":material/check:")
+        st.rerun()
+    except GtmError as exc:
+        shared.show_error(exc)
