@@ -14,6 +14,7 @@ PAGES = [
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
 ]
 
-page = st.navigation(PAGES)
-shared.sidebar()
+page = st.navigation(PAGES, position="top")
+with st.sidebar:
+    shared.sidebar()
 page.run()

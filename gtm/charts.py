@@ -69,12 +69,13 @@ def _base(matrix: ApproachMatrix, height: int) -> go.Figure:
         lo, hi = int(matrix.low_index[ni]), int(matrix.high_index[ni])
         fig.add_shape(type="rect", x0=ni - 0.5, x1=ni + 0.5, y0=lo - 0.5, y1=hi + 0.5,
                       line={"color": FIT_COLOURS["realistic"], "width": 3}, layer="above")
-    fig.add_annotation(x=0, y=len(APPROACHES) - 1, text="▲ <b>Likely “overkill”</b><br>costing more than benefits created",
-                       showarrow=False, xanchor="left", yanchor="top", xshift=-60, yshift=28,
-                       font={"color": FIT_COLOURS["overkill"], "size": 12}, align="left")
-    fig.add_annotation(x=len(NATURES) - 1, y=0, text="▼ <b>Likely insufficient</b><br>to accomplish objectives",
-                       showarrow=False, xanchor="right", yanchor="bottom", xshift=60, yshift=-28,
-                       font={"color": FIT_COLOURS["insufficient"], "size": 12}, align="right")
+    # The deck labels the two sides of the band; above the plot so no cell is covered.
+    fig.add_annotation(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
+                       text="▲ <b>Likely “overkill”</b> (above the band): costing more than benefits created",
+                       font={"color": FIT_COLOURS["overkill"], "size": 12})
+    fig.add_annotation(xref="paper", yref="paper", x=1, y=1.0, yanchor="bottom", xanchor="right", showarrow=False,
+                       text="▼ <b>Likely insufficient</b> (below the band) to accomplish objectives",
+                       font={"color": FIT_COLOURS["insufficient"], "size": 12})
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, plot_bgcolor="white",
         xaxis={"title": "Nature of opportunity (lightest scope → heaviest)", "side": "bottom", "tickangle": 0,

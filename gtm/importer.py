@@ -359,7 +359,7 @@ def commit_import(
                 if progress:
                     progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} accounts")
         else:
-            acc_ids = dict(conn.execute(select(Account.external_id, Account.id)).tuples().all())
+            acc_ids = {ext: pk for ext, pk in conn.execute(select(Account.external_id, Account.id))}
             bu_ids, bus_added = _business_units(conn, rows["bu"])
             data = pd.DataFrame({
                 "external_id": rows["external_id"],

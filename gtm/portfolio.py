@@ -179,7 +179,8 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
     latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
     decided = latest.set_index("account_id")["approach"] if len(latest) else pd.Series(dtype=object)
     # Judge each account's latest decision (else its current approach) against every opportunity.
-    judged_approach = opps["account_id"].map(decided).fillna(opps["approach"].astype(object))
+    judged_approach = opps["account_id"].map(decided).astype(object).where(
+        opps["account_id"].isin(decided.index), opps["approach"].astype(object))
     judged = assess(opps.assign(approach=judged_approach).dropna(subset=["approach"]), matrix)
     judged["at_stake"] = np.where(judged["fit"] != "realistic", judged["value"], 0.0)
     agg = judged.groupby("account_id").agg(

@@ -29,8 +29,11 @@ m[0].metric("Accounts", f"{f.accounts:,}")
 m[1].metric("Opportunities", f"{f.opportunities:,}")
 m[2].metric("Total value", charts.money(f.total_value))
 m[3].metric("✓ Value in band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
-m[4].metric("▲ Likely overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value), delta_color="off")
-m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value), delta_color="off")
+m[4].metric("▲ Likely overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value), delta_color="off",
+            delta_arrow="off", help="Opportunities whose current approach is heavier than the band, and their value")
+m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value),
+            delta_color="off", delta_arrow="off",
+            help="Opportunities whose current approach is lighter than the band, and their value")
 
 st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(view), d.matrix), key="pf_matrix",
                 config={"displayModeBar": False})

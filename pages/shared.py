@@ -36,7 +36,8 @@ def database_url() -> str | None:
 @st.cache_resource(show_spinner="Opening the portfolio database…")
 def _open_store(url: str | None) -> Store:
     store = Store(url)
-    seed_demo(store)  # only fills an empty database
+    if os.environ.get("GTM_SEED_DEMO", "1").strip().lower() not in ("0", "false", "no", "off"):
+        seed_demo(store)  # only fills an empty database
     return store
 
 
@@ -94,8 +95,13 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
 def actor() -> Actor:
     """The person acting, as chosen in the sidebar."""
     role = Role(st.session_state.get("actor_role", Role.SALES_LEADER))
-    return Actor(st.session_state.get("actor_name", "").strip(), role,
+    return Actor(str(st.session_state.get("actor_name", "")).strip(), role,
                  st.session_state.get("actor_bu") if role == Role.BU_HEAD else None)
+
+
+def _keep(field: str) -> None:
+    # Widget state is dropped on pages that do not draw the widget; a plain key survives.
+    st.session_state[f"actor_{field}"] = st.session_state[f"sb_{field}"]
 
 
 def sidebar() -> None:
@@ -104,24 +110,29 @@ def sidebar() -> None:
         s = store()
         active = s.active_matrix()
     except GtmError as exc:
-        st.sidebar.error(str(exc))
+        st.error(str(exc))
         st.stop()
-    with st.sidebar:
-        st.caption("Active matrix")
-        st.markdown(f"**{active.name}** · `{active.matrix.fingerprint}`")
-        st.caption("Data source")
-        st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
-        st.divider()
-        st.caption("Acting as")
-        roles = [Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR]
-        st.selectbox("Role", roles, format_func=lambda r: ROLE_LABELS[r], key="actor_role")
-        st.text_input("Your name", key="actor_name", placeholder="e.g. Dana Reyes",
-                      help="Recorded with every decision and review.")
-        if st.session_state.get("actor_role") == Role.BU_HEAD:
-            bus = s.business_units()
-            if len(bus):
-                st.selectbox("Your BU", bus["bu_id"].tolist(),
-                             format_func=dict(zip(bus["bu_id"], bus["name"])).get, key="actor_bu")
+    for field in ("role", "name", "bu"):
+        if f"actor_{field}" in st.session_state:
+            st.session_state[f"sb_{field}"] = st.session_state[f"actor_{field}"]
+    st.caption("Active matrix")
+    st.markdown(f"**{active.name}** · `{active.matrix.fingerprint}`")
+    st.caption("Data source")
+    st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
+    st.divider()
+    st.caption("Acting as")
+    roles = [Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR]
+    st.selectbox("Role", roles, format_func=lambda r: ROLE_LABELS[Role(r)], key="sb_role", on_change=_keep,
+                 args=("role",))
+    st.text_input("Your name", key="sb_name", placeholder="e.g. Dana Reyes", on_change=_keep, args=("name",),
+                  help="Recorded with every decision and review.")
+    if actor().role == Role.BU_HEAD:
+        bus = s.business_units()
+        if len(bus):
+            names = dict(zip(bus["bu_id"], bus["name"]))
+            st.selectbox("Your BU", bus["bu_id"].tolist(), format_func=lambda b: names.get(b, b), key="sb_bu",
+                         on_change=_keep, args=("bu",))
+            st.session_state.setdefault("actor_bu", st.session_state.get("sb_bu"))
 
 
 def show_error(exc: Exception) -> None:

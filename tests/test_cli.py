@@ -1,0 +1,138 @@
+"""The command line, run as a user runs it: python -m gtm ... on real files."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def gtm(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_assess_mixes_codes_labels_and_variants(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "id,Nature,Approach\n"
+        "1,turnkey,traditional_sales\n"
+        "2,Cross-sell/referral,Assignment of lead unit for multi-unit accounts\n"
+        "3,  CROSS SELL ,market bu\n"
+        "4,Info exchange / cost reduction,coordinated incentives\n"
+        "5,Turnkey,Market-oriented BU with complete P&L authority\n",
+        encoding="utf-8",
+    )
+    result = gtm("assess", str(src))
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(io.StringIO(result.stdout))
+    assert out["fit"].tolist() == ["insufficient", "realistic", "overkill", "realistic", "realistic"]
+    assert out["steps"].tolist() == [5, 0, 3, 0, 0]
+    assert out["band_low"].tolist()[0] == "common_front_end"
+    assert out["id"].tolist() == [1, 2, 3, 4, 5]
+    assert "likely insufficient to accomplish objectives" in out["rationale"][0]
+    assert "costing more than benefits created" in out["rationale"][2]
+
+
+def test_assess_writes_a_file(tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("nature;approach\nturnkey;market_bu\n", encoding="cp1252")
+    target = tmp_path / "out.csv"
+    result = gtm("assess", str(src), "-o", str(target))
+    assert result.returncode == 0, result.stderr
+    assert target.read_bytes().startswith(b"\xef\xbb\xbf")
+    assert pd.read_csv(target, encoding="utf-8-sig")["fit"].tolist() == ["realistic"]
+
+
+def test_unknown_label_is_a_short_error_naming_row_and_accepted_values(tmp_path: Path) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text("nature,approach\nturnkey,market_bu\nsomething odd,market_bu\n", encoding="utf-8")
+    result = gtm("assess", str(src))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "row 3" in result.stderr and "something odd" in result.stderr
+    assert "cross_sell" in result.stderr  # what is accepted
+
+
+def test_missing_column_is_a_short_error(tmp_path: Path) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text("nature,structure\nturnkey,market_bu\n", encoding="utf-8")
+    result = gtm("assess", str(src))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "'approach'" in result.stderr
+
+
+def test_not_a_spreadsheet_and_missing_file(tmp_path: Path) -> None:
+    png = tmp_path / "x.csv"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    for args in (("assess", str(png)), ("assess", str(tmp_path / "nope.csv"))):
+        result = gtm(*args)
+        assert result.returncode == 2, result
+        assert "Traceback" not in result.stderr and result.stderr.startswith("error:")
+
+
+def test_bad_matrix_file_names_the_nature(tmp_path: Path) -> None:
+    import json
+
+    raw = json.loads((ROOT / "data" / "matrix.json").read_text())
+    raw["bands"]["info_exchange"] = {"low": "lead_unit", "high": "traditional_sales"}
+    bad = tmp_path / "m.json"
+    bad.write_text(json.dumps(raw))
+    src = tmp_path / "in.csv"
+    src.write_text("nature,approach\nturnkey,market_bu\n")
+    result = gtm("assess", str(src), "--matrix", str(bad))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Info exchange / cost reduction" in result.stderr
+
+
+def test_recommend_reads_crm_amounts_and_percentages(tmp_path: Path) -> None:
+    src = tmp_path / "opps.csv"
+    src.write_text(
+        'Account ID,Nature,Value,Probability\n'
+        'A,turnkey,"$1,000,000",50%\n'
+        'A,info_exchange,"$10,000",\n'
+        'B,cross_sell,"2.500,00 €",100\n',
+        encoding="utf-8",
+    )
+    result = gtm("recommend", str(src))
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(io.StringIO(result.stdout)).set_index("account_id")
+    assert out.loc["A", "recommended_approach"] == "common_front_end"
+    assert out.loc["B", "recommended_approach"] == "lead_unit"
+    assert out.loc["A", "underserved_count"] == 0 and out.loc["A", "overserved_count"] == 1
+
+
+def test_diagnose_names_the_rule_that_fired(tmp_path: Path) -> None:
+    src = tmp_path / "sig.csv"
+    src.write_text("id,Turnkey,BUs involved,One-time purchase\n1,yes,1,no\n2,no,3,no\n3,no,1,yes\n4,no,1,no\n")
+    result = gtm("diagnose", str(src))
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(io.StringIO(result.stdout))
+    assert out["nature"].tolist() == ["turnkey", "cross_sell", "qualification", "info_exchange"]
+    assert out["diagnosis_rule"].tolist()[0] == "turnkey-delivery"
+
+
+def test_matrix_prints_a_readable_grid() -> None:
+    result = gtm("matrix")
+    assert result.returncode == 0
+    assert "Market BU" in result.stdout and "[R]" in result.stdout
+    assert "Turnkey solutions" in result.stdout
+
+
+def test_usage_error_exits_non_zero() -> None:
+    result = gtm("assess")
+    assert result.returncode == 2 and "usage" in result.stderr
+
+
+@pytest.mark.parametrize("cmd", ["assess", "recommend", "diagnose"])
+def test_output_neutralises_formulas(tmp_path: Path, cmd: str) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("account_id,nature,approach,value,turnkey\n=HYPERLINK(1),turnkey,market_bu,1,yes\n")
+    result = gtm(cmd, str(src))
+    assert result.returncode == 0, result.stderr
+    assert "\n=HYPERLINK" not in result.stdout and "'=HYPERLINK" in result.stdout
