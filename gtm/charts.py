@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from gtm.fmt import money
 from gtm.matrix import ApproachMatrix
 from gtm.vocab import APPROACHES, NATURES
 
@@ -25,13 +26,6 @@ def fit_badge(fit: str | None) -> str:
     return f"{FIT_SYMBOLS[fit]} {FIT_WORDS[fit]}"
 
 
-def money(x: float) -> str:
-    """$1.2M-style amounts for cells and figures."""
-    x = float(x)
-    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"${x / div:,.1f}{unit}"
-    return f"${x:,.0f}"
 
 
 def _wrap(text: str, width: int = 16) -> str:
@@ -100,7 +94,7 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         steps = int(matrix.steps_table[ni, ai])
         xs.append(NATURE_TICKS[ni])
         ys.append(APPROACH_TICKS[ai])
-        texts.append(f"<b>{count}</b><br>{money(value)}" if count else "")
+        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count}</b><br>{money(value)}" if count else FIT_SYMBOLS[fit])
         step_text = "" if fit == "realistic" else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         hovers.append(
             f"<b>{NATURES.label(nature)}</b> at <b>{APPROACHES.label(approach)}</b><br>"
@@ -123,8 +117,8 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         ri = APPROACHES.codes.index(recommended)
         fig.add_shape(type="rect", x0=-0.5, x1=len(NATURES) - 0.5, y0=ri - 0.45, y1=ri + 0.45,
                       line={"color": "#333", "width": 2, "dash": "dash"}, fillcolor="rgba(0,0,0,0)", layer="above")
-        fig.add_annotation(x=len(NATURES) - 0.5, y=ri, text="★ recommended", showarrow=False, xanchor="right",
-                           yanchor="bottom", yshift=10, font={"size": 11, "color": "#333"})
+        fig.add_annotation(x=-0.5, y=ri, text="★ recommended", showarrow=False, xanchor="left", yanchor="bottom",
+                           yshift=12, font={"size": 11, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
     if len(opps):
         frame = opps.dropna(subset=["approach"]).copy()
         n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(NATURES.codes)}).astype(float)
@@ -152,6 +146,6 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
     fig.update_layout(
         xaxis2={"overlaying": "x", "range": [-0.5, len(NATURES) - 0.5], "visible": False, "fixedrange": True},
         yaxis2={"overlaying": "y", "range": [-0.5, len(APPROACHES) - 0.5], "visible": False, "fixedrange": True},
-        legend={"orientation": "h", "y": -0.12},
+        legend={"orientation": "h", "y": 1.08, "x": 0.5, "xanchor": "center"},
     )
     return fig

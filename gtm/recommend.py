@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from gtm.assess import require_columns
+from gtm.fmt import money
 from gtm.errors import InputError, Problem
 from gtm.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 from gtm.vocab import APPROACHES, NATURES
@@ -132,7 +133,7 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.D
 
 
 def _money(x: pd.Series) -> pd.Series:
-    return x.map("{:,.0f}".format)
+    return x.map(money)
 
 
 def _rationales(out: pd.DataFrame) -> pd.Series:

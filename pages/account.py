@@ -41,11 +41,15 @@ st.caption(" · ".join(str(x) for x in (acc["account_id"], acc["industry"], acc[
 current = acc["current_approach"] if pd.notna(acc["current_approach"]) else None
 recommended = acc.get("recommended_approach")
 recommended = str(recommended) if pd.notna(recommended) else None
-c = st.columns(4)
+c = st.columns([1, 1, 2, 2])
 c[0].metric("Opportunities", int(acc["opportunities"]))
 c[1].metric("Value", charts.money(acc["value"]))
-c[2].metric("Current approach", APPROACHES.term(current).short_label if current else "—")
-c[3].metric("★ Recommended", APPROACHES.term(recommended).short_label if recommended else "—")
+with c[2]:
+    st.caption("Current approach")
+    st.markdown(f"**{APPROACHES.label(current)}**" if current else "— none recorded")
+with c[3]:
+    st.caption("★ Recommended")
+    st.markdown(f"**{APPROACHES.label(recommended)}**" if recommended else "—")
 
 if recommended:
     st.markdown(f"**Why {APPROACHES.label(recommended)}?**")
@@ -55,15 +59,18 @@ st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended), key="acc_mat
 
 if recommended and len(opps):
     over, under = portfolio.served_by(opps, recommended, d.matrix)
+    served_config = {
+        "name": st.column_config.TextColumn("Opportunity", width="large"),
+        "nature": "Nature", "value": st.column_config.NumberColumn("Value", format="dollar"), "steps": "Steps",
+    }
     left, right = st.columns(2)
-    with left:
-        st.markdown(f"**▲ The recommendation would over-serve {len(over)}**")
-        if len(over):
-            st.dataframe(over[["name", "nature", "value", "steps"]], hide_index=True, key="acc_over")
-    with right:
-        st.markdown(f"**▼ The recommendation would under-serve {len(under)}**")
-        if len(under):
-            st.dataframe(under[["name", "nature", "value", "steps"]], hide_index=True, key="acc_under")
+    for col, frame, title, key in ((left, over, "▲ The recommendation would over-serve", "acc_over"),
+                                   (right, under, "▼ The recommendation would under-serve", "acc_under")):
+        with col:
+            st.markdown(f"**{title} {len(frame)}**")
+            if len(frame):
+                st.dataframe(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
+                             column_order=list(served_config), column_config=served_config, hide_index=True, key=key)
 
 st.subheader("Opportunities")
 if opps.empty:

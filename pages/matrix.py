@@ -20,45 +20,43 @@ if st.session_state.get("mx_base") != active.matrix.fingerprint:
         st.session_state.pop(f"mx_band_{code}", None)
     st.session_state["mx_base"] = active.matrix.fingerprint
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Realistic band per nature", anchor=False)
-    bands = {}
-    for term in NATURES.terms:
-        band = active.matrix.bands[term.code]
+st.subheader("Realistic band per nature", anchor=False)
+bands = {}
+slots = st.columns(3) + st.columns(3)
+for slot, term in zip(slots, NATURES.terms):
+    band = active.matrix.bands[term.code]
+    with slot:
         low, high = st.select_slider(
-            term.label, options=list(APPROACHES.codes), value=(band.low, band.high),
+            f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=(band.low, band.high),
             format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}", key=f"mx_band_{term.code}",
         )
-        bands[term.code] = {"low": low, "high": high}
+    bands[term.code] = {"low": low, "high": high}
 
 try:
     draft = parse_matrix({"name": "draft", "bands": bands}, source="the edited band")
 except GtmError as exc:
     draft = None
-    with right:
-        shared.show_error(exc)
-        st.caption("The portfolio below still uses the active matrix until the band is valid.")
+    shared.show_error(exc)
+    st.caption("The portfolio below still uses the active matrix until the band is valid.")
 
 matrix = draft or active.matrix
 changed = draft is not None and draft.fingerprint != active.matrix.fingerprint
-with right:
-    st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{active.name}'", anchor=False)
-    if d.opportunities.empty:
-        st.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
-    else:
-        preview = shared.data(matrix) if changed else d
-        before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
-        m = st.columns(3)
-        m[0].metric("✓ Value in band", f"{after.realistic_share:.0%}",
-                    f"{(after.realistic_share - before.realistic_share) * 100:+.1f} pts" if changed else None)
-        m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}",
-                    f"{after.overkill_count - before.overkill_count:+,}" if changed else None, delta_color="inverse")
-        m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}",
-                    f"{after.insufficient_count - before.insufficient_count:+,}" if changed else None,
-                    delta_color="inverse")
-        st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=460),
-                        key="mx_chart", config={"displayModeBar": False})
+st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{active.name}'", anchor=False)
+if d.opportunities.empty:
+    st.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
+else:
+    preview = shared.data(matrix) if changed else d
+    before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
+    m = st.columns(3)
+    m[0].metric("✓ Value in band", f"{after.realistic_share:.0%}",
+                f"{(after.realistic_share - before.realistic_share) * 100:+.1f} pts" if changed else None)
+    m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}",
+                f"{after.overkill_count - before.overkill_count:+,}" if changed else None, delta_color="inverse")
+    m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}",
+                f"{after.insufficient_count - before.insufficient_count:+,}" if changed else None,
+                delta_color="inverse")
+    st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=520),
+                    key="mx_chart", config={"displayModeBar": False})
 
 if changed and draft is not None and not d.opportunities.empty:
     effect = portfolio.matrix_effect(d.opportunities, active.matrix, draft, d.recommendations)

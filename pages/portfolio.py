@@ -54,7 +54,7 @@ else:
             "misfits": "Misfit opportunities",
             "overkill": "▲ Overkill",
             "insufficient": "▼ Insufficient",
-            "misfit_value": st.column_config.NumberColumn("Misfit value", format="dollar"),
+            "misfit_value": st.column_config.NumberColumn("Misfit value ($)", format="compact"),
             "worst_steps": st.column_config.NumberColumn("Worst steps", help="Rows outside the band; 2+ is a clear misfit"),
         },
     )

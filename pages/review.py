@@ -44,7 +44,7 @@ st.dataframe(
     column_config={
         "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"), "account_name": "Account",
         "judged_on": "Judged on", "approach_label": "Approach", "fit_badge": "Worst fit", "worst_steps": "Steps",
-        "value_at_stake": st.column_config.NumberColumn("Value at stake", format="dollar"),
+        "value_at_stake": st.column_config.NumberColumn("Value at stake ($)", format="compact"),
         "review_status": "Status", "author": "Decided by", "review_comment": "Review comment",
     },
 )

@@ -1,0 +1,12 @@
+"""Formatting shared by the rationales, the charts and the pages."""
+
+from __future__ import annotations
+
+
+def money(x: float) -> str:
+    """$1.2M-style amounts."""
+    x = float(x)
+    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(x) >= div:
+            return f"${x / div:,.1f}{unit}"
+    return f"${x:,.0f}"
