@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -264,11 +263,12 @@ def _records(kind: Kind, table: tabular.Table, cmap: colmap.ColumnMap, date_firs
     out["nature_source"] = np.where(is_given, "given", "diagnosed")
     out["diagnosis_rule"] = diag_rule.where(~is_given, None)
     present = [s for s in SIGNALS if s in frame]
-    signal_records: list[dict[str, Any]] | None = (
-        [{str(k): v for k, v in r.items()} for r in
-         sig_frame[present].astype(object).where(sig_frame[present].notna(), None).to_dict("records")]
-        if present else None)
-    out["signals"] = pd.Series(signal_records, index=src.index, dtype=object) if signal_records else None
+    if present:
+        # Cells are text; zip over column lists (a dict per row from to_dict is several times slower).
+        signal_records = [dict(zip(present, vals)) for vals in zip(*(_values(sig_frame[s]) for s in present))]
+        out["signals"] = pd.Series(signal_records, index=src.index, dtype=object)
+    else:
+        out["signals"] = None
     return out, problems
 
 
@@ -309,25 +309,39 @@ def plan_import(
     return plan
 
 
-def _upsert(conn: Connection, table: SqlTable, rows: list[dict[str, Any]], key: str) -> None:
+def _upsert(conn: Connection, table: SqlTable, rows: list[dict[str, Any]], key: str,
+            keep: frozenset[str] = frozenset()) -> None:
+    """Insert new rows, update existing ones by ``key``; columns in ``keep`` are written on insert only."""
     if not rows:
         return
     insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     stmt = insert_fn(table)
-    cols = [c for c in rows[0] if c != key]
+    cols = [c for c in rows[0] if c != key and c not in keep]
     stmt = stmt.on_conflict_do_update(index_elements=[key], set_={c: stmt.excluded[c] for c in cols})
     conn.execute(stmt, rows)
 
 
-def _none(value: Any) -> Any:
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return value
+def _values(series: pd.Series) -> list[Any]:
+    """A column as Python values, None for every missing marker (NaN, NaT, NA)."""
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    return [{str(k): _none(v) for k, v in r.items()} for r in clean.to_dict("records")]
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, vals)) for vals in zip(*(_values(frame[c]) for c in frame.columns))]
+
+
+# Stored columns filled from optional file fields: a re-import of a file without that column keeps them.
+_ACCOUNT_OPTIONAL = {"industry": "industry", "region": "region", "parent_external_id": "parent_id",
+                     "revenue": "revenue", "growth_potential": "growth_potential", "ease_of_access": "ease_of_access",
+                     "current_approach": "current_approach", "owner": "owner"}
+_OPPORTUNITY_OPTIONAL = {"bu_id": "bu", "name": "name", "probability": "probability", "stage": "stage",
+                         "close_date": "close_date", "type": "type", "owner": "owner"}
+
+
+def _not_in_file(plan: ImportPlan, optional: Mapping[str, str]) -> frozenset[str]:
+    mapped = set(plan.columns.fields)
+    return frozenset(column for column, canon in optional.items() if canon not in mapped)
 
 
 def commit_import(
@@ -354,8 +368,9 @@ def commit_import(
             data = data[["external_id", "name", "industry", "region", "parent_external_id", "revenue",
                          "growth_potential", "ease_of_access", "current_approach", "owner", "updated_at"]]
             records = _rows(data)
+            keep = _not_in_file(plan, _ACCOUNT_OPTIONAL)
             for i in range(0, len(records), BATCH):
-                _upsert(conn, Account.__table__, records[i:i + BATCH], "external_id")  # type: ignore[arg-type]
+                _upsert(conn, Account.__table__, records[i:i + BATCH], "external_id", keep)  # type: ignore[arg-type]
                 if progress:
                     progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} accounts")
         else:
@@ -364,7 +379,7 @@ def commit_import(
             data = pd.DataFrame({
                 "external_id": rows["external_id"],
                 "account_id": rows["account_external_id"].map(acc_ids),
-                "bu_id": rows["bu"].map(lambda b: bu_ids.get(normalise(b)) if isinstance(b, str) else None),
+                "bu_id": _bu_ids(rows["bu"], bu_ids),
                 "name": rows["name"], "nature": rows["nature"], "nature_source": rows["nature_source"],
                 "diagnosis_rule": rows["diagnosis_rule"], "value": rows["value"], "probability": rows["probability"],
                 "stage": rows["stage"], "close_date": pd.to_datetime(rows["close_date"]).dt.date,
@@ -373,13 +388,24 @@ def commit_import(
             records = _rows(data)
             signals = rows["signals"].tolist() if rows["signals"].notna().any() else [None] * len(records)
             for rec, sig in zip(records, signals):
-                rec["signals"] = json.loads(json.dumps(sig, default=str)) if sig else None
+                rec["signals"] = sig or None  # dicts of cell text (str) or None: JSON as they are
+            keep = _not_in_file(plan, _OPPORTUNITY_OPTIONAL)
+            if "nature" not in plan.columns.fields and not any(s in plan.columns.fields for s in SIGNALS):
+                # Nothing in the file says what the nature is: keep what is stored (given or diagnosed before).
+                keep |= {"nature", "nature_source", "diagnosis_rule", "signals"}
             for i in range(0, len(records), BATCH):
-                _upsert(conn, Opportunity.__table__, records[i:i + BATCH], "external_id")  # type: ignore[arg-type]
+                _upsert(conn, Opportunity.__table__, records[i:i + BATCH], "external_id", keep)  # type: ignore[arg-type]
                 if progress:
                     progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} opportunities")
         store.bump(conn)
     return ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), bus_added)
+
+
+def _bu_ids(names: pd.Series, lookup: dict[str, int]) -> pd.Series:
+    """Row ids of the BUs named, normalising each distinct name once."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    ids = [lookup.get(normalise(u)) if isinstance(u, str) else None for u in uniques] + [None]
+    return pd.Series(np.array(ids, dtype=object)[codes], index=names.index, dtype=object)
 
 
 def _business_units(conn: Connection, names: pd.Series) -> tuple[dict[str, int], int]:

@@ -16,7 +16,7 @@ from gtm.recommend import expected_values, recommend
 from gtm.store import Store
 from gtm.vocab import APPROACHES, FITS, NATURES
 
-FIT_SYMBOLS = {"realistic": "✓", "overkill": "▲", "insufficient": "▼"}
+EXPORTS = ("accounts", "opportunities", "decisions")
 
 
 def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 
 from gtm.assess import require_columns
-from gtm.fmt import money
 from gtm.errors import InputError, Problem
+from gtm.fmt import money
 from gtm.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 from gtm.vocab import APPROACHES, NATURES
 

@@ -4,7 +4,7 @@ import hashlib
 
 import streamlit as st
 
-from gtm import columns, importer, safe_export
+from gtm import columns, importer, portfolio, safe_export
 from gtm.errors import GtmError
 from gtm.permissions import Role
 from gtm.tabular import max_upload_bytes
@@ -92,20 +92,23 @@ if "dt_rejects" in st.session_state:
 
 st.subheader("Templates", anchor=False)
 t1, t2 = st.columns(2)
-t1.download_button("Accounts template (CSV)", columns.template_csv("accounts"), file_name="accounts-template.csv",
-                   mime="text/csv", key="dt_tpl_accounts")
-t2.download_button("Opportunities template (CSV)", columns.template_csv("opportunities"),
-                   file_name="opportunities-template.csv", mime="text/csv", key="dt_tpl_opps")
+# Files are built when clicked (a callable), so drawing the page stays fast.
+t1.download_button("Accounts template (CSV)", lambda: columns.template_csv("accounts"),
+                   file_name="accounts-template.csv", mime="text/csv", key="dt_tpl_accounts", on_click="ignore")
+t2.download_button("Opportunities template (CSV)", lambda: columns.template_csv("opportunities"),
+                   file_name="opportunities-template.csv", mime="text/csv", key="dt_tpl_opps", on_click="ignore")
 
 st.subheader("Exports", anchor=False)
-st.caption("Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
-frames = shared.exports()
+st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
+           "history. Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
 e = st.columns(4)
-for i, (what, frame) in enumerate(frames.items()):
-    e[i].download_button(f"{what.capitalize()} (CSV)", safe_export.to_csv_bytes(frame), file_name=f"gtm-{what}.csv",
-                         mime="text/csv", key=f"dt_export_{what}")
-e[3].download_button("Everything (XLSX)", safe_export.to_xlsx_bytes(frames), file_name="gtm-export.xlsx",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="dt_export_xlsx")
+for i, what in enumerate(portfolio.EXPORTS):
+    e[i].download_button(f"{what.capitalize()} (CSV)", lambda what=what: safe_export.to_csv_bytes(portfolio.export_frame(s, what)),
+                         file_name=f"gtm-{what}.csv", mime="text/csv", key=f"dt_export_{what}", on_click="ignore")
+e[3].download_button("Everything (XLSX)",
+                     lambda: safe_export.to_xlsx_bytes({w: portfolio.export_frame(s, w) for w in portfolio.EXPORTS}),
+                     file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
+                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader("Demo portfolio", anchor=False)
 st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")

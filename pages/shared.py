@@ -145,14 +145,3 @@ def options_from(frame: pd.DataFrame, column: str) -> list[str]:
     if column not in frame:
         return []
     return sorted(str(v) for v in frame[column].dropna().unique())
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _exports(url: str | None, version: int) -> dict[str, pd.DataFrame]:
-    s = _open_store(url)
-    return {what: portfolio.export_frame(s, what) for what in ("accounts", "opportunities", "decisions")}
-
-
-def exports() -> dict[str, pd.DataFrame]:
-    """Accounts, opportunities and decisions as exported, cached per data version."""
-    return _exports(database_url(), store().data_version())

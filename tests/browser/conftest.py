@@ -104,11 +104,16 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
 
 
 def wait_for_app(page: Page, timeout: float = 60_000) -> None:
-    """Wait until the app has connected and finished running its script."""
-    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="running"]')).to_have_count(0, timeout=timeout)
+    """Wait until the app has connected and finished running its script.
+
+    As Streamlit's own e2e tests do: connected, then script state "notRunning" (not "initial", "running" or
+    "rerunRequested"), then no running-status widget. A short pause first lets an interaction's rerun start.
+    """
+    page.wait_for_timeout(150)
+    expect(page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')).to_have_count(1, timeout=timeout)
+    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1, timeout=timeout)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-    page.wait_for_timeout(200)
+    page.wait_for_timeout(150)
 
 
 def shot(page: Page, name: str) -> Path:

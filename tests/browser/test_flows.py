@@ -14,12 +14,12 @@ import uuid
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Locator, Page, expect
 
 from gtm import importer
 from gtm.permissions import Actor, Role
 from gtm.store import Store
-from tests.browser.conftest import ROOT, App, shot, wait_for_app
 
 DATA = Path(__file__).parent / "data"
 TIMEOUT = 30_000
@@ -69,11 +69,8 @@ def set_role(page: Page, label: str) -> None:
 
 
 def metric(scope: Page | Locator, label: str) -> Locator:
-    """The value of the metric whose label is ``label``."""
-    box = scope.locator('[data-testid="stMetric"]').filter(
-        has=scope.page.locator('[data-testid="stMetricLabel"]', has_text=label) if isinstance(scope, Locator)
-        else scope.locator('[data-testid="stMetricLabel"]', has_text=label))
-    return box.locator('[data-testid="stMetricValue"]')
+    """The value of the metric whose label contains ``label``."""
+    return scope.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
 
 def sidebar_matrix_name(page: Page) -> Locator:
