@@ -109,6 +109,12 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     return fig
 
 
+def _names(frame: pd.DataFrame) -> pd.Series:
+    """What to call each opportunity in hover text: its name, else its id."""
+    ids = frame["opportunity_id"].astype(str) if "opportunity_id" in frame else pd.Series("", index=frame.index)
+    return frame["name"].fillna(ids).astype(str) if "name" in frame else ids
+
+
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,
                    height: int = 520) -> go.Figure:
     """An account's matrix: each opportunity a bubble at (nature, current approach), sized by value, marked by fit."""
@@ -139,7 +145,7 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                 xaxis="x2", yaxis="y2",
                 marker={"size": 12 + 38 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
                         "symbol": FIT_MARKERS[fit], "line": {"color": "white", "width": 1}, "opacity": 0.9},
-                customdata=np.stack([part["name"].fillna("").astype(str), part["value"].map(money),
+                customdata=np.stack([_names(part), part["value"].map(money),
                                      part["rationale"].astype(str)], axis=1),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             ))
