@@ -3,6 +3,7 @@
 import streamlit as st
 
 from gtm import charts, portfolio
+from gtm.vocab import APPROACHES
 from pages import shared
 
 d = shared.data()
@@ -43,7 +44,8 @@ misfits = portfolio.biggest_misfits(view, limit=15)
 if misfits.empty:
     st.success("No misfits in this view: every opportunity's current approach is a realistic option.")
 else:
-    misfits = misfits.assign(link="account?account=" + misfits["account_id"].astype(str))
+    misfits = misfits.assign(link="account?account=" + misfits["account_id"].astype(str),
+                             approach=misfits["approach"].astype(str).map(APPROACHES.label))
     st.dataframe(
         misfits, hide_index=True, key="pf_misfits",
         column_order=["link", "account_name", "approach", "misfits", "overkill", "insufficient", "misfit_value", "worst_steps"],
