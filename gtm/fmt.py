@@ -10,3 +10,11 @@ def money(x: float) -> str:
         if abs(x) >= div:
             return f"${x / div:,.1f}{unit}"
     return f"${x:,.0f}"
+
+
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:")
+
+
+def plain(text: object) -> str:
+    """Text safe to place inside Markdown: every character Markdown, HTML or LaTeX would act on is escaped."""
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text)).replace("\n", "  \n")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from gtm import charts, portfolio
 from gtm.errors import GtmError
+from gtm.fmt import plain
 from gtm.vocab import APPROACHES, NATURES
 from pages import shared
 
@@ -26,7 +27,7 @@ options = list(matches["account_id"])
 if chosen and chosen not in options:
     options.insert(0, chosen)
 if not options:
-    st.warning(f"No account matches {query!r}.")
+    st.warning(f"No account matches {plain(query)!r}.")
     st.stop()
 pick = st.selectbox("Account", options, index=options.index(chosen) if chosen in options else 0,
                     format_func=lambda a: f"{names[a]} ({a})", key="acc_pick")
@@ -35,8 +36,8 @@ if pick != st.query_params.get("account"):
 
 acc = d.account_table[d.account_table["account_id"] == pick].iloc[0]
 opps = d.assessed[d.assessed["account_id"] == pick]
-st.header(str(acc["name"]), anchor=False)
-st.caption(" · ".join(str(x) for x in (acc["account_id"], acc["industry"], acc["region"], acc["owner"]) if pd.notna(x)))
+st.header(plain(acc["name"]), anchor=False)
+st.caption(" · ".join(plain(x) for x in (acc["account_id"], acc["industry"], acc["region"], acc["owner"]) if pd.notna(x)))
 
 current = acc["current_approach"] if pd.notna(acc["current_approach"]) else None
 recommended = acc.get("recommended_approach")
@@ -53,7 +54,7 @@ with c[3]:
 
 if recommended:
     st.markdown(f"**Why {APPROACHES.label(recommended)}?**")
-    st.write(str(acc["recommendation_rationale"]))
+    st.markdown(plain(acc["recommendation_rationale"]))
 
 st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended), key="acc_matrix", config={"displayModeBar": False})
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from gtm import columns, importer, portfolio, safe_export
 from gtm.errors import GtmError
+from gtm.fmt import plain
 from gtm.permissions import Role
 from gtm.tabular import max_upload_bytes
 from pages import shared
@@ -36,7 +37,7 @@ if upload is not None:
                                             if t.format == "csv" else "")
     st.markdown(f"Read {detected} · {len(t.frame):,} data rows · {len(t.frame.columns)} columns")
     for note in plan.notes:
-        st.info(note, icon=":material/info:")
+        st.info(plain(note), icon=":material/info:")
 
     with st.expander("Column mapping — adjust if a column was not recognised", expanded=bool(plan.columns.missing)):
         headers = ["— not imported —", *map(str, t.frame.columns)]
@@ -57,9 +58,9 @@ if upload is not None:
                     overrides[name] = header
             st.rerun()
         if plan.columns.unmapped:
-            st.caption("Not imported: " + ", ".join(map(str, plan.columns.unmapped)))
+            st.caption("Not imported: " + ", ".join(map(plain, plan.columns.unmapped)))
 
-    st.markdown(plan.summary())
+    st.markdown(plain(plan.summary()))
     if plan.problems:
         st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
         st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
@@ -84,7 +85,7 @@ if upload is not None:
             shared.show_error(exc)
 
 if "dt_result" in st.session_state:
-    st.success(st.session_state["dt_result"], icon=":material/check_circle:")
+    st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
 if "dt_rejects" in st.session_state:
     data, name = st.session_state["dt_rejects"]
     st.download_button("Download the rejected rows with reasons", data, file_name=f"rejected-{name}.csv",

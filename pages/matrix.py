@@ -4,6 +4,7 @@ import streamlit as st
 
 from gtm import charts, portfolio
 from gtm.errors import GtmError
+from gtm.fmt import plain
 from gtm.matrix import parse_matrix
 from gtm.vocab import APPROACHES, NATURES
 from pages import shared
@@ -41,7 +42,8 @@ except GtmError as exc:
 
 matrix = draft or active.matrix
 changed = draft is not None and draft.fingerprint != active.matrix.fingerprint
-st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{active.name}'", anchor=False)
+st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{plain(active.name)}'",
+             anchor=False)
 if d.opportunities.empty:
     st.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
 else:
@@ -61,7 +63,7 @@ else:
 if changed and draft is not None and not d.opportunities.empty:
     effect = portfolio.matrix_effect(d.opportunities, active.matrix, draft, d.recommendations)
     st.subheader("What this edit changes", anchor=False)
-    st.markdown(f"**{effect.changed_count:,}** opportunities ({charts.money(effect.changed_value)}) change fit; "
+    st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
     a, b = st.columns(2)
     a.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
@@ -85,7 +87,7 @@ with c1:
     if st.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
         try:
             s.save_matrix(who, draft, name)  # type: ignore[arg-type]
-            st.toast(f"Saved and activated '{name.strip()}'", icon=":material/check:")
+            st.toast(f"Saved and activated '{plain(name.strip())}'", icon=":material/check:")
             st.rerun()
         except GtmError as exc:
             shared.show_error(exc)

@@ -3,12 +3,13 @@
 import streamlit as st
 
 from gtm import charts, portfolio
+from gtm.fmt import plain
 from gtm.vocab import APPROACHES
 from pages import shared
 
 d = shared.data()
 st.title("Portfolio")
-st.caption(f"Every opportunity judged at its account's current approach, against matrix **{d.matrix_name}**.")
+st.caption(f"Every opportunity judged at its account's current approach, against matrix **{plain(d.matrix_name)}**.")
 
 if d.opportunities.empty:
     st.info("The portfolio is empty. Import accounts and opportunities on the **Data** page, "

@@ -4,6 +4,7 @@ import streamlit as st
 
 from gtm import charts, portfolio, safe_export
 from gtm.errors import GtmError
+from gtm.fmt import plain
 from gtm.permissions import Role
 from gtm.vocab import APPROACHES
 from pages import shared
@@ -27,7 +28,8 @@ min_value = c4.number_input("Min. value at stake ($)", min_value=0, value=0, ste
 
 queue = portfolio.review_queue(d.accounts, d.assessed, d.decisions, bu, d.matrix)
 queue = portfolio.filter_queue(queue, fits=fits, min_steps=int(min_steps), min_value=float(min_value))
-st.markdown(f"**{len(queue)}** flagged account(s), **{charts.money(queue['value_at_stake'].sum() if len(queue) else 0)}** at stake.")
+at_stake = plain(charts.money(queue["value_at_stake"].sum() if len(queue) else 0))
+st.markdown(f"**{len(queue)}** flagged account(s), **{at_stake}** at stake.")
 if queue.empty:
     st.success("Nothing flagged with these filters.")
     st.stop()
@@ -66,7 +68,7 @@ with st.form("review_form", clear_on_submit=True):
     comment = st.text_area("Comment (required to challenge)", key="rv_comment")
     sent = st.form_submit_button("Submit review", type="primary")
 if row is not None:
-    st.caption(f"Rationale given: {row['rationale']}")
+    st.caption(f"Rationale given: {plain(row['rationale'])}")
 if sent:
     try:
         shared.store().review_decision(who, int(decision), verdict, comment)

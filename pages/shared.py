@@ -15,6 +15,7 @@ import streamlit as st
 
 from gtm import portfolio
 from gtm.errors import GtmError
+from gtm.fmt import plain
 from gtm.matrix import ApproachMatrix, parse_matrix
 from gtm.permissions import ROLE_LABELS, Actor, Role
 from gtm.seed import seed_demo
@@ -110,13 +111,13 @@ def sidebar() -> None:
         s = store()
         active = s.active_matrix()
     except GtmError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     for field in ("role", "name", "bu"):
         if f"actor_{field}" in st.session_state:
             st.session_state[f"sb_{field}"] = st.session_state[f"actor_{field}"]
     st.caption("Active matrix")
-    st.markdown(f"**{active.name}** · `{active.matrix.fingerprint}`")
+    st.markdown(f"**{plain(active.name)}** · `{active.matrix.fingerprint}`")
     st.caption("Data source")
     st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
     st.divider()
@@ -137,7 +138,7 @@ def sidebar() -> None:
 
 def show_error(exc: Exception) -> None:
     """A user's mistake as a message, never a traceback."""
-    st.error(str(exc), icon=":material/error:")
+    st.error(plain(exc), icon=":material/error:")
 
 
 def options_from(frame: pd.DataFrame, column: str) -> list[str]:
