@@ -132,6 +132,9 @@ class Vocabulary(BaseModel):
         Raises InputError naming the column, the first offending rows and values, and
         what is accepted.
         """
+        exact = self._exact_codes(series)
+        if exact is not None:
+            return exact
         if isinstance(series.dtype, pd.CategoricalDtype):
             codes = series.cat.codes.to_numpy()
             uniques = series.cat.categories
@@ -154,6 +157,22 @@ class Vocabulary(BaseModel):
                 problems,
             )
         return out
+
+    def _exact_codes(self, series: pd.Series) -> np.ndarray | None:
+        """Fast path for Arrow-backed strings that are all exact codes (a CSV of codes, as pandas reads it)."""
+        array = series.array
+        if not hasattr(array, "__arrow_array__") or isinstance(series.dtype, pd.CategoricalDtype):
+            return None
+        try:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            found = pc.index_in(array.__arrow_array__(), value_set=pa.array(list(self.codes)))
+            if found.null_count:
+                return None  # labels, variants or blanks: the general path parses and reports them
+            return np.asarray(found.to_numpy(), dtype=np.int8)
+        except (ImportError, TypeError, pa.ArrowException):
+            return None
 
     def _index_or_minus_one(self, value: Any) -> int:
         i = self.find(value)
