@@ -52,16 +52,16 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, out: str | None) -> None:
-    from gtm import safe_export
+    from gtm.safe_export import neutralise, to_csv_bytes, to_xlsx_bytes
 
     if out is None:
-        sys.stdout.write(safe_export.neutralise(frame).to_csv(index=False))
+        sys.stdout.write(neutralise(frame).to_csv(index=False))
         return
     path = Path(out)
     if path.suffix.lower() == ".xlsx":
-        path.write_bytes(safe_export.to_xlsx_bytes({"data": frame}))
+        path.write_bytes(to_xlsx_bytes({"data": frame}))
     else:
-        path.write_bytes(safe_export.to_csv_bytes(frame))
+        path.write_bytes(to_csv_bytes(frame))
     print(f"wrote {len(frame)} row(s) to {path}", file=sys.stderr)
 
 
@@ -142,10 +142,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(plan.summary())
     rejects = plan.rejects_frame()
     if args.skip_invalid and len(rejects) and not plan.file_problems:
-        from gtm import safe_export
+        from gtm.safe_export import to_csv_bytes
 
         target = Path(args.rejects or f"{Path(args.file).stem}.rejected.csv")
-        target.write_bytes(safe_export.to_csv_bytes(rejects))
+        target.write_bytes(to_csv_bytes(rejects))
         print(f"wrote {len(rejects)} rejected row(s) with reasons to {target}")
     if args.dry_run:
         print("dry run: nothing was written")

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from gtm.importer import commit_import, plan_import
-from gtm.permissions import ADMIN, Actor, Role
+from gtm.permissions import Actor, Role
 from gtm.store import Store
 
 LEADER = Actor("Dana Reyes", Role.SALES_LEADER)
