@@ -107,18 +107,35 @@ def wait_for_app(page: Page, timeout: float = 60_000) -> None:
     """Wait until the app has connected and finished running its script.
 
     As Streamlit's own e2e tests do: connected, then script state "notRunning" (not "initial", "running" or
-    "rerunRequested"), then no running-status widget. A short pause first lets an interaction's rerun start.
+    "rerunRequested"), then no running-status widget and no loading skeleton. A short pause first lets an interaction's rerun start.
     """
     page.wait_for_timeout(150)
     expect(page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')).to_have_count(1, timeout=timeout)
     expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1, timeout=timeout)
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
+    # Heavy elements (dataframes, charts) load lazily after the script has finished, behind a skeleton.
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
     page.wait_for_timeout(150)
 
 
 def shot(page: Page, name: str) -> Path:
-    """A full-page screenshot in test-artifacts/."""
+    """A full-page screenshot in test-artifacts/.
+
+    Streamlit scrolls inside <main>, not the document, so Playwright's full_page alone stops at the viewport:
+    grow the viewport to the main area's height for the shot, then restore it (and let the app settle)."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    viewport = page.viewport_size
+    height = int(page.evaluate(
+        "() => Math.max(...['[data-testid=stMain]', '[data-testid=stSidebarContent]']"
+        ".map(s => document.querySelector(s)?.scrollHeight ?? 0))"))
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(height + 16, 12_000)})
+        page.wait_for_timeout(300)  # charts and grids re-lay out to the new size
+    try:
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        if viewport and height > viewport["height"]:
+            page.set_viewport_size(viewport)
+            page.wait_for_timeout(150)
     return path

@@ -62,10 +62,10 @@ def set_name(page: Page, name: str) -> None:
 
 def set_role(page: Page, label: str) -> None:
     """Choose a role in the sidebar's selectbox."""
-    page.locator(".st-key-sb_role [data-baseweb='select']").click()
+    page.locator(".st-key-sb_role button[aria-label='Open']").click()
     page.get_by_role("option", name=label, exact=True).click()
     wait_for_app(page)
-    expect(page.locator(".st-key-sb_role")).to_contain_text(label)
+    expect(page.locator(".st-key-sb_role input")).to_have_value(label)
 
 
 def metric(scope: Page | Locator, label: str) -> Locator:
@@ -73,14 +73,24 @@ def metric(scope: Page | Locator, label: str) -> Locator:
     return scope.locator('[data-testid="stMetric"]').filter(has_text=label).locator('[data-testid="stMetricValue"]')
 
 
+def count_of(text: str) -> int:
+    """A metric's shown count ("2,620") as a number."""
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def count(value: Locator) -> int:
+    return count_of(value.inner_text())
+
+
 def sidebar_matrix_name(page: Page) -> Locator:
     """The bold active matrix name under 'Active matrix' in the sidebar."""
     return page.locator('[data-testid="stSidebar"] [data-testid="stMarkdown"] strong').first
 
 
-def grid_text(frame: Locator) -> Locator:
-    """The accessible cells of an st.dataframe (the grid draws on a canvas and mirrors cells in a table)."""
-    return frame.locator("[role='gridcell'], td")
+def dataframes(page: Page) -> Locator:
+    """The st.dataframe grids of the main area. The grid draws on a canvas and mirrors its visible cells in an
+    accessible table, which is what text assertions read. (A keyed st.dataframe gets no st-key class.)"""
+    return page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')
 
 
 # ---------------------------------------------------------------- 1. every page opens
@@ -103,11 +113,11 @@ def test_open_account_from_portfolio_and_record_a_decision(page: Page, app_serve
     expect(page.get_by_role("heading", name="Biggest misfits")).to_be_visible(timeout=TIMEOUT)
     link = page.locator('[data-testid="stPageLink-NavLink"]').filter(has_text=re.compile(r"\S")).first
     expect(link).to_be_visible()
-    account_name = link.inner_text().strip()
+    account_name = link.locator('[data-testid="stMarkdownContainer"]').inner_text().strip()
     href = link.get_attribute("href") or ""
-    account_id = re.search(r"account=([^&]+)", href)
-    assert account_id, f"page link has no account id: {href!r}"
-    account_id = account_id.group(1)
+    found = re.search(r"account=([^&]+)", href)
+    assert found, f"page link has no account id: {href!r}"
+    account_id = found.group(1)
 
     link.click()
     expect(page).to_have_url(re.compile(rf"/account\?account={re.escape(account_id)}$"), timeout=TIMEOUT)
@@ -124,8 +134,8 @@ def test_open_account_from_portfolio_and_record_a_decision(page: Page, app_serve
     expect_no_exception(page)
     expect(page.locator('[data-testid="stAlertContentError"]')).to_have_count(0)
 
-    history = page.locator(".st-key-acc_history")
-    expect(history).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="Decision history")).to_be_visible()
+    history = dataframes(page).last  # the page ends with the decision history
     expect(history).to_contain_text(rationale, timeout=TIMEOUT)
     expect(history).to_contain_text(author)
     shot(page, "account-decision")
@@ -134,7 +144,7 @@ def test_open_account_from_portfolio_and_record_a_decision(page: Page, app_serve
     wait_for_app(page)
     expect(page).to_have_url(re.compile(rf"[?&]account={re.escape(account_id)}(&|$)"))
     expect(page.get_by_role("heading", name=account_name, exact=True)).to_be_visible(timeout=TIMEOUT)
-    expect(page.locator(".st-key-acc_history")).to_contain_text(rationale, timeout=TIMEOUT)
+    expect(dataframes(page).last).to_contain_text(rationale, timeout=TIMEOUT)
 
     # And it is in the database, with who recorded it.
     stored = Store(app_server.db_url).decisions(account_id)
@@ -166,6 +176,8 @@ def test_facilitator_moves_a_band_saves_it_and_the_portfolio_changes(page: Page,
                                                               timeout=TIMEOUT)
     expect(page.get_by_role("heading", name="What this edit changes")).to_be_visible(timeout=TIMEOUT)
     expect(insufficient).not_to_have_text(before, timeout=TIMEOUT)
+    # A lighter approach now counts as realistic for qualification deals: fewer are judged insufficient.
+    assert count(insufficient) < count_of(before), (before, insufficient.inner_text())
     shot(page, "matrix-edited")
 
     version = f"Workshop {uuid.uuid4().hex[:6]}"
@@ -182,7 +194,9 @@ def test_facilitator_moves_a_band_saves_it_and_the_portfolio_changes(page: Page,
     wait_for_app(page)
     expect(title(page)).to_have_text("Portfolio", timeout=TIMEOUT)
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(version)
-    expect(metric(page, "Likely insufficient")).not_to_have_text(portfolio_before, timeout=TIMEOUT)
+    portfolio_after = metric(page, "Likely insufficient")
+    expect(portfolio_after).not_to_have_text(portfolio_before, timeout=TIMEOUT)
+    assert count(portfolio_after) < count_of(portfolio_before)
 
 
 # ---------------------------------------------------------------- 4. messy CSV upload, skip invalid, import
@@ -200,8 +214,9 @@ def test_messy_salesforce_csv_upload_reports_problems_and_imports_the_valid_rows
     main = page.locator('[data-testid="stMain"]')
     expect(main).to_contain_text("cp1252", timeout=TIMEOUT)
     expect(main).to_contain_text("7 row(s) read, 3 valid, 4 rejected")
-    problems = page.locator(".st-key-dt_problems")
-    expect(problems).to_be_visible()
+    expect(page.locator('[data-testid="stAlertContentWarning"]')).to_contain_text("4 problem(s) in 4 row(s)")
+    problems = dataframes(page)
+    expect(problems).to_have_count(1)
     for value in ("ACC-9999", "-300,00 €", "150", "Synergy wizardry"):
         expect(problems).to_contain_text(value)
     shot(page, "data-problems")
