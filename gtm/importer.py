@@ -246,7 +246,8 @@ def _records(kind: Kind, table: tabular.Table, cmap: colmap.ColumnMap, date_firs
     sig_frame = pd.DataFrame({s: frame[s] for s in SIGNALS if s in frame}, index=src.index)
     if sig_frame.columns.empty:
         sig_frame = pd.DataFrame({"turnkey": [""] * len(src)}, index=src.index)
-        if given.isna().any():
+        blank = _text(frame["nature"]).isna() if "nature" in frame else pd.Series(True, index=src.index)
+        if blank.any():
             notes.append("The file has no diagnosis signal columns (turnkey, engineered_solution, joint_planning, "
                          "bu_count, one_time): opportunities without a nature fall to the default rule "
                          "(information exchange / cost reduction).")

@@ -5,6 +5,7 @@ import streamlit as st
 
 from gtm import charts, portfolio
 from gtm.errors import GtmError
+from gtm.permissions import ROLE_LABELS
 from gtm.fmt import plain
 from gtm.vocab import APPROACHES, NATURES
 from pages import shared
@@ -64,14 +65,12 @@ if recommended and len(opps):
         "name": st.column_config.TextColumn("Opportunity", width="large"),
         "nature": "Nature", "value": st.column_config.NumberColumn("Value", format="dollar"), "steps": "Steps",
     }
-    left, right = st.columns(2)
-    for col, frame, title, key in ((left, over, "▲ The recommendation would over-serve", "acc_over"),
-                                   (right, under, "▼ The recommendation would under-serve", "acc_under")):
-        with col:
-            st.markdown(f"**{title} {len(frame)}**")
-            if len(frame):
-                st.dataframe(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
-                             column_order=list(served_config), column_config=served_config, hide_index=True, key=key)
+    for frame, title, key in ((over, "▲ The recommendation would over-serve", "acc_over"),
+                              (under, "▼ The recommendation would under-serve", "acc_under")):
+        st.markdown(f"**{title} {len(frame)} opportunit{'y' if len(frame) == 1 else 'ies'}**")
+        if len(frame):
+            st.dataframe(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
+                         column_order=list(served_config), column_config=served_config, hide_index=True, key=key)
 
 st.subheader("Opportunities")
 if opps.empty:
@@ -122,7 +121,9 @@ if history.empty:
     st.caption("No decision recorded yet.")
 else:
     st.dataframe(
-        history.assign(approach_label=history["approach"].map(APPROACHES.label)), hide_index=True, key="acc_history",
+        history.assign(approach_label=history["approach"].map(APPROACHES.label),
+                       author_role=history["author_role"].map(lambda r: ROLE_LABELS.get(r, r))),
+        hide_index=True, key="acc_history",
         column_order=["created_at", "author", "author_role", "approach_label", "rationale", "matrix_name",
                       "matrix_fingerprint", "review_status", "review_comment"],
         column_config={

@@ -19,10 +19,15 @@ st.subheader("Import a CRM export", anchor=False)
 kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
                 format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
 limit = max_upload_bytes()
+# A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
 upload = st.file_uploader("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
-                          type=["csv", "txt", "tsv", "xlsx"], key="dt_file", max_upload_size=max(1, limit // 2**20))
+                          type=["csv", "txt", "tsv", "xlsx"], key=f"dt_file_{st.session_state.get('dt_round', 0)}",
+                          max_upload_size=max(1, limit // 2**20))
 
 if upload is not None:
+    # A new file: the previous import's result no longer applies.
+    st.session_state.pop("dt_result", None)
+    st.session_state.pop("dt_rejects", None)
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()[:16]
     overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
@@ -80,6 +85,8 @@ if upload is not None:
             st.session_state["dt_result"] = result.summary()
             if mode == "skip" and plan.problems:
                 st.session_state["dt_rejects"] = (safe_export.to_csv_bytes(plan.rejects_frame()), upload.name)
+            st.session_state["dt_round"] = st.session_state.get("dt_round", 0) + 1
+            st.rerun()
         except GtmError as exc:
             bar.empty()
             shared.show_error(exc)

@@ -50,12 +50,14 @@ else:
     preview = shared.data(matrix) if changed else d
     before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
     m = st.columns(3)
+    share_delta = (after.realistic_share - before.realistic_share) * 100
+    over_delta = after.overkill_count - before.overkill_count
+    under_delta = after.insufficient_count - before.insufficient_count
     m[0].metric("✓ Value in band", f"{after.realistic_share:.0%}",
-                f"{(after.realistic_share - before.realistic_share) * 100:+.1f} pts" if changed else None)
-    m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}",
-                f"{after.overkill_count - before.overkill_count:+,}" if changed else None, delta_color="inverse")
-    m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}",
-                f"{after.insufficient_count - before.insufficient_count:+,}" if changed else None,
+                f"{share_delta:+.1f} pts" if changed and round(share_delta, 1) else None)
+    m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}", f"{over_delta:+,}" if over_delta else None,
+                delta_color="inverse")
+    m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}", f"{under_delta:+,}" if under_delta else None,
                 delta_color="inverse")
     st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=520),
                     key="mx_chart", config={"displayModeBar": False})
@@ -65,12 +67,12 @@ if changed and draft is not None and not d.opportunities.empty:
     st.subheader("What this edit changes", anchor=False)
     st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
-    a, b = st.columns(2)
+    a, b = st.columns([2, 3])
     a.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
                                       to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
                 hide_index=True, key="mx_changed",
                 column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                               "value": st.column_config.NumberColumn("Value", format="dollar")})
+                               "value": st.column_config.NumberColumn("Value ($)", format="compact")})
     b.dataframe(effect.recommendation_changes.assign(
         before=effect.recommendation_changes["before"].astype(str).map(APPROACHES.label),
         after=effect.recommendation_changes["after"].astype(str).map(APPROACHES.label)),
