@@ -129,12 +129,14 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         frame = opps.dropna(subset=["approach"]).copy()
         n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(NATURES.codes)}).astype(float)
         a_pos = frame["approach"].astype(str).map({c: i for i, c in enumerate(APPROACHES.codes)}).astype(float)
-        # Spread bubbles that share a cell so each stays visible.
-        rank = frame.groupby([n_pos, a_pos]).cumcount()
-        size = frame.groupby([n_pos, a_pos])["value"].transform("size")
-        offset = np.where(size > 1, (rank / (size - 1).clip(lower=1) - 0.5) * 0.7, 0.0)
-        frame["x"] = n_pos + offset
-        frame["y"] = a_pos
+        # Spread bubbles that share a cell on a small grid inside it, so each stays visible.
+        rank = frame.groupby([n_pos, a_pos]).cumcount().to_numpy()
+        size = frame.groupby([n_pos, a_pos])["value"].transform("size").to_numpy()
+        cols = np.ceil(np.sqrt(size))
+        rows = np.ceil(size / cols)
+        col_i, row_i = rank % cols, rank // cols
+        frame["x"] = n_pos + np.where(cols > 1, (col_i / np.maximum(cols - 1, 1) - 0.5) * 0.7, 0.0)
+        frame["y"] = a_pos + np.where(rows > 1, (row_i / np.maximum(rows - 1, 1) - 0.5) * 0.6, 0.0)
         vmax = max(float(frame["value"].max()), 1.0)
         for fit in ("realistic", "overkill", "insufficient"):
             part = frame[frame["fit"].astype(str) == fit]
@@ -143,7 +145,7 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
             fig.add_trace(go.Scatter(
                 x=part["x"], y=part["y"], mode="markers", name=f"{FIT_SYMBOLS[fit]} {FIT_WORDS[fit]}",
                 xaxis="x2", yaxis="y2",
-                marker={"size": 12 + 38 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
+                marker={"size": 9 + 25 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
                         "symbol": FIT_MARKERS[fit], "line": {"color": "white", "width": 1}, "opacity": 0.9},
                 customdata=np.stack([_names(part), part["value"].map(money),
                                      part["rationale"].astype(str)], axis=1),

@@ -63,7 +63,7 @@ if recommended and len(opps):
     over, under = portfolio.served_by(opps, recommended, d.matrix)
     served_config = {
         "name": st.column_config.TextColumn("Opportunity", width="large"),
-        "nature": "Nature", "value": st.column_config.NumberColumn("Value", format="dollar"), "steps": "Steps",
+        "nature": "Nature", "value": st.column_config.NumberColumn("Value ($)", format="compact"), "steps": "Steps",
     }
     for frame, title, key in ((over, "▲ The recommendation would over-serve", "acc_over"),
                               (under, "▼ The recommendation would under-serve", "acc_under")):
@@ -89,7 +89,7 @@ else:
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
-            "value": st.column_config.NumberColumn("Value", format="dollar"),
+            "value": st.column_config.NumberColumn("Value ($)", format="compact"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
             "fit_badge": "Fit", "steps": "Steps", "rationale": st.column_config.TextColumn("Why", width="large"),
         },

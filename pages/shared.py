@@ -22,6 +22,24 @@ from gtm.seed import seed_demo
 from gtm.store import Store
 
 
+def _leave_folder_mode() -> None:
+    """Run every page through app.py's st.navigation, even on a server's very first request.
+
+    Streamlit treats a project with a pages/ folder as a folder-style multipage app until some
+    script calls st.navigation; a first request for /account would then run pages/account.py on
+    its own, without app.py's page config and sidebar. Switching the mode off and rerunning sends
+    that request through app.py like every later one.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_leave_folder_mode()
+
+
 def database_url() -> str | None:
     """GTM_DATABASE_URL, else a [connections.gtm] url secret, else None (the embedded SQLite file)."""
     if os.environ.get("GTM_DATABASE_URL"):

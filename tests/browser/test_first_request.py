@@ -1,0 +1,19 @@
+"""A server's very first request may be a deep link: it must still run through app.py's navigation."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from conftest import App, shot, wait_for_app  # tests/browser/conftest.py
+
+
+def test_first_request_to_a_deep_link_gets_the_whole_app(app_server: App, page: Page) -> None:
+    # This module has its own server, so this is that server's first page request.
+    page.goto(f"{app_server.url}/account?account=ACC-0002")
+    wait_for_app(page)
+    expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
+    expect(page.get_by_text("Active matrix")).to_be_visible()  # app.py's sidebar ran
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)  # no folder-style page list
+    assert "account=ACC-0002" in page.url
+    shot(page, "account-first-request")
