@@ -5,8 +5,8 @@ import streamlit as st
 
 from gtm import charts, portfolio
 from gtm.errors import GtmError
-from gtm.permissions import ROLE_LABELS
 from gtm.fmt import plain
+from gtm.permissions import ROLE_LABELS
 from gtm.vocab import APPROACHES, NATURES
 from pages import shared
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
-
 from conftest import App, shot, wait_for_app  # tests/browser/conftest.py
+from playwright.sync_api import Page, expect
 
 
 def test_first_request_to_a_deep_link_gets_the_whole_app(app_server: App, page: Page) -> None:
