@@ -137,7 +137,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("ignored columns: " + ", ".join(repr(c) for c in plan.columns.unmapped))
     for note in plan.notes:
         print(f"note: {note}")
-    for p in plan.problems:
+    for p in plan.sorted_problems():
         print(f"problem: {p}", file=sys.stderr)
     print(plan.summary())
     rejects = plan.rejects_frame()
@@ -163,10 +163,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from gtm import portfolio
     from gtm.store import Store
 
-    store = Store(args.database)
-    frame = portfolio.export_frame(store, args.what)
     out = args.output or f"gtm-{args.what}.csv"
-    _write(frame, out)
+    if Path(out).suffix.lower() not in (".csv", ".xlsx"):
+        raise InputError(f"{out}: exports are written as .csv or .xlsx; name the file with one of those endings.")
+    store = Store(args.database)
+    _write(portfolio.export_frame(store, args.what), out)
     return 0
 
 

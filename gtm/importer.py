@@ -64,11 +64,16 @@ class ImportPlan:
         """True when nothing was rejected."""
         return not self.problems
 
+    def sorted_problems(self) -> list[Problem]:
+        """Problems in reading order: the whole file's first, then by spreadsheet row."""
+        return sorted(self.problems, key=lambda p: (p.row is not None, p.row if isinstance(p.row, int) else 0))
+
     def problems_frame(self) -> pd.DataFrame:
-        """row, column, value, reason of every problem."""
+        """row, column, value, reason of every problem, in row order (blank row: the whole file)."""
         return pd.DataFrame(
-            [{"row": p.row, "column": p.column, "value": "" if p.value is None else str(p.value), "reason": p.reason}
-             for p in self.problems],
+            [{"row": "" if p.row is None else str(p.row), "column": p.column or "",
+              "value": "" if p.value is None else str(p.value), "reason": p.reason}
+             for p in self.sorted_problems()],
             columns=["row", "column", "value", "reason"],
         )
 
@@ -88,7 +93,10 @@ class ImportPlan:
 
     def summary(self) -> str:
         """One line: rows, valid, rejected, to add, to update."""
-        valid = len(self.valid) if not self.file_problems else 0
+        if self.file_problems:
+            return (f"{len(self.records)} row(s) read; the file cannot be imported until "
+                    f"{len(self.file_problems)} problem(s) with the whole file are fixed")
+        valid = len(self.valid)
         return (f"{len(self.records)} row(s) read, {valid} valid, {len(self.rejected_rows)} rejected; "
                 f"{valid - self.existing} to add, {self.existing} to update")
 
@@ -300,6 +308,14 @@ def plan_import(
     notes = list(table.notes)
     accounts = known_accounts if known_accounts is not None else store.accounts()
     records, problems = _records(k, table, cmap, date_first, accounts, notes)
+    if k == "opportunities" and "bu" in records and records["bu"].notna().any():
+        bus = store.business_units()
+        known = {normalise(v) for v in (*bus["bu_id"], *bus["name"])}
+        new_bus = sorted({str(b) for b in records["bu"].dropna() if normalise(b) not in known})
+        if new_bus:
+            shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
+            notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
+                         "Check the spelling if that is not intended.")
     plan = ImportPlan(k, source_name, table, cmap, records, problems, notes)
     if not plan.file_problems and "external_id" in records:
         model = Account if k == "accounts" else Opportunity

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from gtm.assess import assess
+from gtm.fmt import money
 from gtm.matrix import ApproachMatrix
 from gtm.recommend import expected_values, recommend
 from gtm.store import Store
@@ -205,13 +206,13 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
     """accounts (fit, recommendation, latest decision), opportunities (fit), or decisions (with reviews)."""
     active = store.active_matrix().matrix
     if what == "decisions":
+        # One row per decision with its latest review; the full review trail follows in review_history.
         dec = store.decisions()
         rev = store.reviews()
-        if rev.empty:
-            return dec
-        hist = rev.rename(columns={"created_at": "reviewed_at", "comment": "review_comment_text"})
-        return dec.merge(hist[["decision_id", "verdict", "review_comment_text", "reviewer", "reviewed_at"]]
-                         .rename(columns={"reviewer": "review_by"}), on="decision_id", how="left")
+        trail = rev.groupby("decision_id").apply(
+            lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
+        ) if len(rev) else pd.Series(dtype=object)
+        return dec.assign(review_history=dec["decision_id"].map(trail).fillna(""))
     opps = store.opportunities()
     assessed = assess_portfolio(opps, active)
     if what == "opportunities":
@@ -260,3 +261,21 @@ def filter_queue(queue: pd.DataFrame, *, fits: list[str] | None = None, min_step
     if fits:
         mask &= (queue["overkill"].gt(0) & ("overkill" in fits)) | (queue["insufficient"].gt(0) & ("insufficient" in fits))
     return queue[mask]
+
+
+def fit_summary(opps: pd.DataFrame) -> str:
+    """Why an account's current structure is (or is not) flagged, in one sentence."""
+    judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
+    if judged.empty:
+        return "No current approach is recorded, so nothing is flagged yet."
+    approach = APPROACHES.label(str(judged["approach"].iloc[0]))
+    fit = judged["fit"].astype(str)
+    parts = []
+    for code, words in (("insufficient", "likely insufficient"), ("overkill", "likely overkill")):
+        hit = judged[fit == code]
+        if len(hit):
+            parts.append(f"{len(hit)} of {len(judged)} opportunities ({money(float(hit['value'].sum()))}) are {words}, "
+                         f"up to {int(hit['steps'].max())} step(s) from their band")
+    if not parts:
+        return f"Today, at '{approach}', every opportunity is a realistic option."
+    return f"Today, at '{approach}': " + "; ".join(parts) + "."

@@ -141,8 +141,8 @@ def _rationales(out: pd.DataFrame) -> pd.Series:
     labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(APPROACHES.labels)).astype(str))
     share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
     text = (
-        "'" + labels + "' keeps " + share + "% of expected value (" + _money(out["expected_value"])
-        + ") inside the realistic band"
+        "'" + labels + "' keeps " + share + "% of the " + _money(out["expected_value"])
+        + " expected value inside the realistic band"
     )
     over = np.where(
         out["overserved_count"] > 0,

@@ -22,16 +22,19 @@ if chosen not in names:
     chosen = None
 
 query = st.text_input("Find an account", key="acc_search", placeholder="Type part of a name or id")
-matches = portfolio.search_accounts(d.accounts, query) if query else d.account_table.sort_values(
-    "misfit_value", ascending=False).head(50)
-options = list(matches["account_id"])
-if chosen and chosen not in options:
-    options.insert(0, chosen)
-if not options:
-    st.warning(f"No account matches {plain(query)!r}.")
-    st.stop()
-pick = st.selectbox("Account", options, index=options.index(chosen) if chosen in options else 0,
-                    format_func=lambda a: f"{names[a]} ({a})", key="acc_pick")
+if query.strip():
+    options = list(portfolio.search_accounts(d.accounts, query)["account_id"])
+    if not options:
+        st.warning(f"No account matches {plain(query)!r}.")
+        st.stop()
+else:
+    # No search yet: the accounts with the most value at stake, and the one in the URL.
+    options = list(d.account_table.sort_values("misfit_value", ascending=False).head(50)["account_id"])
+    if chosen and chosen not in options:
+        options.insert(0, chosen)
+pick = st.selectbox(f"Account ({len(options)} match{'es' if len(options) != 1 else ''})" if query.strip() else "Account",
+                    options, index=options.index(chosen) if chosen in options else 0,
+                    format_func=lambda a: f"{names[a]} ({a})", key=f"acc_pick_{query.strip().lower()}" if query.strip() else "acc_pick")
 if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
 
@@ -53,6 +56,8 @@ with c[3]:
     st.caption("★ Recommended")
     st.markdown(f"**{APPROACHES.label(recommended)}**" if recommended else "—")
 
+st.markdown("**Why is the current structure flagged?**")
+st.markdown(plain(portfolio.fit_summary(opps)))
 if recommended:
     st.markdown(f"**Why {APPROACHES.label(recommended)}?**")
     st.markdown(plain(acc["recommendation_rationale"]))
@@ -84,8 +89,8 @@ else:
     )
     st.dataframe(
         table, hide_index=True, key="acc_opps",
-        column_order=["opportunity_id", "name", "bu_name", "nature_label", "found", "value", "probability", "stage",
-                      "fit_badge", "steps", "rationale"],
+        column_order=["name", "fit_badge", "steps", "value", "nature_label", "found", "bu_name", "probability",
+                      "stage", "opportunity_id", "rationale"],
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
@@ -97,7 +102,9 @@ else:
 
 st.subheader("Record a decision")
 who = shared.actor()
-with st.form("decision_form", clear_on_submit=True):
+if st.session_state.pop("dec_clear", False):
+    st.session_state["dec_rationale"] = ""  # cleared only after a decision was recorded
+with st.form("decision_form"):
     approach = st.selectbox("Structure for this account", APPROACHES.codes,
                             index=APPROACHES.codes.index(recommended) if recommended else 0,
                             format_func=lambda a: ("★ " if a == recommended else "") + APPROACHES.label(a),
@@ -111,6 +118,7 @@ if submitted:
         shared.store().record_decision(who, pick, approach, rationale, recommended_approach=recommended,
                                        in_band_share=float(share) if pd.notna(share) else None)
         st.toast("Decision recorded", icon=":material/check:")
+        st.session_state["dec_clear"] = True
         st.rerun()
     except GtmError as exc:
         shared.show_error(exc)

@@ -66,10 +66,14 @@ if upload is not None:
             st.caption("Not imported: " + ", ".join(map(plain, plan.columns.unmapped)))
 
     st.markdown(plain(plan.summary()))
-    if plan.problems:
+    if plan.file_problems:
+        st.error("The file cannot be imported:\n\n" + "\n".join(f"- {plain(p.reason)}" for p in plan.file_problems),
+                 icon=":material/error:")
+    elif plan.problems:
         st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
         st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
-                     column_config={"row": st.column_config.NumberColumn("Row", format="%d")})
+                     column_config={"row": "Row", "column": "Column", "value": "Value",
+                                    "reason": st.column_config.TextColumn("Reason", width="large")})
     else:
         st.success("Every row is valid.", icon=":material/check_circle:")
 

@@ -15,21 +15,24 @@ d = shared.data()
 st.title("Matrix")
 st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
 
-# When the active version changes (switch, reset, save), the sliders start again from it.
-if st.session_state.get("mx_base") != active.matrix.fingerprint:
-    for code in NATURES.codes:
-        st.session_state.pop(f"mx_band_{code}", None)
-    st.session_state["mx_base"] = active.matrix.fingerprint
+
+# When the active version changes (switch, reset, save), the sliders start again from it: a new
+# generation of widget keys makes the browser drop the old positions.
+base = st.session_state.get("mx_base")
+if st.session_state.pop("mx_reload", False) or (base is not None and base != active.matrix.fingerprint):
+    st.session_state["mx_gen"] = st.session_state.get("mx_gen", 0) + 1
+st.session_state["mx_base"] = active.matrix.fingerprint
+gen = st.session_state.get("mx_gen", 0)
 
 st.subheader("Realistic band per nature", anchor=False)
 bands = {}
 slots = st.columns(3) + st.columns(3)
 for slot, term in zip(slots, NATURES.terms):
-    band = active.matrix.bands[term.code]
     with slot:
+        band = active.matrix.bands[term.code]
         low, high = st.select_slider(
             f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=(band.low, band.high),
-            format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}", key=f"mx_band_{term.code}",
+            format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}", key=f"mx_band_{term.code}" + (f"_{gen}" if gen else ""),
         )
     bands[term.code] = {"low": low, "high": high}
 
@@ -53,7 +56,7 @@ else:
     share_delta = (after.realistic_share - before.realistic_share) * 100
     over_delta = after.overkill_count - before.overkill_count
     under_delta = after.insufficient_count - before.insufficient_count
-    m[0].metric("✓ Value in band", f"{after.realistic_share:.0%}",
+    m[0].metric("✓ Value in band", f"{after.realistic_share:.1%}",
                 f"{share_delta:+.1f} pts" if changed and round(share_delta, 1) else None)
     m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}", f"{over_delta:+,}" if over_delta else None,
                 delta_color="inverse")
@@ -101,6 +104,7 @@ with c2:
     if st.button("Activate", key="mx_activate", disabled=target == active.name):
         try:
             s.activate_matrix(who, target)
+            st.session_state["mx_reload"] = True
             st.rerun()
         except GtmError as exc:
             shared.show_error(exc)
@@ -111,8 +115,7 @@ with c3:
         try:
             if active.name != "default":
                 s.reset_matrix(who)
-            for code in NATURES.codes:
-                st.session_state.pop(f"mx_band_{code}", None)
+            st.session_state["mx_reload"] = True
             st.rerun()
         except GtmError as exc:
             shared.show_error(exc)

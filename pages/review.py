@@ -60,7 +60,9 @@ if decided.empty:
     st.stop()
 labels = {int(r.decision_id): f"{r.account_name} — {APPROACHES.label(r.decided_approach)} by {r.author} ({r.review_status})"
           for r in decided.itertuples()}
-with st.form("review_form", clear_on_submit=True):
+if st.session_state.pop("rv_clear", False):
+    st.session_state["rv_comment"] = ""  # cleared only after a review was recorded
+with st.form("review_form"):
     decision = st.selectbox("Decision", list(labels), format_func=labels.get, key="rv_decision")
     row = decided[decided["decision_id"] == decision].iloc[0] if decision is not None else None
     verdict = st.radio("Verdict", ["approved", "challenged"], horizontal=True, key="rv_verdict",
@@ -73,6 +75,7 @@ if sent:
     try:
         shared.store().review_decision(who, int(decision), verdict, comment)
         st.toast("Review recorded", icon=":material/check:")
+        st.session_state["rv_clear"] = True
         st.rerun()
     except GtmError as exc:
         shared.show_error(exc)

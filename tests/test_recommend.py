@@ -137,7 +137,7 @@ def test_an_account_worth_nothing_gets_the_lightest_structure_and_no_share() -> 
 def test_the_rationale_names_the_pick_and_the_money() -> None:
     r = one(opps(("A", "info_exchange", 1000), ("A", "qualification", 1000), ("A", "coordinated_strategy", 2000)))
     assert r["rationale"] == (
-        "'Overlay account management group without many decision rights' keeps 50% of expected value ($4.0k) "
+        "'Overlay account management group without many decision rights' keeps 50% of the $4.0k expected value "
         "inside the realistic band; it would over-serve 2 opportunities ($2.0k)."
     )
 

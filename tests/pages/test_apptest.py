@@ -137,3 +137,36 @@ def test_bu_head_challenges_a_decision(demo_db: str) -> None:
     next(b for b in at.button if b.label == "Submit review").click().run()
     assert not at.error, [e.value for e in at.error]
     assert store.decisions().iloc[0]["review_status"] == "challenged"
+
+
+def test_reset_puts_the_sliders_back_on_the_default_band(demo_db: str) -> None:
+    at = run("pages/matrix.py")
+    before = metric(at, "▼ Likely insufficient")
+    at.session_state["actor_role"] = "facilitator"
+    at.session_state["actor_name"] = "Fay"
+    at.select_slider(key="mx_band_qualification").set_value(("traditional_sales", "lead_unit")).run()
+    assert metric(at, "▼ Likely insufficient") != before
+    next(b for b in at.button if b.label == "Reset to default").click().run()
+    assert not at.exception
+    sliders = [s for s in at.select_slider if s.key.startswith("mx_band_qualification")]
+    assert sliders[0].value == ("coordinated_incentives", "lead_unit")
+    assert metric(at, "▼ Likely insufficient") == before
+
+
+def test_searching_shows_the_matching_account(demo_db: str) -> None:
+    at = run("pages/account.py", account="ACC-0002")
+    at.text_input(key="acc_search").input("müller").run()
+    assert not at.exception
+    pick = next(s for s in at.selectbox if s.key.startswith("acc_pick"))
+    assert "Müller" in str(pick.format_func(pick.value))
+    assert any("Müller" in h.value for h in at.header)
+    at.text_input(key="acc_search").input("zzzz-no-such").run()
+    assert any("No account matches" in w.value for w in at.warning)
+
+
+def test_a_refused_decision_keeps_the_typed_rationale(demo_db: str) -> None:
+    at = run("pages/account.py")
+    at.text_area(key="dec_rationale").input("A careful paragraph of reasons")
+    next(b for b in at.button if b.label == "Record decision").click().run()
+    assert any("Say who you are" in e.value for e in at.error)
+    assert at.text_area(key="dec_rationale").value == "A careful paragraph of reasons"
