@@ -47,7 +47,13 @@ class Store:
 
     @property
     def display_url(self) -> str:
-        """The URL with the password hidden."""
+        """The URL with the password hidden; a SQLite file inside the project by its relative path."""
+        if self.url.startswith("sqlite:///"):
+            path = Path(self.url.split("///", 1)[1])
+            try:
+                return str(path.relative_to(db.ROOT))
+            except ValueError:
+                return str(path)
         return db.safe_url(self.url)
 
     @property

@@ -46,7 +46,7 @@ if misfits.empty:
     st.success("No misfits in this view: every opportunity's current approach is a realistic option.")
 else:
     misfits = misfits.assign(link="account?account=" + misfits["account_id"].astype(str),
-                             approach=misfits["approach"].astype(str).map(APPROACHES.label))
+                             approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
     st.dataframe(
         misfits, hide_index=True, key="pf_misfits",
         column_order=["link", "account_name", "approach", "misfits", "overkill", "insufficient", "misfit_value", "worst_steps"],

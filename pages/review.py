@@ -36,7 +36,7 @@ if queue.empty:
 
 view = queue.assign(
     fit_badge=queue["worst_fit"].map(charts.fit_badge),
-    approach_label=queue["judged_approach"].astype(str).map(APPROACHES.label),
+    approach_label=queue["judged_approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label),
     link="account?account=" + queue["account_id"].astype(str),
 )
 st.dataframe(
