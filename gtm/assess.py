@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 
 from gtm.errors import InputError, Problem
 from gtm.matrix import ApproachMatrix, default_matrix
-from gtm.vocab import APPROACHES, FITS, NATURES
+from gtm.vocab import APPROACHES, FITS, NATURES, Vocabulary
 
 OUTPUT_COLUMNS = ("fit", "steps", "band_low", "band_high", "rationale")
 
@@ -28,13 +29,17 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
 def nature_and_approach(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """0-based nature and approach indices of every row; one error lists the problems of both columns."""
     require_columns(frame, ("nature", "approach"), "assess")
-    errors: list[InputError] = []
-    out: list[np.ndarray] = []
-    for column, vocab in (("nature", NATURES), ("approach", APPROACHES)):
+    def parse(column: str, vocab: Vocabulary) -> np.ndarray | InputError:
         try:
-            out.append(vocab.indices(frame[column], column))
+            return vocab.indices(frame[column], column)
         except InputError as exc:
-            errors.append(exc)
+            return exc
+
+    # The two columns parse independently; Arrow and pandas release the GIL, so both cores help.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(parse, ("nature", "approach"), (NATURES, APPROACHES)))
+    errors = [r for r in results if isinstance(r, InputError)]
+    out = [r for r in results if not isinstance(r, InputError)]
     if errors:
         raise InputError("\n".join(str(e) for e in errors), [p for e in errors for p in e.problems])
     return out[0], out[1]
