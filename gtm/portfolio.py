@@ -212,7 +212,7 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
         trail = rev.groupby("decision_id").apply(
             lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
         ) if len(rev) else pd.Series(dtype=object)
-        return dec.assign(review_history=dec["decision_id"].map(trail).fillna(""))
+        return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
     opps = store.opportunities()
     assessed = assess_portfolio(opps, active)
     if what == "opportunities":
