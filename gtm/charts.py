@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -112,7 +114,8 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
 def _names(frame: pd.DataFrame) -> pd.Series:
     """What to call each opportunity in hover text: its name, else its id."""
     ids = frame["opportunity_id"].astype(str) if "opportunity_id" in frame else pd.Series("", index=frame.index)
-    return frame["name"].fillna(ids).astype(str) if "name" in frame else ids
+    names = frame["name"].fillna(ids).astype(str) if "name" in frame else ids
+    return names.map(html.escape)  # Plotly renders a subset of HTML in hover text
 
 
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,

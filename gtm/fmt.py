@@ -12,9 +12,11 @@ def money(x: float) -> str:
     return f"${x:,.0f}"
 
 
-_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:")
+_MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:=")
 
 
 def plain(text: object) -> str:
     """Text safe to place inside Markdown: every character Markdown, HTML or LaTeX would act on is escaped."""
-    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in str(text)).replace("\n", "  \n")
+    # Leading spaces would start a code block; every line break is kept as a line break.
+    lines = (line.lstrip() for line in str(text).splitlines() or [""])
+    return "  \n".join("".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in line) for line in lines)

@@ -281,6 +281,28 @@ def _records(kind: Kind, table: tabular.Table, cmap: colmap.ColumnMap, date_firs
     return out, problems
 
 
+# Widths of the text columns in gtm/models.py; longer text is a problem, not a database error.
+TEXT_LIMITS = {"external_id": 128, "name": 255, "industry": 128, "region": 128, "parent_external_id": 128,
+               "owner": 255, "stage": 128, "type": 128, "bu": 128}
+
+
+def _too_long(kind: Kind, records: pd.DataFrame, cmap: colmap.ColumnMap) -> list[Problem]:
+    """A problem for every text cell wider than its database column."""
+    canonical = {"external_id": "account_id" if kind == "accounts" else "opportunity_id",
+                 "parent_external_id": "parent_id"}
+    problems: list[Problem] = []
+    for col, limit in TEXT_LIMITS.items():
+        if col not in records or not isinstance(records[col], pd.Series):
+            continue
+        lengths = records[col].astype("string").str.len()
+        for row in records.index[(lengths > limit).fillna(False).to_numpy(dtype=bool)]:
+            text = str(records.at[row, col])
+            field = canonical.get(col, col)
+            problems.append(Problem(row, cmap.fields.get(field, field), text[:40] + "…",
+                                    f"is {len(text)} characters long; at most {limit} are accepted"))
+    return problems
+
+
 def plan_import(
     store: Store, kind: str, source: str | Path | bytes, *, name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
@@ -308,10 +330,11 @@ def plan_import(
     notes = list(table.notes)
     accounts = known_accounts if known_accounts is not None else store.accounts()
     records, problems = _records(k, table, cmap, date_first, accounts, notes)
+    problems += _too_long(k, records, cmap)
     if k == "opportunities" and "bu" in records and records["bu"].notna().any():
         bus = store.business_units()
         known = {normalise(v) for v in (*bus["bu_id"], *bus["name"])}
-        new_bus = sorted({str(b) for b in records["bu"].dropna() if normalise(b) not in known})
+        new_bus = sorted({normalise(b): str(b) for b in records["bu"].dropna() if normalise(b) not in known}.values())
         if new_bus:
             shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
             notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
@@ -432,7 +455,8 @@ def _business_units(conn: Connection, names: pd.Series) -> tuple[dict[str, int],
     for pk, ext, nm in existing:
         lookup[normalise(ext)] = pk
         lookup.setdefault(normalise(nm), pk)
-    new = [b for b in pd.unique(names.dropna()) if normalise(b) not in lookup]
+    # One new BU per spelling that normalises alike ("Energy", "ENERGY ", "energy").
+    new = list({normalise(b): b for b in pd.unique(names.dropna()) if normalise(b) not in lookup}.values())
     for b in new:
         pk = conn.execute(insert(BusinessUnit).values(external_id=b, name=b).returning(BusinessUnit.id)).scalar_one()
         lookup[normalise(b)] = pk

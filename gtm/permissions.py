@@ -48,12 +48,15 @@ class Actor:
 
 
 ADMIN = Actor("command line", Role.ADMIN)
+MAX_NAME = 255  # the width of the author and reviewer columns
 
 
 def require(actor: Actor, action: str) -> None:
     """Raise PermissionDenied unless the actor's role allows ``action``."""
     if not actor.name.strip():
         raise PermissionDenied("Say who you are (a name) before changing anything.")
+    if len(actor.name.strip()) > MAX_NAME:
+        raise PermissionDenied(f"A name is at most {MAX_NAME} characters.")
     if not actor.can(action):
         allowed = ", ".join(ROLE_LABELS[r] for r in sorted(RULES[action]))
         raise PermissionDenied(

@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from gtm import db
 from gtm.errors import ConfigError, GtmError, InputError, PermissionDenied, Problem
@@ -281,15 +282,19 @@ class Store:
         name = (name or "").strip()
         if not name or len(name) > 128:
             raise InputError("A matrix version needs a name of 1 to 128 characters.")
-        with self.engine.begin() as conn:
-            if conn.execute(select(MatrixVersion.id).where(MatrixVersion.name == name)).first():
-                raise InputError(f"A matrix version named {name!r} already exists; choose another name.")
-            if activate:
-                conn.execute(update(MatrixVersion).values(is_active=False))
-            conn.execute(insert(MatrixVersion).values(
-                name=name, bands=_bands_json(matrix), fingerprint=matrix.fingerprint, is_active=activate,
-                created_by=actor.name.strip(), created_at=utcnow()))
-            self.bump(conn)
+        taken = InputError(f"A matrix version named {name!r} already exists; choose another name.")
+        try:
+            with self.engine.begin() as conn:
+                if conn.execute(select(MatrixVersion.id).where(MatrixVersion.name == name)).first():
+                    raise taken
+                if activate:
+                    conn.execute(update(MatrixVersion).values(is_active=False))
+                conn.execute(insert(MatrixVersion).values(
+                    name=name, bands=_bands_json(matrix), fingerprint=matrix.fingerprint, is_active=activate,
+                    created_by=actor.name.strip(), created_at=utcnow()))
+                self.bump(conn)
+        except IntegrityError:  # another user saved the same name a moment earlier
+            raise taken from None
 
     def activate_matrix(self, actor: Actor, name: str) -> None:
         """Make a saved version the active one."""
@@ -301,8 +306,10 @@ class Store:
             self.bump(conn)
 
     def reset_matrix(self, actor: Actor) -> None:
-        """Activate the default version (data/matrix.json)."""
-        self.activate_matrix(actor, "default")
+        """Activate the default version (data/matrix.json); nothing changes when it is active already."""
+        require(actor, "edit_matrix")
+        if self.active_matrix().name != "default":
+            self.activate_matrix(actor, "default")
 
     # ------------------------------------------------------------------ demo, maintenance
 

@@ -25,7 +25,7 @@ query = st.text_input("Find an account", key="acc_search", placeholder="Type par
 if query.strip():
     options = list(portfolio.search_accounts(d.accounts, query)["account_id"])
     if not options:
-        st.warning(f"No account matches {plain(query)!r}.")
+        st.warning(f"No account matches '{plain(query)}'.")
         st.stop()
 else:
     # No search yet: the accounts with the most value at stake, and the one in the URL.

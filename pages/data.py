@@ -7,7 +7,6 @@ import streamlit as st
 from gtm import columns, importer, portfolio, safe_export
 from gtm.errors import GtmError
 from gtm.fmt import plain
-from gtm.permissions import Role
 from gtm.tabular import max_upload_bytes
 from pages import shared
 
@@ -124,7 +123,7 @@ e[3].download_button("Everything (XLSX)",
 
 st.subheader("Demo portfolio", anchor=False)
 st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")
-if st.button("Reload the demo portfolio", key="dt_demo", disabled=who.role != Role.FACILITATOR):
+if st.button("Reload the demo portfolio", key="dt_demo", disabled=not who.can("reset_demo")):
     from gtm.seed import seed_demo
 
     try:

@@ -113,8 +113,7 @@ with c3:
     st.caption("Back to the default band of data/matrix.json.")
     if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
         try:
-            if active.name != "default":
-                s.reset_matrix(who)
+            s.reset_matrix(who)
             st.session_state["mx_reload"] = True
             st.rerun()
         except GtmError as exc:

@@ -64,5 +64,5 @@ else:
     st.caption("Open an account:")
     cols = st.columns(5)
     for i, row in enumerate(misfits.head(10).itertuples()):
-        cols[i % 5].page_link("pages/account.py", label=str(row.account_name), query_params={"account": row.account_id},
+        cols[i % 5].page_link("pages/account.py", label=plain(row.account_name), query_params={"account": row.account_id},
                               icon=":material/open_in_new:")

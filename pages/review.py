@@ -62,15 +62,15 @@ labels = {int(r.decision_id): f"{r.account_name} — {APPROACHES.label(r.decided
           for r in decided.itertuples()}
 if st.session_state.pop("rv_clear", False):
     st.session_state["rv_comment"] = ""  # cleared only after a review was recorded
+decision = st.selectbox("Decision", list(labels), format_func=labels.get, key="rv_decision")
+row = decided[decided["decision_id"] == decision].iloc[0] if decision is not None else None
+if row is not None:
+    st.caption(f"Rationale given: {plain(row['rationale'])}")
 with st.form("review_form"):
-    decision = st.selectbox("Decision", list(labels), format_func=labels.get, key="rv_decision")
-    row = decided[decided["decision_id"] == decision].iloc[0] if decision is not None else None
     verdict = st.radio("Verdict", ["approved", "challenged"], horizontal=True, key="rv_verdict",
                        format_func=lambda v: {"approved": "✓ Approve", "challenged": "✗ Challenge"}[v])
     comment = st.text_area("Comment (required to challenge)", key="rv_comment")
     sent = st.form_submit_button("Submit review", type="primary")
-if row is not None:
-    st.caption(f"Rationale given: {plain(row['rationale'])}")
 if sent:
     try:
         shared.store().review_decision(who, int(decision), verdict, comment)
