@@ -188,8 +188,8 @@ class Store:
                              [Problem(None, "rationale", "", "is required")])
         if len(rationale) > MAX_TEXT:
             raise InputError(f"The rationale is {len(rationale)} characters; at most {MAX_TEXT} are kept.")
-        active = self.active_matrix()
         with self.engine.begin() as conn:
+            active = self.active_matrix(conn)  # the version in force when the decision is written
             acc = conn.execute(select(Account.id).where(Account.external_id == account_id)).scalar()
             if acc is None:
                 raise InputError(f"No account with id {account_id!r}.", [Problem(None, "account_id", account_id, "unknown account")])
@@ -266,11 +266,15 @@ class Store:
             raise InputError(f"No matrix version named {name!r}.")
         return parse_matrix({"name": row.name, "bands": row.bands}, source=f"matrix version {name!r}")
 
-    def active_matrix(self) -> ActiveMatrix:
-        """The active version (the default file's matrix if none is stored)."""
-        with self.engine.connect() as conn:
-            row = conn.execute(select(MatrixVersion.id, MatrixVersion.name, MatrixVersion.bands)
-                               .where(MatrixVersion.is_active.is_(True)).limit(1)).first()
+    def active_matrix(self, conn: Connection | None = None) -> ActiveMatrix:
+        """The active version (the default file's matrix if none is stored); read in ``conn`` when given."""
+        stmt = select(MatrixVersion.id, MatrixVersion.name, MatrixVersion.bands).where(
+            MatrixVersion.is_active.is_(True)).limit(1)
+        if conn is None:
+            with self.engine.connect() as own:
+                row = own.execute(stmt).first()
+        else:
+            row = conn.execute(stmt).first()
         if row is None:
             return ActiveMatrix(default_matrix(), None, "default")
         matrix = parse_matrix({"name": row.name, "bands": row.bands}, source=f"matrix version {row.name!r}")
