@@ -148,21 +148,23 @@ class MatrixEffect:
     recommendation_changes: pd.DataFrame  # account_id, account_name, before, after
 
 
-def matrix_effect(opportunities: pd.DataFrame, old: ApproachMatrix, new: ApproachMatrix,
-                  old_recs: pd.DataFrame | None = None) -> MatrixEffect:
+def matrix_effect(opportunities: pd.DataFrame, old: ApproachMatrix, new: ApproachMatrix) -> MatrixEffect:
     """Compare every opportunity's fit and every account's recommendation under two matrices."""
     before = assess_portfolio(opportunities, old)
     after = assess_portfolio(opportunities, new)
+    return compare(before, after, recommendations(before, old), recommendations(after, new))
+
+
+def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, new_recs: pd.DataFrame) -> MatrixEffect:
+    """The difference between one portfolio assessed (and recommended) under two matrices."""
     moved = (before["fit"].astype(str) != after["fit"].astype(str)) & before["fit"].notna()
     pairs = pd.DataFrame({"from_fit": before.loc[moved, "fit"].astype(str), "to_fit": after.loc[moved, "fit"].astype(str),
                           "value": before.loc[moved, "value"].astype(float)})
     changed = pairs.groupby(["from_fit", "to_fit"]).agg(opportunities=("value", "size"), value=("value", "sum")).reset_index()
-    old_r = old_recs if old_recs is not None else recommendations(before, old)
-    new_r = recommendations(after, new)
-    both = old_r[["account_id", "recommended_approach"]].merge(
-        new_r[["account_id", "recommended_approach"]], on="account_id", suffixes=("_before", "_after"))
+    both = old_recs[["account_id", "recommended_approach"]].merge(
+        new_recs[["account_id", "recommended_approach"]], on="account_id", suffixes=("_before", "_after"))
     diff = both[both["recommended_approach_before"].astype(str) != both["recommended_approach_after"].astype(str)]
-    names = opportunities.drop_duplicates("account_id").set_index("account_id")["account_name"]
+    names = before.drop_duplicates("account_id").set_index("account_id")["account_name"]
     diff = diff.assign(account_name=diff["account_id"].map(names)).rename(
         columns={"recommended_approach_before": "before", "recommended_approach_after": "after"})
     return MatrixEffect(changed, int(moved.sum()), float(pairs["value"].sum()),

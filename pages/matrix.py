@@ -66,7 +66,8 @@ else:
                     key="mx_chart", config={"displayModeBar": False})
 
 if changed and draft is not None and not d.opportunities.empty:
-    effect = portfolio.matrix_effect(d.opportunities, active.matrix, draft, d.recommendations)
+    # Both sides are already assessed and cached (d: active matrix, preview: the draft); only compare.
+    effect = portfolio.compare(d.assessed, preview.assessed, d.recommendations, preview.recommendations)
     st.subheader("What this edit changes", anchor=False)
     st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")

@@ -23,6 +23,16 @@ def _reset_postgres(url: str) -> None:
     store.dispose()
 
 
+def _empty_postgres() -> str:
+    """The test server's URL, emptied; CI fails without one, elsewhere the test skips and says why."""
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI must run the PostgreSQL tests: GTM_TEST_POSTGRES_URL is not set")
+        pytest.skip("PostgreSQL tests skipped outside CI: set GTM_TEST_POSTGRES_URL to run them")
+    _reset_postgres(PG_URL)
+    return PG_URL
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     """A URL of a fresh SQLite file."""
@@ -42,12 +52,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database URL: a SQLite file, then a PostgreSQL database (emptied first)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'gtm.db'}"
-    if not PG_URL:
-        if IN_CI:
-            pytest.fail("CI must run the PostgreSQL tests: GTM_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL tests skipped outside CI: set GTM_TEST_POSTGRES_URL to run them")
-    _reset_postgres(PG_URL)
-    return PG_URL
+    return _empty_postgres()
 
 
 @pytest.fixture
@@ -61,11 +66,6 @@ def store(db_url: str) -> Iterator[Store]:
 @pytest.fixture
 def pg_store() -> Iterator[Store]:
     """A migrated, empty store on the PostgreSQL server (skipped outside CI when none is configured)."""
-    if not PG_URL:
-        if IN_CI:
-            pytest.fail("CI must run the PostgreSQL tests: GTM_TEST_POSTGRES_URL is not set")
-        pytest.skip("PostgreSQL tests skipped outside CI: set GTM_TEST_POSTGRES_URL to run them")
-    _reset_postgres(PG_URL)
-    s = Store(PG_URL)
+    s = Store(_empty_postgres())
     yield s
     s.dispose()

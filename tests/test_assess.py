@@ -5,24 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from domain_tables import APPROACH_CODES as APPROACH_COLUMNS
+from domain_tables import DEFAULT_BANDS
 
 from gtm.assess import OUTPUT_COLUMNS, assess
 from gtm.errors import GtmError, InputError
 from gtm.matrix import default_matrix
 from gtm.vocab import APPROACHES, NATURES
 
-# DOMAIN.md's default band and the 42 cells it gives, typed in by hand (as in test_matrix.py, kept
-# literal here so that this file stands on its own). R realistic, O<k>/I<k> overkill/insufficient by k.
-DEFAULT_BANDS = {
-    "info_exchange": ("traditional_sales", "coordinated_incentives"),
-    "qualification": ("coordinated_incentives", "lead_unit"),
-    "cross_sell": ("lead_unit", "overlay_advisory"),
-    "coordinated_strategy": ("overlay_advisory", "overlay_signing"),
-    "technical_solution": ("overlay_signing", "common_front_end"),
-    "turnkey": ("common_front_end", "market_bu"),
-}
-APPROACH_COLUMNS = ("traditional_sales", "coordinated_incentives", "lead_unit", "overlay_advisory",
-                    "overlay_signing", "common_front_end", "market_bu")
+# The 42 cells DOMAIN.md's default band gives, typed in by hand. R realistic, O<k>/I<k> overkill/insufficient by k.
 GRID = """
 info_exchange         R  R  O1 O2 O3 O4 O5
 qualification         I1 R  R  O1 O2 O3 O4

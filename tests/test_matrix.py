@@ -7,32 +7,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from domain_tables import APPROACH_CODES as APPROACH_COLUMNS
+from domain_tables import DEFAULT_BANDS
 
 from gtm.errors import ConfigError
 from gtm.matrix import ApproachMatrix, default_matrix, load_matrix, parse_matrix
 from gtm.vocab import DATA_DIR
 
-# DOMAIN.md's default band, typed in by hand: nature n is realistic with approaches n and n+1.
-DEFAULT_BANDS = {
-    "info_exchange": ("traditional_sales", "coordinated_incentives"),
-    "qualification": ("coordinated_incentives", "lead_unit"),
-    "cross_sell": ("lead_unit", "overlay_advisory"),
-    "coordinated_strategy": ("overlay_advisory", "overlay_signing"),
-    "technical_solution": ("overlay_signing", "common_front_end"),
-    "turnkey": ("common_front_end", "market_bu"),
-}
-
-APPROACH_COLUMNS = (
-    "traditional_sales",
-    "coordinated_incentives",
-    "lead_unit",
-    "overlay_advisory",
-    "overlay_signing",
-    "common_front_end",
-    "market_bu",
-)
-
-# Every cell of the default matrix, worked out by hand from the table above.
+# Every cell of the default matrix, worked out by hand from DOMAIN.md's band (tests/domain_tables.py).
 # R = realistic, O<k> = overkill by k steps, I<k> = insufficient by k steps.
 # Columns, lightest first: traditional_sales, coordinated_incentives, lead_unit, overlay_advisory,
 # overlay_signing, common_front_end, market_bu.

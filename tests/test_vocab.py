@@ -8,28 +8,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from domain_tables import APPROACH_CODES, NATURE_CODES
 from pydantic import ValidationError
 
 from gtm.errors import ConfigError, InputError
 from gtm.vocab import APPROACHES, FITS, NATURES, Term, Vocabulary, load_vocabularies, normalise
-
-NATURE_CODES = (
-    "info_exchange",
-    "qualification",
-    "cross_sell",
-    "coordinated_strategy",
-    "technical_solution",
-    "turnkey",
-)
-APPROACH_CODES = (
-    "traditional_sales",
-    "coordinated_incentives",
-    "lead_unit",
-    "overlay_advisory",
-    "overlay_signing",
-    "common_front_end",
-    "market_bu",
-)
 
 
 def test_natures_are_six_codes_lightest_first_with_the_decks_labels() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,24 +14,24 @@ PAGES = ["pages/portfolio.py", "pages/account.py", "pages/review.py", "pages/mat
 TIMEOUT = 60
 
 
+def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, seed: bool) -> str:
+    url = f"sqlite:///{tmp_path / name}"
+    monkeypatch.setenv("GTM_DATABASE_URL", url)
+    monkeypatch.setenv("GTM_SEED_DEMO", "1" if seed else "0")
+    monkeypatch.chdir(ROOT)
+    return url
+
+
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app pointed at a fresh SQLite file, seeded with the demo portfolio on first run."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
-    monkeypatch.setenv("GTM_DATABASE_URL", url)
-    monkeypatch.setenv("GTM_SEED_DEMO", "1")
-    monkeypatch.chdir(ROOT)
-    yield url
+    return _point_app_at(tmp_path, monkeypatch, "app.db", seed=True)
 
 
 @pytest.fixture
-def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app pointed at a fresh SQLite file that stays empty."""
-    url = f"sqlite:///{tmp_path / 'empty.db'}"
-    monkeypatch.setenv("GTM_DATABASE_URL", url)
-    monkeypatch.setenv("GTM_SEED_DEMO", "0")
-    monkeypatch.chdir(ROOT)
-    yield url
+    return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
 
 
 def run(page: str | None = None, **query: str) -> AppTest:
