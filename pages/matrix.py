@@ -71,15 +71,16 @@ if changed and draft is not None and not d.opportunities.empty:
     st.subheader("What this edit changes", anchor=False)
     st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
-    a, b = st.columns([2, 3])
-    a.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
-                                      to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
-                hide_index=True, key="mx_changed",
-                column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                               "value": st.column_config.NumberColumn("Value ($)", format="compact")})
-    b.dataframe(effect.recommendation_changes.assign(
-        before=effect.recommendation_changes["before"].astype(str).map(APPROACHES.label),
-        after=effect.recommendation_changes["after"].astype(str).map(APPROACHES.label)),
+    # Stacked full width, with short approach names, so no column is cut off.
+    st.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
+                                       to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+                 hide_index=True, key="mx_changed",
+                 column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
+                                "value": st.column_config.NumberColumn("Value ($)", format="compact")})
+    short = {t.code: t.short_label for t in APPROACHES.terms}
+    st.dataframe(effect.recommendation_changes.assign(
+        before=effect.recommendation_changes["before"].astype(str).map(short),
+        after=effect.recommendation_changes["after"].astype(str).map(short)),
         hide_index=True, key="mx_rec_changes",
         column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
                        "after": "Recommended after"})
