@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gtm.errors import GtmError, InputError, Problem
-from gtm.matrix import ApproachMatrix, default_matrix, load_matrix
-from gtm.vocab import normalise
+from gtm.domain.errors import GtmError, InputError, Problem
+from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix
+from gtm.domain.vocabulary import normalise
 
 # Headers the engine commands accept whatever their case and spacing.
 _CANONICAL = ("account_id", "nature", "approach", "value", "probability")
@@ -20,9 +20,9 @@ _CANONICAL = ("account_id", "nature", "approach", "value", "probability")
 
 def _read(path: str) -> pd.DataFrame:
     """A CSV/XLSX as text cells; canonical headers recognised in any case ("Nature", "Account ID")."""
-    from gtm import tabular
+    from gtm.ingest import decode
 
-    frame = tabular.read_table(Path(path)).frame
+    frame = decode.read_table(Path(path)).frame
     rename = {}
     for col in frame.columns:
         key = normalise(col).replace(" ", "_")
@@ -33,15 +33,15 @@ def _read(path: str) -> pd.DataFrame:
 
 def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     """Parse value and probability written as people write them ($1,234.50, 45%)."""
-    from gtm import tabular
+    from gtm.ingest import cells
 
     frame = frame.copy()
     problems: list[Problem] = []
     if "value" in frame:
-        values, found = tabular.parse_amounts(frame["value"], "value")
+        values, found = cells.parse_amounts(frame["value"], "value")
         frame["value"], problems = values, problems + found
     if "probability" in frame:
-        values, found = tabular.parse_percent(frame["probability"], "probability")
+        values, found = cells.parse_percent(frame["probability"], "probability")
         frame["probability"], problems = values, problems + found
     if problems:
         raise InputError.from_problems(f"{len(problems)} number(s) could not be read.", problems)
@@ -52,7 +52,7 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, out: str | None) -> None:
-    from gtm.safe_export import neutralise, to_csv_bytes, to_xlsx_bytes
+    from gtm.export.tables import neutralise, to_csv_bytes, to_xlsx_bytes
 
     if out is None:
         sys.stdout.write(neutralise(frame).to_csv(index=False))
@@ -71,7 +71,7 @@ def _matrix(args: argparse.Namespace) -> ApproachMatrix:
 
 def cmd_assess(args: argparse.Namespace) -> int:
     """Fit of every opportunity's approach."""
-    from gtm.assess import assess
+    from gtm.domain.assess import assess
 
     _write(assess(_read(args.input), _matrix(args)), args.output)
     return 0
@@ -79,7 +79,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
 
 def cmd_recommend(args: argparse.Namespace) -> int:
     """One recommended structure per account."""
-    from gtm.recommend import recommend
+    from gtm.domain.recommend import recommend
 
     _write(recommend(_numbers(_read(args.input)), _matrix(args)), args.output)
     return 0
@@ -87,7 +87,7 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
     """Nature of every opportunity from its signals."""
-    from gtm.diagnose import diagnose
+    from gtm.domain.diagnose import diagnose
 
     _write(diagnose(_read(args.input)), args.output)
     return 0
@@ -98,7 +98,7 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     matrix = _matrix(args)
     if args.database or not args.matrix:
         if args.database:
-            from gtm.store import Store
+            from gtm.storage.repository import Store
 
             matrix = Store(args.database).active_matrix().matrix
     print(matrix.to_json() if args.json else matrix.grid())
@@ -107,8 +107,8 @@ def cmd_matrix(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Load (or with --reset reload) the demo portfolio."""
-    from gtm.seed import seed_demo
-    from gtm.store import Store
+    from gtm.services.demo import seed_demo
+    from gtm.storage.repository import Store
 
     store = Store(args.database)
     results = seed_demo(store, reset=args.reset)
@@ -122,10 +122,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import accounts or opportunities from a CRM export."""
-    from gtm import columns
-    from gtm.importer import commit_import, plan_import
-    from gtm.permissions import ADMIN
-    from gtm.store import Store
+    from gtm.domain.permissions import ADMIN
+    from gtm.ingest import columns
+    from gtm.ingest.plan import commit_import, plan_import
+    from gtm.storage.repository import Store
 
     store = Store(args.database)
     mapping = columns.load_mapping_file(args.mapping) if args.mapping else None
@@ -142,7 +142,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(plan.summary())
     rejects = plan.rejects_frame()
     if args.skip_invalid and len(rejects) and not plan.file_problems:
-        from gtm.safe_export import to_csv_bytes
+        from gtm.export.tables import to_csv_bytes
 
         target = Path(args.rejects or f"{Path(args.file).stem}.rejected.csv")
         target.write_bytes(to_csv_bytes(rejects))
@@ -160,8 +160,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export accounts, opportunities or decisions as CSV or XLSX."""
-    from gtm import portfolio
-    from gtm.store import Store
+    from gtm.domain import portfolio
+    from gtm.storage.repository import Store
 
     out = args.output or f"gtm-{args.what}.csv"
     if Path(out).suffix.lower() not in (".csv", ".xlsx"):
@@ -173,7 +173,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """Consistent copy of a live SQLite database."""
-    from gtm.store import Store
+    from gtm.storage.repository import Store
 
     target = Store(args.database).backup(args.file)
     print(f"backed up to {target}")

@@ -3,11 +3,12 @@
 import pandas as pd
 import streamlit as st
 
-from gtm import charts, portfolio
-from gtm.errors import GtmError
-from gtm.fmt import plain
-from gtm.permissions import ROLE_LABELS
-from gtm.vocab import APPROACHES, NATURES
+from gtm.domain import portfolio
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.domain.permissions import ROLE_LABELS
+from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.export import charts
 from pages import shared
 
 d = shared.data()

@@ -4,10 +4,13 @@ import hashlib
 
 import streamlit as st
 
-from gtm import columns, importer, portfolio, safe_export
-from gtm.errors import GtmError
-from gtm.fmt import plain
-from gtm.tabular import max_upload_bytes
+from gtm.domain import portfolio
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.export import tables
+from gtm.ingest import columns
+from gtm.ingest import plan as importer
+from gtm.ingest.decode import max_upload_bytes
 from pages import shared
 
 s = shared.store()
@@ -87,7 +90,7 @@ if upload is not None:
             bar.progress(1.0, text="Done")
             st.session_state["dt_result"] = result.summary()
             if mode == "skip" and plan.problems:
-                st.session_state["dt_rejects"] = (safe_export.to_csv_bytes(plan.rejects_frame()), upload.name)
+                st.session_state["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), upload.name)
             st.session_state["dt_round"] = st.session_state.get("dt_round", 0) + 1
             st.rerun()
         except GtmError as exc:
@@ -114,17 +117,17 @@ st.caption("Accounts with fit, recommendation and latest decision; opportunities
            "history. Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
 e = st.columns(4)
 for i, what in enumerate(portfolio.EXPORTS):
-    e[i].download_button(f"{what.capitalize()} (CSV)", lambda what=what: safe_export.to_csv_bytes(portfolio.export_frame(s, what)),
+    e[i].download_button(f"{what.capitalize()} (CSV)", lambda what=what: tables.to_csv_bytes(portfolio.export_frame(s, what)),
                          file_name=f"gtm-{what}.csv", mime="text/csv", key=f"dt_export_{what}", on_click="ignore")
 e[3].download_button("Everything (XLSX)",
-                     lambda: safe_export.to_xlsx_bytes({w: portfolio.export_frame(s, w) for w in portfolio.EXPORTS}),
+                     lambda: tables.to_xlsx_bytes({w: portfolio.export_frame(s, w) for w in portfolio.EXPORTS}),
                      file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 st.subheader("Demo portfolio", anchor=False)
 st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")
 if st.button("Reload the demo portfolio", key="dt_demo", disabled=not who.can("reset_demo")):
-    from gtm.seed import seed_demo
+    from gtm.services.demo import seed_demo
 
     try:
         seed_demo(s, reset=True, actor=who)

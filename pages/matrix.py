@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from gtm import charts, portfolio
-from gtm.errors import GtmError
-from gtm.fmt import plain
-from gtm.matrix import parse_matrix
-from gtm.vocab import APPROACHES, NATURES
+from gtm.domain import portfolio
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.domain.matrix import parse_matrix
+from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.export import charts
 from pages import shared
 
 s = shared.store()

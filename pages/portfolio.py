@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from gtm import charts, portfolio
-from gtm.fmt import plain
-from gtm.vocab import APPROACHES
+from gtm.domain import portfolio
+from gtm.domain.fmt import plain
+from gtm.domain.vocabulary import APPROACHES
+from gtm.export import charts
 from pages import shared
 
 d = shared.data()

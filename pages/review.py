@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from gtm import charts, portfolio, safe_export
-from gtm.errors import GtmError
-from gtm.fmt import plain
-from gtm.permissions import Role
-from gtm.vocab import APPROACHES
+from gtm.domain import portfolio
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.domain.permissions import Role
+from gtm.domain.vocabulary import APPROACHES
+from gtm.export import charts, tables
 from pages import shared
 
 d = shared.data()
@@ -50,7 +51,7 @@ st.dataframe(
         "review_status": "Status", "author": "Decided by", "review_comment": "Review comment",
     },
 )
-st.download_button("Export this view (CSV)", safe_export.to_csv_bytes(view.drop(columns=["link"])),
+st.download_button("Export this view (CSV)", tables.to_csv_bytes(view.drop(columns=["link"])),
                    file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export")
 
 st.subheader("Approve or challenge a decision")

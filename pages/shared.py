@@ -13,13 +13,13 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gtm import portfolio
-from gtm.errors import GtmError
-from gtm.fmt import plain
-from gtm.matrix import ApproachMatrix, parse_matrix
-from gtm.permissions import ROLE_LABELS, Actor, Role
-from gtm.seed import seed_demo
-from gtm.store import Store
+from gtm.domain import portfolio
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from gtm.domain.permissions import ROLE_LABELS, Actor, Role
+from gtm.services.demo import seed_demo
+from gtm.storage.repository import Store
 
 
 def _leave_folder_mode() -> None:

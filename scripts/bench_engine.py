@@ -25,10 +25,10 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from gtm.assess import OUTPUT_COLUMNS, assess  # noqa: E402
-from gtm.matrix import ApproachMatrix, default_matrix  # noqa: E402
-from gtm.recommend import recommend  # noqa: E402
-from gtm.vocab import APPROACHES, NATURES, Vocabulary  # noqa: E402
+from gtm.domain.assess import OUTPUT_COLUMNS, assess  # noqa: E402
+from gtm.domain.matrix import ApproachMatrix, default_matrix  # noqa: E402
+from gtm.domain.recommend import recommend  # noqa: E402
+from gtm.domain.vocabulary import APPROACHES, NATURES, Vocabulary  # noqa: E402
 
 MILLION = 1_000_000
 TARGET_CATEGORICAL_S = 0.030  # per 1M rows

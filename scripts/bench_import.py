@@ -24,9 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from gtm.importer import commit_import, plan_import  # noqa: E402
-from gtm.permissions import ADMIN  # noqa: E402
-from gtm.store import Store  # noqa: E402
+from gtm.domain.permissions import ADMIN  # noqa: E402
+from gtm.ingest.plan import commit_import, plan_import  # noqa: E402
+from gtm.storage.repository import Store  # noqa: E402
 
 TARGET_S = 10.0
 NATURE_LABELS = ("Info exchange / cost reduction", "Qualification / one-time action", "Cross-sell / referral",

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from gtm.store import Store
+from gtm.storage.repository import Store
+
+# Shared helpers (fixtures_import) sit here; test files in sub-folders import them by name.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PG_URL = os.environ.get("GTM_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

@@ -9,9 +9,9 @@ from typing import Any
 
 import pandas as pd
 
-from gtm.importer import commit_import, plan_import
-from gtm.permissions import Actor, Role
-from gtm.store import Store
+from gtm.domain.permissions import Actor, Role
+from gtm.ingest.plan import commit_import, plan_import
+from gtm.storage.repository import Store
 
 LEADER = Actor("Dana Reyes", Role.SALES_LEADER)
 

@@ -26,8 +26,8 @@ from fixtures_import import (
 )
 
 from gtm.cli import main
-from gtm.safe_export import TRIGGERS
-from gtm.store import Store
+from gtm.export.tables import TRIGGERS
+from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SF_OPPORTUNITIES = [

@@ -17,9 +17,9 @@ import pytest
 from conftest import ROOT, App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Locator, Page, expect
 
-from gtm import importer
-from gtm.permissions import Actor, Role
-from gtm.store import Store
+from gtm.domain.permissions import Actor, Role
+from gtm.ingest import plan as importer
+from gtm.storage.repository import Store
 
 DATA = Path(__file__).parent / "data"
 TIMEOUT = 30_000

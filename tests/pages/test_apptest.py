@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from gtm.store import Store
+from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/portfolio.py", "pages/account.py", "pages/review.py", "pages/matrix.py", "pages/data.py"]

@@ -1,0 +1,283 @@
+"""Portfolio services: assessed opportunities, account recommendations, figures, exports, matrix what-ifs.
+
+Pure functions over DataFrames; the functions taking a Store only read from it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gtm.domain.assess import assess
+from gtm.domain.fmt import money
+from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.recommend import expected_values, recommend
+from gtm.domain.vocabulary import APPROACHES, FITS, NATURES
+from gtm.storage.repository import Store
+
+EXPORTS = ("accounts", "opportunities", "decisions")
+
+
+def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
+    """Opportunities with fit, steps, band and rationale at their account's current approach.
+
+    Opportunities whose account has no current approach keep an empty fit.
+    """
+    opps = opportunities.copy()
+    opps["expected_value"] = expected_values(opps) if len(opps) else pd.Series(dtype=float)
+    has = opps["approach"].notna() if "approach" in opps else pd.Series(False, index=opps.index)
+    if has.all():
+        return assess(opps, matrix)
+    done = assess(opps[has], matrix) if has.any() else None
+    rest = opps[~has].copy()
+    rest["nature"] = pd.Categorical(rest["nature"], dtype=NATURES.dtype)
+    rest["approach"] = pd.Categorical(rest["approach"], dtype=APPROACHES.dtype)
+    for col, dtype in (("fit", FITS.dtype), ("band_low", APPROACHES.dtype), ("band_high", APPROACHES.dtype)):
+        rest[col] = pd.Categorical([None] * len(rest), dtype=dtype)
+    rest["steps"] = np.int8(0)
+    rest["rationale"] = "No current approach is recorded for this account."
+    if done is None:
+        return rest
+    out = pd.concat([done, rest]).loc[opps.index]
+    out["rationale"] = out["rationale"].astype(str)
+    return out
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The headline figures of a (filtered) portfolio."""
+
+    accounts: int
+    opportunities: int
+    total_value: float
+    realistic_share: float
+    overkill_count: int
+    overkill_value: float
+    insufficient_count: int
+    insufficient_value: float
+
+
+def figures(assessed: pd.DataFrame) -> Figures:
+    """Counts and values by fit."""
+    value = assessed["value"].astype(float)
+    total = float(value.sum())
+    fit = assessed["fit"].astype(object)
+    count = {f: int((fit == f).sum()) for f in ("realistic", "overkill", "insufficient")}
+    sums = {f: float(value[fit == f].sum()) for f in ("realistic", "overkill", "insufficient")}
+    return Figures(
+        accounts=int(assessed["account_id"].nunique()),
+        opportunities=len(assessed),
+        total_value=total,
+        realistic_share=sums["realistic"] / total if total else 0.0,
+        overkill_count=count["overkill"],
+        overkill_value=sums["overkill"],
+        insufficient_count=count["insufficient"],
+        insufficient_value=sums["insufficient"],
+    )
+
+
+def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Count and value of opportunities per (nature, approach) cell, every cell present."""
+    grid = pd.MultiIndex.from_product([NATURES.codes, APPROACHES.codes], names=["nature", "approach"])
+    frame = assessed.dropna(subset=["approach"])
+    agg = frame.groupby([frame["nature"].astype(str), frame["approach"].astype(str)])["value"].agg(["count", "sum"])
+    agg.index.names = ["nature", "approach"]
+    out = agg.reindex(grid, fill_value=0).reset_index().rename(columns={"sum": "value"})
+    return out
+
+
+def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
+    """One recommendation per account that has opportunities."""
+    if assessed.empty:
+        return pd.DataFrame(columns=["account_id", "recommended_approach", "rationale"])
+    cols = ["account_id", "nature", "value", "probability"] + (["approach"] if assessed["approach"].notna().all() else [])
+    return recommend(assessed[cols], matrix)
+
+
+def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
+                  decisions: pd.DataFrame) -> pd.DataFrame:
+    """Accounts with value, misfit value, recommendation and latest decision."""
+    at_stake = assessed.assign(
+        misfit_value=np.where(assessed["fit"].isin(["overkill", "insufficient"]), assessed["value"], 0.0),
+        worst_steps=assessed["steps"].astype(int),
+    ).groupby("account_id").agg(
+        opportunities=("value", "size"), value=("value", "sum"), misfit_value=("misfit_value", "sum"),
+        worst_steps=("worst_steps", "max"),
+    )
+    out = accounts.merge(at_stake, left_on="account_id", right_index=True, how="left")
+    rec_cols = ["account_id", "recommended_approach", "current_in_band_share", "recommended_in_band_share",
+                "overserved_count", "overserved_value", "underserved_count", "underserved_value", "rationale"]
+    out = out.merge(recs[[c for c in rec_cols if c in recs]].rename(columns={"rationale": "recommendation_rationale"}),
+                    on="account_id", how="left")
+    latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
+    if len(latest):
+        latest = latest[["account_id", "approach", "author", "created_at", "review_status"]].rename(columns={
+            "approach": "decided_approach", "author": "decided_by", "created_at": "decided_at"})
+        out = out.merge(latest, on="account_id", how="left")
+    else:
+        for c in ("decided_approach", "decided_by", "decided_at", "review_status"):
+            out[c] = None
+    for c in ("opportunities", "value", "misfit_value", "worst_steps"):
+        out[c] = out[c].fillna(0)
+    return out
+
+
+def biggest_misfits(assessed: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
+    """Accounts ranked by the value of their misfit opportunities."""
+    mis = assessed[assessed["fit"].isin(["overkill", "insufficient"])]
+    if mis.empty:
+        return pd.DataFrame(columns=["account_id", "account_name", "approach", "misfits", "misfit_value", "worst_steps"])
+    out = mis.groupby("account_id").agg(
+        account_name=("account_name", "first"), approach=("approach", "first"), misfits=("value", "size"),
+        misfit_value=("value", "sum"), worst_steps=("steps", "max"),
+        overkill=("fit", lambda s: int((s == "overkill").sum())),
+        insufficient=("fit", lambda s: int((s == "insufficient").sum())),
+    ).reset_index()
+    return out.sort_values(["misfit_value", "account_id"], ascending=[False, True]).head(limit)
+
+
+@dataclass(frozen=True)
+class MatrixEffect:
+    """What a band edit changes across the portfolio, before it is saved."""
+
+    changed: pd.DataFrame  # from_fit, to_fit, opportunities, value
+    changed_count: int
+    changed_value: float
+    recommendation_changes: pd.DataFrame  # account_id, account_name, before, after
+
+
+def matrix_effect(opportunities: pd.DataFrame, old: ApproachMatrix, new: ApproachMatrix) -> MatrixEffect:
+    """Compare every opportunity's fit and every account's recommendation under two matrices."""
+    before = assess_portfolio(opportunities, old)
+    after = assess_portfolio(opportunities, new)
+    return compare(before, after, recommendations(before, old), recommendations(after, new))
+
+
+def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, new_recs: pd.DataFrame) -> MatrixEffect:
+    """The difference between one portfolio assessed (and recommended) under two matrices."""
+    moved = (before["fit"].astype(str) != after["fit"].astype(str)) & before["fit"].notna()
+    pairs = pd.DataFrame({"from_fit": before.loc[moved, "fit"].astype(str), "to_fit": after.loc[moved, "fit"].astype(str),
+                          "value": before.loc[moved, "value"].astype(float)})
+    changed = pairs.groupby(["from_fit", "to_fit"]).agg(opportunities=("value", "size"), value=("value", "sum")).reset_index()
+    both = old_recs[["account_id", "recommended_approach"]].merge(
+        new_recs[["account_id", "recommended_approach"]], on="account_id", suffixes=("_before", "_after"))
+    diff = both[both["recommended_approach_before"].astype(str) != both["recommended_approach_after"].astype(str)]
+    names = before.drop_duplicates("account_id").set_index("account_id")["account_name"]
+    diff = diff.assign(account_name=diff["account_id"].map(names)).rename(
+        columns={"recommended_approach_before": "before", "recommended_approach_after": "after"})
+    return MatrixEffect(changed, int(moved.sum()), float(pairs["value"].sum()),
+                        diff[["account_id", "account_name", "before", "after"]])
+
+
+def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.DataFrame, bu: str | None,
+                 matrix: ApproachMatrix) -> pd.DataFrame:
+    """Accounts touching ``bu`` whose current approach or latest decision is flagged, by value at stake."""
+    touching = assessed if bu is None else assessed[assessed["bu"] == bu]
+    ids = touching["account_id"].unique()
+    opps = assessed[assessed["account_id"].isin(ids)]
+    if opps.empty:
+        return pd.DataFrame(columns=["account_id", "account_name", "value_at_stake"])
+    latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
+    decided = latest.set_index("account_id")["approach"] if len(latest) else pd.Series(dtype=object)
+    # Judge each account's latest decision (else its current approach) against every opportunity.
+    judged_approach = opps["account_id"].map(decided).astype(object).where(
+        opps["account_id"].isin(decided.index), opps["approach"].astype(object))
+    judged = assess(opps.assign(approach=judged_approach).dropna(subset=["approach"]), matrix)
+    judged["at_stake"] = np.where(judged["fit"] != "realistic", judged["value"], 0.0)
+    agg = judged.groupby("account_id").agg(
+        account_name=("account_name", "first"), judged_approach=("approach", "first"),
+        value=("value", "sum"), value_at_stake=("at_stake", "sum"), worst_steps=("steps", "max"),
+        overkill=("fit", lambda s: int((s == "overkill").sum())),
+        insufficient=("fit", lambda s: int((s == "insufficient").sum())),
+    ).reset_index()
+    agg["worst_fit"] = np.select([agg["insufficient"] > 0, agg["overkill"] > 0], ["insufficient", "overkill"], "realistic")
+    agg = agg[agg["value_at_stake"] > 0]
+    if len(latest):
+        cols = ["account_id", "decision_id", "approach", "author", "created_at", "rationale", "review_status", "review_comment"]
+        agg = agg.merge(latest[cols].rename(columns={"approach": "decided_approach"}), on="account_id", how="left")
+    else:
+        for c in ("decision_id", "decided_approach", "author", "created_at", "rationale", "review_status", "review_comment"):
+            agg[c] = None
+    agg["judged_on"] = np.where(agg["decided_approach"].notna(), "latest decision", "current approach")
+    return agg.sort_values(["value_at_stake", "account_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def export_frame(store: Store, what: str) -> pd.DataFrame:
+    """accounts (fit, recommendation, latest decision), opportunities (fit), or decisions (with reviews)."""
+    active = store.active_matrix().matrix
+    if what == "decisions":
+        # One row per decision with its latest review; the full review trail follows in review_history.
+        dec = store.decisions()
+        rev = store.reviews()
+        trail = rev.groupby("decision_id").apply(
+            lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
+        ) if len(rev) else pd.Series(dtype=object)
+        return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
+    opps = store.opportunities()
+    assessed = assess_portfolio(opps, active)
+    if what == "opportunities":
+        return assessed
+    recs = recommendations(assessed, active)
+    return account_table(store.accounts(), assessed, recs, store.decisions())
+
+
+def filter_opportunities(assessed: pd.DataFrame, *, bu: list[str] | None = None, region: list[str] | None = None,
+                         industry: list[str] | None = None, fit: list[str] | None = None) -> pd.DataFrame:
+    """Rows matching every non-empty filter (a filter's values are alternatives)."""
+    mask = pd.Series(True, index=assessed.index)
+    for column, chosen in (("bu", bu), ("region", region), ("industry", industry), ("fit", fit)):
+        if chosen:
+            mask &= assessed[column].astype(str).isin(chosen)
+    return assessed[mask]
+
+
+def search_accounts(accounts: pd.DataFrame, query: str, limit: int = 50) -> pd.DataFrame:
+    """Accounts whose name or id contains the query (any case), best matches first."""
+    q = query.strip().lower()
+    if not q:
+        return accounts.head(0)
+    names = accounts["name"].astype(str).str.lower()
+    ids = accounts["account_id"].astype(str).str.lower()
+    hit = names.str.contains(q, regex=False) | ids.str.contains(q, regex=False)
+    found = accounts[hit].assign(_starts=~names[hit].str.startswith(q))
+    return found.sort_values(["_starts", "name"]).drop(columns="_starts").head(limit)
+
+
+def served_by(opps: pd.DataFrame, approach: str, matrix: ApproachMatrix) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The opportunities that ``approach`` would over-serve and under-serve."""
+    if opps.empty:
+        return opps, opps
+    judged = assess(opps.drop(columns=["fit", "steps", "band_low", "band_high", "rationale"], errors="ignore")
+                    .assign(approach=approach), matrix)
+    return judged[judged["fit"] == "overkill"], judged[judged["fit"] == "insufficient"]
+
+
+def filter_queue(queue: pd.DataFrame, *, fits: list[str] | None = None, min_steps: int = 1,
+                 min_value: float = 0.0) -> pd.DataFrame:
+    """Review queue rows with the chosen worst fit, at least ``min_steps`` out, at least ``min_value`` at stake."""
+    if queue.empty:
+        return queue
+    mask = (queue["worst_steps"] >= min_steps) & (queue["value_at_stake"] >= min_value)
+    if fits:
+        mask &= (queue["overkill"].gt(0) & ("overkill" in fits)) | (queue["insufficient"].gt(0) & ("insufficient" in fits))
+    return queue[mask]
+
+
+def fit_summary(opps: pd.DataFrame) -> str:
+    """Why an account's current structure is (or is not) flagged, in one sentence."""
+    judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
+    if judged.empty:
+        return "No current approach is recorded, so nothing is flagged yet."
+    approach = APPROACHES.label(str(judged["approach"].iloc[0]))
+    fit = judged["fit"].astype(str)
+    parts = []
+    for code, words in (("insufficient", "likely insufficient"), ("overkill", "likely overkill")):
+        hit = judged[fit == code]
+        if len(hit):
+            parts.append(f"{len(hit)} of {len(judged)} opportunities ({money(float(hit['value'].sum()))}) are {words}, "
+                         f"up to {int(hit['steps'].max())} step(s) from their band")
+    if not parts:
+        return f"Today, at '{approach}', every opportunity is a realistic option."
+    return f"Today, at '{approach}': " + "; ".join(parts) + "."

@@ -1,0 +1,166 @@
+"""Recommendation: one GTM structure per account, weighing each opportunity by its expected value."""
+
+from __future__ import annotations
+
+from typing import cast
+
+import numpy as np
+import pandas as pd
+
+from gtm.domain.assess import require_columns
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import money
+from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
+from gtm.domain.vocabulary import APPROACHES, NATURES
+
+RECOMMEND_COLUMNS = (
+    "account_id",
+    "recommended_approach",
+    "current_approach",
+    "current_in_band_share",
+    "recommended_in_band_share",
+    "overserved_count",
+    "overserved_value",
+    "underserved_count",
+    "underserved_value",
+    "expected_value",
+    "opportunities",
+    "rationale",
+)
+
+
+def _numeric(frame: pd.DataFrame, column: str, low: float, high: float | None, what: str) -> np.ndarray:
+    raw = frame[column]
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = np.isnan(values) & raw.notna().to_numpy()
+    # An infinite value or weight would turn every cost into inf or nan and the pick into noise.
+    bad |= np.isinf(values)
+    bad |= values < low
+    if high is not None:
+        bad |= values > high
+    if column == "value":
+        bad |= np.isnan(values)
+    if bad.any():
+        idx = np.flatnonzero(bad)
+        problems = [Problem(row, column, v, f"is not {what}") for row, v in raw.iloc[idx[:5]].items()]
+        raise InputError.from_problems(f"Column '{column}': {len(idx)} row(s) not {what}.", problems)
+    return values
+
+
+def expected_values(frame: pd.DataFrame) -> np.ndarray:
+    """value x probability / 100 per row; a missing probability counts as 100 (percent)."""
+    value = _numeric(frame, "value", 0, None, "a number >= 0")
+    if "probability" not in frame.columns:
+        return value
+    prob = _numeric(frame, "probability", 0, 100, "a probability between 0 and 100 (percent)")
+    return value * np.where(np.isnan(prob), 100.0, prob) / 100.0
+
+
+def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.DataFrame:
+    """One row per account: the approach minimising value-weighted steps outside the bands.
+
+    Ties go to the larger value in band, then to the lighter structure. The current in-band
+    share uses each opportunity's own ``approach`` when that column is present.
+    """
+    matrix = matrix or default_matrix()
+    require_columns(frame, ("account_id", "nature", "value"), "recommend")
+    nature = NATURES.indices(frame["nature"], "nature")
+    weight = expected_values(frame)
+    has_current = "approach" in frame.columns
+    current = APPROACHES.indices(frame["approach"], "approach") if has_current else None
+
+    acc, accounts = pd.factorize(frame["account_id"], use_na_sentinel=True)
+    if (acc < 0).any():
+        empty = frame.index[acc < 0][:5]
+        raise InputError.from_problems(
+            "Column 'account_id': every opportunity needs an account.",
+            [Problem(r, "account_id", None, "is empty") for r in empty],
+        )
+    n_acc, n_nat, n_app = len(accounts), len(NATURES), len(APPROACHES)
+    key = acc.astype(np.intp) * n_nat + nature
+    value_by = np.bincount(key, weights=weight, minlength=n_acc * n_nat).reshape(n_acc, n_nat)
+    count_by = np.bincount(key, minlength=n_acc * n_nat).reshape(n_acc, n_nat).astype(float)
+
+    steps = matrix.steps_table.astype(float)
+    fit = matrix.fit_table
+    cost = value_by @ steps  # accounts x approaches
+    in_band = value_by @ (fit == 0).astype(float)
+
+    # Objective first, then value in band, then the lighter structure (argmax takes the first).
+    tol = 1e-9 * (1.0 + np.abs(cost).max(axis=1, keepdims=True))
+    best = cost <= cost.min(axis=1, keepdims=True) + tol
+    band_masked = np.where(best, in_band, -np.inf)
+    best &= band_masked >= band_masked.max(axis=1, keepdims=True) - tol
+    pick = best.argmax(axis=1)
+
+    rows = np.arange(n_acc)
+    over = (fit == OVERKILL).astype(float)[:, pick].T  # accounts x natures
+    under = (fit == INSUFFICIENT).astype(float)[:, pick].T
+    total = value_by.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rec_share = np.where(total > 0, in_band[rows, pick] / total, np.nan)
+        if current is not None:
+            realistic_now = (fit.ravel()[nature.astype(np.intp) * n_app + current] == 0) * weight
+            cur_in = np.bincount(acc, weights=realistic_now, minlength=n_acc)
+            cur_share = np.where(total > 0, cur_in / total, np.nan)
+        else:
+            cur_share = np.full(n_acc, np.nan)
+
+    if current is not None:
+        first = np.full(n_acc, len(acc), dtype=np.intp)
+        np.minimum.at(first, acc, np.arange(len(acc)))
+        cur_approach = pd.Categorical.from_codes(current[first], dtype=APPROACHES.dtype)
+    else:
+        cur_approach = pd.Categorical.from_codes(np.full(n_acc, -1), dtype=APPROACHES.dtype)
+
+    out = pd.DataFrame(
+        {
+            "account_id": accounts,
+            "recommended_approach": pd.Categorical.from_codes(pick, dtype=APPROACHES.dtype),
+            "current_approach": cur_approach,
+            "current_in_band_share": cur_share,
+            "recommended_in_band_share": rec_share,
+            "overserved_count": (count_by * over).sum(axis=1).astype(np.int64),
+            "overserved_value": (value_by * over).sum(axis=1),
+            "underserved_count": (count_by * under).sum(axis=1).astype(np.int64),
+            "underserved_value": (value_by * under).sum(axis=1),
+            "expected_value": total,
+            "opportunities": count_by.sum(axis=1).astype(np.int64),
+        }
+    )
+    out["rationale"] = _rationales(out)
+    return out
+
+
+def _money(x: pd.Series) -> pd.Series:
+    return x.map(money)
+
+
+def _rationales(out: pd.DataFrame) -> pd.Series:
+    """One sentence per account, built column-wise."""
+    labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(APPROACHES.labels)).astype(str))
+    share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
+    text = (
+        "'" + labels + "' keeps " + share + "% of the " + _money(out["expected_value"])
+        + " expected value inside the realistic band"
+    )
+    over = np.where(
+        out["overserved_count"] > 0,
+        "; it would over-serve " + out["overserved_count"].astype(str) + " opportunit"
+        + np.where(out["overserved_count"] == 1, "y", "ies") + " (" + _money(out["overserved_value"]) + ")",
+        "",
+    )
+    under = np.where(
+        out["underserved_count"] > 0,
+        "; it would under-serve " + out["underserved_count"].astype(str) + " opportunit"
+        + np.where(out["underserved_count"] == 1, "y", "ies") + " (" + _money(out["underserved_value"]) + ")",
+        "",
+    )
+    has_cur = out["current_in_band_share"].notna()
+    cur = np.where(
+        has_cur,
+        "; today " + (out["current_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
+        + "% of it is in band",
+        "",
+    )
+    return cast(pd.Series, text + over + under + cur + ".")  # a Series: text leads the sum

@@ -1,0 +1,332 @@
+"""Column recognition for CRM imports: which header of a file holds which canonical field.
+
+The rules (canonical fields, types, synonyms) are data, in data/columns.json, validated here once. The
+diagnosis signals take their header aliases from data/diagnosis.json, so each alias is written once.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from gtm.domain.errors import ConfigError, InputError, Problem
+from gtm.domain.vocabulary import DATA_DIR, normalise
+
+Kind = Literal["accounts", "opportunities"]
+KINDS: tuple[Kind, ...] = ("accounts", "opportunities")
+FieldType = Literal["text", "amount", "percent", "date", "int", "bool", "nature", "approach"]
+DATE_FORMATS = ("dd/mm/yyyy", "mm/dd/yyyy")
+
+
+class FieldSpec(BaseModel):
+    """One canonical field of an import: its name, type, meaning and the headers that name it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    required: bool = False
+    type: FieldType
+    description: str = Field(min_length=1)
+    synonyms: tuple[str, ...] = ()
+    synonyms_from_diagnosis: bool = False
+    example: str = ""
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        """Every accepted header, strongest first: the name itself, then the synonyms in listed order."""
+        return (self.name, *self.synonyms)
+
+
+class OneOf(BaseModel):
+    """A group of fields of which at least one must be present."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fields: tuple[str, ...] = Field(min_length=2)
+    description: str = Field(min_length=1)
+
+
+class KindSpec(BaseModel):
+    """The fields of one kind of import (accounts or opportunities)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fields: tuple[FieldSpec, ...] = Field(min_length=1)
+    one_of: tuple[OneOf, ...] = ()
+
+    @model_validator(mode="after")
+    def _check(self) -> KindSpec:
+        names = [f.name for f in self.fields]
+        if len(set(names)) != len(names):
+            raise ValueError(f"field names must be unique: {names}")
+        for group in self.one_of:
+            unknown = [n for n in group.fields if n not in names]
+            if unknown:
+                raise ValueError(f"one_of names unknown field(s) {unknown}; fields: {names}")
+        owner: dict[str, str] = {}
+        for spec in self.fields:
+            for header in spec.headers:
+                key = normalise(header)
+                if not key:
+                    raise ValueError(f"field '{spec.name}': synonym {header!r} is blank once normalised")
+                if owner.get(key, spec.name) != spec.name:
+                    raise ValueError(f"header {header!r} would mean both '{owner[key]}' and '{spec.name}'")
+                owner[key] = spec.name
+        return self
+
+    def spec(self, name: str) -> FieldSpec:
+        """The field called ``name``."""
+        return next(f for f in self.fields if f.name == name)
+
+
+class ColumnRules(BaseModel):
+    """The validated content of data/columns.json."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str = ""
+    kinds: dict[Kind, KindSpec]
+
+    @model_validator(mode="after")
+    def _check(self) -> ColumnRules:
+        missing = [k for k in KINDS if k not in self.kinds]
+        if missing:
+            raise ValueError(f"kinds {missing} are missing")
+        return self
+
+
+def load_column_rules(path: Path | str | None = None, diagnosis: Any = None) -> ColumnRules:
+    """Read and validate a column rules file, adding the diagnosis aliases; raises ConfigError naming the fault."""
+    path = Path(path) if path else DATA_DIR / "columns.json"
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read column rules: {exc}") from None
+    if diagnosis is None:
+        from gtm.domain.diagnose import default_diagnosis  # late: the diagnosis table is only needed here
+
+        diagnosis = default_diagnosis()
+    try:
+        for kind in raw.get("kinds", {}).values():
+            for spec in kind.get("fields", []):
+                if spec.get("synonyms_from_diagnosis"):
+                    signal = diagnosis.signals.get(spec["name"])
+                    if signal is None:
+                        raise ConfigError(f"{path}: field '{spec['name']}' takes its synonyms from diagnosis.json, "
+                                          f"which has no such signal ({', '.join(diagnosis.signals)})")
+                    if signal.type != spec.get("type"):
+                        raise ConfigError(f"{path}: field '{spec['name']}' has type {spec.get('type')!r} but the "
+                                          f"diagnosis signal is {signal.type!r}")
+                    spec["synonyms"] = [*spec.get("synonyms", []), *signal.aliases]
+        return ColumnRules.model_validate(raw)
+    except (ValidationError, AttributeError, TypeError, KeyError) as exc:
+        raise ConfigError(f"{path}: invalid column rules: {exc}") from None
+
+
+@cache
+def _default_rules() -> ColumnRules:
+    return load_column_rules()
+
+
+def _kind(kind: str) -> KindSpec:
+    if kind not in KINDS:
+        raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
+    return _default_rules().kinds[kind]  # type: ignore[index]
+
+
+def fields(kind: Kind) -> tuple[FieldSpec, ...]:
+    """The canonical field specs of a kind, in file order (for templates, help and mapping screens)."""
+    return _kind(kind).fields
+
+
+def template_csv(kind: Kind) -> bytes:
+    """A CSV template: canonical names as the header plus one example row, UTF-8 with BOM for Excel."""
+    specs = fields(kind)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([f.name for f in specs])
+    writer.writerow([f.example for f in specs])
+    return out.getvalue().encode("utf-8-sig")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mapping headers to fields
+
+
+@dataclass
+class ColumnMap:
+    """Which header holds which canonical field, what was left over and what is missing (phrased for people)."""
+
+    kind: Kind
+    fields: dict[str, str]
+    unmapped: list[str]
+    missing: list[str]
+    notes: list[str] = field(default_factory=list)
+
+    def describe(self) -> list[tuple[str, str | None]]:
+        """Every canonical field of the kind with the header it was read from, or None."""
+        return [(f.name, self.fields.get(f.name)) for f in fields(self.kind)]
+
+
+def _quote_list(items: cabc.Iterable[str]) -> str:
+    return ", ".join(f"'{i}'" for i in items)
+
+
+def _find_header(wanted: str, headers: cabc.Sequence[str]) -> int | None:
+    """Position of the header an override names: exact, then ignoring case and spacing, then normalised."""
+    for match in (lambda h: h == wanted.strip(),
+                  lambda h: " ".join(h.casefold().split()) == " ".join(wanted.casefold().split()),
+                  lambda h: normalise(h) == normalise(wanted)):
+        hits = [i for i, h in enumerate(headers) if match(h)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def map_columns(headers: cabc.Sequence[str], kind: Kind,
+                overrides: cabc.Mapping[str, str | None] | None = None) -> ColumnMap:
+    """Recognise the file's headers as canonical fields; ``overrides`` (canonical -> header) win.
+
+    An override of None or "" means "do not read this field". Raises InputError when an override names an
+    unknown field or a header the file does not have.
+    """
+    spec = _kind(kind)
+    headers = [str(h).strip() for h in headers]
+    names = [f.name for f in spec.fields]
+    chosen: dict[str, int] = {}
+    disabled: set[str] = set()
+    problems: list[Problem] = []
+    for canon, source in (overrides or {}).items():
+        if canon not in names:
+            problems.append(Problem(None, None, canon, f"is not a field of {kind}; accepted: {', '.join(names)}"))
+            continue
+        if source is None or not str(source).strip():
+            disabled.add(canon)
+            continue
+        pos = _find_header(str(source), headers)
+        if pos is None:
+            problems.append(Problem(None, str(source), None,
+                                    f"is mapped to '{canon}' but the file has no such column; "
+                                    f"the file's columns: {_quote_list(headers)}"))
+            continue
+        chosen[canon] = pos
+    if problems:
+        raise InputError.from_problems("The column mapping does not fit this file.", problems)
+
+    used = set(chosen.values())
+    keys = [normalise(h) for h in headers]
+    notes: list[str] = []
+    for f in spec.fields:
+        if f.name in chosen or f.name in disabled:
+            continue
+        ranks = {normalise(h): rank for rank, h in reversed(list(enumerate(f.headers)))}
+        candidates = sorted((ranks[k], pos) for pos, k in enumerate(keys) if k in ranks and pos not in used)
+        if not candidates:
+            continue
+        pos = candidates[0][1]
+        chosen[f.name] = pos
+        used.add(pos)
+        if len(candidates) > 1:
+            others = _quote_list(headers[p] for _, p in candidates[1:])
+            notes.append(f"Several columns look like '{f.name}' ({f.description}): read '{headers[pos]}', "
+                         f"ignored {others}. Map '{f.name}' in the mapping file to choose another.")
+    mapped = {f.name: headers[chosen[f.name]] for f in spec.fields if f.name in chosen}
+    unmapped = [h for pos, h in enumerate(headers) if pos not in used]
+    return ColumnMap(kind, mapped, unmapped, _missing(spec, mapped), notes)
+
+
+def _accepted(f: FieldSpec) -> str:
+    return _quote_list(dict.fromkeys(f.headers))
+
+
+def _missing(spec: KindSpec, mapped: cabc.Mapping[str, str]) -> list[str]:
+    out = [f"Required column '{f.name}' ({f.description}) was not found. Accepted headers: {_accepted(f)}. "
+           "Rename the column or map it in a mapping file."
+           for f in spec.fields if f.required and f.name not in mapped]
+    for group in spec.one_of:
+        if not any(name in mapped for name in group.fields):
+            options = "; or ".join(_accepted(spec.spec(name)) for name in group.fields)
+            out.append(f"No column for {group.description} was found. Accepted headers: {options}. "
+                       "Rename a column or map it in a mapping file.")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Mapping files
+
+
+class Mapping(BaseModel):
+    """A mapping file: canonical field -> the file's header (None to skip a field) and an optional date form."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    columns: dict[str, str | None] = Field(default_factory=dict)
+    date_format: Literal["dd/mm/yyyy", "mm/dd/yyyy"] | None = None
+
+    @field_validator("date_format", mode="before")
+    @classmethod
+    def _fold_date_format(cls, value: Any) -> Any:
+        # People write DD.MM.YYYY, dd-mm-yy, d/m/y: only the order of day and month matters.
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        if isinstance(value, str):
+            parts = [p[:1] for p in re.split(r"[\s/.\-]+", value.strip().lower()) if p]
+            if parts[:2] == ["d", "m"]:
+                return "dd/mm/yyyy"
+            if parts[:2] == ["m", "d"]:
+                return "mm/dd/yyyy"
+        raise ValueError(f"date_format {value!r} is not accepted; use one of {', '.join(DATE_FORMATS)} or null")
+
+
+def load_mapping_file(path: str | Path) -> Mapping:
+    """Read a mapping file: JSON {"columns": {...}, "date_format": ...} or simple 'field = Header' lines."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Mapping file '{path.name}' cannot be read: {exc}.") from None
+    return parse_mapping(text, name=path.name)
+
+
+def parse_mapping(text: str, *, name: str = "mapping") -> Mapping:
+    """Parse the text of a mapping file (see load_mapping_file); raises InputError naming the fault."""
+    stripped = text.strip()
+    try:
+        if stripped.startswith("{"):
+            try:
+                raw = json.loads(stripped)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"Mapping file '{name}' is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                                 f"column {exc.colno}.") from None
+            if not ({"columns", "date_format"} & set(raw)):
+                raw = {"columns": raw}  # a bare {"value": "Deal Size"} object is a columns map
+            return Mapping.model_validate(raw)
+        columns: dict[str, str | None] = {}
+        date_format: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            line = line.strip()
+            if not line or line.startswith("#"):  # no inline comments: headers may contain a hash
+                continue
+            match = re.match(r"^([A-Za-z_][\w ]*?)\s*[=:]\s*(.*)$", line)
+            if not match:
+                raise InputError(f"Mapping file '{name}', line {number}: expected 'field = Column header', "
+                                 f"got {line!r}.")
+            key, value = match[1].strip(), match[2].strip().strip('"').strip("'")
+            if key == "date_format":
+                date_format = value or None
+            else:
+                columns[key] = value or None
+        return Mapping(columns=columns, date_format=date_format)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
+        raise InputError(f"Mapping file '{name}' is not valid: {reasons}. Expected "
+                         '{"columns": {"value": "Deal Size"}, "date_format": "dd/mm/yyyy" or null}.') from None

@@ -1,0 +1,470 @@
+"""CRM import: read a file, map its columns, validate every row, then write all of it or none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Connection, insert, select
+from sqlalchemy import Table as SqlTable
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from gtm.domain.diagnose import default_diagnosis, diagnose
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.permissions import Actor, require
+from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
+from gtm.ingest import cells, decode
+from gtm.ingest import columns as colmap
+from gtm.storage.models import Account, BusinessUnit, Opportunity, utcnow
+from gtm.storage.repository import Store
+
+Kind = Literal["accounts", "opportunities"]
+KINDS: tuple[Kind, ...] = ("accounts", "opportunities")
+Progress = Callable[[float, str], None]
+BATCH = 5000
+SIGNALS = ("turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time")
+
+
+@dataclass
+class ImportPlan:
+    """Everything known about a file before anything is written."""
+
+    kind: Kind
+    source_name: str
+    table: decode.Table
+    columns: colmap.ColumnMap
+    records: pd.DataFrame  # canonical, parsed; index = spreadsheet row number
+    problems: list[Problem]
+    notes: list[str] = field(default_factory=list)
+    existing: int = 0  # valid rows whose id is already stored (will be updated)
+
+    @property
+    def rejected_rows(self) -> set[Any]:
+        """Spreadsheet rows with at least one problem."""
+        return {p.row for p in self.problems if p.row is not None}
+
+    @property
+    def file_problems(self) -> list[Problem]:
+        """Problems of the whole file (no row), e.g. a missing required column."""
+        return [p for p in self.problems if p.row is None]
+
+    @property
+    def valid(self) -> pd.DataFrame:
+        """The rows that passed validation."""
+        bad = self.rejected_rows
+        return self.records[~self.records.index.isin(list(bad))] if bad else self.records
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing was rejected."""
+        return not self.problems
+
+    def sorted_problems(self) -> list[Problem]:
+        """Problems in reading order: the whole file's first, then by spreadsheet row."""
+        return sorted(self.problems, key=lambda p: (p.row is not None, p.row if isinstance(p.row, int) else 0))
+
+    def problems_frame(self) -> pd.DataFrame:
+        """row, column, value, reason of every problem, in row order (blank row: the whole file)."""
+        return pd.DataFrame(
+            [{"row": "" if p.row is None else str(p.row), "column": p.column or "",
+              "value": "" if p.value is None else str(p.value), "reason": p.reason}
+             for p in self.sorted_problems()],
+            columns=["row", "column", "value", "reason"],
+        )
+
+    def rejects_frame(self) -> pd.DataFrame:
+        """The rejected rows as they were in the file, with their reasons."""
+        bad = sorted(self.rejected_rows, key=lambda r: (str(type(r)), r))
+        if not bad:
+            return pd.DataFrame(columns=["row", *self.table.frame.columns, "reasons"])
+        reasons: dict[Any, list[str]] = {}
+        for p in self.problems:
+            if p.row is not None:
+                reasons.setdefault(p.row, []).append(f"{p.column}: {p.reason}" if p.column else p.reason)
+        rows = self.table.frame.loc[bad].copy()
+        rows.insert(0, "row", rows.index)
+        rows["reasons"] = ["; ".join(reasons[r]) for r in bad]
+        return rows
+
+    def summary(self) -> str:
+        """One line: rows, valid, rejected, to add, to update."""
+        if self.file_problems:
+            return (f"{len(self.records)} row(s) read; the file cannot be imported until "
+                    f"{len(self.file_problems)} problem(s) with the whole file are fixed")
+        valid = len(self.valid)
+        return (f"{len(self.records)} row(s) read, {valid} valid, {len(self.rejected_rows)} rejected; "
+                f"{valid - self.existing} to add, {self.existing} to update")
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a committed import changed."""
+
+    kind: Kind
+    added: int
+    updated: int
+    rejected: int
+    business_units_added: int = 0
+
+    def summary(self) -> str:
+        """Counts in a line, for people."""
+        extra = f", {self.business_units_added} business unit(s) created" if self.business_units_added else ""
+        return f"{self.kind}: {self.added} added, {self.updated} updated, {self.rejected} rejected{extra}"
+
+
+def _text(series: pd.Series) -> pd.Series:
+    out = series.astype("string").str.strip()
+    return out.mask(out == "", None)
+
+
+def _first_problems(mask: np.ndarray, series: pd.Series, column: str, reason: str) -> list[Problem]:
+    return [Problem(r, column, v, reason) for r, v in series[mask].items()]
+
+
+def _duplicates(ids: pd.Series, column: str) -> list[Problem]:
+    dup = ids.notna() & ids.duplicated(keep="first")
+    if not dup.any():
+        return []
+    first = ids[ids.notna()].drop_duplicates(keep="first")
+    first_row = pd.Series(first.index, index=first.to_numpy())
+    return [Problem(r, column, v, f"duplicate id; first seen in row {first_row[v]}") for r, v in ids[dup].items()]
+
+
+def _vocab_column(series: pd.Series, column: str, vocab: Any, problems: list[Problem]) -> pd.Series:
+    """Codes for a column of codes/labels/variants; blank stays None, unknown values become problems."""
+    text = _text(series)
+    codes, uniques = pd.factorize(text, use_na_sentinel=True)
+    lookup = [vocab.find(u) for u in uniques]
+    mapped = np.array([vocab.codes[i] if i is not None else None for i in lookup] + [None], dtype=object)[codes]
+    bad = np.array([i is None for i in lookup] + [False])[codes]
+    problems += _first_problems(bad, series, column, f"is not a known {vocab.name}; accepted: {vocab.accepted()}")
+    return pd.Series(mapped, index=series.index, dtype=object)
+
+
+def _amount(frame: pd.DataFrame, field_name: str, column: str, problems: list[Problem], *,
+            percent: bool = False, low: float = 0, high: float | None = None, what: str = "") -> pd.Series:
+    series = frame[field_name]
+    parse = cells.parse_percent if percent else cells.parse_amounts
+    values, found = parse(series, column)
+    problems += found
+    values = np.asarray(values, dtype=float)
+    bad_rows = {p.row for p in found}
+    ok = ~np.isnan(values)
+    out_of_range = ok & (values < low)
+    if high is not None:
+        out_of_range |= ok & (values > high)
+    out_of_range &= ~series.index.isin(list(bad_rows))
+    problems += _first_problems(out_of_range, series, column, what)
+    return pd.Series(values, index=series.index)
+
+
+def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first: bool | None,
+             known_accounts: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Parse and validate the mapped columns into canonical records."""
+    src = table.frame
+    problems: list[Problem] = [Problem(None, None, None, m) for m in cmap.missing]
+    frame = pd.DataFrame(index=src.index)
+    header = {canon: source for canon, source in cmap.fields.items()}
+    for canon, source in header.items():
+        frame[canon] = src[source]
+    if problems:
+        return frame, problems
+
+    def col(name: str) -> str:
+        return header.get(name, name)
+
+    out = pd.DataFrame(index=src.index)
+    id_field = "account_id" if kind == "accounts" else "opportunity_id"
+    ids = _text(frame[id_field])
+    problems += _first_problems(ids.isna().to_numpy(), frame[id_field], col(id_field), "is empty; every row needs an id")
+    problems += _duplicates(ids, col(id_field))
+    out["external_id"] = ids
+
+    if kind == "accounts":
+        names = _text(frame["name"])
+        problems += _first_problems(names.isna().to_numpy(), frame["name"], col("name"), "is empty; every account needs a name")
+        out["name"] = names
+        for text_field in ("industry", "region", "owner"):
+            out[text_field] = _text(frame[text_field]) if text_field in frame else None
+        out["parent_external_id"] = _text(frame["parent_id"]) if "parent_id" in frame else None
+        out["revenue"] = (_amount(frame, "revenue", col("revenue"), problems, what="is negative; revenue must be >= 0")
+                          if "revenue" in frame else np.nan)
+        for score in ("growth_potential", "ease_of_access"):
+            out[score] = (_amount(frame, score, col(score), problems, percent=True, high=100,
+                                  what="is outside 0-100; scores run from 0 to 100") if score in frame else np.nan)
+        out["current_approach"] = (_vocab_column(frame["current_approach"], col("current_approach"), APPROACHES, problems)
+                                   if "current_approach" in frame else None)
+        return out, problems
+
+    # opportunities
+    accounts = known_accounts[["account_id", "name"]]
+    if "account_id" in frame:
+        acc = _text(frame["account_id"])
+        known = acc.isin(accounts["account_id"])
+        missing_acc = acc.notna() & ~known
+        problems += _first_problems(missing_acc.to_numpy(), frame["account_id"], col("account_id"),
+                                    "is not a known account id; import the accounts first")
+    else:
+        acc = pd.Series(None, index=src.index, dtype=object)
+    if "account_name" in frame:
+        by_name = accounts.assign(key=accounts["name"].map(normalise))
+        counts = by_name["key"].value_counts()
+        unique_names = by_name[by_name["key"].map(counts) == 1].set_index("key")["account_id"]
+        names = _text(frame["account_name"])
+        need = acc.isna() & names.notna()
+        keys = names[need].map(normalise)
+        resolved = keys.map(unique_names)
+        ambiguous = keys.map(counts).fillna(0) > 1
+        unknown = resolved.isna() & ~ambiguous
+        acc = acc.where(~need, resolved.reindex(acc.index))
+        problems += [Problem(r, col("account_name"), frame.at[r, "account_name"],
+                             "matches several accounts; give the account id instead") for r in keys[ambiguous].index]
+        problems += [Problem(r, col("account_name"), frame.at[r, "account_name"],
+                             "is not a known account name; import the accounts first") for r in keys[unknown].index]
+    no_account = acc.isna() & ~frame.index.isin([p.row for p in problems if p.column in (col("account_id"), col("account_name"))])
+    problems += [Problem(r, col("account_id") if "account_id" in frame else col("account_name"), None,
+                         "is empty; every opportunity needs an account (id or name)") for r in frame.index[no_account]]
+    out["account_external_id"] = acc
+
+    out["bu"] = _text(frame["bu"]) if "bu" in frame else None
+    for text_field in ("name", "stage", "type", "owner"):
+        out[text_field] = _text(frame[text_field]) if text_field in frame else None
+    out["value"] = _amount(frame, "value", col("value"), problems, what="is negative; amounts must be >= 0")
+    blank_value = out["value"].isna() & ~frame.index.isin([p.row for p in problems if p.column == col("value")])
+    problems += _first_problems(blank_value.to_numpy(), frame["value"], col("value"), "is empty; every opportunity needs an amount")
+    out["probability"] = (_amount(frame, "probability", col("probability"), problems, percent=True, high=100,
+                                  what="is outside 0-100; probability is a percent") if "probability" in frame else np.nan)
+    if "close_date" in frame:
+        dates, found, note = cells.parse_dates(frame["close_date"], col("close_date"), dayfirst=date_first)
+        problems += found
+        if note:
+            notes.append(note)
+        out["close_date"] = dates
+    else:
+        out["close_date"] = pd.NaT
+
+    # Nature: given where the file says it; diagnosed from the signals everywhere else.
+    given = (_vocab_column(frame["nature"], col("nature"), NATURES, problems) if "nature" in frame
+             else pd.Series(None, index=src.index, dtype=object))
+    sig_frame = pd.DataFrame({s: frame[s] for s in SIGNALS if s in frame}, index=src.index)
+    if sig_frame.columns.empty:
+        sig_frame = pd.DataFrame({"turnkey": [""] * len(src)}, index=src.index)
+        blank = _text(frame["nature"]).isna() if "nature" in frame else pd.Series(True, index=src.index)
+        if blank.any():
+            notes.append("The file has no diagnosis signal columns (turnkey, engineered_solution, joint_planning, "
+                         "bu_count, one_time): opportunities without a nature fall to the default rule "
+                         "(information exchange / cost reduction).")
+    try:
+        diag = diagnose(sig_frame)
+        diag_nature = diag["nature"].astype(object)
+        diag_rule = diag["diagnosis_rule"].astype(object)
+    except InputError as exc:
+        problems += [Problem(p.row, header.get(str(p.column), p.column), p.value, p.reason) for p in exc.problems]
+        diag_nature = pd.Series("info_exchange", index=src.index, dtype=object)
+        diag_rule = pd.Series(default_diagnosis().rules[-1].id, index=src.index, dtype=object)
+    is_given = given.notna()
+    out["nature"] = given.where(is_given, diag_nature)
+    out["nature_source"] = np.where(is_given, "given", "diagnosed")
+    out["diagnosis_rule"] = diag_rule.where(~is_given, None)
+    present = [s for s in SIGNALS if s in frame]
+    if present:
+        # Cells are text; zip over column lists (a dict per row from to_dict is several times slower).
+        signal_records = [dict(zip(present, vals)) for vals in zip(*(_values(sig_frame[s]) for s in present))]
+        out["signals"] = pd.Series(signal_records, index=src.index, dtype=object)
+    else:
+        out["signals"] = None
+    return out, problems
+
+
+# Widths of the text columns in gtm/models.py; longer text is a problem, not a database error.
+TEXT_LIMITS = {"external_id": 128, "name": 255, "industry": 128, "region": 128, "parent_external_id": 128,
+               "owner": 255, "stage": 128, "type": 128, "bu": 128}
+
+
+def _too_long(kind: Kind, records: pd.DataFrame, cmap: colmap.ColumnMap) -> list[Problem]:
+    """A problem for every text cell wider than its database column."""
+    canonical = {"external_id": "account_id" if kind == "accounts" else "opportunity_id",
+                 "parent_external_id": "parent_id"}
+    problems: list[Problem] = []
+    for col, limit in TEXT_LIMITS.items():
+        if col not in records or not isinstance(records[col], pd.Series):
+            continue
+        lengths = records[col].astype("string").str.len()
+        for row in records.index[(lengths > limit).fillna(False).to_numpy(dtype=bool)]:
+            text = str(records.at[row, col])
+            field = canonical.get(col, col)
+            problems.append(Problem(row, cmap.fields.get(field, field), text[:40] + "…",
+                                    f"is {len(text)} characters long; at most {limit} are accepted"))
+    return problems
+
+
+def plan_import(
+    store: Store, kind: str, source: str | Path | bytes, *, name: str | None = None,
+    mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
+    known_accounts: pd.DataFrame | None = None,
+) -> ImportPlan:
+    """Read, map and validate a file; nothing is written. Raises InputError when the file cannot be read.
+
+    ``known_accounts`` (account_id, name) replaces the stored accounts when opportunities are
+    validated against accounts written in the same, still open, transaction.
+    """
+    if kind not in KINDS:
+        raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
+    k: Kind = "accounts" if kind == "accounts" else "opportunities"
+    source_name = name or (str(source) if not isinstance(source, bytes) else "upload")
+    kwargs: dict[str, Any] = {"name": source_name}
+    if max_bytes is not None:
+        kwargs["max_bytes"] = max_bytes
+    table = decode.read_table(source, **kwargs)
+    if isinstance(mapping, colmap.Mapping):
+        overrides, date_format = dict(mapping.columns), mapping.date_format
+    else:
+        overrides, date_format = dict(mapping or {}), None
+    cmap = colmap.map_columns(list(table.frame.columns), k, overrides)
+    date_first = None if date_format is None else date_format.startswith("dd")
+    notes = list(table.notes)
+    accounts = known_accounts if known_accounts is not None else store.accounts()
+    records, problems = _records(k, table, cmap, date_first, accounts, notes)
+    problems += _too_long(k, records, cmap)
+    if k == "opportunities" and "bu" in records and records["bu"].notna().any():
+        bus = store.business_units()
+        known = {normalise(v) for v in (*bus["bu_id"], *bus["name"])}
+        new_bus = sorted({normalise(b): str(b) for b in records["bu"].dropna() if normalise(b) not in known}.values())
+        if new_bus:
+            shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
+            notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
+                         "Check the spelling if that is not intended.")
+    plan = ImportPlan(k, source_name, table, cmap, records, problems, notes)
+    if not plan.file_problems and "external_id" in records:
+        model = Account if k == "accounts" else Opportunity
+        valid_ids = plan.valid["external_id"].dropna()
+        with store.engine.connect() as conn:
+            stored = set(conn.execute(select(model.external_id)).scalars())
+        plan.existing = int(valid_ids.isin(stored).sum())
+    return plan
+
+
+def _upsert(conn: Connection, table: SqlTable, rows: list[dict[str, Any]], key: str,
+            keep: frozenset[str] = frozenset()) -> None:
+    """Insert new rows, update existing ones by ``key``; columns in ``keep`` are written on insert only."""
+    if not rows:
+        return
+    insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert_fn(table)
+    cols = [c for c in rows[0] if c != key and c not in keep]
+    stmt = stmt.on_conflict_do_update(index_elements=[key], set_={c: stmt.excluded[c] for c in cols})
+    conn.execute(stmt, rows)
+
+
+def _values(series: pd.Series) -> list[Any]:
+    """A column as Python values, None for every missing marker (NaN, NaT, NA)."""
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, vals)) for vals in zip(*(_values(frame[c]) for c in frame.columns))]
+
+
+# Stored columns filled from optional file fields: a re-import of a file without that column keeps them.
+_ACCOUNT_OPTIONAL = {"industry": "industry", "region": "region", "parent_external_id": "parent_id",
+                     "revenue": "revenue", "growth_potential": "growth_potential", "ease_of_access": "ease_of_access",
+                     "current_approach": "current_approach", "owner": "owner"}
+_OPPORTUNITY_OPTIONAL = {"bu_id": "bu", "name": "name", "probability": "probability", "stage": "stage",
+                         "close_date": "close_date", "type": "type", "owner": "owner"}
+
+
+def _not_in_file(plan: ImportPlan, optional: Mapping[str, str]) -> frozenset[str]:
+    mapped = set(plan.columns.fields)
+    return frozenset(column for column, canon in optional.items() if canon not in mapped)
+
+
+def commit_import(
+    store: Store, plan: ImportPlan, actor: Actor, *, skip_invalid: bool = False, progress: Progress | None = None,
+    conn: Connection | None = None,
+) -> ImportResult:
+    """Write the plan in one transaction: all rows, or with ``skip_invalid`` the valid ones only."""
+    require(actor, "import_data")
+    if plan.file_problems:
+        raise InputError.from_problems(f"{plan.source_name}: the file cannot be imported.", plan.file_problems)
+    if plan.problems and not skip_invalid:
+        raise InputError.from_problems(
+            f"{plan.source_name}: {len(plan.rejected_rows)} row(s) have problems; nothing was imported. "
+            "Fix them, or import with skip-invalid to take the valid rows only.", plan.problems)
+    if conn is None:
+        with store.engine.begin() as own:
+            return commit_import(store, plan, actor, skip_invalid=skip_invalid, progress=progress, conn=own)
+    rows = plan.valid
+    now = utcnow()
+    bus_added = 0
+    if True:  # the caller's transaction: all of it or none of it
+        if plan.kind == "accounts":
+            data = rows.assign(updated_at=now)
+            data = data[["external_id", "name", "industry", "region", "parent_external_id", "revenue",
+                         "growth_potential", "ease_of_access", "current_approach", "owner", "updated_at"]]
+            records = _rows(data)
+            keep = _not_in_file(plan, _ACCOUNT_OPTIONAL)
+            for i in range(0, len(records), BATCH):
+                _upsert(conn, Account.__table__, records[i:i + BATCH], "external_id", keep)  # type: ignore[arg-type]
+                if progress:
+                    progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} accounts")
+        else:
+            acc_ids = {ext: pk for ext, pk in conn.execute(select(Account.external_id, Account.id))}
+            bu_ids, bus_added = _business_units(conn, rows["bu"])
+            data = pd.DataFrame({
+                "external_id": rows["external_id"],
+                "account_id": rows["account_external_id"].map(acc_ids),
+                "bu_id": _bu_ids(rows["bu"], bu_ids),
+                "name": rows["name"], "nature": rows["nature"], "nature_source": rows["nature_source"],
+                "diagnosis_rule": rows["diagnosis_rule"], "value": rows["value"], "probability": rows["probability"],
+                "stage": rows["stage"], "close_date": pd.to_datetime(rows["close_date"]).dt.date,
+                "type": rows["type"], "owner": rows["owner"], "updated_at": now,
+            })
+            records = _rows(data)
+            signals = rows["signals"].tolist() if rows["signals"].notna().any() else [None] * len(records)
+            for rec, sig in zip(records, signals):
+                rec["signals"] = sig or None  # dicts of cell text (str) or None: JSON as they are
+            keep = _not_in_file(plan, _OPPORTUNITY_OPTIONAL)
+            if "nature" not in plan.columns.fields and not any(s in plan.columns.fields for s in SIGNALS):
+                # Nothing in the file says what the nature is: keep what is stored (given or diagnosed before).
+                keep |= {"nature", "nature_source", "diagnosis_rule", "signals"}
+            for i in range(0, len(records), BATCH):
+                _upsert(conn, Opportunity.__table__, records[i:i + BATCH], "external_id", keep)  # type: ignore[arg-type]
+                if progress:
+                    progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} opportunities")
+        store.bump(conn)
+    return ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), bus_added)
+
+
+def _bu_ids(names: pd.Series, lookup: dict[str, int]) -> pd.Series:
+    """Row ids of the BUs named, normalising each distinct name once."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    ids = [lookup.get(normalise(u)) if isinstance(u, str) else None for u in uniques] + [None]
+    return pd.Series(np.array(ids, dtype=object)[codes], index=names.index, dtype=object)
+
+
+def _business_units(conn: Connection, names: pd.Series) -> tuple[dict[str, int], int]:
+    """Map BU ids or names (normalised) to row ids, creating BUs the file names for the first time."""
+    existing = conn.execute(select(BusinessUnit.id, BusinessUnit.external_id, BusinessUnit.name)).all()
+    lookup: dict[str, int] = {}
+    for pk, ext, nm in existing:
+        lookup[normalise(ext)] = pk
+        lookup.setdefault(normalise(nm), pk)
+    # One new BU per spelling that normalises alike ("Energy", "ENERGY ", "energy").
+    new = list({normalise(b): b for b in pd.unique(names.dropna()) if normalise(b) not in lookup}.values())
+    for b in new:
+        pk = conn.execute(insert(BusinessUnit).values(external_id=b, name=b).returning(BusinessUnit.id)).scalar_one()
+        lookup[normalise(b)] = pk
+    return lookup, len(new)
+
+
+def import_business_units(store: Store, frame: pd.DataFrame, conn: Connection) -> None:
+    """Upsert business units (bu_id, name, description) inside the caller's transaction."""
+    rows = [{"external_id": r.bu_id, "name": r.name, "description": getattr(r, "description", None)}
+            for r in frame.itertuples()]
+    _upsert(conn, BusinessUnit.__table__, rows, "external_id")  # type: ignore[arg-type]

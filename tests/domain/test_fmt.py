@@ -1,0 +1,19 @@
+"""Formatting helpers."""
+
+from gtm.domain.fmt import money, plain
+
+
+def test_money_is_compact() -> None:
+    assert [money(x) for x in (950, 1_500, 2_340_000, 7_500_000_000)] == ["$950", "$1.5k", "$2.3M", "$7.5B"]
+
+
+def test_plain_escapes_everything_markdown_html_or_latex_would_act_on() -> None:
+    assert plain("<img src=x onerror=alert(1)>") == r"\<img src\=x onerror\=alert\(1\)\>"
+    assert plain("$1M to $2M") == r"\$1M to \$2M"  # two dollars would start LaTeX
+    assert plain("**x** [a](javascript:b) :rocket:") == r"\*\*x\*\* \[a\]\(javascript\:b\) \:rocket\:"
+    assert plain("Müller Anlagenbau GmbH") == "Müller Anlagenbau GmbH"
+
+
+def test_plain_keeps_lines_but_never_makes_headings_or_code_blocks() -> None:
+    assert plain("Title\n===") == "Title  \n\\=\\=\\="
+    assert plain("    not code") == "not code"

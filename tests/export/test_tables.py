@@ -1,0 +1,121 @@
+"""Exports open in a spreadsheet without running anything."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from gtm.export import tables
+
+DANGEROUS = ["=1+1", "+SUM(A1:A9)", "-2+3", "@cmd", "\t=1", "\r=1", "＝1+1", "＋1", "－1", "＠x"]
+
+
+def frame() -> pd.DataFrame:
+    return pd.DataFrame({
+        "account": ["=HYPERLINK(\"http://evil\")", "Acme", "+1-555", "-x", "@SUM(1)", "\tTab", "\rCR", "plain",
+                    None],
+        "value": [-5, 10, 0, -1200, 3, 4, 5, 6, 7],
+        "ratio": [-0.5, 1.5, 0.0, 2.0, 3.0, 4.0, 5.0, 6.0, float("nan")],
+        "mixed": ["=a", 1, -3, None, "b", "x", "y", "-z", 2.5],
+        "nature": pd.Categorical(["=bad", "cross_sell", "=bad", "turnkey", "turnkey", "turnkey", "turnkey",
+                                  "turnkey", "turnkey"]),
+    })
+
+
+@pytest.mark.parametrize("text", DANGEROUS)
+def test_every_trigger_gets_a_leading_quote(text: str) -> None:
+    out = tables.neutralise(pd.DataFrame({"note": [text, "safe"]}))
+    assert out["note"].tolist() == ["'" + text, "safe"]
+
+
+def test_numbers_stay_numbers_and_negative_numbers_are_untouched() -> None:
+    out = tables.neutralise(frame())
+    assert out["value"].tolist() == [-5, 10, 0, -1200, 3, 4, 5, 6, 7]
+    assert out["value"].dtype == frame()["value"].dtype
+    assert out["ratio"].iloc[0] == -0.5 and out["ratio"].dtype.kind == "f"
+    assert out["mixed"].tolist()[:3] == ["'=a", 1, -3]  # numbers inside an object column too
+    assert out["mixed"].iloc[7] == "'-z" and out["mixed"].iloc[8] == 2.5
+    assert out["mixed"].iloc[3] is None
+
+
+def test_text_and_categories_and_headers_are_neutralised() -> None:
+    source = frame().rename(columns={"account": "=Account"})
+    out = tables.neutralise(source)
+    assert list(out.columns)[0] == "'=Account"
+    assert out.iloc[:, 0].tolist()[:8] == ["'=HYPERLINK(\"http://evil\")", "Acme", "'+1-555", "'-x", "'@SUM(1)",
+                                           "'\tTab", "'\rCR", "plain"]
+    assert pd.isna(out.iloc[8, 0])
+    assert out["nature"].tolist()[:2] == ["'=bad", "cross_sell"]
+    assert isinstance(out["nature"].dtype, pd.CategoricalDtype)
+    assert source.iloc[0, 0].startswith("=")  # the caller's frame is not modified
+
+
+def test_pandas_string_dtype_is_neutralised() -> None:
+    out = tables.neutralise(pd.DataFrame({"s": pd.array(["=1", "ok", None], dtype="string")}))
+    assert out["s"].tolist()[:2] == ["'=1", "ok"]
+    assert pd.isna(out["s"].iloc[2])
+
+
+def test_csv_bytes_have_bom_and_open_as_text(tmp_path: Path) -> None:
+    data = tables.to_csv_bytes(frame())
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert len(rows) == 10  # the cell holding a carriage return stays inside its row
+    assert rows[0] == ["account", "value", "ratio", "mixed", "nature"]
+    assert rows[1][0].startswith("'=") and rows[1][1] == "-5"  # negative number written as a number
+    assert all(not cell.startswith(("=", "+", "@")) for row in rows for cell in row)
+    assert not tables.to_csv_bytes(frame(), bom=False).startswith(b"\xef\xbb\xbf")
+
+
+def test_csv_has_no_index_column() -> None:
+    data = tables.to_csv_bytes(pd.DataFrame({"a": [1]}, index=["=idx"]))
+    assert data.decode("utf-8-sig").splitlines() == ["a", "1"]
+
+
+def test_openpyxl_would_write_an_unneutralised_text_as_a_formula() -> None:
+    # Why neutralising before writing matters: openpyxl turns any text starting with '=' into a formula.
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"] = "=1+1"
+    assert ws["A1"].data_type == "f"
+
+
+def test_xlsx_round_trip_has_no_formula_cells(tmp_path: Path) -> None:
+    source = frame().rename(columns={"account": "=Account"})
+    source["closed"] = pd.date_range("2026-01-01", periods=len(source), freq="D", tz="Europe/Paris")
+    long_name = "Opportunities flagged overkill in EMEA"
+    data = tables.to_xlsx_bytes({long_name: source, "a/b": pd.DataFrame({"x": ["=2"]})})
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(data)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [long_name[:31], "a_b"]
+    ws = wb.worksheets[0]
+    cells = [cell for row in ws.iter_rows() for cell in row]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+    assert ws["A1"].value == "'=Account" and ws["A2"].value.startswith("'=HYPERLINK")
+    assert ws["B2"].value == -5 and ws["B2"].data_type == "n"
+    assert ws["F2"].value.year == 2026 and ws["F2"].value.tzinfo is None
+    assert wb.worksheets[1]["A2"].value == "'=2"
+
+
+def test_sheet_names_stay_unique_after_truncation() -> None:
+    name = "x" * 40
+    data = tables.to_xlsx_bytes({name: pd.DataFrame({"a": [1]}), name + "y": pd.DataFrame({"a": [2]})})
+    names = openpyxl.load_workbook(io.BytesIO(data)).sheetnames
+    assert len(set(names)) == 2 and all(len(n) <= 31 for n in names)
+
+
+def test_neutralise_is_vectorised_enough_for_large_frames() -> None:
+    import time
+
+    big = pd.DataFrame({"t": ["=x", "ok", "-1"] * 100_000, "n": range(300_000)})
+    start = time.perf_counter()
+    out = tables.neutralise(big)
+    assert time.perf_counter() - start < 1.0
+    assert out["t"].iloc[0] == "'=x" and out["n"].iloc[-1] == 299_999
