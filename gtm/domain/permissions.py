@@ -24,13 +24,23 @@ ROLE_LABELS = {
     Role.ADMIN: "Administrator",
 }
 
+class Action(StrEnum):
+    """What a service may be asked to do; each is checked against RULES before anything is written."""
+
+    RECORD_DECISION = "record_decision"
+    REVIEW_DECISION = "review_decision"
+    EDIT_MATRIX = "edit_matrix"
+    IMPORT_DATA = "import_data"
+    RESET_DEMO = "reset_demo"
+
+
 # action -> roles allowed
-RULES: dict[str, frozenset[Role]] = {
-    "record_decision": frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
-    "review_decision": frozenset({Role.BU_HEAD, Role.ADMIN}),
-    "edit_matrix": frozenset({Role.FACILITATOR, Role.ADMIN}),
-    "import_data": frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
-    "reset_demo": frozenset({Role.FACILITATOR, Role.ADMIN}),
+RULES: dict[Action, frozenset[Role]] = {
+    Action.RECORD_DECISION: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
+    Action.REVIEW_DECISION: frozenset({Role.BU_HEAD, Role.ADMIN}),
+    Action.EDIT_MATRIX: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    Action.IMPORT_DATA: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
+    Action.RESET_DEMO: frozenset({Role.FACILITATOR, Role.ADMIN}),
 }
 
 
@@ -42,7 +52,7 @@ class Actor:
     role: Role
     bu: str | None = None
 
-    def can(self, action: str) -> bool:
+    def can(self, action: Action) -> bool:
         """Whether this actor's role allows ``action`` at all."""
         return self.role in RULES[action]
 
@@ -51,7 +61,7 @@ ADMIN = Actor("command line", Role.ADMIN)
 MAX_NAME = 255  # the width of the author and reviewer columns
 
 
-def require(actor: Actor, action: str) -> None:
+def require(actor: Actor, action: Action) -> None:
     """Raise PermissionDenied unless the actor's role allows ``action``."""
     if not actor.name.strip():
         raise PermissionDenied("Say who you are (a name) before changing anything.")
