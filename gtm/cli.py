@@ -124,7 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import accounts or opportunities from a CRM export."""
     from gtm.domain.permissions import ADMIN
     from gtm.ingest import columns
-    from gtm.ingest.plan import commit_import, plan_import
+    from gtm.services.imports import commit_import, plan_import
     from gtm.storage.repository import Store
 
     store = Store(args.database)
@@ -160,14 +160,14 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Export accounts, opportunities or decisions as CSV or XLSX."""
-    from gtm.domain import portfolio
+    from gtm.services import portfolio as portfolio_service
     from gtm.storage.repository import Store
 
     out = args.output or f"gtm-{args.what}.csv"
     if Path(out).suffix.lower() not in (".csv", ".xlsx"):
         raise InputError(f"{out}: exports are written as .csv or .xlsx; name the file with one of those endings.")
     store = Store(args.database)
-    _write(portfolio.export_frame(store, args.what), out)
+    _write(portfolio_service.export_frame(store, args.what), out)
     return 0
 
 

@@ -9,6 +9,7 @@ from gtm.domain.fmt import plain
 from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
+from gtm.services import decisions
 from pages import shared
 
 d = shared.data()
@@ -116,7 +117,7 @@ with st.form("decision_form"):
 if submitted:
     try:
         share = acc.get("recommended_in_band_share")
-        shared.store().record_decision(who, pick, approach, rationale, recommended_approach=recommended,
+        decisions.record_decision(shared.store(), who, pick, approach, rationale, recommended_approach=recommended,
                                        in_band_share=float(share) if pd.notna(share) else None)
         st.toast("Decision recorded", icon=":material/check:")
         st.session_state["dec_clear"] = True

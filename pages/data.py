@@ -4,13 +4,13 @@ import hashlib
 
 import streamlit as st
 
-from gtm.domain import portfolio
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.export import tables
 from gtm.ingest import columns
-from gtm.ingest import plan as importer
 from gtm.ingest.decode import max_upload_bytes
+from gtm.services import imports as importer
+from gtm.services import portfolio as portfolio_service
 from pages import shared
 
 s = shared.store()
@@ -116,11 +116,11 @@ st.subheader("Exports", anchor=False)
 st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
            "history. Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
 e = st.columns(4)
-for i, what in enumerate(portfolio.EXPORTS):
-    e[i].download_button(f"{what.capitalize()} (CSV)", lambda what=what: tables.to_csv_bytes(portfolio.export_frame(s, what)),
+for i, what in enumerate(portfolio_service.EXPORTS):
+    e[i].download_button(f"{what.capitalize()} (CSV)", lambda what=what: tables.to_csv_bytes(portfolio_service.export_frame(s, what)),
                          file_name=f"gtm-{what}.csv", mime="text/csv", key=f"dt_export_{what}", on_click="ignore")
 e[3].download_button("Everything (XLSX)",
-                     lambda: tables.to_xlsx_bytes({w: portfolio.export_frame(s, w) for w in portfolio.EXPORTS}),
+                     lambda: tables.to_xlsx_bytes({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS}),
                      file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

@@ -8,6 +8,7 @@ from gtm.domain.fmt import plain
 from gtm.domain.matrix import parse_matrix
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
+from gtm.services import matrices
 from pages import shared
 
 s = shared.store()
@@ -94,7 +95,7 @@ with c1:
     name = st.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
     if st.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
         try:
-            s.save_matrix(who, draft, name)  # type: ignore[arg-type]
+            matrices.save_matrix(s, who, draft, name)  # type: ignore[arg-type]
             st.toast(f"Saved and activated '{plain(name.strip())}'", icon=":material/check:")
             st.rerun()
         except GtmError as exc:
@@ -106,7 +107,7 @@ with c2:
     target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0, key="mx_version")
     if st.button("Activate", key="mx_activate", disabled=target == active.name):
         try:
-            s.activate_matrix(who, target)
+            matrices.activate_matrix(s, who, target)
             st.session_state["mx_reload"] = True
             st.rerun()
         except GtmError as exc:
@@ -116,7 +117,7 @@ with c3:
     st.caption("Back to the default band of data/matrix.json.")
     if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
         try:
-            s.reset_matrix(who)
+            matrices.reset_matrix(s, who)
             st.session_state["mx_reload"] = True
             st.rerun()
         except GtmError as exc:

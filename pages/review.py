@@ -8,6 +8,7 @@ from gtm.domain.fmt import plain
 from gtm.domain.permissions import Role
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts, tables
+from gtm.services import decisions
 from pages import shared
 
 d = shared.data()
@@ -74,7 +75,7 @@ with st.form("review_form"):
     sent = st.form_submit_button("Submit review", type="primary")
 if sent:
     try:
-        shared.store().review_decision(who, int(decision), verdict, comment)
+        decisions.review_decision(shared.store(), who, int(decision), verdict, comment)
         st.toast("Review recorded", icon=":material/check:")
         st.session_state["rv_clear"] = True
         st.rerun()

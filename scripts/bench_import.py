@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import text  # noqa: E402
 
 from gtm.domain.permissions import ADMIN  # noqa: E402
-from gtm.ingest.plan import commit_import, plan_import  # noqa: E402
+from gtm.services.imports import commit_import, plan_import  # noqa: E402
 from gtm.storage.repository import Store  # noqa: E402
 
 TARGET_S = 10.0

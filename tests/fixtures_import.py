@@ -10,7 +10,8 @@ from typing import Any
 import pandas as pd
 
 from gtm.domain.permissions import Actor, Role
-from gtm.ingest.plan import commit_import, plan_import
+from gtm.services import decisions
+from gtm.services.imports import commit_import, plan_import
 from gtm.storage.repository import Store
 
 LEADER = Actor("Dana Reyes", Role.SALES_LEADER)
@@ -78,7 +79,7 @@ def small_portfolio(store: Store) -> None:
          ["006B", "", "Société Générale d'Énergie", "$1,000.00", "", "10"],
          ["006C", "0011x000001AbcF", "", "$75,000.00", "cross sell", ""],
          ["006D", "0011x000001AbcE", "", "$5.00", "", "100"]]))
-    store.record_decision(LEADER, "0011x000001AbcD", "lead_unit", "Strongest relationship sits in Automation.")
+    decisions.record_decision(store, LEADER, "0011x000001AbcD", "lead_unit", "Strongest relationship sits in Automation.")
 
 
 def snapshot(store: Store) -> dict[str, Any]:

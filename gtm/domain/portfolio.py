@@ -1,6 +1,6 @@
-"""Portfolio services: assessed opportunities, account recommendations, figures, exports, matrix what-ifs.
+"""The portfolio view of the rules: assessed opportunities, account recommendations, figures, queues, what-ifs.
 
-Pure functions over DataFrames; the functions taking a Store only read from it.
+Pure functions over DataFrames.
 """
 
 from __future__ import annotations
@@ -15,9 +15,6 @@ from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.vocabulary import APPROACHES, FITS, NATURES
-from gtm.storage.repository import Store
-
-EXPORTS = ("accounts", "opportunities", "decisions")
 
 
 def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
@@ -202,25 +199,6 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
             agg[c] = None
     agg["judged_on"] = np.where(agg["decided_approach"].notna(), "latest decision", "current approach")
     return agg.sort_values(["value_at_stake", "account_id"], ascending=[False, True]).reset_index(drop=True)
-
-
-def export_frame(store: Store, what: str) -> pd.DataFrame:
-    """accounts (fit, recommendation, latest decision), opportunities (fit), or decisions (with reviews)."""
-    active = store.active_matrix().matrix
-    if what == "decisions":
-        # One row per decision with its latest review; the full review trail follows in review_history.
-        dec = store.decisions()
-        rev = store.reviews()
-        trail = rev.groupby("decision_id").apply(
-            lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
-        ) if len(rev) else pd.Series(dtype=object)
-        return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
-    opps = store.opportunities()
-    assessed = assess_portfolio(opps, active)
-    if what == "opportunities":
-        return assessed
-    recs = recommendations(assessed, active)
-    return account_table(store.accounts(), assessed, recs, store.decisions())
 
 
 def filter_opportunities(assessed: pd.DataFrame, *, bu: list[str] | None = None, region: list[str] | None = None,

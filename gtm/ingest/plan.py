@@ -2,31 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, insert, select
-from sqlalchemy import Table as SqlTable
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from gtm.domain.diagnose import default_diagnosis, diagnose
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.permissions import Actor, require
 from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
 from gtm.ingest import cells, decode
 from gtm.ingest import columns as colmap
-from gtm.storage.models import Account, BusinessUnit, Opportunity, utcnow
-from gtm.storage.repository import Store
 
 Kind = Literal["accounts", "opportunities"]
 KINDS: tuple[Kind, ...] = ("accounts", "opportunities")
-Progress = Callable[[float, str], None]
-BATCH = 5000
 SIGNALS = ("turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time")
 
 
@@ -115,6 +106,11 @@ class ImportResult:
         """Counts in a line, for people."""
         extra = f", {self.business_units_added} business unit(s) created" if self.business_units_added else ""
         return f"{self.kind}: {self.added} added, {self.updated} updated, {self.rejected} rejected{extra}"
+
+
+def _values(series: pd.Series) -> list[Any]:
+    """A column as Python values, None for every missing marker (NaN, NaT, NA)."""
+    return series.astype(object).where(series.notna(), None).tolist()
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -281,7 +277,7 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     return out, problems
 
 
-# Widths of the text columns in gtm/models.py; longer text is a problem, not a database error.
+# Widths of the text columns in gtm/storage/models.py; longer text is a problem, not a database error.
 TEXT_LIMITS = {"external_id": 128, "name": 255, "industry": 128, "region": 128, "parent_external_id": 128,
                "owner": 255, "stage": 128, "type": 128, "bu": 128}
 
@@ -304,14 +300,15 @@ def _too_long(kind: Kind, records: pd.DataFrame, cmap: colmap.ColumnMap) -> list
 
 
 def plan_import(
-    store: Store, kind: str, source: str | Path | bytes, *, name: str | None = None,
+    kind: str, source: str | Path | bytes, *, known_accounts: pd.DataFrame, business_units: pd.DataFrame,
+    stored_ids: Collection[str] = (), name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
-    known_accounts: pd.DataFrame | None = None,
 ) -> ImportPlan:
-    """Read, map and validate a file; nothing is written. Raises InputError when the file cannot be read.
+    """Read, map and validate a file against what is stored; nothing is written.
 
-    ``known_accounts`` (account_id, name) replaces the stored accounts when opportunities are
-    validated against accounts written in the same, still open, transaction.
+    ``known_accounts`` (account_id, name) are the accounts opportunities may refer to, ``business_units``
+    (bu_id, name) the BUs already known, ``stored_ids`` the CRM ids of this kind already stored (to be
+    updated). Raises InputError when the file cannot be read.
     """
     if kind not in KINDS:
         raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
@@ -328,12 +325,10 @@ def plan_import(
     cmap = colmap.map_columns(list(table.frame.columns), k, overrides)
     date_first = None if date_format is None else date_format.startswith("dd")
     notes = list(table.notes)
-    accounts = known_accounts if known_accounts is not None else store.accounts()
-    records, problems = _records(k, table, cmap, date_first, accounts, notes)
+    records, problems = _records(k, table, cmap, date_first, known_accounts, notes)
     problems += _too_long(k, records, cmap)
     if k == "opportunities" and "bu" in records and records["bu"].notna().any():
-        bus = store.business_units()
-        known = {normalise(v) for v in (*bus["bu_id"], *bus["name"])}
+        known = {normalise(v) for v in (*business_units["bu_id"], *business_units["name"])}
         new_bus = sorted({normalise(b): str(b) for b in records["bu"].dropna() if normalise(b) not in known}.values())
         if new_bus:
             shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
@@ -341,34 +336,8 @@ def plan_import(
                          "Check the spelling if that is not intended.")
     plan = ImportPlan(k, source_name, table, cmap, records, problems, notes)
     if not plan.file_problems and "external_id" in records:
-        model = Account if k == "accounts" else Opportunity
-        valid_ids = plan.valid["external_id"].dropna()
-        with store.engine.connect() as conn:
-            stored = set(conn.execute(select(model.external_id)).scalars())
-        plan.existing = int(valid_ids.isin(stored).sum())
+        plan.existing = int(plan.valid["external_id"].dropna().isin(set(stored_ids)).sum())
     return plan
-
-
-def _upsert(conn: Connection, table: SqlTable, rows: list[dict[str, Any]], key: str,
-            keep: frozenset[str] = frozenset()) -> None:
-    """Insert new rows, update existing ones by ``key``; columns in ``keep`` are written on insert only."""
-    if not rows:
-        return
-    insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert_fn(table)
-    cols = [c for c in rows[0] if c != key and c not in keep]
-    stmt = stmt.on_conflict_do_update(index_elements=[key], set_={c: stmt.excluded[c] for c in cols})
-    conn.execute(stmt, rows)
-
-
-def _values(series: pd.Series) -> list[Any]:
-    """A column as Python values, None for every missing marker (NaN, NaT, NA)."""
-    return series.astype(object).where(series.notna(), None).tolist()
-
-
-def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    names = [str(c) for c in frame.columns]
-    return [dict(zip(names, vals)) for vals in zip(*(_values(frame[c]) for c in frame.columns))]
 
 
 # Stored columns filled from optional file fields: a re-import of a file without that column keeps them.
@@ -379,92 +348,22 @@ _OPPORTUNITY_OPTIONAL = {"bu_id": "bu", "name": "name", "probability": "probabil
                          "close_date": "close_date", "type": "type", "owner": "owner"}
 
 
-def _not_in_file(plan: ImportPlan, optional: Mapping[str, str]) -> frozenset[str]:
+def kept_columns(plan: ImportPlan) -> frozenset[str]:
+    """Stored columns an import of this file must not overwrite: those of optional fields the file lacks."""
     mapped = set(plan.columns.fields)
-    return frozenset(column for column, canon in optional.items() if canon not in mapped)
+    optional = _ACCOUNT_OPTIONAL if plan.kind == "accounts" else _OPPORTUNITY_OPTIONAL
+    keep = frozenset(column for column, canon in optional.items() if canon not in mapped)
+    if plan.kind == "opportunities" and "nature" not in mapped and not any(s in mapped for s in SIGNALS):
+        # Nothing in the file says what the nature is: keep what is stored (given or diagnosed before).
+        keep |= {"nature", "nature_source", "diagnosis_rule", "signals"}
+    return keep
 
 
-def commit_import(
-    store: Store, plan: ImportPlan, actor: Actor, *, skip_invalid: bool = False, progress: Progress | None = None,
-    conn: Connection | None = None,
-) -> ImportResult:
-    """Write the plan in one transaction: all rows, or with ``skip_invalid`` the valid ones only."""
-    require(actor, "import_data")
+def check_committable(plan: ImportPlan, *, skip_invalid: bool) -> None:
+    """Raise InputError unless the plan may be written (all rows valid, or ``skip_invalid`` and no file problem)."""
     if plan.file_problems:
         raise InputError.from_problems(f"{plan.source_name}: the file cannot be imported.", plan.file_problems)
     if plan.problems and not skip_invalid:
         raise InputError.from_problems(
             f"{plan.source_name}: {len(plan.rejected_rows)} row(s) have problems; nothing was imported. "
             "Fix them, or import with skip-invalid to take the valid rows only.", plan.problems)
-    if conn is None:
-        with store.engine.begin() as own:
-            return commit_import(store, plan, actor, skip_invalid=skip_invalid, progress=progress, conn=own)
-    rows = plan.valid
-    now = utcnow()
-    bus_added = 0
-    if True:  # the caller's transaction: all of it or none of it
-        if plan.kind == "accounts":
-            data = rows.assign(updated_at=now)
-            data = data[["external_id", "name", "industry", "region", "parent_external_id", "revenue",
-                         "growth_potential", "ease_of_access", "current_approach", "owner", "updated_at"]]
-            records = _rows(data)
-            keep = _not_in_file(plan, _ACCOUNT_OPTIONAL)
-            for i in range(0, len(records), BATCH):
-                _upsert(conn, Account.__table__, records[i:i + BATCH], "external_id", keep)  # type: ignore[arg-type]
-                if progress:
-                    progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} accounts")
-        else:
-            acc_ids = {ext: pk for ext, pk in conn.execute(select(Account.external_id, Account.id))}
-            bu_ids, bus_added = _business_units(conn, rows["bu"])
-            data = pd.DataFrame({
-                "external_id": rows["external_id"],
-                "account_id": rows["account_external_id"].map(acc_ids),
-                "bu_id": _bu_ids(rows["bu"], bu_ids),
-                "name": rows["name"], "nature": rows["nature"], "nature_source": rows["nature_source"],
-                "diagnosis_rule": rows["diagnosis_rule"], "value": rows["value"], "probability": rows["probability"],
-                "stage": rows["stage"], "close_date": pd.to_datetime(rows["close_date"]).dt.date,
-                "type": rows["type"], "owner": rows["owner"], "updated_at": now,
-            })
-            records = _rows(data)
-            signals = rows["signals"].tolist() if rows["signals"].notna().any() else [None] * len(records)
-            for rec, sig in zip(records, signals):
-                rec["signals"] = sig or None  # dicts of cell text (str) or None: JSON as they are
-            keep = _not_in_file(plan, _OPPORTUNITY_OPTIONAL)
-            if "nature" not in plan.columns.fields and not any(s in plan.columns.fields for s in SIGNALS):
-                # Nothing in the file says what the nature is: keep what is stored (given or diagnosed before).
-                keep |= {"nature", "nature_source", "diagnosis_rule", "signals"}
-            for i in range(0, len(records), BATCH):
-                _upsert(conn, Opportunity.__table__, records[i:i + BATCH], "external_id", keep)  # type: ignore[arg-type]
-                if progress:
-                    progress(min(1.0, (i + BATCH) / max(len(records), 1)), f"{min(i + BATCH, len(records))} of {len(records)} opportunities")
-        store.bump(conn)
-    return ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), bus_added)
-
-
-def _bu_ids(names: pd.Series, lookup: dict[str, int]) -> pd.Series:
-    """Row ids of the BUs named, normalising each distinct name once."""
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    ids = [lookup.get(normalise(u)) if isinstance(u, str) else None for u in uniques] + [None]
-    return pd.Series(np.array(ids, dtype=object)[codes], index=names.index, dtype=object)
-
-
-def _business_units(conn: Connection, names: pd.Series) -> tuple[dict[str, int], int]:
-    """Map BU ids or names (normalised) to row ids, creating BUs the file names for the first time."""
-    existing = conn.execute(select(BusinessUnit.id, BusinessUnit.external_id, BusinessUnit.name)).all()
-    lookup: dict[str, int] = {}
-    for pk, ext, nm in existing:
-        lookup[normalise(ext)] = pk
-        lookup.setdefault(normalise(nm), pk)
-    # One new BU per spelling that normalises alike ("Energy", "ENERGY ", "energy").
-    new = list({normalise(b): b for b in pd.unique(names.dropna()) if normalise(b) not in lookup}.values())
-    for b in new:
-        pk = conn.execute(insert(BusinessUnit).values(external_id=b, name=b).returning(BusinessUnit.id)).scalar_one()
-        lookup[normalise(b)] = pk
-    return lookup, len(new)
-
-
-def import_business_units(store: Store, frame: pd.DataFrame, conn: Connection) -> None:
-    """Upsert business units (bu_id, name, description) inside the caller's transaction."""
-    rows = [{"external_id": r.bu_id, "name": r.name, "description": getattr(r, "description", None)}
-            for r in frame.itertuples()]
-    _upsert(conn, BusinessUnit.__table__, rows, "external_id")  # type: ignore[arg-type]

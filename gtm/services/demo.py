@@ -1,10 +1,12 @@
-"""Filling a database with the bundled demo portfolio, through the same import code users run."""
+"""Use case: fill a database with the bundled demo portfolio, through the same import code users run."""
 
 from __future__ import annotations
 
-from gtm.domain.permissions import ADMIN, Actor, require
+from gtm.domain.permissions import ADMIN, Action, Actor, require
 from gtm.ingest import demo
-from gtm.ingest.plan import ImportResult, commit_import, import_business_units, plan_import
+from gtm.ingest import plan as ingest
+from gtm.ingest.plan import ImportResult
+from gtm.services.imports import commit_import
 from gtm.storage.repository import Store
 
 
@@ -14,20 +16,19 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN) -> lis
     Returns None when the store already holds a portfolio and ``reset`` is not set.
     """
     if reset:
-        require(actor, "reset_demo")
+        require(actor, Action.RESET_DEMO)
     elif not store.is_empty():
         return None
     bus = demo.load()["business_units"]
-    acc_plan = plan_import(store, "accounts", demo.DEMO_DIR / "accounts.csv")
-    acc_known = acc_plan.valid.rename(columns={"external_id": "account_id"})[["account_id", "name"]]
-    opp_plan = plan_import(store, "opportunities", demo.DEMO_DIR / "opportunities.csv", known_accounts=acc_known)
-    with store.engine.begin() as conn:
+    stored = {kind: set() if reset else store.stored_ids(kind) for kind in ingest.KINDS}
+    acc_plan = ingest.plan_import("accounts", demo.DEMO_DIR / "accounts.csv", known_accounts=store.accounts().head(0),
+                                  business_units=bus, stored_ids=stored["accounts"])
+    # The opportunities refer to accounts written in the same, still open, transaction.
+    known = acc_plan.valid.rename(columns={"external_id": "account_id"})[["account_id", "name"]]
+    opp_plan = ingest.plan_import("opportunities", demo.DEMO_DIR / "opportunities.csv", known_accounts=known,
+                                  business_units=bus, stored_ids=stored["opportunities"])
+    with store.transaction() as tx:
         if reset:
-            store.clear_portfolio(conn)
-            acc_plan.existing = opp_plan.existing = 0
-        import_business_units(store, bus, conn)
-        results = [
-            commit_import(store, acc_plan, actor, conn=conn),
-            commit_import(store, opp_plan, actor, conn=conn),
-        ]
-    return results
+            store.clear_portfolio(tx)
+        store.upsert_business_units(tx, bus)
+        return [commit_import(store, acc_plan, actor, tx=tx), commit_import(store, opp_plan, actor, tx=tx)]

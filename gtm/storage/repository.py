@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Table as SqlTable
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
-from gtm.domain.errors import ConfigError, GtmError, InputError, PermissionDenied, Problem
+from gtm.domain.errors import ConfigError, GtmError, InputError
 from gtm.domain.matrix import ApproachMatrix, default_matrix, parse_matrix
-from gtm.domain.permissions import Actor, Role, require
-from gtm.domain.vocabulary import APPROACHES
+from gtm.domain.vocabulary import normalise
 from gtm.storage import engine as db
 from gtm.storage.models import Account, BusinessUnit, Decision, MatrixVersion, Meta, Opportunity, Review, utcnow
 
-VERDICTS = ("approved", "challenged")
-MAX_TEXT = 5000
+Transaction = Connection  # what services hold while they write: opaque to them, SQLAlchemy's here
+
+
+Progress = Callable[[float, str], None]
+BATCH = 5000
+ACCOUNT_COLUMNS = ("external_id", "name", "industry", "region", "parent_external_id", "revenue", "growth_potential",
+                   "ease_of_access", "current_approach", "owner")
+
+
+class NameTaken(Exception):
+    """A unique name (of a matrix version) is already stored."""
 
 
 @dataclass(frozen=True)
@@ -173,69 +187,47 @@ class Store:
             stmt = stmt.where(Review.decision_id == decision_id)
         return self._frame(stmt)
 
-    # ------------------------------------------------------------------ decisions and reviews
+    # ------------------------------------------------------------------ writes (inside the caller's transaction)
 
-    def record_decision(
-        self, actor: Actor, account_id: str, approach: str, rationale: str,
-        *, recommended_approach: str | None = None, in_band_share: float | None = None,
-    ) -> int:
-        """Append a decision for an account, judged against the active matrix; returns its id."""
-        require(actor, "record_decision")
-        term = APPROACHES.parse(approach, "approach")
-        rationale = (rationale or "").strip()
-        if not rationale:
-            raise InputError("A decision needs a rationale: say why this structure fits the account.",
-                             [Problem(None, "rationale", "", "is required")])
-        if len(rationale) > MAX_TEXT:
-            raise InputError(f"The rationale is {len(rationale)} characters; at most {MAX_TEXT} are kept.")
-        with self.engine.begin() as conn:
-            active = self.active_matrix(conn)  # the version in force when the decision is written
-            acc = conn.execute(select(Account.id).where(Account.external_id == account_id)).scalar()
-            if acc is None:
-                raise InputError(f"No account with id {account_id!r}.", [Problem(None, "account_id", account_id, "unknown account")])
-            new_id = conn.execute(
-                insert(Decision).values(
-                    account_id=acc, approach=term.code, rationale=rationale, author=actor.name.strip(),
-                    author_role=str(actor.role), matrix_version_id=active.version_id, matrix_name=active.name,
-                    matrix_fingerprint=active.matrix.fingerprint, recommended_approach=recommended_approach,
-                    in_band_share=in_band_share, created_at=utcnow(),
-                ).returning(Decision.id)
-            ).scalar_one()
-            self.bump(conn)
+    @contextmanager
+    def transaction(self) -> Iterator[Transaction]:
+        """One transaction: everything written through it lands whole, or nothing does."""
+        with self.engine.begin() as tx:
+            yield tx
+
+    @staticmethod
+    def account_key(tx: Transaction, account_id: str) -> int | None:
+        """The row id of the account with this CRM id, or None."""
+        return tx.execute(select(Account.id).where(Account.external_id == account_id)).scalar()
+
+    @staticmethod
+    def decision_account_key(tx: Transaction, decision_id: int) -> int | None:
+        """The row id of the account a decision is about, or None when there is no such decision."""
+        return tx.execute(select(Decision.account_id).where(Decision.id == decision_id)).scalar()
+
+    @staticmethod
+    def business_unit_key(tx: Transaction, bu_id: str | None) -> int | None:
+        """The row id of the BU with this external id, or None."""
+        if bu_id is None:
+            return None
+        return tx.execute(select(BusinessUnit.id).where(BusinessUnit.external_id == bu_id)).scalar()
+
+    @staticmethod
+    def account_touches_bu(tx: Transaction, account_key: int, bu_key: int) -> bool:
+        """Whether the account has at least one opportunity of the BU."""
+        return bool(tx.execute(select(func.count()).select_from(Opportunity).where(
+            Opportunity.account_id == account_key, Opportunity.bu_id == bu_key)).scalar())
+
+    def insert_decision(self, tx: Transaction, **values: Any) -> int:
+        """Append a decision row; returns its id."""
+        new_id = tx.execute(insert(Decision).values(created_at=utcnow(), **values).returning(Decision.id)).scalar_one()
+        self.bump(tx)
         return int(new_id)
 
-    def review_decision(self, actor: Actor, decision_id: int, verdict: str, comment: str) -> int:
-        """Append a BU head's verdict (approved or challenged) on a decision touching their BU."""
-        require(actor, "review_decision")
-        verdict = (verdict or "").strip().lower()
-        if verdict not in VERDICTS:
-            raise InputError(f"Verdict {verdict!r} is not accepted; use one of: {', '.join(VERDICTS)}.")
-        comment = (comment or "").strip()
-        if verdict == "challenged" and not comment:
-            raise InputError("A challenge needs a comment: say what should change.")
-        if len(comment) > MAX_TEXT:
-            raise InputError(f"The comment is {len(comment)} characters; at most {MAX_TEXT} are kept.")
-        with self.engine.begin() as conn:
-            acc = conn.execute(select(Decision.account_id).where(Decision.id == decision_id)).scalar()
-            if acc is None:
-                raise InputError(f"No decision with id {decision_id}.")
-            bu_pk = None
-            if actor.role == Role.BU_HEAD:
-                bu_pk = conn.execute(select(BusinessUnit.id).where(BusinessUnit.external_id == actor.bu)).scalar()
-                touches = conn.execute(
-                    select(func.count()).select_from(Opportunity)
-                    .where(Opportunity.account_id == acc, Opportunity.bu_id == bu_pk)
-                ).scalar() if bu_pk is not None else 0
-                if not touches:
-                    raise PermissionDenied(
-                        f"BU head of {actor.bu or 'no BU'} may review only decisions on accounts that touch that BU."
-                    )
-            new_id = conn.execute(
-                insert(Review).values(decision_id=decision_id, verdict=verdict, comment=comment,
-                                      reviewer=actor.name.strip(), bu_id=bu_pk, created_at=utcnow())
-                .returning(Review.id)
-            ).scalar_one()
-            self.bump(conn)
+    def insert_review(self, tx: Transaction, **values: Any) -> int:
+        """Append a review row; returns its id."""
+        new_id = tx.execute(insert(Review).values(created_at=utcnow(), **values).returning(Review.id)).scalar_one()
+        self.bump(tx)
         return int(new_id)
 
     # ------------------------------------------------------------------ matrix versions
@@ -280,48 +272,93 @@ class Store:
         matrix = parse_matrix({"name": row.name, "bands": row.bands}, source=f"matrix version {row.name!r}")
         return ActiveMatrix(matrix, int(row.id), str(row.name))
 
-    def save_matrix(self, actor: Actor, matrix: ApproachMatrix, name: str, *, activate: bool = True) -> None:
-        """Save bands under a new name (names are never overwritten) and optionally make it active."""
-        require(actor, "edit_matrix")
-        name = (name or "").strip()
-        if not name or len(name) > 128:
-            raise InputError("A matrix version needs a name of 1 to 128 characters.")
-        taken = InputError(f"A matrix version named {name!r} already exists; choose another name.")
+    @staticmethod
+    def matrix_name_taken(tx: Transaction, name: str) -> bool:
+        """Whether a version of this name exists."""
+        return tx.execute(select(MatrixVersion.id).where(MatrixVersion.name == name)).first() is not None
+
+    def insert_matrix_version(self, tx: Transaction, matrix: ApproachMatrix, name: str, created_by: str,
+                              *, activate: bool) -> None:
+        """Store a new version; with ``activate`` it becomes the only active one. Raises NameTaken on a duplicate."""
         try:
-            with self.engine.begin() as conn:
-                if conn.execute(select(MatrixVersion.id).where(MatrixVersion.name == name)).first():
-                    raise taken
+            with tx.begin_nested():  # a savepoint: a duplicate name leaves the caller's transaction usable
                 if activate:
-                    conn.execute(update(MatrixVersion).values(is_active=False))
-                conn.execute(insert(MatrixVersion).values(
+                    tx.execute(update(MatrixVersion).values(is_active=False))
+                tx.execute(insert(MatrixVersion).values(
                     name=name, bands=_bands_json(matrix), fingerprint=matrix.fingerprint, is_active=activate,
-                    created_by=actor.name.strip(), created_at=utcnow()))
-                self.bump(conn)
+                    created_by=created_by, created_at=utcnow()))
         except IntegrityError:  # another user saved the same name a moment earlier
-            raise taken from None
+            raise NameTaken(name) from None
+        self.bump(tx)
 
-    def activate_matrix(self, actor: Actor, name: str) -> None:
-        """Make a saved version the active one."""
-        require(actor, "edit_matrix")
-        with self.engine.begin() as conn:
-            if not conn.execute(select(MatrixVersion.id).where(MatrixVersion.name == name)).first():
-                raise InputError(f"No matrix version named {name!r}.")
-            conn.execute(update(MatrixVersion).values(is_active=MatrixVersion.name == name))
-            self.bump(conn)
+    def activate_matrix_version(self, tx: Transaction, name: str) -> None:
+        """Make the named version the only active one."""
+        tx.execute(update(MatrixVersion).values(is_active=MatrixVersion.name == name))
+        self.bump(tx)
 
-    def reset_matrix(self, actor: Actor) -> None:
-        """Activate the default version (data/matrix.json); nothing changes when it is active already."""
-        require(actor, "edit_matrix")
-        if self.active_matrix().name != "default":
-            self.activate_matrix(actor, "default")
+    # ------------------------------------------------------------------ imports
+
+    def stored_ids(self, kind: str) -> set[str]:
+        """The CRM ids already stored for ``kind`` ('accounts' or 'opportunities')."""
+        model = Account if kind == "accounts" else Opportunity
+        with self.engine.connect() as conn:
+            return set(conn.execute(select(model.external_id)).scalars())
+
+    def upsert_accounts(self, tx: Transaction, rows: pd.DataFrame, keep: frozenset[str] = frozenset(),
+                        progress: Progress | None = None) -> None:
+        """Insert new accounts and update stored ones by CRM id; columns in ``keep`` are written on insert only."""
+        data = rows[list(ACCOUNT_COLUMNS)].assign(updated_at=utcnow())
+        self._upsert_batches(tx, Account.__table__, _rows(data), keep, progress, "accounts")  # type: ignore[arg-type]
+        self.bump(tx)
+
+    def upsert_opportunities(self, tx: Transaction, rows: pd.DataFrame, keep: frozenset[str] = frozenset(),
+                             progress: Progress | None = None) -> int:
+        """Insert or update opportunities by CRM id, finding accounts by CRM id and BUs by id or name.
+
+        BUs named for the first time are created; returns how many were.
+        """
+        acc_keys = {ext: pk for ext, pk in tx.execute(select(Account.external_id, Account.id))}
+        bu_keys, bus_added = _business_units(tx, rows["bu"])
+        data = pd.DataFrame({
+            "external_id": rows["external_id"],
+            "account_id": rows["account_external_id"].map(acc_keys),
+            "bu_id": _bu_keys(rows["bu"], bu_keys),
+            "name": rows["name"], "nature": rows["nature"], "nature_source": rows["nature_source"],
+            "diagnosis_rule": rows["diagnosis_rule"], "value": rows["value"], "probability": rows["probability"],
+            "stage": rows["stage"], "close_date": pd.to_datetime(rows["close_date"]).dt.date,
+            "type": rows["type"], "owner": rows["owner"], "updated_at": utcnow(),
+        })
+        records = _rows(data)
+        signals = rows["signals"].tolist() if rows["signals"].notna().any() else [None] * len(records)
+        for rec, sig in zip(records, signals):
+            rec["signals"] = sig or None  # dicts of cell text (str) or None: JSON as they are
+        self._upsert_batches(tx, Opportunity.__table__, records, keep, progress, "opportunities")  # type: ignore[arg-type]
+        self.bump(tx)
+        return bus_added
+
+    def upsert_business_units(self, tx: Transaction, frame: pd.DataFrame) -> None:
+        """Insert or update business units (bu_id, name, description) by their id."""
+        rows = [{"external_id": r.bu_id, "name": r.name, "description": getattr(r, "description", None)}
+                for r in frame.itertuples()]
+        _upsert(tx, BusinessUnit.__table__, rows, "external_id")  # type: ignore[arg-type]
+        self.bump(tx)
+
+    @staticmethod
+    def _upsert_batches(tx: Transaction, table: SqlTable, records: list[dict[str, Any]], keep: frozenset[str],
+                        progress: Progress | None, what: str) -> None:
+        for i in range(0, len(records), BATCH):
+            _upsert(tx, table, records[i:i + BATCH], "external_id", keep)
+            if progress:
+                done = min(i + BATCH, len(records))
+                progress(min(1.0, done / max(len(records), 1)), f"{done} of {len(records)} {what}")
 
     # ------------------------------------------------------------------ demo, maintenance
 
-    def clear_portfolio(self, conn: Connection) -> None:
+    def clear_portfolio(self, tx: Transaction) -> None:
         """Delete every business unit, account, opportunity, decision and review (inside a transaction)."""
         for model in (Review, Decision, Opportunity, Account, BusinessUnit):
-            conn.execute(delete(model))
-        self.bump(conn)
+            tx.execute(delete(model))
+        self.bump(tx)
 
     def backup(self, target: Path | str) -> Path:
         """A consistent copy of a live SQLite database through SQLite's backup API."""
@@ -345,3 +382,48 @@ class Store:
 
 def _bands_json(matrix: ApproachMatrix) -> dict[str, Any]:
     return {k: {"low": b.low, "high": b.high} for k, b in matrix.bands.items()}
+
+
+def _upsert(tx: Transaction, table: SqlTable, rows: list[dict[str, Any]], key: str,
+            keep: frozenset[str] = frozenset()) -> None:
+    """Insert new rows, update existing ones by ``key``; columns in ``keep`` are written on insert only."""
+    if not rows:
+        return
+    insert_fn = pg_insert if tx.dialect.name == "postgresql" else sqlite_insert
+    stmt = insert_fn(table)
+    cols = [c for c in rows[0] if c != key and c not in keep]
+    stmt = stmt.on_conflict_do_update(index_elements=[key], set_={c: stmt.excluded[c] for c in cols})
+    tx.execute(stmt, rows)
+
+
+def _values(series: pd.Series) -> list[Any]:
+    """A column as Python values, None for every missing marker (NaN, NaT, NA)."""
+    return series.astype(object).where(series.notna(), None).tolist()
+
+
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    # Zip over column lists: a dict per row from to_dict is several times slower.
+    names = [str(c) for c in frame.columns]
+    return [dict(zip(names, vals)) for vals in zip(*(_values(frame[c]) for c in frame.columns))]
+
+
+def _bu_keys(names: pd.Series, lookup: dict[str, int]) -> pd.Series:
+    """Row ids of the BUs named, normalising each distinct name once."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    ids = [lookup.get(normalise(u)) if isinstance(u, str) else None for u in uniques] + [None]
+    return pd.Series(np.array(ids, dtype=object)[codes], index=names.index, dtype=object)
+
+
+def _business_units(tx: Transaction, names: pd.Series) -> tuple[dict[str, int], int]:
+    """Map BU ids or names (normalised) to row ids, creating BUs the file names for the first time."""
+    existing = tx.execute(select(BusinessUnit.id, BusinessUnit.external_id, BusinessUnit.name)).all()
+    lookup: dict[str, int] = {}
+    for pk, ext, nm in existing:
+        lookup[normalise(ext)] = pk
+        lookup.setdefault(normalise(nm), pk)
+    # One new BU per spelling that normalises alike ("Energy", "ENERGY ", "energy").
+    new = list({normalise(b): b for b in pd.unique(names.dropna()) if normalise(b) not in lookup}.values())
+    for b in new:
+        pk = tx.execute(insert(BusinessUnit).values(external_id=b, name=b).returning(BusinessUnit.id)).scalar_one()
+        lookup[normalise(b)] = pk
+    return lookup, len(new)

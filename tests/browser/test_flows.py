@@ -18,7 +18,7 @@ from conftest import ROOT, App, shot, wait_for_app  # tests/browser/conftest.py 
 from playwright.sync_api import Locator, Page, expect
 
 from gtm.domain.permissions import Actor, Role
-from gtm.ingest import plan as importer
+from gtm.services import imports as importer
 from gtm.storage.repository import Store
 
 DATA = Path(__file__).parent / "data"

@@ -8,6 +8,8 @@ import pytest
 from gtm.domain import portfolio
 from gtm.domain.matrix import default_matrix
 from gtm.export import charts
+from gtm.services import decisions
+from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
 from gtm.storage.repository import Store
 
@@ -90,7 +92,7 @@ def test_review_queue_judges_latest_decision(demo: Store) -> None:
     assert set(queue["account_id"]) <= touching
     top = queue.iloc[0]["account_id"]
     # Recording the recommended structure takes the account out of the flagged list when it fits fully.
-    demo.record_decision(Actor("Dana", Role.SALES_LEADER), top, "market_bu", "heavy")
+    decisions.record_decision(demo, Actor("Dana", Role.SALES_LEADER), top, "market_bu", "heavy")
     queue2 = portfolio.review_queue(demo.accounts(), assessed, demo.decisions(), "BU-AUT", default_matrix())
     row = queue2[queue2["account_id"] == top]
     assert row.empty or row.iloc[0]["judged_on"] == "latest decision"
@@ -107,9 +109,9 @@ def test_search_accounts_by_name_or_id(demo: Store) -> None:
 
 
 def test_export_frames_carry_fit_recommendation_and_decision(demo: Store) -> None:
-    accounts = portfolio.export_frame(demo, "accounts")
+    accounts = portfolio_service.export_frame(demo, "accounts")
     assert {"recommended_approach", "misfit_value", "decided_approach"} <= set(accounts.columns)
-    opps = portfolio.export_frame(demo, "opportunities")
+    opps = portfolio_service.export_frame(demo, "opportunities")
     assert {"fit", "steps", "rationale"} <= set(opps.columns)
     assert len(opps) == 3552
 

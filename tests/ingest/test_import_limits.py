@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gtm.domain.permissions import ADMIN
-from gtm.ingest.plan import commit_import, plan_import
+from gtm.services.imports import commit_import, plan_import
 from gtm.storage.repository import Store
 
 

@@ -29,9 +29,10 @@ from fixtures_import import (
 from gtm.domain.errors import InputError, PermissionDenied
 from gtm.domain.permissions import Actor, Role
 from gtm.ingest import columns
-from gtm.ingest import plan as importer
-from gtm.ingest.plan import commit_import, plan_import
+from gtm.services import decisions
 from gtm.services.demo import seed_demo
+from gtm.services.imports import commit_import, plan_import
+from gtm.storage import repository
 from gtm.storage.repository import Store
 
 SF_NAMES = [r[1] for r in SF_ACCOUNTS]
@@ -202,7 +203,7 @@ def test_a_failed_import_leaves_the_database_exactly_as_it_was(
 def test_a_crash_half_way_through_writing_rolls_everything_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     small_portfolio(store)
     before = snapshot(store)
-    monkeypatch.setattr(importer, "BATCH", 2)
+    monkeypatch.setattr(repository, "BATCH", 2)
     rows = [[f"C{i}", "0011x000001AbcD" if i % 2 else "", "" if i % 2 else "Ørsted Façades A/S", "$1.00", "BU New"]
             for i in range(7)] + [["006A", "0011x000001AbcE", "", "$9.00", "BU New"]]  # 006A exists: an update
     plan = plan_import(store, "opportunities",
@@ -458,7 +459,7 @@ def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(store: Store
     assert opps.loc[opps["nature_source"] == "diagnosed", "diagnosis_rule"].notna().all()
     assert seed_demo(store) is None  # a stored portfolio is never overwritten without reset
     account = str(store.accounts()["account_id"].iloc[0])
-    store.record_decision(LEADER, account, "lead_unit", "Pilot account.")
+    decisions.record_decision(store, LEADER, account, "lead_unit", "Pilot account.")
     load(store, "accounts", text_bytes(["Account ID", "Account Name"], [["EXTRA-1", "Not in the demo"]]))
     first = snapshot(store)
     seed_demo(store, reset=True)

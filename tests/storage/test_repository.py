@@ -11,6 +11,7 @@ from sqlalchemy import insert, inspect, select
 from gtm.domain.errors import ConfigError, InputError, PermissionDenied
 from gtm.domain.matrix import default_matrix
 from gtm.domain.permissions import Actor, Role
+from gtm.services import decisions, matrices
 from gtm.storage.models import Account, BusinessUnit, Opportunity
 from gtm.storage.repository import Store
 
@@ -39,7 +40,7 @@ def test_first_start_creates_schema_and_default_matrix(store: Store) -> None:
 def test_reopening_never_drops_data(db_url: str) -> None:
     first = Store(db_url)
     _account(first)
-    first.record_decision(LEADER, "ACC-1", "common_front_end", "Turnkey work needs one front end")
+    decisions.record_decision(first, LEADER, "ACC-1", "common_front_end", "Turnkey work needs one front end")
     first.dispose()
     again = Store(db_url)  # runs the migrations again: a no-op
     assert again.counts()["decisions"] == 1
@@ -49,8 +50,8 @@ def test_reopening_never_drops_data(db_url: str) -> None:
 
 def test_decisions_are_append_only_and_read_back_newest_first(store: Store) -> None:
     _account(store)
-    store.record_decision(LEADER, "ACC-1", "lead_unit", "first thought")
-    store.record_decision(LEADER, "ACC-1", "Common front-end sales force across all/most product groups", "on reflection")
+    decisions.record_decision(store, LEADER, "ACC-1", "lead_unit", "first thought")
+    decisions.record_decision(store, LEADER, "ACC-1", "Common front-end sales force across all/most product groups", "on reflection")
     history = store.decisions("ACC-1")
     assert history["approach"].tolist() == ["common_front_end", "lead_unit"]
     assert history["rationale"].tolist() == ["on reflection", "first thought"]
@@ -62,38 +63,38 @@ def test_decisions_are_append_only_and_read_back_newest_first(store: Store) -> N
 def test_decision_needs_rationale_known_approach_and_account(store: Store) -> None:
     _account(store)
     with pytest.raises(InputError, match="rationale"):
-        store.record_decision(LEADER, "ACC-1", "lead_unit", "   ")
+        decisions.record_decision(store, LEADER, "ACC-1", "lead_unit", "   ")
     with pytest.raises(InputError, match="not a known approach"):
-        store.record_decision(LEADER, "ACC-1", "hire a consultant", "why not")
+        decisions.record_decision(store, LEADER, "ACC-1", "hire a consultant", "why not")
     with pytest.raises(InputError, match="No account"):
-        store.record_decision(LEADER, "NOPE", "lead_unit", "why not")
+        decisions.record_decision(store, LEADER, "NOPE", "lead_unit", "why not")
     assert store.counts()["decisions"] == 0
 
 
 def test_permissions_are_checked_in_the_service(store: Store) -> None:
     _account(store)
     with pytest.raises(PermissionDenied):
-        store.record_decision(Actor("Bo", Role.BU_HEAD, "BU-A"), "ACC-1", "lead_unit", "not my call")
+        decisions.record_decision(store, Actor("Bo", Role.BU_HEAD, "BU-A"), "ACC-1", "lead_unit", "not my call")
     with pytest.raises(PermissionDenied, match="name"):
-        store.record_decision(Actor("  ", Role.SALES_LEADER), "ACC-1", "lead_unit", "anonymous")
+        decisions.record_decision(store, Actor("  ", Role.SALES_LEADER), "ACC-1", "lead_unit", "anonymous")
     with pytest.raises(PermissionDenied):
-        store.save_matrix(LEADER, default_matrix().with_band("turnkey", "overlay_signing", "market_bu"), "mine")
-    decision = store.record_decision(LEADER, "ACC-1", "lead_unit", "cheap start")
+        matrices.save_matrix(store, LEADER, default_matrix().with_band("turnkey", "overlay_signing", "market_bu"), "mine")
+    decision = decisions.record_decision(store, LEADER, "ACC-1", "lead_unit", "cheap start")
     with pytest.raises(PermissionDenied):
-        store.review_decision(LEADER, decision, "approved", "")
+        decisions.review_decision(store, LEADER, decision, "approved", "")
     with pytest.raises(PermissionDenied, match="touch"):
-        store.review_decision(Actor("Bo", Role.BU_HEAD, "BU-OTHER"), decision, "approved", "")
+        decisions.review_decision(store, Actor("Bo", Role.BU_HEAD, "BU-OTHER"), decision, "approved", "")
     assert store.counts()["reviews"] == 0
 
 
 def test_bu_head_approves_and_challenges_with_history(store: Store) -> None:
     _account(store)
-    decision = store.record_decision(LEADER, "ACC-1", "lead_unit", "cheap start")
+    decision = decisions.record_decision(store, LEADER, "ACC-1", "lead_unit", "cheap start")
     head = Actor("Bo Lind", Role.BU_HEAD, "BU-A")
     with pytest.raises(InputError, match="comment"):
-        store.review_decision(head, decision, "challenged", "")
-    store.review_decision(head, decision, "approved", "fine")
-    store.review_decision(head, decision, "challenged", "turnkey needs more than a lead unit")
+        decisions.review_decision(store, head, decision, "challenged", "")
+    decisions.review_decision(store, head, decision, "approved", "fine")
+    decisions.review_decision(store, head, decision, "challenged", "turnkey needs more than a lead unit")
     assert store.reviews(decision)["verdict"].tolist() == ["approved", "challenged"]
     latest = store.decisions("ACC-1").iloc[0]
     assert latest["review_status"] == "challenged"
@@ -103,15 +104,15 @@ def test_bu_head_approves_and_challenges_with_history(store: Store) -> None:
 def test_matrix_versions_save_switch_reset(store: Store) -> None:
     wider = default_matrix().with_band("turnkey", "overlay_signing", "market_bu")
     before = store.data_version()
-    store.save_matrix(FACILITATOR, wider, "workshop")
+    matrices.save_matrix(store, FACILITATOR, wider, "workshop")
     assert store.data_version() > before
     assert store.active_matrix().name == "workshop"
     assert store.active_matrix().matrix.fit("turnkey", "overlay_signing") == ("realistic", 0)
     with pytest.raises(InputError, match="already exists"):
-        store.save_matrix(FACILITATOR, wider, "workshop")
-    store.reset_matrix(FACILITATOR)
+        matrices.save_matrix(store, FACILITATOR, wider, "workshop")
+    matrices.reset_matrix(store, FACILITATOR)
     assert store.active_matrix().name == "default"
-    store.activate_matrix(FACILITATOR, "workshop")
+    matrices.activate_matrix(store, FACILITATOR, "workshop")
     versions = store.matrix_versions()
     assert versions["is_active"].astype(bool).sum() == 1
     assert store.matrix_version("default").fingerprint == default_matrix().fingerprint
@@ -119,8 +120,8 @@ def test_matrix_versions_save_switch_reset(store: Store) -> None:
 
 def test_decision_records_matrix_version_it_was_judged_against(store: Store) -> None:
     _account(store)
-    store.save_matrix(FACILITATOR, default_matrix().with_band("turnkey", "overlay_signing", "market_bu"), "wide")
-    store.record_decision(LEADER, "ACC-1", "overlay_signing", "realistic under the wide band")
+    matrices.save_matrix(store, FACILITATOR, default_matrix().with_band("turnkey", "overlay_signing", "market_bu"), "wide")
+    decisions.record_decision(store, LEADER, "ACC-1", "overlay_signing", "realistic under the wide band")
     row = store.decisions("ACC-1").iloc[0]
     assert row["matrix_name"] == "wide"
     assert row["matrix_fingerprint"] == store.active_matrix().matrix.fingerprint
@@ -135,7 +136,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys(sqlite_store: Store) -> None:
 
 def test_backup_is_a_consistent_copy_that_opens(sqlite_store: Store, tmp_path: Path) -> None:
     _account(sqlite_store)
-    sqlite_store.record_decision(LEADER, "ACC-1", "lead_unit", "kept in the backup")
+    decisions.record_decision(sqlite_store, LEADER, "ACC-1", "lead_unit", "kept in the backup")
     target = sqlite_store.backup(tmp_path / "backup.db")
     with sqlite3.connect(target) as conn:
         assert conn.execute("SELECT rationale FROM decisions").fetchall() == [("kept in the backup",)]

@@ -1,0 +1,66 @@
+"""Use cases on decisions: record one for an account, review one. Permission, validation, one transaction."""
+
+from __future__ import annotations
+
+from gtm.domain.errors import InputError, PermissionDenied, Problem
+from gtm.domain.permissions import Action, Actor, Role, require
+from gtm.domain.vocabulary import APPROACHES
+from gtm.storage.repository import Store
+
+VERDICTS = ("approved", "challenged")
+MAX_TEXT = 5000
+
+
+def _text(value: str | None, what: str) -> str:
+    text = (value or "").strip()
+    if len(text) > MAX_TEXT:
+        raise InputError(f"The {what} is {len(text)} characters; at most {MAX_TEXT} are kept.")
+    return text
+
+
+def record_decision(
+    store: Store, actor: Actor, account_id: str, approach: str, rationale: str,
+    *, recommended_approach: str | None = None, in_band_share: float | None = None,
+) -> int:
+    """Append a decision for an account, judged against the matrix active when it is written; returns its id."""
+    require(actor, Action.RECORD_DECISION)
+    term = APPROACHES.parse(approach, "approach")
+    rationale = _text(rationale, "rationale")
+    if not rationale:
+        raise InputError("A decision needs a rationale: say why this structure fits the account.",
+                         [Problem(None, "rationale", "", "is required")])
+    with store.transaction() as tx:
+        active = store.active_matrix(tx)  # read in the same transaction as the write
+        account = store.account_key(tx, account_id)
+        if account is None:
+            raise InputError(f"No account with id {account_id!r}.",
+                             [Problem(None, "account_id", account_id, "unknown account")])
+        return store.insert_decision(
+            tx, account_id=account, approach=term.code, rationale=rationale, author=actor.name.strip(),
+            author_role=str(actor.role), matrix_version_id=active.version_id, matrix_name=active.name,
+            matrix_fingerprint=active.matrix.fingerprint, recommended_approach=recommended_approach,
+            in_band_share=in_band_share,
+        )
+
+
+def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, comment: str) -> int:
+    """Append a verdict (approved or challenged) on a decision; a BU head only on accounts touching their BU."""
+    require(actor, Action.REVIEW_DECISION)
+    verdict = (verdict or "").strip().lower()
+    if verdict not in VERDICTS:
+        raise InputError(f"Verdict {verdict!r} is not accepted; use one of: {', '.join(VERDICTS)}.")
+    comment = _text(comment, "comment")
+    if verdict == "challenged" and not comment:
+        raise InputError("A challenge needs a comment: say what should change.")
+    with store.transaction() as tx:
+        account = store.decision_account_key(tx, decision_id)
+        if account is None:
+            raise InputError(f"No decision with id {decision_id}.")
+        bu = None
+        if actor.role == Role.BU_HEAD:
+            bu = store.business_unit_key(tx, actor.bu)
+            if bu is None or not store.account_touches_bu(tx, account, bu):
+                raise PermissionDenied(
+                    f"BU head of {actor.bu or 'no BU'} may review only decisions on accounts that touch that BU.")
+        return store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
+                                   reviewer=actor.name.strip(), bu_id=bu)

@@ -1,0 +1,48 @@
+"""Use cases of a CRM import: plan it against what is stored, then write all of it (or its valid rows) at once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from gtm.domain.permissions import Action, Actor, require
+from gtm.ingest import columns as colmap
+from gtm.ingest import plan as ingest
+from gtm.ingest.plan import ImportPlan, ImportResult
+from gtm.storage.repository import Progress, Store, Transaction
+
+KINDS = ingest.KINDS
+__all__ = ["KINDS", "ImportPlan", "ImportResult", "commit_import", "plan_import"]
+
+
+def plan_import(
+    store: Store, kind: str, source: str | Path | bytes, *, name: str | None = None,
+    mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
+) -> ImportPlan:
+    """Read, map and validate a file against the stored accounts, BUs and ids; nothing is written."""
+    return ingest.plan_import(
+        kind, source, known_accounts=store.accounts()[["account_id", "name"]],
+        business_units=store.business_units(),
+        stored_ids=store.stored_ids(kind) if kind in ingest.KINDS else (),
+        name=name, mapping=mapping, max_bytes=max_bytes,
+    )
+
+
+def commit_import(
+    store: Store, plan: ImportPlan, actor: Actor, *, skip_invalid: bool = False, progress: Progress | None = None,
+    tx: Transaction | None = None,
+) -> ImportResult:
+    """Write the plan in one transaction (the caller's when ``tx`` is given): all rows, or the valid ones only."""
+    require(actor, Action.IMPORT_DATA)
+    ingest.check_committable(plan, skip_invalid=skip_invalid)
+    if tx is None:
+        with store.transaction() as own:
+            return commit_import(store, plan, actor, skip_invalid=skip_invalid, progress=progress, tx=own)
+    rows = plan.valid
+    keep = ingest.kept_columns(plan)
+    added_bus = 0
+    if plan.kind == "accounts":
+        store.upsert_accounts(tx, rows, keep, progress)
+    else:
+        added_bus = store.upsert_opportunities(tx, rows, keep, progress)
+    return ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus)

@@ -1,0 +1,31 @@
+"""Use cases that read the whole portfolio: the frames behind exports."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from gtm.domain import portfolio
+from gtm.domain.errors import InputError
+from gtm.storage.repository import Store
+
+EXPORTS = ("accounts", "opportunities", "decisions")
+
+
+def export_frame(store: Store, what: str) -> pd.DataFrame:
+    """accounts (fit, recommendation, latest decision), opportunities (fit), or decisions (with reviews)."""
+    if what not in EXPORTS:
+        raise InputError(f"Unknown export {what!r}; accepted: {', '.join(EXPORTS)}.")
+    active = store.active_matrix().matrix
+    if what == "decisions":
+        # One row per decision with its latest review; the full review trail follows in review_history.
+        dec = store.decisions()
+        rev = store.reviews()
+        trail = rev.groupby("decision_id").apply(
+            lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
+        ) if len(rev) else pd.Series(dtype=object)
+        return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
+    assessed = portfolio.assess_portfolio(store.opportunities(), active)
+    if what == "opportunities":
+        return assessed
+    recs = portfolio.recommendations(assessed, active)
+    return portfolio.account_table(store.accounts(), assessed, recs, store.decisions())
