@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages import shared
+from pages.common import identity, widgets
 
 st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide")
 
@@ -16,5 +16,7 @@ PAGES = [
 
 page = st.navigation(PAGES, position="top")
 with st.sidebar:
-    shared.sidebar()
+    widgets.data_source()
+    st.divider()
+    identity.acting_as()
 page.run()

@@ -4,15 +4,14 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
-from pages import shared
+from pages.common import identity, session, widgets
 
-d = shared.data()
+d = session.data()
 st.title("Account")
 if d.accounts.empty:
     st.info("No accounts yet. Import them on the **Data** page.", icon=":material/inbox:")
@@ -103,7 +102,7 @@ else:
     )
 
 st.subheader("Record a decision")
-who = shared.actor()
+who = identity.actor()
 if st.session_state.pop("dec_clear", False):
     st.session_state["dec_rationale"] = ""  # cleared only after a decision was recorded
 with st.form("decision_form"):
@@ -115,15 +114,11 @@ with st.form("decision_form"):
                              placeholder="Why this structure fits the account's opportunities")
     submitted = st.form_submit_button("Record decision", type="primary")
 if submitted:
-    try:
-        share = acc.get("recommended_in_band_share")
-        decisions.record_decision(shared.store(), who, pick, approach, rationale, recommended_approach=recommended,
-                                       in_band_share=float(share) if pd.notna(share) else None)
-        st.toast("Decision recorded", icon=":material/check:")
-        st.session_state["dec_clear"] = True
-        st.rerun()
-    except GtmError as exc:
-        shared.show_error(exc)
+    share = acc.get("recommended_in_band_share")
+    widgets.run_action(lambda: decisions.record_decision(
+        session.store(), who, pick, approach, rationale, recommended_approach=recommended,
+        in_band_share=float(share) if pd.notna(share) else None),
+        toast="Decision recorded", flags={"dec_clear": True})
 
 st.subheader("Decision history")
 history = d.decisions[d.decisions["account_id"] == pick]

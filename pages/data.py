@@ -9,13 +9,15 @@ from gtm.domain.fmt import plain
 from gtm.export import tables
 from gtm.ingest import columns
 from gtm.ingest.decode import max_upload_bytes
+from gtm.ingest.plan import ImportResult
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
-from pages import shared
+from gtm.services.demo import seed_demo
+from pages.common import identity, session, widgets
 
-s = shared.store()
+s = session.store()
 st.title("Data")
-who = shared.actor()
+who = identity.actor()
 
 st.subheader("Import a CRM export", anchor=False)
 kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
@@ -36,7 +38,7 @@ if upload is not None:
     try:
         plan = importer.plan_import(s, kind, raw, name=upload.name, mapping=overrides, max_bytes=limit)
     except GtmError as exc:
-        shared.show_error(exc)
+        widgets.show_error(exc)
         st.stop()
 
     t = plan.table
@@ -84,18 +86,18 @@ if upload is not None:
     blocked = bool(plan.file_problems) or (mode == "all" and bool(plan.problems))
     if st.button("Import", type="primary", key="dt_commit", disabled=blocked):
         bar = st.progress(0.0, text="Importing…")
-        try:
-            result = importer.commit_import(s, plan, who, skip_invalid=mode == "skip",
-                                            progress=lambda f, text: bar.progress(f, text=text))
+        file_name = upload.name
+
+        def imported(result: ImportResult) -> dict[str, object]:
             bar.progress(1.0, text="Done")
-            st.session_state["dt_result"] = result.summary()
+            flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
             if mode == "skip" and plan.problems:
-                st.session_state["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), upload.name)
-            st.session_state["dt_round"] = st.session_state.get("dt_round", 0) + 1
-            st.rerun()
-        except GtmError as exc:
-            bar.empty()
-            shared.show_error(exc)
+                flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), file_name)
+            return flags
+
+        widgets.run_action(lambda: importer.commit_import(s, plan, who, skip_invalid=mode == "skip",
+                                                          progress=lambda f, text: bar.progress(f, text=text)),
+                           flags=imported, on_error=bar.empty)
 
 if "dt_result" in st.session_state:
     st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
@@ -127,11 +129,4 @@ e[3].download_button("Everything (XLSX)",
 st.subheader("Demo portfolio", anchor=False)
 st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")
 if st.button("Reload the demo portfolio", key="dt_demo", disabled=not who.can("reset_demo")):
-    from gtm.services.demo import seed_demo
-
-    try:
-        seed_demo(s, reset=True, actor=who)
-        st.toast("Demo portfolio reloaded", icon=":material/check:")
-        st.rerun()
-    except GtmError as exc:
-        shared.show_error(exc)
+    widgets.run_action(lambda: seed_demo(s, reset=True, actor=who), toast="Demo portfolio reloaded")

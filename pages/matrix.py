@@ -9,11 +9,11 @@ from gtm.domain.matrix import parse_matrix
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import matrices
-from pages import shared
+from pages.common import identity, session, widgets
 
-s = shared.store()
+s = session.store()
 active = s.active_matrix()
-d = shared.data()
+d = session.data()
 st.title("Matrix")
 st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
 
@@ -42,7 +42,7 @@ try:
     draft = parse_matrix({"name": "draft", "bands": bands}, source="the edited band")
 except GtmError as exc:
     draft = None
-    shared.show_error(exc)
+    widgets.show_error(exc)
     st.caption("The portfolio below still uses the active matrix until the band is valid.")
 
 matrix = draft or active.matrix
@@ -52,7 +52,7 @@ st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio
 if d.opportunities.empty:
     st.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
 else:
-    preview = shared.data(matrix) if changed else d
+    preview = session.data(matrix) if changed else d
     before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
     m = st.columns(3)
     share_delta = (after.realistic_share - before.realistic_share) * 100
@@ -88,37 +88,23 @@ if changed and draft is not None and not d.opportunities.empty:
                        "after": "Recommended after"})
 
 st.divider()
-who = shared.actor()
+who = identity.actor()
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown("**Save as a new version**")
     name = st.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
     if st.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
-        try:
-            matrices.save_matrix(s, who, draft, name)  # type: ignore[arg-type]
-            st.toast(f"Saved and activated '{plain(name.strip())}'", icon=":material/check:")
-            st.rerun()
-        except GtmError as exc:
-            shared.show_error(exc)
+        widgets.run_action(lambda: matrices.save_matrix(s, who, draft, name),  # type: ignore[arg-type]
+                           toast=f"Saved and activated '{plain(name.strip())}'")
 with c2:
     st.markdown("**Switch the active version**")
     versions = s.matrix_versions()
     names = versions["name"].tolist()
     target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0, key="mx_version")
     if st.button("Activate", key="mx_activate", disabled=target == active.name):
-        try:
-            matrices.activate_matrix(s, who, target)
-            st.session_state["mx_reload"] = True
-            st.rerun()
-        except GtmError as exc:
-            shared.show_error(exc)
+        widgets.run_action(lambda: matrices.activate_matrix(s, who, target), flags={"mx_reload": True})
 with c3:
     st.markdown("**Reset**")
     st.caption("Back to the default band of data/matrix.json.")
     if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
-        try:
-            matrices.reset_matrix(s, who)
-            st.session_state["mx_reload"] = True
-            st.rerun()
-        except GtmError as exc:
-            shared.show_error(exc)
+        widgets.run_action(lambda: matrices.reset_matrix(s, who), flags={"mx_reload": True})

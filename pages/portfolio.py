@@ -6,9 +6,9 @@ from gtm.domain import portfolio
 from gtm.domain.fmt import plain
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts
-from pages import shared
+from pages.common import session, widgets
 
-d = shared.data()
+d = session.data()
 st.title("Portfolio")
 st.caption(f"Every opportunity judged at its account's current approach, against matrix **{plain(d.matrix_name)}**.")
 
@@ -20,9 +20,9 @@ if d.opportunities.empty:
 
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
 c1, c2, c3, c4 = st.columns(4)
-bu = c1.multiselect("BU", shared.options_from(d.assessed, "bu"), format_func=lambda b: bu_names.get(b, b), key="pf_bu")
-region = c2.multiselect("Region", shared.options_from(d.assessed, "region"), key="pf_region")
-industry = c3.multiselect("Industry", shared.options_from(d.assessed, "industry"), key="pf_industry")
+bu = c1.multiselect("BU", widgets.options_from(d.assessed, "bu"), format_func=lambda b: bu_names.get(b, b), key="pf_bu")
+region = c2.multiselect("Region", widgets.options_from(d.assessed, "region"), key="pf_region")
+industry = c3.multiselect("Industry", widgets.options_from(d.assessed, "industry"), key="pf_industry")
 fit = c4.multiselect("Fit", ["realistic", "overkill", "insufficient"], format_func=charts.fit_badge, key="pf_fit")
 view = portfolio.filter_opportunities(d.assessed, bu=bu, region=region, industry=industry, fit=fit)
 

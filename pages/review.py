@@ -3,22 +3,21 @@
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Role
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts, tables
 from gtm.services import decisions
-from pages import shared
+from pages.common import identity, session, widgets
 
-d = shared.data()
+d = session.data()
 st.title("Review")
 st.caption("Accounts touching a BU whose current approach, or latest decision, is flagged — by value at stake.")
 if d.business_units.empty or d.opportunities.empty:
     st.info("Nothing to review yet: the portfolio has no business units or opportunities.", icon=":material/inbox:")
     st.stop()
 
-who = shared.actor()
+who = identity.actor()
 bus = d.business_units["bu_id"].tolist()
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
 default_bu = who.bu if who.role == Role.BU_HEAD and who.bu in bus else bus[0]
@@ -74,10 +73,5 @@ with st.form("review_form"):
     comment = st.text_area("Comment (required to challenge)", key="rv_comment")
     sent = st.form_submit_button("Submit review", type="primary")
 if sent:
-    try:
-        decisions.review_decision(shared.store(), who, int(decision), verdict, comment)
-        st.toast("Review recorded", icon=":material/check:")
-        st.session_state["rv_clear"] = True
-        st.rerun()
-    except GtmError as exc:
-        shared.show_error(exc)
+    widgets.run_action(lambda: decisions.review_decision(session.store(), who, int(decision), verdict, comment),
+                       toast="Review recorded", flags={"rv_clear": True})

@@ -169,3 +169,14 @@ def test_a_refused_decision_keeps_the_typed_rationale(demo_db: str) -> None:
     next(b for b in at.button if b.label == "Record decision").click().run()
     assert any("Say who you are" in e.value for e in at.error)
     assert at.text_area(key="dec_rationale").value == "A careful paragraph of reasons"
+
+
+def test_a_database_url_secret_is_used_when_no_variable_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("GTM_DATABASE_URL", raising=False)
+    monkeypatch.setenv("GTM_SEED_DEMO", "0")
+    monkeypatch.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.secrets["connections"] = {"gtm": {"url": f"sqlite:///{tmp_path / 'from-secret.db'}"}}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert any("from-secret.db" in m.value for m in at.sidebar.markdown)

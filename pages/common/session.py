@@ -1,7 +1,7 @@
-"""What every page shares: the store, cached portfolio data, the acting user, fit badges.
+"""Start-up and the data boundary: one store per server process, portfolio data cached per data version.
 
-Caching sits at the data boundary, keyed on the database's data version and the matrix's
-fingerprint, so an interaction recomputes only what changed.
+Caching is keyed on the database's data version and the matrix's fingerprint, so an interaction
+recomputes only what changed.
 """
 
 from __future__ import annotations
@@ -14,10 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
-from gtm.domain.permissions import ROLE_LABELS, Actor, Role
 from gtm.services.demo import seed_demo
 from gtm.storage.repository import Store
 
@@ -37,6 +34,7 @@ def _leave_folder_mode() -> None:
         st.rerun()
 
 
+# Every page reads the store through this module, so importing it is the first thing any page does.
 _leave_folder_mode()
 
 
@@ -46,9 +44,9 @@ def database_url() -> str | None:
         return os.environ["GTM_DATABASE_URL"]
     try:
         return str(st.secrets["connections"]["gtm"]["url"])
-    except (KeyError, FileNotFoundError, AttributeError, TypeError):
-        return None
-    except Exception:  # no secrets file at all
+    except (KeyError, FileNotFoundError):
+        # KeyError: no such secret. FileNotFoundError: Streamlit's StreamlitSecretNotFoundError (a
+        # subclass), raised when there is no secrets file at all.
         return None
 
 
@@ -109,58 +107,3 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], raw["decisions"],
                          derived["assessed"], derived["recommendations"], derived["account_table"], m,
                          active.name if matrix is None else m.name, version)
-
-
-def actor() -> Actor:
-    """The person acting, as chosen in the sidebar."""
-    role = Role(st.session_state.get("actor_role", Role.SALES_LEADER))
-    return Actor(str(st.session_state.get("actor_name", "")).strip(), role,
-                 st.session_state.get("actor_bu") if role == Role.BU_HEAD else None)
-
-
-def _keep(field: str) -> None:
-    # Widget state is dropped on pages that do not draw the widget; a plain key survives.
-    st.session_state[f"actor_{field}"] = st.session_state[f"sb_{field}"]
-
-
-def sidebar() -> None:
-    """Active matrix, data source and who is acting."""
-    try:
-        s = store()
-        active = s.active_matrix()
-    except GtmError as exc:
-        st.error(plain(exc))
-        st.stop()
-    for field in ("role", "name", "bu"):
-        if f"actor_{field}" in st.session_state:
-            st.session_state[f"sb_{field}"] = st.session_state[f"actor_{field}"]
-    st.caption("Active matrix")
-    st.markdown(f"**{plain(active.name)}** · `{active.matrix.fingerprint}`")
-    st.caption("Data source")
-    st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
-    st.divider()
-    st.caption("Acting as")
-    roles = [Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR]
-    st.selectbox("Role", roles, format_func=lambda r: ROLE_LABELS[Role(r)], key="sb_role", on_change=_keep,
-                 args=("role",))
-    st.text_input("Your name", key="sb_name", placeholder="e.g. Dana Reyes", on_change=_keep, args=("name",),
-                  help="Recorded with every decision and review.")
-    if actor().role == Role.BU_HEAD:
-        bus = s.business_units()
-        if len(bus):
-            names = dict(zip(bus["bu_id"], bus["name"]))
-            st.selectbox("Your BU", bus["bu_id"].tolist(), format_func=lambda b: names.get(b, b), key="sb_bu",
-                         on_change=_keep, args=("bu",))
-            st.session_state.setdefault("actor_bu", st.session_state.get("sb_bu"))
-
-
-def show_error(exc: Exception) -> None:
-    """A user's mistake as a message, never a traceback."""
-    st.error(plain(exc), icon=":material/error:")
-
-
-def options_from(frame: pd.DataFrame, column: str) -> list[str]:
-    """Sorted distinct non-empty values of a column, for filter widgets."""
-    if column not in frame:
-        return []
-    return sorted(str(v) for v in frame[column].dropna().unique())

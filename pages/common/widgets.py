@@ -1,0 +1,61 @@
+"""Small drawing helpers every page uses: errors for people, filter options, one way to run an action."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import pandas as pd
+import streamlit as st
+
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from pages.common import session
+
+T = TypeVar("T")
+
+
+def show_error(exc: Exception) -> None:
+    """A user's mistake as a message, never a traceback."""
+    st.error(plain(exc), icon=":material/error:")
+
+
+def options_from(frame: pd.DataFrame, column: str) -> list[str]:
+    """Sorted distinct non-empty values of a column, for filter widgets."""
+    if column not in frame:
+        return []
+    return sorted(str(v) for v in frame[column].dropna().unique())
+
+
+def run_action(call: Callable[[], T], *, toast: str | None = None,
+               flags: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
+               on_error: Callable[[], object] | None = None) -> None:
+    """Run one service call; on success toast, set the session-state ``flags`` and rerun, on a GtmError say why.
+
+    ``flags`` may be a function of the call's result. ``on_error`` tidies up (e.g. a progress bar) before the message.
+    """
+    try:
+        result = call()
+    except GtmError as exc:
+        if on_error is not None:
+            on_error()
+        show_error(exc)
+        return
+    if toast:
+        st.toast(toast, icon=":material/check:")
+    st.session_state.update(flags(result) if callable(flags) else flags or {})
+    st.rerun()
+
+
+def data_source() -> None:
+    """The sidebar's active matrix and data source; stops the page with a message if the store cannot open."""
+    try:
+        s = session.store()
+        active = s.active_matrix()
+    except GtmError as exc:
+        st.error(plain(exc))
+        st.stop()
+    st.caption("Active matrix")
+    st.markdown(f"**{plain(active.name)}** · `{active.matrix.fingerprint}`")
+    st.caption("Data source")
+    st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
