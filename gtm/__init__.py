@@ -5,10 +5,25 @@ from gtm.domain.diagnose import diagnose
 from gtm.domain.errors import ConfigError, GtmError, InputError, PermissionDenied, Problem
 from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix, parse_matrix
 from gtm.domain.recommend import recommend
-from gtm.domain.vocabulary import APPROACHES, FITS, NATURES
+from gtm.domain.vocabulary import Approach, Fit, Nature, Vocabulary
+
+# The vocabularies are read from data/vocabulary.json on first use, not when gtm is imported.
+NATURES: Vocabulary
+APPROACHES: Vocabulary
+FITS: Vocabulary
+
+
+def __getattr__(name: str) -> Vocabulary:
+    if name in ("NATURES", "APPROACHES", "FITS"):
+        from gtm.domain import vocabulary
+
+        found: Vocabulary = getattr(vocabulary, name)
+        return found
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
-    "APPROACHES", "FITS", "NATURES", "ApproachMatrix", "ConfigError", "GtmError", "InputError",
+    "APPROACHES", "FITS", "NATURES", "Approach", "ApproachMatrix", "Fit", "Nature", "ConfigError", "GtmError", "InputError",
     "PermissionDenied", "Problem", "assess", "default_matrix", "diagnose", "load_matrix",
     "parse_matrix", "recommend",
 ]

@@ -8,9 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 import pandas as pd
 
+from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.matrix import ApproachMatrix, default_matrix
-from gtm.domain.vocabulary import APPROACHES, FITS, NATURES, Vocabulary
+from gtm.domain.vocabulary import Vocabulary
 
 OUTPUT_COLUMNS = ("fit", "steps", "band_low", "band_high", "rationale")
 
@@ -37,7 +38,7 @@ def nature_and_approach(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
     # The two columns parse independently; Arrow and pandas release the GIL, so both cores help.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(parse, ("nature", "approach"), (NATURES, APPROACHES)))
+        results = list(pool.map(parse, ("nature", "approach"), (vocab.NATURES, vocab.APPROACHES)))
     errors = [r for r in results if isinstance(r, InputError)]
     out = [r for r in results if not isinstance(r, InputError)]
     if errors:
@@ -53,14 +54,14 @@ def assess(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.Data
     """
     matrix = matrix or default_matrix()
     n, a = nature_and_approach(frame)
-    cell = n.astype(np.intp) * len(APPROACHES) + a
+    cell = n.astype(np.intp) * len(vocab.APPROACHES) + a
     out = frame.copy(deep=False)
-    out["nature"] = pd.Categorical.from_codes(n, dtype=NATURES.dtype)
-    out["approach"] = pd.Categorical.from_codes(a, dtype=APPROACHES.dtype)
-    out["fit"] = pd.Categorical.from_codes(matrix.fit_table.ravel()[cell], dtype=FITS.dtype)
+    out["nature"] = pd.Categorical.from_codes(n, dtype=vocab.NATURES.dtype)
+    out["approach"] = pd.Categorical.from_codes(a, dtype=vocab.APPROACHES.dtype)
+    out["fit"] = pd.Categorical.from_codes(matrix.fit_table.ravel()[cell], dtype=vocab.FITS.dtype)
     out["steps"] = matrix.steps_table.ravel()[cell]
-    out["band_low"] = pd.Categorical.from_codes(matrix.low_index[n], dtype=APPROACHES.dtype)
-    out["band_high"] = pd.Categorical.from_codes(matrix.high_index[n], dtype=APPROACHES.dtype)
+    out["band_low"] = pd.Categorical.from_codes(matrix.low_index[n], dtype=vocab.APPROACHES.dtype)
+    out["band_high"] = pd.Categorical.from_codes(matrix.high_index[n], dtype=vocab.APPROACHES.dtype)
     # 42 distinct sentences shared by every row: a categorical, never a million Python strings.
     out["rationale"] = pd.Categorical.from_codes(cell, categories=pd.Index(matrix.rationale_table))
     return out

@@ -2,35 +2,75 @@
 
 from __future__ import annotations
 
-import json
 import operator
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gtm.domain.errors import ConfigError, InputError, Problem
-from gtm.domain.vocabulary import DATA_DIR, NATURES, normalise
+from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.rules import DATA_DIR, Example, load_rule_file
+from gtm.domain.vocabulary import Nature, normalise
+from gtm.domain.words import read_bools
 
-TRUE_WORDS = frozenset({"true", "yes", "y", "1", "x", "t", "ja", "oui", "si", "checked", "1 0"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0", "f", "", "nein", "non", "unchecked", "0 0", "nan", "none"})
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt,
 }
 
 
+def _as_bool(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:
+    """Yes/no words (data/words.json); blank reads as not signalled."""
+    values, problems = read_bools(series, column)
+    return values.fillna(False).to_numpy(dtype=bool), problems
+
+
+def _as_int(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:
+    """Whole numbers >= 0; blank reads as 0."""
+    vals = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = (np.isnan(vals) & series.notna().to_numpy() & (series.astype(str).str.strip() != "").to_numpy())
+    bad |= vals < 0
+    bad |= ~np.isnan(vals) & (vals != np.round(vals))
+    problems = [Problem(r, column, v, "is not a whole number >= 0") for r, v in series[bad].items()]
+    return np.nan_to_num(vals, nan=0.0), problems
+
+
+@dataclass(frozen=True)
+class SignalType:
+    """How a signal type is read from a column, and what an absent column reads as."""
+
+    read: Callable[[pd.Series, str], tuple[np.ndarray, list[Problem]]]
+    absent: bool | float
+
+
+# One line per signal type: a new signal of an existing type needs only an edit to data/diagnosis.json.
+SIGNAL_TYPES: dict[str, SignalType] = {
+    "bool": SignalType(_as_bool, False),
+    "int": SignalType(_as_int, 0.0),
+}
+
+
 class Signal(BaseModel):
-    """A column the diagnosis reads: its type and the headers that name it."""
+    """A column the diagnosis reads: its type, meaning, the headers that name it and an example cell."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    type: Literal["bool", "int"]
-    description: str
+    type: str
+    description: str = Field(min_length=1)
     aliases: tuple[str, ...] = ()
+    example: str
+
+    @field_validator("type")
+    @classmethod
+    def _known_type(cls, value: str) -> str:
+        if value not in SIGNAL_TYPES:
+            raise ValueError(f"signal type {value!r} is not one of: {', '.join(SIGNAL_TYPES)}")
+        return value
 
 
 class Condition(BaseModel):
@@ -54,14 +94,27 @@ class Rule(BaseModel):
     wording: str = Field(min_length=1)
 
 
-class DiagnosisTable(BaseModel):
-    """The validated decision table of data/diagnosis.json."""
+class Diagnosed(BaseModel):
+    """An example output: the nature diagnosed and the id of the rule that fired."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    nature: Nature
+    rule: str
+
+
+class DiagnosisTable(BaseModel):
+    """The validated decision table of data/diagnosis.json (hit policy: first match wins)."""
+
+    RULE_NAME: ClassVar[str] = "diagnosis table"
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     description: str = ""
+    hit_policy: Literal["first"]
     signals: dict[str, Signal]
     rules: tuple[Rule, ...]
+    # input: one CRM row, signal -> cell as written (text, number or true/false)
+    examples: tuple[Example[dict[str, str | int | bool | None], Diagnosed], ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _check(self) -> DiagnosisTable:
@@ -71,12 +124,32 @@ class DiagnosisTable(BaseModel):
         if not self.rules or self.rules[-1].when:
             raise ValueError("the last rule must be the default: a rule with no conditions")
         for rule in self.rules:
-            if NATURES.find(rule.nature) is None or NATURES.codes[NATURES.find(rule.nature) or 0] != rule.nature:
-                raise ValueError(f"rule '{rule.id}': nature '{rule.nature}' is not a nature code ({', '.join(NATURES.codes)})")
+            if rule.nature not in vocab.NATURES.codes:
+                raise ValueError(f"rule '{rule.id}': nature '{rule.nature}' is not a nature code "
+                                 f"({', '.join(vocab.NATURES.codes)})")
             for cond in rule.when:
                 if cond.signal not in self.signals:
                     raise ValueError(f"rule '{rule.id}': unknown signal '{cond.signal}' ({', '.join(self.signals)})")
+        for i, example in enumerate(self.examples):
+            unknown = [k for k in example.input if k not in self.signals]
+            if unknown:
+                raise ValueError(f"examples[{i}]: unknown signal(s) {', '.join(unknown)} ({', '.join(self.signals)})")
         return self
+
+    @property
+    def signal_names(self) -> tuple[str, ...]:
+        """The signals, in file order (the order of template and import columns)."""
+        return tuple(self.signals)
+
+    @property
+    def default_rule(self) -> Rule:
+        """The last rule, with no conditions: what fires when no signal says otherwise."""
+        return self.rules[-1]
+
+    def run_example(self, row: dict[str, str | int | bool | None]) -> Diagnosed:
+        """The nature and rule diagnosed for one example row."""
+        out = diagnose(pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()}), self)
+        return Diagnosed(nature=Nature(str(out["nature"].iloc[0])), rule=str(out["diagnosis_rule"].iloc[0]))
 
     @cached_property
     def header_lookup(self) -> dict[str, str]:
@@ -89,17 +162,13 @@ class DiagnosisTable(BaseModel):
 
 
 def load_diagnosis(path: Path | str | None = None) -> DiagnosisTable:
-    """Read and validate a diagnosis table; raises ConfigError naming what is wrong."""
-    path = Path(path) if path else DATA_DIR / "diagnosis.json"
-    try:
-        return DiagnosisTable.model_validate(json.loads(Path(path).read_text(encoding="utf-8")))
-    except (OSError, json.JSONDecodeError, ValidationError) as exc:
-        raise ConfigError(f"{path}: invalid diagnosis table: {exc}") from None
+    """Read and validate a diagnosis table; raises ConfigError naming the file, the place and what is wrong."""
+    return load_rule_file(path or DATA_DIR / "diagnosis.json", DiagnosisTable)
 
 
 @cache
 def default_diagnosis() -> DiagnosisTable:
-    """The table of data/diagnosis.json, read once."""
+    """The table of data/diagnosis.json, read and validated on first use."""
     return load_diagnosis()
 
 
@@ -112,33 +181,6 @@ def signal_columns(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> 
         if sig and sig not in found:
             found[sig] = str(col)
     return found
-
-
-def _as_bool(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return series.fillna(False).to_numpy(dtype=bool), []
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        vals = series.to_numpy(dtype=float, na_value=0.0)
-        bad = ~np.isin(vals, (0.0, 1.0))
-        return vals == 1.0, [Problem(r, column, v, "is not yes/no (accepted: yes, no, true, false, 1, 0, x, blank)")
-                             for r, v in series[bad].head(5).items()]
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    words = [normalise(u) for u in uniques]
-    table = np.array([w in TRUE_WORDS for w in words] + [False])
-    known = np.array([w in TRUE_WORDS or w in FALSE_WORDS for w in words] + [True])
-    bad = ~known[codes]
-    problems = [Problem(r, column, v, "is not yes/no (accepted: yes, no, true, false, 1, 0, x, blank)")
-                for r, v in series[bad].head(5).items()]
-    return table[codes], problems
-
-
-def _as_int(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:
-    vals = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = (np.isnan(vals) & series.notna().to_numpy() & (series.astype(str).str.strip() != "").to_numpy())
-    bad |= vals < 0
-    bad |= ~np.isnan(vals) & (vals != np.round(vals))
-    problems = [Problem(r, column, v, "is not a whole number >= 0") for r, v in series[bad].head(5).items()]
-    return np.nan_to_num(vals, nan=0.0), problems
 
 
 def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> dict[str, np.ndarray]:
@@ -155,11 +197,11 @@ def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> di
     out: dict[str, np.ndarray] = {}
     problems: list[Problem] = []
     for name, sig in table.signals.items():
+        kind = SIGNAL_TYPES[sig.type]
         if name not in columns:
-            out[name] = np.zeros(len(frame), dtype=bool if sig.type == "bool" else float)
+            out[name] = np.full(len(frame), kind.absent)
             continue
-        reader = _as_bool if sig.type == "bool" else _as_int
-        out[name], found = reader(frame[columns[name]], columns[name])
+        out[name], found = kind.read(frame[columns[name]], columns[name])
         problems += found
     if problems:
         raise InputError.from_problems(f"{len(problems)} signal value(s) could not be read.", problems)
@@ -177,9 +219,9 @@ def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> pd.Dat
             hit &= _OPS[cond.op](signals[cond.signal], cond.value)
         conditions.append(hit)
     fired = np.select(conditions, np.arange(len(table.rules)), default=len(table.rules) - 1)
-    natures = np.array([NATURES.codes.index(r.nature) for r in table.rules], dtype=np.int8)
+    natures = np.array([vocab.NATURES.codes.index(r.nature) for r in table.rules], dtype=np.int8)
     out = frame.copy(deep=False)
-    out["nature"] = pd.Categorical.from_codes(natures[fired], dtype=NATURES.dtype)
+    out["nature"] = pd.Categorical.from_codes(natures[fired], dtype=vocab.NATURES.dtype)
     out["diagnosis_rule"] = pd.Categorical.from_codes(fired, categories=pd.Index([r.id for r in table.rules]))
     # Two rules may share a wording; categories must be unique, so index the distinct wordings.
     wording_of_rule, wordings = pd.factorize(pd.Index([r.wording for r in table.rules]))

@@ -6,15 +6,35 @@ import hashlib
 import json
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from gtm.domain.errors import ConfigError
-from gtm.domain.vocabulary import APPROACHES, DATA_DIR, FITS, NATURES
+from gtm.domain import vocabulary as vocab
+from gtm.domain.rules import DATA_DIR, Example, config_error, load_rule_file
+from gtm.domain.vocabulary import Approach, Fit, Nature
 
-REALISTIC, OVERKILL, INSUFFICIENT = 0, 1, 2  # positions in FITS
+REALISTIC, OVERKILL, INSUFFICIENT = 0, 1, 2  # the fit codes of fit_table: positions in Fit
+_FITS = tuple(Fit)
+
+
+class Cell(BaseModel):
+    """An example input: one cell of the matrix."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    nature: Nature
+    approach: Approach
+
+
+class Verdict(BaseModel):
+    """An example output: the fit of a cell and its steps outside the band."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fit: Fit
+    steps: int
 
 
 class Band(BaseModel):
@@ -28,10 +48,10 @@ class Band(BaseModel):
     @field_validator("low", "high", mode="before")
     @classmethod
     def _approach_code(cls, value: Any) -> str:
-        i = APPROACHES.find(value)
+        i = vocab.APPROACHES.find(value)
         if i is None:
-            raise ValueError(f"{value!r} is not an approach; accepted: {', '.join(APPROACHES.codes)}")
-        return APPROACHES.codes[i]
+            raise ValueError(f"{value!r} is not an approach; accepted: {', '.join(vocab.APPROACHES.codes)}")
+        return vocab.APPROACHES.codes[i]
 
 
 class ApproachMatrix(BaseModel):
@@ -39,9 +59,14 @@ class ApproachMatrix(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    RULE_NAME: ClassVar[str] = "matrix"
+
     name: str = "default"
     description: str = ""
+    # unique: every cell has exactly one fit (inside, above or below its nature's one band)
+    hit_policy: Literal["unique"] = "unique"
     bands: dict[str, Band]
+    examples: tuple[Example[Cell, Verdict], ...] = ()
 
     @field_validator("bands", mode="before")
     @classmethod
@@ -50,48 +75,48 @@ class ApproachMatrix(BaseModel):
             return value
         out: dict[str, Any] = {}
         for key, band in value.items():
-            i = NATURES.find(key)
+            i = vocab.NATURES.find(key)
             if i is None:
-                raise ValueError(f"{key!r} is not a nature; accepted: {', '.join(NATURES.codes)}")
-            code = NATURES.codes[i]
+                raise ValueError(f"{key!r} is not a nature; accepted: {', '.join(vocab.NATURES.codes)}")
+            code = vocab.NATURES.codes[i]
             # Two keys naming one nature (a code and its label, say) would silently drop one band.
             if code in out:
-                raise ValueError(f"{NATURES.label(code)}: two bands given (keys naming the same nature); keep one")
+                raise ValueError(f"{vocab.NATURES.label(code)}: two bands given (keys naming the same nature); keep one")
             out[code] = band
         return out
 
     @model_validator(mode="after")
     def _check(self) -> ApproachMatrix:
-        missing = [NATURES.label(c) for c in NATURES.codes if c not in self.bands]
+        missing = [vocab.NATURES.label(c) for c in vocab.NATURES.codes if c not in self.bands]
         if missing:
             raise ValueError(f"no band for nature(s): {', '.join(missing)}; every nature needs one")
         previous: tuple[str, int, int] | None = None
-        for code in NATURES.codes:
+        for code in vocab.NATURES.codes:
             band = self.bands[code]
-            low, high = APPROACHES.codes.index(band.low), APPROACHES.codes.index(band.high)
-            label = NATURES.label(code)
+            low, high = vocab.APPROACHES.codes.index(band.low), vocab.APPROACHES.codes.index(band.high)
+            label = vocab.NATURES.label(code)
             if low > high:
                 raise ValueError(
-                    f"{label}: the band's lower end ({APPROACHES.label(band.low)}) is heavier than "
-                    f"its upper end ({APPROACHES.label(band.high)})"
+                    f"{label}: the band's lower end ({vocab.APPROACHES.label(band.low)}) is heavier than "
+                    f"its upper end ({vocab.APPROACHES.label(band.high)})"
                 )
             if previous is not None:
                 prev_label, prev_low, prev_high = previous
                 if low < prev_low:
                     raise ValueError(
-                        f"{label}: the band's lower end ({APPROACHES.label(band.low)}) falls below that of "
-                        f"the lighter nature {prev_label} ({APPROACHES.labels[prev_low]}); "
+                        f"{label}: the band's lower end ({vocab.APPROACHES.label(band.low)}) falls below that of "
+                        f"the lighter nature {prev_label} ({vocab.APPROACHES.labels[prev_low]}); "
                         "band ends must never fall as the nature gets heavier"
                     )
                 if high < prev_high:
                     raise ValueError(
-                        f"{label}: the band's upper end ({APPROACHES.label(band.high)}) falls below that of "
-                        f"the lighter nature {prev_label} ({APPROACHES.labels[prev_high]}); "
+                        f"{label}: the band's upper end ({vocab.APPROACHES.label(band.high)}) falls below that of "
+                        f"the lighter nature {prev_label} ({vocab.APPROACHES.labels[prev_high]}); "
                         "band ends must never fall as the nature gets heavier"
                     )
             previous = (label, low, high)
         # Keep the bands in nature order so that equal matrices serialise identically.
-        object.__setattr__(self, "bands", {c: self.bands[c] for c in NATURES.codes})
+        object.__setattr__(self, "bands", {c: self.bands[c] for c in vocab.NATURES.codes})
         return self
 
     # --- derived tables, one row per nature (rank order), one column per approach ---
@@ -99,18 +124,18 @@ class ApproachMatrix(BaseModel):
     @cached_property
     def low_index(self) -> np.ndarray:
         """0-based approach index of each nature's band low end."""
-        return np.array([APPROACHES.codes.index(self.bands[c].low) for c in NATURES.codes], dtype=np.int8)
+        return np.array([vocab.APPROACHES.codes.index(self.bands[c].low) for c in vocab.NATURES.codes], dtype=np.int8)
 
     @cached_property
     def high_index(self) -> np.ndarray:
         """0-based approach index of each nature's band high end."""
-        return np.array([APPROACHES.codes.index(self.bands[c].high) for c in NATURES.codes], dtype=np.int8)
+        return np.array([vocab.APPROACHES.codes.index(self.bands[c].high) for c in vocab.NATURES.codes], dtype=np.int8)
 
     @cached_property
     def fit_table(self) -> np.ndarray:
         """natures x approaches: 0 realistic, 1 overkill, 2 insufficient."""
-        a = np.arange(len(APPROACHES))[None, :]
-        out = np.zeros((len(NATURES), len(APPROACHES)), dtype=np.int8)
+        a = np.arange(len(vocab.APPROACHES))[None, :]
+        out = np.zeros((len(vocab.NATURES), len(vocab.APPROACHES)), dtype=np.int8)
         out[a > self.high_index[:, None]] = OVERKILL
         out[a < self.low_index[:, None]] = INSUFFICIENT
         return out
@@ -118,15 +143,15 @@ class ApproachMatrix(BaseModel):
     @cached_property
     def steps_table(self) -> np.ndarray:
         """natures x approaches: rows outside the band (0 inside)."""
-        a = np.arange(len(APPROACHES))[None, :]
+        a = np.arange(len(vocab.APPROACHES))[None, :]
         over = a - self.high_index[:, None]
         under = self.low_index[:, None] - a
         return np.maximum(np.maximum(over, under), 0).astype(np.int8)
 
     @cached_property
     def rationale_table(self) -> list[str]:
-        """One sentence per cell, indexed nature * len(APPROACHES) + approach."""
-        return [self.explain(n, a) for n in NATURES.codes for a in APPROACHES.codes]
+        """One sentence per cell, indexed nature * len(vocab.APPROACHES) + approach."""
+        return [self.explain(n, a) for n in vocab.NATURES.codes for a in vocab.APPROACHES.codes]
 
     @cached_property
     def fingerprint(self) -> str:
@@ -134,27 +159,32 @@ class ApproachMatrix(BaseModel):
         blob = json.dumps({k: [b.low, b.high] for k, b in self.bands.items()}, sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:12]
 
-    def fit(self, nature: str, approach: str) -> tuple[str, int]:
+    def fit(self, nature: str, approach: str) -> tuple[Fit, int]:
         """Fit code and steps of one cell."""
-        n, a = NATURES.parse(nature), APPROACHES.parse(approach)
-        return FITS.codes[self.fit_table[n.rank - 1, a.rank - 1]], int(self.steps_table[n.rank - 1, a.rank - 1])
+        n, a = vocab.NATURES.parse(nature), vocab.APPROACHES.parse(approach)
+        return _FITS[self.fit_table[n.rank - 1, a.rank - 1]], int(self.steps_table[n.rank - 1, a.rank - 1])
+
+    def run_example(self, cell: Cell) -> Verdict:
+        """The fit and steps of one example cell."""
+        fit, steps = self.fit(cell.nature, cell.approach)
+        return Verdict(fit=fit, steps=steps)
 
     def band_text(self, nature: str) -> str:
         """The band of a nature in words."""
-        band = self.bands[NATURES.parse(nature).code]
+        band = self.bands[vocab.NATURES.parse(nature).code]
         if band.low == band.high:
-            return f"'{APPROACHES.label(band.low)}' only"
-        return f"'{APPROACHES.label(band.low)}' to '{APPROACHES.label(band.high)}'"
+            return f"'{vocab.APPROACHES.label(band.low)}' only"
+        return f"'{vocab.APPROACHES.label(band.low)}' to '{vocab.APPROACHES.label(band.high)}'"
 
     def explain(self, nature: str, approach: str) -> str:
         """One plain sentence: the verdict for a cell, the band it is judged against, in the deck's words."""
-        n, a = NATURES.parse(nature), APPROACHES.parse(approach)
+        n, a = vocab.NATURES.parse(nature), vocab.APPROACHES.parse(approach)
         fit, steps = self.fit(n.code, a.code)
         band = self.band_text(n.code)
-        if fit == "realistic":
+        if fit == Fit.REALISTIC:
             return f"'{a.label}' is a realistic option for '{n.label}' (realistic band: {band})."
         plural = "step" if steps == 1 else "steps"
-        if fit == "overkill":
+        if fit == Fit.OVERKILL:
             return (
                 f"'{a.label}' is likely overkill for '{n.label}', {steps} {plural} above its realistic band "
                 f"({band}): costing more than benefits created, possibly reducing effectiveness of "
@@ -168,7 +198,7 @@ class ApproachMatrix(BaseModel):
     def with_band(self, nature: str, low: str, high: str, name: str | None = None) -> ApproachMatrix:
         """A copy with one nature's band changed; raises ConfigError when the result is invalid."""
         bands: dict[str, Any] = {k: v.model_dump() for k, v in self.bands.items()}
-        bands[NATURES.parse(nature).code] = {"low": low, "high": high}
+        bands[vocab.NATURES.parse(nature).code] = {"low": low, "high": high}
         return parse_matrix({"name": name or self.name, "description": self.description, "bands": bands})
 
     def to_json(self) -> str:
@@ -177,18 +207,18 @@ class ApproachMatrix(BaseModel):
 
     def grid(self) -> str:
         """A readable text grid: approaches up (heaviest on top), natures across; R/+/- per cell."""
-        width = max(len(t.short_label) for t in APPROACHES.terms)
-        heads = [f"{t.rank}" for t in NATURES.terms]
+        width = max(len(t.short_label) for t in vocab.APPROACHES.terms)
+        heads = [f"{t.rank}" for t in vocab.NATURES.terms]
         lines = [f"Approach matrix '{self.name}' ({self.fingerprint})", ""]
         lines.append(" " * (width + 3) + "  ".join(f"{h:^3}" for h in heads))
-        for ai in range(len(APPROACHES) - 1, -1, -1):
+        for ai in range(len(vocab.APPROACHES) - 1, -1, -1):
             cells = []
-            for ni in range(len(NATURES)):
+            for ni in range(len(vocab.NATURES)):
                 fit = self.fit_table[ni, ai]
                 cells.append({REALISTIC: "[R]", OVERKILL: " + ", INSUFFICIENT: " - "}[int(fit)])
-            lines.append(f"{APPROACHES.terms[ai].short_label:>{width}} {ai + 1} " + "  ".join(cells))
+            lines.append(f"{vocab.APPROACHES.terms[ai].short_label:>{width}} {ai + 1} " + "  ".join(cells))
         lines.append("")
-        lines.append("Natures: " + "; ".join(f"{t.rank} {t.label}" for t in NATURES.terms))
+        lines.append("Natures: " + "; ".join(f"{t.rank} {t.label}" for t in vocab.NATURES.terms))
         lines.append("[R] realistic option   + likely overkill   - likely insufficient")
         return "\n".join(lines)
 
@@ -198,28 +228,15 @@ def parse_matrix(raw: dict[str, Any], source: str = "matrix") -> ApproachMatrix:
     try:
         return ApproachMatrix.model_validate(raw)
     except ValidationError as exc:
-        reasons = "; ".join(
-            (".".join(str(p) for p in err["loc"]) + ": " if err["loc"] else "") + err["msg"].removeprefix("Value error, ")
-            for err in exc.errors()
-        )
-        raise ConfigError(f"{source}: invalid matrix: {reasons}") from None
+        raise config_error(source, ApproachMatrix.RULE_NAME, exc) from None
 
 
 def load_matrix(path: Path | str | None = None) -> ApproachMatrix:
     """Read and validate a matrix file (data/matrix.json by default)."""
-    path = Path(path) if path else DATA_DIR / "matrix.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read matrix file: {exc.strerror}") from None
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: a matrix file holds a JSON object with 'bands'")
-    return parse_matrix(raw, source=str(path))
+    return load_rule_file(path or DATA_DIR / "matrix.json", ApproachMatrix)
 
 
 @cache
 def default_matrix() -> ApproachMatrix:
-    """The default matrix of data/matrix.json, read and validated once."""
+    """The default matrix of data/matrix.json, read and validated on first use."""
     return load_matrix()

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import assess
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
-from gtm.domain.vocabulary import APPROACHES, FITS, NATURES
+from gtm.domain.vocabulary import Fit
 
 
 def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
@@ -29,9 +30,9 @@ def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.
         return assess(opps, matrix)
     done = assess(opps[has], matrix) if has.any() else None
     rest = opps[~has].copy()
-    rest["nature"] = pd.Categorical(rest["nature"], dtype=NATURES.dtype)
-    rest["approach"] = pd.Categorical(rest["approach"], dtype=APPROACHES.dtype)
-    for col, dtype in (("fit", FITS.dtype), ("band_low", APPROACHES.dtype), ("band_high", APPROACHES.dtype)):
+    rest["nature"] = pd.Categorical(rest["nature"], dtype=vocab.NATURES.dtype)
+    rest["approach"] = pd.Categorical(rest["approach"], dtype=vocab.APPROACHES.dtype)
+    for col, dtype in (("fit", vocab.FITS.dtype), ("band_low", vocab.APPROACHES.dtype), ("band_high", vocab.APPROACHES.dtype)):
         rest[col] = pd.Categorical([None] * len(rest), dtype=dtype)
     rest["steps"] = np.int8(0)
     rest["rationale"] = "No current approach is recorded for this account."
@@ -61,23 +62,23 @@ def figures(assessed: pd.DataFrame) -> Figures:
     value = assessed["value"].astype(float)
     total = float(value.sum())
     fit = assessed["fit"].astype(object)
-    count = {f: int((fit == f).sum()) for f in ("realistic", "overkill", "insufficient")}
-    sums = {f: float(value[fit == f].sum()) for f in ("realistic", "overkill", "insufficient")}
+    count = {f: int((fit == f).sum()) for f in Fit}
+    sums = {f: float(value[fit == f].sum()) for f in Fit}
     return Figures(
         accounts=int(assessed["account_id"].nunique()),
         opportunities=len(assessed),
         total_value=total,
-        realistic_share=sums["realistic"] / total if total else 0.0,
-        overkill_count=count["overkill"],
-        overkill_value=sums["overkill"],
-        insufficient_count=count["insufficient"],
-        insufficient_value=sums["insufficient"],
+        realistic_share=sums[Fit.REALISTIC] / total if total else 0.0,
+        overkill_count=count[Fit.OVERKILL],
+        overkill_value=sums[Fit.OVERKILL],
+        insufficient_count=count[Fit.INSUFFICIENT],
+        insufficient_value=sums[Fit.INSUFFICIENT],
     )
 
 
 def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     """Count and value of opportunities per (nature, approach) cell, every cell present."""
-    grid = pd.MultiIndex.from_product([NATURES.codes, APPROACHES.codes], names=["nature", "approach"])
+    grid = pd.MultiIndex.from_product([vocab.NATURES.codes, vocab.APPROACHES.codes], names=["nature", "approach"])
     frame = assessed.dropna(subset=["approach"])
     agg = frame.groupby([frame["nature"].astype(str), frame["approach"].astype(str)])["value"].agg(["count", "sum"])
     agg.index.names = ["nature", "approach"]
@@ -97,7 +98,7 @@ def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataF
                   decisions: pd.DataFrame) -> pd.DataFrame:
     """Accounts with value, misfit value, recommendation and latest decision."""
     at_stake = assessed.assign(
-        misfit_value=np.where(assessed["fit"].isin(["overkill", "insufficient"]), assessed["value"], 0.0),
+        misfit_value=np.where(assessed["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT]), assessed["value"], 0.0),
         worst_steps=assessed["steps"].astype(int),
     ).groupby("account_id").agg(
         opportunities=("value", "size"), value=("value", "sum"), misfit_value=("misfit_value", "sum"),
@@ -123,14 +124,14 @@ def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataF
 
 def biggest_misfits(assessed: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
     """Accounts ranked by the value of their misfit opportunities."""
-    mis = assessed[assessed["fit"].isin(["overkill", "insufficient"])]
+    mis = assessed[assessed["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT])]
     if mis.empty:
         return pd.DataFrame(columns=["account_id", "account_name", "approach", "misfits", "misfit_value", "worst_steps"])
     out = mis.groupby("account_id").agg(
         account_name=("account_name", "first"), approach=("approach", "first"), misfits=("value", "size"),
         misfit_value=("value", "sum"), worst_steps=("steps", "max"),
-        overkill=("fit", lambda s: int((s == "overkill").sum())),
-        insufficient=("fit", lambda s: int((s == "insufficient").sum())),
+        overkill=("fit", lambda s: int((s == Fit.OVERKILL).sum())),
+        insufficient=("fit", lambda s: int((s == Fit.INSUFFICIENT).sum())),
     ).reset_index()
     return out.sort_values(["misfit_value", "account_id"], ascending=[False, True]).head(limit)
 
@@ -143,13 +144,6 @@ class MatrixEffect:
     changed_count: int
     changed_value: float
     recommendation_changes: pd.DataFrame  # account_id, account_name, before, after
-
-
-def matrix_effect(opportunities: pd.DataFrame, old: ApproachMatrix, new: ApproachMatrix) -> MatrixEffect:
-    """Compare every opportunity's fit and every account's recommendation under two matrices."""
-    before = assess_portfolio(opportunities, old)
-    after = assess_portfolio(opportunities, new)
-    return compare(before, after, recommendations(before, old), recommendations(after, new))
 
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, new_recs: pd.DataFrame) -> MatrixEffect:
@@ -182,14 +176,15 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
     judged_approach = opps["account_id"].map(decided).astype(object).where(
         opps["account_id"].isin(decided.index), opps["approach"].astype(object))
     judged = assess(opps.assign(approach=judged_approach).dropna(subset=["approach"]), matrix)
-    judged["at_stake"] = np.where(judged["fit"] != "realistic", judged["value"], 0.0)
+    judged["at_stake"] = np.where(judged["fit"] != Fit.REALISTIC, judged["value"], 0.0)
     agg = judged.groupby("account_id").agg(
         account_name=("account_name", "first"), judged_approach=("approach", "first"),
         value=("value", "sum"), value_at_stake=("at_stake", "sum"), worst_steps=("steps", "max"),
-        overkill=("fit", lambda s: int((s == "overkill").sum())),
-        insufficient=("fit", lambda s: int((s == "insufficient").sum())),
+        overkill=("fit", lambda s: int((s == Fit.OVERKILL).sum())),
+        insufficient=("fit", lambda s: int((s == Fit.INSUFFICIENT).sum())),
     ).reset_index()
-    agg["worst_fit"] = np.select([agg["insufficient"] > 0, agg["overkill"] > 0], ["insufficient", "overkill"], "realistic")
+    agg["worst_fit"] = np.select([agg["insufficient"] > 0, agg["overkill"] > 0],
+                                [Fit.INSUFFICIENT.value, Fit.OVERKILL.value], Fit.REALISTIC.value)
     agg = agg[agg["value_at_stake"] > 0]
     if len(latest):
         cols = ["account_id", "decision_id", "approach", "author", "created_at", "rationale", "review_status", "review_comment"]
@@ -229,7 +224,7 @@ def served_by(opps: pd.DataFrame, approach: str, matrix: ApproachMatrix) -> tupl
         return opps, opps
     judged = assess(opps.drop(columns=["fit", "steps", "band_low", "band_high", "rationale"], errors="ignore")
                     .assign(approach=approach), matrix)
-    return judged[judged["fit"] == "overkill"], judged[judged["fit"] == "insufficient"]
+    return judged[judged["fit"] == Fit.OVERKILL], judged[judged["fit"] == Fit.INSUFFICIENT]
 
 
 def filter_queue(queue: pd.DataFrame, *, fits: list[str] | None = None, min_steps: int = 1,
@@ -239,7 +234,7 @@ def filter_queue(queue: pd.DataFrame, *, fits: list[str] | None = None, min_step
         return queue
     mask = (queue["worst_steps"] >= min_steps) & (queue["value_at_stake"] >= min_value)
     if fits:
-        mask &= (queue["overkill"].gt(0) & ("overkill" in fits)) | (queue["insufficient"].gt(0) & ("insufficient" in fits))
+        mask &= (queue["overkill"].gt(0) & (Fit.OVERKILL in fits)) | (queue["insufficient"].gt(0) & (Fit.INSUFFICIENT in fits))
     return queue[mask]
 
 
@@ -248,11 +243,12 @@ def fit_summary(opps: pd.DataFrame) -> str:
     judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
     if judged.empty:
         return "No current approach is recorded, so nothing is flagged yet."
-    approach = APPROACHES.label(str(judged["approach"].iloc[0]))
+    approach = vocab.APPROACHES.label(str(judged["approach"].iloc[0]))
     fit = judged["fit"].astype(str)
     parts = []
-    for code, words in (("insufficient", "likely insufficient"), ("overkill", "likely overkill")):
+    for code in (Fit.INSUFFICIENT, Fit.OVERKILL):
         hit = judged[fit == code]
+        words = vocab.FITS.label(code).lower()
         if len(hit):
             parts.append(f"{len(hit)} of {len(judged)} opportunities ({money(float(hit['value'].sum()))}) are {words}, "
                          f"up to {int(hit['steps'].max())} step(s) from their band")

@@ -7,11 +7,11 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
+from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import require_columns
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import money
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
-from gtm.domain.vocabulary import APPROACHES, NATURES
 
 RECOMMEND_COLUMNS = (
     "account_id",
@@ -64,10 +64,10 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.D
     """
     matrix = matrix or default_matrix()
     require_columns(frame, ("account_id", "nature", "value"), "recommend")
-    nature = NATURES.indices(frame["nature"], "nature")
+    nature = vocab.NATURES.indices(frame["nature"], "nature")
     weight = expected_values(frame)
     has_current = "approach" in frame.columns
-    current = APPROACHES.indices(frame["approach"], "approach") if has_current else None
+    current = vocab.APPROACHES.indices(frame["approach"], "approach") if has_current else None
 
     acc, accounts = pd.factorize(frame["account_id"], use_na_sentinel=True)
     if (acc < 0).any():
@@ -76,7 +76,7 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.D
             "Column 'account_id': every opportunity needs an account.",
             [Problem(r, "account_id", None, "is empty") for r in empty],
         )
-    n_acc, n_nat, n_app = len(accounts), len(NATURES), len(APPROACHES)
+    n_acc, n_nat, n_app = len(accounts), len(vocab.NATURES), len(vocab.APPROACHES)
     key = acc.astype(np.intp) * n_nat + nature
     value_by = np.bincount(key, weights=weight, minlength=n_acc * n_nat).reshape(n_acc, n_nat)
     count_by = np.bincount(key, minlength=n_acc * n_nat).reshape(n_acc, n_nat).astype(float)
@@ -109,14 +109,14 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.D
     if current is not None:
         first = np.full(n_acc, len(acc), dtype=np.intp)
         np.minimum.at(first, acc, np.arange(len(acc)))
-        cur_approach = pd.Categorical.from_codes(current[first], dtype=APPROACHES.dtype)
+        cur_approach = pd.Categorical.from_codes(current[first], dtype=vocab.APPROACHES.dtype)
     else:
-        cur_approach = pd.Categorical.from_codes(np.full(n_acc, -1), dtype=APPROACHES.dtype)
+        cur_approach = pd.Categorical.from_codes(np.full(n_acc, -1), dtype=vocab.APPROACHES.dtype)
 
     out = pd.DataFrame(
         {
             "account_id": accounts,
-            "recommended_approach": pd.Categorical.from_codes(pick, dtype=APPROACHES.dtype),
+            "recommended_approach": pd.Categorical.from_codes(pick, dtype=vocab.APPROACHES.dtype),
             "current_approach": cur_approach,
             "current_in_band_share": cur_share,
             "recommended_in_band_share": rec_share,
@@ -138,7 +138,7 @@ def _money(x: pd.Series) -> pd.Series:
 
 def _rationales(out: pd.DataFrame) -> pd.Series:
     """One sentence per account, built column-wise."""
-    labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(APPROACHES.labels)).astype(str))
+    labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(vocab.APPROACHES.labels)).astype(str))
     share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
     text = (
         "'" + labels + "' keeps " + share + "% of the " + _money(out["expected_value"])

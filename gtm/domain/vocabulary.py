@@ -1,21 +1,59 @@
-"""The ordered vocabularies (natures, approaches, fits), loaded once from data/vocabulary.json."""
+"""The ordered vocabularies (natures, approaches, fits), loaded lazily, once, from data/vocabulary.json.
+
+The codes are typed (``Nature``, ``Approach``, ``Fit``) so that a typo is a type error; the file keeps labels,
+ranks, aliases and short labels, and must list exactly these codes in rank order.
+"""
 
 from __future__ import annotations
 
-import json
 import re
+from enum import StrEnum
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from gtm.domain.errors import ConfigError, InputError, Problem
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.rules import DATA_DIR, Example, load_rule_file
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+__all__ = ["DATA_DIR", "Approach", "Fit", "Nature", "Term", "Vocabularies", "Vocabulary", "default_vocabularies",
+           "load_vocabularies", "normalise"]
+
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+class Nature(StrEnum):
+    """Opportunity natures, lightest scope first (DOMAIN.md section 1)."""
+
+    INFO_EXCHANGE = "info_exchange"
+    QUALIFICATION = "qualification"
+    CROSS_SELL = "cross_sell"
+    COORDINATED_STRATEGY = "coordinated_strategy"
+    TECHNICAL_SOLUTION = "technical_solution"
+    TURNKEY = "turnkey"
+
+
+class Approach(StrEnum):
+    """GTM approaches, lightest structure first (DOMAIN.md section 1)."""
+
+    TRADITIONAL_SALES = "traditional_sales"
+    COORDINATED_INCENTIVES = "coordinated_incentives"
+    LEAD_UNIT = "lead_unit"
+    OVERLAY_ADVISORY = "overlay_advisory"
+    OVERLAY_SIGNING = "overlay_signing"
+    COMMON_FRONT_END = "common_front_end"
+    MARKET_BU = "market_bu"
+
+
+class Fit(StrEnum):
+    """The fit of an approach to a nature; the order is the matrix's fit codes 0, 1, 2."""
+
+    REALISTIC = "realistic"
+    OVERKILL = "overkill"
+    INSUFFICIENT = "insufficient"
 
 
 def normalise(text: object) -> str:
@@ -179,35 +217,81 @@ class Vocabulary(BaseModel):
         return -1 if i is None else i
 
 
-class Vocabularies(BaseModel):
-    """The three vocabularies of the product, as stored in data/vocabulary.json."""
+class VocabularyInput(BaseModel):
+    """An example input: which vocabulary, and the text someone wrote."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    natures: tuple[Term, ...]
-    approaches: tuple[Term, ...]
-    fits: tuple[Term, ...]
+    vocabulary: Literal["nature", "approach", "fit"]
+    value: str
 
 
-def load_vocabularies(path: Path | None = None) -> tuple[Vocabulary, Vocabulary, Vocabulary]:
-    """Read and validate the vocabulary file; raises ConfigError naming what is wrong."""
-    path = path or DATA_DIR / "vocabulary.json"
-    try:
-        raw = Vocabularies.model_validate(json.loads(path.read_text(encoding="utf-8")))
-        return (
-            Vocabulary(name="nature", terms=raw.natures),
-            Vocabulary(name="approach", terms=raw.approaches),
-            Vocabulary(name="fit", terms=raw.fits),
-        )
-    except (OSError, json.JSONDecodeError, ValidationError) as exc:
-        raise ConfigError(f"{path}: invalid vocabulary file: {exc}") from None
+_ENUMS: dict[str, type[StrEnum]] = {"natures": Nature, "approaches": Approach, "fits": Fit}
+_SINGULAR = {"natures": "nature", "approaches": "approach", "fits": "fit"}
+
+
+class Vocabularies(BaseModel):
+    """The three vocabularies of the product, as stored in data/vocabulary.json (hit policy: unique)."""
+
+    RULE_NAME: ClassVar[str] = "vocabulary file"
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    description: str = ""
+    hit_policy: Literal["unique"]
+    natures: Vocabulary
+    approaches: Vocabulary
+    fits: Vocabulary
+    # expect: the code the text names, or null when it names none
+    examples: tuple[Example[VocabularyInput, str | None], ...] = Field(min_length=1)
+
+    @field_validator("natures", "approaches", "fits", mode="before")
+    @classmethod
+    def _named(cls, value: Any, info: ValidationInfo) -> Any:
+        # The file lists terms; the vocabulary's name ("nature", ...) comes from the key.
+        if isinstance(value, list | tuple):
+            return {"name": _SINGULAR[str(info.field_name)], "terms": value}
+        return value
+
+    @model_validator(mode="after")
+    def _codes_are_the_typed_codes(self) -> Vocabularies:
+        for key, enum in _ENUMS.items():
+            listed = getattr(self, key).codes
+            typed = tuple(m.value for m in enum)
+            if listed != typed:
+                raise ValueError(f"{key} must list exactly the codes {', '.join(typed)} in rank order "
+                                 f"(the code's {enum.__name__}); the file lists {', '.join(listed)}")
+        return self
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        """The vocabulary called nature, approach or fit."""
+        return {"nature": self.natures, "approach": self.approaches, "fit": self.fits}[name]
+
+    def run_example(self, value: VocabularyInput) -> str | None:
+        """The code a text names in one vocabulary, or None."""
+        i = self.vocabulary(value.vocabulary).find(value.value)
+        return None if i is None else self.vocabulary(value.vocabulary).codes[i]
+
+
+def load_vocabularies(path: Path | str | None = None) -> Vocabularies:
+    """Read and validate a vocabulary file (data/vocabulary.json by default); raises ConfigError naming the fault."""
+    return load_rule_file(path or DATA_DIR / "vocabulary.json", Vocabularies)
 
 
 @cache
-def _default() -> tuple[Vocabulary, Vocabulary, Vocabulary]:
+def default_vocabularies() -> Vocabularies:
+    """The vocabularies of data/vocabulary.json, read and validated on first use."""
     return load_vocabularies()
 
 
-NATURES, APPROACHES, FITS = _default()
-if FITS.codes != ("realistic", "overkill", "insufficient"):
-    raise ConfigError("data/vocabulary.json: fits must be realistic, overkill, insufficient in that order")
+# NATURES, APPROACHES and FITS are read on first use (module __getattr__), never at import.
+NATURES: Vocabulary
+APPROACHES: Vocabulary
+FITS: Vocabulary
+_LAZY = {"NATURES": "natures", "APPROACHES": "approaches", "FITS": "fits"}
+
+
+def __getattr__(name: str) -> Vocabulary:
+    if name in _LAZY:
+        vocabulary: Vocabulary = getattr(default_vocabularies(), _LAZY[name])
+        return vocabulary
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -8,24 +8,29 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from gtm.domain import vocabulary as vocab
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.domain.vocabulary import Fit
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency. A symbol always
 # goes with the colour, so the colour never carries the meaning alone.
-FIT_COLOURS = {"realistic": "#009E73", "overkill": "#0072B2", "insufficient": "#D55E00"}
-FIT_TINTS = {"realistic": "#CDEBE1", "overkill": "#D6E6F3", "insufficient": "#F7DDCC"}
-FIT_SYMBOLS = {"realistic": "✓", "overkill": "▲", "insufficient": "▼"}
-FIT_MARKERS = {"realistic": "circle", "overkill": "triangle-up", "insufficient": "triangle-down"}
-FIT_WORDS = {"realistic": "Realistic option", "overkill": "Likely overkill", "insufficient": "Likely insufficient"}
+FIT_COLOURS = {Fit.REALISTIC: "#009E73", Fit.OVERKILL: "#0072B2", Fit.INSUFFICIENT: "#D55E00"}
+FIT_TINTS = {Fit.REALISTIC: "#CDEBE1", Fit.OVERKILL: "#D6E6F3", Fit.INSUFFICIENT: "#F7DDCC"}
+FIT_SYMBOLS = {Fit.REALISTIC: "✓", Fit.OVERKILL: "▲", Fit.INSUFFICIENT: "▼"}
+FIT_MARKERS = {Fit.REALISTIC: "circle", Fit.OVERKILL: "triangle-up", Fit.INSUFFICIENT: "triangle-down"}
+
+
+def fit_words(fit: Fit) -> str:
+    """What people read for a fit: its label in data/vocabulary.json, e.g. 'Likely overkill'."""
+    return vocab.FITS.label(fit)
 
 
 def fit_badge(fit: str | None) -> str:
     """Symbol and words of a fit, e.g. '▼ Likely insufficient'."""
     if fit is None or fit not in FIT_SYMBOLS:
         return "– no current approach"
-    return f"{FIT_SYMBOLS[fit]} {FIT_WORDS[fit]}"
+    return f"{FIT_SYMBOLS[Fit(fit)]} {fit_words(Fit(fit))}"
 
 
 
@@ -42,8 +47,12 @@ def _wrap(text: str, width: int = 16) -> str:
     return "<br>".join(lines)
 
 
-NATURE_TICKS = [_wrap(t.label) for t in NATURES.terms]
-APPROACH_TICKS = [t.short_label for t in APPROACHES.terms]
+def _nature_ticks() -> list[str]:
+    return [_wrap(t.label) for t in vocab.NATURES.terms]
+
+
+def _approach_ticks() -> list[str]:
+    return [t.short_label for t in vocab.APPROACHES.terms]
 
 
 def _fit_grid(matrix: ApproachMatrix) -> np.ndarray:
@@ -53,25 +62,26 @@ def _fit_grid(matrix: ApproachMatrix) -> np.ndarray:
 
 def _base(matrix: ApproachMatrix, height: int) -> go.Figure:
     grid = _fit_grid(matrix)
-    colours = [FIT_TINTS["realistic"], FIT_TINTS["overkill"], FIT_TINTS["insufficient"]]
+    nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
+    colours = [FIT_TINTS[Fit.REALISTIC], FIT_TINTS[Fit.OVERKILL], FIT_TINTS[Fit.INSUFFICIENT]]
     scale = [[0, colours[0]], [0.333, colours[0]], [0.334, colours[1]], [0.666, colours[1]],
              [0.667, colours[2]], [1, colours[2]]]
     fig = go.Figure(go.Heatmap(
-        z=grid, x=NATURE_TICKS, y=APPROACH_TICKS, zmin=0, zmax=2, colorscale=scale, showscale=False,
+        z=grid, x=nature_ticks, y=approach_ticks, zmin=0, zmax=2, colorscale=scale, showscale=False,
         xgap=3, ygap=3, hoverinfo="skip",
     ))
     # Outline the realistic band, nature by nature, as the deck's diagonal shape.
-    for ni in range(len(NATURES)):
+    for ni in range(len(vocab.NATURES)):
         lo, hi = int(matrix.low_index[ni]), int(matrix.high_index[ni])
         fig.add_shape(type="rect", x0=ni - 0.5, x1=ni + 0.5, y0=lo - 0.5, y1=hi + 0.5,
-                      line={"color": FIT_COLOURS["realistic"], "width": 3}, layer="above")
+                      line={"color": FIT_COLOURS[Fit.REALISTIC], "width": 3}, layer="above")
     # The deck labels the two sides of the band; above the plot so no cell is covered.
     fig.add_annotation(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                       text="▲ <b>Likely “overkill”</b> (above the band): costing more than benefits created",
-                       font={"color": FIT_COLOURS["overkill"], "size": 12})
+                       text=f"▲ <b>{fit_words(Fit.OVERKILL)}</b> (above the band): costing more than benefits created",
+                       font={"color": FIT_COLOURS[Fit.OVERKILL], "size": 12})
     fig.add_annotation(xref="paper", yref="paper", x=1, y=1.0, yanchor="bottom", xanchor="right", showarrow=False,
-                       text="▼ <b>Likely insufficient</b> (below the band) to accomplish objectives",
-                       font={"color": FIT_COLOURS["insufficient"], "size": 12})
+                       text=f"▼ <b>{fit_words(Fit.INSUFFICIENT)}</b> (below the band) to accomplish objectives",
+                       font={"color": FIT_COLOURS[Fit.INSUFFICIENT], "size": 12})
     fig.update_layout(
         height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, plot_bgcolor="white",
         xaxis={"title": "Nature of opportunity (lightest scope → heaviest)", "side": "bottom", "tickangle": 0,
@@ -86,21 +96,22 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell."""
     fig = _base(matrix, height)
     grid = _fit_grid(matrix)
-    n_idx = {c: i for i, c in enumerate(NATURES.codes)}
-    a_idx = {c: i for i, c in enumerate(APPROACHES.codes)}
+    n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
+    a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
+    nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
     xs, ys, texts, hovers = [], [], [], []
     for nature, approach, count, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
                                               cells["count"].astype(int), cells["value"].astype(float)):
         ni, ai = n_idx[nature], a_idx[approach]
-        fit = ["realistic", "overkill", "insufficient"][int(grid[ai, ni])]
+        fit = tuple(Fit)[int(grid[ai, ni])]
         steps = int(matrix.steps_table[ni, ai])
-        xs.append(NATURE_TICKS[ni])
-        ys.append(APPROACH_TICKS[ai])
+        xs.append(nature_ticks[ni])
+        ys.append(approach_ticks[ai])
         texts.append(f"{FIT_SYMBOLS[fit]} <b>{count}</b><br>{money(value)}" if count else FIT_SYMBOLS[fit])
-        step_text = "" if fit == "realistic" else f", {steps} step{'s' if steps != 1 else ''} outside the band"
+        step_text = "" if fit == Fit.REALISTIC else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         hovers.append(
-            f"<b>{NATURES.label(nature)}</b> at <b>{APPROACHES.label(approach)}</b><br>"
-            f"{FIT_SYMBOLS[fit]} {FIT_WORDS[fit]}{step_text}<br>"
+            f"<b>{vocab.NATURES.label(nature)}</b> at <b>{vocab.APPROACHES.label(approach)}</b><br>"
+            f"{FIT_SYMBOLS[fit]} {fit_words(fit)}{step_text}<br>"
             f"{count} opportunit{'y' if count == 1 else 'ies'}, {money(value)}<br>"
             f"Realistic band: {matrix.band_text(nature)}"
         )
@@ -123,15 +134,15 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
     """An account's matrix: each opportunity a bubble at (nature, current approach), sized by value, marked by fit."""
     fig = _base(matrix, height)
     if recommended:
-        ri = APPROACHES.codes.index(recommended)
-        fig.add_shape(type="rect", x0=-0.5, x1=len(NATURES) - 0.5, y0=ri - 0.45, y1=ri + 0.45,
+        ri = vocab.APPROACHES.codes.index(recommended)
+        fig.add_shape(type="rect", x0=-0.5, x1=len(vocab.NATURES) - 0.5, y0=ri - 0.45, y1=ri + 0.45,
                       line={"color": "#333", "width": 2, "dash": "dash"}, fillcolor="rgba(0,0,0,0)", layer="above")
         fig.add_annotation(x=-0.5, y=ri, text="★ recommended", showarrow=False, xanchor="left", yanchor="bottom",
                            yshift=12, font={"size": 11, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
     if len(opps):
         frame = opps.dropna(subset=["approach"]).copy()
-        n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(NATURES.codes)}).astype(float)
-        a_pos = frame["approach"].astype(str).map({c: i for i, c in enumerate(APPROACHES.codes)}).astype(float)
+        n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(vocab.NATURES.codes)}).astype(float)
+        a_pos = frame["approach"].astype(str).map({c: i for i, c in enumerate(vocab.APPROACHES.codes)}).astype(float)
         # Spread bubbles that share a cell on a small grid inside it, so each stays visible.
         rank = frame.groupby([n_pos, a_pos]).cumcount().to_numpy()
         size = frame.groupby([n_pos, a_pos])["value"].transform("size").to_numpy()
@@ -141,12 +152,12 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         frame["x"] = n_pos + np.where(cols > 1, (col_i / np.maximum(cols - 1, 1) - 0.5) * 0.7, 0.0)
         frame["y"] = a_pos + np.where(rows > 1, (row_i / np.maximum(rows - 1, 1) - 0.5) * 0.6, 0.0)
         vmax = max(float(frame["value"].max()), 1.0)
-        for fit in ("realistic", "overkill", "insufficient"):
+        for fit in Fit:
             part = frame[frame["fit"].astype(str) == fit]
             if part.empty:
                 continue
             fig.add_trace(go.Scatter(
-                x=part["x"], y=part["y"], mode="markers", name=f"{FIT_SYMBOLS[fit]} {FIT_WORDS[fit]}",
+                x=part["x"], y=part["y"], mode="markers", name=f"{FIT_SYMBOLS[fit]} {fit_words(fit)}",
                 xaxis="x2", yaxis="y2",
                 marker={"size": 9 + 25 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
                         "symbol": FIT_MARKERS[fit], "line": {"color": "white", "width": 1}, "opacity": 0.9},
@@ -155,8 +166,8 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             ))
     fig.update_layout(
-        xaxis2={"overlaying": "x", "range": [-0.5, len(NATURES) - 0.5], "visible": False, "fixedrange": True},
-        yaxis2={"overlaying": "y", "range": [-0.5, len(APPROACHES) - 0.5], "visible": False, "fixedrange": True},
+        xaxis2={"overlaying": "x", "range": [-0.5, len(vocab.NATURES) - 0.5], "visible": False, "fixedrange": True},
+        yaxis2={"overlaying": "y", "range": [-0.5, len(vocab.APPROACHES) - 0.5], "visible": False, "fixedrange": True},
         legend={"orientation": "h", "y": 1.08, "x": 0.5, "xanchor": "center"},
     )
     return fig

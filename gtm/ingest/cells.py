@@ -1,4 +1,6 @@
-"""Parsing cells of CRM exports: amounts, percents, dates and yes/no words, as people really write them.
+"""Parsing cells of CRM exports: amounts, percents and dates, as people really write them.
+
+Yes/no cells are read by gtm.domain.words.read_bools, with the words of data/words.json.
 
 Pure functions over text Series: each helper parses distinct values only, then maps them back to every row, and
 returns a ``Problem`` per unreadable cell naming the row, the column, the value and what would be accepted.
@@ -316,21 +318,3 @@ def parse_dates(series: pd.Series, column: str, *, dayfirst: bool | None = None,
                       + [np.datetime64("NaT", "ns")], dtype="datetime64[ns]")
     result = pd.Series(stamps[codes], index=series.index, name=series.name)
     return result, _problems(series, codes, bad, column, reasons), note
-
-
-# --- booleans ---------------------------------------------------------------------------------------------------
-
-TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "✓", "✔", "checked", "on", "oui", "ja", "si", "sí"})
-FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "unchecked", "off", "non", "nein"})
-BOOL_ACCEPTED = "accepted: yes, no, true, false, 1, 0, x, or blank"
-
-
-def parse_bools(series: pd.Series, column: str) -> tuple[pd.Series, list[Problem]]:
-    """Yes/no cells to a nullable boolean Series (NA for blank) and a Problem per unreadable cell."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    keys = [str(u).strip().lower() for u in uniques]
-    table = [True if k in TRUE_WORDS else False if k in FALSE_WORDS else None for k in keys] + [None]
-    bad = np.array([v is None and k != "" for v, k in zip(table, keys)], dtype=bool)
-    result = pd.Series(pd.array(np.array(table, dtype=object)[codes], dtype="boolean"), index=series.index,
-                       name=series.name)
-    return result, _problems(series, codes, bad, column, f"is not yes or no ({BOOL_ACCEPTED})")

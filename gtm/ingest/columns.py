@@ -1,7 +1,8 @@
 """Column recognition for CRM imports: which header of a file holds which canonical field.
 
-The rules (canonical fields, types, synonyms) are data, in data/columns.json, validated here once. The
-diagnosis signals take their header aliases from data/diagnosis.json, so each alias is written once.
+The rules (canonical fields, types, synonyms) are data, in data/columns.json, validated once by the rule loader.
+The opportunity fields of the diagnosis signals are not listed there: one field per signal of data/diagnosis.json
+is added here (its type, description, aliases and example), so a signal is defined once.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from gtm.domain.errors import ConfigError, InputError, Problem
-from gtm.domain.vocabulary import DATA_DIR, normalise
+from gtm.domain.diagnose import DiagnosisTable, Signal, default_diagnosis
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.rules import DATA_DIR, Example, config_error, load_rule_file
+from gtm.domain.vocabulary import normalise
 
 Kind = Literal["accounts", "opportunities"]
 KINDS: tuple[Kind, ...] = ("accounts", "opportunities")
@@ -37,7 +40,6 @@ class FieldSpec(BaseModel):
     type: FieldType
     description: str = Field(min_length=1)
     synonyms: tuple[str, ...] = ()
-    synonyms_from_diagnosis: bool = False
     example: str = ""
 
     @property
@@ -88,13 +90,26 @@ class KindSpec(BaseModel):
         return next(f for f in self.fields if f.name == name)
 
 
-class ColumnRules(BaseModel):
-    """The validated content of data/columns.json."""
+class HeadersInput(BaseModel):
+    """An example input: the kind of file and its headers."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    kind: Kind
+    headers: tuple[str, ...]
+
+
+class ColumnRules(BaseModel):
+    """The validated content of data/columns.json (hit policy: priority)."""
+
+    RULE_NAME: ClassVar[str] = "column rules"
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
     description: str = ""
+    hit_policy: Literal["priority"]
     kinds: dict[Kind, KindSpec]
+    # expect: canonical field -> the header it is read from
+    examples: tuple[Example[HeadersInput, dict[str, str]], ...] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _check(self) -> ColumnRules:
@@ -103,44 +118,53 @@ class ColumnRules(BaseModel):
             raise ValueError(f"kinds {missing} are missing")
         return self
 
+    def kind(self, kind: str) -> KindSpec:
+        """The fields of one kind; InputError for an unknown kind."""
+        if kind not in KINDS:
+            raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
+        return self.kinds[kind]  # type: ignore[index]
 
-def load_column_rules(path: Path | str | None = None, diagnosis: Any = None) -> ColumnRules:
-    """Read and validate a column rules file, adding the diagnosis aliases; raises ConfigError naming the fault."""
-    path = Path(path) if path else DATA_DIR / "columns.json"
-    try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read column rules: {exc}") from None
-    if diagnosis is None:
-        from gtm.domain.diagnose import default_diagnosis  # late: the diagnosis table is only needed here
+    def with_signals(self, diagnosis: DiagnosisTable, source: str | Path = "column rules") -> ColumnRules:
+        """These rules plus one opportunities field per diagnosis signal; ConfigError when they clash."""
+        raw = self.model_dump()
+        opportunities = raw["kinds"]["opportunities"]
+        opportunities["fields"] = [*opportunities["fields"],
+                                   *(signal_field(n, s).model_dump() for n, s in diagnosis.signals.items())]
+        try:
+            return ColumnRules.model_validate(raw)
+        except ValidationError as exc:
+            raise config_error(source, f"{self.RULE_NAME} (with the signals of the diagnosis table)", exc) from None
 
-        diagnosis = default_diagnosis()
+    def run_example(self, value: HeadersInput) -> dict[str, str]:
+        """Which header each field is read from, for one example file."""
+        return map_columns(value.headers, value.kind, rules=self).fields
+
+
+def signal_field(name: str, signal: Signal) -> FieldSpec:
+    """The opportunities field of a diagnosis signal: same name and type, its description, aliases and example."""
+    description = signal.description[:1].lower() + signal.description[1:]
     try:
-        for kind in raw.get("kinds", {}).values():
-            for spec in kind.get("fields", []):
-                if spec.get("synonyms_from_diagnosis"):
-                    signal = diagnosis.signals.get(spec["name"])
-                    if signal is None:
-                        raise ConfigError(f"{path}: field '{spec['name']}' takes its synonyms from diagnosis.json, "
-                                          f"which has no such signal ({', '.join(diagnosis.signals)})")
-                    if signal.type != spec.get("type"):
-                        raise ConfigError(f"{path}: field '{spec['name']}' has type {spec.get('type')!r} but the "
-                                          f"diagnosis signal is {signal.type!r}")
-                    spec["synonyms"] = [*spec.get("synonyms", []), *signal.aliases]
-        return ColumnRules.model_validate(raw)
-    except (ValidationError, AttributeError, TypeError, KeyError) as exc:
-        raise ConfigError(f"{path}: invalid column rules: {exc}") from None
+        return FieldSpec(name=name, required=False, type=signal.type,  # type: ignore[arg-type]
+                         description=description + (" (yes/no)" if signal.type == "bool" else ""),
+                         synonyms=signal.aliases, example=signal.example)
+    except ValidationError as exc:
+        raise config_error(f"diagnosis signal '{name}'", "import field", exc) from None
+
+
+def load_column_rules(path: Path | str | None = None, diagnosis: DiagnosisTable | None = None) -> ColumnRules:
+    """Read and validate a column rules file and add the diagnosis signals; raises ConfigError naming the fault."""
+    path = Path(path or DATA_DIR / "columns.json")
+    return load_rule_file(path, ColumnRules).with_signals(diagnosis or default_diagnosis(), source=path)
 
 
 @cache
-def _default_rules() -> ColumnRules:
+def default_column_rules() -> ColumnRules:
+    """The rules of data/columns.json with the signals of data/diagnosis.json, read on first use."""
     return load_column_rules()
 
 
 def _kind(kind: str) -> KindSpec:
-    if kind not in KINDS:
-        raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
-    return _default_rules().kinds[kind]  # type: ignore[index]
+    return default_column_rules().kind(kind)
 
 
 def fields(kind: Kind) -> tuple[FieldSpec, ...]:
@@ -193,13 +217,13 @@ def _find_header(wanted: str, headers: cabc.Sequence[str]) -> int | None:
 
 
 def map_columns(headers: cabc.Sequence[str], kind: Kind,
-                overrides: cabc.Mapping[str, str | None] | None = None) -> ColumnMap:
+                overrides: cabc.Mapping[str, str | None] | None = None, rules: ColumnRules | None = None) -> ColumnMap:
     """Recognise the file's headers as canonical fields; ``overrides`` (canonical -> header) win.
 
     An override of None or "" means "do not read this field". Raises InputError when an override names an
-    unknown field or a header the file does not have.
+    unknown field or a header the file does not have. ``rules`` default to data/columns.json.
     """
-    spec = _kind(kind)
+    spec = (rules or default_column_rules()).kind(kind)
     headers = [str(h).strip() for h in headers]
     names = [f.name for f in spec.fields]
     chosen: dict[str, int] = {}

@@ -14,19 +14,36 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gtm.domain.vocabulary import APPROACHES, DATA_DIR, NATURES
+from gtm.domain import vocabulary as vocab
+from gtm.domain.diagnose import DiagnosisTable, default_diagnosis
+from gtm.domain.rules import DATA_DIR
 
 DEMO_DIR = DATA_DIR / "demo"
 SEED = 2002
-SIGNALS = ("turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time")
-COLUMNS: dict[str, tuple[str, ...]] = {
+_COLUMNS: dict[str, tuple[str, ...]] = {
     "business_units": ("bu_id", "name", "description"),
     "accounts": ("account_id", "name", "industry", "region", "parent_id", "revenue", "growth_potential",
                  "ease_of_access", "current_approach", "owner"),
     "opportunities": ("opportunity_id", "account_id", "bu", "name", "nature", "value", "probability", "stage",
-                      "close_date", *SIGNALS),
+                      "close_date"),
 }
-_BOOL_SIGNALS = ("turnkey", "engineered_solution", "joint_planning", "one_time")
+# The signals _signals() knows how to draw; a signal the generator does not know is left out of the demo.
+_GENERATED = frozenset({"turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time"})
+
+
+def signal_names(table: DiagnosisTable | None = None) -> tuple[str, ...]:
+    """The demo's signal columns: the diagnosis table's signals (in its order) that the generator draws."""
+    return tuple(n for n in (table or default_diagnosis()).signal_names if n in _GENERATED)
+
+
+def columns(table: DiagnosisTable | None = None) -> dict[str, tuple[str, ...]]:
+    """The columns of each demo file, in file order."""
+    return {**_COLUMNS, "opportunities": (*_COLUMNS["opportunities"], *signal_names(table))}
+
+
+def _signal_types() -> dict[str, str]:
+    table = default_diagnosis()
+    return {n: table.signals[n].type for n in signal_names(table)}
 
 # bu_id, name, short name (for opportunity names), description, offers
 _BUS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
@@ -286,27 +303,27 @@ def _opportunities(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataF
     revenue = accounts["revenue"].to_numpy(dtype=float)
     growth = accounts["growth_potential"].to_numpy(dtype=float)
     size_z = _size_z(revenue)
-    rank = np.arange(len(NATURES)) - (len(NATURES) - 1) / 2  # -2.5..2.5, lightest first
+    rank = np.arange(len(vocab.NATURES)) - (len(vocab.NATURES) - 1) / 2  # -2.5..2.5, lightest first
 
     # Big accounts carry more (and heavier) opportunities; growth adds a little.
     count = np.clip(np.round(8.6 + 4.4 * size_z + 0.05 * (growth - 50) + rng.normal(0, 2.0, n)), 3, 25).astype(int)
     acc = np.repeat(np.arange(n), count)
     m = len(acc)
 
-    approach = APPROACHES.indices(accounts["current_approach"], "current_approach")
+    approach = vocab.APPROACHES.indices(accounts["current_approach"], "current_approach")
     logits = np.log(_NATURE_WEIGHTS)[None, :] + 0.35 * size_z[:, None] * rank[None, :]
     # Accounts already organised beyond traditional sales mostly did so for a reason (opportunities
     # in their band); the heaviest ones are the "band-aid" cases: a big structure over light deals.
-    heavy = approach >= APPROACHES.codes.index("overlay_signing")
+    heavy = approach >= vocab.APPROACHES.codes.index("overlay_signing")
     band_aid = heavy & (rng.random(n) < 0.6)
-    natural = np.clip(approach - 0.5, 0, len(NATURES) - 1)
+    natural = np.clip(approach - 0.5, 0, len(vocab.NATURES) - 1)
     coherent = (approach > 0) & ~band_aid
-    logits += np.where(coherent[:, None], 1.2 * (np.abs(np.arange(len(NATURES))[None, :] - natural[:, None]) <= 0.5), 0)
+    logits += np.where(coherent[:, None], 1.2 * (np.abs(np.arange(len(vocab.NATURES))[None, :] - natural[:, None]) <= 0.5), 0)
     logits += np.where(band_aid[:, None], np.array([2.2, 1.8, 0, -0.5, -1.5, -2.5])[None, :], 0)
     probs = np.exp(logits - logits.max(axis=1, keepdims=True))
     probs /= probs.sum(axis=1, keepdims=True)
     cum = probs.cumsum(axis=1)[acc]
-    nature = np.minimum((rng.random(m)[:, None] > cum).sum(axis=1), len(NATURES) - 1)
+    nature = np.minimum((rng.random(m)[:, None] > cum).sum(axis=1), len(vocab.NATURES) - 1)
 
     # Each account buys from several BUs, with its own leaning.
     leaning = rng.dirichlet(np.full(len(_BUS), 0.9), n)
@@ -344,7 +361,7 @@ def _opportunities(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataF
         f"{_BUS[b][2]} – {p}{_BUS[b][4][o % len(_BUS[b][4])]} for {cities[r][c % len(cities[r])]} {s}"
         for b, p, o, r, c, s in zip(bu, prefix, offer_pick, region, city_pick, site, strict=True)
     ]
-    nature_col = pd.Categorical.from_codes(np.where(given, nature, -1), dtype=NATURES.dtype)
+    nature_col = pd.Categorical.from_codes(np.where(given, nature, -1), dtype=vocab.NATURES.dtype)
     frame = pd.DataFrame({
         "opportunity_id": [f"OPP-{i + 1:05d}" for i in range(m)],
         "account_id": accounts["account_id"].to_numpy()[acc],
@@ -362,18 +379,19 @@ def _opportunities(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataF
 
 def _typed(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The canonical column order and dtypes shared by generate() and load()."""
-    frame = frame.loc[:, list(COLUMNS[kind])].copy()
+    frame = frame.loc[:, list(columns()[kind])].copy()
+    types = _signal_types()
     for col in frame.columns:
-        if col in ("revenue", "value", "probability", "bu_count"):
+        if col in ("revenue", "value", "probability") or types.get(col) == "int":
             frame[col] = frame[col].astype(np.int64)
         elif col in ("growth_potential", "ease_of_access"):
             frame[col] = frame[col].astype(float)
-        elif col in _BOOL_SIGNALS:
+        elif types.get(col) == "bool":
             frame[col] = frame[col].astype(bool)
         elif col == "nature":
-            frame[col] = frame[col].astype(NATURES.dtype)
+            frame[col] = frame[col].astype(vocab.NATURES.dtype)
         elif col == "current_approach":
-            frame[col] = frame[col].astype(APPROACHES.dtype)
+            frame[col] = frame[col].astype(vocab.APPROACHES.dtype)
         elif col == "close_date":
             frame[col] = pd.to_datetime(frame[col]).astype("datetime64[ns]")
         else:
@@ -399,9 +417,10 @@ def write(frames: dict[str, pd.DataFrame], directory: Path = DEMO_DIR) -> None:
     """Write the three CSVs (UTF-8, no BOM, yes/no signals, ISO dates, one decimal for scores)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    for kind, columns in COLUMNS.items():
-        frame = frames[kind].loc[:, list(columns)].copy()
-        for col in _BOOL_SIGNALS:
+    bools = [n for n, t in _signal_types().items() if t == "bool"]
+    for kind, names in columns().items():
+        frame = frames[kind].loc[:, list(names)].copy()
+        for col in bools:
             if col in frame:
                 frame[col] = np.where(frame[col].to_numpy(dtype=bool), "yes", "no")
         frame.to_csv(directory / f"{kind}.csv", index=False, encoding="utf-8", lineterminator="\n",
@@ -411,10 +430,11 @@ def write(frames: dict[str, pd.DataFrame], directory: Path = DEMO_DIR) -> None:
 def load(directory: Path = DEMO_DIR) -> dict[str, pd.DataFrame]:
     """Read the committed CSVs back with the dtypes generate() gives."""
     out: dict[str, pd.DataFrame] = {}
-    for kind in COLUMNS:
+    bools = [n for n, t in _signal_types().items() if t == "bool"]
+    for kind in columns():
         frame = pd.read_csv(Path(directory) / f"{kind}.csv", dtype=str, keep_default_na=False, na_values=[""],
                             encoding="utf-8")
-        for col in _BOOL_SIGNALS:
+        for col in bools:
             if col in frame:
                 frame[col] = frame[col].str.lower().eq("yes")
         for col in ("growth_potential", "ease_of_access"):

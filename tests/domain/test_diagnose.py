@@ -101,8 +101,8 @@ def test_absent_signal_columns_read_as_not_signalled() -> None:
 @pytest.mark.parametrize(
     ("column", "value", "reason"),
     [
-        ("turnkey", "maybe", "is not yes/no"),
-        ("turnkey", 2, "is not yes/no"),
+        ("turnkey", "maybe", "is not yes or no"),
+        ("turnkey", 2, "is not yes or no"),
         ("bu_count", "many", "is not a whole number >= 0"),
         ("bu_count", -1, "is not a whole number >= 0"),
         ("bu_count", 2.5, "is not a whole number >= 0"),
@@ -189,3 +189,19 @@ def test_two_rules_may_share_a_wording() -> None:
                    DiagnosisTable.model_validate(raw))
     assert out["diagnosis_rule"].tolist() == ["many", "joint", "rest"]
     assert out["diagnosis_reason"].tolist() == ["Several BUs.", "Several BUs.", "Rest."]
+
+
+def test_signal_names_and_default_rule_come_from_the_table() -> None:
+    table = default_diagnosis()
+    assert table.signal_names == ("turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time")
+    assert table.default_rule is table.rules[-1] and not table.default_rule.when
+    assert table.default_rule.nature == "info_exchange"
+
+
+def test_an_unknown_signal_type_is_refused_with_its_place(tmp_path: Path) -> None:
+    raw = _table()
+    raw["signals"]["turnkey"]["type"] = "date"
+    path = tmp_path / "diagnosis.json"
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\$\.signals\.turnkey\.type: .*signal type 'date' is not one of: bool, int"):
+        load_diagnosis(path)

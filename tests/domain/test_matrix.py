@@ -219,7 +219,7 @@ def test_load_matrix_on_bad_json_says_where(tmp_path: Path) -> None:
 
 
 def test_load_matrix_on_a_missing_file_or_a_list(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="cannot read matrix file"):
+    with pytest.raises(ConfigError, match="cannot read the matrix"):
         load_matrix(tmp_path / "absent.json")
     path = tmp_path / "list.json"
     path.write_text("[]", encoding="utf-8")

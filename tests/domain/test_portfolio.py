@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from gtm.domain import portfolio
-from gtm.domain.matrix import default_matrix
+from gtm.domain.matrix import ApproachMatrix, default_matrix
 from gtm.export import charts
 from gtm.services import decisions
 from gtm.services import portfolio as portfolio_service
@@ -73,12 +73,17 @@ def test_matrix_effect_counts_changes_before_saving(demo: Store) -> None:
     opps = demo.opportunities()
     old = default_matrix()
     new = old.with_band("qualification", "traditional_sales", "lead_unit")
-    effect = portfolio.matrix_effect(opps, old, new)
+    def effect_of(old: ApproachMatrix, new: ApproachMatrix) -> portfolio.MatrixEffect:
+        before, after = portfolio.assess_portfolio(opps, old), portfolio.assess_portfolio(opps, new)
+        return portfolio.compare(before, after, portfolio.recommendations(before, old),
+                                 portfolio.recommendations(after, new))
+
+    effect = effect_of(old, new)
     moved = opps[(opps["nature"] == "qualification") & (opps["approach"] == "traditional_sales")]
     assert effect.changed_count == len(moved) > 0
     assert effect.changed_value == pytest.approx(moved["value"].sum())
     assert set(zip(effect.changed["from_fit"], effect.changed["to_fit"])) == {("insufficient", "realistic")}
-    same = portfolio.matrix_effect(opps, old, old)
+    same = effect_of(old, old)
     assert same.changed_count == 0 and same.recommendation_changes.empty
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +15,19 @@ from domain_tables import APPROACH_CODES, NATURE_CODES
 from pydantic import ValidationError
 
 from gtm.domain.errors import ConfigError, InputError
-from gtm.domain.vocabulary import APPROACHES, FITS, NATURES, Term, Vocabulary, load_vocabularies, normalise
+from gtm.domain.rules import DATA_DIR
+from gtm.domain.vocabulary import (
+    APPROACHES,
+    FITS,
+    NATURES,
+    Approach,
+    Fit,
+    Nature,
+    Term,
+    Vocabulary,
+    load_vocabularies,
+    normalise,
+)
 
 
 def test_natures_are_six_codes_lightest_first_with_the_decks_labels() -> None:
@@ -173,8 +188,41 @@ def test_a_vocabulary_rejects_gaps_in_ranks_and_unsorted_terms() -> None:
 def test_load_vocabularies_on_a_bad_file_raises_config_error(tmp_path: Path) -> None:
     bad = tmp_path / "vocabulary.json"
     bad.write_text("{not json", encoding="utf-8")
-    with pytest.raises(ConfigError, match="invalid vocabulary file"):
+    with pytest.raises(ConfigError, match=r"not valid JSON \(line 1, column 2\)"):
         load_vocabularies(bad)
     bad.write_text(json.dumps({"natures": [], "approaches": []}), encoding="utf-8")
-    with pytest.raises(ConfigError, match="fits"):
+    with pytest.raises(ConfigError, match=r"invalid vocabulary file: .*\$\.fits: Field required"):
         load_vocabularies(bad)
+
+
+def _vocabulary_file() -> dict[str, Any]:
+    return json.loads((DATA_DIR / "vocabulary.json").read_text(encoding="utf-8"))
+
+
+def test_the_file_must_list_exactly_the_typed_codes_in_rank_order(tmp_path: Path) -> None:
+    path = tmp_path / "vocabulary.json"
+    raw = _vocabulary_file()
+    raw["natures"][5]["code"] = "turn_key"  # a typo the code's Nature enum does not know
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match="natures must list exactly the codes .* the file lists .*turn_key"):
+        load_vocabularies(path)
+    raw = _vocabulary_file()
+    raw["fits"][1], raw["fits"][2] = raw["fits"][2], raw["fits"][1]
+    raw["fits"][1]["rank"], raw["fits"][2]["rank"] = 2, 3
+    path.write_text(json.dumps(raw), encoding="utf-8")
+    with pytest.raises(ConfigError, match="fits must list exactly the codes realistic, overkill, insufficient"):
+        load_vocabularies(path)
+
+
+def test_typed_codes_are_the_vocabulary_codes() -> None:
+    assert tuple(Nature) == NATURES.codes and tuple(Approach) == APPROACHES.codes and tuple(Fit) == FITS.codes
+    assert Nature.CROSS_SELL == "cross_sell" and NATURES.parse("cross sell").code == Nature.CROSS_SELL
+
+
+def test_the_vocabularies_load_on_first_use_not_at_import() -> None:
+    code = ("import sys, gtm, gtm.domain.assess, gtm.domain.matrix, gtm.domain.diagnose, gtm.export.charts\n"
+            "from gtm.domain import vocabulary\n"
+            "assert vocabulary.default_vocabularies.cache_info().currsize == 0, 'read at import'\n"
+            "assert gtm.NATURES.codes[0] == 'info_exchange'\n"
+            "assert vocabulary.default_vocabularies.cache_info().currsize == 1\n")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).resolve().parents[2])

@@ -244,3 +244,41 @@ def test_template_reads_back_and_maps_every_field(kind: columns.Kind) -> None:
     assert set(cmap.fields) == {f.name for f in columns.fields(kind)}
     assert cmap.missing == [] and cmap.unmapped == []
     assert len(table.frame) == 1
+
+
+# --- signals: defined once, in diagnosis.json ------------------------------------------------------------------
+
+
+def test_every_diagnosis_signal_is_an_opportunity_field_and_columns_json_lists_none() -> None:
+    table = default_diagnosis()
+    specs = {f.name: f for f in columns.fields("opportunities")}
+    for name, signal in table.signals.items():
+        spec = specs[name]
+        assert spec.type == signal.type and not spec.required
+        assert spec.synonyms == signal.aliases and spec.example == signal.example
+        assert spec.description.lower().startswith(signal.description.lower())
+    raw = json.loads((columns.DATA_DIR / "columns.json").read_text(encoding="utf-8"))
+    listed = {f["name"] for f in raw["kinds"]["opportunities"]["fields"]}
+    assert not listed & set(table.signals)
+    header = columns.template_csv("opportunities").decode("utf-8-sig").splitlines()[0].split(",")
+    assert header[-len(table.signals):] == list(table.signal_names)
+
+
+def test_a_new_signal_in_the_diagnosis_table_is_recognised_on_import(tmp_path: Path) -> None:
+    raw = json.loads((columns.DATA_DIR / "diagnosis.json").read_text(encoding="utf-8"))
+    raw["signals"]["framework_agreement"] = {"type": "bool", "description": "A framework agreement covers it",
+                                             "aliases": ["Framework agreement", "Frame contract"], "example": "no"}
+    table = type(default_diagnosis()).model_validate(raw)
+    rules = columns.load_column_rules(diagnosis=table)
+    cmap = columns.map_columns(["Opportunity ID", "Amount", "Frame contract"], "opportunities", rules=rules)
+    assert cmap.fields["framework_agreement"] == "Frame contract"
+    assert rules.kind("opportunities").spec("framework_agreement").description == (
+        "a framework agreement covers it (yes/no)")
+
+
+def test_a_signal_clashing_with_a_field_is_a_config_error(tmp_path: Path) -> None:
+    raw = json.loads((columns.DATA_DIR / "diagnosis.json").read_text(encoding="utf-8"))
+    raw["signals"]["stage"] = {"type": "int", "description": "A stage number", "example": "1"}
+    table = type(default_diagnosis()).model_validate(raw)
+    with pytest.raises(ConfigError, match=r"columns\.json: invalid column rules \(with the signals .*field names must"):
+        columns.load_column_rules(diagnosis=table)

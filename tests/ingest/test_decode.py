@@ -459,18 +459,6 @@ def test_invalid_dates_are_problems(text: str) -> None:
     assert "date" in problems[0].reason
 
 
-# --- booleans -------------------------------------------------------------------------------------------------
-
-
-def test_bools() -> None:
-    values, problems = cells.parse_bools(
-        pd.Series(["yes", "No", "TRUE", "false", "1", "0", "x", "", "maybe"], index=range(2, 11)), "Turnkey")
-    assert values.iloc[:7].tolist() == [True, False, True, False, True, False, True]
-    assert pd.isna(values.iloc[7])
-    assert [(p.row, p.value) for p in problems] == [(10, "maybe")]
-    assert "yes" in problems[0].reason and "blank" in problems[0].reason
-
-
 def test_old_mac_line_endings() -> None:
     table = decode.read_table(b"Name;Amount\r1;2\r3;4\r")
     assert table.delimiter == ";"

@@ -22,7 +22,7 @@ def frames() -> dict[str, pd.DataFrame]:
 def assessed(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every opportunity with its nature (given, or diagnosed when blank) against its account's current approach."""
     opp, acc = frames["opportunities"], frames["accounts"]
-    diagnosed = diagnose(opp[list(demo.SIGNALS)])["nature"]
+    diagnosed = diagnose(opp[list(demo.signal_names())])["nature"]
     nature = opp["nature"].where(opp["nature"].notna(), diagnosed)
     approach = opp["account_id"].map(acc.set_index("account_id")["current_approach"].astype(str))
     return assess(opp.assign(nature=nature, approach=approach))
@@ -30,7 +30,7 @@ def assessed(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def test_same_seed_same_frames_other_seed_other_frames(frames: dict[str, pd.DataFrame]) -> None:
     again = demo.generate()
-    for kind in demo.COLUMNS:
+    for kind in demo.columns():
         pd.testing.assert_frame_equal(again[kind], frames[kind])
     other = demo.generate(seed=7)
     assert not other["accounts"]["name"].equals(frames["accounts"]["name"])
@@ -38,14 +38,14 @@ def test_same_seed_same_frames_other_seed_other_frames(frames: dict[str, pd.Data
 
 def test_committed_csvs_are_what_generate_writes(frames: dict[str, pd.DataFrame], tmp_path: Path) -> None:
     demo.write(frames, tmp_path)
-    for kind in demo.COLUMNS:
+    for kind in demo.columns():
         committed = (demo.DEMO_DIR / f"{kind}.csv").read_bytes()
         assert committed == (tmp_path / f"{kind}.csv").read_bytes(), (
             f"data/demo/{kind}.csv is stale: run `python -m gtm.ingest.demo` and commit the result")
         assert not committed.startswith(b"\xef\xbb\xbf")
     loaded = demo.load()
-    for kind in demo.COLUMNS:
-        assert list(loaded[kind].columns) == list(demo.COLUMNS[kind])
+    for kind in demo.columns():
+        assert list(loaded[kind].columns) == list(demo.columns()[kind])
         pd.testing.assert_frame_equal(loaded[kind], frames[kind])
 
 
@@ -89,7 +89,7 @@ def test_natures_given_or_left_for_the_diagnosis(frames: dict[str, pd.DataFrame]
     opp = frames["opportunities"]
     blank = opp["nature"].isna()
     assert 0.25 < blank.mean() < 0.55
-    diagnosed = diagnose(opp.loc[~blank, list(demo.SIGNALS)])["nature"]
+    diagnosed = diagnose(opp.loc[~blank, list(demo.signal_names())])["nature"]
     agree = (diagnosed.astype(str) == opp.loc[~blank, "nature"].astype(str)).mean()
     assert 0.9 <= agree < 1.0  # instructive, with a little CRM mess
     shares = assessed["nature"].value_counts(normalize=True)
