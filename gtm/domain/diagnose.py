@@ -183,9 +183,8 @@ def signal_columns(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> 
     return found
 
 
-def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> dict[str, np.ndarray]:
-    """Every signal as an array; absent columns read as 'not signalled' (False / 0)."""
-    table = table or default_diagnosis()
+def _read_signals(frame: pd.DataFrame, table: DiagnosisTable) -> tuple[dict[str, np.ndarray], list[Problem]]:
+    """Every signal as an array (absent columns and unreadable cells read as not signalled) and the problems."""
     columns = signal_columns(frame, table)
     if not columns:
         accepted = "; ".join(f"{n} ({s.description})" for n, s in table.signals.items())
@@ -203,15 +202,36 @@ def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> di
             continue
         out[name], found = kind.read(frame[columns[name]], columns[name])
         problems += found
+    return out, problems
+
+
+def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> dict[str, np.ndarray]:
+    """Every signal as an array; absent columns read as 'not signalled' (False / 0); InputError for bad cells."""
+    signals, problems = _read_signals(frame, table or default_diagnosis())
+    if problems:
+        raise InputError.from_problems(f"{len(problems)} signal value(s) could not be read.", problems)
+    return signals
+
+
+def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> pd.DataFrame:
+    """Add ``nature``, ``diagnosis_rule`` and ``diagnosis_reason``: the first rule whose conditions all hold.
+
+    Raises InputError naming every cell that is not a value of its signal's type.
+    """
+    out, problems = diagnose_with_problems(frame, table)
     if problems:
         raise InputError.from_problems(f"{len(problems)} signal value(s) could not be read.", problems)
     return out
 
 
-def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> pd.DataFrame:
-    """Add ``nature``, ``diagnosis_rule`` and ``diagnosis_reason``: the first rule whose conditions all hold."""
+def diagnose_with_problems(frame: pd.DataFrame, table: DiagnosisTable | None = None,
+                           ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Like ``diagnose``, but a bad cell is returned as a Problem (and read as not signalled) instead of raised.
+
+    For imports: the rows without problems keep their real diagnosis while the others are reported.
+    """
     table = table or default_diagnosis()
-    signals = read_signals(frame, table)
+    signals, problems = _read_signals(frame, table)
     conditions = []
     for rule in table.rules:
         hit = np.ones(len(frame), dtype=bool)
@@ -226,4 +246,4 @@ def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> pd.Dat
     # Two rules may share a wording; categories must be unique, so index the distinct wordings.
     wording_of_rule, wordings = pd.factorize(pd.Index([r.wording for r in table.rules]))
     out["diagnosis_reason"] = pd.Categorical.from_codes(wording_of_rule[fired], categories=pd.Index(wordings))
-    return out
+    return out, problems

@@ -12,7 +12,7 @@ import pytest
 
 from gtm.domain.diagnose import DiagnosisTable, default_diagnosis, diagnose, load_diagnosis
 from gtm.domain.errors import ConfigError, InputError
-from gtm.domain.vocabulary import DATA_DIR
+from gtm.domain.vocabulary import DATA_DIR, NATURES
 
 NO = {"turnkey": False, "engineered_solution": False, "joint_planning": False, "bu_count": 1, "one_time": False}
 
@@ -128,9 +128,10 @@ def test_no_signal_columns_says_what_is_accepted() -> None:
 
 def test_the_default_table_is_the_data_file() -> None:
     assert default_diagnosis() == load_diagnosis(DATA_DIR / "diagnosis.json")
-    assert [r.nature for r in default_diagnosis().rules] == [
-        "turnkey", "technical_solution", "coordinated_strategy", "cross_sell", "qualification", "info_exchange",
-    ]
+    # DOMAIN.md section 3: signals are tried heaviest first, and every nature can be diagnosed.
+    ranks = [NATURES.codes.index(r.nature) for r in default_diagnosis().rules]
+    assert ranks == sorted(ranks, reverse=True)
+    assert set(ranks) == set(range(len(NATURES)))
 
 
 def _table() -> dict[str, Any]:
@@ -193,7 +194,8 @@ def test_two_rules_may_share_a_wording() -> None:
 
 def test_signal_names_and_default_rule_come_from_the_table() -> None:
     table = default_diagnosis()
-    assert table.signal_names == ("turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time")
+    assert table.signal_names == tuple(_table()["signals"])
+    assert {"turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time"} <= set(table.signal_names)
     assert table.default_rule is table.rules[-1] and not table.default_rule.when
     assert table.default_rule.nature == "info_exchange"
 
@@ -205,3 +207,14 @@ def test_an_unknown_signal_type_is_refused_with_its_place(tmp_path: Path) -> Non
     path.write_text(json.dumps(raw), encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\$\.signals\.turnkey\.type: .*signal type 'date' is not one of: bool, int"):
         load_diagnosis(path)
+
+
+def test_diagnose_with_problems_keeps_the_good_rows_and_reports_the_bad() -> None:
+    from gtm.domain.diagnose import diagnose_with_problems
+
+    frame = pd.DataFrame({"Turnkey": ["✓", "-", "no"], "BUs involved": ["1", "1", "3"]}, index=["a", "b", "c"])
+    out, problems = diagnose_with_problems(frame)
+    assert out["nature"].astype(str).tolist() == ["turnkey", "info_exchange", "cross_sell"]
+    assert [(p.row, p.column, p.value) for p in problems] == [("b", "Turnkey", "-")]
+    with pytest.raises(InputError, match="row b, column 'Turnkey': value '-': is not yes or no"):
+        diagnose(frame)
