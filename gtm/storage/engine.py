@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy import Engine, create_engine, event, text
 
 from gtm.domain.errors import ConfigError
 
@@ -74,10 +77,36 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest version; never drops data."""
+    """Bring the schema to the newest version; never drops data. Call it under ``migration_lock``."""
     command.upgrade(alembic_config(engine), "head")
 
 
-def has_schema(engine: Engine) -> bool:
-    """Whether the database has been migrated at least once."""
-    return inspect(engine).has_table("alembic_version")
+# Any fixed 64-bit number: the key of the PostgreSQL advisory lock that servers take while they migrate.
+_ADVISORY_KEY = 0x67746D5F666974  # "gtm_fit"
+
+
+@contextmanager
+def migration_lock(engine: Engine) -> Iterator[None]:
+    """Hold the one lock under which a server migrates and seeds, so servers starting together take turns.
+
+    PostgreSQL: a session advisory lock on a connection of its own (released when it closes, even after a
+    crash). SQLite: an exclusive lock on a file beside the database.
+    """
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _ADVISORY_KEY})
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _ADVISORY_KEY})
+        return
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        yield
+        return
+    with open(f"{database}.lock", "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

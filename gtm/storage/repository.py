@@ -53,12 +53,13 @@ class Store:
         self.engine: Engine = db.make_engine(self.url)
         if migrate:
             try:
-                db.upgrade(self.engine)
+                with db.migration_lock(self.engine):
+                    db.upgrade(self.engine)
+                    self.ensure_default_matrix()
             except GtmError:
                 raise
             except Exception as exc:  # unreachable server, bad credentials, read-only file
                 raise ConfigError(f"cannot open database {self.display_url}: {exc.__class__.__name__}: {exc}") from None
-            self.ensure_default_matrix()
 
     @property
     def display_url(self) -> str:
