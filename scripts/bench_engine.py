@@ -17,18 +17,15 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from gtm.domain.assess import OUTPUT_COLUMNS, assess  # noqa: E402
-from gtm.domain.matrix import ApproachMatrix, default_matrix  # noqa: E402
-from gtm.domain.recommend import recommend  # noqa: E402
-from gtm.domain.vocabulary import APPROACHES, NATURES, Vocabulary  # noqa: E402
+from gtm.domain.assess import OUTPUT_COLUMNS, assess
+from gtm.domain.matrix import ApproachMatrix, default_matrix
+from gtm.domain.recommend import recommend
+from gtm.domain.vocabulary import APPROACHES, NATURES, Vocabulary
 
 MILLION = 1_000_000
 TARGET_CATEGORICAL_S = 0.030  # per 1M rows

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -19,14 +18,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import text
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from sqlalchemy import text  # noqa: E402
-
-from gtm.domain.permissions import ADMIN  # noqa: E402
-from gtm.services.imports import commit_import, plan_import  # noqa: E402
-from gtm.storage.repository import Store  # noqa: E402
+from gtm.domain.permissions import ADMIN
+from gtm.services.imports import commit_import, plan_import
+from gtm.storage.repository import Store
 
 TARGET_S = 10.0
 NATURE_LABELS = ("Info exchange / cost reduction", "Qualification / one-time action", "Cross-sell / referral",

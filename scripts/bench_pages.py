@@ -14,13 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 PAGES = ["pages/portfolio.py", "pages/account.py", "pages/review.py", "pages/matrix.py", "pages/data.py"]
 TARGET_MS = 300.0
 

@@ -6,9 +6,11 @@ bash scripts/setup_system.sh
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -r requirements-dev.txt
+.venv/bin/python -m pip install -q --no-deps -e .  # gtm importable from scripts/ without sys.path tricks
 if [ -z "${GTM_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null && pg_isready -q -h 127.0.0.1; then
   export GTM_TEST_POSTGRES_URL="postgresql+psycopg://gtm:gtm@127.0.0.1:5432/gtm_test"
 fi
 .venv/bin/ruff check gtm tests app.py pages scripts
 .venv/bin/mypy gtm
+.venv/bin/lint-imports --no-cache  # the layer contract of pyproject.toml
 exec .venv/bin/python -m pytest "$@"
