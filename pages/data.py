@@ -6,6 +6,7 @@ import streamlit as st
 
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
+from gtm.domain.permissions import Action
 from gtm.export import tables
 from gtm.ingest import columns
 from gtm.ingest.decode import max_upload_bytes
@@ -128,5 +129,5 @@ e[3].download_button("Everything (XLSX)",
 
 st.subheader("Demo portfolio", anchor=False)
 st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")
-if st.button("Reload the demo portfolio", key="dt_demo", disabled=not who.can("reset_demo")):
+if st.button("Reload the demo portfolio", key="dt_demo", disabled=not who.can(Action.RESET_DEMO)):
     widgets.run_action(lambda: seed_demo(s, reset=True, actor=who), toast="Demo portfolio reloaded")

@@ -146,7 +146,8 @@ class ApproachMatrix(BaseModel):
         a = np.arange(len(vocab.APPROACHES))[None, :]
         over = a - self.high_index[:, None]
         under = self.low_index[:, None] - a
-        return np.maximum(np.maximum(over, under), 0).astype(np.int8)
+        steps: np.ndarray = np.maximum(np.maximum(over, under), 0).astype(np.int8)
+        return steps
 
     @cached_property
     def rationale_table(self) -> list[str]:

@@ -122,7 +122,7 @@ class ColumnRules(BaseModel):
         """The fields of one kind; InputError for an unknown kind."""
         if kind not in KINDS:
             raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
-        return self.kinds[kind]  # type: ignore[index]
+        return self.kinds[kind]
 
     def with_signals(self, diagnosis: DiagnosisTable, source: str | Path = "column rules") -> ColumnRules:
         """These rules plus one opportunities field per diagnosis signal; ConfigError when they clash."""

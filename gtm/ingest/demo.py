@@ -190,7 +190,8 @@ def _account_names(rng: np.random.Generator, industry: np.ndarray, region: np.nd
 
 def _size_z(revenue: np.ndarray) -> np.ndarray:
     """How big an account is, in standard deviations of the revenue distribution (not of the sample)."""
-    return (np.log(revenue) - _LOG_REVENUE) / _LOG_REVENUE_SD
+    z: np.ndarray = (np.log(revenue) - _LOG_REVENUE) / _LOG_REVENUE_SD
+    return z
 
 
 def _distinct_scores(raw: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from gtm.domain.diagnose import default_diagnosis, diagnose
+from gtm.domain.diagnose import default_diagnosis, diagnose_with_problems
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
 from gtm.ingest import cells, decode
@@ -18,7 +18,6 @@ from gtm.ingest import columns as colmap
 
 Kind = Literal["accounts", "opportunities"]
 KINDS: tuple[Kind, ...] = ("accounts", "opportunities")
-SIGNALS = ("turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time")
 
 
 @dataclass
@@ -247,27 +246,25 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     # Nature: given where the file says it; diagnosed from the signals everywhere else.
     given = (_vocab_column(frame["nature"], col("nature"), NATURES, problems) if "nature" in frame
              else pd.Series(None, index=src.index, dtype=object))
-    sig_frame = pd.DataFrame({s: frame[s] for s in SIGNALS if s in frame}, index=src.index)
+    diagnosis = default_diagnosis()
+    signals = diagnosis.signal_names
+    sig_frame = pd.DataFrame({s: frame[s] for s in signals if s in frame}, index=src.index)
     if sig_frame.columns.empty:
-        sig_frame = pd.DataFrame({"turnkey": [""] * len(src)}, index=src.index)
+        sig_frame = pd.DataFrame({signals[0]: [""] * len(src)}, index=src.index)
         blank = _text(frame["nature"]).isna() if "nature" in frame else pd.Series(True, index=src.index)
         if blank.any():
-            notes.append("The file has no diagnosis signal columns (turnkey, engineered_solution, joint_planning, "
-                         "bu_count, one_time): opportunities without a nature fall to the default rule "
-                         "(information exchange / cost reduction).")
-    try:
-        diag = diagnose(sig_frame)
-        diag_nature = diag["nature"].astype(object)
-        diag_rule = diag["diagnosis_rule"].astype(object)
-    except InputError as exc:
-        problems += [Problem(p.row, header.get(str(p.column), p.column), p.value, p.reason) for p in exc.problems]
-        diag_nature = pd.Series("info_exchange", index=src.index, dtype=object)
-        diag_rule = pd.Series(default_diagnosis().rules[-1].id, index=src.index, dtype=object)
+            notes.append(f"The file has no diagnosis signal columns ({', '.join(signals)}): opportunities without "
+                         f"a nature fall to the default rule ({NATURES.label(diagnosis.default_rule.nature).lower()}).")
+    # Rows with an unreadable signal are reported (and rejected); the others keep their real diagnosis.
+    diag, found = diagnose_with_problems(sig_frame, diagnosis)
+    problems += [Problem(p.row, header.get(str(p.column), p.column), p.value, p.reason) for p in found]
+    diag_nature = diag["nature"].astype(object)
+    diag_rule = diag["diagnosis_rule"].astype(object)
     is_given = given.notna()
     out["nature"] = given.where(is_given, diag_nature)
     out["nature_source"] = np.where(is_given, "given", "diagnosed")
     out["diagnosis_rule"] = diag_rule.where(~is_given, None)
-    present = [s for s in SIGNALS if s in frame]
+    present = [s for s in signals if s in frame]
     if present:
         # Cells are text; zip over column lists (a dict per row from to_dict is several times slower).
         signal_records = [dict(zip(present, vals)) for vals in zip(*(_values(sig_frame[s]) for s in present))]
@@ -353,7 +350,8 @@ def kept_columns(plan: ImportPlan) -> frozenset[str]:
     mapped = set(plan.columns.fields)
     optional = _ACCOUNT_OPTIONAL if plan.kind == "accounts" else _OPPORTUNITY_OPTIONAL
     keep = frozenset(column for column, canon in optional.items() if canon not in mapped)
-    if plan.kind == "opportunities" and "nature" not in mapped and not any(s in mapped for s in SIGNALS):
+    if plan.kind == "opportunities" and "nature" not in mapped and not any(
+            s in mapped for s in default_diagnosis().signal_names):
         # Nothing in the file says what the nature is: keep what is stored (given or diagnosed before).
         keep |= {"nature", "nature_source", "diagnosis_rule", "signals"}
     return keep
