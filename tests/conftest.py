@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +73,9 @@ def pg_store() -> Iterator[Store]:
     s = Store(_empty_postgres())
     yield s
     s.dispose()
+
+
+@pytest.fixture
+def empty_postgres() -> Callable[[], str]:
+    """A function that empties the PostgreSQL test database and returns its URL (skipped outside CI without one)."""
+    return _empty_postgres

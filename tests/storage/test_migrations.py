@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import _empty_postgres
 
 from gtm.storage.repository import Store
 
@@ -53,8 +53,8 @@ def test_servers_starting_together_on_a_new_sqlite_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_servers_starting_together_on_a_new_postgresql_database() -> None:
+def test_servers_starting_together_on_a_new_postgresql_database(empty_postgres: Callable[[], str]) -> None:
     for _ in range(ROUNDS):
-        url = _empty_postgres()
+        url = empty_postgres()
         assert _open_together(url) == []
         _one_default_version(url)
