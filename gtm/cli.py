@@ -143,8 +143,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     rejects = plan.rejects_frame()
     if args.skip_invalid and len(rejects) and not plan.file_problems:
         from gtm.export.tables import to_csv_bytes
+        from gtm.ingest.plan import rejects_file_name
 
-        target = Path(args.rejects or f"{Path(args.file).stem}.rejected.csv")
+        target = Path(args.rejects or rejects_file_name(args.file))
         target.write_bytes(to_csv_bytes(rejects))
         print(f"wrote {len(rejects)} rejected row(s) with reasons to {target}")
     if args.dry_run:

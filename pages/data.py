@@ -10,7 +10,7 @@ from gtm.domain.permissions import Action
 from gtm.export import tables
 from gtm.ingest import columns
 from gtm.ingest.decode import max_upload_bytes
-from gtm.ingest.plan import ImportResult
+from gtm.ingest.plan import ImportResult, rejects_file_name
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
@@ -104,7 +104,7 @@ if "dt_result" in st.session_state:
     st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
 if "dt_rejects" in st.session_state:
     data, name = st.session_state["dt_rejects"]
-    st.download_button("Download the rejected rows with reasons", data, file_name=f"rejected-{name}.csv",
+    st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
                        mime="text/csv", key="dt_rejects_dl")
 
 st.subheader("Templates", anchor=False)

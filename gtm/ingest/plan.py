@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import difflib
+import hashlib
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -158,6 +160,183 @@ def _amount(frame: pd.DataFrame, field_name: str, column: str, problems: list[Pr
     return pd.Series(values, index=series.index)
 
 
+# ---------------------------------------------------------------------------------------------------------------
+# Accounts known by their name
+
+NAME_ID_PREFIX = "name:"
+_NAME_ID_WIDTH = 128  # the width of external_id (TEXT_LIMITS)
+# Each suggestion costs about a millisecond per 100k stored names (see _CloseNames): bound the worst file.
+_SUGGEST_AT_MOST = 2000
+_SUGGEST_CUTOFF = 0.85
+
+
+def name_account_id(name: object) -> str:
+    """The id of an account known only by its name: "name:" + the normalised name, e.g. 'name:northwind industrial'.
+
+    Readable and the same in every process and on every re-import (no random part). A name too long for the id
+    column keeps its first characters and ends with the first 10 hex digits of the SHA-1 of the normalised name.
+    """
+    key = normalise(name)
+    text = NAME_ID_PREFIX + key
+    if len(text) <= _NAME_ID_WIDTH:
+        return text
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+    return text[:_NAME_ID_WIDTH - 11] + "~" + digest
+
+
+def _name_keys(names: pd.Series) -> pd.Series:
+    """normalise() of every name, computed once per distinct name; None where the name is missing."""
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    keys = np.array([normalise(u) for u in uniques] + [None], dtype=object)[codes]
+    return pd.Series(keys, index=names.index, dtype=object)
+
+
+def _ids_list(ids: Sequence[Any]) -> str:
+    shown = ", ".join(str(i) for i in ids[:5])
+    return shown + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+
+
+@dataclass(frozen=True)
+class _StoredNames:
+    """Stored accounts by normalised name: the ids going by each name, and the first name as stored."""
+
+    ids: dict[str, list[str]]
+    names: dict[str, str]
+
+    @classmethod
+    def of(cls, accounts: pd.DataFrame) -> _StoredNames:
+        if accounts.empty:
+            return cls({}, {})
+        keyed = accounts.assign(key=_name_keys(accounts["name"].astype(object))).dropna(subset=["key"])
+        keyed = keyed[keyed["key"] != ""].sort_values("account_id", kind="stable")
+        grouped = keyed.groupby("key", sort=False)
+        return cls({str(k): [str(i) for i in v] for k, v in grouped["account_id"].agg(list).items()},
+                   {str(k): str(v) for k, v in grouped["name"].first().items()})
+
+
+class _CloseNames:
+    """difflib.get_close_matches over many stored names, fast and with the same answer.
+
+    A letter-count matrix gives, in one numpy step, every name's quick_ratio with the wanted one (an upper bound
+    of difflib's ratio); difflib then ranks only the few names whose bound reaches the cutoff.
+    """
+
+    def __init__(self, keys: list[str]) -> None:
+        self.keys = np.array(keys, dtype=object)
+        self.lengths = np.fromiter((len(k) for k in keys), dtype=np.int64, count=len(keys))
+        codes = np.frombuffer("".join(keys).encode("utf-32-le"), dtype=np.uint32)
+        self.alphabet, column = np.unique(codes, return_inverse=True)
+        width = max(len(self.alphabet), 1)
+        rows = np.repeat(np.arange(len(keys)), self.lengths)
+        counts = np.bincount(rows * width + column.ravel(), minlength=len(keys) * width).reshape(len(keys), width)
+        # Column slices are what is read; a name holds at most 255 of one character (TEXT_LIMITS).
+        self.counts = np.asfortranarray(np.minimum(counts, 255).astype(np.uint8))
+
+    def best(self, key: str) -> str | None:
+        """The closest stored name (difflib ratio >= the cutoff), or None."""
+        if not len(self.keys) or not key:
+            return None
+        chars, wanted = np.unique(np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32), return_counts=True)
+        pos = np.minimum(np.searchsorted(self.alphabet, chars), len(self.alphabet) - 1)
+        known = self.alphabet[pos] == chars
+        shared = np.minimum(self.counts[:, pos[known]], wanted[known]).sum(axis=1, dtype=np.int64)
+        bound = 2.0 * shared / (self.lengths + len(key))
+        close = difflib.get_close_matches(key, self.keys[bound >= _SUGGEST_CUTOFF].tolist(), n=1,
+                                          cutoff=_SUGGEST_CUTOFF)
+        return str(close[0]) if close else None
+
+
+def _ids_from_names(raw: pd.Series, column: str, known_accounts: pd.DataFrame, problems: list[Problem],
+                    notes: list[str]) -> pd.Series:
+    """Account ids of a file without an id column: the stored account of that name, else name_account_id.
+
+    Rows whose names normalise alike are each reported (naming the other rows), never merged in silence.
+    """
+    names = _text(raw)
+    keys = _name_keys(names)
+    notes.append("No id column: each account's id is derived from its name (case, spacing and punctuation "
+                 f"ignored, e.g. 'Northwind Industrial' -> '{name_account_id('Northwind Industrial')}'); an account "
+                 "already stored under that name keeps its id. Two rows whose names normalise alike are reported "
+                 "as duplicates.")
+    no_word = keys.eq("").to_numpy(dtype=bool)
+    problems += _first_problems(no_word, raw, column, "has no letters or digits; without an id column an account "
+                                                      "is known by its name")
+    usable = keys.where(keys != "")
+    dup = usable.notna() & usable.duplicated(keep=False)
+    if dup.any():
+        rows_of = pd.Series(usable[dup].index, index=usable[dup].index).groupby(usable[dup], sort=False).agg(list)
+        for rows in rows_of:
+            for r in rows:
+                others = ", ".join(f"{o} ('{names.at[o]}')" for o in rows if o != r)
+                problems.append(Problem(r, column, raw.at[r], f"is the same account name as row {others} once case, "
+                                        "spacing and punctuation are ignored; without an id column an account is "
+                                        "known by its name: merge the rows, or add an id column"))
+    stored = _StoredNames.of(known_accounts).ids
+    several = {k for k, v in stored.items() if len(v) > 1}
+    for r, key in usable[usable.isin(several)].items():
+        problems.append(Problem(r, column, raw.at[r], f"matches several stored accounts ({_ids_list(stored[key])}); "
+                                                      "add an id column to say which one this row updates"))
+    one = usable.map({k: v[0] for k, v in stored.items() if len(v) == 1})
+    derived = (NAME_ID_PREFIX + usable.astype("string")).astype(object)
+    too_long = (derived.str.len() > _NAME_ID_WIDTH).fillna(False).to_numpy(dtype=bool)
+    derived[too_long] = usable[too_long].map(name_account_id)  # normalise() is idempotent: same id as the short path
+    return one.where(one.notna(), derived).astype(object).where(usable.notna(), None)
+
+
+def _accounts_by_name(raw: pd.Series, column: str, accounts: pd.DataFrame,
+                      notes: list[str]) -> tuple[pd.Series, list[Problem]]:
+    """The account id each name refers to (normalised, unique), and a problem for every other name.
+
+    An unknown name close to a stored one gets a suggestion (difflib, over distinct unknown names only); a
+    name several accounts go by lists their ids. Nothing is guessed: those rows get no account.
+    """
+    names = _text(raw)
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    stored = _StoredNames.of(accounts)
+    close_names: _CloseNames | None = None  # built on the first unknown name
+    ids: list[Any] = []
+    reasons: list[str | None] = []
+    suggested = skipped = 0
+    for name in uniques:
+        key = normalise(name)
+        candidates = stored.ids.get(key) if key else None
+        if candidates is not None and len(candidates) == 1:
+            ids.append(candidates[0])
+            reasons.append(None)
+            continue
+        ids.append(None)
+        if candidates is not None:
+            reasons.append(f"matches several accounts ({_ids_list(candidates)}); give the account id instead")
+            continue
+        hint = ""
+        skipped += bool(key) and suggested >= _SUGGEST_AT_MOST
+        if key and suggested < _SUGGEST_AT_MOST:
+            suggested += 1
+            close_names = close_names or _CloseNames(list(stored.ids))
+            close = close_names.best(key)
+            if close is not None:
+                hint = f"did you mean '{stored.names[close]}' ({_ids_list(stored.ids[close])})? "
+        reasons.append("is not a known account name; " + (hint + "Import the accounts first or correct the name"
+                                                          if hint else "import the accounts first or correct the name"))
+    if skipped:
+        notes.append(f"More than {_SUGGEST_AT_MOST} account names are unknown: close names are suggested for the "
+                     f"first {_SUGGEST_AT_MOST} only. Import the accounts first?")
+    resolved = pd.Series(np.array([*ids, None], dtype=object)[codes], index=raw.index, dtype=object)
+    reason_of = np.array([*reasons, None], dtype=object)[codes]
+    bad = pd.notna(reason_of)
+    problems = [Problem(r, column, raw.at[r], str(reason)) for r, reason in zip(raw.index[bad], reason_of[bad])]
+    return resolved, problems
+
+
+def rejects_file_name(source_name: str) -> str:
+    """Where a file's rejected rows go: 'deals.csv' -> 'deals.rejected.csv', 'export.xlsx' -> 'export.rejected.csv'."""
+    stem = Path(str(source_name)).name
+    endings = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".xls")
+    while stem.lower().endswith(endings):  # 'deals.csv.csv' too: never '.csv.rejected.csv'
+        stem = stem[:stem.rindex(".")]
+    return f"{stem.strip() or 'import'}.rejected.csv"
+
+
 def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first: bool | None,
              known_accounts: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
     """Parse and validate the mapped columns into canonical records."""
@@ -175,9 +354,13 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
 
     out = pd.DataFrame(index=src.index)
     id_field = "account_id" if kind == "accounts" else "opportunity_id"
-    ids = _text(frame[id_field])
-    problems += _first_problems(ids.isna().to_numpy(), frame[id_field], col(id_field), "is empty; every row needs an id")
-    problems += _duplicates(ids, col(id_field))
+    if id_field in frame:
+        ids = _text(frame[id_field])
+        problems += _first_problems(ids.isna().to_numpy(), frame[id_field], col(id_field),
+                                    "is empty; every row needs an id")
+        problems += _duplicates(ids, col(id_field))
+    else:  # an accounts file by name only (account_id is not required there)
+        ids = _ids_from_names(frame["name"], col("name"), known_accounts, problems, notes)
     out["external_id"] = ids
 
     if kind == "accounts":
@@ -207,20 +390,10 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     else:
         acc = pd.Series(None, index=src.index, dtype=object)
     if "account_name" in frame:
-        by_name = accounts.assign(key=accounts["name"].map(normalise))
-        counts = by_name["key"].value_counts()
-        unique_names = by_name[by_name["key"].map(counts) == 1].set_index("key")["account_id"]
-        names = _text(frame["account_name"])
-        need = acc.isna() & names.notna()
-        keys = names[need].map(normalise)
-        resolved = keys.map(unique_names)
-        ambiguous = keys.map(counts).fillna(0) > 1
-        unknown = resolved.isna() & ~ambiguous
+        need = acc.isna() & _text(frame["account_name"]).notna()
+        resolved, found = _accounts_by_name(frame["account_name"][need], col("account_name"), accounts, notes)
         acc = acc.where(~need, resolved.reindex(acc.index))
-        problems += [Problem(r, col("account_name"), frame.at[r, "account_name"],
-                             "matches several accounts; give the account id instead") for r in keys[ambiguous].index]
-        problems += [Problem(r, col("account_name"), frame.at[r, "account_name"],
-                             "is not a known account name; import the accounts first") for r in keys[unknown].index]
+        problems += found
     no_account = acc.isna() & ~frame.index.isin([p.row for p in problems if p.column in (col("account_id"), col("account_name"))])
     problems += [Problem(r, col("account_id") if "account_id" in frame else col("account_name"), None,
                          "is empty; every opportunity needs an account (id or name)") for r in frame.index[no_account]]

@@ -169,7 +169,7 @@ def test_unknown_kind() -> None:
 
 def test_rules_file_fields_and_types() -> None:
     accounts = {f.name: f for f in columns.fields("accounts")}
-    assert [n for n, f in accounts.items() if f.required] == ["account_id", "name"]
+    assert [n for n, f in accounts.items() if f.required] == ["name"]  # no id column: ids derive from names
     assert accounts["revenue"].type == "amount" and accounts["current_approach"].type == "approach"
     opportunities = {f.name: f for f in columns.fields("opportunities")}
     assert [n for n, f in opportunities.items() if f.required] == ["opportunity_id", "value"]

@@ -174,7 +174,7 @@ BAD_FILES: list[tuple[str, str, Callable[[], bytes], str]] = [
     ("a Word document", "accounts", docx_like_zip, "not a spreadsheet"),
     ("random binary", "opportunities", lambda: bytes((i * 37 + 11) % 256 for i in range(4096)), "not a spreadsheet"),
     ("an old .xls", "accounts", lambda: b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, ".xls"),
-    ("no id column", "accounts", lambda: text_bytes(["Company", "Industry"], [["Acme", "Rail"]]), "account_id"),
+    ("no name column", "accounts", lambda: text_bytes(["Account ID", "Industry"], [["A1", "Rail"]]), "Required column 'name'"),
     ("no account column", "opportunities",
      lambda: text_bytes(["Opportunity ID", "Amount"], [["Z1", "5"]]), "the opportunity's account"),
     ("one bad row among good ones", "opportunities",
@@ -182,7 +182,7 @@ BAD_FILES: list[tuple[str, str, Callable[[], bytes], str]] = [
                         [["G1", "0011x000001AbcD", "$5.00", "New BU"], ["G2", "0011x000001AbcD", "-$5.00", "New BU"],
                          ["006A", "0011x000001AbcE", "$1.00", "New BU"]]), "nothing was imported"),
     ("a json file", "accounts", lambda: b'[\n  {"id": 1, "name": "Acme"},\n  {"id": 2, "name": "Beta"}\n]\n',
-     "Required column 'account_id'"),
+     "Required column 'name'"),
 ]
 
 
