@@ -52,16 +52,23 @@ c[0].metric("Opportunities", int(acc["opportunities"]))
 c[1].metric("Value", charts.money(acc["value"]))
 with c[2]:
     st.caption("Current approach")
-    st.markdown(f"**{APPROACHES.label(current)}**" if current else "— none recorded")
+    st.markdown(f"**{APPROACHES.label(current)}**" if current else
+                f"not set (assumed {APPROACHES.label(portfolio.assumed_approach()).lower()})")
 with c[3]:
     st.caption("★ Recommended")
-    st.markdown(f"**{APPROACHES.label(recommended)}**" if recommended else "—")
+    st.markdown(f"**{APPROACHES.label(recommended)}**" if recommended else "— none yet")
 
 st.markdown("**Why is the current structure flagged?**")
 st.markdown(plain(portfolio.fit_summary(opps)))
 if recommended:
     st.markdown(f"**Why {APPROACHES.label(recommended)}?**")
     st.markdown(plain(acc["recommendation_rationale"]))
+elif len(opps):
+    st.warning(plain(acc["recommendation_rationale"]), icon=":material/help:")
+account_figures = portfolio.figures(opps) if len(opps) else None
+if account_figures is not None and account_figures.undiagnosed_count:
+    st.warning(plain(account_figures.left_out()) + " Set their nature on the **Diagnose** page.",
+               icon=":material/pending_actions:")
 
 st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended), key="acc_matrix", config={"displayModeBar": False})
 
@@ -83,9 +90,8 @@ if opps.empty:
     st.info("This account has no opportunities yet.")
 else:
     table = opps.assign(
-        nature_label=opps["nature"].astype(str).map(NATURES.label),
-        found=opps["nature_source"].where(opps["nature_source"] != "diagnosed",
-                                          "diagnosed: " + opps["diagnosis_rule"].fillna("")),
+        nature_label=opps["nature"].astype(object).map(NATURES.label, na_action="ignore").fillna("— not yet diagnosed"),
+        found=portfolio.nature_found(opps),
         fit_badge=opps["fit"].astype(object).map(charts.fit_badge),
     )
     st.dataframe(

@@ -2,21 +2,47 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from gtm.storage.repository import Store
 
 # Shared helpers (fixtures_import) sit here; test files in sub-folders import them by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-PG_URL = os.environ.get("GTM_TEST_POSTGRES_URL")
+SERVER_URL = os.environ.get("GTM_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _own_database(server_url: str | None) -> str | None:
+    """A database of this test run's own on the test server, so that two runs at once never empty each other's."""
+    if not server_url:
+        return None
+    url = make_url(server_url)
+    name = f"{url.database}_{os.getpid()}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    atexit.register(_drop_database, server_url, name)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_database(server_url: str, name: str) -> None:
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+PG_URL = _own_database(SERVER_URL)
 
 
 def _reset_postgres(url: str) -> None:

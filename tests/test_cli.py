@@ -113,7 +113,8 @@ def test_diagnose_names_the_rule_that_fired(tmp_path: Path) -> None:
     result = gtm("diagnose", str(src))
     assert result.returncode == 0, result.stderr
     out = pd.read_csv(io.StringIO(result.stdout))
-    assert out["nature"].tolist() == ["turnkey", "cross_sell", "qualification", "info_exchange"]
+    assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", "qualification", ""]  # 4: not yet diagnosed
+    assert out["diagnosis_rule"].tolist()[3] == "not-yet-diagnosed"
     assert out["diagnosis_rule"].tolist()[0] == "turnkey-delivery"
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -73,25 +74,95 @@ class Signal(BaseModel):
         return value
 
 
+Fact = Literal["account_bu_count", "account_family_count", "account_value_share", "deal_size"]
+FACTS: dict[str, str] = {
+    "account_bu_count": "how many distinct business units have opportunities at the same account (a BU comes from "
+                        "the opportunity's BU, else from its product family through the product family -> BU mapping)",
+    "account_family_count": "how many distinct product families have opportunities at the same account",
+    "account_value_share": "the opportunity's share of its account's total value, from 0 to 1",
+    "deal_size": "the opportunity's amount (in the reporting currency when one is known)",
+}
+NumberOp = Literal["==", "!=", ">=", ">", "<=", "<"]
+TextOp = Literal["equals", "one_of", "contains_word", "matches"]
+_TEXT_OPS = ("equals", "one_of", "contains_word", "matches")
+
+
 class Condition(BaseModel):
-    """signal op value, e.g. bu_count >= 2."""
+    """One test on a signal, on any imported column, or on a fact derived per account.
+
+    signal/fact: a number compare (``bu_count >= 2``). column: equals, one_of, contains_word (whole words or
+    phrases, any case and punctuation), matches (a regular expression, any case), or a number compare.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    signal: str
-    op: Literal["==", "!=", ">=", ">", "<=", "<"]
-    value: bool | int
+    signal: str | None = None
+    column: str | None = None
+    fact: Fact | None = None
+    op: NumberOp | TextOp
+    value: bool | int | float | str | tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _check(self) -> Condition:
+        given = [k for k in ("signal", "column", "fact") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition names exactly one of: signal, column, fact")
+        if self.op in _TEXT_OPS:
+            if self.column is None:
+                raise ValueError(f"'{self.op}' compares text: use it on a column, not a {given[0]}")
+            if self.op == "one_of" and not (isinstance(self.value, tuple) and self.value):
+                raise ValueError("'one_of' needs a list of values")
+            if self.op in ("equals", "matches") and not isinstance(self.value, str):
+                raise ValueError(f"'{self.op}' needs a text value")
+            if self.op == "contains_word" and not (isinstance(self.value, str) or (isinstance(self.value, tuple)
+                                                                                    and self.value)):
+                raise ValueError("'contains_word' needs a word or a list of words")
+            if self.op == "matches":
+                try:
+                    re.compile(str(self.value))
+                except re.error as exc:
+                    raise ValueError(f"pattern {self.value!r} is not a valid regular expression: {exc}") from None
+        elif isinstance(self.value, (str, tuple)):
+            raise ValueError(f"'{self.op}' compares numbers: give a number (or true/false for a yes/no signal)")
+        return self
+
+    @property
+    def subject(self) -> str:
+        """What the condition tests, for people: the signal, column or fact name."""
+        return str(self.signal or self.column or self.fact)
 
 
 class Rule(BaseModel):
-    """One row of the decision table: when every condition holds, the nature is ``nature``."""
+    """One row of the decision table: when every condition holds, the nature is ``nature`` (None: not yet diagnosed)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    nature: str
+    nature: Nature | None
     when: tuple[Condition, ...]
     wording: str = Field(min_length=1)
+
+
+class Mappings(BaseModel):
+    """Product family -> BU and product family -> nature, keyed by normalised family name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    family_bu: dict[str, str] = Field(default_factory=dict)
+    family_nature: dict[str, Nature] = Field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, family_bu: Iterable[tuple[str, str]] = (),
+                  family_nature: Iterable[tuple[str, str]] = ()) -> Mappings:
+        """Build from (family, BU) and (family, nature) pairs as people write them; natures by code or label."""
+        natures: dict[str, Nature] = {}
+        for family, nature in family_nature:
+            term = vocab.NATURES.parse(nature, "nature")
+            natures[normalise(family)] = Nature(term.code)
+        return cls(family_bu={normalise(f): str(b).strip() for f, b in family_bu}, family_nature=natures)
+
+
+FAMILY_RULE = "product-family-map"
 
 
 class Diagnosed(BaseModel):
@@ -99,7 +170,7 @@ class Diagnosed(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    nature: Nature
+    nature: Nature | None
     rule: str
 
 
@@ -123,17 +194,16 @@ class DiagnosisTable(BaseModel):
             raise ValueError(f"rule ids must be unique: {ids}")
         if not self.rules or self.rules[-1].when:
             raise ValueError("the last rule must be the default: a rule with no conditions")
+        if self.rules and self.rules[-1].nature is not None:
+            raise ValueError("the last rule must leave the opportunity not yet diagnosed (nature null): when no "
+                             "evidence says which nature, a person or a later rule must decide")
         for rule in self.rules:
-            if rule.nature not in vocab.NATURES.codes:
-                raise ValueError(f"rule '{rule.id}': nature '{rule.nature}' is not a nature code "
-                                 f"({', '.join(vocab.NATURES.codes)})")
             for cond in rule.when:
-                if cond.signal not in self.signals:
+                if cond.signal is not None and cond.signal not in self.signals:
                     raise ValueError(f"rule '{rule.id}': unknown signal '{cond.signal}' ({', '.join(self.signals)})")
         for i, example in enumerate(self.examples):
-            unknown = [k for k in example.input if k not in self.signals]
-            if unknown:
-                raise ValueError(f"examples[{i}]: unknown signal(s) {', '.join(unknown)} ({', '.join(self.signals)})")
+            if not example.input:
+                raise ValueError(f"examples[{i}]: give at least one column")
         return self
 
     @property
@@ -147,9 +217,10 @@ class DiagnosisTable(BaseModel):
         return self.rules[-1]
 
     def run_example(self, row: dict[str, str | int | bool | None]) -> Diagnosed:
-        """The nature and rule diagnosed for one example row."""
+        """The nature and rule diagnosed for one example row (an opportunity alone on its account)."""
         out = diagnose(pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()}), self)
-        return Diagnosed(nature=Nature(str(out["nature"].iloc[0])), rule=str(out["diagnosis_rule"].iloc[0]))
+        nature = out["nature"].iloc[0]
+        return Diagnosed(nature=None if pd.isna(nature) else Nature(str(nature)), rule=str(out["diagnosis_rule"].iloc[0]))
 
     @cached_property
     def header_lookup(self) -> dict[str, str]:
@@ -186,13 +257,6 @@ def signal_columns(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> 
 def _read_signals(frame: pd.DataFrame, table: DiagnosisTable) -> tuple[dict[str, np.ndarray], list[Problem]]:
     """Every signal as an array (absent columns and unreadable cells read as not signalled) and the problems."""
     columns = signal_columns(frame, table)
-    if not columns:
-        accepted = "; ".join(f"{n} ({s.description})" for n, s in table.signals.items())
-        raise InputError(
-            f"diagnose needs at least one signal column; the input has: {', '.join(map(str, frame.columns))}. "
-            f"Accepted: {accepted}",
-            [Problem(None, None, None, "no signal column")],
-        )
     out: dict[str, np.ndarray] = {}
     problems: list[Problem] = []
     for name, sig in table.signals.items():
@@ -213,37 +277,214 @@ def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> di
     return signals
 
 
-def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> pd.DataFrame:
+def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None, *,
+             mappings: Mappings | None = None) -> pd.DataFrame:
     """Add ``nature``, ``diagnosis_rule`` and ``diagnosis_reason``: the first rule whose conditions all hold.
 
+    ``nature`` is empty (NaN) where no rule and no product-family mapping says which: not yet diagnosed.
     Raises InputError naming every cell that is not a value of its signal's type.
     """
-    out, problems = diagnose_with_problems(frame, table)
+    out, problems = diagnose_with_problems(frame, table, mappings=mappings)
     if problems:
         raise InputError.from_problems(f"{len(problems)} signal value(s) could not be read.", problems)
     return out
 
 
-def diagnose_with_problems(frame: pd.DataFrame, table: DiagnosisTable | None = None,
-                           ) -> tuple[pd.DataFrame, list[Problem]]:
+class _Columns:
+    """The frame's columns found by normalised name, each factorised once and shared by every condition on it."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.by_key: dict[str, str] = {}
+        for col in frame.columns:
+            self.by_key.setdefault(normalise(col), str(col))
+        self._text: dict[str, tuple[np.ndarray, pd.Index, pd.Index]] = {}
+        self._numbers: dict[str, np.ndarray] = {}
+
+    def find(self, name: str) -> str | None:
+        return self.by_key.get(normalise(name))
+
+    def text(self, column: str) -> tuple[np.ndarray, pd.Index, pd.Index]:
+        """Codes per row (-1 for blank), the distinct raw values, and the same values normalised."""
+        if column not in self._text:
+            series = self.frame[column]
+            codes, uniques = pd.factorize(series.astype("string"), use_na_sentinel=True)
+            raw = pd.Index(uniques.astype(object), dtype=object)
+            self._text[column] = (codes, raw, pd.Index([normalise(u) for u in raw], dtype=object))
+        return self._text[column]
+
+    def numbers(self, column: str) -> np.ndarray:
+        if column not in self._numbers:
+            self._numbers[column] = pd.to_numeric(self.frame[column], errors="coerce").to_numpy(
+                dtype=float, na_value=np.nan)
+        return self._numbers[column]
+
+
+def _on_uniques(columns: _Columns, column: str, test: Callable[[pd.Index, pd.Index], np.ndarray]) -> np.ndarray:
+    """Evaluate a text test once per distinct value, then spread it to every row (blank never matches)."""
+    codes, raw, folded = columns.text(column)
+    hit = np.append(np.asarray(test(raw, folded), dtype=bool), False)
+    spread: np.ndarray = hit[codes]
+    return spread
+
+
+def _word_pattern(words: str | tuple[str, ...]) -> re.Pattern[str]:
+    phrases = [normalise(w) for w in ((words,) if isinstance(words, str) else words)]
+    return re.compile(r"(?:^| )(?:" + "|".join(re.escape(p) for p in phrases if p) + r")(?: |$)")
+
+
+def _condition(cond: Condition, signals: dict[str, np.ndarray], columns: _Columns,
+               facts: dict[str, np.ndarray]) -> np.ndarray:
+    n = len(columns.frame)
+    if cond.signal is not None:
+        return np.asarray(_OPS[cond.op](signals[cond.signal], cond.value), dtype=bool)
+    if cond.fact is not None:
+        with np.errstate(invalid="ignore"):
+            return np.asarray(_OPS[cond.op](facts[cond.fact], cond.value), dtype=bool)
+    column = columns.find(str(cond.column))
+    if column is None:
+        return np.zeros(n, dtype=bool)  # a rule on a column the data lacks never fires
+    value = cond.value
+    if cond.op == "equals":
+        target = normalise(value)
+        return _on_uniques(columns, column, lambda raw, folded: folded == target)
+    if cond.op == "one_of":
+        targets = {normalise(v) for v in value} if isinstance(value, tuple) else {normalise(value)}
+        return _on_uniques(columns, column, lambda raw, folded: folded.isin(list(targets)))
+    if cond.op == "contains_word":
+        pattern = _word_pattern(value if isinstance(value, (str, tuple)) else str(value))
+        return _on_uniques(columns, column, lambda raw, folded: np.array([bool(pattern.search(f)) for f in folded],
+                                                                         dtype=bool))
+    if cond.op == "matches":
+        regex = re.compile(str(value), re.IGNORECASE)
+        return _on_uniques(columns, column, lambda raw, folded: np.array([bool(regex.search(str(r))) for r in raw],
+                                                                         dtype=bool))
+    with np.errstate(invalid="ignore"):
+        return np.asarray(_OPS[cond.op](columns.numbers(column), value), dtype=bool)
+
+
+def account_facts(frame: pd.DataFrame, mappings: Mappings | None = None) -> dict[str, np.ndarray]:
+    """The facts rules may test, per opportunity (NaN where the frame lacks what a fact needs)."""
+    mappings = mappings or Mappings()
+    columns = _Columns(frame)
+    n = len(frame)
+    nan = np.full(n, np.nan)
+    value_col = columns.find("value_reporting") or columns.find("value")
+    value = columns.numbers(value_col) if value_col else nan
+    out: dict[str, np.ndarray] = {"deal_size": value}
+    account_col = columns.find("account_id") or columns.find("account_name")
+    if account_col is None:
+        return {**out, "account_bu_count": nan, "account_family_count": nan, "account_value_share": nan}
+    account = pd.Series(pd.factorize(frame[account_col].astype("string"), use_na_sentinel=True)[0], index=frame.index)
+    family_col = columns.find("product_family")
+    family = (frame[family_col].astype("string").map(normalise, na_action="ignore")
+              if family_col else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    family = family.mask(family == "")
+    bu_col = columns.find("bu")
+    bu = (frame[bu_col].astype("string").map(normalise, na_action="ignore")
+          if bu_col else pd.Series(pd.NA, index=frame.index, dtype="string"))
+    bu = bu.mask(bu == "")
+    if mappings.family_bu:
+        mapped = family.map({k: normalise(v) for k, v in mappings.family_bu.items()})
+        bu = bu.fillna(mapped)
+    grouped = pd.DataFrame({"account": account, "bu": bu, "family": family,
+                            "value": pd.Series(value, index=frame.index)}).groupby("account")
+    out["account_bu_count"] = grouped["bu"].transform("nunique").to_numpy(dtype=float)
+    out["account_family_count"] = grouped["family"].transform("nunique").to_numpy(dtype=float)
+    total = grouped["value"].transform("sum").to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["account_value_share"] = np.where(total > 0, value / total, np.nan)
+    return out
+
+
+def diagnose_with_problems(frame: pd.DataFrame, table: DiagnosisTable | None = None, *,
+                           mappings: Mappings | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Like ``diagnose``, but a bad cell is returned as a Problem (and read as not signalled) instead of raised.
 
     For imports: the rows without problems keep their real diagnosis while the others are reported.
     """
     table = table or default_diagnosis()
+    mappings = mappings or Mappings()
     signals, problems = _read_signals(frame, table)
+    columns = _Columns(frame)
+    facts = account_facts(frame, mappings) if any(c.fact for r in table.rules for c in r.when) else {}
     conditions = []
     for rule in table.rules:
         hit = np.ones(len(frame), dtype=bool)
         for cond in rule.when:
-            hit &= _OPS[cond.op](signals[cond.signal], cond.value)
+            hit &= _condition(cond, signals, columns, facts)
         conditions.append(hit)
-    fired = np.select(conditions, np.arange(len(table.rules)), default=len(table.rules) - 1)
-    natures = np.array([vocab.NATURES.codes.index(r.nature) for r in table.rules], dtype=np.int8)
+    default = len(table.rules) - 1
+    fired = np.select(conditions, np.arange(len(table.rules)), default=default).astype(np.intp)
+    # nature codes per rule: -1 for "not yet diagnosed"
+    natures = np.array([vocab.NATURES.codes.index(r.nature) if r.nature else -1 for r in table.rules], dtype=np.int8)
+    rule_ids = [r.id for r in table.rules]
+    wordings = [r.wording for r in table.rules]
+    nature_codes = natures[fired]
+    family_col = columns.find("product_family")
+    if mappings.family_nature and family_col is not None:
+        # The quick start: a mapped product family decides where no rule did.
+        codes, _raw, folded = columns.text(family_col)
+        mapped = np.array([vocab.NATURES.codes.index(mappings.family_nature[f]) if f in mappings.family_nature
+                           else -1 for f in folded] + [-1], dtype=np.int8)[codes]
+        use = (nature_codes < 0) & (mapped >= 0)
+        nature_codes = np.where(use, mapped, nature_codes)
+        fired = np.where(use, len(rule_ids), fired)
+        rule_ids.append(FAMILY_RULE)
+        wordings.append("Its product family is mapped to this nature (product family -> nature mapping).")
     out = frame.copy(deep=False)
-    out["nature"] = pd.Categorical.from_codes(natures[fired], dtype=vocab.NATURES.dtype)
-    out["diagnosis_rule"] = pd.Categorical.from_codes(fired, categories=pd.Index([r.id for r in table.rules]))
+    out["nature"] = pd.Categorical.from_codes(nature_codes, dtype=vocab.NATURES.dtype)
+    out["diagnosis_rule"] = pd.Categorical.from_codes(fired, categories=pd.Index(rule_ids))
     # Two rules may share a wording; categories must be unique, so index the distinct wordings.
-    wording_of_rule, wordings = pd.factorize(pd.Index([r.wording for r in table.rules]))
-    out["diagnosis_reason"] = pd.Categorical.from_codes(wording_of_rule[fired], categories=pd.Index(wordings))
+    wording_of_rule, distinct = pd.factorize(pd.Index(wordings))
+    out["diagnosis_reason"] = pd.Categorical.from_codes(wording_of_rule[fired], categories=pd.Index(distinct))
     return out, problems
+
+
+def _expand(records: pd.Series) -> pd.DataFrame:
+    """A column of dicts (signals, attributes as stored) as one column per key; blank where a row lacks it."""
+    present = records.dropna()
+    if present.empty:
+        return pd.DataFrame(index=records.index)
+    return pd.DataFrame.from_records(present.tolist(), index=present.index).reindex(records.index)
+
+
+def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None = None,
+                    table: DiagnosisTable | None = None, mappings: Mappings | None = None) -> pd.DataFrame:
+    """Each opportunity's nature and who decided it: a person's override, else the file, else the first rule.
+
+    ``opportunities`` as stored: ``nature`` given by the file (blank when not), ``signals`` and ``attributes`` as
+    dicts. ``overrides``: opportunity_id, nature (blank: withdrawn), reason, author, created_at, newest last.
+    Adds ``nature`` (blank: not yet diagnosed), ``nature_source`` (person, given, rule or undiagnosed),
+    ``diagnosis_rule`` and ``diagnosis_reason``.
+    """
+    frame = opportunities.copy()
+    view = frame.drop(columns=[c for c in ("nature", "nature_source", "diagnosis_rule", "signals", "attributes")
+                               if c in frame])
+    for column in ("signals", "attributes"):
+        if column in frame:
+            extra = _expand(frame[column])
+            view = view.join(extra[[c for c in extra.columns if c not in view.columns]])
+    diag, _problems = diagnose_with_problems(view, table, mappings=mappings)  # stored signals were checked at import
+    given = pd.Series(pd.Categorical(frame["nature"], dtype=vocab.NATURES.dtype), index=frame.index) \
+        if "nature" in frame else pd.Series(pd.Categorical([None] * len(frame), dtype=vocab.NATURES.dtype),
+                                            index=frame.index)
+    ruled = diag["nature"]
+    nature = given.where(given.notna(), ruled)
+    source = np.where(given.notna(), "given", np.where(ruled.notna(), "rule", "undiagnosed")).astype(object)
+    rule = diag["diagnosis_rule"].astype(object).where(given.isna(), "given in the file")
+    reason = diag["diagnosis_reason"].astype(object).where(given.isna(), "The CRM file gives this nature.")
+    if overrides is not None and len(overrides) and "opportunity_id" in frame:
+        latest = overrides.drop_duplicates("opportunity_id", keep="last")
+        latest = latest[latest["nature"].notna()].set_index("opportunity_id")
+        person = frame["opportunity_id"].map(latest["nature"])
+        hit = person.notna()
+        nature = person.where(hit, nature.astype(object))
+        source = np.where(hit.to_numpy(), "person", source)
+        rule = rule.where(~hit, "set by " + frame["opportunity_id"].map(latest["author"]).astype(str))
+        reason = reason.where(~hit, frame["opportunity_id"].map(latest["reason"]))
+    frame["nature"] = pd.Categorical(nature, dtype=vocab.NATURES.dtype)
+    frame["nature_source"] = source
+    frame["diagnosis_rule"] = rule.to_numpy()
+    frame["diagnosis_reason"] = reason.to_numpy()
+    return frame

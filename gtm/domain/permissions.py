@@ -32,6 +32,7 @@ class Action(StrEnum):
     EDIT_MATRIX = "edit_matrix"
     IMPORT_DATA = "import_data"
     RESET_DEMO = "reset_demo"
+    DIAGNOSE = "diagnose"
 
 
 # action -> roles allowed
@@ -41,6 +42,7 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.EDIT_MATRIX: frozenset({Role.FACILITATOR, Role.ADMIN}),
     Action.IMPORT_DATA: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
     Action.RESET_DEMO: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    Action.DIAGNOSE: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
 }
 
 

@@ -18,24 +18,40 @@ from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.vocabulary import Fit
 
 
+# An account whose current approach was never given is judged as if served by the lightest structure (the deck's
+# "before KAM" baseline: traditional sales reps and distributors), and every page says it is assumed.
+def assumed_approach() -> str:
+    """The approach assumed where none is recorded: the lightest one."""
+    return vocab.APPROACHES.codes[0]
+
+
+UNDIAGNOSED_RATIONALE = ("Not yet diagnosed: nothing in the data says which nature this opportunity has, so it is "
+                         "left out of fit shares and recommendations until a person or a rule decides.")
+
+
 def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
     """Opportunities with fit, steps, band and rationale at their account's current approach.
 
-    Opportunities whose account has no current approach keep an empty fit.
+    Where no current approach is recorded the lightest is assumed (``approach_assumed`` says so). Opportunities
+    not yet diagnosed (no nature) keep an empty fit and say why.
     """
     opps = opportunities.copy()
     opps["expected_value"] = expected_values(opps) if len(opps) else pd.Series(dtype=float)
-    has = opps["approach"].notna() if "approach" in opps else pd.Series(False, index=opps.index)
-    if has.all():
+    approach = opps["approach"].astype(object) if "approach" in opps else pd.Series(None, index=opps.index, dtype=object)
+    opps["approach_assumed"] = approach.isna().to_numpy()
+    opps["approach"] = approach.where(approach.notna(), assumed_approach())
+    known = opps["nature"].notna() if "nature" in opps else pd.Series(False, index=opps.index)
+    if known.all():
         return assess(opps, matrix)
-    done = assess(opps[has], matrix) if has.any() else None
-    rest = opps[~has].copy()
-    rest["nature"] = pd.Categorical(rest["nature"], dtype=vocab.NATURES.dtype)
+    done = assess(opps[known], matrix) if known.any() else None
+    rest = opps[~known].copy()
+    rest["nature"] = pd.Categorical([None] * len(rest), dtype=vocab.NATURES.dtype)
     rest["approach"] = pd.Categorical(rest["approach"], dtype=vocab.APPROACHES.dtype)
-    for col, dtype in (("fit", vocab.FITS.dtype), ("band_low", vocab.APPROACHES.dtype), ("band_high", vocab.APPROACHES.dtype)):
+    for col, dtype in (("fit", vocab.FITS.dtype), ("band_low", vocab.APPROACHES.dtype),
+                       ("band_high", vocab.APPROACHES.dtype)):
         rest[col] = pd.Categorical([None] * len(rest), dtype=dtype)
     rest["steps"] = np.int8(0)
-    rest["rationale"] = "No current approach is recorded for this account."
+    rest["rationale"] = UNDIAGNOSED_RATIONALE
     if done is None:
         return rest
     out = pd.concat([done, rest]).loc[opps.index]
@@ -55,43 +71,90 @@ class Figures:
     overkill_value: float
     insufficient_count: int
     insufficient_value: float
+    undiagnosed_count: int = 0
+    undiagnosed_value: float = 0.0
+    assumed_accounts: int = 0
+
+    @property
+    def diagnosed_value(self) -> float:
+        """The value the fit shares are computed over: every opportunity with a nature."""
+        return self.total_value - self.undiagnosed_value
+
+    def left_out(self) -> str:
+        """One sentence on what the fit figures leave out (empty when nothing is)."""
+        if not self.undiagnosed_count:
+            return ""
+        share = self.undiagnosed_value / self.total_value if self.total_value else 0.0
+        return (f"{self.undiagnosed_count:,} opportunit{'y' if self.undiagnosed_count == 1 else 'ies'} "
+                f"({money(self.undiagnosed_value)}, {share:.0%} of the value) are not yet diagnosed and are left out "
+                "of fit shares and recommendations.")
 
 
 def figures(assessed: pd.DataFrame) -> Figures:
-    """Counts and values by fit."""
+    """Counts and values by fit; the value share in band is over diagnosed opportunities only."""
     value = assessed["value"].astype(float)
     total = float(value.sum())
     fit = assessed["fit"].astype(object)
     count = {f: int((fit == f).sum()) for f in Fit}
     sums = {f: float(value[fit == f].sum()) for f in Fit}
+    undiagnosed = assessed["nature"].isna().to_numpy() if "nature" in assessed else np.zeros(len(assessed), bool)
+    undiagnosed_value = float(value[undiagnosed].sum())
+    diagnosed = total - undiagnosed_value
+    assumed = (assessed.loc[assessed["approach_assumed"].astype(bool), "account_id"].nunique()
+               if "approach_assumed" in assessed else 0)
     return Figures(
         accounts=int(assessed["account_id"].nunique()),
         opportunities=len(assessed),
         total_value=total,
-        realistic_share=sums[Fit.REALISTIC] / total if total else 0.0,
+        realistic_share=sums[Fit.REALISTIC] / diagnosed if diagnosed else 0.0,
         overkill_count=count[Fit.OVERKILL],
         overkill_value=sums[Fit.OVERKILL],
         insufficient_count=count[Fit.INSUFFICIENT],
         insufficient_value=sums[Fit.INSUFFICIENT],
+        undiagnosed_count=int(undiagnosed.sum()),
+        undiagnosed_value=undiagnosed_value,
+        assumed_accounts=int(assumed),
     )
 
 
 def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     """Count and value of opportunities per (nature, approach) cell, every cell present."""
     grid = pd.MultiIndex.from_product([vocab.NATURES.codes, vocab.APPROACHES.codes], names=["nature", "approach"])
-    frame = assessed.dropna(subset=["approach"])
+    frame = assessed.dropna(subset=["approach", "nature"])
     agg = frame.groupby([frame["nature"].astype(str), frame["approach"].astype(str)])["value"].agg(["count", "sum"])
     agg.index.names = ["nature", "approach"]
     out = agg.reindex(grid, fill_value=0).reset_index().rename(columns={"sum": "value"})
     return out
 
 
+def undiagnosed_summary(assessed: pd.DataFrame) -> pd.DataFrame:
+    """Count and value of opportunities not yet diagnosed, per current approach (the strip beside the matrix)."""
+    frame = assessed[assessed["nature"].isna()]
+    agg = frame.groupby(frame["approach"].astype(str))["value"].agg(["count", "sum"])
+    return (agg.reindex(list(vocab.APPROACHES.codes), fill_value=0).rename_axis("approach").reset_index()
+            .rename(columns={"sum": "value"}))
+
+
+def undiagnosed_todo(assessed: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
+    """The opportunities not yet diagnosed, largest first: the to-do list."""
+    cols = [c for c in ("opportunity_id", "name", "account_id", "account_name", "bu", "product_family", "value")
+            if c in assessed]
+    todo = assessed.loc[assessed["nature"].isna(), cols].sort_values(["value", "opportunity_id"],
+                                                                     ascending=[False, True])
+    return todo if limit is None else todo.head(limit)
+
+
+NO_DIAGNOSIS = ("No opportunity of this account is diagnosed yet, so no structure can be recommended: diagnose its "
+                "opportunities first (a person on the Diagnose page, a product family mapping or a rule).")
+
+
 def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
-    """One recommendation per account that has opportunities."""
-    if assessed.empty:
+    """One recommendation per account with at least one diagnosed opportunity; undiagnosed ones are left out."""
+    diagnosed = assessed[assessed["nature"].notna()] if "nature" in assessed else assessed.iloc[0:0]
+    if diagnosed.empty:
         return pd.DataFrame(columns=["account_id", "recommended_approach", "rationale"])
-    cols = ["account_id", "nature", "value", "probability"] + (["approach"] if assessed["approach"].notna().all() else [])
-    return recommend(assessed[cols], matrix)
+    cols = ["account_id", "nature", "value", "probability", "approach"]
+    return recommend(diagnosed[cols], matrix)
 
 
 def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
@@ -117,8 +180,14 @@ def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataF
     else:
         for c in ("decided_approach", "decided_by", "decided_at", "review_status"):
             out[c] = None
-    for c in ("opportunities", "value", "misfit_value", "worst_steps"):
+    undiagnosed = assessed.assign(undiagnosed_value=np.where(assessed["nature"].isna(), assessed["value"], 0.0))
+    out = out.merge(undiagnosed.groupby("account_id")["undiagnosed_value"].sum(), left_on="account_id",
+                    right_index=True, how="left")
+    for c in ("opportunities", "value", "misfit_value", "worst_steps", "undiagnosed_value"):
         out[c] = out[c].fillna(0)
+    out["approach_assumed"] = out["current_approach"].isna() if "current_approach" in out else False
+    no_rec = out["recommended_approach"].isna() & (out["opportunities"] > 0)
+    out["recommendation_rationale"] = out["recommendation_rationale"].astype(object).where(~no_rec, NO_DIAGNOSIS)
     return out
 
 
@@ -175,7 +244,9 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
     # Judge each account's latest decision (else its current approach) against every opportunity.
     judged_approach = opps["account_id"].map(decided).astype(object).where(
         opps["account_id"].isin(decided.index), opps["approach"].astype(object))
-    judged = assess(opps.assign(approach=judged_approach).dropna(subset=["approach"]), matrix)
+    judged = assess(opps.assign(approach=judged_approach).dropna(subset=["approach", "nature"]), matrix)
+    if judged.empty:
+        return pd.DataFrame(columns=["account_id", "account_name", "value_at_stake"])
     judged["at_stake"] = np.where(judged["fit"] != Fit.REALISTIC, judged["value"], 0.0)
     agg = judged.groupby("account_id").agg(
         account_name=("account_name", "first"), judged_approach=("approach", "first"),
@@ -219,7 +290,8 @@ def search_accounts(accounts: pd.DataFrame, query: str, limit: int = 50) -> pd.D
 
 
 def served_by(opps: pd.DataFrame, approach: str, matrix: ApproachMatrix) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The opportunities that ``approach`` would over-serve and under-serve."""
+    """The diagnosed opportunities that ``approach`` would over-serve and under-serve."""
+    opps = opps[opps["nature"].notna()] if "nature" in opps else opps
     if opps.empty:
         return opps, opps
     judged = assess(opps.drop(columns=["fit", "steps", "band_low", "band_high", "rationale"], errors="ignore")
@@ -242,8 +314,11 @@ def fit_summary(opps: pd.DataFrame) -> str:
     """Why an account's current structure is (or is not) flagged, in one sentence."""
     judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
     if judged.empty:
-        return "No current approach is recorded, so nothing is flagged yet."
+        return ("No opportunity of this account is diagnosed yet, so nothing can be flagged." if len(opps)
+                else "This account has no opportunities yet, so nothing is flagged.")
     approach = vocab.APPROACHES.label(str(judged["approach"].iloc[0]))
+    if "approach_assumed" in judged and bool(judged["approach_assumed"].iloc[0]):
+        approach = f"not set (assumed {approach.lower()})"
     fit = judged["fit"].astype(str)
     parts = []
     for code in (Fit.INSUFFICIENT, Fit.OVERKILL):
@@ -255,3 +330,16 @@ def fit_summary(opps: pd.DataFrame) -> str:
     if not parts:
         return f"Today, at '{approach}', every opportunity is a realistic option."
     return f"Today, at '{approach}': " + "; ".join(parts) + "."
+
+
+_FOUND = {"given": "given in the CRM file", "undiagnosed": "not yet diagnosed"}
+
+
+def nature_found(opps: pd.DataFrame) -> pd.Series:
+    """How each opportunity's nature was found, in words: given, which rule, which person, or not yet."""
+    source = opps["nature_source"].astype(object) if "nature_source" in opps else pd.Series("", index=opps.index)
+    rule = opps["diagnosis_rule"].astype(object).fillna("") if "diagnosis_rule" in opps else ""
+    words = source.map(_FOUND)
+    words = words.where(source != "rule", "rule: " + rule)
+    words = words.where(source != "person", rule)  # "set by <name>"
+    return words.fillna(source)

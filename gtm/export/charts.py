@@ -29,7 +29,7 @@ def fit_words(fit: Fit) -> str:
 def fit_badge(fit: str | None) -> str:
     """Symbol and words of a fit, e.g. '▼ Likely insufficient'."""
     if fit is None or fit not in FIT_SYMBOLS:
-        return "– no current approach"
+        return "– not yet diagnosed"
     return f"{FIT_SYMBOLS[Fit(fit)]} {fit_words(Fit(fit))}"
 
 
@@ -140,7 +140,7 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         fig.add_annotation(x=-0.5, y=ri, text="★ recommended", showarrow=False, xanchor="left", yanchor="bottom",
                            yshift=12, font={"size": 11, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
     if len(opps):
-        frame = opps.dropna(subset=["approach"]).copy()
+        frame = opps.dropna(subset=["approach", "nature"]).copy()  # the undiagnosed have no column to sit in
         n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(vocab.NATURES.codes)}).astype(float)
         a_pos = frame["approach"].astype(str).map({c: i for i, c in enumerate(vocab.APPROACHES.codes)}).astype(float)
         # Spread bubbles that share a cell on a small grid inside it, so each stays visible.

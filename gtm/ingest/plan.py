@@ -416,34 +416,51 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     else:
         out["close_date"] = pd.NaT
 
-    # Nature: given where the file says it; diagnosed from the signals everywhere else.
+    # Nature: stored only where the file gives it. Everything else is diagnosed when the portfolio is read, by
+    # the active rules over all an account's opportunities; the plan previews that diagnosis on the file alone.
     given = (_vocab_column(frame["nature"], col("nature"), NATURES, problems) if "nature" in frame
              else pd.Series(None, index=src.index, dtype=object))
     diagnosis = default_diagnosis()
-    signals = diagnosis.signal_names
-    sig_frame = pd.DataFrame({s: frame[s] for s in signals if s in frame}, index=src.index)
-    if sig_frame.columns.empty:
-        sig_frame = pd.DataFrame({signals[0]: [""] * len(src)}, index=src.index)
-        blank = _text(frame["nature"]).isna() if "nature" in frame else pd.Series(True, index=src.index)
-        if blank.any():
-            notes.append(f"The file has no diagnosis signal columns ({', '.join(signals)}): opportunities without "
-                         f"a nature fall to the default rule ({NATURES.label(diagnosis.default_rule.nature).lower()}).")
+    signals = [s for s in diagnosis.signal_names if s in frame]
+    unmapped = [h for h in cmap.unmapped if h in src]
+    out["product_family"] = _text(frame["product_family"]) if "product_family" in frame else None
+    out["currency"] = None
+    view = pd.DataFrame({"name": out["name"], "bu": out["bu"], "product_family": out["product_family"],
+                         "account_id": out["account_external_id"], "value": out["value"],
+                         "stage": out["stage"], "type": out["type"]}, index=src.index)
+    for column in (*signals, *unmapped):
+        view[column] = frame[column] if column in frame else src[column]
     # Rows with an unreadable signal are reported (and rejected); the others keep their real diagnosis.
-    diag, found = diagnose_with_problems(sig_frame, diagnosis)
+    diag, found = diagnose_with_problems(view, diagnosis)
     problems += [Problem(p.row, header.get(str(p.column), p.column), p.value, p.reason) for p in found]
-    diag_nature = diag["nature"].astype(object)
-    diag_rule = diag["diagnosis_rule"].astype(object)
     is_given = given.notna()
-    out["nature"] = given.where(is_given, diag_nature)
-    out["nature_source"] = np.where(is_given, "given", "diagnosed")
-    out["diagnosis_rule"] = diag_rule.where(~is_given, None)
-    present = [s for s in signals if s in frame]
-    if present:
+    out["nature"] = given
+    out["nature_source"] = np.where(is_given, "given", "rule")
+    out["diagnosis_rule"] = None
+    out["preview_nature"] = diag["nature"].astype(object).where(~is_given, given)
+    out["preview_rule"] = diag["diagnosis_rule"].astype(object).where(~is_given, "given in the file")
+    to_diagnose = ~is_given
+    if to_diagnose.any():
+        undiagnosed = int((to_diagnose & diag["nature"].isna()).sum())
+        notes.append(f"{int(to_diagnose.sum())} opportunit(ies) have no nature in the file: the diagnosis rules decide "
+                     f"from what the file holds (names, product families, BUs at the account"
+                     + (f", {', '.join(signals)}" if signals else "") + "). On this file alone, "
+                     f"{int(to_diagnose.sum()) - undiagnosed} are diagnosed and {undiagnosed} stay not yet diagnosed "
+                     "(a to-do, never a silent default).")
+    if signals:
         # Cells are text; zip over column lists (a dict per row from to_dict is several times slower).
-        signal_records = [dict(zip(present, vals)) for vals in zip(*(_values(sig_frame[s]) for s in present))]
+        signal_records = [dict(zip(signals, vals)) for vals in zip(*(_values(frame[s]) for s in signals))]
         out["signals"] = pd.Series(signal_records, index=src.index, dtype=object)
     else:
         out["signals"] = None
+    if unmapped:
+        # CRM columns no field took (Description, Lead Source …), kept so that a rule added later can read them.
+        kept = {h: _text(src[h]) for h in unmapped}
+        out["attributes"] = pd.Series(
+            [{h: v for h, v in zip(unmapped, vals) if v is not None} or None
+             for vals in zip(*(_values(kept[h]) for h in unmapped))], index=src.index, dtype=object)
+    else:
+        out["attributes"] = None
     return out, problems
 
 
@@ -515,7 +532,8 @@ _ACCOUNT_OPTIONAL = {"industry": "industry", "region": "region", "parent_externa
                      "revenue": "revenue", "growth_potential": "growth_potential", "ease_of_access": "ease_of_access",
                      "current_approach": "current_approach", "owner": "owner"}
 _OPPORTUNITY_OPTIONAL = {"bu_id": "bu", "name": "name", "probability": "probability", "stage": "stage",
-                         "close_date": "close_date", "type": "type", "owner": "owner"}
+                         "close_date": "close_date", "type": "type", "owner": "owner",
+                         "product_family": "product_family"}
 
 
 def kept_columns(plan: ImportPlan) -> frozenset[str]:
@@ -523,10 +541,13 @@ def kept_columns(plan: ImportPlan) -> frozenset[str]:
     mapped = set(plan.columns.fields)
     optional = _ACCOUNT_OPTIONAL if plan.kind == "accounts" else _OPPORTUNITY_OPTIONAL
     keep = frozenset(column for column, canon in optional.items() if canon not in mapped)
-    if plan.kind == "opportunities" and "nature" not in mapped and not any(
-            s in mapped for s in default_diagnosis().signal_names):
-        # Nothing in the file says what the nature is: keep what is stored (given or diagnosed before).
-        keep |= {"nature", "nature_source", "diagnosis_rule", "signals"}
+    if plan.kind == "opportunities":
+        if "nature" not in mapped:
+            keep |= {"nature", "nature_source", "diagnosis_rule"}  # the file says nothing: a given nature stays
+        if not any(s in mapped for s in default_diagnosis().signal_names):
+            keep |= {"signals"}
+        if not plan.columns.unmapped:
+            keep |= {"attributes"}
     return keep
 
 

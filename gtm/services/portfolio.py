@@ -6,6 +6,7 @@ import pandas as pd
 
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError
+from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.storage.repository import Store
 
 EXPORTS = ("accounts", "opportunities", "decisions")
@@ -24,7 +25,7 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
             lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
         ) if len(rev) else pd.Series(dtype=object)
         return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
-    assessed = portfolio.assess_portfolio(store.opportunities(), active)
+    assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active)
     if what == "opportunities":
         return assessed
     recs = portfolio.recommendations(assessed, active)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -86,16 +87,66 @@ class Opportunity(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
     bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"), index=True)
     name: Mapped[str | None] = mapped_column(String(255))
-    nature: Mapped[str] = mapped_column(String(32), nullable=False)
+    # NULL: not yet diagnosed. nature_source says who set it: given (the file), rule, person, or undiagnosed.
+    nature: Mapped[str | None] = mapped_column(String(32))
     nature_source: Mapped[str] = mapped_column(String(16), nullable=False, default="given")
     diagnosis_rule: Mapped[str | None] = mapped_column(String(64))
     value: Mapped[float] = mapped_column(Float, nullable=False)
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217; NULL: the file did not say
+    product_family: Mapped[str | None] = mapped_column(String(128))
     probability: Mapped[float | None] = mapped_column(Float)
     stage: Mapped[str | None] = mapped_column(String(128))
     close_date: Mapped[date | None] = mapped_column(Date)
     type: Mapped[str | None] = mapped_column(String(128))
     owner: Mapped[str | None] = mapped_column(String(255))
     signals: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The CRM columns the import did not map (header -> cell text), so a later rule can read them.
+    attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class NatureOverride(Base):
+    """An append-only record: a person set an opportunity's nature, with a reason. The newest one counts."""
+
+    __tablename__ = "nature_overrides"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), nullable=False,
+                                                index=True)
+    nature: Mapped[str | None] = mapped_column(String(32))  # NULL: the person withdrew the override
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+    author: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class RuleVersion(Base):
+    """A named version of an editable rule table (diagnosis rules, product family mappings); one active per kind."""
+
+    __tablename__ = "rule_versions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    __table_args__ = (UniqueConstraint("kind", "name", name="uq_rule_versions_kind_name"),)
+
+
+class Setting(Base):
+    """A portfolio-wide setting (the reporting currency), as JSON."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[Any] = mapped_column(JSON, nullable=False)
+
+
+class ExchangeRate(Base):
+    """How many units of the reporting currency one unit of ``currency`` is worth."""
+
+    __tablename__ = "exchange_rates"
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    rate: Mapped[float] = mapped_column(Float, nullable=False)
+    updated_by: Mapped[str | None] = mapped_column(String(255))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 

@@ -21,7 +21,20 @@ from gtm.domain.errors import ConfigError, GtmError, InputError
 from gtm.domain.matrix import ApproachMatrix, default_matrix, parse_matrix
 from gtm.domain.vocabulary import normalise
 from gtm.storage import engine as db
-from gtm.storage.models import Account, BusinessUnit, Decision, MatrixVersion, Meta, Opportunity, Review, utcnow
+from gtm.storage.models import (
+    Account,
+    BusinessUnit,
+    Decision,
+    ExchangeRate,
+    MatrixVersion,
+    Meta,
+    NatureOverride,
+    Opportunity,
+    Review,
+    RuleVersion,
+    Setting,
+    utcnow,
+)
 
 Transaction = Connection  # what services hold while they write: opaque to them, SQLAlchemy's here
 
@@ -107,7 +120,8 @@ class Store:
         """Row counts per table, for status lines and tests."""
         out = {}
         with self.engine.connect() as conn:
-            for model in (BusinessUnit, Account, Opportunity, Decision, Review, MatrixVersion):
+            for model in (BusinessUnit, Account, Opportunity, Decision, Review, MatrixVersion, NatureOverride,
+                          RuleVersion):
                 out[model.__tablename__] = int(conn.execute(select(func.count()).select_from(model)).scalar() or 0)
         return out
 
@@ -138,8 +152,9 @@ class Store:
                 Opportunity.external_id.label("opportunity_id"), Account.external_id.label("account_id"),
                 Account.name.label("account_name"), BusinessUnit.external_id.label("bu"),
                 BusinessUnit.name.label("bu_name"), Opportunity.name, Opportunity.nature, Opportunity.nature_source,
-                Opportunity.diagnosis_rule, Opportunity.value, Opportunity.probability, Opportunity.stage,
-                Opportunity.close_date, Opportunity.type, Opportunity.owner,
+                Opportunity.diagnosis_rule, Opportunity.value, Opportunity.currency, Opportunity.probability,
+                Opportunity.stage, Opportunity.close_date, Opportunity.type, Opportunity.owner,
+                Opportunity.product_family, Opportunity.signals, Opportunity.attributes,
                 Account.current_approach.label("approach"), Account.industry, Account.region,
             )
             .join(Account, Opportunity.account_id == Account.id)
@@ -297,6 +312,92 @@ class Store:
         tx.execute(update(MatrixVersion).values(is_active=MatrixVersion.name == name))
         self.bump(tx)
 
+    # ------------------------------------------------------------------ diagnosis: overrides, rule versions
+
+    def nature_overrides(self) -> pd.DataFrame:
+        """Every override (opportunity_id, nature, reason, author, created_at), oldest first: the newest counts."""
+        stmt = (select(Opportunity.external_id.label("opportunity_id"), NatureOverride.nature, NatureOverride.reason,
+                       NatureOverride.author, NatureOverride.created_at)
+                .join(Opportunity, NatureOverride.opportunity_id == Opportunity.id)
+                .order_by(NatureOverride.created_at, NatureOverride.id))
+        return self._frame(stmt)
+
+    @staticmethod
+    def opportunity_key(tx: Transaction, opportunity_id: str) -> int | None:
+        """The row id of the opportunity with this CRM id, or None."""
+        return tx.execute(select(Opportunity.id).where(Opportunity.external_id == opportunity_id)).scalar()
+
+    def insert_override(self, tx: Transaction, opportunity_key: int, nature: str | None, reason: str,
+                        author: str) -> None:
+        """Append a person's nature for an opportunity (None withdraws the previous one)."""
+        tx.execute(insert(NatureOverride).values(opportunity_id=opportunity_key, nature=nature, reason=reason,
+                                                 author=author, created_at=utcnow()))
+        self.bump(tx)
+
+    def rule_versions(self, kind: str) -> pd.DataFrame:
+        """name, is_active, created_by, created_at of the saved versions of one kind of rule table."""
+        stmt = (select(RuleVersion.name, RuleVersion.is_active, RuleVersion.created_by, RuleVersion.created_at)
+                .where(RuleVersion.kind == kind).order_by(RuleVersion.created_at, RuleVersion.id))
+        return self._frame(stmt)
+
+    def rule_version(self, kind: str, name: str | None = None) -> tuple[str, dict[str, Any]] | None:
+        """(name, content) of the named version, or of the active one when no name is given; None when there is none."""
+        stmt = select(RuleVersion.name, RuleVersion.content).where(RuleVersion.kind == kind)
+        stmt = stmt.where(RuleVersion.name == name) if name is not None else stmt.where(RuleVersion.is_active.is_(True))
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt.limit(1)).first()
+        return None if row is None else (str(row.name), dict(row.content))
+
+    def insert_rule_version(self, tx: Transaction, kind: str, name: str, content: dict[str, Any], created_by: str,
+                            *, activate: bool) -> None:
+        """Store a new version of a rule table; with ``activate`` it becomes the only active one of its kind."""
+        try:
+            with tx.begin_nested():
+                if activate:
+                    tx.execute(update(RuleVersion).where(RuleVersion.kind == kind).values(is_active=False))
+                tx.execute(insert(RuleVersion).values(kind=kind, name=name, content=content, is_active=activate,
+                                                      created_by=created_by, created_at=utcnow()))
+        except IntegrityError:
+            raise NameTaken(name) from None
+        self.bump(tx)
+
+    def activate_rule_version(self, tx: Transaction, kind: str, name: str | None) -> None:
+        """Make the named version the active one of its kind; None: none is active (the file's default counts)."""
+        tx.execute(update(RuleVersion).where(RuleVersion.kind == kind).values(
+            is_active=RuleVersion.name == name if name is not None else False))
+        self.bump(tx)
+
+    @staticmethod
+    def rule_name_taken(tx: Transaction, kind: str, name: str) -> bool:
+        """Whether a version of this kind and name exists."""
+        return tx.execute(select(RuleVersion.id).where(RuleVersion.kind == kind, RuleVersion.name == name)
+                          ).first() is not None
+
+    # ------------------------------------------------------------------ settings and exchange rates
+
+    def setting(self, key: str) -> Any:
+        """A stored setting, or None."""
+        with self.engine.connect() as conn:
+            return conn.execute(select(Setting.value).where(Setting.key == key)).scalar()
+
+    def put_setting(self, tx: Transaction, key: str, value: Any) -> None:
+        """Store a setting (insert or replace)."""
+        _upsert(tx, Setting.__table__, [{"key": key, "value": value}], "key")  # type: ignore[arg-type]
+        self.bump(tx)
+
+    def exchange_rates(self) -> pd.DataFrame:
+        """currency, rate (reporting currency per unit), updated_by, updated_at."""
+        return self._frame(select(ExchangeRate.currency, ExchangeRate.rate, ExchangeRate.updated_by,
+                                  ExchangeRate.updated_at).order_by(ExchangeRate.currency))
+
+    def replace_exchange_rates(self, tx: Transaction, rates: dict[str, float], updated_by: str) -> None:
+        """Replace the whole exchange-rate table."""
+        tx.execute(delete(ExchangeRate))
+        if rates:
+            tx.execute(insert(ExchangeRate), [{"currency": c, "rate": r, "updated_by": updated_by,
+                                               "updated_at": utcnow()} for c, r in rates.items()])
+        self.bump(tx)
+
     # ------------------------------------------------------------------ imports
 
     def stored_ids(self, kind: str) -> set[str]:
@@ -327,12 +428,14 @@ class Store:
             "name": rows["name"], "nature": rows["nature"], "nature_source": rows["nature_source"],
             "diagnosis_rule": rows["diagnosis_rule"], "value": rows["value"], "probability": rows["probability"],
             "stage": rows["stage"], "close_date": pd.to_datetime(rows["close_date"]).dt.date,
-            "type": rows["type"], "owner": rows["owner"], "updated_at": utcnow(),
+            "type": rows["type"], "owner": rows["owner"], "currency": rows["currency"],
+            "product_family": rows["product_family"], "updated_at": utcnow(),
         })
         records = _rows(data)
-        signals = rows["signals"].tolist() if rows["signals"].notna().any() else [None] * len(records)
-        for rec, sig in zip(records, signals):
-            rec["signals"] = sig or None  # dicts of cell text (str) or None: JSON as they are
+        for column in ("signals", "attributes"):
+            values = rows[column].tolist() if rows[column].notna().any() else [None] * len(records)
+            for rec, value in zip(records, values):
+                rec[column] = value or None  # dicts of cell text (str) or None: JSON as they are
         self._upsert_batches(tx, Opportunity.__table__, records, keep, progress, "opportunities")  # type: ignore[arg-type]
         self.bump(tx)
         return bus_added
@@ -357,7 +460,7 @@ class Store:
 
     def clear_portfolio(self, tx: Transaction) -> None:
         """Delete every business unit, account, opportunity, decision and review (inside a transaction)."""
-        for model in (Review, Decision, Opportunity, Account, BusinessUnit):
+        for model in (NatureOverride, Review, Decision, Opportunity, Account, BusinessUnit):
             tx.execute(delete(model))
         self.bump(tx)
 

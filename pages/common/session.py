@@ -15,6 +15,7 @@ import streamlit as st
 
 from gtm.domain import portfolio
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from gtm.services import diagnosis
 from gtm.services.demo import seed_demo
 from gtm.storage.repository import Store
 
@@ -83,7 +84,7 @@ class PortfolioData:
 def _raw(url: str | None, version: int) -> dict[str, pd.DataFrame]:
     s = _open_store(url)
     return {"accounts": s.accounts(), "business_units": s.business_units(),
-            "opportunities": s.opportunities(), "decisions": s.decisions()}
+            "opportunities": diagnosis.diagnosed_opportunities(s), "decisions": s.decisions()}
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

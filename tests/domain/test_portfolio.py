@@ -36,11 +36,39 @@ def test_figures_count_and_value_by_fit() -> None:
     assessed = portfolio.assess_portfolio(small(), default_matrix())
     f = portfolio.figures(assessed)
     assert (f.accounts, f.opportunities, f.total_value) == (3, 4, 165.0)
-    assert (f.insufficient_count, f.insufficient_value) == (1, 100.0)
+    # C has no current approach: it is judged as traditional sales, and says that is assumed.
+    assert (f.insufficient_count, f.insufficient_value) == (2, 105.0)
     assert (f.overkill_count, f.overkill_value) == (1, 50.0)
     assert f.realistic_share == pytest.approx(10 / 165)
-    # An account without a current approach keeps an empty fit rather than a made-up one.
-    assert pd.isna(assessed.loc[3, "fit"])
+    assert assessed["approach_assumed"].tolist() == [False, False, False, True] and f.assumed_accounts == 1
+    assert (f.undiagnosed_count, f.undiagnosed_value, f.left_out()) == (0, 0.0, "")
+
+
+def test_undiagnosed_opportunities_are_counted_and_left_out_of_shares_and_recommendations() -> None:
+    frame = small()
+    frame.loc[[1, 3], "nature"] = None  # O2 (A, 10) and O4 (C, 5) are not yet diagnosed
+    assessed = portfolio.assess_portfolio(frame, default_matrix())
+    assert assessed["fit"].isna().tolist() == [False, True, False, True]
+    assert assessed.loc[1, "rationale"].startswith("Not yet diagnosed")
+    f = portfolio.figures(assessed)
+    assert (f.undiagnosed_count, f.undiagnosed_value, f.diagnosed_value) == (2, 15.0, 150.0)
+    assert f.realistic_share == 0.0  # of the 150 diagnosed: 100 insufficient, 50 overkill
+    assert f.left_out().startswith("2 opportunities ($15, 9% of the value) are not yet diagnosed")
+    recs = portfolio.recommendations(assessed, default_matrix())
+    assert sorted(recs["account_id"]) == ["A", "B"]  # C has nothing diagnosed: no recommendation
+    accounts = pd.DataFrame({"account_id": ["A", "B", "C"], "name": ["Acme", "Beta", "Gamma"],
+                             "current_approach": ["traditional_sales", "market_bu", None]})
+    table = portfolio.account_table(accounts, assessed, recs, pd.DataFrame())
+    gamma = table.set_index("account_id").loc["C"]
+    assert pd.isna(gamma["recommended_approach"]) and gamma["recommendation_rationale"] == portfolio.NO_DIAGNOSIS
+    assert gamma["undiagnosed_value"] == 5.0 and bool(gamma["approach_assumed"])
+    todo = portfolio.undiagnosed_todo(assessed)
+    assert todo["opportunity_id"].tolist() == ["O2", "O4"]  # largest first
+    strip = portfolio.undiagnosed_summary(assessed).set_index("approach")
+    assert strip.loc["traditional_sales", "count"] == 2 and strip["count"].sum() == 2
+    cells = portfolio.cell_summary(assessed)
+    assert cells["count"].sum() == 2  # the undiagnosed are in the strip, not in a cell
+    assert "diagnosed yet" in portfolio.fit_summary(assessed[assessed["account_id"] == "C"])
 
 
 def test_cell_summary_has_all_42_cells() -> None:
@@ -59,7 +87,7 @@ def test_filters_combine() -> None:
 
 def test_biggest_misfits_rank_by_value() -> None:
     top = portfolio.biggest_misfits(portfolio.assess_portfolio(small(), default_matrix()))
-    assert top["account_id"].tolist() == ["A", "B"]
+    assert top["account_id"].tolist() == ["A", "B", "C"]
     assert top.iloc[0]["worst_steps"] == 5
 
 

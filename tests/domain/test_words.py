@@ -57,16 +57,21 @@ def test_every_bool_signal_reads_every_word(signal: str, word: str) -> None:
     frame = pd.DataFrame({signal: pd.Series(cells, dtype=object), **others})
     # What a real boolean gives: the word must read exactly like it.
     truth = word in WORDS.true
-    reference = diagnose(pd.DataFrame({signal: [truth], **{k: [v] for k, v in others.items()}}))["nature"].iloc[0]
+    reference = _natures(diagnose(pd.DataFrame({signal: [truth], **{k: [v] for k, v in others.items()}})))[0]
     if signal in ALONE:
-        assert reference == (ALONE[signal] if truth else "cross_sell" if signal == "joint_planning" else "info_exchange")
-    assert diagnose(frame)["nature"].astype(str).tolist() == [reference] * len(cells), (signal, word)
+        # A "no" is no evidence of the lightest nature: the opportunity stays not yet diagnosed (None).
+        assert reference == (ALONE[signal] if truth else "cross_sell" if signal == "joint_planning" else None)
+    assert _natures(diagnose(frame)) == [reference] * len(cells), (signal, word)
+
+
+def _natures(out: pd.DataFrame) -> list[str | None]:
+    return [None if pd.isna(v) else str(v) for v in out["nature"]]
 
 
 def test_a_tick_in_the_turnkey_column_diagnoses_turnkey() -> None:
     frame = pd.DataFrame({"Turnkey": ["✓", "✔", "", "no"], "BUs involved": ["1", "1", "1", "1"]})
     out = diagnose(frame)
-    assert out["nature"].astype(str).tolist() == ["turnkey", "turnkey", "info_exchange", "info_exchange"]
+    assert _natures(out) == ["turnkey", "turnkey", None, None]
     assert out["diagnosis_rule"].iloc[0] == "turnkey-delivery"
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gtm.domain.assess import assess
 from gtm.domain.diagnose import diagnose
+from gtm.domain.matrix import default_matrix
+from gtm.domain.portfolio import assess_portfolio
 from gtm.domain.vocabulary import NATURES
 from gtm.ingest import demo
 
@@ -22,10 +23,10 @@ def frames() -> dict[str, pd.DataFrame]:
 def assessed(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every opportunity with its nature (given, or diagnosed when blank) against its account's current approach."""
     opp, acc = frames["opportunities"], frames["accounts"]
-    diagnosed = diagnose(opp[list(demo.signal_names())])["nature"]
+    diagnosed = diagnose(opp.drop(columns="nature"))["nature"]
     nature = opp["nature"].where(opp["nature"].notna(), diagnosed)
     approach = opp["account_id"].map(acc.set_index("account_id")["current_approach"].astype(str))
-    return assess(opp.assign(nature=nature, approach=approach))
+    return assess_portfolio(opp.assign(nature=nature, approach=approach), default_matrix())
 
 
 def test_same_seed_same_frames_other_seed_other_frames(frames: dict[str, pd.DataFrame]) -> None:
@@ -90,9 +91,13 @@ def test_natures_given_or_left_for_the_diagnosis(frames: dict[str, pd.DataFrame]
     blank = opp["nature"].isna()
     assert 0.25 < blank.mean() < 0.55
     diagnosed = diagnose(opp.loc[~blank, list(demo.signal_names())])["nature"]
-    agree = (diagnosed.astype(str) == opp.loc[~blank, "nature"].astype(str)).mean()
+    told = diagnosed.notna()
+    agree = (diagnosed[told].astype(str) == opp.loc[~blank, "nature"][told].astype(str)).mean()
     assert 0.9 <= agree < 1.0  # instructive, with a little CRM mess
-    shares = assessed["nature"].value_counts(normalize=True)
+    # Some blank natures have no evidence at all: a visible to-do in the workshop, never a silent default.
+    undiagnosed = assessed.loc[blank.to_numpy(), "nature"].isna().mean()
+    assert 0.02 < undiagnosed < 0.25
+    shares = assessed["nature"].value_counts(normalize=True)  # of the diagnosed
     assert set(shares[shares > 0].index) == set(NATURES.codes)
     assert shares["cross_sell"] > shares["turnkey"] and shares["coordinated_strategy"] > shares["turnkey"]
 

@@ -31,6 +31,7 @@ from gtm.domain.permissions import Actor, Role
 from gtm.ingest import columns
 from gtm.services import decisions
 from gtm.services.demo import seed_demo
+from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.services.imports import commit_import, plan_import
 from gtm.storage import repository
 from gtm.storage.repository import Store
@@ -376,26 +377,32 @@ def test_natures_are_given_labels_or_diagnosed_with_the_rule_that_fired(store: S
          ["N3", "0011x000001AbcD", "1", "", "yes", "no", "no", "1", "no"],
          ["N4", "0011x000001AbcD", "1", "", "no", "no", "yes", "3", "no"],
          ["N5", "0011x000001AbcD", "1", "", "no", "no", "no", "1", "no"]])
-    load(store, "opportunities", data)
-    opp = _opps_by_id(store)
+    plan = plan_import(store, "opportunities", data)
+    assert any("3 opportunit(ies) have no nature in the file" in n and "2 are diagnosed and 1 stay not yet diagnosed"
+               in n for n in plan.notes)
+    commit_import(store, plan, LEADER)
+    stored = _opps_by_id(store)  # the store keeps what the file gives; the rules decide the rest on every read
+    assert stored.loc[["N1", "N2"], "nature"].tolist() == ["cross_sell", "technical_solution"]
+    assert stored.loc[["N3", "N4", "N5"], "nature"].isna().all()
+    opp = diagnosed_opportunities(store).set_index("opportunity_id")
     assert opp.loc[["N1", "N2"], "nature"].tolist() == ["cross_sell", "technical_solution"]
     assert opp.loc[["N1", "N2"], "nature_source"].tolist() == ["given", "given"]
-    assert opp.loc[["N1", "N2"], "diagnosis_rule"].isna().all()
-    assert opp.loc[["N3", "N4", "N5"], "nature"].tolist() == ["turnkey", "coordinated_strategy", "info_exchange"]
-    assert opp.loc[["N3", "N4", "N5"], "nature_source"].tolist() == ["diagnosed"] * 3
+    assert opp.loc[["N3", "N4"], "nature"].tolist() == ["turnkey", "coordinated_strategy"]
+    assert pd.isna(opp.loc["N5", "nature"])  # every signal says no: not yet diagnosed, never "info exchange"
+    assert opp.loc[["N3", "N4", "N5"], "nature_source"].tolist() == ["rule", "rule", "undiagnosed"]
     assert opp.loc[["N3", "N4", "N5"], "diagnosis_rule"].tolist() == \
-        ["turnkey-delivery", "joint-account-planning", "default-info-exchange"]
+        ["turnkey-delivery", "joint-account-planning", "not-yet-diagnosed"]
 
 
 def test_no_nature_column_means_every_nature_is_diagnosed(store: Store) -> None:
     small_portfolio(store)
     plan = plan_import(store, "opportunities", text_bytes(["Opportunity ID", "Account ID", "Amount"],
                                                           [["Q1", "0011x000001AbcD", "1"]]))
-    assert any("no diagnosis signal columns" in n for n in plan.notes)
+    assert any("1 stay not yet diagnosed" in n for n in plan.notes)
     commit_import(store, plan, LEADER)
-    row = _opps_by_id(store).loc["Q1"]
-    assert (row["nature"], row["nature_source"], row["diagnosis_rule"]) == \
-        ("info_exchange", "diagnosed", "default-info-exchange")
+    row = diagnosed_opportunities(store).set_index("opportunity_id").loc["Q1"]
+    assert pd.isna(row["nature"])
+    assert (row["nature_source"], row["diagnosis_rule"]) == ("undiagnosed", "not-yet-diagnosed")
 
 
 def test_unknown_nature_label_is_reported_with_what_is_accepted(store: Store) -> None:
@@ -454,9 +461,9 @@ def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(store: Store
     assert results is not None and [(r.added, r.rejected) for r in results] == [(400, 0), (3552, 0)]
     counts = store.counts()
     assert (counts["accounts"], counts["opportunities"], counts["business_units"]) == (400, 3552, 6)
-    opps = store.opportunities()
-    assert set(opps["nature_source"]) == {"given", "diagnosed"}
-    assert opps.loc[opps["nature_source"] == "diagnosed", "diagnosis_rule"].notna().all()
+    opps = diagnosed_opportunities(store)
+    assert set(opps["nature_source"]) == {"given", "rule", "undiagnosed"}
+    assert opps["diagnosis_rule"].notna().all()
     assert seed_demo(store) is None  # a stored portfolio is never overwritten without reset
     account = str(store.accounts()["account_id"].iloc[0])
     decisions.record_decision(store, LEADER, account, "lead_unit", "Pilot account.")

@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from gtm.storage.repository import Store
@@ -58,3 +59,30 @@ def test_servers_starting_together_on_a_new_postgresql_database(empty_postgres: 
         url = empty_postgres()
         assert _open_together(url) == []
         _one_default_version(url)
+
+
+def test_the_old_silent_default_becomes_not_yet_diagnosed(tmp_path: Path) -> None:
+    """0002: a nature the old default rule made up (info exchange) is dropped; real diagnoses and given ones stay."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from gtm.storage import engine as db
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = db.make_engine(url)
+    command.upgrade(db.alembic_config(engine), "0001")
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO accounts (id, external_id, name, updated_at) VALUES (1, 'A', 'Acme', '2026-01-01')"))
+        for i, (nature, source, rule) in enumerate([("info_exchange", "diagnosed", "default-info-exchange"),
+                                                    ("turnkey", "diagnosed", "turnkey-delivery"),
+                                                    ("info_exchange", "given", None)]):
+            conn.execute(text("INSERT INTO opportunities (id, external_id, account_id, nature, nature_source, "
+                              "diagnosis_rule, value, updated_at) VALUES (:i, :e, 1, :n, :s, :r, 1.0, '2026-01-01')"),
+                         {"i": i + 1, "e": f"O{i}", "n": nature, "s": source, "r": rule})
+    engine.dispose()
+    store = Store(url)  # migrates to the newest schema
+    opps = store.opportunities().set_index("opportunity_id")
+    store.dispose()
+    assert pd.isna(opps.loc["O0", "nature"])
+    assert opps["nature_source"].tolist() == ["undiagnosed", "rule", "given"]
+    assert opps.loc["O2", "nature"] == "info_exchange"  # given by the file: kept

@@ -1,0 +1,179 @@
+"""Use cases of diagnosis: the active rules and mappings, each opportunity's nature, overrides, rule versions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+import pandas as pd
+from pydantic import ValidationError
+
+from gtm.domain import vocabulary as vocab
+from gtm.domain.diagnose import DiagnosisTable, Mappings, default_diagnosis, resolve_natures
+from gtm.domain.errors import ConfigError, InputError, Problem
+from gtm.domain.permissions import Action, Actor, require
+from gtm.domain.rules import describe
+from gtm.storage.repository import NameTaken, Store
+
+DIAGNOSIS = "diagnosis"
+FAMILY_BU = "family_bu"
+FAMILY_NATURE = "family_nature"
+MAPPING_KINDS = {FAMILY_BU: ("product_family", "bu"), FAMILY_NATURE: ("product_family", "nature")}
+MAX_NAME = 128
+MAX_REASON = 5000
+
+
+def active_table(store: Store) -> tuple[DiagnosisTable, str]:
+    """The active diagnosis table and its version name ('default': data/diagnosis.json)."""
+    found = store.rule_version(DIAGNOSIS)
+    if found is None:
+        return default_diagnosis(), "default"
+    name, content = found
+    return parse_table(content, source=f"diagnosis version {name!r}"), name
+
+
+def parse_table(content: dict[str, Any] | str, source: str = "diagnosis rules") -> DiagnosisTable:
+    """Validate a diagnosis table given as a dict or JSON text; ConfigError names the place and the reason."""
+    try:
+        raw = json.loads(content) if isinstance(content, str) else content
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: the rules are a JSON object with 'signals', 'rules' and 'examples'")
+    try:
+        return DiagnosisTable.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{source}: invalid diagnosis table: {describe(exc)}") from None
+
+
+def mapping_rows(store: Store, kind: str) -> pd.DataFrame:
+    """The active product family mapping of ``kind`` as a table (product_family and bu, or nature)."""
+    columns = list(MAPPING_KINDS[kind])
+    found = store.rule_version(kind)
+    rows = found[1].get("rows", []) if found else []
+    return pd.DataFrame(rows, columns=columns)
+
+
+def active_mappings(store: Store) -> Mappings:
+    """Both product family mappings, as the diagnosis reads them."""
+    bu = mapping_rows(store, FAMILY_BU)
+    nature = mapping_rows(store, FAMILY_NATURE)
+    return Mappings.from_rows(zip(bu["product_family"], bu["bu"]), zip(nature["product_family"], nature["nature"]))
+
+
+def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
+                            mappings: Mappings | None = None) -> pd.DataFrame:
+    """Every stored opportunity with its nature and who decided it (person, given, rule or undiagnosed)."""
+    if table is None:
+        table = active_table(store)[0]
+    return resolve_natures(store.opportunities(), store.nature_overrides(), table,
+                           mappings if mappings is not None else active_mappings(store))
+
+
+def override_nature(store: Store, actor: Actor, opportunity_id: str, nature: str | None, reason: str) -> None:
+    """Record a person's nature for an opportunity, with a reason; None withdraws it. Imports never overwrite it."""
+    require(actor, Action.DIAGNOSE)
+    code = None if nature in (None, "") else vocab.NATURES.parse(nature, "nature").code
+    reason = (reason or "").strip()
+    if not reason:
+        raise InputError("Say why (a reason) when you set an opportunity's nature: it is kept with your name.",
+                         [Problem(None, "reason", "", "is required")])
+    if len(reason) > MAX_REASON:
+        raise InputError(f"The reason is {len(reason)} characters; at most {MAX_REASON} are kept.")
+    with store.transaction() as tx:
+        key = store.opportunity_key(tx, opportunity_id)
+        if key is None:
+            raise InputError(f"No opportunity with id {opportunity_id!r}.",
+                             [Problem(None, "opportunity_id", opportunity_id, "unknown opportunity")])
+        store.insert_override(tx, key, code, reason, actor.name.strip())
+
+
+def _version_name(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > MAX_NAME:
+        raise InputError(f"A version needs a name of 1 to {MAX_NAME} characters.")
+    if name == "default":
+        raise InputError("'default' is the bundled version; choose another name.")
+    return name
+
+
+def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict[str, Any]) -> None:
+    """Save and activate a new version of the diagnosis rules or of a mapping; names are never overwritten."""
+    require(actor, Action.DIAGNOSE)
+    name = _version_name(name)
+    if kind == DIAGNOSIS:
+        parse_table(content, source="the edited rules")
+    elif kind not in MAPPING_KINDS:
+        raise InputError(f"Unknown rule table {kind!r}.")
+    taken = InputError(f"A version named {name!r} already exists; choose another name.")
+    try:
+        with store.transaction() as tx:
+            if store.rule_name_taken(tx, kind, name):
+                raise taken
+            store.insert_rule_version(tx, kind, name, content, actor.name.strip(), activate=True)
+    except NameTaken:
+        raise taken from None
+
+
+def activate_version(store: Store, actor: Actor, kind: str, name: str) -> None:
+    """Make a saved version active; 'default' goes back to the bundled rules (or no mapping)."""
+    require(actor, Action.DIAGNOSE)
+    with store.transaction() as tx:
+        if name != "default" and not store.rule_name_taken(tx, kind, name):
+            raise InputError(f"No version named {name!r}.")
+        store.activate_rule_version(tx, kind, None if name == "default" else name)
+
+
+def parse_mapping_csv(kind: str, data: bytes | str, name: str = "mapping.csv") -> dict[str, Any]:
+    """A product family mapping from CSV (product_family and bu, or nature); InputError names row, column, value."""
+    columns = MAPPING_KINDS[kind]
+    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
+    missing = [c for c in columns if c not in headers]
+    if missing:
+        raise InputError(f"{name}: needs the columns {', '.join(columns)}; it has: {', '.join(headers) or 'none'}.",
+                         [Problem(1, c, None, "missing column") for c in missing])
+    return mapping_content(kind, [{h.strip().lower().replace(" ", "_"): (v or "").strip() for h, v in row.items()
+                                   if h is not None} for row in reader], source=name)
+
+
+def mapping_content(kind: str, rows: list[dict[str, Any]], source: str = "the mapping") -> dict[str, Any]:
+    """Validate mapping rows (blank rows dropped); InputError names each bad row; returns what is stored."""
+    key, target = MAPPING_KINDS[kind]
+    problems: list[Problem] = []
+    out: list[dict[str, str]] = []
+    seen: dict[str, int] = {}
+    for i, row in enumerate(rows, start=2):
+        family = str(row.get(key) or "").strip()
+        value = str(row.get(target) or "").strip()
+        if not family and not value:
+            continue
+        if not family:
+            problems.append(Problem(i, key, None, "is empty; every row names a product family"))
+            continue
+        if not value:
+            problems.append(Problem(i, target, None, f"is empty; say which {target} '{family}' maps to"))
+            continue
+        if target == "nature":
+            term = vocab.NATURES.find(value)
+            if term is None:
+                problems.append(Problem(i, target, value, f"is not a nature; accepted: {vocab.NATURES.accepted()}"))
+                continue
+            value = vocab.NATURES.codes[term]
+        folded = vocab.normalise(family)
+        if folded in seen:
+            problems.append(Problem(i, key, family, f"is mapped twice (first in row {seen[folded]}); keep one"))
+            continue
+        seen[folded] = i
+        out.append({key: family, target: value})
+    if problems:
+        raise InputError.from_problems(f"{source}: {len(problems)} row(s) cannot be used; nothing was saved.", problems)
+    return {"rows": out}
+
+
+def mapping_csv(store: Store, kind: str) -> pd.DataFrame:
+    """The active mapping as a table to export."""
+    return mapping_rows(store, kind)
