@@ -64,7 +64,10 @@ else:
                 delta_color="inverse")
     m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}", f"{under_delta:+,}" if under_delta else None,
                 delta_color="inverse")
-    st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=520),
+    if after.undiagnosed_count:
+        st.caption(plain(after.left_out()) + " A band edit cannot move them.")
+    st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=520,
+                                            undiagnosed=portfolio.undiagnosed_summary(preview.assessed)),
                     key="mx_chart", config={"displayModeBar": False})
 
 if changed and draft is not None and not d.opportunities.empty:

@@ -6,7 +6,8 @@ from gtm.domain import portfolio
 from gtm.domain.fmt import plain
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts
-from pages.common import session, widgets
+from gtm.services import accounts
+from pages.common import identity, session, widgets
 
 d = session.data()
 st.title("Portfolio")
@@ -38,8 +39,16 @@ m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money
             delta_color="off", delta_arrow="off",
             help="Opportunities whose current approach is lighter than the band, and their value")
 
-st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(view), d.matrix), key="pf_matrix",
-                config={"displayModeBar": False})
+if f.undiagnosed_count:
+    st.warning(plain(f.left_out()) + " They stand in the grey column beside the matrix.",
+               icon=":material/pending_actions:")
+if f.assumed_accounts:
+    st.caption(f"{f.assumed_accounts:,} account(s) have no current approach recorded: they are judged as "
+               f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
+
+st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(view), d.matrix,
+                                        undiagnosed=portfolio.undiagnosed_summary(view)),
+                key="pf_matrix", config={"displayModeBar": False})
 
 st.subheader("Biggest misfits")
 misfits = portfolio.biggest_misfits(view, limit=15)
@@ -67,3 +76,41 @@ else:
     for i, row in enumerate(misfits.head(10).itertuples()):
         cols[i % 5].page_link("pages/account.py", label=plain(row.account_name), query_params={"account": row.account_id},
                               icon=":material/open_in_new:")
+
+todo = portfolio.undiagnosed_todo(view)
+if len(todo):
+    st.subheader(f"To do: {len(todo):,} opportunit{'y' if len(todo) == 1 else 'ies'} not yet diagnosed")
+    st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
+    shown = todo.head(200).assign(link="account?account=" + todo["account_id"].astype(str))
+    st.dataframe(
+        shown, hide_index=True, key="pf_todo",
+        column_order=[c for c in ("link", "account_name", "opportunity_id", "name", "product_family", "value")
+                      if c in shown],
+        column_config={
+            "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
+            "account_name": "Account", "opportunity_id": "Opportunity id", "name": "Opportunity",
+            "product_family": "Product family",
+            "value": st.column_config.NumberColumn("Value ($)", format="compact"),
+        },
+    )
+    st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")
+
+with st.expander("Current approach per account (set many at once)"):
+    only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")
+    editable = d.accounts[["account_id", "name", "current_approach"]]
+    if only_unset:
+        editable = editable[editable["current_approach"].isna()]
+    st.caption(f"{len(editable):,} account(s)" + (" (the first 500 are shown; import a file with a current approach "
+                                                  "column for more)" if len(editable) > 500 else ""))
+    labels = {c: APPROACHES.label(c) for c in APPROACHES.codes}
+    grid = editable.head(500).assign(current_approach=editable["current_approach"].map(labels))
+    edited = st.data_editor(
+        grid, hide_index=True, key="pf_ap_editor", disabled=["account_id", "name"],
+        column_config={"account_id": "Account id", "name": "Account",
+                       "current_approach": st.column_config.SelectboxColumn(
+                           "Current approach", options=list(labels.values()), help="Empty: not set")},
+    )
+    changes = accounts.changed_approaches(grid, edited)
+    if st.button(f"Save {len(changes)} change(s)", key="pf_ap_save", disabled=not changes):
+        widgets.run_action(lambda: accounts.set_current_approaches(session.store(), identity.actor(), changes),
+                           toast="Current approaches saved")

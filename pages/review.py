@@ -31,6 +31,9 @@ queue = portfolio.review_queue(d.accounts, d.assessed, d.decisions, bu, d.matrix
 queue = portfolio.filter_queue(queue, fits=fits, min_steps=int(min_steps), min_value=float(min_value))
 at_stake = plain(charts.money(queue["value_at_stake"].sum() if len(queue) else 0))
 st.markdown(f"**{len(queue)}** flagged account(s), **{at_stake}** at stake.")
+left_out = portfolio.figures(d.assessed[d.assessed["bu"] == bu]).left_out()
+if left_out:
+    st.caption(plain(f"In this BU: {left_out}"))
 if queue.empty:
     st.success("Nothing flagged with these filters.")
     st.stop()

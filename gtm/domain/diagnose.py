@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
@@ -31,14 +31,32 @@ def _as_bool(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]
     return values.fillna(False).to_numpy(dtype=bool), problems
 
 
+def _to_numbers(series: pd.Series) -> np.ndarray:
+    """Cells as floats (NaN where not a number); text with few distinct values is parsed once per value."""
+    if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
+        return series.to_numpy(dtype=float, na_value=np.nan)
+    head = series.iloc[:10_000]
+    if len(series) > 20_000 and head.nunique() * 4 > len(head):  # mostly distinct (amounts): parse them all
+        return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    if len(uniques) * 4 < len(series):
+        parsed = pd.to_numeric(pd.Series(uniques.astype(object)), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+        out: np.ndarray = np.append(parsed, np.nan)[codes]
+        return out
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
 def _as_int(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:
-    """Whole numbers >= 0; blank reads as 0."""
-    vals = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    bad = (np.isnan(vals) & series.notna().to_numpy() & (series.astype(str).str.strip() != "").to_numpy())
-    bad |= vals < 0
-    bad |= ~np.isnan(vals) & (vals != np.round(vals))
+    """Whole numbers >= 0; blank reads as 0. Each distinct cell is parsed and checked once."""
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    cells = pd.Series(uniques.astype(object), dtype=object)
+    vals = pd.to_numeric(cells, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    blank = (cells.astype(str).str.strip() == "").to_numpy()
+    with np.errstate(invalid="ignore"):
+        bad_unique = (np.isnan(vals) & ~blank) | (vals < 0) | (~np.isnan(vals) & (vals != np.round(vals)))
+    bad = np.append(bad_unique, False)[codes]
     problems = [Problem(r, column, v, "is not a whole number >= 0") for r, v in series[bad].items()]
-    return np.nan_to_num(vals, nan=0.0), problems
+    return np.nan_to_num(np.append(vals, np.nan)[codes], nan=0.0), problems
 
 
 @dataclass(frozen=True)
@@ -315,8 +333,7 @@ class _Columns:
 
     def numbers(self, column: str) -> np.ndarray:
         if column not in self._numbers:
-            self._numbers[column] = pd.to_numeric(self.frame[column], errors="coerce").to_numpy(
-                dtype=float, na_value=np.nan)
+            self._numbers[column] = _to_numbers(self.frame[column])
         return self._numbers[column]
 
 
@@ -363,35 +380,72 @@ def _condition(cond: Condition, signals: dict[str, np.ndarray], columns: _Column
         return np.asarray(_OPS[cond.op](columns.numbers(column), value), dtype=bool)
 
 
-def account_facts(frame: pd.DataFrame, mappings: Mappings | None = None) -> dict[str, np.ndarray]:
-    """The facts rules may test, per opportunity (NaN where the frame lacks what a fact needs)."""
+def _folded_codes(columns: _Columns, column: str) -> tuple[np.ndarray, list[str]]:
+    """Integer codes of each cell's normalised text (-1 for blank), from the column's shared factorisation."""
+    codes, _raw, folded = columns.text(column)
+    ids, names = pd.factorize(folded)
+    table = np.append(np.asarray(ids, dtype=np.int64), -1)
+    table[np.flatnonzero(folded == "")] = -1  # punctuation or spaces only: blank
+    out: np.ndarray = table[codes]
+    return out, [str(n) for n in names]
+
+
+def _distinct_per_account(account: np.ndarray, key: np.ndarray, accounts: int) -> np.ndarray:
+    """For each row, how many distinct non-blank ``key`` values its account has (0 when none)."""
+    width = int(key.max(initial=-1)) + 1
+    if width == 0:
+        return np.zeros(len(account))
+    known = key >= 0
+    pair = account[known].astype(np.int64) * width + key[known]
+    if accounts * width <= 50_000_000:
+        seen = np.zeros(accounts * width, dtype=bool)  # a bitmap of (account, key) pairs: O(rows), no sorting
+        seen[pair] = True
+        per_account = seen.reshape(accounts, width).sum(axis=1)
+    else:
+        per_account = np.bincount(pd.unique(pair) // width, minlength=accounts)
+    counts: np.ndarray = per_account[account].astype(float)
+    return counts
+
+
+def account_facts(frame: pd.DataFrame, mappings: Mappings | None = None,
+                  columns: _Columns | None = None) -> dict[str, np.ndarray]:
+    """The facts rules may test, per opportunity (NaN where the frame lacks what a fact needs).
+
+    Vectorised with integer codes: distinct (account, BU) pairs are counted once, totals by bincount.
+    """
     mappings = mappings or Mappings()
-    columns = _Columns(frame)
+    columns = columns or _Columns(frame)
     n = len(frame)
     nan = np.full(n, np.nan)
     value_col = columns.find("value_reporting") or columns.find("value")
     value = columns.numbers(value_col) if value_col else nan
     out: dict[str, np.ndarray] = {"deal_size": value}
     account_col = columns.find("account_id") or columns.find("account_name")
-    if account_col is None:
+    if account_col is None or n == 0:
         return {**out, "account_bu_count": nan, "account_family_count": nan, "account_value_share": nan}
-    account = pd.Series(pd.factorize(frame[account_col].astype("string"), use_na_sentinel=True)[0], index=frame.index)
-    family_col = columns.find("product_family")
-    family = (frame[family_col].astype("string").map(normalise, na_action="ignore")
-              if family_col else pd.Series(pd.NA, index=frame.index, dtype="string"))
-    family = family.mask(family == "")
-    bu_col = columns.find("bu")
-    bu = (frame[bu_col].astype("string").map(normalise, na_action="ignore")
-          if bu_col else pd.Series(pd.NA, index=frame.index, dtype="string"))
-    bu = bu.mask(bu == "")
-    if mappings.family_bu:
-        mapped = family.map({k: normalise(v) for k, v in mappings.family_bu.items()})
-        bu = bu.fillna(mapped)
-    grouped = pd.DataFrame({"account": account, "bu": bu, "family": family,
-                            "value": pd.Series(value, index=frame.index)}).groupby("account")
-    out["account_bu_count"] = grouped["bu"].transform("nunique").to_numpy(dtype=float)
-    out["account_family_count"] = grouped["family"].transform("nunique").to_numpy(dtype=float)
-    total = grouped["value"].transform("sum").to_numpy(dtype=float)
+    account, account_ids = pd.factorize(frame[account_col], use_na_sentinel=False)
+    accounts = len(account_ids)
+    family_col, bu_col = columns.find("product_family"), columns.find("bu")
+    family, family_names = _folded_codes(columns, family_col) if family_col else (np.full(n, -1), [])
+    if bu_col:
+        bu, bu_names = _folded_codes(columns, bu_col)
+    else:
+        bu, bu_names = np.full(n, -1), []
+    if mappings.family_bu and len(family_names):
+        # A BU named through the product family -> BU mapping joins the BUs the file names (by folded name).
+        bu_index = {name: i for i, name in enumerate(bu_names)}
+        via_family = []
+        for name in family_names:
+            target = normalise(mappings.family_bu[name]) if name in mappings.family_bu else ""
+            if target and target not in bu_index:
+                bu_index[target] = len(bu_index)
+            via_family.append(bu_index[target] if target else -1)
+        lookup = np.append(np.array(via_family, dtype=np.int64), -1)
+        bu = np.where(bu >= 0, bu, lookup[family])
+    out["account_bu_count"] = _distinct_per_account(account, bu, accounts)
+    out["account_family_count"] = _distinct_per_account(account, family, accounts)
+    weights = np.nan_to_num(value, nan=0.0)
+    total = np.bincount(account, weights=weights, minlength=accounts)[account]
     with np.errstate(invalid="ignore", divide="ignore"):
         out["account_value_share"] = np.where(total > 0, value / total, np.nan)
     return out
@@ -407,7 +461,7 @@ def diagnose_with_problems(frame: pd.DataFrame, table: DiagnosisTable | None = N
     mappings = mappings or Mappings()
     signals, problems = _read_signals(frame, table)
     columns = _Columns(frame)
-    facts = account_facts(frame, mappings) if any(c.fact for r in table.rules for c in r.when) else {}
+    facts = account_facts(frame, mappings, columns) if any(c.fact for r in table.rules for c in r.when) else {}
     conditions = []
     for rule in table.rules:
         hit = np.ones(len(frame), dtype=bool)
@@ -488,3 +542,63 @@ def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None 
     frame["diagnosis_rule"] = rule.to_numpy()
     frame["diagnosis_reason"] = reason.to_numpy()
     return frame
+
+
+def _cell_number(value: Any) -> float:
+    try:
+        number = float(str(value).strip())
+    except (TypeError, ValueError):
+        return float("nan")
+    return number
+
+
+def _holds(cond: Condition, row: Mapping[str, Any], signals: Mapping[str, Any], facts: Mapping[str, float]) -> bool:
+    """One condition on one row: the readable statement of what the vectorised engine computes."""
+    if cond.signal is not None:
+        return bool(_OPS[cond.op](signals[cond.signal], cond.value))
+    if cond.fact is not None:
+        value = facts.get(cond.fact, float("nan"))
+        return bool(value == value and _OPS[cond.op](value, cond.value))  # NaN never holds
+    keys = {normalise(k): k for k in row}
+    key = keys.get(normalise(str(cond.column)))
+    cell = None if key is None else row[key]
+    if cell is None or (isinstance(cell, float) and cell != cell) or str(cell) == "":
+        if cond.op in _TEXT_OPS:
+            return False
+        cell = None
+    if cond.op == "equals":
+        return normalise(cell) == normalise(cond.value)
+    if cond.op == "one_of":
+        values = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+        return normalise(cell) in {normalise(v) for v in values}
+    if cond.op == "contains_word":
+        return bool(_word_pattern(cond.value if isinstance(cond.value, (str, tuple)) else str(cond.value))
+                    .search(normalise(cell)))
+    if cond.op == "matches":
+        return re.search(str(cond.value), str(cell), re.IGNORECASE) is not None
+    number = float("nan") if cell is None else _cell_number(cell)
+    return bool(number == number and _OPS[cond.op](number, cond.value))
+
+
+def diagnose_row(row: Mapping[str, Any], table: DiagnosisTable | None = None, *, mappings: Mappings | None = None,
+                 facts: Mapping[str, float] | None = None) -> tuple[Nature | None, str]:
+    """The nature and rule id for one opportunity, rule by rule in plain Python (one questionnaire answer).
+
+    The per-row statement of ``diagnose``: property tests and the benchmark hold the vectorised engine to it.
+    ``facts`` are the opportunity's account facts (see ``account_facts``); absent facts never hold.
+    """
+    table = table or default_diagnosis()
+    mappings = mappings or Mappings()
+    frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()})
+    signals_arrays, _ = _read_signals(frame, table)
+    signals = {k: v[0] for k, v in signals_arrays.items()}
+    for rule in table.rules:
+        if all(_holds(c, row, signals, facts or {}) for c in rule.when):
+            if rule.nature is None:
+                keys = {normalise(k): k for k in row}
+                family_key = keys.get("product family")
+                family = normalise(row[family_key]) if family_key and row[family_key] is not None else ""
+                if family in mappings.family_nature:
+                    return mappings.family_nature[family], FAMILY_RULE
+            return rule.nature, rule.id
+    return None, table.default_rule.id

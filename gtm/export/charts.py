@@ -92,9 +92,20 @@ def _base(matrix: ApproachMatrix, height: int) -> go.Figure:
     return fig
 
 
-def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 560) -> go.Figure:
-    """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell."""
+UNDIAGNOSED_TICK = "Not yet<br>diagnosed"
+UNDIAGNOSED_FILL = "#E4E4E4"
+
+
+def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 560,
+                     undiagnosed: pd.DataFrame | None = None) -> go.Figure:
+    """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell.
+
+    ``undiagnosed`` (approach, count, value) adds a grey column beside the natures: the opportunities whose nature
+    nothing says yet, by current approach. They sit outside the matrix because they have no column of their own.
+    """
     fig = _base(matrix, height)
+    if undiagnosed is not None and int(undiagnosed["count"].sum()):
+        _undiagnosed_strip(fig, undiagnosed)
     grid = _fit_grid(matrix)
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
@@ -120,6 +131,28 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         hovertext=hovers, hoverinfo="text", showlegend=False,
     ))
     return fig
+
+
+def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame) -> None:
+    approach_ticks = _approach_ticks()
+    by_code = strip.set_index(strip["approach"].astype(str))
+    counts = [int(by_code["count"].get(c, 0)) for c in vocab.APPROACHES.codes]
+    values = [float(by_code["value"].get(c, 0.0)) for c in vocab.APPROACHES.codes]
+    fig.add_trace(go.Heatmap(
+        z=[[0] for _ in approach_ticks], x=[UNDIAGNOSED_TICK], y=approach_ticks, zmin=0, zmax=1,
+        colorscale=[[0, UNDIAGNOSED_FILL], [1, UNDIAGNOSED_FILL]], showscale=False, xgap=3, ygap=3, hoverinfo="skip",
+    ))
+    fig.add_trace(go.Scatter(
+        x=[UNDIAGNOSED_TICK] * len(approach_ticks), y=approach_ticks, mode="text", showlegend=False,
+        text=[f"? <b>{n}</b><br>{money(v)}" if n else "" for n, v in zip(counts, values)],
+        textfont={"size": 12, "color": "#1b1b1b"}, hoverinfo="text",
+        hovertext=[f"<b>Not yet diagnosed</b> at <b>{vocab.APPROACHES.label(a)}</b><br>{n} opportunit"
+                   f"{'y' if n == 1 else 'ies'}, {money(v)}<br>Left out of fit shares until a person or a rule decides"
+                   for a, n, v in zip(vocab.APPROACHES.codes, counts, values)],
+    ))
+    n = len(vocab.NATURES)
+    fig.add_shape(type="line", x0=n - 0.5, x1=n - 0.5, y0=-0.5, y1=len(approach_ticks) - 0.5,
+                  line={"color": "#555", "width": 2, "dash": "dot"}, layer="above")
 
 
 def _names(frame: pd.DataFrame) -> pd.Series:

@@ -312,6 +312,15 @@ class Store:
         tx.execute(update(MatrixVersion).values(is_active=MatrixVersion.name == name))
         self.bump(tx)
 
+    def update_current_approaches(self, tx: Transaction, approaches: dict[str, str | None]) -> int:
+        """Set the current approach (None: not set) of accounts by CRM id; returns how many rows changed."""
+        changed = 0
+        for account_id, approach in approaches.items():
+            changed += tx.execute(update(Account).where(Account.external_id == account_id).values(
+                current_approach=approach, updated_at=utcnow())).rowcount
+        self.bump(tx)
+        return changed
+
     # ------------------------------------------------------------------ diagnosis: overrides, rule versions
 
     def nature_overrides(self) -> pd.DataFrame:
