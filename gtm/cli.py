@@ -86,10 +86,16 @@ def cmd_recommend(args: argparse.Namespace) -> int:
 
 
 def cmd_diagnose(args: argparse.Namespace) -> int:
-    """Nature of every opportunity from its signals."""
+    """Nature of every opportunity from what the file holds (signals, names, product families, BUs per account)."""
     from gtm.domain.diagnose import diagnose
+    from gtm.ingest import columns
 
-    _write(diagnose(_read(args.input)), args.output)
+    frame = _read(args.input)
+    # CRM headers ("Opportunity Name", "Product Family", "Account Name") become the names the rules read.
+    mapped = columns.map_columns(list(frame.columns), "opportunities")
+    frame = frame.rename(columns={header: field for field, header in mapped.fields.items()
+                                  if field not in frame.columns})
+    _write(diagnose(frame), args.output)
     return 0
 
 

@@ -137,3 +137,14 @@ def test_output_neutralises_formulas(tmp_path: Path, cmd: str) -> None:
     result = gtm(cmd, str(src))
     assert result.returncode == 0, result.stderr
     assert "\n=HYPERLINK" not in result.stdout and "'=HYPERLINK" in result.stdout
+
+
+def test_diagnose_reads_a_salesforce_export_by_its_headers(tmp_path: Path) -> None:
+    src = tmp_path / "sf.csv"
+    src.write_text("Opportunity ID,Opportunity Name,Account Name,Business Unit,Amount\n"
+                   "O1,Turnkey bottling line,Acme,Drives,1000\nO2,Retrofit,Acme,Sensors,5\nO3,Retrofit,Beta,Drives,5\n")
+    result = gtm("diagnose", str(src))
+    assert result.returncode == 0, result.stderr
+    out = pd.read_csv(io.StringIO(result.stdout))
+    assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", ""]
+    assert out["diagnosis_rule"].tolist() == ["turnkey-words", "multi-bu-account", "not-yet-diagnosed"]

@@ -27,6 +27,17 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
         return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
     assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active)
     if what == "opportunities":
-        return assessed
+        return _flat(assessed)
     recs = portfolio.recommendations(assessed, active)
     return portfolio.account_table(store.accounts(), assessed, recs, store.decisions())
+
+
+def _flat(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Signals and kept CRM columns (stored as dicts) as plain columns, so a spreadsheet shows them."""
+    out = opportunities.drop(columns=[c for c in ("signals", "attributes") if c in opportunities])
+    for column, prefix in (("signals", "signal: "), ("attributes", "crm: ")):
+        if column in opportunities and opportunities[column].notna().any():
+            present = opportunities[column].dropna()
+            extra = pd.DataFrame.from_records(present.tolist(), index=present.index).reindex(opportunities.index)
+            out = out.join(extra.add_prefix(prefix))
+    return out
