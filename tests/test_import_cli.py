@@ -26,8 +26,10 @@ from fixtures_import import (
 )
 
 from gtm.cli import main
+from gtm.domain.permissions import ADMIN
 from gtm.export.tables import TRIGGERS
 from gtm.services import decisions
+from gtm.services.currency import set_exchange_rates
 from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -147,10 +149,13 @@ def test_mapping_file_on_the_command_line(tmp_path: Path, capsys: pytest.Capture
                        ' "close_date": "Abschluss"}, "date_format": "mm/dd/yyyy"}', encoding="utf-8")
     assert run(capsys, "import", "accounts", str(accounts), "--database", db, "--mapping", str(acc_map))[0] == 0
     code, out, err = run(capsys, "import", "opportunities", str(src), "--database", db, "--mapping", str(opp_map))
+    assert code == 1 and "No exchange rate for EUR (1 row)" in err  # euros are never read as dollars
+    set_exchange_rates(Store(db), ADMIN, [{"currency": "EUR", "rate": 1.1}])
+    code, out, err = run(capsys, "import", "opportunities", str(src), "--database", db, "--mapping", str(opp_map))
     assert code == 0, err
     row = Store(db).opportunities().iloc[0]
-    assert (row["value"], str(row["close_date"]), row["account_name"]) == (1234.5, "2026-02-03",
-                                                                           "Müller Anlagenbau GmbH")
+    assert (row["value"], row["currency"], str(row["close_date"]), row["account_name"]) == (
+        1234.5, "EUR", "2026-02-03", "Müller Anlagenbau GmbH")
 
 
 @pytest.mark.parametrize("content, fragment", [

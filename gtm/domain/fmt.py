@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from gtm.domain.currency import DEFAULT_REPORTING, symbol
 
-def money(x: float) -> str:
-    """$1.2M-style amounts."""
+
+def money(x: float, currency: str = DEFAULT_REPORTING) -> str:
+    """$1.2M-style amounts in ``currency``: €1.2M, £350k, CHF 1.2M (a code without a symbol, then a space)."""
     x = float(x)
+    mark = symbol(currency)
+    prefix = mark if len(mark) == 1 else mark + " "
     for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(x) >= div:
-            return f"${x / div:,.1f}{unit}"
-    return f"${x:,.0f}"
+            return f"{prefix}{x / div:,.1f}{unit}"
+    return f"{prefix}{x:,.0f}"
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:=")

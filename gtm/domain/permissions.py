@@ -33,6 +33,7 @@ class Action(StrEnum):
     IMPORT_DATA = "import_data"
     RESET_DEMO = "reset_demo"
     DIAGNOSE = "diagnose"
+    SET_CURRENCY = "set_currency"
 
 
 # action -> roles allowed
@@ -43,6 +44,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.IMPORT_DATA: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
     Action.RESET_DEMO: frozenset({Role.FACILITATOR, Role.ADMIN}),
     Action.DIAGNOSE: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
+    # Rates change every figure on every page, like the matrix: the workshop's facilitator owns them.
+    Action.SET_CURRENCY: frozenset({Role.FACILITATOR, Role.ADMIN}),
 }
 
 

@@ -9,11 +9,13 @@ returns a ``Problem`` per unreadable cell naming the row, the column, the value 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
+from gtm.domain import currency
 from gtm.domain.errors import Problem
 
 _SPACES = " '\u00a0\u202f\u2009\u2019"  # thousands groupings seen in the wild: space, NBSP, thin space, Swiss '
@@ -173,6 +175,64 @@ def parse_amounts(series: pd.Series, column: str) -> tuple[np.ndarray, list[Prob
     """
     return _parse_numbers(series, column, currency=True, percent=False,
                           reason=f"is not an amount ({AMOUNT_ACCEPTED})")
+
+
+_CELL_SYMBOL = re.compile(r"([A-Z]{0,2})([$€£¥₹₩₽₺₪₫฿])")
+_CELL_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
+_DOLLAR_PREFIXES = {"US": "USD", "C": "CAD", "CA": "CAD", "A": "AUD", "AU": "AUD", "NZ": "NZD", "HK": "HKD",
+                    "S": "SGD", "SG": "SGD", "R": "BRL", "MX": "MXN"}
+BARE_DOLLAR = "$"  # what a bare '$' is reported as in ``MoneyCells.named``, before it is read as USD
+
+
+@dataclass(frozen=True)
+class MoneyCells:
+    """Amounts of a column and the currency each cell names: an ISO code, BARE_DOLLAR for a lone '$', or None."""
+
+    values: np.ndarray
+    named: np.ndarray  # object: str | None per row
+    problems: list[Problem]
+
+
+def _named_currency(text: str) -> tuple[str | None, str | None]:
+    """(currency named in a cell, or None; a reason when the cell names two different ones)."""
+    found: set[str] = set()
+    for prefix, mark in _CELL_SYMBOL.findall(text):
+        if mark == "$":
+            found.add(_DOLLAR_PREFIXES.get(prefix, BARE_DOLLAR) if prefix else BARE_DOLLAR)
+        else:
+            found.add(currency.SYMBOL_CODES[mark])
+    found.update(_CELL_CODE.findall(text))
+    if BARE_DOLLAR in found and any(c != BARE_DOLLAR and c.endswith("D") for c in found):
+        found.discard(BARE_DOLLAR)  # "USD $1,200": the code says which dollar
+    if len(found) > 1:
+        return None, f"names more than one currency ({', '.join(sorted(found))}); write one"
+    return (found.pop() if found else None), None
+
+
+def parse_money(series: pd.Series, column: str) -> MoneyCells:
+    """parse_amounts, plus the currency each cell names (€ -> EUR, £ -> GBP, 'CHF 1 200' -> CHF, '$' -> BARE_DOLLAR).
+
+    The currency is read from the distinct values only; a cell naming two currencies is a problem.
+    """
+    values, problems = parse_amounts(series, column)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    named: list[str | None] = []
+    reasons: list[str] = []
+    bad = np.zeros(len(uniques), dtype=bool)
+    for i, u in enumerate(uniques):
+        code, reason = _named_currency(str(u))
+        named.append(code)
+        reasons.append(reason or "")
+        bad[i] = reason is not None
+    per_row = np.array([*named, None], dtype=object)[codes]
+    per_row[np.isnan(values)] = None  # 'TBD' is no currency: an unreadable cell names none
+    if bad.any():
+        already = {p.row for p in problems}
+        extra = _problems(series, codes, bad, column, reasons)
+        problems = problems + [p for p in extra if p.row not in already]
+        values = values.copy()
+        values[np.append(bad, False)[codes]] = np.nan
+    return MoneyCells(values, per_row, problems)
 
 
 def parse_percent(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:

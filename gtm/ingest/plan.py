@@ -12,6 +12,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from gtm.domain import currency as money_codes
 from gtm.domain.diagnose import default_diagnosis, diagnose_with_problems
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
@@ -34,6 +35,7 @@ class ImportPlan:
     problems: list[Problem]
     notes: list[str] = field(default_factory=list)
     existing: int = 0  # valid rows whose id is already stored (will be updated)
+    currency_choice: bool = False  # some amounts name no currency (or a bare '$'): the file's currency is a choice
 
     @property
     def rejected_rows(self) -> set[Any]:
@@ -144,10 +146,14 @@ def _vocab_column(series: pd.Series, column: str, vocab: Any, problems: list[Pro
 
 
 def _amount(frame: pd.DataFrame, field_name: str, column: str, problems: list[Problem], *,
-            percent: bool = False, low: float = 0, high: float | None = None, what: str = "") -> pd.Series:
+            percent: bool = False, low: float = 0, high: float | None = None, what: str = "",
+            parsed: cells.MoneyCells | None = None) -> pd.Series:
     series = frame[field_name]
-    parse = cells.parse_percent if percent else cells.parse_amounts
-    values, found = parse(series, column)
+    if parsed is not None:
+        values, found = parsed.values, parsed.problems
+    else:
+        parse = cells.parse_percent if percent else cells.parse_amounts
+        values, found = parse(series, column)
     problems += found
     values = np.asarray(values, dtype=float)
     bad_rows = {p.row for p in found}
@@ -337,8 +343,75 @@ def rejects_file_name(source_name: str) -> str:
     return f"{stem.strip() or 'import'}.rejected.csv"
 
 
+@dataclass(frozen=True)
+class _Currencies:
+    """The file's currency as chosen on import (None: not chosen), the reporting currency, the codes with a rate."""
+
+    chosen: str | None = None
+    reporting: str = money_codes.DEFAULT_REPORTING
+    rated: frozenset[str] = frozenset()
+
+
+def _currencies(frame: pd.DataFrame, col: Any, money: cells.MoneyCells, ctx: _Currencies, problems: list[Problem],
+                notes: list[str]) -> tuple[pd.Series, bool]:
+    """Each row's currency: the currency column, else what the amount names, else the file's currency.
+
+    Returns the currencies and whether the file's currency is a choice (some rows name none, or a bare '$').
+    """
+    index = frame.index
+    named = pd.Series(money.named, index=index, dtype=object)
+    if "currency" in frame:
+        text = _text(frame["currency"])
+        codes, uniques = pd.factorize(text, use_na_sentinel=True)
+        parsed = [money_codes.parse_code(u) for u in uniques]
+        column = pd.Series(np.array([*parsed, None], dtype=object)[codes], index=index, dtype=object)
+        bad = (text.notna() & column.isna()).to_numpy(dtype=bool)
+        problems += _first_problems(bad, frame["currency"], col("currency"),
+                                    f"is not a currency code; {money_codes.CODE_ACCEPTED}")
+        said = named.where(named != cells.BARE_DOLLAR, "USD")
+        clash = (column.notna() & said.notna() & (column != said)).to_numpy(dtype=bool)
+        bare = (named == cells.BARE_DOLLAR).to_numpy(dtype=bool)
+        for r in index[clash]:
+            what = "'$' (read as USD)" if bare[index.get_loc(r)] else str(said.at[r])
+            problems.append(Problem(r, col("value"), frame.at[r, "value"],
+                                    f"names {what} but the {col('currency')} column says {column.at[r]}; "
+                                    "correct the amount or the currency"))
+    else:
+        column = pd.Series(None, index=index, dtype=object)
+    unsaid = column.isna() & named.isna()
+    bare_dollar = column.isna() & (named == cells.BARE_DOLLAR)
+    file_currency = ctx.chosen or ctx.reporting
+    if bare_dollar.any() and not ctx.chosen:
+        notes.append("'$' read as US dollars (USD); if the file is in another dollar, choose its currency "
+                     f"({int(bare_dollar.sum())} amount(s)).")
+    if unsaid.any():
+        why = "chosen on import" if ctx.chosen else "the reporting currency"
+        if unsaid.all():
+            notes.append(f"No currency in the file: amounts are taken as {file_currency} ({why}).")
+        else:
+            notes.append(f"{int(unsaid.sum())} amount(s) name no currency: taken as {file_currency} ({why}).")
+    result = column.where(column.notna(), named)
+    result = result.where(~bare_dollar, ctx.chosen or "USD")
+    result = result.where(~unsaid, file_currency)
+    return result.astype(object), bool(unsaid.any() or bare_dollar.any())
+
+
+def _missing_rates(currencies: pd.Series, ctx: _Currencies) -> list[Problem]:
+    """One problem for the whole file when amounts are in currencies without an exchange rate."""
+    lacking = currencies[currencies.notna() & (currencies != ctx.reporting) & ~currencies.isin(ctx.rated)]
+    if lacking.empty:
+        return []
+    counts = lacking.value_counts().sort_index()
+    listed = ", ".join(f"{code} ({n} row{'s' if n != 1 else ''})" for code, n in counts.items())
+    return [Problem(None, None, None,
+                    f"No exchange rate for {listed}: amounts in {'these currencies' if len(counts) > 1 else 'it'} "
+                    f"cannot be converted to {ctx.reporting}, the reporting currency. Add the rate on the Data page "
+                    "(Reporting currency and exchange rates), then import the file again.")]
+
+
 def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first: bool | None,
-             known_accounts: pd.DataFrame, notes: list[str]) -> tuple[pd.DataFrame, list[Problem]]:
+             known_accounts: pd.DataFrame, notes: list[str],
+             ctx: _Currencies = _Currencies()) -> tuple[pd.DataFrame, list[Problem], bool]:
     """Parse and validate the mapped columns into canonical records."""
     src = table.frame
     problems: list[Problem] = [Problem(None, None, None, m) for m in cmap.missing]
@@ -347,7 +420,7 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     for canon, source in header.items():
         frame[canon] = src[source]
     if problems:
-        return frame, problems
+        return frame, problems, False
 
     def col(name: str) -> str:
         return header.get(name, name)
@@ -377,7 +450,7 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
                                   what="is outside 0-100; scores run from 0 to 100") if score in frame else np.nan)
         out["current_approach"] = (_vocab_column(frame["current_approach"], col("current_approach"), APPROACHES, problems)
                                    if "current_approach" in frame else None)
-        return out, problems
+        return out, problems, False
 
     # opportunities
     accounts = known_accounts[["account_id", "name"]]
@@ -402,7 +475,11 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     out["bu"] = _text(frame["bu"]) if "bu" in frame else None
     for text_field in ("name", "stage", "type", "owner"):
         out[text_field] = _text(frame[text_field]) if text_field in frame else None
-    out["value"] = _amount(frame, "value", col("value"), problems, what="is negative; amounts must be >= 0")
+    money = cells.parse_money(frame["value"], col("value"))
+    out["value"] = _amount(frame, "value", col("value"), problems, what="is negative; amounts must be >= 0",
+                           parsed=money)
+    out["currency"], choice = _currencies(frame, col, money, ctx, problems, notes)
+    problems += _missing_rates(out["currency"], ctx)
     blank_value = out["value"].isna() & ~frame.index.isin([p.row for p in problems if p.column == col("value")])
     problems += _first_problems(blank_value.to_numpy(), frame["value"], col("value"), "is empty; every opportunity needs an amount")
     out["probability"] = (_amount(frame, "probability", col("probability"), problems, percent=True, high=100,
@@ -424,7 +501,6 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     signals = [s for s in diagnosis.signal_names if s in frame]
     unmapped = [h for h in cmap.unmapped if h in src]
     out["product_family"] = _text(frame["product_family"]) if "product_family" in frame else None
-    out["currency"] = None
     view = pd.DataFrame({"name": out["name"], "bu": out["bu"], "product_family": out["product_family"],
                          "account_id": out["account_external_id"], "value": out["value"],
                          "stage": out["stage"], "type": out["type"]}, index=src.index)
@@ -461,7 +537,7 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
              for vals in zip(*(_values(kept[h]) for h in unmapped))], index=src.index, dtype=object)
     else:
         out["attributes"] = None
-    return out, problems
+    return out, problems, choice
 
 
 # Widths of the text columns in gtm/storage/models.py; longer text is a problem, not a database error.
@@ -490,12 +566,16 @@ def plan_import(
     kind: str, source: str | Path | bytes, *, known_accounts: pd.DataFrame, business_units: pd.DataFrame,
     stored_ids: Collection[str] = (), name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
+    currency: str | None = None, reporting_currency: str = money_codes.DEFAULT_REPORTING,
+    rated_currencies: Collection[str] = (),
 ) -> ImportPlan:
     """Read, map and validate a file against what is stored; nothing is written.
 
     ``known_accounts`` (account_id, name) are the accounts opportunities may refer to, ``business_units``
     (bu_id, name) the BUs already known, ``stored_ids`` the CRM ids of this kind already stored (to be
-    updated). Raises InputError when the file cannot be read.
+    updated). Amounts naming no currency are in ``currency`` (default: ``reporting_currency``); a currency
+    other than the reporting one without a rate in ``rated_currencies`` is a problem of the whole file.
+    Raises InputError when the file cannot be read.
     """
     if kind not in KINDS:
         raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
@@ -512,7 +592,11 @@ def plan_import(
     cmap = colmap.map_columns(list(table.frame.columns), k, overrides)
     date_first = None if date_format is None else date_format.startswith("dd")
     notes = list(table.notes)
-    records, problems = _records(k, table, cmap, date_first, known_accounts, notes)
+    chosen = money_codes.parse_code(currency) if currency else None
+    if currency and chosen is None:
+        raise InputError(f"The file's currency {currency!r} is not a currency code; {money_codes.CODE_ACCEPTED}.")
+    ctx = _Currencies(chosen, reporting_currency, frozenset(rated_currencies))
+    records, problems, choice = _records(k, table, cmap, date_first, known_accounts, notes, ctx)
     problems += _too_long(k, records, cmap)
     if k == "opportunities" and "bu" in records and records["bu"].notna().any():
         known = {normalise(v) for v in (*business_units["bu_id"], *business_units["name"])}
@@ -521,7 +605,7 @@ def plan_import(
             shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
             notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
                          "Check the spelling if that is not intended.")
-    plan = ImportPlan(k, source_name, table, cmap, records, problems, notes)
+    plan = ImportPlan(k, source_name, table, cmap, records, problems, notes, currency_choice=choice)
     if not plan.file_problems and "external_id" in records:
         plan.existing = int(plan.valid["external_id"].dropna().isin(set(stored_ids)).sum())
     return plan

@@ -6,6 +6,7 @@ from gtm.domain.permissions import ADMIN, Action, Actor, require
 from gtm.ingest import demo
 from gtm.ingest import plan as ingest
 from gtm.ingest.plan import ImportResult
+from gtm.services.currency import reporting_currency
 from gtm.services.imports import commit_import
 from gtm.storage.repository import Store
 
@@ -26,7 +27,8 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN) -> lis
     # The opportunities refer to accounts written in the same, still open, transaction.
     known = acc_plan.valid.rename(columns={"external_id": "account_id"})[["account_id", "name"]]
     opp_plan = ingest.plan_import("opportunities", demo.DEMO_DIR / "opportunities.csv", known_accounts=known,
-                                  business_units=bus, stored_ids=stored["opportunities"])
+                                  business_units=bus, stored_ids=stored["opportunities"],
+                                  reporting_currency=reporting_currency(store))
     with store.transaction() as tx:
         if reset:
             store.clear_portfolio(tx)

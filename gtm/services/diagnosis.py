@@ -15,6 +15,7 @@ from gtm.domain.diagnose import DiagnosisTable, Mappings, default_diagnosis, res
 from gtm.domain.errors import ConfigError, InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
+from gtm.services.currency import in_reporting_currency
 from gtm.storage.repository import NameTaken, Store
 
 DIAGNOSIS = "diagnosis"
@@ -65,10 +66,15 @@ def active_mappings(store: Store) -> Mappings:
 
 def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
                             mappings: Mappings | None = None) -> pd.DataFrame:
-    """Every stored opportunity with its nature and who decided it (person, given, rule or undiagnosed)."""
+    """Every stored opportunity with its nature and who decided it (person, given, rule or undiagnosed).
+
+    ``value`` is in the reporting currency (NaN without a rate), ``value_original`` and ``currency`` as the file
+    said: converted before the rules run, so that a deal-size threshold means the same in every currency.
+    """
     if table is None:
         table = active_table(store)[0]
-    return resolve_natures(store.opportunities(), store.nature_overrides(), table,
+    opportunities = in_reporting_currency(store, store.opportunities())
+    return resolve_natures(opportunities, store.nature_overrides(), table,
                            mappings if mappings is not None else active_mappings(store))
 
 

@@ -27,9 +27,10 @@ from fixtures_import import (
 )
 
 from gtm.domain.errors import InputError, PermissionDenied
-from gtm.domain.permissions import Actor, Role
+from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.ingest import columns
 from gtm.services import decisions
+from gtm.services.currency import set_exchange_rates
 from gtm.services.demo import seed_demo
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.services.imports import commit_import, plan_import
@@ -92,6 +93,7 @@ AMOUNTS = [
 
 def test_every_amount_form_is_stored_as_its_number(store: Store) -> None:
     small_portfolio(store)
+    set_exchange_rates(store, ADMIN, [{"currency": "EUR", "rate": 1.1}, {"currency": "GBP", "rate": 1.3}])
     for i, (text, _) in enumerate(AMOUNTS):
         data = text_bytes(["Opportunity ID", "Account ID", "Amount"], [[f"AMT-{i}", "0011x000001AbcD", text]],
                           delimiter=";")
