@@ -49,7 +49,7 @@ recommended = acc.get("recommended_approach")
 recommended = str(recommended) if pd.notna(recommended) else None
 c = st.columns([1, 1, 2, 2])
 c[0].metric("Opportunities", int(acc["opportunities"]))
-c[1].metric("Value", charts.money(acc["value"]))
+c[1].metric("Value", charts.money(acc["value"], session.currency()))
 with c[2]:
     st.caption("Current approach")
     st.markdown(f"**{APPROACHES.label(current)}**" if current else
@@ -59,7 +59,7 @@ with c[3]:
     st.markdown(f"**{APPROACHES.label(recommended)}**" if recommended else "— none yet")
 
 st.markdown("**Why is the current structure flagged?**")
-st.markdown(plain(portfolio.fit_summary(opps)))
+st.markdown(plain(portfolio.fit_summary(opps, session.currency())))
 if recommended:
     st.markdown(f"**Why {APPROACHES.label(recommended)}?**")
     st.markdown(plain(acc["recommendation_rationale"]))
@@ -67,16 +67,16 @@ elif len(opps):
     st.warning(plain(acc["recommendation_rationale"]), icon=":material/help:")
 account_figures = portfolio.figures(opps) if len(opps) else None
 if account_figures is not None and account_figures.undiagnosed_count:
-    st.warning(plain(account_figures.left_out()) + " Set their nature on the **Diagnose** page.",
+    st.warning(plain(account_figures.left_out(session.currency())) + " Set their nature on the **Diagnose** page.",
                icon=":material/pending_actions:")
 
-st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended), key="acc_matrix", config={"displayModeBar": False})
+st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended, currency=session.currency()), key="acc_matrix", config={"displayModeBar": False})
 
 if recommended and len(opps):
     over, under = portfolio.served_by(opps, recommended, d.matrix)
     served_config = {
         "name": st.column_config.TextColumn("Opportunity", width="large"),
-        "nature": "Nature", "value": st.column_config.NumberColumn("Value ($)", format="compact"), "steps": "Steps",
+        "nature": "Nature", "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"), "steps": "Steps",
     }
     for frame, title, key in ((over, "▲ The recommendation would over-serve", "acc_over"),
                               (under, "▼ The recommendation would under-serve", "acc_under")):
@@ -101,7 +101,7 @@ else:
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
-            "value": st.column_config.NumberColumn("Value ($)", format="compact"),
+            "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
             "fit_badge": "Fit", "steps": "Steps", "rationale": st.column_config.TextColumn("Why", width="large"),
         },

@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+from gtm.domain import currency as money_codes
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
@@ -11,12 +12,20 @@ from gtm.export import tables
 from gtm.ingest import columns
 from gtm.ingest.decode import max_upload_bytes
 from gtm.ingest.plan import ImportResult, rejects_file_name
+from gtm.services import currency as currency_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
 from pages.common import identity, session, widgets
 
 s = session.store()
+
+
+def currency_choices(first: str, *also: str | None) -> list[str]:
+    """``first``, then the given and common ISO codes, each once."""
+    return list(dict.fromkeys([first, *(c for c in also if c), *money_codes.COMMON_CODES]))
+
+
 st.title("Data")
 who = identity.actor()
 
@@ -36,8 +45,12 @@ if upload is not None:
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()[:16]
     overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
+    reporting = session.currency()
+    currency_key = f"dt_currency_{kind}_{digest}"
+    chosen = st.session_state.get(currency_key)
     try:
-        plan = importer.plan_import(s, kind, raw, name=upload.name, mapping=overrides, max_bytes=limit)
+        plan = importer.plan_import(s, kind, raw, name=upload.name, mapping=overrides, max_bytes=limit,
+                                    currency=chosen if chosen and chosen != reporting else None)
     except GtmError as exc:
         widgets.show_error(exc)
         st.stop()
@@ -48,6 +61,10 @@ if upload is not None:
     st.markdown(f"Read {detected} · {len(t.frame):,} data rows · {len(t.frame.columns)} columns")
     for note in plan.notes:
         st.info(plain(note), icon=":material/info:")
+    if plan.currency_choice:
+        st.selectbox("Currency of the amounts that name none (and of a bare '$')", currency_choices(reporting, chosen),
+                     key=currency_key, help="A currency column in the file, or a symbol or code in an amount, "
+                                            f"wins over this choice. Default: {reporting}, the reporting currency.")
 
     with st.expander("Column mapping — adjust if a column was not recognised", expanded=bool(plan.columns.missing)):
         headers = ["— not imported —", *map(str, t.frame.columns)]
@@ -126,6 +143,28 @@ e[3].download_button("Everything (XLSX)",
                      lambda: tables.to_xlsx_bytes({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS}),
                      file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+st.subheader("Reporting currency and exchange rates", anchor=False)
+reporting = session.currency()
+may_set = who.can(Action.SET_CURRENCY)
+st.caption(f"Every amount is shown in **{reporting}**, the reporting currency; each opportunity keeps the currency "
+           f"its file said. A rate is how many {reporting} one unit of a currency is worth. Facilitators and "
+           "administrators change them.")
+r1, r2 = st.columns([2, 1], vertical_alignment="bottom")
+new_reporting = r1.selectbox("Reporting currency", currency_choices(reporting), key="dt_reporting",
+                             disabled=not may_set)
+if r2.button("Set reporting currency", key="dt_reporting_set", disabled=not may_set or new_reporting == reporting):
+    widgets.run_action(lambda: currency_service.set_reporting_currency(s, who, new_reporting),
+                       toast=f"Amounts are now shown in {new_reporting}; the rates were re-expressed in it")
+rates = currency_service.exchange_rates(s)
+edited_rates = st.data_editor(
+    rates[["currency", "rate"]], num_rows="dynamic" if may_set else "fixed", disabled=not may_set,
+    hide_index=True, key=f"dt_rates_{s.data_version()}",  # a fresh editor once the saved rates come back
+    column_config={"currency": st.column_config.TextColumn("Currency", help="ISO 4217 code: EUR, GBP, CHF …"),
+                   "rate": st.column_config.NumberColumn(f"{reporting} per unit", format="%.6g", min_value=0)})
+if st.button("Save exchange rates", key="dt_rates_save", disabled=not may_set):
+    widgets.run_action(lambda: currency_service.set_exchange_rates(s, who, edited_rates.to_dict("records")),
+                       toast="Exchange rates saved")
 
 st.subheader("Demo portfolio", anchor=False)
 st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")

@@ -65,23 +65,24 @@ else:
     m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}", f"{under_delta:+,}" if under_delta else None,
                 delta_color="inverse")
     if after.undiagnosed_count:
-        st.caption(plain(after.left_out()) + " A band edit cannot move them.")
+        st.caption(plain(after.left_out(session.currency())) + " A band edit cannot move them.")
     st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=520,
-                                            undiagnosed=portfolio.undiagnosed_summary(preview.assessed)),
+                                            undiagnosed=portfolio.undiagnosed_summary(preview.assessed),
+                                            currency=session.currency()),
                     key="mx_chart", config={"displayModeBar": False})
 
 if changed and draft is not None and not d.opportunities.empty:
     # Both sides are already assessed and cached (d: active matrix, preview: the draft); only compare.
     effect = portfolio.compare(d.assessed, preview.assessed, d.recommendations, preview.recommendations)
     st.subheader("What this edit changes", anchor=False)
-    st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value))}) change fit; "
+    st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value, session.currency()))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
     # Stacked full width, with short approach names, so no column is cut off.
     st.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
                                        to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
                  hide_index=True, key="mx_changed",
                  column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn("Value ($)", format="compact")})
+                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact")})
     short = {t.code: t.short_label for t in APPROACHES.terms}
     st.dataframe(effect.recommendation_changes.assign(
         before=effect.recommendation_changes["before"].astype(str).map(short),

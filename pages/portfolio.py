@@ -31,23 +31,23 @@ f = portfolio.figures(view)
 m = st.columns(6)
 m[0].metric("Accounts", f"{f.accounts:,}")
 m[1].metric("Opportunities", f"{f.opportunities:,}")
-m[2].metric("Total value", charts.money(f.total_value))
+m[2].metric("Total value", charts.money(f.total_value, session.currency()))
 m[3].metric("✓ Value in band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
-m[4].metric("▲ Likely overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value), delta_color="off",
+m[4].metric("▲ Likely overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value, session.currency()), delta_color="off",
             delta_arrow="off", help="Opportunities whose current approach is heavier than the band, and their value")
-m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value),
+m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value, session.currency()),
             delta_color="off", delta_arrow="off",
             help="Opportunities whose current approach is lighter than the band, and their value")
 
 if f.undiagnosed_count:
-    st.warning(plain(f.left_out()) + " They stand in the grey column beside the matrix.",
+    st.warning(plain(f.left_out(session.currency())) + " They stand in the grey column beside the matrix.",
                icon=":material/pending_actions:")
 if f.assumed_accounts:
     st.caption(f"{f.assumed_accounts:,} account(s) have no current approach recorded: they are judged as "
                f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
 
 st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(view), d.matrix,
-                                        undiagnosed=portfolio.undiagnosed_summary(view)),
+                                        undiagnosed=portfolio.undiagnosed_summary(view), currency=session.currency()),
                 key="pf_matrix", config={"displayModeBar": False})
 
 st.subheader("Biggest misfits")
@@ -67,7 +67,7 @@ else:
             "misfits": "Misfit opportunities",
             "overkill": "▲ Overkill",
             "insufficient": "▼ Insufficient",
-            "misfit_value": st.column_config.NumberColumn("Misfit value ($)", format="compact"),
+            "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})", format="compact"),
             "worst_steps": st.column_config.NumberColumn("Worst steps", help="Rows outside the band; 2+ is a clear misfit"),
         },
     )
@@ -90,7 +90,7 @@ if len(todo):
             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
             "account_name": "Account", "opportunity_id": "Opportunity id", "name": "Opportunity",
             "product_family": "Product family",
-            "value": st.column_config.NumberColumn("Value ($)", format="compact"),
+            "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
         },
     )
     st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")

@@ -25,13 +25,13 @@ c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
 bu = c1.selectbox("BU", bus, index=bus.index(default_bu), format_func=lambda b: bu_names.get(b, b), key="rv_bu")
 fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fit_badge, key="rv_fit")
 min_steps = c3.number_input("Min. steps", min_value=1, max_value=6, value=1, key="rv_steps")
-min_value = c4.number_input("Min. value at stake ($)", min_value=0, value=0, step=100_000, key="rv_value")
+min_value = c4.number_input(f"Min. value at stake ({session.currency()})", min_value=0, value=0, step=100_000, key="rv_value")
 
 queue = portfolio.review_queue(d.accounts, d.assessed, d.decisions, bu, d.matrix)
 queue = portfolio.filter_queue(queue, fits=fits, min_steps=int(min_steps), min_value=float(min_value))
-at_stake = plain(charts.money(queue["value_at_stake"].sum() if len(queue) else 0))
+at_stake = plain(charts.money(queue["value_at_stake"].sum() if len(queue) else 0, session.currency()))
 st.markdown(f"**{len(queue)}** flagged account(s), **{at_stake}** at stake.")
-left_out = portfolio.figures(d.assessed[d.assessed["bu"] == bu]).left_out()
+left_out = portfolio.figures(d.assessed[d.assessed["bu"] == bu]).left_out(session.currency())
 if left_out:
     st.caption(plain(f"In this BU: {left_out}"))
 if queue.empty:
@@ -50,7 +50,7 @@ st.dataframe(
     column_config={
         "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"), "account_name": "Account",
         "judged_on": "Judged on", "approach_label": "Approach", "fit_badge": "Worst fit", "worst_steps": "Steps",
-        "value_at_stake": st.column_config.NumberColumn("Value at stake ($)", format="compact"),
+        "value_at_stake": st.column_config.NumberColumn(f"Value at stake ({session.currency()})", format="compact"),
         "review_status": "Status", "author": "Decided by", "review_comment": "Review comment",
     },
 )

@@ -12,6 +12,7 @@ import pandas as pd
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import assess
+from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
@@ -80,13 +81,13 @@ class Figures:
         """The value the fit shares are computed over: every opportunity with a nature."""
         return self.total_value - self.undiagnosed_value
 
-    def left_out(self) -> str:
-        """One sentence on what the fit figures leave out (empty when nothing is)."""
+    def left_out(self, currency: str = DEFAULT_REPORTING) -> str:
+        """One sentence on what the fit figures leave out (empty when nothing is); amounts in ``currency``."""
         if not self.undiagnosed_count:
             return ""
         share = self.undiagnosed_value / self.total_value if self.total_value else 0.0
         return (f"{self.undiagnosed_count:,} opportunit{'y' if self.undiagnosed_count == 1 else 'ies'} "
-                f"({money(self.undiagnosed_value)}, {share:.0%} of the value) are not yet diagnosed and are left out "
+                f"({money(self.undiagnosed_value, currency)}, {share:.0%} of the value) are not yet diagnosed and are left out "
                 "of fit shares and recommendations.")
 
 
@@ -148,13 +149,14 @@ NO_DIAGNOSIS = ("No opportunity of this account is diagnosed yet, so no structur
                 "opportunities first (a person on the Diagnose page, a product family mapping or a rule).")
 
 
-def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
+def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix,
+                    currency: str = DEFAULT_REPORTING) -> pd.DataFrame:
     """One recommendation per account with at least one diagnosed opportunity; undiagnosed ones are left out."""
     diagnosed = assessed[assessed["nature"].notna()] if "nature" in assessed else assessed.iloc[0:0]
     if diagnosed.empty:
         return pd.DataFrame(columns=["account_id", "recommended_approach", "rationale"])
     cols = ["account_id", "nature", "value", "probability", "approach"]
-    return recommend(diagnosed[cols], matrix)
+    return recommend(diagnosed[cols], matrix, currency)
 
 
 def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
@@ -310,8 +312,8 @@ def filter_queue(queue: pd.DataFrame, *, fits: list[str] | None = None, min_step
     return queue[mask]
 
 
-def fit_summary(opps: pd.DataFrame) -> str:
-    """Why an account's current structure is (or is not) flagged, in one sentence."""
+def fit_summary(opps: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> str:
+    """Why an account's current structure is (or is not) flagged, in one sentence; amounts in ``currency``."""
     judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
     if judged.empty:
         return ("No opportunity of this account is diagnosed yet, so nothing can be flagged." if len(opps)
@@ -325,7 +327,7 @@ def fit_summary(opps: pd.DataFrame) -> str:
         hit = judged[fit == code]
         words = vocab.FITS.label(code).lower()
         if len(hit):
-            parts.append(f"{len(hit)} of {len(judged)} opportunities ({money(float(hit['value'].sum()))}) are {words}, "
+            parts.append(f"{len(hit)} of {len(judged)} opportunities ({money(float(hit['value'].sum()), currency)}) are {words}, "
                          f"up to {int(hit['steps'].max())} step(s) from their band")
     if not parts:
         return f"Today, at '{approach}', every opportunity is a realistic option."

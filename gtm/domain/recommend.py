@@ -9,6 +9,7 @@ import pandas as pd
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import require_columns
+from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import money
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
@@ -56,7 +57,8 @@ def expected_values(frame: pd.DataFrame) -> np.ndarray:
     return value * np.where(np.isnan(prob), 100.0, prob) / 100.0
 
 
-def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.DataFrame:
+def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None,
+              currency: str = DEFAULT_REPORTING) -> pd.DataFrame:
     """One row per account: the approach minimising value-weighted steps outside the bands.
 
     Ties go to the larger value in band, then to the lighter structure. The current in-band
@@ -128,16 +130,16 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None) -> pd.D
             "opportunities": count_by.sum(axis=1).astype(np.int64),
         }
     )
-    out["rationale"] = _rationales(out)
+    out["rationale"] = _rationales(out, currency)
     return out
 
 
-def _money(x: pd.Series) -> pd.Series:
-    return x.map(money)
+def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
+    """One sentence per account, built column-wise; amounts in ``currency`` (the values' currency)."""
 
+    def _money(x: pd.Series) -> pd.Series:
+        return x.map(lambda v: money(v, currency))
 
-def _rationales(out: pd.DataFrame) -> pd.Series:
-    """One sentence per account, built column-wise."""
     labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(vocab.APPROACHES.labels)).astype(str))
     share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
     text = (

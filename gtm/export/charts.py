@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from gtm.domain import vocabulary as vocab
+from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.vocabulary import Fit
@@ -97,15 +98,16 @@ UNDIAGNOSED_FILL = "#E4E4E4"
 
 
 def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 560,
-                     undiagnosed: pd.DataFrame | None = None) -> go.Figure:
+                     undiagnosed: pd.DataFrame | None = None, currency: str = DEFAULT_REPORTING) -> go.Figure:
     """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell.
 
     ``undiagnosed`` (approach, count, value) adds a grey column beside the natures: the opportunities whose nature
     nothing says yet, by current approach. They sit outside the matrix because they have no column of their own.
+    Amounts are shown in ``currency`` (the reporting currency).
     """
     fig = _base(matrix, height)
     if undiagnosed is not None and int(undiagnosed["count"].sum()):
-        _undiagnosed_strip(fig, undiagnosed)
+        _undiagnosed_strip(fig, undiagnosed, currency)
     grid = _fit_grid(matrix)
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
@@ -118,12 +120,12 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         steps = int(matrix.steps_table[ni, ai])
         xs.append(nature_ticks[ni])
         ys.append(approach_ticks[ai])
-        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count}</b><br>{money(value)}" if count else FIT_SYMBOLS[fit])
+        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count}</b><br>{money(value, currency)}" if count else FIT_SYMBOLS[fit])
         step_text = "" if fit == Fit.REALISTIC else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         hovers.append(
             f"<b>{vocab.NATURES.label(nature)}</b> at <b>{vocab.APPROACHES.label(approach)}</b><br>"
             f"{FIT_SYMBOLS[fit]} {fit_words(fit)}{step_text}<br>"
-            f"{count} opportunit{'y' if count == 1 else 'ies'}, {money(value)}<br>"
+            f"{count} opportunit{'y' if count == 1 else 'ies'}, {money(value, currency)}<br>"
             f"Realistic band: {matrix.band_text(nature)}"
         )
     fig.add_trace(go.Scatter(
@@ -133,7 +135,7 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     return fig
 
 
-def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame) -> None:
+def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame, currency: str) -> None:
     approach_ticks = _approach_ticks()
     by_code = strip.set_index(strip["approach"].astype(str))
     counts = [int(by_code["count"].get(c, 0)) for c in vocab.APPROACHES.codes]
@@ -144,10 +146,10 @@ def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame) -> None:
     ))
     fig.add_trace(go.Scatter(
         x=[UNDIAGNOSED_TICK] * len(approach_ticks), y=approach_ticks, mode="text", showlegend=False,
-        text=[f"? <b>{n}</b><br>{money(v)}" if n else "" for n, v in zip(counts, values)],
+        text=[f"? <b>{n}</b><br>{money(v, currency)}" if n else "" for n, v in zip(counts, values)],
         textfont={"size": 12, "color": "#1b1b1b"}, hoverinfo="text",
         hovertext=[f"<b>Not yet diagnosed</b> at <b>{vocab.APPROACHES.label(a)}</b><br>{n} opportunit"
-                   f"{'y' if n == 1 else 'ies'}, {money(v)}<br>Left out of fit shares until a person or a rule decides"
+                   f"{'y' if n == 1 else 'ies'}, {money(v, currency)}<br>Left out of fit shares until a person or a rule decides"
                    for a, n, v in zip(vocab.APPROACHES.codes, counts, values)],
     ))
     n = len(vocab.NATURES)
@@ -163,7 +165,7 @@ def _names(frame: pd.DataFrame) -> pd.Series:
 
 
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,
-                   height: int = 520) -> go.Figure:
+                   height: int = 520, currency: str = DEFAULT_REPORTING) -> go.Figure:
     """An account's matrix: each opportunity a bubble at (nature, current approach), sized by value, marked by fit."""
     fig = _base(matrix, height)
     if recommended:
@@ -194,7 +196,7 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                 xaxis="x2", yaxis="y2",
                 marker={"size": 9 + 25 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
                         "symbol": FIT_MARKERS[fit], "line": {"color": "white", "width": 1}, "opacity": 0.9},
-                customdata=np.stack([_names(part), part["value"].map(money),
+                customdata=np.stack([_names(part), part["value"].map(lambda v: money(v, currency)),
                                      part["rationale"].astype(str)], axis=1),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             ))

@@ -6,6 +6,7 @@ import pandas as pd
 
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError
+from gtm.services.currency import reporting_currency
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.storage.repository import Store
 
@@ -28,7 +29,7 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
     assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active)
     if what == "opportunities":
         return _flat(assessed)
-    recs = portfolio.recommendations(assessed, active)
+    recs = portfolio.recommendations(assessed, active, reporting_currency(store))
     return portfolio.account_table(store.accounts(), assessed, recs, store.decisions())
 
 

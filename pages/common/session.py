@@ -15,6 +15,7 @@ import streamlit as st
 
 from gtm.domain import portfolio
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from gtm.services import currency as currency_service
 from gtm.services import diagnosis
 from gtm.services.demo import seed_demo
 from gtm.storage.repository import Store
@@ -87,12 +88,22 @@ def _raw(url: str | None, version: int) -> dict[str, pd.DataFrame]:
             "opportunities": diagnosis.diagnosed_opportunities(s), "decisions": s.decisions()}
 
 
+@st.cache_data(max_entries=4, show_spinner=False)
+def _currency(url: str | None, version: int) -> str:
+    return currency_service.reporting_currency(_open_store(url))
+
+
+def currency() -> str:
+    """The reporting currency (ISO code) every amount on every page is shown in: fmt.money(x, session.currency())."""
+    return _currency(database_url(), store().data_version())
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def _derived(url: str | None, version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
     raw = _raw(url, version)
     matrix = parse_matrix(json.loads(matrix_json))
     assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
-    recs = portfolio.recommendations(assessed, matrix)
+    recs = portfolio.recommendations(assessed, matrix, _currency(url, version))
     table = portfolio.account_table(raw["accounts"], assessed, recs, raw["decisions"])
     return {"assessed": assessed, "recommendations": recs, "account_table": table}
 

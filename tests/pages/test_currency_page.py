@@ -1,0 +1,90 @@
+"""AppTest: the Data page's reporting currency and exchange rates, and amounts shown in the reporting currency."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from gtm.domain.permissions import ADMIN
+from gtm.services import currency
+from gtm.storage.repository import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 60
+
+
+def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, seed: bool) -> str:
+    url = f"sqlite:///{tmp_path / name}"
+    monkeypatch.setenv("GTM_DATABASE_URL", url)
+    monkeypatch.setenv("GTM_SEED_DEMO", "1" if seed else "0")
+    monkeypatch.chdir(ROOT)
+    return url
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app on a fresh SQLite file, seeded with the demo portfolio on first run."""
+    return _point_app_at(tmp_path, monkeypatch, "app.db", seed=True)
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The app on a fresh SQLite file that stays empty."""
+    return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
+
+
+def data_page(role: str = "facilitator") -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.session_state["actor_role"] = role
+    at.session_state["actor_name"] = "Sam Okafor"
+    at.switch_page("pages/data.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def button(at: AppTest, key: str):  # type: ignore[no-untyped-def]
+    return next(b for b in at.button if b.key == key)
+
+
+def test_the_demo_shows_usd_and_switching_to_euros_needs_a_rate_first(demo_db: str) -> None:
+    at = data_page()
+    assert any(h.value == "Reporting currency and exchange rates" for h in at.subheader)
+    assert at.selectbox(key="dt_reporting").value == "USD"
+    at.selectbox(key="dt_reporting").select("EUR").run()
+    button(at, "dt_reporting_set").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "Add an exchange rate for EUR first" in errors  # the demo's amounts are in USD
+    store = Store(demo_db)
+    assert currency.reporting_currency(store) == "USD"
+
+    currency.set_exchange_rates(store, ADMIN, [{"currency": "EUR", "rate": 1.25}])
+    at.run()
+    at.selectbox(key="dt_reporting").select("EUR").run()
+    button(at, "dt_reporting_set").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert currency.reporting_currency(store) == "EUR" and currency.rates(store) == {"USD": 0.8}
+
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception
+    total = next(m.value for m in at.metric if m.label == "Total value")
+    assert total.startswith("€") and "$" not in total
+    assert not any("$" in m.value for m in at.metric)
+
+
+def test_a_sales_leader_sees_the_rates_but_cannot_change_them(demo_db: str) -> None:
+    at = data_page(role="sales_leader")
+    assert button(at, "dt_rates_save").disabled and button(at, "dt_reporting_set").disabled
+
+
+def test_an_empty_database_sets_its_reporting_currency_directly(empty_db: str) -> None:
+    at = data_page()
+    assert at.selectbox(key="dt_reporting").value == "USD"
+    at.selectbox(key="dt_reporting").select("CHF").run()
+    button(at, "dt_reporting_set").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert currency.reporting_currency(Store(empty_db)) == "CHF"
+    assert at.selectbox(key="dt_reporting").value == "CHF"
+    assert any("**CHF**" in c.value for c in at.caption)
