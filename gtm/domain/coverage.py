@@ -1,0 +1,132 @@
+"""What a draft of the diagnosis rules or mappings changes: natures before and after, and coverage.
+
+Both sides are opportunities as ``resolve_natures`` returns them (nature blank: not yet diagnosed; nature_source
+person, given, rule or undiagnosed), in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from gtm.domain import vocabulary as vocab
+
+UNDIAGNOSED = "not yet diagnosed"
+
+
+def nature_labels(opps: pd.DataFrame) -> pd.Series:
+    """Each opportunity's nature label, 'not yet diagnosed' where it has none."""
+    labels = {t.code: t.label for t in vocab.NATURES.terms}
+    return opps["nature"].astype(object).map(labels).fillna(UNDIAGNOSED)
+
+
+def distribution(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Count and value per nature (lightest first, then 'not yet diagnosed'), before and after."""
+    order = [*vocab.NATURES.labels, UNDIAGNOSED]
+    out = pd.DataFrame({"nature": order})
+    for side, opps in (("before", before), ("after", after)):
+        grouped = opps["value"].astype(float).groupby(nature_labels(opps).to_numpy()).agg(["count", "sum"])
+        grouped = grouped.reindex(order, fill_value=0)
+        out[f"count_{side}"] = grouped["count"].astype(int).to_numpy()
+        out[f"value_{side}"] = grouped["sum"].astype(float).to_numpy()
+    out["count_change"] = out["count_after"] - out["count_before"]
+    return out[["nature", "count_before", "count_after", "count_change", "value_before", "value_after"]]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of the value the file gave no nature for is diagnosed by a rule, a mapping or a person."""
+
+    diagnosed_value: float
+    to_diagnose_value: float
+    undiagnosed_count: int
+    undiagnosed_value: float
+
+    @property
+    def share(self) -> float:
+        """Diagnosed value / value to diagnose (1.0 when the file gave every nature)."""
+        return self.diagnosed_value / self.to_diagnose_value if self.to_diagnose_value else 1.0
+
+
+def coverage(opps: pd.DataFrame) -> Coverage:
+    """Coverage of one side: value diagnosed by a rule or a person over the value the file left to diagnose."""
+    value = opps["value"].astype(float).to_numpy()
+    source = opps["nature_source"].astype(str).to_numpy()
+    undiagnosed = opps["nature"].isna().to_numpy()
+    to_diagnose = source != "given"
+    return Coverage(diagnosed_value=float(value[to_diagnose & ~undiagnosed].sum()),
+                    to_diagnose_value=float(value[to_diagnose].sum()),
+                    undiagnosed_count=int(undiagnosed.sum()), undiagnosed_value=float(value[undiagnosed].sum()))
+
+
+CHANGE_COLUMNS = ["opportunity_id", "name", "account_id", "account_name", "value", "nature_before", "nature_after",
+                  "rule_after"]
+
+
+def changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """The opportunities whose nature differs between the two sides, largest value first (matched by id)."""
+    if "opportunity_id" in before and "opportunity_id" in after:
+        after = after.set_index("opportunity_id").reindex(before["opportunity_id"]).reset_index()
+    old, new = nature_labels(before).to_numpy(), nature_labels(after).to_numpy()
+    moved = old != new
+    cols = [c for c in ("opportunity_id", "name", "account_id", "account_name", "value") if c in after]
+    out = after.loc[moved, cols].copy()
+    out["nature_before"] = old[moved]
+    out["nature_after"] = new[moved]
+    out["rule_after"] = after.loc[moved, "diagnosis_rule"].astype(str).to_numpy() if "diagnosis_rule" in after \
+        else ""
+    ordered: pd.DataFrame = out.sort_values(["value", "opportunity_id"], ascending=[False, True])
+    return ordered.reset_index(drop=True)
+
+
+def account_changes(changed: pd.DataFrame) -> pd.DataFrame:
+    """Per account touched by ``changes``: how many of its opportunities change nature and their value."""
+    if changed.empty:
+        return pd.DataFrame(columns=["account_id", "account_name", "opportunities", "value"])
+    grouped = changed.groupby(["account_id", "account_name"], sort=False, dropna=False)["value"]
+    out = grouped.agg(opportunities="count", value="sum").reset_index()
+    return out.sort_values(["value", "account_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def family_gaps(mapping: pd.DataFrame, opps: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
+    """The mapping's rows, then one blank row per product family in the data that it does not map yet.
+
+    Families are matched after ``normalise``; the unmapped ones come largest value first so the blanks that
+    matter most are at the top.
+    """
+    target = [c for c in mapping.columns if c != key]
+    known = {vocab.normalise(f) for f in mapping[key].astype(str)}
+    if key not in opps or opps.empty:
+        return mapping.reset_index(drop=True)
+    families = opps[key].astype("string").str.strip()
+    present = opps.assign(_family=families)[families.notna() & (families != "")]
+    totals = present.groupby("_family")["value"].sum().sort_values(ascending=False)
+    missing = [f for f in totals.index if vocab.normalise(f) not in known]
+    # the first spelling of each folded name only
+    seen: set[str] = set()
+    blanks = []
+    for family in missing:
+        folded = vocab.normalise(family)
+        if folded not in seen:
+            seen.add(folded)
+            blanks.append({key: family, **{c: None for c in target}})
+    extra = pd.DataFrame(blanks, columns=[key, *target])
+    return pd.concat([mapping, extra], ignore_index=True) if len(extra) else mapping.reset_index(drop=True)
+
+
+def override_history(overrides: pd.DataFrame, opportunity_id: str) -> pd.DataFrame:
+    """One opportunity's overrides, newest first, with the nature as a label ('withdrawn' where it was blank)."""
+    rows = overrides.loc[overrides["opportunity_id"] == opportunity_id].iloc[::-1].copy()
+    labels = {t.code: t.label for t in vocab.NATURES.terms}
+    rows["nature"] = rows["nature"].astype(object).map(labels).fillna("withdrawn (back to the rules)")
+    return rows.drop(columns=["opportunity_id"]).reset_index(drop=True)
+
+
+
+def filled(edited: pd.DataFrame, target: str) -> list[dict[str, object]]:
+    """The mapping rows a person filled in: rows whose ``target`` is still blank are to-dos, not mistakes."""
+    values = edited[target].astype("string").str.strip()
+    keep = values.notna() & (values != "")
+    return [{str(k): (None if pd.isna(v) else v) for k, v in row.items()}
+            for row in edited.loc[keep.to_numpy()].to_dict("records")]

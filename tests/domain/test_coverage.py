@@ -1,0 +1,87 @@
+"""coverage: natures before and after a draft of the rules or mappings, and the share of value diagnosed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from gtm.domain.coverage import (
+    UNDIAGNOSED,
+    account_changes,
+    changes,
+    coverage,
+    distribution,
+    family_gaps,
+    filled,
+    override_history,
+)
+
+
+def opps(natures: list[str | None], sources: list[str]) -> pd.DataFrame:
+    n = len(natures)
+    return pd.DataFrame({
+        "opportunity_id": [f"O{i}" for i in range(n)], "name": [f"opp {i}" for i in range(n)],
+        "account_id": ["A1", "A1", "A2", "A3"][:n], "account_name": ["One", "One", "Two", "Three"][:n],
+        "value": [100.0, 200.0, 300.0, 400.0][:n], "nature": natures, "nature_source": sources,
+        "diagnosis_rule": ["r"] * n,
+    })
+
+
+BEFORE = opps(["turnkey", None, None, "cross_sell"], ["given", "undiagnosed", "undiagnosed", "rule"])
+AFTER = opps(["turnkey", "qualification", None, "turnkey"], ["given", "rule", "undiagnosed", "rule"])
+
+
+def test_coverage_is_the_diagnosed_share_of_the_value_the_file_left_open() -> None:
+    before, after = coverage(BEFORE), coverage(AFTER)
+    assert before.to_diagnose_value == 900.0  # the given turnkey (100) is not the diagnosis' work
+    assert before.share == pytest.approx(400 / 900)
+    assert after.share == pytest.approx(600 / 900)
+    assert (after.undiagnosed_count, after.undiagnosed_value) == (1, 300.0)
+    assert coverage(opps(["turnkey"], ["given"])).share == 1.0
+
+
+def test_distribution_counts_and_values_every_nature_and_the_undiagnosed() -> None:
+    table = distribution(BEFORE, AFTER).set_index("nature")
+    assert table.index[-1] == UNDIAGNOSED and len(table) == 7
+    assert table.loc[UNDIAGNOSED, ["count_before", "count_after", "count_change"]].tolist() == [2, 1, -1]
+    assert table.loc["Turnkey solutions", "value_after"] == 500.0
+    assert table.loc["Info exchange / cost reduction", "count_after"] == 0
+    assert table["count_after"].sum() == len(AFTER)
+
+
+def test_changes_list_the_opportunities_and_accounts_whose_nature_moves() -> None:
+    moved = changes(BEFORE, AFTER)
+    assert moved["opportunity_id"].tolist() == ["O3", "O1"]  # largest first
+    assert moved.iloc[1][["nature_before", "nature_after"]].tolist() == [UNDIAGNOSED, "Qualification / one-time action"]
+    accounts = account_changes(moved)
+    assert accounts["account_id"].tolist() == ["A3", "A1"]
+    assert accounts["opportunities"].tolist() == [1, 1]
+    assert account_changes(changes(BEFORE, BEFORE)).empty
+
+
+def test_changes_match_opportunities_by_id_not_by_position() -> None:
+    assert changes(BEFORE, BEFORE.iloc[::-1]).empty
+
+
+def test_family_gaps_add_a_blank_row_per_unmapped_family_largest_first() -> None:
+    mapping = pd.DataFrame({"product_family": ["Drives"], "bu": ["BU-AUT"]})
+    data = pd.DataFrame({"product_family": ["drives", "Pumps", "Valves", None, "Valves", " "],
+                         "value": [1.0, 5.0, 3.0, 9.0, 3.0, 1.0]})
+    out = family_gaps(mapping, data)
+    assert out["product_family"].tolist() == ["Drives", "Valves", "Pumps"]
+    assert out["bu"].isna().tolist() == [False, True, True]
+
+
+def test_filled_keeps_only_rows_a_person_completed() -> None:
+    edited = pd.DataFrame({"product_family": ["Drives", "Pumps", None], "nature": ["Turnkey", None, "  "]})
+    assert filled(edited, "nature") == [{"product_family": "Drives", "nature": "Turnkey"}]
+
+
+def test_override_history_is_newest_first_with_withdrawals_in_words() -> None:
+    overrides = pd.DataFrame({"opportunity_id": ["O1", "O2", "O1"], "nature": ["turnkey", "cross_sell", None],
+                              "reason": ["a", "b", "c"], "author": ["x", "y", "z"],
+                              "created_at": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03"])})
+    history = override_history(overrides, "O1")
+    assert history["reason"].tolist() == ["c", "a"]
+    assert history["nature"].tolist()[1] == "Turnkey solutions"
+    assert history["nature"].tolist()[0].startswith("withdrawn")
