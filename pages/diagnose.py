@@ -16,6 +16,7 @@ from pages.common import identity, session, widgets
 
 s = session.store()
 d = session.data()
+cur = session.currency()
 who = identity.actor()
 table, table_name = diagnosis.active_table(s)
 st.title("Diagnose")
@@ -101,9 +102,12 @@ with tab_rules:
         widgets.show_error(exc)
         st.caption("The preview keeps the active rules until the edit is valid.")
     rules_changed = draft_table is not None and draft_table != table
-    _save(diagnosis.DIAGNOSIS, draft_table.model_dump(mode="json") if draft_table else None, rules_changed,
-          "e.g. Workshop rules")
-    _versions(diagnosis.DIAGNOSIS, table_name, "rules")
+    left, right = st.columns(2)
+    with left:
+        _save(diagnosis.DIAGNOSIS, draft_table.model_dump(mode="json") if draft_table else None, rules_changed,
+              "e.g. Workshop rules")
+    with right:
+        _versions(diagnosis.DIAGNOSIS, table_name, "rules")
     rules_preview = st.container()
 
 # ------------------------------------------------------------------ product family mappings
@@ -193,7 +197,7 @@ def _draw_preview(where: str) -> None:
     undiagnosed_delta = cov_after.undiagnosed_count - cov_before.undiagnosed_count
     m[1].metric("Not yet diagnosed", f"{cov_after.undiagnosed_count:,}",
                 f"{undiagnosed_delta:+,}" if undiagnosed_delta else None, delta_color="inverse")
-    m[2].metric("Value not yet diagnosed", money(cov_after.undiagnosed_value))
+    m[2].metric("Value not yet diagnosed", money(cov_after.undiagnosed_value, cur))
     if changed:
         st.caption(f"Coverage {cov_before.share:.1%} → {cov_after.share:.1%}")
     shown = (["nature", "count_before", "count_after", "count_change", "value_before", "value_after"] if changed
@@ -202,14 +206,14 @@ def _draw_preview(where: str) -> None:
                  width="stretch", column_order=shown,
                  column_config={"nature": "Nature", "count_before": "Before",
                                 "count_after": "After" if changed else "Opportunities", "count_change": "Change",
-                                "value_before": st.column_config.NumberColumn("Value before ($)", format="compact"),
-                                "value_after": st.column_config.NumberColumn("Value after ($)" if changed
-                                                                             else "Value ($)", format="compact")})
+                                "value_before": st.column_config.NumberColumn(f"Value before ({cur})", format="compact"),
+                                "value_after": st.column_config.NumberColumn(f"Value after ({cur})" if changed
+                                                                             else f"Value ({cur})", format="compact")})
     if not changed:
         return
     moved = coverage.changes(before, after)
     accounts = coverage.account_changes(moved)
-    st.markdown(f"**{len(moved):,}** opportunities ({plain(money(moved['value'].sum()))}) change nature, at "
+    st.markdown(f"**{len(moved):,}** opportunities ({plain(money(moved['value'].sum(), cur))}) change nature, at "
                 f"**{len(accounts):,}** accounts.")
     if len(moved):
         link = st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")
@@ -217,14 +221,14 @@ def _draw_preview(where: str) -> None:
         st.dataframe(moved.head(500), hide_index=True, key=f"dg_moved_{where}", width="stretch",
                      column_order=["name", "account_name", "value", "nature_before", "nature_after", "rule_after"],
                      column_config={"name": "Opportunity", "account_name": "Account",
-                                    "value": st.column_config.NumberColumn("Value ($)", format="compact"),
+                                    "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact"),
                                     "nature_before": "Nature before", "nature_after": "Nature after",
                                     "rule_after": "Rule after"})
         st.dataframe(accounts.head(500).assign(link="/account?account=" + accounts["account_id"].astype(str)),
                      hide_index=True, key=f"dg_accounts_{where}", width="stretch",
                      column_order=["link", "account_name", "opportunities", "value"],
                      column_config={"link": link, "account_name": "Account", "opportunities": "Opportunities changing",
-                                    "value": st.column_config.NumberColumn("Value ($)", format="compact")})
+                                    "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact")})
 
 
 with rules_preview:
@@ -281,17 +285,18 @@ with tab_todo:
         st.info("No opportunities yet, so nothing to diagnose.", icon=":material/inbox:")
     else:
         todo = portfolio.undiagnosed_todo(d.assessed)
-        st.subheader(f"Not yet diagnosed: {len(todo):,} ({money(todo['value'].sum())})", anchor=False)
+        st.subheader(f"Not yet diagnosed: {len(todo):,} ({money(todo['value'].sum(), cur)})", anchor=False)
         if todo.empty:
             st.success("Every opportunity has a nature.")
         else:
             st.dataframe(todo.head(1000).assign(link="/account?account=" + todo["account_id"].astype(str)),
                          hide_index=True, key="dg_todo", width="stretch",
-                         column_order=["opportunity_id", "name", "link", "account_name", "product_family", "value"],
+                         column_order=["opportunity_id", "name", "value", "link", "account_name",
+                                       *(["product_family"] if todo["product_family"].notna().any() else [])],
                          column_config={"opportunity_id": "Id", "name": "Opportunity",
                                         "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
                                         "account_name": "Account", "product_family": "Product family",
-                                        "value": st.column_config.NumberColumn("Value ($)", format="compact")})
+                                        "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact")})
         st.subheader("Set an opportunity's nature", anchor=False)
         pick = st.selectbox("Opportunity", by_value, format_func=lambda o: opp_names.get(o, o),
                             key="dg_ov_opp")
