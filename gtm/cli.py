@@ -135,7 +135,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     store = Store(args.database)
     mapping = columns.load_mapping_file(args.mapping) if args.mapping else None
-    plan = plan_import(store, args.kind, Path(args.file), mapping=mapping)
+    plan = plan_import(store, args.kind, Path(args.file), mapping=mapping, currency=args.currency)
     t = plan.table
     print(f"read {args.file}: {t.format}" + (f", encoding {t.encoding}, delimiter {t.delimiter!r}" if t.format == "csv" else ""))
     print("columns: " + ", ".join(f"{c} <- {s!r}" for c, s in plan.columns.fields.items()))
@@ -224,6 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mapping", metavar="FILE", help="JSON mapping file overriding column recognition")
     p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     p.add_argument("--skip-invalid", action="store_true", help="import valid rows, write rejected ones to a file")
+    p.add_argument("--currency", metavar="CODE",
+                   help="the currency of amounts that name none (or a bare '$'), e.g. EUR; default: the reporting currency")
     p.add_argument("--rejects", metavar="FILE", help="where --skip-invalid writes rejected rows")
 
     p = add("export", cmd_export, "export accounts, opportunities or decisions (CSV with BOM, or .xlsx)")

@@ -96,12 +96,15 @@ else:
     )
     st.dataframe(
         table, hide_index=True, key="acc_opps",
-        column_order=["name", "fit_badge", "steps", "value", "nature_label", "found", "bu_name", "probability",
-                      "stage", "opportunity_id", "rationale"],
+        column_order=["name", "fit_badge", "steps", "value", "value_original", "currency", "nature_label", "found",
+                      "bu_name", "probability", "stage", "opportunity_id", "rationale"],
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
             "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+            "value_original": st.column_config.NumberColumn("In the file", format="compact",
+                                                            help="The amount as the CRM file gave it, in its currency"),
+            "currency": st.column_config.TextColumn("Currency", help="The currency the CRM file gave"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
             "fit_badge": "Fit", "steps": "Steps", "rationale": st.column_config.TextColumn("Why", width="large"),
         },

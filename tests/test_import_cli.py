@@ -266,3 +266,20 @@ def test_demo_command_loads_then_reset_replaces_idempotently(db_url: str, capsys
         assert (counts["accounts"], counts["opportunities"], counts["business_units"], counts["decisions"]) == \
             (400, 3552, 6, 0)
     store.dispose()
+
+
+def test_currency_option_says_what_amounts_without_a_currency_are_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    accounts = tmp_path / "firms.csv"
+    accounts.write_bytes(text_bytes(["Account ID", "Account Name"], [["A-1", "Acme Ltd"]]))
+    deals = tmp_path / "deals.csv"
+    deals.write_bytes(text_bytes(["Opportunity ID", "Account ID", "Amount"], [["D-1", "A-1", "40000"]]))
+    assert run(capsys, "import", "accounts", str(accounts), "--database", db)[0] == 0
+    code, out, err = run(capsys, "import", "opportunities", str(deals), "--database", db, "--currency", "gbp")
+    assert code == 1 and "taken as GBP (chosen on import)" in out and "No exchange rate for GBP (1 row)" in err
+    set_exchange_rates(Store(db), ADMIN, [{"currency": "GBP", "rate": 1.3}])
+    assert run(capsys, "import", "opportunities", str(deals), "--database", db, "--currency", "GBP")[0] == 0
+    assert Store(db).opportunities().iloc[0][["value", "currency"]].tolist() == [40000.0, "GBP"]
+    code, _, err = run(capsys, "import", "opportunities", str(deals), "--database", db, "--currency", "pounds")
+    assert code == 2 and "'pounds' is not a currency code" in err

@@ -88,3 +88,20 @@ def test_an_empty_database_sets_its_reporting_currency_directly(empty_db: str) -
     assert currency.reporting_currency(Store(empty_db)) == "CHF"
     assert at.selectbox(key="dt_reporting").value == "CHF"
     assert any("**CHF**" in c.value for c in at.caption)
+
+
+def test_the_import_preview_asks_the_currency_of_a_file_that_names_none(demo_db: str) -> None:
+    at = data_page()
+    at.radio(key="dt_kind").set_value("opportunities").run()
+    uploader = next(u for u in at.get("file_uploader"))
+    uploader.upload("deals.csv", b"Opportunity ID,Account ID,Amount\r\nNEW-1,ACC-0002,1250000\r\n", "text/csv").run()
+    assert not at.exception, [e.message for e in at.exception]
+    notes = [i.value.replace("\\", "") for i in at.info]  # shown through fmt.plain, which escapes Markdown
+    assert "No currency in the file: amounts are taken as USD (the reporting currency)." in notes, notes
+    choice = next(s for s in at.selectbox if s.label.startswith("Currency of the amounts that name none"))
+    assert choice.value == "USD"
+    choice.select("EUR").run()
+    errors = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "No exchange rate for EUR (1 row)" in errors and "Data page" in errors
+    assert button(at, "dt_commit").disabled
+    assert any("taken as EUR (chosen on import)" in i.value.replace("\\", "") for i in at.info)
