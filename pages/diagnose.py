@@ -58,7 +58,7 @@ def _versions(kind: str, active: str, label: str) -> None:
                           key=f"dg_{kind}_version_{gen}")
     c1, c2 = st.columns(2)
     if c1.button("Activate", key=f"dg_{kind}_activate", disabled=target == active, width="stretch"):
-        widgets.run_action(lambda: diagnosis.activate_version(s, who, kind, target), toast=f"Activated '{target}'")
+        widgets.run_action(lambda: diagnosis.activate_version(s, who, kind, target), toast=f"Activated '{plain(target)}'")
     if c2.button("Reset to default", key=f"dg_{kind}_reset", disabled=active == "default", width="stretch"):
         widgets.run_action(lambda: diagnosis.activate_version(s, who, kind, "default"), toast="Back to the default")
 
@@ -239,8 +239,22 @@ with maps_preview:
 # ------------------------------------------------------------------ questionnaire
 opp_names = dict(zip(before["opportunity_id"], before["name"].astype(str) + " · " + before["account_name"].astype(str)
                      + " (" + before["opportunity_id"].astype(str) + ")"))
-by_value = (before.assign(_undiagnosed=before["nature"].isna())
-            .sort_values(["_undiagnosed", "value"], ascending=[False, False])["opportunity_id"].tolist())
+
+
+def _pick_opportunity(label: str, key: str, help: str) -> str | None:
+    """Find an opportunity by name, account or id; the not yet diagnosed come first, largest first."""
+    query = st.text_input(f"Find {label.lower()}", key=f"{key}_find", placeholder="Part of a name, account or id")
+    options = coverage.pick_list(before, query)
+    kept = st.session_state.get(key)
+    if not query.strip() and kept in opp_names and kept not in options:
+        options.insert(0, kept)  # the opportunity just decided stays chosen even when it leaves the default list
+    if not options:
+        st.warning(f"No opportunity matches '{plain(query)}'.")
+        return None
+    chosen: str = st.selectbox(label, options, format_func=lambda o: opp_names.get(o, o), key=key, help=help)
+    return chosen
+
+
 with tab_quiz:
     st.caption(f"Answer in plain words; the active rules (**{plain(table_name)}**) classify as you go.")
     left, right = st.columns(2)
@@ -260,9 +274,9 @@ with tab_quiz:
             st.caption("Nature")
             st.markdown(f"### {plain(LABELS[result.nature]) if result.nature else 'Not yet diagnosed'}")
             st.markdown(f"Rule **{plain(result.rule)}**: {plain(result.wording)}")
-        if has_data:
-            opp = st.selectbox("Apply to the opportunity", by_value, format_func=lambda o: opp_names.get(o, o),
-                               key="dg_q_opp", help="Opportunities not yet diagnosed come first, largest first.")
+        opp = (_pick_opportunity("Apply to the opportunity", "dg_q_opp",
+                                 "Opportunities not yet diagnosed come first, largest first.") if has_data else None)
+        if opp is not None:
             row = before.loc[before["opportunity_id"] == opp].iloc[0]
             current = str(row["approach"]) if pd.notna(row["approach"]) else portfolio.assumed_approach()
             approach = st.selectbox("Approach", list(APPROACHES.codes), index=APPROACHES.codes.index(current),
@@ -298,8 +312,9 @@ with tab_todo:
                                         "account_name": "Account", "product_family": "Product family",
                                         "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact")})
         st.subheader("Set an opportunity's nature", anchor=False)
-        pick = st.selectbox("Opportunity", by_value, format_func=lambda o: opp_names.get(o, o),
-                            key="dg_ov_opp")
+        pick = _pick_opportunity("Opportunity", "dg_ov_opp", "Opportunities not yet diagnosed come first, largest first.")
+        if pick is None:
+            st.stop()
         chosen = before.loc[before["opportunity_id"] == pick].iloc[0]
         st.markdown(f"Now: **{plain(LABELS.get(str(chosen['nature']), 'not yet diagnosed'))}** "
                     f"({plain(chosen['nature_source'])}) · {plain(chosen['diagnosis_reason'])}")

@@ -130,3 +130,17 @@ def filled(edited: pd.DataFrame, target: str) -> list[dict[str, object]]:
     keep = values.notna() & (values != "")
     return [{str(k): (None if pd.isna(v) else v) for k, v in row.items()}
             for row in edited.loc[keep.to_numpy()].to_dict("records")]
+
+
+def pick_list(opps: pd.DataFrame, query: str = "", limit: int = 500) -> list[str]:
+    """Opportunity ids to choose from: those matching ``query`` (name, account or id, any case), the not yet
+    diagnosed first, then largest value first; at most ``limit``."""
+    frame = opps
+    query = query.strip()
+    if query:
+        text = (opps["name"].astype(str) + " " + opps["account_name"].astype(str) + " "
+                + opps["opportunity_id"].astype(str))
+        frame = opps[text.str.contains(query, case=False, regex=False).to_numpy()]
+    ordered = frame.assign(_open=frame["nature"].isna()).sort_values(["_open", "value", "opportunity_id"],
+                                                                     ascending=[False, False, True])
+    return [str(o) for o in ordered["opportunity_id"].head(limit)]

@@ -14,6 +14,7 @@ from gtm.domain.coverage import (
     family_gaps,
     filled,
     override_history,
+    pick_list,
 )
 
 
@@ -85,3 +86,11 @@ def test_override_history_is_newest_first_with_withdrawals_in_words() -> None:
     assert history["reason"].tolist() == ["c", "a"]
     assert history["nature"].tolist()[1] == "Turnkey solutions"
     assert history["nature"].tolist()[0].startswith("withdrawn")
+
+
+def test_pick_list_puts_the_undiagnosed_first_and_finds_by_name_account_or_id() -> None:
+    assert pick_list(BEFORE) == ["O2", "O1", "O3", "O0"]
+    assert pick_list(BEFORE, "three") == ["O3"]
+    assert pick_list(BEFORE, " o1 ") == ["O1"]
+    assert pick_list(BEFORE, "opp", limit=1) == ["O2"]
+    assert pick_list(BEFORE, "nothing like it") == []

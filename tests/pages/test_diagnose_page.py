@@ -181,3 +181,12 @@ def test_a_family_mapping_edit_raises_coverage_in_the_preview(demo_db: str) -> N
     assert saved is not None and saved[0] == "robotics"
     assert saved[1]["rows"] == [{"product_family": "Robotics Cells", "nature": "turnkey"}]
     assert float(metric(at, "Coverage").rstrip("%")) == after  # the saved mapping is now the active one
+
+
+def test_find_an_opportunity_by_id_to_set_its_nature(demo_db: str) -> None:
+    at = run(PAGE)
+    target = Store(demo_db).opportunities().sort_values("value")["opportunity_id"].iloc[0]  # the smallest: far down
+    at.text_input(key="dg_ov_opp_find").input(target).run()
+    assert at.selectbox(key="dg_ov_opp").value == target
+    at.text_input(key="dg_ov_opp_find").input("no opportunity is called this").run()
+    assert any("No opportunity matches" in w.value for w in at.warning)
