@@ -158,7 +158,7 @@ if r2.button("Set reporting currency", key="dt_reporting_set", disabled=not may_
                        toast=f"Amounts are now shown in {new_reporting}; the rates were re-expressed in it")
 rates = currency_service.exchange_rates(s)
 edited_rates = st.data_editor(
-    rates[["currency", "rate"]], num_rows="dynamic" if may_set else "fixed", disabled=not may_set,
+    rates[["currency", "rate"]].astype({"currency": "string", "rate": "float64"}), num_rows="dynamic" if may_set else "fixed", disabled=not may_set,
     hide_index=True, key=f"dt_rates_{s.data_version()}",  # a fresh editor once the saved rates come back
     column_config={"currency": st.column_config.TextColumn("Currency", help="ISO 4217 code: EUR, GBP, CHF …"),
                    "rate": st.column_config.NumberColumn(f"{reporting} per unit", format="%.6g", min_value=0)})

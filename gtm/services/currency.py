@@ -65,19 +65,23 @@ def set_reporting_currency(store: Store, actor: Actor, code: str) -> None:
         store.replace_exchange_rates(tx, rebased, actor.name.strip())
 
 
+def _blank(value: Any) -> bool:
+    """An empty cell of an edited table: None, NaN, pd.NA or only spaces."""
+    return value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))) or not str(value).strip()
+
+
 def _validate(rows: Iterable[Mapping[str, Any]], reporting: str) -> tuple[dict[str, float], list[Problem]]:
     problems: list[Problem] = []
     out: dict[str, float] = {}
     seen: dict[str, int] = {}
     for i, row in enumerate(rows, start=1):
         raw_code, raw_rate = row.get("currency"), row.get("rate")
-        blank_code = raw_code is None or str(raw_code).strip() in ("", "nan", "None")
-        blank_rate = raw_rate is None or (isinstance(raw_rate, float) and math.isnan(raw_rate)) or str(raw_rate).strip() == ""
+        blank_code, blank_rate = _blank(raw_code), _blank(raw_rate)
         if blank_code and blank_rate:
             continue
         code = None if blank_code else cur.parse_code(raw_code)
         if code is None:
-            problems.append(Problem(i, "currency", raw_code, "is empty" if blank_code else
+            problems.append(Problem(i, "currency", raw_code, "is empty; say which currency the rate is for" if blank_code else
                                     f"is not a currency code; {cur.CODE_ACCEPTED}"))
             continue
         if code == reporting:

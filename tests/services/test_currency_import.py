@@ -181,3 +181,14 @@ def test_the_opportunities_export_carries_value_original_and_currency(db_url: st
     assert math.isclose(exported.at["0061x0000E2", "value"], 13_750.0)
     assert exported.at["0061x0000E2", "value_original"] == 12_500.0 and exported.at["0061x0000E2", "currency"] == "EUR"
     store.dispose()
+
+
+def test_rows_from_the_data_page_editor_with_empty_cells_are_read_as_people_mean_them(store: Store) -> None:
+    edited = pd.DataFrame({"currency": ["EUR", None, " chf "], "rate": [1.1, None, 1.25]}).astype(
+        {"currency": "string", "rate": "float64"})  # what st.data_editor hands back: pd.NA and NaN
+    assert currency.set_exchange_rates(store, FACILITATOR, edited.to_dict("records")) == {"EUR": 1.1, "CHF": 1.25}
+    edited.loc[3] = [pd.NA, 0.9]
+    with pytest.raises(InputError) as err:
+        currency.set_exchange_rates(store, FACILITATOR, edited.to_dict("records"))
+    assert [(p.row, p.column, p.reason) for p in err.value.problems] == [
+        (4, "currency", "is empty; say which currency the rate is for")]
