@@ -237,13 +237,14 @@ with maps_preview:
     _draw_preview("maps")
 
 # ------------------------------------------------------------------ questionnaire
-opp_names = dict(zip(before["opportunity_id"], before["name"].astype(str) + " · " + before["account_name"].astype(str)
-                     + " (" + before["opportunity_id"].astype(str) + ")"))
+# The id first: a long name is cut at the end of a narrow selectbox, never the id.
+opp_names = dict(zip(before["opportunity_id"], before["opportunity_id"].astype(str) + " · " + before["name"].astype(str)
+                     + " · " + before["account_name"].astype(str)))
 
 
 def _pick_opportunity(label: str, key: str, help: str) -> str | None:
     """Find an opportunity by name, account or id; the not yet diagnosed come first, largest first."""
-    query = st.text_input(f"Find {label.lower()}", key=f"{key}_find", placeholder="Part of a name, account or id")
+    query = st.text_input("Find an opportunity", key=f"{key}_find", placeholder="Part of a name, account or id")
     options = coverage.pick_list(before, query)
     kept = st.session_state.get(key)
     if not query.strip() and kept in opp_names and kept not in options:
