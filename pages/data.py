@@ -26,6 +26,8 @@ def currency_choices(first: str, *also: str | None) -> list[str]:
     return list(dict.fromkeys([first, *(c for c in also if c), *money_codes.COMMON_CODES]))
 
 
+DATE_CHOICES = {"as detected": None, "day first (31/03/2026)": "dd/mm/yyyy", "month first (03/31/2026)": "mm/dd/yyyy"}
+
 st.title("Data")
 who = identity.actor()
 
@@ -45,11 +47,14 @@ if upload is not None:
     raw = upload.getvalue()
     digest = hashlib.sha256(raw).hexdigest()[:16]
     overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
+    date_key = f"dt_dates_{kind}_{digest}"
+    date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))
     reporting = session.currency()
     currency_key = f"dt_currency_{kind}_{digest}"
     chosen = st.session_state.get(currency_key)
     try:
-        plan = importer.plan_import(s, kind, raw, name=upload.name, mapping=overrides, max_bytes=limit,
+        plan = importer.plan_import(s, kind, raw, name=upload.name, max_bytes=limit,
+                                    mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
                                     currency=chosen if chosen and chosen != reporting else None)
     except GtmError as exc:
         widgets.show_error(exc)
@@ -66,15 +71,22 @@ if upload is not None:
                      key=currency_key, help="A currency column in the file, or a symbol or code in an amount, "
                                             f"wins over this choice. Default: {reporting}, the reporting currency.")
 
+    if "close_date" in plan.columns.fields:
+        st.selectbox("Dates in the file are written", list(DATE_CHOICES), key=date_key,
+                     help="Detected from the dates themselves; choose when a column is ambiguous (e.g. 03/04/2026).")
+
     with st.expander("Column mapping — adjust if a column was not recognised", expanded=bool(plan.columns.missing)):
         headers = ["— not imported —", *map(str, t.frame.columns)]
+        samples = {h: ", ".join(repr(v) for v in t.frame[h][t.frame[h] != ""].drop_duplicates().head(2))
+                   for h in map(str, t.frame.columns)}
         changed = {}
         for spec in columns.fields(kind):
             current = plan.columns.fields.get(spec.name)
             choice = st.selectbox(
-                f"{spec.name}{' (required)' if spec.required else ''}", headers,
-                index=headers.index(current) if current in headers else 0, help=spec.description,
-                key=f"dt_map_{kind}_{digest}_{spec.name}")
+                spec.description[:1].upper() + spec.description[1:] + (" (required)" if spec.required else ""),
+                headers, index=headers.index(current) if current in headers else 0,
+                format_func=lambda h: h if h == headers[0] else f"{h} — e.g. {samples.get(h) or 'blank'}",
+                help=f"Field '{spec.name}'. Example: {spec.example or '—'}", key=f"dt_map_{kind}_{digest}_{spec.name}")
             if choice != (current or headers[0]):
                 changed[spec.name] = None if choice == headers[0] else choice
         if changed:
@@ -87,6 +99,13 @@ if upload is not None:
         if plan.columns.unmapped:
             st.caption("Not imported: " + ", ".join(map(plain, plan.columns.unmapped)))
 
+    raw_rows, parsed_rows = plan.preview()
+    st.markdown("**The first rows, as in the file and as they will be stored**")
+    left, right = st.columns(2)
+    left.caption("In the file")
+    left.dataframe(raw_rows, key="dt_preview_raw")
+    right.caption("As GTM Fit reads them")
+    right.dataframe(parsed_rows, key="dt_preview_parsed")
     st.markdown(plain(plan.summary()))
     if plan.file_problems:
         st.error("The file cannot be imported:\n\n" + "\n".join(f"- {plain(p.reason)}" for p in plan.file_problems),

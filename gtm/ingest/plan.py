@@ -85,6 +85,19 @@ class ImportPlan:
         rows["reasons"] = ["; ".join(reasons[r]) for r in bad]
         return rows
 
+    def preview(self, rows: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The first rows as the file has them and as they will be stored, side by side, in people's words."""
+        raw = self.table.frame.head(rows)
+        parsed = self.records.head(rows)
+        names = {"external_id": "Id", "account_external_id": "Account", "parent_external_id": "Parent account",
+                 "preview_nature": "Nature (given, or diagnosed on this file)", "preview_rule": "Found by"}
+        labels = {f.name: f.description[:1].upper() + f.description[1:] for f in colmap.fields(self.kind)}
+        shown = [c for c in parsed.columns
+                 if c not in ("signals", "attributes", "nature", "nature_source", "diagnosis_rule")
+                 and (c in names or c in labels) and parsed[c].notna().any()]
+        parsed = parsed[shown].rename(columns={c: names.get(c) or labels.get(c, c) for c in shown})
+        return raw, parsed
+
     def summary(self) -> str:
         """One line: rows, valid, rejected, to add, to update."""
         if self.file_problems:

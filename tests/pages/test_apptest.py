@@ -10,28 +10,12 @@ from streamlit.testing.v1 import AppTest
 from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/portfolio.py", "pages/account.py", "pages/review.py", "pages/matrix.py", "pages/data.py"]
+PAGES = ["pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py", "pages/matrix.py",
+         "pages/data.py"]
 TIMEOUT = 60
 
 
-def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, seed: bool) -> str:
-    url = f"sqlite:///{tmp_path / name}"
-    monkeypatch.setenv("GTM_DATABASE_URL", url)
-    monkeypatch.setenv("GTM_SEED_DEMO", "1" if seed else "0")
-    monkeypatch.chdir(ROOT)
-    return url
 
-
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app pointed at a fresh SQLite file, seeded with the demo portfolio on first run."""
-    return _point_app_at(tmp_path, monkeypatch, "app.db", seed=True)
-
-
-@pytest.fixture
-def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app pointed at a fresh SQLite file that stays empty."""
-    return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
 
 
 def run(page: str | None = None, **query: str) -> AppTest:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from gtm.domain.permissions import ADMIN
@@ -15,24 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 60
 
 
-def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, seed: bool) -> str:
-    url = f"sqlite:///{tmp_path / name}"
-    monkeypatch.setenv("GTM_DATABASE_URL", url)
-    monkeypatch.setenv("GTM_SEED_DEMO", "1" if seed else "0")
-    monkeypatch.chdir(ROOT)
-    return url
 
-
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app on a fresh SQLite file, seeded with the demo portfolio on first run."""
-    return _point_app_at(tmp_path, monkeypatch, "app.db", seed=True)
-
-
-@pytest.fixture
-def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app on a fresh SQLite file that stays empty."""
-    return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
 
 
 def data_page(role: str = "facilitator") -> AppTest:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-from test_apptest import ROOT, _point_app_at, run  # tests/pages/test_apptest.py (rootdir-relative, no package)
+from test_apptest import ROOT, run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
 from gtm.domain.permissions import Actor, Role
 from gtm.services import diagnosis
@@ -15,16 +12,6 @@ from gtm.storage.repository import Store
 PAGE = "pages/diagnose.py"
 
 
-@pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app pointed at a fresh SQLite file, seeded with the demo portfolio on first run."""
-    return _point_app_at(tmp_path, monkeypatch, "app.db", seed=True)
-
-
-@pytest.fixture
-def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app pointed at a fresh SQLite file that stays empty."""
-    return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
 
 
 def metric(at, label: str) -> str:  # type: ignore[no-untyped-def]
