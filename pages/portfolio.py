@@ -84,8 +84,8 @@ if len(todo):
     shown = todo.head(200).assign(link="account?account=" + todo["account_id"].astype(str))
     st.dataframe(
         shown, hide_index=True, key="pf_todo",
-        column_order=[c for c in ("link", "account_name", "opportunity_id", "name", "product_family", "value")
-                      if c in shown],
+        column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")
+                      if c in shown and shown[c].notna().any()],
         column_config={
             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
             "account_name": "Account", "opportunity_id": "Opportunity id", "name": "Opportunity",

@@ -87,7 +87,7 @@ class Figures:
             return ""
         share = self.undiagnosed_value / self.total_value if self.total_value else 0.0
         return (f"{self.undiagnosed_count:,} opportunit{'y' if self.undiagnosed_count == 1 else 'ies'} "
-                f"({money(self.undiagnosed_value, currency)}, {share:.0%} of the value) are not yet diagnosed and are left out "
+                f"({money(self.undiagnosed_value, currency)}, {share:.1%} of the value) are not yet diagnosed and are left out "
                 "of fit shares and recommendations.")
 
 

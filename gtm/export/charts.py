@@ -140,10 +140,12 @@ def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame, currency: str) -> No
     by_code = strip.set_index(strip["approach"].astype(str))
     counts = [int(by_code["count"].get(c, 0)) for c in vocab.APPROACHES.codes]
     values = [float(by_code["value"].get(c, 0.0)) for c in vocab.APPROACHES.codes]
-    fig.add_trace(go.Heatmap(
-        z=[[0] for _ in approach_ticks], x=[UNDIAGNOSED_TICK], y=approach_ticks, zmin=0, zmax=1,
-        colorscale=[[0, UNDIAGNOSED_FILL], [1, UNDIAGNOSED_FILL]], showscale=False, xgap=3, ygap=3, hoverinfo="skip",
-    ))
+    n = len(vocab.NATURES)
+    # Grey cells drawn as shapes on the category axis (position n), so they line up with the matrix rows.
+    for ai in range(len(approach_ticks)):
+        fig.add_shape(type="rect", x0=n - 0.5 + 0.04, x1=n + 0.5 - 0.04, y0=ai - 0.5 + 0.04, y1=ai + 0.5 - 0.04,
+                      fillcolor=UNDIAGNOSED_FILL, line={"width": 0}, layer="below")
+    fig.update_xaxes(categoryorder="array", categoryarray=[*_nature_ticks(), UNDIAGNOSED_TICK], range=[-0.5, n + 0.5])
     fig.add_trace(go.Scatter(
         x=[UNDIAGNOSED_TICK] * len(approach_ticks), y=approach_ticks, mode="text", showlegend=False,
         text=[f"? <b>{n}</b><br>{money(v, currency)}" if n else "" for n, v in zip(counts, values)],
@@ -152,7 +154,6 @@ def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame, currency: str) -> No
                    f"{'y' if n == 1 else 'ies'}, {money(v, currency)}<br>Left out of fit shares until a person or a rule decides"
                    for a, n, v in zip(vocab.APPROACHES.codes, counts, values)],
     ))
-    n = len(vocab.NATURES)
     fig.add_shape(type="line", x0=n - 0.5, x1=n - 0.5, y0=-0.5, y1=len(approach_ticks) - 0.5,
                   line={"color": "#555", "width": 2, "dash": "dot"}, layer="above")
 

@@ -53,7 +53,7 @@ def test_undiagnosed_opportunities_are_counted_and_left_out_of_shares_and_recomm
     f = portfolio.figures(assessed)
     assert (f.undiagnosed_count, f.undiagnosed_value, f.diagnosed_value) == (2, 15.0, 150.0)
     assert f.realistic_share == 0.0  # of the 150 diagnosed: 100 insufficient, 50 overkill
-    assert f.left_out().startswith("2 opportunities ($15, 9% of the value) are not yet diagnosed")
+    assert f.left_out().startswith("2 opportunities ($15, 9.1% of the value) are not yet diagnosed")
     recs = portfolio.recommendations(assessed, default_matrix())
     assert sorted(recs["account_id"]) == ["A", "B"]  # C has nothing diagnosed: no recommendation
     accounts = pd.DataFrame({"account_id": ["A", "B", "C"], "name": ["Acme", "Beta", "Gamma"],
