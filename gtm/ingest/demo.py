@@ -196,6 +196,8 @@ def _size_z(revenue: np.ndarray) -> np.ndarray:
 
 def _distinct_scores(raw: np.ndarray) -> np.ndarray:
     """Scores at one decimal, no two accounts alike, in the order of ``raw``: shortlists never hinge on a tie."""
+    if len(raw) > 1001:  # one decimal between 0 and 100 holds 1,001 scores: a larger portfolio shares some
+        return np.clip(np.round(raw, 1), 0.0, 100.0)
     order = np.argsort(raw, kind="stable")
     tenths = np.round(raw[order] * 10).astype(np.int64)
     # Nudge each score up just enough to clear the one below it (a cumulative max over the offsets).

@@ -121,3 +121,10 @@ def test_shortlist_and_focus_are_unambiguous(frames: dict[str, pd.DataFrame]) ->
     assert shortlist["growth_potential"].nlargest(16).is_unique  # a clear focus 15 by growth potential
     # Size and growth potential are related, not the same ranking.
     assert acc["growth_potential"].corr(acc["revenue"].rank()) < 0.5
+
+
+def test_a_large_generated_portfolio_imports_whole() -> None:
+    """Scores stay within 0-100 beyond 1,001 accounts (one decimal cannot keep them all distinct)."""
+    big = demo.generate(accounts=3000)["accounts"]
+    for score in ("growth_potential", "ease_of_access"):
+        assert big[score].between(0, 100).all()
