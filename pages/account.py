@@ -124,13 +124,17 @@ with st.form("decision_form"):
     submitted = st.form_submit_button("Record decision", type="primary")
 if submitted:
     share = acc.get("recommended_in_band_share")
+    # The latest decision the history showed when the person filled the form (a run ago): if someone recorded
+    # another since, the service refuses and says who; the history below then shows it.
+    seen = st.session_state.get("dec_seen", {}).get(pick)
     widgets.run_action(lambda: decisions.record_decision(
         session.store(), who, pick, approach, rationale, recommended_approach=recommended,
-        in_band_share=float(share) if pd.notna(share) else None),
+        in_band_share=float(share) if pd.notna(share) else None, expected_latest=seen),
         toast="Decision recorded", flags={"dec_clear": True})
 
 st.subheader("Decision history")
 history = d.decisions[d.decisions["account_id"] == pick]
+st.session_state.setdefault("dec_seen", {})[pick] = int(history["decision_id"].max()) if len(history) else 0
 if history.empty:
     st.caption("No decision recorded yet.")
 else:

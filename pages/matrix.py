@@ -93,12 +93,14 @@ if changed and draft is not None and not d.opportunities.empty:
 
 st.divider()
 who = identity.actor()
+seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
+st.session_state["mx_seen_active"] = active.name
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown("**Save as a new version**")
     name = st.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
     if st.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
-        widgets.run_action(lambda: matrices.save_matrix(s, who, draft, name),  # type: ignore[arg-type]
+        widgets.run_action(lambda: matrices.save_matrix(s, who, draft, name, expected_active=seen),  # type: ignore[arg-type]
                            toast=f"Saved and activated '{plain(name.strip())}'")
 with c2:
     st.markdown("**Switch the active version**")
@@ -106,7 +108,8 @@ with c2:
     names = versions["name"].tolist()
     target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0, key="mx_version")
     if st.button("Activate", key="mx_activate", disabled=target == active.name):
-        widgets.run_action(lambda: matrices.activate_matrix(s, who, target), flags={"mx_reload": True})
+        widgets.run_action(lambda: matrices.activate_matrix(s, who, target, expected_active=seen),
+                           flags={"mx_reload": True})
 with c3:
     st.markdown("**Reset**")
     st.caption("Back to the default band of data/matrix.json.")

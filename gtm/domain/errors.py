@@ -55,3 +55,7 @@ class ConfigError(GtmError):
 
 class PermissionDenied(GtmError):
     """The acting user may not do this."""
+
+
+class WriteConflict(GtmError):
+    """Another change was being written at the same moment and the database refused this one; trying again works."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from gtm.domain.errors import InputError, PermissionDenied, Problem
 from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.domain.vocabulary import APPROACHES
-from gtm.storage.repository import Store
+from gtm.storage.repository import Store, Transaction
 
 VERDICTS = ("approved", "challenged")
 MAX_TEXT = 5000
@@ -21,26 +21,42 @@ def _text(value: str | None, what: str) -> str:
 def record_decision(
     store: Store, actor: Actor, account_id: str, approach: str, rationale: str,
     *, recommended_approach: str | None = None, in_band_share: float | None = None,
+    expected_latest: int | None = None,
 ) -> int:
-    """Append a decision for an account, judged against the matrix active when it is written; returns its id."""
+    """Append a decision for an account, judged against the matrix active when it is written; returns its id.
+
+    ``expected_latest`` is the id of the latest decision the person saw on the account (0: they saw none); when
+    someone recorded another one meanwhile, nothing is written and the error says who and when.
+    """
     require(actor, Action.RECORD_DECISION)
     term = APPROACHES.parse(approach, "approach")
     rationale = _text(rationale, "rationale")
     if not rationale:
         raise InputError("A decision needs a rationale: say why this structure fits the account.",
                          [Problem(None, "rationale", "", "is required")])
-    with store.transaction() as tx:
-        active = store.active_matrix(tx)  # read in the same transaction as the write
+
+    def write(tx: Transaction) -> int:
         account = store.account_key(tx, account_id)
         if account is None:
             raise InputError(f"No account with id {account_id!r}.",
                              [Problem(None, "account_id", account_id, "unknown account")])
+        if expected_latest is not None:
+            store.lock_account_decisions(tx, account)  # the check and the write see the same latest decision
+            latest = store.latest_decision(tx, account)
+            if (latest[0] if latest else 0) != expected_latest:
+                assert latest is not None  # a decision that was seen is never deleted, so one was added
+                _, author, when = latest
+                raise InputError(f"Someone recorded a decision on this account meanwhile ({author}, "
+                                 f"{when:%Y-%m-%d %H:%M} UTC); look at it, then decide again.")
+        active = store.active_matrix(tx)  # read in the same transaction as the write
         return store.insert_decision(
             tx, account_id=account, approach=term.code, rationale=rationale, author=actor.name.strip(),
             author_role=str(actor.role), matrix_version_id=active.version_id, matrix_name=active.name,
             matrix_fingerprint=active.matrix.fingerprint, recommended_approach=recommended_approach,
             in_band_share=in_band_share,
         )
+
+    return store.write(write)
 
 
 def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, comment: str) -> int:

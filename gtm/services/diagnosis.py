@@ -16,7 +16,7 @@ from gtm.domain.errors import ConfigError, InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
 from gtm.services.currency import in_reporting_currency
-from gtm.storage.repository import NameTaken, Store
+from gtm.storage.repository import NameTaken, Store, Transaction
 
 DIAGNOSIS = "diagnosis"
 FAMILY_BU = "family_bu"
@@ -114,11 +114,15 @@ def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict
     elif kind not in MAPPING_KINDS:
         raise InputError(f"Unknown rule table {kind!r}.")
     taken = InputError(f"A version named {name!r} already exists; choose another name.")
+
+    def write(tx: Transaction) -> None:
+        store.lock_rule_versions(tx)  # the name check stays true until the version is written
+        if store.rule_name_taken(tx, kind, name):
+            raise taken
+        store.insert_rule_version(tx, kind, name, content, actor.name.strip(), activate=True)
+
     try:
-        with store.transaction() as tx:
-            if store.rule_name_taken(tx, kind, name):
-                raise taken
-            store.insert_rule_version(tx, kind, name, content, actor.name.strip(), activate=True)
+        store.write(write)  # tried again when a concurrent write made it fail
     except NameTaken:
         raise taken from None
 
@@ -126,10 +130,14 @@ def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict
 def activate_version(store: Store, actor: Actor, kind: str, name: str) -> None:
     """Make a saved version active; 'default' goes back to the bundled rules (or no mapping)."""
     require(actor, Action.DIAGNOSE)
-    with store.transaction() as tx:
+
+    def write(tx: Transaction) -> None:
+        store.lock_rule_versions(tx)
         if name != "default" and not store.rule_name_taken(tx, kind, name):
             raise InputError(f"No version named {name!r}.")
         store.activate_rule_version(tx, kind, None if name == "default" else name)
+
+    store.write(write)
 
 
 def parse_mapping_csv(kind: str, data: bytes | str, name: str = "mapping.csv") -> dict[str, Any]:

@@ -5,34 +5,60 @@ from __future__ import annotations
 from gtm.domain.errors import InputError
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.permissions import Action, Actor, require
-from gtm.storage.repository import NameTaken, Store
+from gtm.storage.repository import NameTaken, Store, Transaction
 
 MAX_NAME = 128
 
 
-def save_matrix(store: Store, actor: Actor, matrix: ApproachMatrix, name: str, *, activate: bool = True) -> None:
-    """Save bands under a new name (names are never overwritten) and optionally make it the active version."""
+def save_matrix(store: Store, actor: Actor, matrix: ApproachMatrix, name: str, *, activate: bool = True,
+                expected_active: str | None = None) -> None:
+    """Save bands under a new name (names are never overwritten) and optionally make it the active version.
+
+    ``expected_active``: the active version the person saw; when someone switched it meanwhile, nothing is saved.
+    """
     require(actor, Action.EDIT_MATRIX)
     name = (name or "").strip()
     if not name or len(name) > MAX_NAME:
         raise InputError(f"A matrix version needs a name of 1 to {MAX_NAME} characters.")
     taken = InputError(f"A matrix version named {name!r} already exists; choose another name.")
+
+    def write(tx: Transaction) -> None:
+        store.lock_matrix_versions(tx)  # the checks below stay true until the version is written
+        _check_active(store, tx, expected_active)
+        if store.matrix_name_taken(tx, name):
+            raise taken
+        store.insert_matrix_version(tx, matrix, name, actor.name.strip(), activate=activate)
+
     try:
-        with store.transaction() as tx:
-            if store.matrix_name_taken(tx, name):
-                raise taken
-            store.insert_matrix_version(tx, matrix, name, actor.name.strip(), activate=activate)
+        store.write(write)
     except NameTaken:
         raise taken from None
 
 
-def activate_matrix(store: Store, actor: Actor, name: str) -> None:
-    """Make a saved version the active one, for every user."""
+def activate_matrix(store: Store, actor: Actor, name: str, expected_active: str | None = None) -> None:
+    """Make a saved version the active one, for every user.
+
+    ``expected_active``: the active version the person saw; when someone switched it meanwhile, nothing changes.
+    """
     require(actor, Action.EDIT_MATRIX)
-    with store.transaction() as tx:
+
+    def write(tx: Transaction) -> None:
+        store.lock_matrix_versions(tx)
+        _check_active(store, tx, expected_active)
         if not store.matrix_name_taken(tx, name):
             raise InputError(f"No matrix version named {name!r}.")
         store.activate_matrix_version(tx, name)
+
+    store.write(write)
+
+
+def _check_active(store: Store, tx: Transaction, expected: str | None) -> None:
+    if expected is None:
+        return
+    now = store.active_matrix(tx).name
+    if now != expected:
+        raise InputError(f"Someone switched the active matrix version meanwhile: it is now {now!r}, not "
+                         f"{expected!r}; look at it, then try again.")
 
 
 def reset_matrix(store: Store, actor: Actor) -> None:

@@ -12,11 +12,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -129,7 +131,12 @@ class RuleVersion(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
-    __table_args__ = (UniqueConstraint("kind", "name", name="uq_rule_versions_kind_name"),)
+    __table_args__ = (
+        UniqueConstraint("kind", "name", name="uq_rule_versions_kind_name"),
+        # At most one active version per kind, kept by the database itself (migration 0003).
+        Index("uq_rule_versions_one_active", "kind", unique=True, postgresql_where=text("is_active"),
+              sqlite_where=text("is_active")),
+    )
 
 
 class Setting(Base):
@@ -161,6 +168,9 @@ class MatrixVersion(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     created_by: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # At most one active version, kept by the database itself (migration 0003); the writers keep it at exactly one.
+    __table_args__ = (Index("uq_matrix_versions_one_active", "is_active", unique=True,
+                            postgresql_where=text("is_active"), sqlite_where=text("is_active")),)
 
 
 class Decision(Base):

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from gtm.domain.errors import ConfigError, GtmError, InputError
+from gtm.domain.errors import ConfigError, GtmError, InputError, WriteConflict
 from gtm.domain.matrix import ApproachMatrix, default_matrix, parse_matrix
 from gtm.domain.vocabulary import normalise
 from gtm.storage import engine as db
@@ -40,6 +42,7 @@ Transaction = Connection  # what services hold while they write: opaque to them,
 
 
 Progress = Callable[[float, str], None]
+T = TypeVar("T")
 BATCH = 5000
 ACCOUNT_COLUMNS = ("external_id", "name", "industry", "region", "parent_external_id", "revenue", "growth_potential",
                    "ease_of_access", "current_approach", "owner")
@@ -47,6 +50,28 @@ ACCOUNT_COLUMNS = ("external_id", "name", "industry", "region", "parent_external
 
 class NameTaken(Exception):
     """A unique name (of a matrix version) is already stored."""
+
+
+TRY_AGAIN = "Another change was being saved at the same moment; try again."
+RETRIES = 6
+# Keys of the transaction-level PostgreSQL advisory locks (two 32-bit keys: a class, then an object). Writers of
+# versions (matrix, rule tables) take turns under one lock, so the deactivate-then-activate never interleaves;
+# decisions on one account take turns under a lock per account, so "the latest decision I saw" can be checked.
+_LOCK_CLASS_VERSIONS = 0x67746D01
+_LOCK_CLASS_ACCOUNT = 0x67746D02
+_LOCK_MATRIX = 1
+_LOCK_RULES = 2
+
+
+def _is_conflict(exc: DBAPIError) -> bool:
+    """A deadlock, serialisation failure or busy database: the write may succeed when tried again."""
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in ("40001", "40P01", "55P03"):  # serialization, deadlock, lock not available
+        return True
+    if isinstance(orig, sqlite3.OperationalError):
+        message = str(orig).lower()
+        return "locked" in message or "busy" in message
+    return False
 
 
 @dataclass(frozen=True)
@@ -207,9 +232,60 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[Transaction]:
-        """One transaction: everything written through it lands whole, or nothing does."""
-        with self.engine.begin() as tx:
-            yield tx
+        """One transaction: everything written through it lands whole, or nothing does.
+
+        On SQLite it starts with BEGIN IMMEDIATE, taking the write lock first (waiting up to the busy timeout), so
+        what it reads stays true until it commits. A deadlock or busy database surfaces as ``WriteConflict``.
+        """
+        try:
+            with self.engine.begin() as tx:
+                if tx.dialect.name == "sqlite":
+                    # pysqlite would BEGIN (deferred) only at the first write; reads before it would see no lock.
+                    tx.exec_driver_sql("BEGIN IMMEDIATE")
+                yield tx
+        except DBAPIError as exc:
+            if _is_conflict(exc):
+                raise WriteConflict(TRY_AGAIN) from exc
+            raise
+
+    def write(self, work: Callable[[Transaction], T], *, retries: int = RETRIES) -> T:
+        """Run ``work`` in one transaction, again (a bounded number of times) when a concurrent write made it fail."""
+        for attempt in range(retries):
+            try:
+                with self.transaction() as tx:
+                    return work(tx)
+            except WriteConflict:
+                if attempt == retries - 1:
+                    raise
+                time.sleep(random.uniform(0.01, 0.05) * 2 ** attempt)  # jitter, so the rivals do not meet again
+        raise AssertionError("unreachable")
+
+    @staticmethod
+    def _advisory_lock(tx: Transaction, class_key: int, key: int) -> None:
+        if tx.dialect.name == "postgresql":  # SQLite: BEGIN IMMEDIATE already serialises every writer
+            tx.execute(text("SELECT pg_advisory_xact_lock(:c, :k)"), {"c": class_key, "k": key})
+
+    @classmethod
+    def lock_matrix_versions(cls, tx: Transaction) -> None:
+        """Take the turn of matrix writers until the transaction ends (re-taking it is harmless)."""
+        cls._advisory_lock(tx, _LOCK_CLASS_VERSIONS, _LOCK_MATRIX)
+
+    @classmethod
+    def lock_rule_versions(cls, tx: Transaction) -> None:
+        """Take the turn of rule-table writers until the transaction ends."""
+        cls._advisory_lock(tx, _LOCK_CLASS_VERSIONS, _LOCK_RULES)
+
+    @classmethod
+    def lock_account_decisions(cls, tx: Transaction, account_key: int) -> None:
+        """Take the turn of decision writers on one account until the transaction ends."""
+        cls._advisory_lock(tx, _LOCK_CLASS_ACCOUNT, account_key)
+
+    @staticmethod
+    def latest_decision(tx: Transaction, account_key: int) -> tuple[int, str, Any] | None:
+        """(id, author, created_at) of the account's latest decision, or None when it has none."""
+        row = tx.execute(select(Decision.id, Decision.author, Decision.created_at)
+                         .where(Decision.account_id == account_key).order_by(Decision.id.desc()).limit(1)).first()
+        return None if row is None else (int(row.id), str(row.author), row.created_at)
 
     @staticmethod
     def account_key(tx: Transaction, account_id: str) -> int | None:
@@ -296,20 +372,28 @@ class Store:
     def insert_matrix_version(self, tx: Transaction, matrix: ApproachMatrix, name: str, created_by: str,
                               *, activate: bool) -> None:
         """Store a new version; with ``activate`` it becomes the only active one. Raises NameTaken on a duplicate."""
+        self.lock_matrix_versions(tx)
         try:
             with tx.begin_nested():  # a savepoint: a duplicate name leaves the caller's transaction usable
                 if activate:
-                    tx.execute(update(MatrixVersion).values(is_active=False))
+                    tx.execute(update(MatrixVersion).where(MatrixVersion.is_active.is_(True)).values(is_active=False))
                 tx.execute(insert(MatrixVersion).values(
                     name=name, bands=_bands_json(matrix), fingerprint=matrix.fingerprint, is_active=activate,
                     created_by=created_by, created_at=utcnow()))
-        except IntegrityError:  # another user saved the same name a moment earlier
-            raise NameTaken(name) from None
+        except IntegrityError as exc:  # another user saved the same name a moment earlier
+            if "name" in str(exc.orig):
+                raise NameTaken(name) from None
+            raise
         self.bump(tx)
 
     def activate_matrix_version(self, tx: Transaction, name: str) -> None:
-        """Make the named version the only active one."""
-        tx.execute(update(MatrixVersion).values(is_active=MatrixVersion.name == name))
+        """Make the named version the only active one (others see the switch whole, at commit)."""
+        self.lock_matrix_versions(tx)
+        # Deactivate first, then activate: the one-active index is checked row by row, not at the statement's end.
+        tx.execute(update(MatrixVersion).where(MatrixVersion.is_active.is_(True), MatrixVersion.name != name)
+                   .values(is_active=False))
+        tx.execute(update(MatrixVersion).where(MatrixVersion.name == name, MatrixVersion.is_active.is_(False))
+                   .values(is_active=True))
         self.bump(tx)
 
     def update_current_approaches(self, tx: Transaction, approaches: dict[str, str | None]) -> int:
@@ -360,20 +444,29 @@ class Store:
     def insert_rule_version(self, tx: Transaction, kind: str, name: str, content: dict[str, Any], created_by: str,
                             *, activate: bool) -> None:
         """Store a new version of a rule table; with ``activate`` it becomes the only active one of its kind."""
+        self.lock_rule_versions(tx)
         try:
             with tx.begin_nested():
                 if activate:
-                    tx.execute(update(RuleVersion).where(RuleVersion.kind == kind).values(is_active=False))
+                    tx.execute(update(RuleVersion).where(RuleVersion.kind == kind, RuleVersion.is_active.is_(True))
+                               .values(is_active=False))
                 tx.execute(insert(RuleVersion).values(kind=kind, name=name, content=content, is_active=activate,
                                                       created_by=created_by, created_at=utcnow()))
-        except IntegrityError:
-            raise NameTaken(name) from None
+        except IntegrityError as exc:
+            if "name" in str(exc.orig):
+                raise NameTaken(name) from None
+            raise
         self.bump(tx)
 
     def activate_rule_version(self, tx: Transaction, kind: str, name: str | None) -> None:
         """Make the named version the active one of its kind; None: none is active (the file's default counts)."""
-        tx.execute(update(RuleVersion).where(RuleVersion.kind == kind).values(
-            is_active=RuleVersion.name == name if name is not None else False))
+        self.lock_rule_versions(tx)
+        others = RuleVersion.name != name if name is not None else RuleVersion.is_active.is_(True)
+        tx.execute(update(RuleVersion).where(RuleVersion.kind == kind, RuleVersion.is_active.is_(True), others)
+                   .values(is_active=False))
+        if name is not None:
+            tx.execute(update(RuleVersion).where(RuleVersion.kind == kind, RuleVersion.name == name,
+                                                 RuleVersion.is_active.is_(False)).values(is_active=True))
         self.bump(tx)
 
     @staticmethod
