@@ -103,23 +103,24 @@ def cmd_matrix(args: argparse.Namespace) -> int:
     """Print the active matrix."""
     matrix = _matrix(args)
     if args.database or not args.matrix:
-        if args.database:
+        if args.database or args.workspace != "main":
             from gtm.storage.repository import Store
 
-            matrix = Store(args.database).active_matrix().matrix
+            matrix = Store(args.database, workspace=args.workspace).active_matrix().matrix
     print(matrix.to_json() if args.json else matrix.grid())
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Load (or with --reset reload) the demo portfolio."""
+    """Load (or with --reset reload) the demo portfolio in the demo workspace."""
     from gtm.services.demo import seed_demo
     from gtm.storage.repository import Store
 
-    store = Store(args.database)
-    results = seed_demo(store, reset=args.reset)
+    store = Store(args.database, workspace=args.workspace)
+    # Typing --reset on the command line is the confirmation; the service still refuses any workspace but demo.
+    results = seed_demo(store, reset=args.reset, confirm=store.workspace if args.reset else None)
     if results is None:
-        print(f"{store.display_url} already holds a portfolio; use --reset to replace it with the demo.")
+        print(f"{store.display_url} already holds the demo; use --reset to reload it.")
         return 0
     for r in results:
         print(r.summary())
@@ -133,7 +134,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from gtm.services.imports import commit_import, plan_import
     from gtm.storage.repository import Store
 
-    store = Store(args.database)
+    store = Store(args.database, workspace=args.workspace)
     mapping = columns.load_mapping_file(args.mapping) if args.mapping else None
     plan = plan_import(store, args.kind, Path(args.file), mapping=mapping, currency=args.currency)
     t = plan.table
@@ -173,7 +174,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = args.output or f"gtm-{args.what}.csv"
     if Path(out).suffix.lower() not in (".csv", ".xlsx"):
         raise InputError(f"{out}: exports are written as .csv or .xlsx; name the file with one of those endings.")
-    store = Store(args.database)
+    store = Store(args.database, workspace=args.workspace)
     _write(portfolio_service.export_frame(store, args.what), out)
     return 0
 
@@ -182,7 +183,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     """Consistent copy of a live SQLite database."""
     from gtm.storage.repository import Store
 
-    target = Store(args.database).backup(args.file)
+    target = Store(args.database, workspace=args.workspace).backup(args.file)
     print(f"backed up to {target}")
     return 0
 
@@ -196,6 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
         return p
+
+    def workspace(p: argparse.ArgumentParser, default: str = "main") -> None:
+        p.add_argument("--workspace", metavar="NAME", default=default,
+                       help=f"main (your portfolio) or demo; lowercase letters, digits, '-' (default: {default})")
 
     for name, func, help_text in (
         ("assess", cmd_assess, "fit of each opportunity's approach (columns: nature, approach)"),
@@ -211,16 +216,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("matrix", cmd_matrix, "print the active matrix as a grid")
     p.add_argument("--matrix", metavar="FILE", help="matrix JSON file (default: data/matrix.json)")
     p.add_argument("--database", metavar="URL", help="print the database's active version instead")
+    workspace(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of the grid")
 
-    p = add("demo", cmd_demo, "load the bundled demo portfolio into an empty database")
-    p.add_argument("--reset", action="store_true", help="replace the stored portfolio with the demo")
+    p = add("demo", cmd_demo, "load the bundled demo portfolio into the (empty) demo workspace")
+    p.add_argument("--reset", action="store_true", help="reload the demo workspace; never touches main")
     p.add_argument("--database", metavar="URL")
+    workspace(p, "demo")
 
     p = add("import", cmd_import, "import accounts or opportunities from a CRM export (CSV/XLSX)")
     p.add_argument("kind", choices=("accounts", "opportunities"))
     p.add_argument("file", metavar="FILE")
     p.add_argument("--database", metavar="URL")
+    workspace(p)
     p.add_argument("--mapping", metavar="FILE", help="JSON mapping file overriding column recognition")
     p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
     p.add_argument("--skip-invalid", action="store_true", help="import valid rows, write rejected ones to a file")
@@ -232,10 +240,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("what", choices=("accounts", "opportunities", "decisions"))
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--database", metavar="URL")
+    workspace(p)
 
     p = add("backup", cmd_backup, "consistent copy of the live SQLite database")
     p.add_argument("file", metavar="FILE")
     p.add_argument("--database", metavar="URL")
+    workspace(p)
     return parser
 
 

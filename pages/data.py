@@ -18,7 +18,8 @@ from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
 from pages.common import identity, session, widgets
 
-s = session.store()
+s = session.store()  # the workspace on view: exports, currency
+imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
 
 
 def currency_choices(first: str, *also: str | None) -> list[str]:
@@ -32,6 +33,9 @@ st.title("Data")
 who = identity.actor()
 
 st.subheader("Import a CRM export", anchor=False)
+if session.workspace() != session.MAIN:
+    st.info(f"You are viewing the **{session.workspace()}** workspace. Imports go to **{session.MAIN}**, your "
+            f"organisation's portfolio; after an import the app shows {session.MAIN}.", icon=":material/info:")
 kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
                 format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
 limit = max_upload_bytes()
@@ -49,11 +53,11 @@ if upload is not None:
     overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
     date_key = f"dt_dates_{kind}_{digest}"
     date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))
-    reporting = session.currency()
+    reporting = session.currency(session.MAIN)
     currency_key = f"dt_currency_{kind}_{digest}"
     chosen = st.session_state.get(currency_key)
     try:
-        plan = importer.plan_import(s, kind, raw, name=upload.name, max_bytes=limit,
+        plan = importer.plan_import(imports_to, kind, raw, name=upload.name, max_bytes=limit,
                                     mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
                                     currency=chosen if chosen and chosen != reporting else None)
     except GtmError as exc:
@@ -128,11 +132,12 @@ if upload is not None:
         def imported(result: ImportResult) -> dict[str, object]:
             bar.progress(1.0, text="Done")
             flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
+            session.use_workspace(session.MAIN)  # show what was just imported
             if mode == "skip" and plan.problems:
                 flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), file_name)
             return flags
 
-        widgets.run_action(lambda: importer.commit_import(s, plan, who, skip_invalid=mode == "skip",
+        widgets.run_action(lambda: importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
                                                           progress=lambda f, text: bar.progress(f, text=text)),
                            flags=imported, on_error=bar.empty)
 
@@ -166,7 +171,8 @@ e[3].download_button("Everything (XLSX)",
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()
 may_set = who.can(Action.SET_CURRENCY)
-st.caption(f"Every amount is shown in **{reporting}**, the reporting currency; each opportunity keeps the currency "
+st.caption(f"Workspace **{session.workspace()}**: every amount is shown in **{reporting}**, the reporting currency; "
+           "each opportunity keeps the currency "
            f"its file said. A rate is how many {reporting} one unit of a currency is worth. Facilitators and "
            "administrators change them.")
 r1, r2 = st.columns([2, 1], vertical_alignment="bottom")
@@ -186,6 +192,18 @@ if st.button("Save exchange rates", key="dt_rates_save", disabled=not may_set):
                        toast="Exchange rates saved")
 
 st.subheader("Demo portfolio", anchor=False)
-st.caption("Replace everything stored with the bundled demo portfolio (facilitators).")
-if st.button("Reload the demo portfolio", key="dt_demo", disabled=not who.can(Action.RESET_DEMO)):
-    widgets.run_action(lambda: seed_demo(s, reset=True, actor=who), toast="Demo portfolio reloaded")
+st.caption(f"The bundled demo portfolio lives in the **{session.DEMO}** workspace. Reloading it deletes every account, "
+           f"opportunity, decision and review there, and nothing anywhere else: **{session.MAIN}**, your "
+           "organisation's portfolio, is never touched (facilitators).")
+may_reset = who.can(Action.RESET_DEMO)
+demo_round = st.session_state.get("dt_demo_round", 0)  # a fresh, empty confirmation box after each reload
+typed = st.text_input(f"Type {session.DEMO} to confirm", key=f"dt_demo_confirm_{demo_round}", disabled=not may_reset,
+                      placeholder=session.DEMO)
+if st.button("Reload the demo portfolio", key="dt_demo", disabled=not may_reset or typed.strip() != session.DEMO):
+
+    def reloaded(_: object) -> dict[str, object]:
+        session.use_workspace(session.DEMO)
+        return {"dt_demo_round": demo_round + 1}
+
+    widgets.run_action(lambda: seed_demo(session.store(session.DEMO), reset=True, actor=who, confirm=typed),
+                       toast="Demo portfolio reloaded", flags=reloaded)

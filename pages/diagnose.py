@@ -224,7 +224,7 @@ def _draw_preview(where: str) -> None:
                                     "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact"),
                                     "nature_before": "Nature before", "nature_after": "Nature after",
                                     "rule_after": "Rule after"})
-        st.dataframe(accounts.head(500).assign(link="/account?account=" + accounts["account_id"].astype(str)),
+        st.dataframe(accounts.head(500).assign(link=session.account_links(accounts["account_id"], "/account")),
                      hide_index=True, key=f"dg_accounts_{where}", width="stretch",
                      column_order=["link", "account_name", "opportunities", "value"],
                      column_config={"link": link, "account_name": "Account", "opportunities": "Opportunities changing",
@@ -304,7 +304,7 @@ with tab_todo:
         if todo.empty:
             st.success("Every opportunity has a nature.")
         else:
-            st.dataframe(todo.head(1000).assign(link="/account?account=" + todo["account_id"].astype(str)),
+            st.dataframe(todo.head(1000).assign(link=session.account_links(todo["account_id"], "/account")),
                          hide_index=True, key="dg_todo", width="stretch",
                          column_order=["opportunity_id", "name", "value", "link", "account_name",
                                        *(["product_family"] if todo["product_family"].notna().any() else [])],

@@ -14,8 +14,9 @@ st.title("Portfolio")
 st.caption(f"Every opportunity judged at its account's current approach, against matrix **{plain(d.matrix_name)}**.")
 
 if d.opportunities.empty:
-    st.info("The portfolio is empty. Import accounts and opportunities on the **Data** page, "
-            "or load the demo portfolio there.", icon=":material/inbox:")
+    st.info(f"The portfolio of workspace **{session.workspace()}** is empty. Import accounts and opportunities on "
+            "the **Data** page (they go to workspace main), or look at the demo workspace (sidebar).",
+            icon=":material/inbox:")
     st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
     st.stop()
 
@@ -55,7 +56,7 @@ misfits = portfolio.biggest_misfits(view, limit=15)
 if misfits.empty:
     st.success("No misfits in this view: every opportunity's current approach is a realistic option.")
 else:
-    misfits = misfits.assign(link="account?account=" + misfits["account_id"].astype(str),
+    misfits = misfits.assign(link=session.account_links(misfits["account_id"]),
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
     st.dataframe(
         misfits, hide_index=True, key="pf_misfits",
@@ -73,15 +74,16 @@ else:
     )
     st.caption("Open an account:")
     cols = st.columns(5)
+    here = session.workspace()
     for i, row in enumerate(misfits.head(10).itertuples()):
-        cols[i % 5].page_link("pages/account.py", label=plain(row.account_name), query_params={"account": row.account_id},
-                              icon=":material/open_in_new:")
+        cols[i % 5].page_link("pages/account.py", label=plain(row.account_name),
+                              query_params={"workspace": here, "account": row.account_id}, icon=":material/open_in_new:")
 
 todo = portfolio.undiagnosed_todo(view)
 if len(todo):
     st.subheader(f"To do: {len(todo):,} opportunit{'y' if len(todo) == 1 else 'ies'} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
-    shown = todo.head(200).assign(link="account?account=" + todo["account_id"].astype(str))
+    shown = todo.head(200).assign(link=session.account_links(todo["account_id"]))
     st.dataframe(
         shown, hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")

@@ -41,7 +41,7 @@ if queue.empty:
 view = queue.assign(
     fit_badge=queue["worst_fit"].map(charts.fit_badge),
     approach_label=queue["judged_approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label),
-    link="account?account=" + queue["account_id"].astype(str),
+    link=session.account_links(queue["account_id"]),
 )
 st.dataframe(
     view, hide_index=True, key="rv_table",

@@ -50,6 +50,7 @@ def _reset_postgres(url: str) -> None:
     with store.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text("DROP SCHEMA IF EXISTS gtm_demo CASCADE"))  # the demo workspace
     store.dispose()
 
 

@@ -256,8 +256,10 @@ def test_demo_command_loads_then_reset_replaces_idempotently(db_url: str, capsys
     code, out, _ = run(capsys, "demo", "--database", db_url)
     assert code == 0 and "accounts: 400 added" in out and "opportunities: 3552 added" in out
     code, out, _ = run(capsys, "demo", "--database", db_url)
-    assert code == 0 and "already holds a portfolio" in out and "--reset" in out
-    store = Store(db_url)
+    assert code == 0 and "already holds the demo" in out and "--reset" in out
+    store = Store(db_url, workspace="demo")
+    main_store = Store(db_url)
+    assert main_store.is_empty()  # the demo lives in its own workspace
     decisions.record_decision(store, LEADER, "ACC-0001", "lead_unit", "Pilot.")
     for _ in range(2):
         code, out, _ = run(capsys, "demo", "--reset", "--database", db_url)
@@ -265,7 +267,13 @@ def test_demo_command_loads_then_reset_replaces_idempotently(db_url: str, capsys
         counts = store.counts()
         assert (counts["accounts"], counts["opportunities"], counts["business_units"], counts["decisions"]) == \
             (400, 3552, 6, 0)
+    code, _, err = run(capsys, "demo", "--reset", "--database", db_url, "--workspace", "main")
+    assert code == 2 and "never filled with, or replaced by, the demo" in err
+    code, _, err = run(capsys, "export", "accounts", "--database", db_url, "--workspace", "Demo!")
+    assert code == 2 and "is not a workspace name" in err
+    assert main_store.is_empty()
     store.dispose()
+    main_store.dispose()
 
 
 def test_currency_option_says_what_amounts_without_a_currency_are_in(

@@ -2,25 +2,36 @@
 
 from __future__ import annotations
 
+from gtm.domain.errors import InputError
 from gtm.domain.permissions import ADMIN, Action, Actor, require
 from gtm.ingest import demo
 from gtm.ingest import plan as ingest
 from gtm.ingest.plan import ImportResult
 from gtm.services.currency import reporting_currency
 from gtm.services.imports import commit_import
+from gtm.storage.engine import DEMO
 from gtm.storage.repository import Store
 
 
-def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN) -> list[ImportResult] | None:
-    """Load data/demo into an empty store (or, with ``reset``, replace the portfolio) in one transaction.
+def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
+              confirm: str | None = None) -> list[ImportResult] | None:
+    """Load data/demo into the empty demo workspace (or, with ``reset``, replace it) in one transaction.
 
-    Returns None when the store already holds a portfolio and ``reset`` is not set.
+    Only the demo workspace is ever seeded or reset: any other workspace holds an organisation's portfolio, whose
+    history is append-only. A reset also needs ``confirm``, the workspace name as the person typed it.
+    Returns None when the demo workspace already holds a portfolio and ``reset`` is not set.
     """
+    if store.workspace != DEMO:
+        raise InputError(f"The demo portfolio lives in the '{DEMO}' workspace; workspace '{store.workspace}' holds "
+                         "your own portfolio and is never filled with, or replaced by, the demo.")
     if reset:
         require(actor, Action.RESET_DEMO)
+        if (confirm or "").strip() != store.workspace:
+            raise InputError(f"Type {store.workspace} to confirm: the reset deletes every account, opportunity, "
+                             f"decision and review in the '{store.workspace}' workspace.")
     elif not store.is_empty():
         return None
-    bus = demo.load()["business_units"]
+    bus = demo.load(demo.DEMO_DIR)["business_units"]
     stored = {kind: set() if reset else store.stored_ids(kind) for kind in ingest.KINDS}
     acc_plan = ingest.plan_import("accounts", demo.DEMO_DIR / "accounts.csv", known_accounts=store.accounts().head(0),
                                   business_units=bus, stored_ids=stored["accounts"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +34,42 @@ def resolve_url(url: str | None = None) -> str:
     return f"sqlite:///{path.resolve()}"
 
 
+MAIN = "main"  # the organisation's portfolio: SQLite's configured file, PostgreSQL's public schema
+DEMO = "demo"  # the bundled demo portfolio, resettable
+WORKSPACES = (MAIN, DEMO)
+_WORKSPACE_NAME = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")
+
+
+def workspace_name(name: str | None) -> str:
+    """A valid workspace name (lowercase letters, digits and '-', e.g. main or demo); None is main."""
+    name = MAIN if name is None else str(name)
+    if not _WORKSPACE_NAME.fullmatch(name):
+        raise ConfigError(f"{name!r} is not a workspace name: use lowercase letters, digits and '-' "
+                          f"(at most 40, starting with a letter or digit), e.g. {MAIN} or {DEMO}.")
+    return name
+
+
+def workspace_url(url: str | None, name: str | None) -> str:
+    """The database URL of a workspace: on SQLite its own file (var/gtm.db -> var/gtm-demo.db); PostgreSQL's
+    workspaces share one database (each is a schema, see ``workspace_schema``), so its URL is unchanged."""
+    url, name = resolve_url(url), workspace_name(name)
+    if name == MAIN or not url.startswith("sqlite"):
+        return url
+    prefix, path = url.split("///", 1) if "///" in url else (url, "")
+    if not path or path == ":memory:":
+        raise ConfigError(f"an in-memory SQLite database has no room for workspace {name!r}; use a file.")
+    file = Path(path)
+    return f"{prefix}///{file.with_name(f'{file.stem}-{name}{file.suffix}')}"
+
+
+def workspace_schema(url: str | None, name: str | None) -> str | None:
+    """The PostgreSQL schema of a workspace (main: public, as before workspaces; demo: gtm_demo); None on SQLite."""
+    url, name = resolve_url(url), workspace_name(name)
+    if not url.startswith("postgresql"):
+        return None
+    return "public" if name == MAIN else "gtm_" + name.replace("-", "_")
+
+
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
@@ -42,8 +79,11 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def make_engine(url: str | None = None) -> Engine:
-    """An engine for the URL; SQLite files and their folder are created on first use."""
+def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
+    """An engine for the URL; SQLite files and their folder are created on first use.
+
+    ``schema`` (PostgreSQL): the only schema on the search path, so every table of a workspace lives there.
+    """
     url = resolve_url(url)
     try:
         if url.startswith("sqlite"):
@@ -53,6 +93,9 @@ def make_engine(url: str | None = None) -> Engine:
             engine = create_engine(url, connect_args={"timeout": 10})
             event.listen(engine, "connect", _sqlite_pragmas)
             return engine
+        if schema and schema != "public":
+            # Only this schema: a table missing here must never be found in public (main's) instead.
+            return create_engine(url, pool_pre_ping=True, connect_args={"options": f"-csearch_path={schema}"})
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a malformed URL or missing driver is a configuration mistake
         raise ConfigError(f"cannot use database URL {safe_url(url)}: {exc}") from None
@@ -68,17 +111,24 @@ def safe_url(url: str) -> str:
         return "<invalid URL>"
 
 
-def alembic_config(engine: Engine) -> Config:
-    """An Alembic config pointing at gtm/migrations, bound to ``engine``."""
+def alembic_config(engine: Engine, schema: str | None = None) -> Config:
+    """An Alembic config pointing at gtm/migrations, bound to ``engine`` (and a PostgreSQL workspace's schema)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine
+    cfg.attributes["schema"] = schema
     return cfg
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to the newest version; never drops data. Call it under ``migration_lock``."""
-    command.upgrade(alembic_config(engine), "head")
+def upgrade(engine: Engine, schema: str | None = None) -> None:
+    """Bring the schema to the newest version; never drops data. Call it under ``migration_lock``.
+
+    ``schema`` (PostgreSQL): a workspace's schema, created first when missing; Alembic's version table lives there.
+    """
+    if schema and schema != "public" and engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))  # a validated name: letters, digits, _
+    command.upgrade(alembic_config(engine, None if schema == "public" else schema), "head")
 
 
 # Any fixed 64-bit number: the key of the PostgreSQL advisory lock that servers take while they migrate.

@@ -84,15 +84,21 @@ class ActiveMatrix:
 
 
 class Store:
-    """A portfolio database (SQLite file by default, PostgreSQL by URL), migrated to the newest schema."""
+    """A portfolio database (SQLite file by default, PostgreSQL by URL), migrated to the newest schema.
 
-    def __init__(self, url: str | None = None, *, migrate: bool = True) -> None:
-        self.url = db.resolve_url(url)
-        self.engine: Engine = db.make_engine(self.url)
+    ``workspace`` names a separate store beside the configured one (``demo``: var/gtm-demo.db on SQLite, schema
+    gtm_demo on PostgreSQL); ``main``, the default, is the configured database itself.
+    """
+
+    def __init__(self, url: str | None = None, *, migrate: bool = True, workspace: str = db.MAIN) -> None:
+        self.workspace = db.workspace_name(workspace)
+        self.url = db.workspace_url(url, self.workspace)
+        self.schema = db.workspace_schema(self.url, self.workspace)
+        self.engine: Engine = db.make_engine(self.url, schema=self.schema)
         if migrate:
             try:
                 with db.migration_lock(self.engine):
-                    db.upgrade(self.engine)
+                    db.upgrade(self.engine, self.schema)
                     self.ensure_default_matrix()
             except GtmError:
                 raise
@@ -108,7 +114,8 @@ class Store:
                 return str(path.relative_to(db.ROOT))
             except ValueError:
                 return str(path)
-        return db.safe_url(self.url)
+        shown = db.safe_url(self.url)
+        return shown if self.schema in (None, "public") else f"{shown} (schema {self.schema})"
 
     @property
     def backend(self) -> str:

@@ -1,7 +1,8 @@
-"""Start-up and the data boundary: one store per server process, portfolio data cached per data version.
+"""Start-up and the data boundary: one store per workspace and server process, portfolio data cached per
+workspace and data version.
 
-Caching is keyed on the database's data version and the matrix's fingerprint, so an interaction
-recomputes only what changed.
+Caching is keyed on the workspace, the database's data version and the matrix's fingerprint, so an
+interaction recomputes only what changed.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
 from gtm.services import diagnosis
 from gtm.services.demo import seed_demo
+from gtm.storage.engine import DEMO, MAIN, WORKSPACES
 from gtm.storage.repository import Store
+
+__all__ = ["DEMO", "MAIN", "WORKSPACES"]
 
 
 def _leave_folder_mode() -> None:
@@ -52,17 +56,49 @@ def database_url() -> str | None:
         return None
 
 
+def _seeding_demo() -> bool:
+    return os.environ.get("GTM_SEED_DEMO", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
 @st.cache_resource(show_spinner="Opening the portfolio database…")
-def _open_store(url: str | None) -> Store:
-    store = Store(url)
-    if os.environ.get("GTM_SEED_DEMO", "1").strip().lower() not in ("0", "false", "no", "off"):
-        seed_demo(store)  # only fills an empty database
+def _open_store(url: str | None, workspace: str) -> Store:
+    store = Store(url, workspace=workspace)
+    if workspace == DEMO and _seeding_demo():
+        seed_demo(store)  # only fills an empty demo workspace; main is never seeded
     return store
 
 
-def store() -> Store:
-    """The shared store for this server process."""
-    return _open_store(database_url())
+_CHOSEN = "gtm_workspace"
+
+
+def workspace() -> str:
+    """The workspace this session views: ?workspace=NAME, else the one chosen before, else main when it holds a
+    portfolio (or the demo is not seeded, GTM_SEED_DEMO=0) and demo when it does not."""
+    asked = st.query_params.get("workspace")
+    if asked in WORKSPACES:
+        st.session_state[_CHOSEN] = asked
+    name = st.session_state.get(_CHOSEN)
+    if name not in WORKSPACES:
+        name = DEMO if _seeding_demo() and _open_store(database_url(), MAIN).is_empty() else MAIN
+        st.session_state[_CHOSEN] = name
+    return str(name)
+
+
+def use_workspace(name: str) -> None:
+    """View workspace ``name`` from now on, and say so in the address bar, so a copied link opens it too."""
+    st.session_state[_CHOSEN] = name
+    if st.query_params.get("workspace") != name:
+        st.query_params["workspace"] = name
+
+
+def store(workspace_name: str | None = None) -> Store:
+    """The shared store of a workspace (default: the one this session views) for this server process."""
+    return _open_store(database_url(), workspace_name or workspace())
+
+
+def account_links(account_ids: pd.Series, prefix: str = "account") -> pd.Series:
+    """Links to the Account page that keep the workspace: ``account?workspace=demo&account=ACC-1``."""
+    return f"{prefix}?workspace={workspace()}&account=" + account_ids.astype(str)
 
 
 @dataclass(frozen=True)
@@ -82,40 +118,42 @@ class PortfolioData:
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _raw(url: str | None, version: int) -> dict[str, pd.DataFrame]:
-    s = _open_store(url)
+def _raw(url: str | None, workspace_name: str, version: int) -> dict[str, pd.DataFrame]:
+    s = _open_store(url, workspace_name)
     return {"accounts": s.accounts(), "business_units": s.business_units(),
             "opportunities": diagnosis.diagnosed_opportunities(s), "decisions": s.decisions()}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
-def _currency(url: str | None, version: int) -> str:
-    return currency_service.reporting_currency(_open_store(url))
+def _currency(url: str | None, workspace_name: str, version: int) -> str:
+    return currency_service.reporting_currency(_open_store(url, workspace_name))
 
 
-def currency() -> str:
+def currency(workspace_name: str | None = None) -> str:
     """The reporting currency (ISO code) every amount on every page is shown in: fmt.money(x, session.currency())."""
-    return _currency(database_url(), store().data_version())
+    name = workspace_name or workspace()
+    return _currency(database_url(), name, store(name).data_version())
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _derived(url: str | None, version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
-    raw = _raw(url, version)
+def _derived(url: str | None, workspace_name: str, version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
+    raw = _raw(url, workspace_name, version)
     matrix = parse_matrix(json.loads(matrix_json))
     assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
-    recs = portfolio.recommendations(assessed, matrix, _currency(url, version))
+    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, version))
     table = portfolio.account_table(raw["accounts"], assessed, recs, raw["decisions"])
     return {"assessed": assessed, "recommendations": recs, "account_table": table}
 
 
 def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     """The portfolio judged against ``matrix`` (default: the active version)."""
-    s = store()
+    name = workspace()
+    s = store(name)
     version = s.data_version()
     active = s.active_matrix()
     m = matrix or active.matrix
-    raw = _raw(database_url(), version)
-    derived = _derived(database_url(), version, m.model_dump_json())
+    raw = _raw(database_url(), name, version)
+    derived = _derived(database_url(), name, version, m.model_dump_json())
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], raw["decisions"],
                          derived["assessed"], derived["recommendations"], derived["account_table"], m,
                          active.name if matrix is None else m.name, version)

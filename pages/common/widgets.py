@@ -47,9 +47,32 @@ def run_action(call: Callable[[], T], *, toast: str | None = None,
     st.rerun()
 
 
+_WORKSPACE_LABELS = {session.MAIN: "main — your portfolio", session.DEMO: "demo — the demo portfolio"}
+
+
+def _picked_workspace() -> None:
+    session.use_workspace(st.session_state["sb_workspace"])
+
+
+def workspace_picker() -> None:
+    """The sidebar's workspace selector; keeps ?workspace=NAME in the address bar so a copied link opens it."""
+    asked = st.query_params.get("workspace")
+    current = session.workspace()
+    if asked is not None and asked != current:
+        st.warning(f"There is no workspace {plain(asked)!s} here; showing {current}. The workspaces are "
+                   f"{' and '.join(session.WORKSPACES)}.", icon=":material/warning:")
+    session.use_workspace(current)  # page navigation drops query parameters: put it back
+    st.session_state["sb_workspace"] = current
+    st.selectbox("Workspace", session.WORKSPACES, key="sb_workspace", format_func=_WORKSPACE_LABELS.__getitem__,
+                 on_change=_picked_workspace,
+                 help="main holds your organisation's portfolio (imports go there); demo holds the bundled demo "
+                      "portfolio, which facilitators may reload.")
+
+
 def data_source() -> None:
-    """The sidebar's active matrix and data source; stops the page with a message if the store cannot open."""
+    """The sidebar's workspace, active matrix and data source; stops the page with a message if the store cannot open."""
     try:
+        workspace_picker()
         s = session.store()
         active = s.active_matrix()
     except GtmError as exc:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from gtm.storage.engine import workspace_url
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("GTM_CHROMIUM", "/usr/bin/chromium")
@@ -56,12 +58,14 @@ def _free_port() -> int:
 
 
 class App:
-    """A running `streamlit run app.py` and its database."""
+    """A running `streamlit run app.py` and its database: ``db_url`` the demo workspace the pages open on (main
+    starts empty), ``main_url`` the main workspace that imports on the Data page go to."""
 
-    def __init__(self, url: str, db_url: str, log: Path) -> None:
+    def __init__(self, url: str, db_url: str, log: Path, main_url: str = "") -> None:
         self.url = url
         self.db_url = db_url
         self.log = log
+        self.main_url = main_url
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +96,7 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         proc.kill()
         raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
     try:
-        yield App(base, db_url, log)
+        yield App(base, workspace_url(db_url, "demo"), log, main_url=db_url)
     finally:
         proc.terminate()
         try:

@@ -17,8 +17,8 @@ FIXTURES = ROOT / "tests" / "fixtures"
 TIMEOUT = 30_000
 
 
-def open_page(page: Page, app: App, path: str = "") -> None:
-    page.goto(f"{app.url}/{path}")
+def open_page(page: Page, app: App, path: str = "", workspace: str = "demo") -> None:
+    page.goto(f"{app.url}/{path}{'&' if '?' in path else '?'}workspace={workspace}")
     wait_for_app(page)
 
 
@@ -69,7 +69,8 @@ def test_import_a_name_keyed_export_then_map_families_and_coverage_rises(page: P
 
     import_file(page, app_server, "Accounts", FIXTURES / "crm" / "sf_accounts_by_name_fixed.csv")
     import_file(page, app_server, "Opportunities", FIXTURES / "diagnose" / "opportunities_by_name.csv")
-    opps = Store(app_server.db_url).opportunities().set_index("opportunity_id")
+    # Imports go to main, and the app shows main from then on
+    opps = Store(app_server.main_url).opportunities().set_index("opportunity_id")
     assert "DG-0001" in opps.index and "DG-0006" not in opps.index  # Fabrikam Inc is no known account
 
     page.get_by_role("link", name="Diagnose").first.click()
@@ -101,9 +102,9 @@ def test_import_a_name_keyed_export_then_map_families_and_coverage_rises(page: P
     page.locator(f".st-key-dg_{diagnosis.FAMILY_NATURE}_save button").click()
     wait_for_app(page)
     no_exception(page)
-    saved = Store(app_server.db_url).rule_version(diagnosis.FAMILY_NATURE)
+    saved = Store(app_server.main_url).rule_version(diagnosis.FAMILY_NATURE)
     assert saved is not None and saved[0] == version
-    resolved = diagnosis.diagnosed_opportunities(Store(app_server.db_url)).set_index("opportunity_id")
+    resolved = diagnosis.diagnosed_opportunities(Store(app_server.main_url)).set_index("opportunity_id")
     assert resolved.loc["DG-0001", "nature"] == "turnkey"
     assert resolved.loc["DG-0002", "nature"] == "cross_sell"
     page.set_viewport_size({"width": 1440, "height": 1000})

@@ -39,9 +39,9 @@ PAGES = [
 # ---------------------------------------------------------------- helpers
 
 
-def open_page(page: Page, app: App, path: str = "") -> None:
-    """Load a page of the app and wait until its script has finished."""
-    page.goto(f"{app.url}/{path}")
+def open_page(page: Page, app: App, path: str = "", workspace: str = "demo") -> None:
+    """Load a page of the app in a workspace and wait until its script has finished."""
+    page.goto(f"{app.url}/{path}{'&' if '?' in path else '?'}workspace={workspace}")
     wait_for_app(page)
 
 
@@ -122,7 +122,7 @@ def test_open_account_from_portfolio_and_record_a_decision(page: Page, app_serve
     account_id = found.group(1)
 
     link.click()
-    expect(page).to_have_url(re.compile(rf"/account\?account={re.escape(account_id)}$"), timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(rf"/account\?workspace=demo&account={re.escape(account_id)}$"), timeout=TIMEOUT)
     wait_for_app(page)
     expect(title(page)).to_have_text("Account")
     expect(page.get_by_role("heading", name=account_name, exact=True)).to_be_visible(timeout=TIMEOUT)
@@ -206,8 +206,12 @@ def test_facilitator_moves_a_band_saves_it_and_the_portfolio_changes(page: Page,
 
 def test_messy_salesforce_csv_upload_reports_problems_and_imports_the_valid_rows(page: Page, app_server: App) -> None:
     csv = DATA / "opportunities_messy_cp1252.csv"
-    # The file is in euros: the portfolio (in US dollars) needs the rate first, or the file is refused whole.
-    currency.set_exchange_rates(Store(app_server.db_url), ADMIN, [{"currency": "EUR", "rate": 1.1}])
+    # Imports go to main: it holds the accounts the file refers to (the demo's), and being in euros the file needs
+    # main's EUR rate first (main reports in US dollars), or it is refused whole.
+    main = Store(app_server.main_url)
+    accounts = importer.plan_import(main, "accounts", ROOT / "data" / "demo" / "accounts.csv")
+    importer.commit_import(main, accounts, ADMIN)
+    currency.set_exchange_rates(main, ADMIN, [{"currency": "EUR", "rate": 1.1}])
     open_page(page, app_server, "data")
     set_name(page, "Sam Steward")
     page.locator(".st-key-dt_kind").get_by_text("Opportunities", exact=True).click()
@@ -237,7 +241,7 @@ def test_messy_salesforce_csv_upload_reports_problems_and_imports_the_valid_rows
     expect_no_exception(page)
     shot(page, "data-imported")
 
-    opps = Store(app_server.db_url).opportunities().set_index("opportunity_id")
+    opps = Store(app_server.main_url).opportunities().set_index("opportunity_id")
     for good in ("OPP-BRW-001", "OPP-BRW-002", "OPP-BRW-003"):
         assert good in opps.index
     for bad in ("OPP-BRW-004", "OPP-BRW-005", "OPP-BRW-006", "OPP-BRW-007"):

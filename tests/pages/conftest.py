@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from gtm.storage.engine import workspace_url
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -19,8 +21,9 @@ def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, se
 
 @pytest.fixture
 def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """The app pointed at a fresh SQLite file, seeded with the demo portfolio on first run."""
-    return _point_app_at(tmp_path, monkeypatch, "app.db", seed=True)
+    """The app pointed at a fresh SQLite file whose main workspace is empty, so it opens on the demo workspace,
+    seeded on first run. Returns the demo workspace's own file (app-demo.db): what the pages show and change."""
+    return workspace_url(_point_app_at(tmp_path, monkeypatch, "app.db", seed=True), "demo")
 
 
 @pytest.fixture

@@ -458,7 +458,8 @@ def test_reimporting_a_file_with_fewer_columns_keeps_what_it_does_not_mention(st
 
 # --------------------------------------------------------------------------- the demo portfolio
 
-def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(store: Store) -> None:
+def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(db_url: str) -> None:
+    store = Store(db_url, workspace="demo")
     results = seed_demo(store)
     assert results is not None and [(r.added, r.rejected) for r in results] == [(400, 0), (3552, 0)]
     counts = store.counts()
@@ -471,16 +472,16 @@ def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(store: Store
     decisions.record_decision(store, LEADER, account, "lead_unit", "Pilot account.")
     load(store, "accounts", text_bytes(["Account ID", "Account Name"], [["EXTRA-1", "Not in the demo"]]))
     first = snapshot(store)
-    seed_demo(store, reset=True)
+    seed_demo(store, reset=True, confirm="demo")
     after = store.counts()
     assert (after["accounts"], after["opportunities"], after["business_units"], after["decisions"]) == \
         (400, 3552, 6, 0)
     assert "EXTRA-1" not in set(store.accounts()["account_id"])
     once = snapshot(store)
-    seed_demo(store, reset=True)
+    seed_demo(store, reset=True, confirm="demo")
     twice = snapshot(store)
     assert twice["data_version"] > once["data_version"] > first["data_version"]
     assert {k: v for k, v in twice.items() if k != "data_version"} == \
         {k: v for k, v in once.items() if k != "data_version"}
     with pytest.raises(PermissionDenied):
-        seed_demo(store, reset=True, actor=LEADER)
+        seed_demo(store, reset=True, actor=LEADER, confirm="demo")

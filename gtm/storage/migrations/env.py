@@ -23,6 +23,8 @@ def run_migrations_online() -> None:
             target_metadata=target_metadata,
             render_as_batch=connection.dialect.name == "sqlite",  # SQLite needs batch mode for ALTERs
             compare_type=True,
+            # A workspace's own schema (PostgreSQL) holds its version table too; None is the default (public).
+            version_table_schema=config.attributes.get("schema"),
         )
         context.run_migrations()
 

@@ -1,0 +1,110 @@
+"""AppTest of workspaces: which one the app opens on, ?workspace= in links, and the confirmed demo reload."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fixtures_import import load, text_bytes
+from streamlit.testing.v1 import AppTest
+
+from gtm.storage.repository import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 60
+
+
+def run(page: str | None = None, **query: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state["actor_role"] = "facilitator"  # who may reload the demo
+    at.session_state["actor_name"] = "Fran Facilitator"
+    for k, v in query.items():
+        at.query_params[k] = v
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def opportunities(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "Opportunities")
+
+
+def main_store() -> Store:
+    """The main workspace of the database the app is pointed at."""
+    return Store(os.environ["GTM_DATABASE_URL"])
+
+
+def import_into_main() -> Store:
+    main = main_store()
+    load(main, "accounts", text_bytes(["Account ID", "Account Name"], [["M-1", "Northwind Industrial"]]))
+    load(main, "opportunities", text_bytes(["Opportunity ID", "Account ID", "Amount", "Nature"],
+                                           [["MO-1", "M-1", "1000", "Turnkey"], ["MO-2", "M-1", "500", "Turnkey"]]))
+    return main
+
+
+def test_the_app_opens_on_demo_while_main_is_empty_and_on_main_once_it_holds_accounts(demo_db: str) -> None:
+    at = run()
+    assert at.selectbox(key="sb_workspace").value == "demo"
+    assert opportunities(at) == "3,552"
+    assert at.query_params["workspace"] == "demo"  # the address bar says which, so a copied link opens it
+    assert main_store().is_empty()  # the demo never lands in main
+    import_into_main()
+    at = run()
+    assert at.selectbox(key="sb_workspace").value == "main"
+    assert opportunities(at) == "2"
+
+
+def test_without_the_demo_seeded_the_app_opens_on_main(empty_db: str) -> None:
+    at = run()
+    assert at.selectbox(key="sb_workspace").value == "main"
+    assert any("workspace **main** is empty" in i.value for i in at.info)
+
+
+def test_workspace_in_the_url_chooses_the_portfolio_and_links_keep_it(demo_db: str) -> None:
+    import_into_main()
+    assert opportunities(run(workspace="main")) == "2"
+    at = run(workspace="demo")
+    assert opportunities(at) == "3,552"
+    tables = [df.value for df in at.dataframe if "link" in df.value.columns]
+    assert tables and all(t["link"].str.startswith("account?workspace=demo&account=").all() for t in tables)
+    at = run(workspace="nonsense")
+    assert any("There is no workspace nonsense" in w.value for w in at.sidebar.warning)
+    at = run("pages/account.py", workspace="demo", account="ACC-0002")
+    assert at.query_params["workspace"] == "demo" and at.query_params["account"] == "ACC-0002"
+
+
+def test_the_sidebar_selector_switches_the_workspace(demo_db: str) -> None:
+    import_into_main()
+    at = run(workspace="demo")
+    at.selectbox(key="sb_workspace").select("main").run()
+    assert not at.exception
+    assert opportunities(at) == "2" and at.query_params["workspace"] == "main"
+
+
+def test_the_demo_reload_waits_for_demo_to_be_typed_and_leaves_main_alone(demo_db: str) -> None:
+    main = import_into_main()
+    before = (main.accounts(), main.opportunities(), main.data_version())
+    demo = Store(demo_db)
+    load(demo, "accounts", text_bytes(["Account ID", "Account Name"], [["EXTRA-1", "Added in the workshop"]]))
+    at = run("pages/data.py", workspace="demo")
+    assert at.button(key="dt_demo").disabled
+    at.text_input(key="dt_demo_confirm_0").input("main").run()
+    assert at.button(key="dt_demo").disabled
+    at.text_input(key="dt_demo_confirm_0").input("demo").run()
+    assert not at.button(key="dt_demo").disabled
+    at.button(key="dt_demo").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "EXTRA-1" not in set(demo.accounts()["account_id"])
+    assert len(demo.accounts()) == 400
+    after = (main.accounts(), main.opportunities(), main.data_version())
+    assert after[0].equals(before[0]) and after[1].equals(before[1]) and after[2] == before[2]
+    assert at.text_input(key="dt_demo_confirm_1").value == ""  # a fresh, empty confirmation box
+
+
+def test_the_data_page_says_imports_go_to_main_when_viewing_the_demo(demo_db: str) -> None:
+    at = run("pages/data.py", workspace="demo")
+    assert any("Imports go to **main**" in i.value for i in at.info)
+    at = run("pages/data.py", workspace="main")
+    assert not any("Imports go to" in i.value for i in at.info)
