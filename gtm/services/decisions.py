@@ -44,7 +44,8 @@ def record_decision(
             store.lock_account_decisions(tx, account)  # the check and the write see the same latest decision
             latest = store.latest_decision(tx, account)
             if (latest[0] if latest else 0) != expected_latest:
-                assert latest is not None  # a decision that was seen is never deleted, so one was added
+                if latest is None:  # the portfolio was replaced meanwhile (demo reset, clear)
+                    raise InputError("The decisions on this account were cleared meanwhile; look again, then decide.")
                 _, author, when = latest
                 raise InputError(f"Someone recorded a decision on this account meanwhile ({author}, "
                                  f"{when:%Y-%m-%d %H:%M} UTC); look at it, then decide again.")

@@ -110,3 +110,38 @@ def test_0003_keeps_the_newest_active_version(tmp_path: Path) -> None:
     with pytest.raises(IntegrityError), engine.begin() as conn:
         conn.execute(text("UPDATE matrix_versions SET is_active = 1 WHERE name = 'm0'"))
     engine.dispose()
+
+
+class _Deadlock(Exception):
+    sqlstate = "40P01"  # what psycopg reports for a deadlock
+
+
+def test_a_deadlock_is_tried_again_then_said_plainly(store: Store) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from gtm.domain.errors import WriteConflict
+
+    attempts: list[int] = []
+
+    def flaky(tx: object) -> str:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise OperationalError("UPDATE matrix_versions ...", {}, _Deadlock("deadlock detected"))
+        return "written"
+
+    assert store.write(flaky) == "written" and len(attempts) == 3
+
+    def hopeless(tx: object) -> None:
+        raise OperationalError("UPDATE matrix_versions ...", {}, _Deadlock("deadlock detected"))
+
+    with pytest.raises(WriteConflict, match="Another change was being saved at the same moment; try again"):
+        store.write(hopeless, retries=2)
+    attempts.clear()
+
+    def mistaken(tx: object) -> None:
+        attempts.append(1)
+        raise InputError("No matrix version named 'nope'.")
+
+    with pytest.raises(InputError):  # a person's mistake is never retried
+        store.write(mistaken)
+    assert len(attempts) == 1
