@@ -16,7 +16,7 @@ from gtm.storage.repository import Store
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
-    store = Store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")
+    store = Store(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}", workspace="demo")
     seed_demo(store)
     return store
 
