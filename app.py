@@ -1,21 +1,33 @@
-"""GTM Fit: the entry point. Navigation over pages/, page config, the shared sidebar."""
+"""GTM Fit: the entry point. Sign-in, navigation over pages/ (by role), page config, the shared sidebar."""
 
 import streamlit as st
 
-from pages.common import identity, widgets
+from gtm.domain.permissions import Action
+from pages.common import auth, identity, widgets
 
 st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide")
 
+# Each page with the action its user must be allowed (None: every signed-in person, viewers included).
 PAGES = [
-    st.Page("pages/portfolio.py", title="Portfolio", icon=":material/grid_view:", url_path="portfolio", default=True),
-    st.Page("pages/account.py", title="Account", icon=":material/business:", url_path="account"),
-    st.Page("pages/diagnose.py", title="Diagnose", icon=":material/troubleshoot:", url_path="diagnose"),
-    st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"),
-    st.Page("pages/matrix.py", title="Matrix", icon=":material/tune:", url_path="matrix"),
-    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    (st.Page("pages/portfolio.py", title="Portfolio", icon=":material/grid_view:", url_path="portfolio", default=True),
+     None),
+    (st.Page("pages/account.py", title="Account", icon=":material/business:", url_path="account"), None),
+    (st.Page("pages/diagnose.py", title="Diagnose", icon=":material/troubleshoot:", url_path="diagnose"), None),
+    (st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"), None),
+    (st.Page("pages/matrix.py", title="Matrix", icon=":material/tune:", url_path="matrix"), None),
+    (st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"), Action.IMPORT_DATA),
+    (st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"),
+     Action.MANAGE_USERS),
 ]
 
-page = st.navigation(PAGES, position="top")
+if identity.signed_in() is None:  # OpenID Connect or proxy header configured, and nobody signed in yet
+    gate = auth.sign_in_page if auth.mode() == "oidc" else auth.no_header_page
+    st.navigation([st.Page(gate, title="Sign in", url_path="sign-in")], position="hidden").run()
+    st.stop()
+
+who = identity.actor()
+page = st.navigation([p for p, action in PAGES if action is None or who.can(action)], position="top")
+identity.banner()
 with st.sidebar:
     widgets.data_source()
     st.divider()

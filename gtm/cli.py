@@ -1,4 +1,4 @@
-"""The command line: assess, recommend, diagnose, matrix, demo, import, export, backup."""
+"""The command line: assess, recommend, diagnose, matrix, demo, import, export, backup, users."""
 
 from __future__ import annotations
 
@@ -188,6 +188,39 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Add, change, deactivate or list the people who may sign in; the command line acts as administrator."""
+    from gtm.domain.permissions import ADMIN, ROLE_LABELS, Role
+    from gtm.services import users
+    from gtm.storage.repository import Store
+
+    store = Store(args.database)
+    if args.action == "list":
+        frame = users.list_users(store)
+        if frame.empty:
+            print("no users yet; add the first administrator: python -m gtm users add EMAIL --role admin")
+            return 0
+        for row in frame.to_dict("records"):
+            bus = f" ({', '.join(row['bus'])})" if row["bus"] else ""
+            state = "" if row["active"] else " [deactivated]"
+            print(f"{row['email']}\t{row['name']}\t{ROLE_LABELS[Role(str(row['role']))]}{bus}{state}")
+        return 0
+    if not args.email:
+        raise InputError(f"users {args.action} needs an EMAIL.")
+    if args.action == "add":
+        if not args.role:
+            raise InputError("users add needs --role (viewer, sales_leader, bu_head, facilitator, admin).")
+        email = users.add_user(store, ADMIN, args.email, args.role, args.name, args.bu)
+        print(f"added {email} as {ROLE_LABELS[users.parse_role(args.role)]}")
+    elif args.action == "update":
+        users.update_user(store, ADMIN, args.email, role=args.role, name=args.name, bus=args.bu)
+        print(f"updated {users.email_key(args.email)}")
+    else:
+        users.deactivate_user(store, ADMIN, args.email)
+        print(f"deactivated {users.email_key(args.email)}: from now on a viewer")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of python -m gtm."""
     parser = argparse.ArgumentParser(prog="python -m gtm", description="GTM Fit: which GTM structure each key account needs.")
@@ -241,6 +274,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--database", metavar="URL")
     workspace(p)
+
+    p = add("users", cmd_users, "who may sign in and with which role (the command line acts as administrator)")
+    p.add_argument("action", choices=("add", "update", "deactivate", "list"))
+    p.add_argument("email", metavar="EMAIL", nargs="?")
+    p.add_argument("--role", help="viewer, sales_leader, bu_head, facilitator or admin")
+    p.add_argument("--name", help="display name (default: the part of the email before @)")
+    p.add_argument("--bu", action="append", metavar="BU", help="a BU a BU head heads (repeat for several)")
+    p.add_argument("--database", metavar="URL")
 
     p = add("backup", cmd_backup, "consistent copy of the live SQLite database")
     p.add_argument("file", metavar="FILE")

@@ -6,6 +6,7 @@ from gtm.domain import portfolio
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.matrix import parse_matrix
+from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import matrices
@@ -93,6 +94,9 @@ if changed and draft is not None and not d.opportunities.empty:
 
 st.divider()
 who = identity.actor()
+if not who.can(Action.EDIT_MATRIX):  # the sliders above stay: a what-if that saves nothing
+    st.caption("Saving, switching and resetting the matrix is for workshop facilitators and administrators.")
+    st.stop()
 seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
 st.session_state["mx_seen_active"] = active.name
 c1, c2, c3 = st.columns(3)

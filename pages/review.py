@@ -20,9 +20,14 @@ if d.business_units.empty or d.opportunities.empty:
 who = identity.actor()
 bus = d.business_units["bu_id"].tolist()
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
-default_bu = who.bu if who.role == Role.BU_HEAD and who.bu in bus else bus[0]
+if who.role == Role.BU_HEAD:  # a BU head reviews the BUs their role assignment names, no others
+    bus = [b for b in bus if b in who.bus]
+    if not bus:
+        st.info("No BU of this portfolio is assigned to you yet; ask an administrator to add yours.",
+                icon=":material/inbox:")
+        st.stop()
 c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
-bu = c1.selectbox("BU", bus, index=bus.index(default_bu), format_func=lambda b: bu_names.get(b, b), key="rv_bu")
+bu = c1.selectbox("BU", bus, format_func=lambda b: bu_names.get(b, b), key="rv_bu")
 fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fit_badge, key="rv_fit")
 min_steps = c3.number_input("Min. steps", min_value=1, max_value=6, value=1, key="rv_steps")
 min_value = c4.number_input(f"Min. value at stake ({session.currency()})", min_value=0, value=0, step=100_000, key="rv_value")

@@ -26,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 ACCOUNTS = [f"ACC-{i}" for i in range(4)]
+OWNER = "Lee"  # the sales leader who owns every account of the workload
 SWITCH_TO = ("default", "base")
 TRY_AGAIN = "try again"
 
@@ -60,6 +61,7 @@ def prepare(url: str) -> None:
     rows = pd.DataFrame({c: [None] * len(ACCOUNTS) for c in ACCOUNT_COLUMNS})
     rows["external_id"] = ACCOUNTS
     rows["name"] = [f"Account {a}" for a in ACCOUNTS]
+    rows["owner"] = OWNER  # a sales leader records decisions only on the accounts they own
     with store.transaction() as tx:
         store.upsert_accounts(tx, rows)
     matrices.save_matrix(store, Actor("Setup", Role.FACILITATOR), default_matrix(), "base", activate=False)
@@ -88,7 +90,7 @@ def writer(url: str, process: int, rounds: int) -> Figures:
     from gtm.storage.repository import Store
 
     store = Store(url)
-    leader, facilitator = Actor(f"Leader {process}", Role.SALES_LEADER), Actor(f"Facilitator {process}", Role.FACILITATOR)
+    leader, facilitator = Actor(OWNER, Role.SALES_LEADER), Actor(f"Facilitator {process}", Role.FACILITATOR)
     matrix = default_matrix()
     out = Figures()
     for r in range(rounds):
@@ -116,7 +118,7 @@ def decide_until(url: str, stop_file: str) -> int:
     from gtm.storage.repository import Store
 
     store = Store(url)
-    leader = Actor("Leader", Role.SALES_LEADER)
+    leader = Actor(OWNER, Role.SALES_LEADER)
     n = 0
     while not os.path.exists(stop_file):
         decisions.record_decision(store, leader, ACCOUNTS[0], "lead_unit", f"d{n}")

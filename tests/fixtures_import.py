@@ -79,7 +79,7 @@ def small_portfolio(store: Store) -> None:
          ["006B", "", "Société Générale d'Énergie", "$1,000.00", "", "10"],
          ["006C", "0011x000001AbcF", "", "$75,000.00", "cross sell", ""],
          ["006D", "0011x000001AbcE", "", "$5.00", "", "100"]]))
-    decisions.record_decision(store, LEADER, "0011x000001AbcD", "lead_unit", "Strongest relationship sits in Automation.")
+    decisions.record_decision(store, Actor("Jörg Weiß", Role.SALES_LEADER), "0011x000001AbcD", "lead_unit", "Strongest relationship sits in Automation.")
 
 
 def snapshot(store: Store) -> dict[str, Any]:

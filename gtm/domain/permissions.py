@@ -9,8 +9,9 @@ from gtm.domain.errors import PermissionDenied
 
 
 class Role(StrEnum):
-    """The product's user groups, plus the command line's administrator."""
+    """The product's user groups; an administrator manages who holds which role."""
 
+    VIEWER = "viewer"
     SALES_LEADER = "sales_leader"
     FACILITATOR = "facilitator"
     BU_HEAD = "bu_head"
@@ -18,6 +19,7 @@ class Role(StrEnum):
 
 
 ROLE_LABELS = {
+    Role.VIEWER: "Viewer",
     Role.SALES_LEADER: "Sales leader",
     Role.FACILITATOR: "Workshop facilitator",
     Role.BU_HEAD: "BU head",
@@ -34,6 +36,7 @@ class Action(StrEnum):
     RESET_DEMO = "reset_demo"
     DIAGNOSE = "diagnose"
     SET_CURRENCY = "set_currency"
+    MANAGE_USERS = "manage_users"
 
 
 # action -> roles allowed
@@ -46,16 +49,38 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.DIAGNOSE: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
     # Rates change every figure on every page, like the matrix: the workshop's facilitator owns them.
     Action.SET_CURRENCY: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    Action.MANAGE_USERS: frozenset({Role.ADMIN}),
 }
+# A viewer reads everything and writes nothing.
+assert all(Role.VIEWER not in roles for roles in RULES.values())
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person acting: a name, a role, and for a BU head the BU (external id) they head."""
+    """The person acting: a name, a role, for a BU head the BUs (external ids) they head, and their email.
+
+    ``bu`` takes one BU id or several; it is kept as a tuple (empty: none).
+    """
 
     name: str
     role: Role
-    bu: str | None = None
+    bu: str | tuple[str, ...] | list[str] | None = None
+    email: str | None = None
+
+    def __post_init__(self) -> None:
+        bus = self.bu
+        if bus is None:
+            value: tuple[str, ...] = ()
+        elif isinstance(bus, str):
+            value = (bus,) if bus.strip() else ()
+        else:
+            value = tuple(str(b) for b in bus if str(b).strip())
+        object.__setattr__(self, "bu", value)
+
+    @property
+    def bus(self) -> tuple[str, ...]:
+        """The BUs this actor heads (empty unless a BU head with BUs assigned)."""
+        return self.bu if isinstance(self.bu, tuple) else ()
 
     def can(self, action: Action) -> bool:
         """Whether this actor's role allows ``action`` at all."""

@@ -18,6 +18,16 @@ def _text(value: str | None, what: str) -> str:
     return text
 
 
+def _check_owner(actor: Actor, account_id: str, owner: str | None) -> None:
+    """A sales leader decides only on accounts they own (owner = their name or email, any case)."""
+    if actor.role != Role.SALES_LEADER:
+        return  # facilitators and administrators decide on any account
+    mine = {v.strip().casefold() for v in (actor.name, actor.email or "") if v and v.strip()}
+    if (owner or "").strip().casefold() not in mine:
+        raise PermissionDenied(f"A sales leader records decisions only on accounts they own; {account_id} is owned by "
+                               f"{owner or 'nobody'}, not {actor.name}. Ask its owner or a facilitator.")
+
+
 def record_decision(
     store: Store, actor: Actor, account_id: str, approach: str, rationale: str,
     *, recommended_approach: str | None = None, in_band_share: float | None = None,
@@ -40,6 +50,7 @@ def record_decision(
         if account is None:
             raise InputError(f"No account with id {account_id!r}.",
                              [Problem(None, "account_id", account_id, "unknown account")])
+        _check_owner(actor, account_id, store.account_owner(tx, account))
         if expected_latest is not None:
             store.lock_account_decisions(tx, account)  # the check and the write see the same latest decision
             latest = store.latest_decision(tx, account)
@@ -75,9 +86,11 @@ def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, 
             raise InputError(f"No decision with id {decision_id}.")
         bu = None
         if actor.role == Role.BU_HEAD:
-            bu = store.business_unit_key(tx, actor.bu)
-            if bu is None or not store.account_touches_bu(tx, account, bu):
-                raise PermissionDenied(
-                    f"BU head of {actor.bu or 'no BU'} may review only decisions on accounts that touch that BU.")
+            # The review is recorded against the first of the head's BUs that the account touches.
+            keys = (store.business_unit_key(tx, b) for b in actor.bus)
+            bu = next((k for k in keys if k is not None and store.account_touches_bu(tx, account, k)), None)
+            if bu is None:
+                raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may review only decisions on "
+                                       "accounts that touch their BUs.")
         return store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
                                    reviewer=actor.name.strip(), bu_id=bu)

@@ -202,3 +202,17 @@ class Review(Base):
     reviewer: Mapped[str] = mapped_column(String(255), nullable=False)
     bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class User(Base):
+    """A person who may sign in: their email (lower-cased), name, role and, for a BU head, the BUs they head."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(255), nullable=False)
+    role: Mapped[str] = mapped_column(String(32), nullable=False)
+    bus: Mapped[list[str]] = mapped_column(JSON, nullable=False, default=list)  # BU external ids, for a BU head
+    created_by: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)

@@ -35,6 +35,7 @@ from gtm.storage.models import (
     Review,
     RuleVersion,
     Setting,
+    User,
     utcnow,
 )
 
@@ -564,6 +565,46 @@ class Store:
             if progress:
                 done = min(i + BATCH, len(records))
                 progress(min(1.0, done / max(len(records), 1)), f"{done} of {len(records)} {what}")
+
+    # ------------------------------------------------------------------ users
+
+    _USER_COLUMNS = ("email", "name", "role", "bus", "created_by", "created_at", "active")
+
+    def users(self) -> pd.DataFrame:
+        """email, name, role, bus (a list of BU ids), created_by, created_at, active; by email."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(*(getattr(User, c) for c in self._USER_COLUMNS)).order_by(User.email)).all()
+        return pd.DataFrame([dict(r._mapping) for r in rows], columns=list(self._USER_COLUMNS))
+
+    def user(self, email: str, conn: Connection | None = None) -> dict[str, Any] | None:
+        """One user by their (lower-cased) email, as a dict of the users columns; None when unknown."""
+        stmt = select(*(getattr(User, c) for c in self._USER_COLUMNS)).where(User.email == email)
+        if conn is not None:
+            row = conn.execute(stmt).first()
+        else:
+            with self.engine.connect() as own:
+                row = own.execute(stmt).first()
+        return dict(row._mapping) if row else None
+
+    @staticmethod
+    def insert_user(tx: Transaction, **values: Any) -> None:
+        """Add a user (email unique)."""
+        tx.execute(insert(User).values(**values))
+
+    @staticmethod
+    def update_user(tx: Transaction, email: str, **values: Any) -> None:
+        """Change a stored user's name, role, BUs or active flag."""
+        tx.execute(update(User).where(User.email == email).values(**values))
+
+    @staticmethod
+    def active_admin_emails(tx: Transaction) -> list[str]:
+        """The emails of active administrators."""
+        return list(tx.execute(select(User.email).where(User.role == "admin", User.active.is_(True))).scalars())
+
+    @staticmethod
+    def account_owner(tx: Transaction, account_key: int) -> str | None:
+        """The CRM owner recorded on an account (a name or an email), or None."""
+        return tx.execute(select(Account.owner).where(Account.id == account_key)).scalar()
 
     # ------------------------------------------------------------------ demo, maintenance
 

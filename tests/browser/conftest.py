@@ -143,3 +143,32 @@ def shot(page: Page, name: str) -> Path:
             page.set_viewport_size(viewport)
             page.wait_for_timeout(150)
     return path
+
+
+ROLE_LABELS = {"viewer": "Viewer", "sales_leader": "Sales leader", "bu_head": "BU head",
+               "facilitator": "Workshop facilitator", "admin": "Administrator"}
+
+
+def view_as(page: Page, app: App, role: str, name: str) -> None:
+    """Local single-user mode's supported way to act as someone: store them as a user (main workspace, as an
+    administrator would), reload, and choose them in the sidebar's "View as"."""
+    from gtm.domain.permissions import ADMIN
+    from gtm.services import users
+    from gtm.storage.repository import Store
+
+    email = name.lower().replace(" ", ".") + "@example.com"
+    store = Store(app.main_url or app.db_url)
+    try:
+        if store.user(email) is None:
+            users.add_user(store, ADMIN, email, role, name)
+        else:
+            users.update_user(store, ADMIN, email, role=role, name=name)
+    finally:
+        store.dispose()
+    page.reload()
+    wait_for_app(page)
+    label = f"{name} · {ROLE_LABELS[role]}"
+    page.locator(".st-key-sb_view_as button[aria-label='Open']").click()
+    page.get_by_role("option", name=label, exact=True).click()
+    wait_for_app(page)
+    expect(page.locator(".st-key-sb_view_as input")).to_have_value(label)

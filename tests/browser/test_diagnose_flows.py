@@ -7,7 +7,7 @@ import re
 import uuid
 from pathlib import Path
 
-from conftest import ROOT, App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import ROOT, App, shot, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Locator, Page, expect
 
 from gtm.services import diagnosis
@@ -22,12 +22,6 @@ def open_page(page: Page, app: App, path: str = "", workspace: str = "demo") -> 
     wait_for_app(page)
 
 
-def set_name(page: Page, name: str) -> None:
-    box = page.locator(".st-key-sb_name input")
-    box.fill(name)
-    box.press("Enter")
-    wait_for_app(page)
-    expect(box).to_have_value(name)
 
 
 def tab(page: Page, name: str) -> None:
@@ -50,7 +44,7 @@ def no_exception(page: Page) -> None:
 def import_file(page: Page, app: App, kind_label: str, path: Path) -> None:
     """Upload a file on the Data page, skip the invalid rows, import (a new session: say who you are again)."""
     open_page(page, app, "data")
-    set_name(page, "Dana Reyes")
+    view_as(page, app, "sales_leader", "Dana Reyes")
     page.locator(".st-key-dt_kind").get_by_text(kind_label, exact=True).click()
     wait_for_app(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
@@ -112,7 +106,7 @@ def test_import_a_name_keyed_export_then_map_families_and_coverage_rises(page: P
 
 def test_answer_the_questionnaire_and_apply_it(page: Page, app_server: App) -> None:
     open_page(page, app_server, "diagnose")
-    set_name(page, "Quinn Questioner")
+    view_as(page, app_server, "sales_leader", "Quinn Questioner")
     tab(page, "Questionnaire")
     result = page.locator(".st-key-dg_q_result")
     expect(result).to_contain_text("Not yet diagnosed")
@@ -141,7 +135,7 @@ def test_answer_the_questionnaire_and_apply_it(page: Page, app_server: App) -> N
 
 def test_override_a_nature_and_see_it_in_the_history(page: Page, app_server: App) -> None:
     open_page(page, app_server, "diagnose")
-    set_name(page, "Olga Override")
+    view_as(page, app_server, "sales_leader", "Olga Override")
     tab(page, "To-do and overrides")
     panel = page.locator('[role="tabpanel"]:visible')
     expect(panel).to_contain_text("Not yet diagnosed:")

@@ -125,7 +125,7 @@ def test_review_queue_judges_latest_decision(demo: Store) -> None:
     assert set(queue["account_id"]) <= touching
     top = queue.iloc[0]["account_id"]
     # Recording the recommended structure takes the account out of the flagged list when it fits fully.
-    decisions.record_decision(demo, Actor("Dana", Role.SALES_LEADER), top, "market_bu", "heavy")
+    decisions.record_decision(demo, Actor("Dana", Role.FACILITATOR), top, "market_bu", "heavy")
     queue2 = portfolio.review_queue(demo.accounts(), assessed, demo.decisions(), "BU-AUT", default_matrix())
     row = queue2[queue2["account_id"] == top]
     assert row.empty or row.iloc[0]["judged_on"] == "latest decision"

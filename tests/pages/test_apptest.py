@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from acting import act_as
 from streamlit.testing.v1 import AppTest
 
 from gtm.storage.repository import Store
@@ -59,8 +60,7 @@ def test_portfolio_bu_filter_changes_the_figures(demo_db: str) -> None:
 
 
 def test_saving_a_decision_adds_a_row_to_the_history(demo_db: str) -> None:
-    at = run("pages/account.py")
-    at.session_state["actor_name"] = "Dana Reyes"
+    at = act_as(run("pages/account.py"), "facilitator", "Dana Reyes")
     at.text_area(key="dec_rationale").input("Turnkey work needs one front end")
     submit = next(b for b in at.button if b.label == "Record decision")
     submit.click().run()
@@ -75,8 +75,7 @@ def test_saving_a_decision_adds_a_row_to_the_history(demo_db: str) -> None:
 
 
 def test_a_decision_without_rationale_is_refused_with_a_message(demo_db: str) -> None:
-    at = run("pages/account.py")
-    at.session_state["actor_name"] = "Dana Reyes"
+    at = act_as(run("pages/account.py"), "facilitator", "Dana Reyes")
     next(b for b in at.button if b.label == "Record decision").click().run()
     assert any("rationale" in e.value for e in at.error)
     assert Store(demo_db).decisions().empty
@@ -105,14 +104,12 @@ def test_invalid_band_is_refused_with_a_reason(demo_db: str) -> None:
 
 
 def test_bu_head_challenges_a_decision(demo_db: str) -> None:
-    at = run("pages/account.py", account="ACC-0002")
-    at.session_state["actor_name"] = "Dana Reyes"
+    at = act_as(run("pages/account.py", account="ACC-0002"), "facilitator", "Dana Reyes")
     at.text_area(key="dec_rationale").input("Keep reps for now")
     next(b for b in at.button if b.label == "Record decision").click().run()
     store = Store(demo_db)
     bu = store.opportunities().query("account_id == 'ACC-0002'")["bu"].iloc[0]
-    at.session_state["actor_role"] = "bu_head"
-    at.session_state["actor_bu"] = bu
+    act_as(at, "bu_head", "Bo Lind", bus=[bu])
     at.switch_page("pages/review.py").run()
     assert not at.exception
     at.radio(key="rv_verdict").set_value("challenged")
@@ -125,8 +122,7 @@ def test_bu_head_challenges_a_decision(demo_db: str) -> None:
 def test_reset_puts_the_sliders_back_on_the_default_band(demo_db: str) -> None:
     at = run("pages/matrix.py")
     before = metric(at, "▼ Likely insufficient")
-    at.session_state["actor_role"] = "facilitator"
-    at.session_state["actor_name"] = "Fay"
+    act_as(at, "facilitator", "Fay")
     at.select_slider(key="mx_band_qualification").set_value(("traditional_sales", "lead_unit")).run()
     assert metric(at, "▼ Likely insufficient") != before
     next(b for b in at.button if b.label == "Reset to default").click().run()
@@ -148,10 +144,10 @@ def test_searching_shows_the_matching_account(demo_db: str) -> None:
 
 
 def test_a_refused_decision_keeps_the_typed_rationale(demo_db: str) -> None:
-    at = run("pages/account.py")
+    at = act_as(run("pages/account.py"), "viewer", "Vic Viewer").run()
     at.text_area(key="dec_rationale").input("A careful paragraph of reasons")
     next(b for b in at.button if b.label == "Record decision").click().run()
-    assert any("Say who you are" in e.value for e in at.error)
+    assert any("Viewer may not record decision" in e.value for e in at.error), [e.value for e in at.error]
     assert at.text_area(key="dec_rationale").value == "A careful paragraph of reasons"
 
 

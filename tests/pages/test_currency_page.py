@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from acting import act_as
 from streamlit.testing.v1 import AppTest
 
 from gtm.domain.permissions import ADMIN
@@ -20,8 +21,7 @@ TIMEOUT = 60
 def data_page(role: str = "facilitator") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.run()
-    at.session_state["actor_role"] = role
-    at.session_state["actor_name"] = "Sam Okafor"
+    act_as(at, role, "Sam Okafor")
     at.switch_page("pages/data.py").run()
     assert not at.exception, [e.message for e in at.exception]
     return at

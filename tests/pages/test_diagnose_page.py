@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from acting import act_as  # tests/acting.py: act as a stored user
 from test_apptest import ROOT, run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
 from gtm.domain.permissions import Actor, Role
@@ -40,7 +41,7 @@ def test_questionnaire_classifies_live_and_applies(demo_db: str) -> None:
     assert not at.exception
     text = " ".join(m.value for m in at.markdown)
     assert "Turnkey solutions" in text and "turnkey\\-delivery" in text
-    at.session_state["actor_name"] = "Dana Reyes"
+    act_as(at, "sales_leader", "Dana Reyes")
     opp = at.selectbox(key="dg_q_opp").value
     at.button(key="dg_q_apply").click().run()
     assert not at.exception
@@ -53,7 +54,7 @@ def test_questionnaire_classifies_live_and_applies(demo_db: str) -> None:
 
 def test_override_and_withdraw_show_in_the_history(demo_db: str) -> None:
     at = run(PAGE)
-    at.session_state["actor_name"] = "Dana Reyes"
+    act_as(at, "sales_leader", "Dana Reyes")
     before = metric(at, "Not yet diagnosed")
     opp = at.selectbox(key="dg_ov_opp").value  # the largest undiagnosed opportunity comes first
     at.selectbox(key="dg_ov_nature").set_value("Cross-sell / referral")
@@ -71,7 +72,7 @@ def test_override_and_withdraw_show_in_the_history(demo_db: str) -> None:
 
 def test_override_without_a_reason_is_refused(demo_db: str) -> None:
     at = run(PAGE)
-    at.session_state["actor_name"] = "Dana Reyes"
+    act_as(at, "sales_leader", "Dana Reyes")
     at.button(key="dg_ov_save").click().run()
     assert any("reason" in e.value.lower() for e in at.error)
     assert Store(demo_db).nature_overrides().empty
@@ -79,8 +80,7 @@ def test_override_without_a_reason_is_refused(demo_db: str) -> None:
 
 def test_a_bu_head_may_not_set_a_nature(demo_db: str) -> None:
     at = run(PAGE)
-    at.session_state["actor_role"] = "bu_head"
-    at.session_state["actor_name"] = "Pat"
+    act_as(at, "bu_head", "Pat")
     at.run()
     at.radio(key="dg_q_turnkey").set_value("yes").run()
     at.button(key="dg_q_apply").click().run()
@@ -100,7 +100,7 @@ def test_a_saved_mapping_version_raises_coverage_and_can_be_reset(demo_db: str) 
     at.run()
     assert not at.exception
     assert at.selectbox(key=f"dg_{diagnosis.FAMILY_NATURE}_version_1").value == "drives"
-    at.session_state["actor_name"] = "Dana"
+    act_as(at, "sales_leader", "Dana")
     at.button(key=f"dg_{diagnosis.FAMILY_NATURE}_reset").click().run()
     assert not at.exception
     assert store.rule_version(diagnosis.FAMILY_NATURE) is None
@@ -160,7 +160,7 @@ def test_a_family_mapping_edit_raises_coverage_in_the_preview(demo_db: str) -> N
     assert after > before
     assert any("change nature" in m.value for m in at.markdown)
     assert at.button(key=f"dg_{diagnosis.FAMILY_NATURE}_save").disabled is False
-    at.session_state["actor_name"] = "Dana"
+    act_as(at, "sales_leader", "Dana")
     at.text_input(key=f"dg_{diagnosis.FAMILY_NATURE}_name").input("robotics")
     at.button(key=f"dg_{diagnosis.FAMILY_NATURE}_save").click().run()
     assert not at.exception and not at.error

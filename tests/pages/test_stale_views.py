@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from acting import act_as
 from streamlit.testing.v1 import AppTest
 
 from gtm.domain.permissions import Actor, Role
@@ -20,7 +21,7 @@ def _page(page: str, **query: str) -> AppTest:
     at.switch_page(page)
     for key, value in query.items():
         at.query_params[key] = value
-    at.session_state["actor_name"] = "Dana Reyes"
+    act_as(at, "facilitator", "Dana Reyes")
     return at.run()
 
 
@@ -28,7 +29,7 @@ def test_a_decision_recorded_meanwhile_is_shown_before_deciding_again(demo_db: s
     at = _page("pages/account.py", account="ACC-0002")
     assert not at.exception
     store = Store(demo_db)
-    decisions.record_decision(store, Actor("Sam Other", Role.SALES_LEADER), "ACC-0002", "lead_unit", "first in")
+    decisions.record_decision(store, Actor("Sam Other", Role.FACILITATOR), "ACC-0002", "lead_unit", "first in")
     at.text_area(key="dec_rationale").input("My careful reasons")
     next(b for b in at.button if b.label == "Record decision").click().run()
     errors = [e.value.replace("\\", "") for e in at.error]  # the message is shown as escaped markdown
@@ -45,7 +46,6 @@ def test_a_matrix_switched_meanwhile_is_not_switched_again_blindly(demo_db: str)
     facilitator = Actor("Fay", Role.FACILITATOR)
     matrices.save_matrix(store, facilitator, store.active_matrix().matrix, "workshop", activate=False)
     at = _page("pages/matrix.py")
-    at.session_state["actor_role"] = "facilitator"
     at.run()
     at.selectbox(key="mx_version").set_value("workshop").run()
     matrices.activate_matrix(store, Actor("Sam Other", Role.FACILITATOR), "workshop")  # someone else, meanwhile

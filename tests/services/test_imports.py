@@ -469,7 +469,7 @@ def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(db_url: str)
     assert opps["diagnosis_rule"].notna().all()
     assert seed_demo(store) is None  # a stored portfolio is never overwritten without reset
     account = str(store.accounts()["account_id"].iloc[0])
-    decisions.record_decision(store, LEADER, account, "lead_unit", "Pilot account.")
+    decisions.record_decision(store, Actor("Fay", Role.FACILITATOR), account, "lead_unit", "Pilot account.")
     load(store, "accounts", text_bytes(["Account ID", "Account Name"], [["EXTRA-1", "Not in the demo"]]))
     first = snapshot(store)
     seed_demo(store, reset=True, confirm="demo")

@@ -80,7 +80,7 @@ def test_a_stale_view_of_the_decisions_is_refused(store: Store) -> None:
     load.prepare(store.url)
     first = decisions.record_decision(store, LEADER, "ACC-1", "lead_unit", "seen by nobody yet", expected_latest=0)
     with pytest.raises(InputError, match=r"Someone recorded a decision on this account meanwhile \(Lee, "):
-        decisions.record_decision(store, Actor("Sam", Role.SALES_LEADER), "ACC-1", "market_bu", "stale", expected_latest=0)
+        decisions.record_decision(store, Actor("Sam", Role.FACILITATOR), "ACC-1", "market_bu", "stale", expected_latest=0)
     second = decisions.record_decision(store, LEADER, "ACC-1", "market_bu", "saw the first", expected_latest=first)
     assert second > first
     assert store.decisions("ACC-1")["rationale"].tolist() == ["saw the first", "seen by nobody yet"]

@@ -22,7 +22,8 @@ FACILITATOR = Actor("Fay Chen", Role.FACILITATOR)
 def _account(store: Store, ext: str = "ACC-1", bu: str = "BU-A") -> None:
     with store.engine.begin() as conn:
         bu_pk = conn.execute(insert(BusinessUnit).values(external_id=bu, name=bu).returning(BusinessUnit.id)).scalar_one()
-        acc = conn.execute(insert(Account).values(external_id=ext, name="Acme", current_approach="traditional_sales")
+        acc = conn.execute(insert(Account).values(external_id=ext, name="Acme", current_approach="traditional_sales",
+                                                  owner=LEADER.name)
                            .returning(Account.id)).scalar_one()
         conn.execute(insert(Opportunity).values(external_id=f"{ext}-O1", account_id=acc, bu_id=bu_pk, nature="turnkey",
                                                 value=1000.0))

@@ -1,0 +1,67 @@
+"""Admin: who may sign in and with which role; add people, change their role or BUs, deactivate them."""
+
+import pandas as pd
+import streamlit as st
+
+from gtm.domain.fmt import plain
+from gtm.domain.permissions import ROLE_LABELS, Action, Role
+from gtm.services import users
+from pages.common import identity, session, widgets
+
+ROLES = [Role.VIEWER, Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR, Role.ADMIN]
+
+st.title("Admin")
+st.caption("People sign in with their email; the role stored here decides what they may do. "
+           "An email not listed here sees the app as a viewer.")
+who = identity.actor()
+if not who.can(Action.MANAGE_USERS):
+    st.info("Only an administrator manages users.", icon=":material/lock:")
+    st.stop()
+
+s = identity.people_store()
+people = users.list_users(s)
+# BUs of the organisation's portfolio and of the workspace on screen (the demo's, when looking at it).
+bus = pd.concat([s.business_units(), session.store().business_units()]).drop_duplicates("bu_id")
+bu_ids = bus["bu_id"].astype(str).tolist()
+bu_names = dict(zip(bus["bu_id"].astype(str), bus["name"]))
+
+if people.empty:
+    st.info("No users yet: add the first people below (or `python -m gtm users add EMAIL --role admin`).",
+            icon=":material/group_add:")
+else:
+    st.dataframe(people.assign(role=people["role"].map(lambda r: ROLE_LABELS[Role(r)]),
+                               bus=people["bus"].map(lambda b: ", ".join(b or []))),
+                 hide_index=True, key="ad_users",
+                 column_config={"email": "Email", "name": "Name", "role": "Role", "bus": "BUs",
+                                "active": "Active", "created_by": "Added by", "created_at": "Added"})
+
+st.subheader("Add a person", anchor=False)
+c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
+email = c1.text_input("Email", key="ad_email", placeholder="name@example.com")
+name = c2.text_input("Name", key="ad_name", placeholder="as shown on decisions")
+role = c3.selectbox("Role", ROLES, format_func=lambda r: ROLE_LABELS[Role(r)], key="ad_role")
+new_bus = c4.multiselect("BUs (for a BU head)", bu_ids, format_func=lambda b: bu_names.get(b, b), key="ad_bus",
+                         disabled=role != Role.BU_HEAD)
+if st.button("Add", type="primary", key="ad_add"):
+    widgets.run_action(lambda: users.add_user(s, who, email, role, name, new_bus if role == Role.BU_HEAD else ()),
+                       toast=f"Added {plain(email.strip().lower())}")
+
+if not people.empty:
+    st.subheader("Change a person", anchor=False)
+    records = {str(r["email"]): r for r in people.to_dict("records")}
+    pick = st.selectbox("Person", list(records), key="ad_pick",
+                        format_func=lambda e: f"{records[e]['name']} · {e}")
+    current = records[pick]
+    d1, d2, d3 = st.columns([2, 3, 1])
+    # Keys carry the email, so choosing another person shows that person's values.
+    new_role = d1.selectbox("Role", ROLES, index=ROLES.index(Role(str(current["role"]))),
+                            format_func=lambda r: ROLE_LABELS[Role(r)], key=f"ad_new_role_{pick}")
+    chosen_bus = d2.multiselect("BUs (for a BU head)", bu_ids, default=[b for b in current["bus"] or [] if b in bu_ids],
+                                format_func=lambda b: bu_names.get(b, b), key=f"ad_new_bus_{pick}",
+                                disabled=new_role != Role.BU_HEAD)
+    active = d3.checkbox("Active", value=bool(current["active"]), key=f"ad_active_{pick}",
+                         help="A deactivated person signs in as a viewer.")
+    if st.button("Save changes", key="ad_save"):
+        widgets.run_action(lambda: users.update_user(s, who, pick, role=new_role, active=active,
+                                                     bus=chosen_bus if new_role == Role.BU_HEAD else ()),
+                           toast=f"Saved {plain(pick)}")

@@ -1,0 +1,62 @@
+"""AppTest: local single-user mode says so; the Admin page manages users; what a role cannot use is not shown."""
+
+from __future__ import annotations
+
+import os
+
+from acting import act_as
+from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
+
+from gtm.storage.repository import Store
+from pages.common.auth import LOCAL_BANNER
+
+
+def test_local_mode_says_you_act_as_administrator(empty_db: str) -> None:
+    at = run()
+    assert any(w.value == LOCAL_BANNER for w in at.warning), [w.value for w in at.warning]
+    assert any("Local administrator" in m.value and "Administrator" in m.value for m in at.sidebar.markdown)
+
+
+def _people() -> Store:
+    return Store(os.environ["GTM_DATABASE_URL"])  # users live in the main workspace, whichever one is viewed
+
+
+def test_the_admin_page_adds_a_user_and_changes_their_role(demo_db: str) -> None:
+    at = run("pages/admin.py")
+    assert not at.error
+    at.text_input(key="ad_email").input("Fay.Chen@Example.com")
+    at.text_input(key="ad_name").input("Fay Chen")
+    at.selectbox(key="ad_role").set_value("facilitator")
+    at.button(key="ad_add").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    people = _people().users().set_index("email")
+    assert people.loc["fay.chen@example.com", "role"] == "facilitator"
+    assert people.loc["fay.chen@example.com", "name"] == "Fay Chen"
+    at.selectbox(key="ad_pick").set_value("fay.chen@example.com").run()
+    at.selectbox(key="ad_new_role_fay.chen@example.com").set_value("bu_head").run()
+    at.multiselect(key="ad_new_bus_fay.chen@example.com").select("BU-AUT")
+    at.button(key="ad_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    row = _people().users().set_index("email").loc["fay.chen@example.com"]
+    assert (row["role"], row["bus"]) == ("bu_head", ["BU-AUT"])
+
+
+def test_a_bad_email_on_the_admin_page_is_a_message(demo_db: str) -> None:
+    at = run("pages/admin.py")
+    at.text_input(key="ad_email").input("not-an-address")
+    at.button(key="ad_add").click().run()
+    assert any("not an email address" in e.value for e in at.error)
+    assert _people().users().empty
+
+
+def test_matrix_editing_controls_only_for_facilitators(demo_db: str) -> None:
+    at = act_as(run("pages/matrix.py"), "viewer", "Vic Viewer").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "mx_save"]
+    act_as(at, "facilitator", "Fay Chen").run()
+    assert [b for b in at.button if b.key == "mx_save"]
+
+
+def test_a_viewer_is_not_shown_the_admin_page(demo_db: str) -> None:
+    at = act_as(run("pages/admin.py"), "viewer", "Vic Viewer").run()
+    assert not [t for t in at.text_input if t.key == "ad_email"]
