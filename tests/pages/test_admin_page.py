@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from acting import act_as
 from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
@@ -60,3 +61,10 @@ def test_matrix_editing_controls_only_for_facilitators(demo_db: str) -> None:
 def test_a_viewer_is_not_shown_the_admin_page(demo_db: str) -> None:
     at = act_as(run("pages/admin.py"), "viewer", "Vic Viewer").run()
     assert not [t for t in at.text_input if t.key == "ad_email"]
+
+
+def test_header_mode_without_the_header_shows_no_portfolio(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GTM_AUTH_HEADER", "X-Forwarded-Email")
+    at = run()
+    assert any("X-Forwarded-Email" in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.warning and not at.metric  # no local-mode banner, no figures
