@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -68,20 +69,15 @@ class App:
         self.main_url = main_url
 
 
-@pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """Start the app headless on a free port against a fresh SQLite file (seeded with the demo)."""
-    tmp = tmp_path_factory.mktemp("app")
-    db_url = f"sqlite:///{tmp / 'browser.db'}"
-    port = _free_port()
-    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1"}
-    log = tmp / "streamlit.log"
+@contextmanager
+def streamlit_server(env: dict[str, str], cwd: Path, log: Path, port: int) -> Iterator[str]:
+    """``streamlit run app.py`` on 127.0.0.1:port from ``cwd`` (where .streamlit/ is read), until it is healthy."""
     with log.open("wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            cwd=cwd, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
@@ -96,13 +92,27 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
         proc.kill()
         raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
     try:
-        yield App(base, workspace_url(db_url, "demo"), log, main_url=db_url)
+        yield base
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@pytest.fixture(scope="module")
+def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """Start the app headless on a free port against a fresh SQLite file (seeded with the demo)."""
+    tmp = tmp_path_factory.mktemp("app")
+    db_url = f"sqlite:///{tmp / 'browser.db'}"
+    port = _free_port()
+    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1"}
+    log = tmp / "streamlit.log"
+    try:
+        with streamlit_server(env, ROOT, log, port) as base:
+            yield App(base, workspace_url(db_url, "demo"), log, main_url=db_url)
+    finally:
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(log, ARTIFACTS / f"streamlit-{port}.log")
 

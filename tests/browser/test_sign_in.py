@@ -7,12 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from conftest import ROOT, _free_port, shot, wait_for_app  # tests/browser/conftest.py
+from conftest import ROOT, _free_port, shot, streamlit_server, wait_for_app  # tests/browser/conftest.py
 from oidc_provider_mock import run_server_in_thread
 from playwright.sync_api import Browser, Page, expect
 
@@ -41,33 +39,8 @@ def oidc_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             f'server_metadata_url = "http://127.0.0.1:{provider.server_port}/.well-known/openid-configuration"\n')
         env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1"}
         env.pop("GTM_AUTH_HEADER", None)
-        log = tmp / "streamlit.log"
-        with log.open("wb") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-                 "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-                 "--server.fileWatcherType", "none"],
-                cwd=config.parent, env=env, stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            proc.kill()
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text()}")
-        try:
+        with streamlit_server(env, config.parent, tmp / "streamlit.log", port) as base:
             yield base
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 def sign_in(page: Page, base: str, email: str) -> None:
