@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from fixtures_import import load, text_bytes
 from streamlit.testing.v1 import AppTest
+from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
 from gtm.storage.repository import Store
-
-ROOT = Path(__file__).resolve().parents[2]
-TIMEOUT = 60
-
-
-def run(page: str | None = None, **query: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state["actor_role"] = "facilitator"  # who may reload the demo
-    at.session_state["actor_name"] = "Fran Facilitator"
-    for k, v in query.items():
-        at.query_params[k] = v
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
 
 
 def opportunities(at: AppTest) -> str:
