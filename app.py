@@ -20,16 +20,19 @@ PAGES = [
      Action.MANAGE_USERS),
 ]
 
-if identity.signed_in() is None:  # OpenID Connect or proxy header configured, and nobody signed in yet
-    gate = auth.sign_in_page if auth.mode() == "oidc" else auth.no_header_page
-    st.navigation([st.Page(gate, title="Sign in", url_path="sign-in")], position="hidden").run()
-    st.stop()
+# No traceback reaches a browser: an unexpected error shows an error id, its trace goes to the server's log.
+with widgets.unexpected_errors("sign-in"):
+    if identity.signed_in() is None:  # OpenID Connect or proxy header configured, and nobody signed in yet
+        gate = auth.sign_in_page if auth.mode() == "oidc" else auth.no_header_page
+        st.navigation([st.Page(gate, title="Sign in", url_path="sign-in")], position="hidden").run()
+        st.stop()
+    who = identity.actor()
 
-who = identity.actor()
 page = st.navigation([p for p, action in PAGES if action is None or who.can(action)], position="top")
-identity.banner()
-with st.sidebar:
-    widgets.data_source()
-    st.divider()
-    identity.acting_as()
-page.run()
+with widgets.unexpected_errors(f"page {page.title}"):
+    identity.banner()
+    with st.sidebar:
+        widgets.data_source()
+        st.divider()
+        identity.acting_as()
+    page.run()

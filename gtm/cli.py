@@ -291,7 +291,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run a command; a user's mistake exits non-zero with a short message and no traceback."""
+    """Run a command; a user's mistake exits non-zero with a short message and no traceback.
+
+    Anything unexpected exits 3 with an error id; its trace goes to the log file (var/gtm-errors.log, or
+    GTM_ERROR_LOG) under that id.
+    """
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
@@ -305,3 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        from gtm import incidents
+
+        error_id, log = incidents.report_to_file(exc, f"gtm {args.command}", incidents.log_file())
+        where = f"in {log}" if log else "above"
+        print(f"error: something went wrong (error id {error_id}); the details are {where} under this id.",
+              file=sys.stderr)
+        return 3

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from gtm import incidents
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from pages.common import session
@@ -20,6 +22,26 @@ def show_error(exc: Exception) -> None:
     st.error(plain(exc), icon=":material/error:")
 
 
+def show_unexpected(exc: Exception, where: str) -> None:
+    """A fault of ours: a short message with an error id; the trace goes to the server's log under that id."""
+    st.error(incidents.message(incidents.report(exc, where)), icon=":material/error:")
+
+
+@contextmanager
+def unexpected_errors(where: str) -> Iterator[None]:
+    """Run a page body so that no traceback reaches the browser: a GtmError is said as is, anything else by id;
+    either way the run stops there. st.stop and st.rerun pass through (they are not Exceptions).
+    """
+    try:
+        yield
+    except GtmError as exc:
+        show_error(exc)
+        st.stop()
+    except Exception as exc:
+        show_unexpected(exc, where)
+        st.stop()
+
+
 def options_from(frame: pd.DataFrame, column: str) -> list[str]:
     """Sorted distinct non-empty values of a column, for filter widgets."""
     if column not in frame:
@@ -30,16 +52,20 @@ def options_from(frame: pd.DataFrame, column: str) -> list[str]:
 def run_action(call: Callable[[], T], *, toast: str | None = None,
                flags: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
                on_error: Callable[[], object] | None = None) -> None:
-    """Run one service call; on success toast, set the session-state ``flags`` and rerun, on a GtmError say why.
+    """Run one service call; on success toast, set the session-state ``flags`` and rerun, on a GtmError say why,
+    on anything else show an error id (the trace goes to the server's log).
 
     ``flags`` may be a function of the call's result. ``on_error`` tidies up (e.g. a progress bar) before the message.
     """
     try:
         result = call()
-    except GtmError as exc:
+    except Exception as exc:
         if on_error is not None:
             on_error()
-        show_error(exc)
+        if isinstance(exc, GtmError):
+            show_error(exc)
+        else:
+            show_unexpected(exc, "an action")
         return
     if toast:
         st.toast(toast, icon=":material/check:")
