@@ -180,10 +180,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    """Consistent copy of a live SQLite database."""
-    from gtm.storage.repository import Store
+    """Consistent, checked copy of a live SQLite database; never creates or migrates the source."""
+    from gtm.storage.backup import backup_sqlite
 
-    target = Store(args.database, workspace=args.workspace).backup(args.file)
+    target = backup_sqlite(args.database, args.file, args.workspace)
     print(f"backed up to {target}")
     return 0
 

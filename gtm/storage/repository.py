@@ -615,23 +615,10 @@ class Store:
         self.bump(tx)
 
     def backup(self, target: Path | str) -> Path:
-        """A consistent copy of a live SQLite database through SQLite's backup API."""
-        if self.backend != "sqlite":
-            raise ConfigError("backup copies SQLite databases; for PostgreSQL use pg_dump (see README).")
-        source_path = self.url.split("///", 1)[-1]
-        target = Path(target)
-        if target.exists():
-            raise InputError(f"{target} exists already; choose a new file name for the backup.")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        src = sqlite3.connect(source_path)
-        dst = sqlite3.connect(target)
-        try:
-            with dst:
-                src.backup(dst)
-        finally:
-            dst.close()
-            src.close()
-        return target
+        """A consistent, checked copy of a live SQLite database (see gtm.storage.backup)."""
+        from gtm.storage.backup import backup_sqlite
+
+        return backup_sqlite(self.url, target)
 
 
 def _bands_json(matrix: ApproachMatrix) -> dict[str, Any]:
