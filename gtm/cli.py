@@ -21,8 +21,9 @@ _CANONICAL = ("account_id", "nature", "approach", "value", "probability")
 def _read(path: str) -> pd.DataFrame:
     """A CSV/XLSX as text cells; canonical headers recognised in any case ("Nature", "Account ID")."""
     from gtm.ingest import decode
+    from gtm.ingest.limits import Limits
 
-    frame = decode.read_table(Path(path)).frame
+    frame = decode.read_table(Path(path), limits=Limits.command_line()).frame
     rename = {}
     for col in frame.columns:
         key = normalise(col).replace(" ", "_")
@@ -131,12 +132,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     """Import accounts or opportunities from a CRM export."""
     from gtm.domain.permissions import ADMIN
     from gtm.ingest import columns
+    from gtm.ingest.limits import Limits
     from gtm.services.imports import commit_import, plan_import
     from gtm.storage.repository import Store
 
     store = Store(args.database, workspace=args.workspace)
     mapping = columns.load_mapping_file(args.mapping) if args.mapping else None
-    plan = plan_import(store, args.kind, Path(args.file), mapping=mapping, currency=args.currency)
+    # Administrators on the command line read up to a 1,000,000-row export (GTM_CLI_MAX_* raise the limits).
+    plan = plan_import(store, args.kind, Path(args.file), mapping=mapping, currency=args.currency,
+                       limits=Limits.command_line())
     t = plan.table
     print(f"read {args.file}: {t.format}" + (f", encoding {t.encoding}, delimiter {t.delimiter!r}" if t.format == "csv" else ""))
     print("columns: " + ", ".join(f"{c} <- {s!r}" for c, s in plan.columns.fields.items()))

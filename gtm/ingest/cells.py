@@ -9,6 +9,7 @@ returns a ``Problem`` per unreadable cell naming the row, the column, the value 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -22,14 +23,47 @@ _SPACES = " '\u00a0\u202f\u2009\u2019"  # thousands groupings seen in the wild: 
 _MINUS = "-\u2212\u2013"
 _SYMBOLS = re.compile(r"[A-Z]{0,2}[$€£¥₹₩₽₺₪₫฿¢]")
 _ISO_CODE = re.compile(r"^[A-Z]{3}(?=[\s\d(+\-.,])|(?<=[\s\d).,\-])[A-Z]{3}$")
-_SCIENTIFIC = re.compile(r"^\d+(?:\.\d+)?[eE][+-]?\d+$")
-_PLAIN = r"-?\d+(?:\.(?:\d{1,2}|\d{4,}))?"  # unambiguous as-is: fast path through pd.to_numeric
+_SCIENTIFIC = re.compile(r"^[0-9]+(?:\.[0-9]+)?[eE][+-]?[0-9]+$")
+# Unambiguous as-is: fast path through pd.to_numeric (ASCII digits only, short enough to be a float).
+_PLAIN = r"-?[0-9]{1,15}(?:\.(?:[0-9]{1,2}|[0-9]{4,15}))?"
 _GROUPED = (  # (pattern, thousands, decimal): grouped thousands followed by a decimal part
-    (r"(?:[$£]\s?)?\d{1,3}(?:,\d{3})+\.\d+", ",", "."),
-    (r"\d{1,3}(?:\.\d{3})+,\d+(?:\s?€)?", ".", ","),
+    (r"(?:[$£]\s?)?[0-9]{1,3}(?:,[0-9]{3}){1,4}\.[0-9]{1,15}", ",", "."),
+    (r"[0-9]{1,3}(?:\.[0-9]{3}){1,4},[0-9]{1,15}(?:\s?€)?", ".", ","),
 )
 AMOUNT_ACCEPTED = "accepted: 1234.50, $1,234.50, 1.234,50 €, (1,200)"
 PERCENT_ACCEPTED = "accepted: 45, 45%, 45.5 %, 45,5 %"
+# Beyond this no amount, revenue or percent is real, and sums of such values overflow: 10^15 is a quadrillion.
+MAX_MAGNITUDE = 1e15
+_MAX_NUMBER_CHARS = 64  # '-1,234,567,890,123.45 USD' is 25; longer is not a number a person wrote
+_TOO_LARGE = "is too large; amounts and percents up to 1,000,000,000,000,000 (10^15) are accepted"
+
+
+_SCRIPT_MARKS = str.maketrans({"\u066b": ".", "\u066c": ",", "\u066a": "%", "\u2396": "."})
+_ANY_DIGIT = re.compile(r"\d")
+
+
+def ascii_digits(text: str) -> str:
+    """``text`` with digits of other scripts (Arabic-Indic ٣٤٥, full-width １２３, Devanagari …) as 0-9.
+
+    Full-width signs and separators (，．－％) become their ASCII forms too (NFKC); ASCII text is returned as is.
+    """
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", text.translate(_SCRIPT_MARKS))
+    return _ANY_DIGIT.sub(lambda m: str(unicodedata.decimal(m[0])), text)
+
+
+def digits_note(series: pd.Series, column: str) -> str | None:
+    """A note when cells of ``series`` write digits of another script (they are read as 0-9), else None."""
+    uniques = pd.unique(series.dropna().astype(str))
+    converted = [(u, ascii_digits(u)) for u in uniques if not u.isascii() and _ANY_DIGIT.search(u)]
+    converted = [(u, a) for u, a in converted if any(not c.isascii() and c.isdecimal() for c in u)]
+    if not converted:
+        return None
+    rows = int(series.isin([u for u, _ in converted]).sum())
+    example, read = converted[0]
+    return (f"Column '{column}': {rows} cell(s) write digits of another script; they were read as 0-9 "
+            f"(e.g. '{example}' as '{read}').")
 
 
 def _shape(core: str) -> tuple[str | None, bool]:
@@ -55,21 +89,26 @@ def _number(core: str, decimal: str | None) -> float | None:
         if core.count(decimal) != 1:
             return None
         head, tail = core.split(decimal)
-        if not tail.isdigit() and not (tail == "" and head):
+        if not _ascii_digit(tail) and not (tail == "" and head):
             return None
     else:
         head, tail = core, ""
     thousands = "," if decimal == "." else "." if decimal == "," else ",."
     groups = re.split(f"[{re.escape(thousands + _SPACES)}]", head) if head else [""]
     if len(groups) > 1:
-        if not (groups[0].isdigit() and len(groups[0]) <= 3 and all(len(g) == 3 and g.isdigit() for g in groups[1:])):
+        if not (_ascii_digit(groups[0]) and len(groups[0]) <= 3
+                and all(len(g) == 3 and _ascii_digit(g) for g in groups[1:])):
             return None
-    elif groups[0] and not groups[0].isdigit():
+    elif groups[0] and not _ascii_digit(groups[0]):
         return None
     digits = "".join(groups)
     if not digits and not tail:
         return None
     return float(f"{digits or '0'}.{tail or '0'}")
+
+
+def _ascii_digit(text: str) -> bool:
+    return text.isascii() and text.isdigit()
 
 
 def _split_sign(text: str, *, currency: bool) -> tuple[str, bool] | None:
@@ -91,7 +130,7 @@ def _split_sign(text: str, *, currency: bool) -> tuple[str, bool] | None:
         negative, s = True, s[:-1].strip()
     if currency:
         s = _SYMBOLS.sub("", s).strip()
-    if not s or not (s[0].isdigit() or s[0] in ".,"):
+    if not s or not (_ascii_digit(s[0]) or s[0] in ".,"):
         return None
     return s, negative
 
@@ -99,9 +138,14 @@ def _split_sign(text: str, *, currency: bool) -> tuple[str, bool] | None:
 def _parse_numbers(series: pd.Series, column: str, *, currency: bool, percent: bool,
                    reason: str) -> tuple[np.ndarray, list[Problem]]:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    texts = pd.Series([ascii_digits(str(u)) for u in uniques], dtype=object).astype(str).str.strip()
     values = np.full(len(texts), np.nan)
     bad = np.zeros(len(texts), dtype=bool)
+    why: list[str] = [reason] * len(texts)
+    too_long = (texts.str.len() > _MAX_NUMBER_CHARS).to_numpy(dtype=bool)
+    bad |= too_long
+    for long_one in np.flatnonzero(too_long).tolist():
+        why[long_one] = f"is {len(str(texts.iat[long_one])):,} characters long, too long to be a number"
     votes = {".": 0, ",": 0}
     # Vectorised fast paths for the forms CRMs write most; each is unambiguous on its own.
     done = texts.str.fullmatch(_PLAIN).to_numpy(dtype=bool).copy()
@@ -117,7 +161,7 @@ def _parse_numbers(series: pd.Series, column: str, *, currency: bool, percent: b
             done |= hit
     pending: list[tuple[int, str, bool, str | None, bool]] = []
     text_list = texts.tolist()  # plain str access: Series.iat per value is ten times slower
-    for i in (int(j) for j in np.flatnonzero(~done)):
+    for i in (int(j) for j in np.flatnonzero(~done & ~too_long)):
         text = text_list[i]
         if text == "":
             continue
@@ -147,8 +191,16 @@ def _parse_numbers(series: pd.Series, column: str, *, currency: bool, percent: b
             bad[i] = True
         else:
             values[i] = -number if negative else number
+    # Values the engine cannot hold are problems, never data: inf poisons every sum it enters.
+    with np.errstate(invalid="ignore"):
+        infinite = ~bad & np.isinf(values)
+        huge = ~bad & ~infinite & (np.abs(values) > MAX_MAGNITUDE)
+    for beyond in np.flatnonzero(infinite | huge).tolist():
+        why[beyond] = _TOO_LARGE
+    bad |= infinite | huge
+    values[bad] = np.nan
     out = np.append(values, np.nan)[codes]
-    return out, _problems(series, codes, bad, column, reason)
+    return out, _problems(series, codes, bad, column, why)
 
 
 def _problems(series: pd.Series, codes: np.ndarray, bad_unique: np.ndarray, column: str,
@@ -157,10 +209,17 @@ def _problems(series: pd.Series, codes: np.ndarray, bad_unique: np.ndarray, colu
     if not bad_unique.any():
         return []
     rows = np.flatnonzero(np.append(bad_unique, False)[codes])
-    values = series.iloc[rows]
+    values = series.iloc[rows].map(_shown)
     if isinstance(reason, str):
         return [Problem(row, column, value, reason) for row, value in values.items()]
     return [Problem(row, column, value, reason[codes[pos]]) for pos, (row, value) in zip(rows, values.items())]
+
+
+def _shown(value: object) -> object:
+    """A cell as a problem shows it: a long text is cut (a 1 MB cell would fill every message)."""
+    if isinstance(value, str) and len(value) > 80:
+        return value[:80] + f"… ({len(value):,} characters)"
+    return value
 
 
 def parse_amounts(series: pd.Series, column: str) -> tuple[np.ndarray, list[Problem]]:
@@ -277,7 +336,17 @@ def _time_parts(groups: tuple[str | None, ...]) -> tuple[int, int, int, str | No
     return h, m, s, tz
 
 
+class _Refused(Exception):
+    """A date that reads but cannot be kept; the message is the problem's reason."""
+
+
+_FIRST_DATE = datetime(1900, 1, 1)
+_LAST_DATE = datetime(2199, 12, 31, 23, 59, 59)
+_OUT_OF_RANGE = "is outside the dates accepted (years 1900 to 2199)"
+
+
 def _build(y: int, mo: int, d: int, tparts: tuple[int, int, int, str | None] | None) -> datetime | None:
+    """The date (naive, UTC), None when no such day exists; _Refused when it exists but cannot be kept."""
     if tparts is None:
         return None
     h, mi, s, tz = tparts
@@ -289,11 +358,19 @@ def _build(y: int, mo: int, d: int, tparts: tuple[int, int, int, str | None] | N
         if tz != "Z":
             sign = 1 if tz[0] == "+" else -1
             digits = tz[1:].replace(":", "")
-            offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-            value = value.replace(tzinfo=timezone(sign * offset))
+            hours, minutes = int(digits[:2]), int(digits[2:])
+            if minutes >= 60 or hours * 60 + minutes > 14 * 60:
+                raise _Refused(f"has the UTC offset {tz}, which no place uses; offsets run from -12:00 to +14:00")
+            value = value.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
         else:
             value = value.replace(tzinfo=UTC)
-        value = value.astimezone(UTC).replace(tzinfo=None)  # stored naive, in UTC
+        try:
+            value = value.astimezone(UTC).replace(tzinfo=None)  # stored naive, in UTC
+        except OverflowError:
+            raise _Refused(_OUT_OF_RANGE) from None
+    if not _FIRST_DATE <= value <= _LAST_DATE:
+        # Beyond what a nanosecond timestamp holds (1677-2262) a date would be stored as another one.
+        raise _Refused(_OUT_OF_RANGE)
     return value
 
 
@@ -313,33 +390,39 @@ def parse_dates(series: pd.Series, column: str, *, dayfirst: bool | None = None,
     says so.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = [str(u).strip() for u in uniques]
+    texts = [ascii_digits(str(u).strip()) for u in uniques]
     parsed: list[datetime | None] = [None] * len(texts)
     bad = np.zeros(len(texts), dtype=bool)
     shaped = np.zeros(len(texts), dtype=bool)  # looks like a date but names no real day (31/02, 2026-13-01)
     counts = np.bincount(codes[codes >= 0], minlength=len(texts))
     numeric: list[tuple[int, int, int, int, tuple[int, int, int, str | None] | None]] = []
+    conflict: dict[int, str] = {}
+
+    def build(i: int, y: int, mo: int | None, d: int, tparts: tuple[int, int, int, str | None] | None) -> None:
+        try:
+            parsed[i] = _build(y, mo, d, tparts) if mo else None
+        except _Refused as refused:
+            conflict[i] = str(refused)
+
     for i, text in enumerate(texts):
-        if not text:
+        if not text or len(text) > 64:  # no date is written in more than 64 characters
+            bad[i] = bool(text)
             continue
         if m := _ISO.match(text):
-            parsed[i] = _build(int(m[1]), int(m[3]), int(m[4]), _time_parts(m.groups()[4:9]))
+            build(i, int(m[1]), int(m[3]), int(m[4]), _time_parts(m.groups()[4:9]))
         elif m := _DMY.match(text):
             numeric.append((i, int(m[1]), int(m[3]), _year(m[4]), _time_parts(m.groups()[4:9])))
             continue
         elif m := _DAY_MONTH_NAME.match(text):
-            mo = _month(m[2])
-            parsed[i] = _build(int(m[3]), mo, int(m[1]), _time_parts(m.groups()[3:8])) if mo else None
+            build(i, int(m[3]), _month(m[2]), int(m[1]), _time_parts(m.groups()[3:8]))
         elif m := _MONTH_NAME_DAY.match(text):
-            mo = _month(m[1])
-            parsed[i] = _build(int(m[3]), mo, int(m[2]), _time_parts(m.groups()[3:8])) if mo else None
+            build(i, int(m[3]), _month(m[1]), int(m[2]), _time_parts(m.groups()[3:8]))
         else:
             bad[i] = True
             continue
         bad[i] = shaped[i] = parsed[i] is None
 
     note: str | None = None
-    conflict: dict[int, str] = {}
     if numeric:
         day_rows = sum(int(counts[i]) for i, a, b, _, _ in numeric if a > 12 >= b)
         month_rows = sum(int(counts[i]) for i, a, b, _, _ in numeric if b > 12 >= a)
@@ -365,10 +448,10 @@ def parse_dates(series: pd.Series, column: str, *, dayfirst: bool | None = None,
                 bad[i] = True
                 continue
             day, month = (a, b) if use_dayfirst else (b, a)
-            parsed[i] = _build(y, month, day, tparts)
+            build(i, y, month, day, tparts)
             if parsed[i] is None:
                 bad[i] = True
-                conflict[i] = f"is not a real date when read as {form} ({why})"
+                conflict.setdefault(i, f"is not a real date when read as {form} ({why})")
 
     unreadable = f"is not a date ({DATE_ACCEPTED})"
     impossible = "is not a real date (no such day or month)"

@@ -268,6 +268,33 @@ def map_columns(headers: cabc.Sequence[str], kind: Kind,
     return ColumnMap(kind, mapped, unmapped, _missing(spec, mapped), notes)
 
 
+def check_kind(cmap: ColumnMap, headers: cabc.Sequence[str], source_name: str,
+               rules: ColumnRules | None = None) -> None:
+    """Refuse a file whose columns fit the other kind of import better, before anything is planned.
+
+    Only the fields one kind has and the other lacks count (an id, a name and an owner fit both): the other kind
+    must find all it requires and more of its own fields than this kind finds of its own.
+    """
+    rules = rules or default_column_rules()
+    other: Kind = "opportunities" if cmap.kind == "accounts" else "accounts"
+    theirs_map = map_columns(headers, other, rules=rules)
+    if theirs_map.missing:
+        return
+    ours_names = {f.name for f in rules.kind(cmap.kind).fields}
+    theirs_names = {f.name for f in rules.kind(other).fields}
+    ours = [h for name, h in cmap.fields.items() if name not in theirs_names]
+    theirs = [h for name, h in theirs_map.fields.items() if name not in ours_names]
+    if len(theirs) <= len(ours):
+        return
+    what = {"accounts": "an accounts file", "opportunities": "an opportunities file"}
+    fit = f"only {_quote_list(ours)} fit{'s' if len(ours) == 1 else ''} {cmap.kind}" if ours else \
+        f"none of its columns is a field only {cmap.kind} have"
+    message = (f"'{Path(str(source_name)).name}' looks like {what[other]}, not {what[cmap.kind]}: its columns "
+               f"{_quote_list(theirs)} are {other} fields, and {fit}. Nothing was read into the portfolio. Import it "
+               f"as {other}, or give a mapping file if it really holds {cmap.kind}.")
+    raise InputError(message, [Problem(None, None, None, f"the columns fit {other} better than {cmap.kind}")])
+
+
 def _accepted(f: FieldSpec) -> str:
     return _quote_list(dict.fromkeys(f.headers))
 

@@ -9,35 +9,34 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gtm.domain.errors import InputError, Problem
+from gtm.ingest.limits import Limit, Limits
 
 _MB = 1024 * 1024
 
 
 def max_upload_bytes() -> int:
     """The upload size limit in bytes: GTM_MAX_UPLOAD_MB (default 50) megabytes."""
-    raw = os.environ.get("GTM_MAX_UPLOAD_MB", "").strip()
-    try:
-        mb = float(raw) if raw else 50.0
-    except ValueError:
-        mb = 50.0
-    return int(mb * _MB) if mb > 0 else 50 * _MB
+    return Limits.upload().max_bytes.value
 
 
 DEFAULT_MAX_BYTES: int = max_upload_bytes()
 DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_CHARS = 64 * 1024
+_CHUNK_ROWS = 50_000  # records parsed at a time: the limits are checked between chunks
+_PIECE = 4 * _MB  # bytes decoded at a time when checking or converting an encoding
 _ACCEPTED_FILES = "Upload a CSV file (comma, semicolon or tab separated) or an Excel workbook (.xlsx)."
 
 
@@ -57,30 +56,62 @@ class Table:
 
 
 def read_table(source: str | Path | bytes, *, name: str | None = None,
-               max_bytes: int | None = DEFAULT_MAX_BYTES) -> Table:
+               max_bytes: int | None | EllipsisType = ..., limits: Limits | None = None) -> Table:
     """Read a CSV or XLSX file (path or bytes) into a Table; raises InputError for anything unreadable.
 
-    ``max_bytes=None`` disables the size limit. Cells are stripped of surrounding whitespace; rows that are
-    entirely blank are dropped but never renumber the others, so the index always matches the spreadsheet.
+    ``limits`` default to the upload profile (``Limits.upload()``); a file beyond one is refused as soon as the
+    limit is crossed, with a message naming the limit and the setting that raises it. ``max_bytes`` overrides
+    the size limit only; None lifts it. Cells are stripped of surrounding whitespace and of control characters
+    (with a note); rows that are entirely blank are dropped but never renumber the others, so the index always
+    matches the spreadsheet.
     """
+    limits = limits or Limits.upload()
+    if max_bytes is not ...:
+        limits = limits.with_max_bytes(max_bytes)
     label = _label(source, name)
-    data = _read_bytes(source, label, max_bytes)
+    data = _read_bytes(source, label, limits)
     if not data.strip(b" \t\r\n\x00\x1a") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        rows, notes = _xlsx_rows(data, label)
+        rows, notes = _xlsx_rows(data, label, limits)
         frame = _finish(rows, label, notes)
         return Table(frame, None, None, "xlsx", notes)
     _refuse_binary(data, label)
-    text, encoding, notes = _decode(data, label)
-    if not text.strip(" \t\r\n\ufeff\x1a,;"):
+    payload, encoding, notes = _decode(data, label)
+    del data  # the UTF-8 payload is the file from here on (the same object when the file was UTF-8)
+    pandas_encoding = "utf-8-sig" if payload.startswith(codecs.BOM_UTF8) else "utf-8"
+    head = payload[:_SNIFF_CHARS * 4].decode("utf-8", "ignore")[:_SNIFF_CHARS].lstrip("\ufeff")
+    if _BLANK_TEXT.fullmatch(head) and not _NOT_BLANK.search(payload, 3 if pandas_encoding == "utf-8-sig" else 0):
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
-    if len(_CONTROL.findall(text[:_SNIFF_CHARS])) > max(3, min(len(text), _SNIFF_CHARS) // 200):
+    if len(_CONTROL.findall(head)) > max(3, len(head) // 200):
         raise _not_a_spreadsheet(label, "a binary file")
-    text, delimiter = _detect_delimiter(text)
-    rows_frame = _parse_csv(text, delimiter, label)
+    head, delimiter, skip = _detect_delimiter(head)
+    if skip:  # Excel's "sep=;" first line
+        payload = payload[payload.index(b"\n") + 1:] if b"\n" in payload[:_SNIFF_CHARS * 4] else b""
+        pandas_encoding = "utf-8"
+        if not payload.strip():
+            raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
+    _check_header_width(head, delimiter, label, limits)
+    rows_frame = _parse_csv(payload, pandas_encoding, delimiter, label, limits)
     frame = _finish(rows_frame, label, notes)
     return Table(frame, encoding, delimiter, "csv", notes)
+
+
+_BLANK_TEXT = re.compile(r"[ \t\r\n\ufeff\x1a,;]*")
+_NOT_BLANK = re.compile(rb"[^ \t\r\n\x1a,;]")
+
+
+def over_limit(label: str, limit: Limit, profile: str, found: str, problem: Problem | None = None) -> InputError:
+    """The refusal of a file beyond one of its limits: what was found, the limit, and the setting that raises it."""
+    if "size" in limit.what:
+        allowed, hint = _size(limit.value), "Export fewer columns or rows, or raise the limit"
+    else:
+        allowed = f"{limit.value:,} {limit.what}"
+        hint = ("Shorten the cell, or raise the limit" if "one cell" in limit.what
+                else "Export fewer columns or rows, or raise the limit")
+    where = "for uploads" if profile == "upload" else "on the command line"
+    return InputError(f"{label} is too large: {found}; the limit {where} is {allowed}. {hint} with {limit.setting}.",
+                      [problem or Problem(None, None, None, f"{found}; the limit is {allowed} ({limit.setting})")])
 
 
 def _label(source: str | Path | bytes, name: str | None) -> str:
@@ -95,7 +126,7 @@ def _size(n: int) -> str:
     return f"{n / _MB:.1f} MB" if n >= _MB / 10 else f"{n:,} bytes"
 
 
-def _read_bytes(source: str | Path | bytes, label: str, max_bytes: int | None) -> bytes:
+def _read_bytes(source: str | Path | bytes, label: str, limits: Limits) -> bytes:
     if isinstance(source, bytes):
         size = len(source)
     else:
@@ -106,13 +137,9 @@ def _read_bytes(source: str | Path | bytes, label: str, max_bytes: int | None) -
             raise InputError(f"{label}: file not found ({path}).") from None
         if path.is_dir():
             raise InputError(f"{label} is a folder, not a file.")
-    if max_bytes is not None and size > max_bytes:
+    if size > limits.max_bytes.value:
         # Checked before reading so a huge upload never sits in memory twice.
-        raise InputError(
-            f"{label} is too large: {_size(size)}; the limit is {_size(max_bytes)}. "
-            "Export fewer columns or rows, or raise the limit with GTM_MAX_UPLOAD_MB.",
-            [Problem(None, None, None, f"file of {_size(size)} exceeds the {_size(max_bytes)} limit")],
-        )
+        raise over_limit(label, limits.max_bytes, limits.profile, _size(size))
     if isinstance(source, bytes):
         return source
     try:
@@ -166,17 +193,23 @@ def _truncated(label: str, detail: str) -> InputError:
                       [Problem(None, None, None, f"truncated file: {detail}")])
 
 
-def _decode(data: bytes, label: str) -> tuple[str, str, list[str]]:
-    """Text, the encoding used and notes. Order: BOM, strict UTF-8, UTF-16 heuristics, cp1252, charset-normalizer."""
+def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
+    """The file as UTF-8 bytes (``data`` itself when it is UTF-8), the encoding found and notes.
+
+    Order: BOM, strict UTF-8, UTF-16 heuristics, cp1252, charset-normalizer. Text is checked and converted a
+    few megabytes at a time, so a large file never sits in memory as a Python string.
+    """
     notes: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", label), "utf-8-sig", notes
+        _check_utf8(data, 3, label)
+        return data, "utf-8-sig", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         order = "little" if data.startswith(codecs.BOM_UTF16_LE) else "big"
         notes.append(f"Decoded as UTF-16 ({order}-endian), as Excel writes 'Unicode text' files.")
-        return _strict(data, "utf-16", label), "utf-16", notes
+        return _to_utf8(data, "utf-16", label), "utf-16", notes
     try:
-        return data.decode("utf-8"), "utf-8", notes
+        _check_utf8(data, 0, label)
+        return data, "utf-8", notes
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end >= len(data) - 3:
             # The file ends in the middle of a multi-byte character: it was cut off, not cp1252.
@@ -184,13 +217,13 @@ def _decode(data: bytes, label: str) -> tuple[str, str, list[str]]:
     utf16 = _utf16_without_bom(data[:4096])
     if utf16:
         notes.append("Decoded as UTF-16 without a byte-order mark.")
-        return _strict(data, utf16, label), "utf-16", notes
+        return _to_utf8(data, utf16, label), "utf-16", notes
     if b"\x00" in data[:_SNIFF_CHARS]:
         raise _not_a_spreadsheet(label, "a binary file")
     try:
-        text = data.decode("cp1252")
+        payload = _to_utf8(data, "cp1252", label, strict_errors=True)
         notes.append("Decoded as cp1252 (Windows Western European); the file is not valid UTF-8.")
-        return text, "cp1252", notes
+        return payload, "cp1252", notes
     except UnicodeDecodeError:
         pass
     from charset_normalizer import from_bytes  # imported lazily: rarely needed, slow to import
@@ -198,23 +231,50 @@ def _decode(data: bytes, label: str) -> tuple[str, str, list[str]]:
     best = from_bytes(data[: 1024 * 1024]).best()
     if best is not None and best.encoding:
         try:
-            text = data.decode(best.encoding)
+            payload = _to_utf8(data, best.encoding, label, strict_errors=True)
             notes.append(f"Decoded as {best.encoding} (guessed; the file is neither UTF-8 nor cp1252).")
-            return text, best.encoding, notes
+            return payload, best.encoding, notes
         except (UnicodeDecodeError, LookupError):
             pass
     notes.append("Decoded as latin-1 (guessed); some characters may be wrong. Save the file as CSV UTF-8.")
-    return data.decode("latin-1"), "latin-1", notes
+    return _to_utf8(data, "latin-1", label), "latin-1", notes
 
 
-def _strict(data: bytes, encoding: str, label: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        if exc.end >= len(data) - 3:
-            raise _truncated(label, "it ends in the middle of a character") from None
-        raise InputError(f"{label} is not valid {encoding} text (byte {exc.start}). Save it as CSV UTF-8.",
-                         [Problem(None, None, None, f"invalid {encoding} text")]) from None
+def _check_utf8(data: bytes, start: int, label: str) -> None:
+    """Raise UnicodeDecodeError (positions in ``data``) unless ``data[start:]`` is UTF-8; a few MB at a time."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for at in range(start, max(len(data), start + 1), _PIECE):
+        pending = len(decoder.getstate()[0])  # bytes of a character cut by the previous piece
+        try:
+            decoder.decode(view[at:at + _PIECE], final=at + _PIECE >= len(data))
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError("utf-8", data, at + exc.start - pending, at + exc.end - pending,
+                                     exc.reason) from None
+
+
+def _to_utf8(data: bytes, encoding: str, label: str, *, strict_errors: bool = False) -> bytes:
+    """``data`` re-encoded from ``encoding`` to UTF-8, a few MB at a time.
+
+    A decoding error is raised as is when ``strict_errors`` (the caller tries another encoding), else as InputError.
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    out = io.BytesIO()
+    view = memoryview(data)
+    for at in range(0, max(len(data), 1), _PIECE):
+        try:
+            out.write(decoder.decode(view[at:at + _PIECE], final=at + _PIECE >= len(data)).encode("utf-8"))
+        except UnicodeDecodeError as exc:
+            if strict_errors:
+                raise
+            if at + exc.end >= len(data) - 3:
+                raise _truncated(label, "it ends in the middle of a character") from None
+            raise InputError(f"{label} is not valid {encoding} text (byte {at + exc.start}). Save it as CSV UTF-8.",
+                             [Problem(None, None, None, f"invalid {encoding} text")]) from None
+        except UnicodeEncodeError:  # lone surrogates in UTF-16: no text can hold them
+            raise InputError(f"{label} is not valid {encoding} text (a lone surrogate near byte {at}). "
+                             "Save it as CSV UTF-8.", [Problem(None, None, None, f"invalid {encoding} text")]) from None
+    return out.getvalue()
 
 
 # --- CSV ----------------------------------------------------------------------------------------------------------
@@ -222,16 +282,18 @@ def _strict(data: bytes, encoding: str, label: str) -> str:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
 
 
-def _detect_delimiter(text: str) -> tuple[str, str]:
-    """Pick comma, semicolon or tab from the first lines, counting only outside quotes (via csv.reader)."""
-    if text.startswith("\ufeff"):  # a second BOM, e.g. UTF-16 text saved with a UTF-8 BOM inside
-        text = text[1:]
-    head = text[:_SNIFF_CHARS]
+def _detect_delimiter(head: str) -> tuple[str, str, bool]:
+    """Pick comma, semicolon or tab from the first lines, counting only outside quotes (via csv.reader).
+
+    Returns the head (without a "sep=" line), the delimiter and whether the file's first line is such a line.
+    """
+    if head.startswith("\ufeff"):  # a second BOM, e.g. UTF-16 text saved with a UTF-8 BOM inside
+        head = head[1:]
     # Excel honours a first line "sep=;" and hides it; do the same.
     first_line = head.split("\n", 1)[0].strip()
     if first_line.lower().startswith("sep=") and len(first_line) == 5 and first_line[4] in ",;\t|":
-        return text.split("\n", 1)[1] if "\n" in text else "", first_line[4]
-    if len(text) > _SNIFF_CHARS and "\n" in head:
+        return (head.split("\n", 1)[1] if "\n" in head else ""), first_line[4], True
+    if len(head) >= _SNIFF_CHARS and "\n" in head:
         head = head[: head.rfind("\n")]  # only complete lines
     best, best_score = ",", (False, 0, 0.0)
     for delim in DELIMITERS:
@@ -248,19 +310,45 @@ def _detect_delimiter(text: str) -> tuple[str, str]:
         score = (width > 1 and consistent >= 0.8, width if width > 1 else 0, consistent)
         if score > best_score:
             best, best_score = delim, score
-    return text, best
+    return head, best, False
 
 
-def _parse_csv(text: str, delimiter: str, label: str) -> pd.DataFrame:
-    """Records as a frame of str with positional columns; row 0 is the header."""
-    if text.endswith("\x1a"):  # DOS end-of-file marker some old exporters still append
-        text = text.rstrip("\x1a")
+def _check_header_width(head: str, delimiter: str, label: str, limits: Limits) -> None:
+    """Refuse a header wider than the column limit before any parser allocates its columns."""
+    first = head.split("\n", 1)[0]
+    if first.count(delimiter) < limits.max_columns.value:
+        return
     try:
-        raw = pd.read_csv(
-            io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False, na_filter=False,
-            skip_blank_lines=False, index_col=False, engine="c", quotechar='"', doublequote=True,
-            skipinitialspace=True,
+        width = len(next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), []))
+    except csv.Error:
+        width = first.count(delimiter) + 1
+    if width > limits.max_columns.value:
+        raise over_limit(label, limits.max_columns, limits.profile, f"its header row has {width:,} columns",
+                         Problem(1, None, None, f"{width:,} columns; at most {limits.max_columns.value:,} are read "
+                                                f"({limits.max_columns.setting})"))
+
+
+def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits) -> pd.DataFrame:
+    """Records as a frame of str with positional columns, index = spreadsheet row (the header is row 1).
+
+    Parsed a chunk of records at a time; the limits on rows, columns, cells and cell length are checked after
+    each chunk, so a file beyond one is refused before it is read whole.
+    """
+    if payload.endswith(b"\x1a"):  # DOS end-of-file marker some old exporters still append
+        payload = payload.rstrip(b"\x1a")
+    parts: list[pd.DataFrame] = []
+    rows = 0
+    try:
+        reader = pd.read_csv(
+            io.BytesIO(payload), encoding=encoding, sep=delimiter, header=None, dtype=str, keep_default_na=False,
+            na_filter=False, skip_blank_lines=False, index_col=False, engine="c", quotechar='"', doublequote=True,
+            skipinitialspace=True, chunksize=_CHUNK_ROWS,
         )
+        with reader:
+            for chunk in reader:
+                rows += len(chunk)
+                _check_grid(chunk, rows, label, limits)
+                parts.append(chunk)
     except pd.errors.EmptyDataError:
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}",
                          [Problem(None, None, None, "the file is empty")]) from None
@@ -275,33 +363,90 @@ def _parse_csv(text: str, delimiter: str, label: str) -> pd.DataFrame:
                 [Problem(row, None, None, "quoted value never ends (file truncated?)")],
             ) from None
         if "Expected" in msg and "fields" in msg:
-            return _parse_ragged(text, delimiter, label)
+            return _parse_ragged(payload, encoding, delimiter, label, limits)
         raise InputError(f"{label} could not be read as CSV ({msg.strip()}). {_ACCEPTED_FILES}") from None
-    _check_last_row(text, delimiter, raw, label)
+    if not parts:
+        raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
+    raw = pd.concat(parts) if len(parts) > 1 else parts[0]
+    del parts
+    raw.index = pd.RangeIndex(1, 1 + len(raw))
+    _check_last_row(payload, delimiter, raw, label)
     return raw
 
 
-def _parse_ragged(text: str, delimiter: str, label: str) -> pd.DataFrame:
-    """Rows wider than the header: fine when the extra cells are all blank (a trailing delimiter), else an error."""
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True))
-    width = len(records[0])
-    bad = [(i + 1, r) for i, r in enumerate(records) if len(r) > width and any(c.strip() for c in r[width:])]
+def _check_grid(chunk: pd.DataFrame, rows: int, label: str, limits: Limits) -> None:
+    """Refuse a file once its rows, columns, cells or one cell's length go beyond the limits."""
+    width = chunk.shape[1]
+    if width > limits.max_columns.value:
+        raise over_limit(label, limits.max_columns, limits.profile, f"{width:,} columns")
+    if rows > limits.max_rows.value:
+        raise over_limit(label, limits.max_rows, limits.profile, f"more than {limits.max_rows.value:,} rows",
+                         Problem(limits.max_rows.value + 1, None, None,
+                                 f"beyond the limit of {limits.max_rows.value:,} rows ({limits.max_rows.setting})"))
+    if rows * width > limits.max_cells.value:
+        raise over_limit(label, limits.max_cells, limits.profile,
+                         f"more than {limits.max_cells.value:,} cells ({rows:,} rows of {width:,} columns so far)")
+    first_row = rows - len(chunk) + 1
+    for pos in range(width):
+        lengths = chunk.iloc[:, pos].str.len()
+        if len(lengths) and lengths.max() > limits.max_cell_chars.value:
+            at = int(np.argmax(lengths.to_numpy() > limits.max_cell_chars.value))
+            row, n = first_row + at, int(lengths.iloc[at])
+            raise over_limit(label, limits.max_cell_chars, limits.profile,
+                             f"row {row}, column {column_letter(pos)} holds {n:,} characters",
+                             Problem(row, column_letter(pos), None, f"holds {n:,} characters; at most "
+                                     f"{limits.max_cell_chars.value:,} are read ({limits.max_cell_chars.setting})"))
+
+
+def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits) -> pd.DataFrame:
+    """Rows wider than the header: fine when the extra cells are all blank (a trailing delimiter), else an error.
+
+    Streamed record by record: only the header's width of each record is kept, and the limits still hold.
+    """
+    text = io.TextIOWrapper(io.BytesIO(payload), encoding=encoding, newline="")
+    records = csv.reader(text, delimiter=delimiter, skipinitialspace=True)
+    csv.field_size_limit(max(limits.max_cell_chars.value + 1, 131_072))
+    kept: list[list[str]] = []
+    parts: list[pd.DataFrame] = []
+    bad: list[Problem] = []
+    width = 0
+    try:
+        for number, record in enumerate(records, start=1):
+            if number == 1:
+                width = len(record)
+            if len(record) > width and any(c.strip() for c in record[width:]):
+                if len(bad) < 1000:
+                    extra = delimiter.join(record[width:])
+                    bad.append(Problem(number, None, extra[:200],
+                                       f"has {len(record)} values but the header has {width} columns; a value probably "
+                                       f"contains an unquoted {_DELIMITER_NAMES[delimiter]}, put it in double quotes"))
+                continue
+            kept.append(record[:width] + [""] * (width - len(record)))
+            if len(kept) == _CHUNK_ROWS:
+                parts.append(pd.DataFrame(kept, dtype=str))
+                kept = []
+                _check_grid(parts[-1], number, label, limits)
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise over_limit(label, limits.max_cell_chars, limits.profile,
+                             f"a cell near row {records.line_num} is longer than the limit") from None
+        raise InputError(f"{label} could not be read as CSV ({exc}). {_ACCEPTED_FILES}") from None
     if bad:
-        delim = _DELIMITER_NAMES[delimiter]
-        problems = [Problem(row, None, delimiter.join(r[width:]),
-                            f"has {len(r)} values but the header has {width} columns; a value probably contains "
-                            f"an unquoted {delim}, put it in double quotes") for row, r in bad]
         raise InputError.from_problems(
-            f"{label}: {len(bad)} row(s) have more values than the header has columns.", problems)
-    padded = [r[:width] + [""] * (width - len(r)) for r in records]
-    return pd.DataFrame(padded, dtype=str)
+            f"{label}: {len(bad)} row(s) have more values than the header has columns.", bad)
+    if kept or not parts:
+        parts.append(pd.DataFrame(kept, dtype=str, columns=range(width)))
+        _check_grid(parts[-1], sum(len(p) for p in parts), label, limits)
+    raw = pd.concat(parts) if len(parts) > 1 else parts[0]
+    raw.index = pd.RangeIndex(1, 1 + len(raw))
+    return raw
 
 
-def _check_last_row(text: str, delimiter: str, raw: pd.DataFrame, label: str) -> None:
+def _check_last_row(payload: bytes, delimiter: str, raw: pd.DataFrame, label: str) -> None:
     """A last row with fewer values than the header, and no final line break, is a file cut off mid-row."""
-    if len(raw) < 2 or text.endswith(("\n", "\r")):
+    if len(raw) < 2 or payload.endswith((b"\n", b"\r")):
         return
-    last_line = re.split(r"\r\n|\r|\n", text[-65536:])[-1]
+    last_line = re.split(r"\r\n|\r|\n", payload[-65536:].decode("utf-8", "ignore"))[-1]
     if last_line.count('"') % 2:  # the end of a multi-line quoted value: not a whole record
         return
     try:
@@ -319,18 +464,31 @@ def _check_last_row(text: str, delimiter: str, raw: pd.DataFrame, label: str) ->
 
 # --- XLSX ---------------------------------------------------------------------------------------------------------
 
+_MAX_ZIP_MEMBERS = 10_000  # a workbook of a few sheets has a few dozen parts
 
-def _xlsx_rows(data: bytes, label: str) -> tuple[pd.DataFrame, list[str]]:
-    """The first sheet's cells as text, row 0 = header. Raises InputError for damaged or non-Excel ZIPs."""
+
+def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
+    """The first sheet's cells as text, index = spreadsheet row (1 = header); InputError for damaged ZIPs.
+
+    Streamed with openpyxl's read-only mode: only stored cells are kept, rows are counted as they come, and
+    the sheet's declared dimension, its widest row, its last row, its cells and the archive's uncompressed size
+    are checked against ``limits`` before they can cost memory or time.
+    """
     try:
-        names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise _truncated(label, "the Excel (.xlsx) file cannot be opened as a ZIP archive") from None
+    names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         what = ("an OpenDocument spreadsheet (.ods); save it as .xlsx or CSV" if "content.xml" in names
                 else "a Word document" if "word/document.xml" in names
                 else "a ZIP archive")
         raise _not_a_spreadsheet(label, what)
+    if len(infos) > _MAX_ZIP_MEMBERS:
+        raise _truncated(label, f"the workbook holds {len(infos):,} parts, far more than a spreadsheet has")
+    unzipped = sum(i.file_size for i in infos)
+    if unzipped > limits.max_unzipped_bytes.value:
+        raise over_limit(label, limits.max_unzipped_bytes, limits.profile, f"it unpacks to {_size(unzipped)}")
     import openpyxl  # imported lazily: only XLSX uploads pay for it
 
     notes: list[str] = []
@@ -343,21 +501,79 @@ def _xlsx_rows(data: bytes, label: str) -> tuple[pd.DataFrame, list[str]]:
             ws = sheets[0]
             if len(sheets) > 1:
                 notes.append(f"Read the first sheet, '{ws.title}', of {len(sheets)}.")
+            _check_declared(ws, label, limits)
             ws.reset_dimensions()  # some generators write a wrong dimension; read every stored row
-            rows = [[_cell_text(c) for c in row] for row in ws.iter_rows()]
+            frame = _xlsx_stream(ws.iter_rows(), label, limits)
         finally:
             wb.close()
     except InputError:
         raise
     except Exception as exc:  # noqa: BLE001 - any failure inside the archive means the workbook is damaged
         raise _truncated(label, f"the Excel workbook is damaged ({type(exc).__name__})") from None
-    while rows and not any(rows[-1]):
-        rows.pop()
-    if not rows:
+    return frame, notes
+
+
+def _check_declared(ws: Any, label: str, limits: Limits) -> None:
+    """Refuse a sheet whose ``<dimension ref>`` declares more rows or columns than the limits."""
+    max_row, max_column = ws.max_row, ws.max_column
+    declared = f"its first sheet declares the range {ws.calculate_dimension()}" if max_row and max_column else ""
+    if isinstance(max_column, int) and max_column > limits.max_columns.value:
+        raise over_limit(label, limits.max_columns, limits.profile, f"{declared} ({max_column:,} columns)")
+    if isinstance(max_row, int) and max_row > limits.max_rows.value:
+        raise over_limit(label, limits.max_rows, limits.profile, f"{declared} ({max_row:,} rows)")
+
+
+def _xlsx_stream(rows: Any, label: str, limits: Limits) -> pd.DataFrame:
+    """Rows of openpyxl cells to a frame of text, a block of rows at a time; blank rows are never stored."""
+    kept: list[list[str]] = [[]]  # row 1, the header, even when blank
+    index: list[int] = [1]
+    parts: list[pd.DataFrame] = []
+    cells = 0
+    number = 0
+    for number, row in enumerate(rows, start=1):
+        if number > limits.max_rows.value:
+            raise over_limit(label, limits.max_rows, limits.profile, f"its first sheet has a row {number:,} or beyond")
+        if not row:
+            continue
+        cells += len(row)  # openpyxl pads a row to its last stored cell: count what it costs
+        if len(row) > limits.max_columns.value:
+            raise over_limit(label, limits.max_columns, limits.profile,
+                             f"row {number:,} of its first sheet reaches column {column_letter(len(row) - 1)} "
+                             f"({len(row):,} columns)")
+        if cells > limits.max_cells.value:
+            raise over_limit(label, limits.max_cells, limits.profile,
+                             f"more than {limits.max_cells.value:,} cells (by row {number:,})")
+        texts = [_cell_text(c) for c in row]
+        while texts and not texts[-1]:
+            texts.pop()
+        if not texts:
+            continue
+        longest = max(len(t) for t in texts)
+        if longest > limits.max_cell_chars.value:
+            pos = next(i for i, t in enumerate(texts) if len(t) == longest)
+            raise over_limit(label, limits.max_cell_chars, limits.profile,
+                             f"row {number:,}, column {column_letter(pos)} holds {longest:,} characters",
+                             Problem(number, column_letter(pos), None, f"holds {longest:,} characters"))
+        if number == 1:
+            kept[0] = texts
+            continue
+        kept.append(texts)
+        index.append(number)
+        if len(kept) >= _CHUNK_ROWS:
+            parts.append(_block(kept, index))
+            kept, index = [], []
+    if kept:
+        parts.append(_block(kept, index))
+    frame = pd.concat(parts) if len(parts) > 1 else parts[0]
+    if frame.shape[1] == 0:
         raise InputError(f"{label} is empty: its first sheet has no cells. {_ACCEPTED_FILES}",
                          [Problem(None, None, None, "the first sheet is empty")])
-    width = max(len(r) for r in rows)
-    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=str), notes
+    return frame.fillna("").astype(str)
+
+
+def _block(rows: list[list[str]], index: list[int]) -> pd.DataFrame:
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame([r + [""] * (width - len(r)) for r in rows], index=index, columns=range(width), dtype=str)
 
 
 def _cell_text(cell: Any) -> str:
@@ -404,14 +620,30 @@ def column_letter(position: int) -> str:
     return out
 
 
+_CONTROL_CELL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # tab, line feed and carriage return are text
+
+
 def _finish(raw: pd.DataFrame, label: str, notes: list[str]) -> pd.DataFrame:
-    """Header checks, stripped cells, blank rows dropped, index = spreadsheet row numbers."""
+    """Header checks, stripped cells, control characters removed, blank rows dropped.
+
+    ``raw``'s index is the spreadsheet row number and its first row is the header (row 1).
+    """
     raw = raw.astype(str) if not all(pd.api.types.is_string_dtype(t) for t in raw.dtypes) else raw
-    for col in raw.columns:
-        raw[col] = raw[col].str.strip()
-    header = [str(h) for h in raw.iloc[0].tolist()]
+    removed: list[tuple[int, int, int]] = []  # position, cells, first row
+    for pos, col in enumerate(raw.columns):
+        values = raw[col]
+        controls = values.str.contains(_CONTROL_CELL, regex=True)
+        if controls.any():
+            # NUL cannot be stored in PostgreSQL text and the others are invisible: never data, on any database.
+            removed.append((pos, int(controls.sum()), int(raw.index[controls.to_numpy(dtype=bool)][0])))
+            values = values.str.replace(_CONTROL_CELL, "", regex=True)
+        raw[col] = values.str.strip()
+    header = [str(h).lstrip("\ufeff").strip() for h in raw.iloc[0].tolist()]
+    for pos, count, first in removed:
+        name = header[pos] or f"column {column_letter(pos)}"
+        notes.append(f"Removed control characters (such as NUL) from {count} cell(s) of '{name}' (first in row "
+                     f"{first}): they are invisible and cannot be stored.")
     body = raw.iloc[1:]
-    body.index = pd.RangeIndex(2, 2 + len(body))
     nonblank = body != ""
     problems: list[Problem] = []
     keep: list[int] = []
@@ -445,7 +677,9 @@ def _finish(raw: pd.DataFrame, label: str, notes: list[str]) -> pd.DataFrame:
                          [Problem(1, None, None, "the header row is blank")])
     frame = body.iloc[:, keep]
     frame.columns = pd.Index([header[p] for p in keep], dtype=object)
-    frame = frame[nonblank.iloc[:, keep].any(axis=1)]
+    filled = nonblank.iloc[:, keep].any(axis=1)
+    if not filled.all():
+        frame = frame[filled]
     if frame.empty:
         raise InputError(f"{label} has a header row but no data rows. Export the file again with its records.",
                          [Problem(None, None, None, "header only, no data rows")])

@@ -18,6 +18,7 @@ from gtm.domain.errors import InputError, Problem
 from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
 from gtm.ingest import cells, decode
 from gtm.ingest import columns as colmap
+from gtm.ingest.limits import Limits
 
 Kind = Literal["accounts", "opportunities"]
 KINDS: tuple[Kind, ...] = ("accounts", "opportunities")
@@ -438,6 +439,10 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     def col(name: str) -> str:
         return header.get(name, name)
 
+    for number_field in ("revenue", "growth_potential", "ease_of_access", "value", "probability", "close_date"):
+        if number_field in frame and (digits := cells.digits_note(frame[number_field], col(number_field))):
+            notes.append(digits)
+
     out = pd.DataFrame(index=src.index)
     id_field = "account_id" if kind == "accounts" else "opportunity_id"
     if id_field in frame:
@@ -580,7 +585,7 @@ def plan_import(
     stored_ids: Collection[str] = (), name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
     currency: str | None = None, reporting_currency: str = money_codes.DEFAULT_REPORTING,
-    rated_currencies: Collection[str] = (),
+    rated_currencies: Collection[str] = (), limits: Limits | None = None,
 ) -> ImportPlan:
     """Read, map and validate a file against what is stored; nothing is written.
 
@@ -588,13 +593,14 @@ def plan_import(
     (bu_id, name) the BUs already known, ``stored_ids`` the CRM ids of this kind already stored (to be
     updated). Amounts naming no currency are in ``currency`` (default: ``reporting_currency``); a currency
     other than the reporting one without a rate in ``rated_currencies`` is a problem of the whole file.
-    Raises InputError when the file cannot be read.
+    ``limits`` bound the read (default: the upload profile); ``max_bytes`` overrides their size limit.
+    Raises InputError when the file cannot be read, is beyond a limit, or holds the other kind of records.
     """
     if kind not in KINDS:
         raise InputError(f"Unknown import kind {kind!r}; accepted: {', '.join(KINDS)}.")
     k: Kind = "accounts" if kind == "accounts" else "opportunities"
     source_name = name or (str(source) if not isinstance(source, bytes) else "upload")
-    kwargs: dict[str, Any] = {"name": source_name}
+    kwargs: dict[str, Any] = {"name": source_name, "limits": limits}
     if max_bytes is not None:
         kwargs["max_bytes"] = max_bytes
     table = decode.read_table(source, **kwargs)
@@ -603,6 +609,8 @@ def plan_import(
     else:
         overrides, date_format = dict(mapping or {}), None
     cmap = colmap.map_columns(list(table.frame.columns), k, overrides)
+    if not any(overrides.values()):  # a mapping of the user's own says what the columns mean
+        colmap.check_kind(cmap, list(table.frame.columns), source_name)
     date_first = None if date_format is None else date_format.startswith("dd")
     notes = list(table.notes)
     chosen = money_codes.parse_code(currency) if currency else None

@@ -1,0 +1,103 @@
+"""How much of a file an import reads: bytes, rows, columns, cells and cell length, per profile.
+
+Two profiles. ``Limits.upload()`` is for files people upload in the browser: tight, so that one upload can
+neither exhaust the server's memory nor hold its CPU for long while other people use the app.
+``Limits.command_line()`` is for administrators on the command line: it reads a 1,000,000-row CRM export.
+Every limit can be raised (or lowered) with an environment variable named in the message of the refusal.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Profile = Literal["upload", "command line"]
+_MB = 1024 * 1024
+EXCEL_MAX_ROWS = 1_048_576
+EXCEL_MAX_COLUMNS = 16_384
+EXCEL_MAX_CELL_CHARS = 32_767
+
+
+@dataclass(frozen=True)
+class Limit:
+    """One limit: its value, what it counts (for messages) and the environment variable that sets it."""
+
+    value: int
+    what: str
+    setting: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds of one read. A file beyond any of them is refused before it is read whole.
+
+    - ``max_bytes``: the file's size.
+    - ``max_rows``: the last spreadsheet row holding a record (row 1 is the header), counted as read.
+    - ``max_columns``: the widest row, and for XLSX the width the sheet declares (``<dimension ref>``).
+    - ``max_cells``: rows x columns of the grid read, the bound on memory for wide and long files alike.
+    - ``max_cell_chars``: one cell's length (Excel itself holds at most 32,767 characters in a cell).
+    - ``max_unzipped_bytes``: for XLSX, the uncompressed size of the archive, which a tiny file can inflate.
+    """
+
+    profile: Profile
+    max_bytes: Limit
+    max_rows: Limit
+    max_columns: Limit
+    max_cells: Limit
+    max_cell_chars: Limit
+    max_unzipped_bytes: Limit
+
+    @classmethod
+    def upload(cls) -> Limits:
+        """Browser uploads: 50 MB (GTM_MAX_UPLOAD_MB), 250,000 rows, 500 columns, 10 million cells."""
+        return cls(
+            "upload",
+            _env_mb("GTM_MAX_UPLOAD_MB", 50, "the file's size"),
+            _env_int("GTM_UPLOAD_MAX_ROWS", 250_000, "rows"),
+            _env_int("GTM_UPLOAD_MAX_COLUMNS", 500, "columns"),
+            _env_int("GTM_UPLOAD_MAX_CELLS", 10_000_000, "cells (rows x columns)"),
+            _env_int("GTM_UPLOAD_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS, "characters in one cell"),
+            _env_mb("GTM_UPLOAD_MAX_UNZIPPED_MB", 500, "the workbook's uncompressed size"),
+        )
+
+    @classmethod
+    def command_line(cls) -> Limits:
+        """The command line: 400 MB (GTM_CLI_MAX_MB), 1,048,575 data rows (all Excel holds), 2,000 columns.
+
+        A 1,000,000-row opportunities export of about 16 columns (160 MB) reads in well under 1 GB of memory.
+        """
+        return cls(
+            "command line",
+            _env_mb("GTM_CLI_MAX_MB", 400, "the file's size"),
+            _env_int("GTM_CLI_MAX_ROWS", EXCEL_MAX_ROWS, "rows"),
+            _env_int("GTM_CLI_MAX_COLUMNS", 2_000, "columns"),
+            _env_int("GTM_CLI_MAX_CELLS", 40_000_000, "cells (rows x columns)"),
+            _env_int("GTM_CLI_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS, "characters in one cell"),
+            _env_mb("GTM_CLI_MAX_UNZIPPED_MB", 4_000, "the workbook's uncompressed size"),
+        )
+
+    def with_max_bytes(self, max_bytes: int | None) -> Limits:
+        """These limits with another size limit; None lifts it (for scripts and tests reading known files)."""
+        value = max_bytes if max_bytes is not None else 2**62
+        return replace(self, max_bytes=replace(self.max_bytes, value=value))
+
+
+def _env_int(name: str, default: int, what: str) -> Limit:
+    raw = os.environ.get(name, "").strip().replace("_", "").replace(",", "")
+    try:
+        value = int(float(raw)) if raw else default
+    except (ValueError, OverflowError):
+        value = default
+    return Limit(value if value > 0 else default, what, name)
+
+
+def _env_mb(name: str, default_mb: float, what: str) -> Limit:
+    raw = os.environ.get(name, "").strip()
+    try:
+        mb = float(raw) if raw else default_mb
+    except ValueError:
+        mb = default_mb
+    if not 0 < mb < 2**40:  # also nan and inf
+        mb = default_mb
+    return Limit(int(mb * _MB), what, name)
