@@ -8,6 +8,7 @@ from pathlib import Path
 from gtm.domain.permissions import Action, Actor, require
 from gtm.ingest import columns as colmap
 from gtm.ingest import plan as ingest
+from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportPlan, ImportResult
 from gtm.services.currency import rates, reporting_currency
 from gtm.storage.repository import Progress, Store, Transaction
@@ -19,17 +20,18 @@ __all__ = ["KINDS", "ImportPlan", "ImportResult", "commit_import", "plan_import"
 def plan_import(
     store: Store, kind: str, source: str | Path | bytes, *, name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
-    currency: str | None = None,
+    currency: str | None = None, limits: Limits | None = None,
 ) -> ImportPlan:
     """Read, map and validate a file against the stored accounts, BUs, ids and exchange rates; nothing is written.
 
-    ``currency`` is the file's currency where its amounts name none (default: the reporting currency).
+    ``currency`` is the file's currency where its amounts name none (default: the reporting currency); ``limits``
+    bound the read (default: ``Limits.upload()``; the command line passes ``Limits.command_line()``).
     """
     return ingest.plan_import(
         kind, source, known_accounts=store.accounts()[["account_id", "name"]],
         business_units=store.business_units(),
         stored_ids=store.stored_ids(kind) if kind in ingest.KINDS else (),
-        name=name, mapping=mapping, max_bytes=max_bytes, currency=currency,
+        name=name, mapping=mapping, max_bytes=max_bytes, currency=currency, limits=limits,
         reporting_currency=reporting_currency(store), rated_currencies=set(rates(store)),
     )
 
