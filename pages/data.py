@@ -10,7 +10,7 @@ from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
 from gtm.export import tables
 from gtm.ingest import columns
-from gtm.ingest.decode import max_upload_bytes
+from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportResult, rejects_file_name
 from gtm.services import currency as currency_service
 from gtm.services import imports as importer
@@ -38,31 +38,50 @@ if session.workspace() != session.MAIN:
             f"organisation's portfolio; after an import the app shows {session.MAIN}.", icon=":material/info:")
 kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
                 format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
-limit = max_upload_bytes()
+limits = Limits.upload()
 # A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
 upload = st.file_uploader("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
                           type=["csv", "txt", "tsv", "xlsx"], key=f"dt_file_{st.session_state.get('dt_round', 0)}",
-                          max_upload_size=max(1, limit // 2**20))
+                          max_upload_size=max(1, limits.max_bytes.value // 2**20))
 
-if upload is not None:
-    # A new file: the previous import's result no longer applies.
-    st.session_state.pop("dt_result", None)
+raw = upload.getvalue() if upload is not None else b""
+if upload is None:
+    st.session_state.pop("dt_plan", None)  # the file is gone: so is what was read from it
+digest = hashlib.sha256(raw).hexdigest()[:16]
+if upload is not None and st.session_state.get("dt_read") != digest:
+    # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
+    # limits (size, rows, columns, cells), so one person's file cannot hold the server for everyone else.
+    st.session_state.pop("dt_result", None)  # a new file: the previous import's result no longer applies
     st.session_state.pop("dt_rejects", None)
-    raw = upload.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
+    st.caption(f"{upload.name} · {len(raw):,} bytes. Read it to check the columns and every row before anything is "
+               f"imported (at most {limits.max_rows.value:,} rows and {limits.max_columns.value:,} columns).")
+    if st.button("Read the file", type="primary", key="dt_read_file"):
+        st.session_state["dt_read"] = digest
+        st.rerun()
+
+if upload is not None and st.session_state.get("dt_read") == digest:
     overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
     date_key = f"dt_dates_{kind}_{digest}"
     date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))
     reporting = session.currency(session.MAIN)
     currency_key = f"dt_currency_{kind}_{digest}"
     chosen = st.session_state.get(currency_key)
-    try:
-        plan = importer.plan_import(imports_to, kind, raw, name=upload.name, max_bytes=limit,
-                                    mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
-                                    currency=chosen if chosen and chosen != reporting else None)
-    except GtmError as exc:
-        widgets.show_error(exc)
-        st.stop()
+    # One plan per session, kept while nothing it depends on changes: choosing how to import reruns the page
+    # without reading the file again.
+    plan_key = (kind, digest, tuple(sorted(overrides.items())), date_format, chosen, imports_to.data_version())
+    kept = st.session_state.get("dt_plan")
+    if kept is not None and kept[0] == plan_key:
+        plan = kept[1]
+    else:
+        st.session_state.pop("dt_plan", None)
+        try:
+            plan = importer.plan_import(imports_to, kind, raw, name=upload.name, limits=limits,
+                                        mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
+                                        currency=chosen if chosen and chosen != reporting else None)
+        except GtmError as exc:
+            widgets.show_error(exc)
+            st.stop()
+        st.session_state["dt_plan"] = (plan_key, plan)
 
     t = plan.table
     detected = f"**{t.format.upper()}**" + (f" · encoding **{t.encoding}** · delimiter **{repr(t.delimiter)}**"
