@@ -37,6 +37,7 @@ class Action(StrEnum):
     DIAGNOSE = "diagnose"
     SET_CURRENCY = "set_currency"
     MANAGE_USERS = "manage_users"
+    VIEW_AUDIT = "view_audit"
 
 
 # action -> roles allowed
@@ -50,6 +51,7 @@ RULES: dict[Action, frozenset[Role]] = {
     # Rates change every figure on every page, like the matrix: the workshop's facilitator owns them.
     Action.SET_CURRENCY: frozenset({Role.FACILITATOR, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
+    Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
 }
 # A viewer reads everything and writes nothing.
 assert all(Role.VIEWER not in roles for roles in RULES.values())

@@ -9,7 +9,10 @@ import pandas as pd
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
+from gtm.services import audit
 from gtm.storage.repository import Store
+
+AUDITED_ROWS = 1000  # the audit entry lists at most this many accounts (and says how many it lists)
 
 
 def set_current_approaches(store: Store, actor: Actor, approaches: Mapping[str, str | None]) -> int:
@@ -38,7 +41,10 @@ def set_current_approaches(store: Store, actor: Actor, approaches: Mapping[str, 
     if not codes:
         return 0
     with store.transaction() as tx:
-        return store.update_current_approaches(tx, codes)
+        changed = store.update_current_approaches(tx, codes)
+        audit.log(store, tx, actor, "accounts.approach_set", f"{len(codes)} account(s)", changed=changed,
+                  approaches=dict(list(codes.items())[:AUDITED_ROWS]), listed=min(len(codes), AUDITED_ROWS))
+        return changed
 
 
 def changed_approaches(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, str | None]:

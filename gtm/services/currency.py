@@ -11,6 +11,7 @@ import pandas as pd
 from gtm.domain import currency as cur
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
+from gtm.services import audit
 from gtm.storage.repository import Store
 
 REPORTING_KEY = "reporting_currency"
@@ -63,6 +64,7 @@ def set_reporting_currency(store: Store, actor: Actor, code: str) -> None:
     with store.transaction() as tx:
         store.put_setting(tx, REPORTING_KEY, new)
         store.replace_exchange_rates(tx, rebased, actor.name.strip())
+        audit.log(store, tx, actor, "currency.reporting_set", new, previous=old, rates=rebased)
 
 
 def _blank(value: Any) -> bool:
@@ -122,6 +124,7 @@ def set_exchange_rates(store: Store, actor: Actor, rows: Iterable[Mapping[str, A
                                        problems)
     with store.transaction() as tx:
         store.replace_exchange_rates(tx, dict(sorted(table.items())), actor.name.strip())
+        audit.log(store, tx, actor, "currency.rates_set", reporting, rates=dict(sorted(table.items())))
     return table
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from gtm.domain.errors import InputError, PermissionDenied, Problem
 from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.domain.vocabulary import APPROACHES
+from gtm.services import audit
 from gtm.storage.repository import Store, Transaction
 
 VERDICTS = ("approved", "challenged")
@@ -61,18 +62,28 @@ def record_decision(
                 raise InputError(f"Someone recorded a decision on this account meanwhile ({author}, "
                                  f"{when:%Y-%m-%d %H:%M} UTC); look at it, then decide again.")
         active = store.active_matrix(tx)  # read in the same transaction as the write
-        return store.insert_decision(
+        decision_id = store.insert_decision(
             tx, account_id=account, approach=term.code, rationale=rationale, author=actor.name.strip(),
             author_role=str(actor.role), matrix_version_id=active.version_id, matrix_name=active.name,
             matrix_fingerprint=active.matrix.fingerprint, recommended_approach=recommended_approach,
             in_band_share=in_band_share,
         )
+        audit.log(store, tx, actor, "decision.recorded", account_id, decision_id=decision_id, approach=term.code,
+                  matrix=active.name, recommended_approach=recommended_approach)
+        return decision_id
 
     return store.write(write)
 
 
-def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, comment: str) -> int:
-    """Append a verdict (approved or challenged) on a decision; a BU head only on accounts touching their BU."""
+def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, comment: str, *,
+                    bu: str | None = None, expected_latest: int | None = None) -> int:
+    """Append a verdict (approved or challenged) on an account's latest decision; returns the last review's id.
+
+    A BU head reviews for each of their BUs that the account touches (``bu``: for that one only). An administrator
+    reviews for ``bu`` when given, standing in for its head, else without a BU: a challenge then counts, an
+    approval does not replace the BUs' own (see gtm.domain.reviews). ``expected_latest`` is the id of the latest
+    review the person saw on the decision (0: none); when someone reviewed it meanwhile, nothing is written.
+    """
     require(actor, Action.REVIEW_DECISION)
     verdict = (verdict or "").strip().lower()
     if verdict not in VERDICTS:
@@ -80,17 +91,48 @@ def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, 
     comment = _text(comment, "comment")
     if verdict == "challenged" and not comment:
         raise InputError("A challenge needs a comment: say what should change.")
-    with store.transaction() as tx:
+
+    def write(tx: Transaction) -> int:
         account = store.decision_account_key(tx, decision_id)
         if account is None:
             raise InputError(f"No decision with id {decision_id}.")
-        bu = None
-        if actor.role == Role.BU_HEAD:
-            # The review is recorded against the first of the head's BUs that the account touches.
-            keys = (store.business_unit_key(tx, b) for b in actor.bus)
-            bu = next((k for k in keys if k is not None and store.account_touches_bu(tx, account, k)), None)
-            if bu is None:
-                raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may review only decisions on "
-                                       "accounts that touch their BUs.")
-        return store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
-                                   reviewer=actor.name.strip(), bu_id=bu)
+        store.lock_account_decisions(tx, account)  # decisions and reviews on one account take turns
+        latest = store.latest_decision(tx, account)
+        if latest is not None and latest[0] != decision_id:
+            raise InputError(f"A newer decision was recorded on this account meanwhile ({latest[1]}, "
+                             f"{latest[2]:%Y-%m-%d %H:%M} UTC); look at it, then review that one.")
+        if expected_latest is not None and store.latest_review_id(tx, decision_id) != expected_latest:
+            raise InputError("Someone reviewed this decision meanwhile; look at their verdict, then review again.")
+        bu_keys = _review_bus(store, tx, actor, account, bu)
+        last = 0
+        for _, key in bu_keys:
+            last = store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
+                                       reviewer=actor.name.strip(), bu_id=key)
+        audit.log(store, tx, actor, f"review.{verdict}", decision_id, bus=[n for n, _ in bu_keys if n],
+                  comment=comment)
+        return last
+
+    return store.write(write)
+
+
+def _review_bus(store: Store, tx: Transaction, actor: Actor, account: int,
+                bu: str | None) -> list[tuple[str | None, int | None]]:
+    """The BUs (external id, row id) a review is recorded for; [(None, None)]: an administrator's, without a BU."""
+    if actor.role != Role.BU_HEAD and bu is None:
+        return [(None, None)]
+    wanted = [bu] if bu is not None else list(actor.bus)
+    if actor.role == Role.BU_HEAD and bu is not None and bu not in actor.bus:
+        raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may not review for BU {bu}.")
+    found: list[tuple[str | None, int | None]] = []
+    for name in wanted:
+        key = store.business_unit_key(tx, name)
+        if key is not None and store.account_touches_bu(tx, account, key):
+            found.append((name, key))
+    if not found and bu is None:
+        raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may review only decisions on "
+                               "accounts that touch their BUs.")
+    if not found:
+        raise PermissionDenied(f"{', '.join(wanted) or 'No BU'}: the account has no opportunity in "
+                               f"{'that BU' if len(wanted) == 1 else 'those BUs'}; a review is recorded for a "
+                               "BU the account touches.")
+    return found

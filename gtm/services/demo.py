@@ -7,6 +7,7 @@ from gtm.domain.permissions import ADMIN, Action, Actor, require
 from gtm.ingest import demo
 from gtm.ingest import plan as ingest
 from gtm.ingest.plan import ImportResult
+from gtm.services import audit
 from gtm.services.currency import reporting_currency
 from gtm.services.imports import commit_import
 from gtm.storage.engine import DEMO
@@ -43,5 +44,6 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
     with store.transaction() as tx:
         if reset:
             store.clear_portfolio(tx)
+        audit.log(store, tx, actor, "demo.reset" if reset else "demo.seeded", store.workspace)
         store.upsert_business_units(tx, bus)
         return [commit_import(store, acc_plan, actor, tx=tx), commit_import(store, opp_plan, actor, tx=tx)]

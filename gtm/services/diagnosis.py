@@ -10,11 +10,13 @@ from typing import Any
 import pandas as pd
 from pydantic import ValidationError
 
+from gtm.domain import sanity
 from gtm.domain import vocabulary as vocab
 from gtm.domain.diagnose import DiagnosisTable, Mappings, default_diagnosis, resolve_natures
 from gtm.domain.errors import ConfigError, InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
+from gtm.services import audit
 from gtm.services.currency import in_reporting_currency
 from gtm.storage.repository import NameTaken, Store, Transaction
 
@@ -66,16 +68,25 @@ def active_mappings(store: Store) -> Mappings:
 
 def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
                             mappings: Mappings | None = None) -> pd.DataFrame:
-    """Every stored opportunity with its nature and who decided it (person, given, rule or undiagnosed).
+    """Every stored opportunity the engine can use with its nature and who decided it (person, given, rule or
+    undiagnosed); ``diagnosed_with_problems`` also says which were set aside and why.
 
     ``value`` is in the reporting currency (NaN without a rate), ``value_original`` and ``currency`` as the file
     said: converted before the rules run, so that a deal-size threshold means the same in every currency.
     """
+    return diagnosed_with_problems(store, table, mappings)[0]
+
+
+def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None,
+                            mappings: Mappings | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``diagnosed_opportunities``, and the stored values the engine cannot use (row, account_id, column, value,
+    reason): an amount of inf written by an older version sets its opportunity aside instead of stopping a page."""
     if table is None:
         table = active_table(store)[0]
-    opportunities = in_reporting_currency(store, store.opportunities())
+    usable, problems = sanity.quarantine(store.opportunities())
+    opportunities = in_reporting_currency(store, usable)
     return resolve_natures(opportunities, store.nature_overrides(), table,
-                           mappings if mappings is not None else active_mappings(store))
+                           mappings if mappings is not None else active_mappings(store)), problems
 
 
 def override_nature(store: Store, actor: Actor, opportunity_id: str, nature: str | None, reason: str) -> None:
@@ -94,6 +105,8 @@ def override_nature(store: Store, actor: Actor, opportunity_id: str, nature: str
             raise InputError(f"No opportunity with id {opportunity_id!r}.",
                              [Problem(None, "opportunity_id", opportunity_id, "unknown opportunity")])
         store.insert_override(tx, key, code, reason, actor.name.strip())
+        audit.log(store, tx, actor, "nature.overridden" if code else "nature.override_withdrawn", opportunity_id,
+                  nature=code, reason=reason)
 
 
 def _version_name(name: str) -> str:
@@ -120,6 +133,7 @@ def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict
         if store.rule_name_taken(tx, kind, name):
             raise taken
         store.insert_rule_version(tx, kind, name, content, actor.name.strip(), activate=True)
+        audit.log(store, tx, actor, f"{kind}.saved", name, activated=True)
 
     try:
         store.write(write)  # tried again when a concurrent write made it fail
@@ -136,6 +150,7 @@ def activate_version(store: Store, actor: Actor, kind: str, name: str) -> None:
         if name != "default" and not store.rule_name_taken(tx, kind, name):
             raise InputError(f"No version named {name!r}.")
         store.activate_rule_version(tx, kind, None if name == "default" else name)
+        audit.log(store, tx, actor, f"{kind}.activated", name)
 
     store.write(write)
 

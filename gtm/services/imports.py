@@ -10,6 +10,7 @@ from gtm.ingest import columns as colmap
 from gtm.ingest import plan as ingest
 from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportPlan, ImportResult
+from gtm.services import audit
 from gtm.services.currency import rates, reporting_currency
 from gtm.storage.repository import Progress, Store, Transaction
 
@@ -53,4 +54,7 @@ def commit_import(
         store.upsert_accounts(tx, rows, keep, progress)
     else:
         added_bus = store.upsert_opportunities(tx, rows, keep, progress)
-    return ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus)
+    result = ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus)
+    audit.log(store, tx, actor, f"import.{plan.kind}", plan.source_name, added=result.added, updated=result.updated,
+              rejected=result.rejected, skip_invalid=skip_invalid, new_bus=added_bus)
+    return result

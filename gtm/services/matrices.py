@@ -5,6 +5,7 @@ from __future__ import annotations
 from gtm.domain.errors import InputError
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.permissions import Action, Actor, require
+from gtm.services import audit
 from gtm.storage.repository import NameTaken, Store, Transaction
 
 MAX_NAME = 128
@@ -28,6 +29,8 @@ def save_matrix(store: Store, actor: Actor, matrix: ApproachMatrix, name: str, *
         if store.matrix_name_taken(tx, name):
             raise taken
         store.insert_matrix_version(tx, matrix, name, actor.name.strip(), activate=activate)
+        audit.log(store, tx, actor, "matrix.saved", name, activated=activate,
+                  bands={k: [b.low, b.high] for k, b in matrix.bands.items()})
 
     try:
         store.write(write)
@@ -47,7 +50,9 @@ def activate_matrix(store: Store, actor: Actor, name: str, expected_active: str 
         _check_active(store, tx, expected_active)
         if not store.matrix_name_taken(tx, name):
             raise InputError(f"No matrix version named {name!r}.")
+        before = store.active_matrix(tx).name
         store.activate_matrix_version(tx, name)
+        audit.log(store, tx, actor, "matrix.activated", name, previous=before)
 
     store.write(write)
 

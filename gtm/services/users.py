@@ -11,6 +11,7 @@ import pandas as pd
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.permissions import MAX_NAME, ROLE_LABELS, Action, Actor, Role, require
 from gtm.domain.vocabulary import normalise
+from gtm.services import audit
 from gtm.storage.repository import Store, Transaction
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -75,6 +76,7 @@ def add_user(store: Store, actor: Actor, email: str, role: str | Role, name: str
         if store.user(key, tx) is not None:
             raise InputError(f"{key} is already a user; change their role instead.")
         store.insert_user(tx, email=key, created_by=_by(actor), active=True, **values)
+        audit.log(store, tx, actor, "user.added", key, **values)
         return key
 
     return store.write(write)
@@ -101,6 +103,7 @@ def update_user(store: Store, actor: Actor, email: str, *, role: str | Role | No
         if not still_admin and store.active_admin_emails(tx) == [key]:
             raise InputError(f"{key} is the last active administrator; make someone else administrator first.")
         store.update_user(tx, key, **values)
+        audit.log(store, tx, actor, "user.changed", key, **values)
 
     store.write(write)
 

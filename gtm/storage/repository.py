@@ -21,10 +21,12 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from gtm.domain.errors import ConfigError, GtmError, InputError, WriteConflict
 from gtm.domain.matrix import ApproachMatrix, default_matrix, parse_matrix
+from gtm.domain.reviews import review_status
 from gtm.domain.vocabulary import normalise
 from gtm.storage import engine as db
 from gtm.storage.models import (
     Account,
+    AuditEntry,
     BusinessUnit,
     Decision,
     ExchangeRate,
@@ -211,20 +213,8 @@ class Store:
         if account_id is not None:
             stmt = stmt.where(Account.external_id == account_id)
         frame = self._frame(stmt)
-        reviews = self.reviews()
-        if reviews.empty:
-            frame["review_status"] = "pending"
-            frame["review_comment"] = ""
-            frame["reviewer"] = ""
-            return frame
-        latest = reviews.sort_values(["created_at", "review_id"]).groupby("decision_id").tail(1)
-        latest = latest.rename(columns={"verdict": "review_status", "comment": "review_comment"})
-        frame = frame.merge(latest[["decision_id", "review_status", "review_comment", "reviewer"]],
-                            on="decision_id", how="left")
-        frame["review_status"] = frame["review_status"].fillna("pending")
-        frame["review_comment"] = frame["review_comment"].fillna("")
-        frame["reviewer"] = frame["reviewer"].fillna("")
-        return frame
+        status = review_status(frame, self.reviews(), self.account_bus(decided_only=True))
+        return frame.merge(status, on="decision_id", how="left")
 
     def reviews(self, decision_id: int | None = None) -> pd.DataFrame:
         """Every review verdict (append-only), oldest first."""
@@ -317,6 +307,35 @@ class Store:
         """Whether the account has at least one opportunity of the BU."""
         return bool(tx.execute(select(func.count()).select_from(Opportunity).where(
             Opportunity.account_id == account_key, Opportunity.bu_id == bu_key)).scalar())
+
+    @staticmethod
+    def decision_bus(tx: Transaction, decision_id: int) -> list[str]:
+        """The BUs (external ids) with value at the decision's account: each must approve the decision."""
+        stmt = (select(BusinessUnit.external_id)
+                .join(Opportunity, Opportunity.bu_id == BusinessUnit.id)
+                .join(Decision, Decision.account_id == Opportunity.account_id)
+                .where(Decision.id == decision_id)
+                .group_by(BusinessUnit.external_id).having(func.sum(Opportunity.value) > 0)
+                .order_by(BusinessUnit.external_id))
+        return list(tx.execute(stmt).scalars())
+
+    def account_bus(self, *, decided_only: bool = False) -> pd.DataFrame:
+        """account_id, bu: each account's BUs with value (opportunity value summed above zero).
+
+        ``decided_only``: only accounts with at least one decision (what review statuses need).
+        """
+        stmt = (select(Account.external_id.label("account_id"), BusinessUnit.external_id.label("bu"))
+                .join(Opportunity, Opportunity.account_id == Account.id)
+                .join(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
+                .group_by(Account.external_id, BusinessUnit.external_id).having(func.sum(Opportunity.value) > 0))
+        if decided_only:
+            stmt = stmt.where(Account.id.in_(select(Decision.account_id)))
+        return self._frame(stmt)
+
+    @staticmethod
+    def latest_review_id(tx: Transaction, decision_id: int) -> int:
+        """The id of the decision's latest review (0: none yet)."""
+        return int(tx.execute(select(func.max(Review.id)).where(Review.decision_id == decision_id)).scalar() or 0)
 
     def insert_decision(self, tx: Transaction, **values: Any) -> int:
         """Append a decision row; returns its id."""
@@ -607,6 +626,23 @@ class Store:
         return tx.execute(select(Account.owner).where(Account.id == account_key)).scalar()
 
     # ------------------------------------------------------------------ demo, maintenance
+
+    @staticmethod
+    def insert_audit(tx: Transaction, **values: Any) -> None:
+        """Append one audit entry (never updated, never deleted: not even by a demo reset)."""
+        tx.execute(insert(AuditEntry).values(at=utcnow(), **values))
+
+    def audit_log(self, limit: int | None = None) -> pd.DataFrame:
+        """The audit log, newest first: at, workspace, actor, actor_email, actor_role, action, target, detail."""
+        stmt = select(AuditEntry.id.label("entry_id"), AuditEntry.at, AuditEntry.workspace, AuditEntry.actor,
+                      AuditEntry.actor_email, AuditEntry.actor_role, AuditEntry.action, AuditEntry.target,
+                      AuditEntry.detail).order_by(AuditEntry.id.desc())
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        columns = ["entry_id", "at", "workspace", "actor", "actor_email", "actor_role", "action", "target", "detail"]
+        return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
     def clear_portfolio(self, tx: Transaction) -> None:
         """Delete every business unit, account, opportunity, decision and review (inside a transaction)."""
