@@ -485,3 +485,62 @@ def test_demo_seeds_an_empty_store_and_reset_replaces_the_portfolio(db_url: str)
         {k: v for k, v in once.items() if k != "data_version"}
     with pytest.raises(PermissionDenied):
         seed_demo(store, reset=True, actor=LEADER, confirm="demo")
+
+
+# --------------------------------------------------------------------------- values the engine cannot hold
+
+HOSTILE_AMOUNTS = {"1e309": "too large", "4e308": "too large", "inf": "is not an amount", "nan": "is not an amount",
+                   "1" * 400: "400 characters long", "9" * 30_000: "30,000 characters long",
+                   "2e15": "too large"}
+HOSTILE_DATES = {"3000-01-01": "years 1900 to 2199", "0001-01-01": "years 1900 to 2199",
+                 "9999-12-31": "years 1900 to 2199", "2026-01-01T10:00+25:00": "UTC offset +25:00"}
+
+
+def test_values_the_engine_cannot_hold_are_row_problems_and_never_stored(store: Store) -> None:
+    small_portfolio(store)
+    rows = [[f"X{i}", "0011x000001AbcD", amount, "2026-03-31", "x"] for i, amount in enumerate(HOSTILE_AMOUNTS)]
+    rows += [[f"D{i}", "0011x000001AbcD", "10", date, "x"] for i, date in enumerate(HOSTILE_DATES)]
+    rows += [["OK-1", "0011x000001AbcD", "١٬٢٣٤٫٥٠", "٢٠٢٦-٠٣-٣١", "Ac\x00me\x07 retrofit"],
+             ["OK-2", "0011x000001AbcD", "１２３", "2026-03-31T10:00+14:00", "plain"]]
+    data = text_bytes(["Opportunity ID", "Account ID", "Amount", "Close Date", "Opportunity Name"], rows)
+    plan = plan_import(store, "opportunities", data, name="hostile.csv")
+    reasons = {p.value: p.reason for p in plan.problems}
+    for value, why in {**HOSTILE_AMOUNTS, **HOSTILE_DATES}.items():
+        shown = next(r for v, r in reasons.items() if str(v).startswith(value[:80]))
+        assert why in shown, (value[:20], shown)
+    assert len(plan.rejected_rows) == len(HOSTILE_AMOUNTS) + len(HOSTILE_DATES)
+    assert all(len(str(p.value)) < 200 for p in plan.problems)  # a 30,000-digit cell is cut in the message
+    assert any("digits of another script" in n and "'١٬٢٣٤٫٥٠'" in n for n in plan.notes)
+    assert any("Removed control characters" in n for n in plan.notes)
+
+    before = snapshot(store)
+    with pytest.raises(InputError):
+        commit_import(store, plan, LEADER)  # all or nothing: nothing written
+    assert snapshot(store) == before
+    result = commit_import(store, plan, LEADER, skip_invalid=True)
+    assert (result.added, result.rejected) == (2, len(plan.rejected_rows))
+    opps = _opps_by_id(store)
+    assert opps.at["OK-1", "value"] == pytest.approx(1234.50)
+    assert opps.at["OK-2", "value"] == pytest.approx(123)
+    assert opps.at["OK-1", "name"] == "Acme retrofit"  # NUL and BEL removed the same way on SQLite and PostgreSQL
+    assert pd.Timestamp(opps.at["OK-1", "close_date"]).date() == dt.date(2026, 3, 31)
+    assert pd.Timestamp(opps.at["OK-2", "close_date"]).date() == dt.date(2026, 3, 30)  # +14:00, kept in UTC
+    assert not any(str(i).startswith(("X", "D")) for i in opps.index)
+
+
+def test_an_opportunities_file_imported_as_accounts_is_refused_before_anything_is_planned(store: Store) -> None:
+    small_portfolio(store)
+    before = snapshot(store)
+    opportunities = text_bytes(SF_OPPORTUNITY_HEADER, [["006Z", "Müller Anlagenbau GmbH", "Retrofit", "Prospecting",
+                                                        "$10.00", "10", "2026-03-31", "New Business", "Dana Reyes"]])
+    with pytest.raises(InputError) as caught:
+        plan_import(store, "accounts", opportunities, name="deals.csv")
+    message = str(caught.value)
+    assert "'deals.csv' looks like an opportunities file, not an accounts file" in message
+    assert "'Opportunity ID'" in message and "'Amount'" in message and "Import it as opportunities" in message
+    with pytest.raises(InputError, match="looks like an accounts file, not an opportunities file"):
+        plan_import(store, "opportunities", text_bytes(SF_ACCOUNT_HEADER, SF_ACCOUNTS), name="accounts.csv")
+    assert snapshot(store) == before
+    # A mapping of the user's own says what the columns mean: then the file is planned as asked.
+    plan = plan_import(store, "accounts", opportunities, name="deals.csv", mapping={"name": "Opportunity Name"})
+    assert plan.kind == "accounts"

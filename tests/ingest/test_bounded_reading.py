@@ -1,0 +1,123 @@
+"""Bounded reading: a file beyond a limit is refused at once, naming the limit and the setting that raises it."""
+
+from __future__ import annotations
+
+import io
+import re
+import tracemalloc
+import zipfile
+
+import openpyxl
+import pytest
+
+from gtm.domain.errors import InputError
+from gtm.ingest import decode
+from gtm.ingest.limits import Limits
+
+
+def workbook(cells: dict[str, object], *, dimension: bool = True) -> bytes:
+    """A one-sheet workbook with these cells; without its <dimension> element when ``dimension`` is False."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    for ref, value in cells.items():
+        ws[ref] = value
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    data = buffer.getvalue()
+    if dimension:
+        return data
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename.startswith("xl/worksheets/"):
+                part = re.sub(rb"<dimension[^>]*/>", b"", part)
+            target.writestr(info.filename, part)
+    return out.getvalue()
+
+
+BOMB = {"A1": "Account ID", "B1": "Account Name", "XFD2": "x", "A1048576": "y"}
+
+
+@pytest.mark.parametrize("dimension", [True, False], ids=["declared", "undeclared"])
+@pytest.mark.parametrize("limits", [Limits.upload(), Limits.command_line()], ids=["upload", "command line"])
+def test_a_tiny_workbook_reaching_column_xfd_is_refused_in_little_memory(dimension: bool, limits: Limits) -> None:
+    data = workbook(BOMB, dimension=dimension)
+    assert len(data) < 6000
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError) as caught:
+            decode.read_table(data, name="bomb.xlsx", limits=limits)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    message = str(caught.value)
+    setting = "GTM_UPLOAD_MAX_COLUMNS" if limits.profile == "upload" else "GTM_CLI_MAX_COLUMNS"
+    assert "too large" in message and "XFD" in message and "16,384 columns" in message and setting in message
+    assert peak < 20 * 2**20  # it took 8 GB when every row was padded to column XFD
+
+
+def test_a_row_far_down_is_refused_for_uploads_and_read_sparsely_on_the_command_line() -> None:
+    data = workbook({"A1": "Account ID", "B1": "Account Name", "A1048576": "ACC-1", "B1048576": "Acme"},
+                    dimension=False)
+    with pytest.raises(InputError, match=r"row 250,001 or beyond.*250,000 rows.*GTM_UPLOAD_MAX_ROWS"):
+        decode.read_table(data, name="far.xlsx")
+    table = decode.read_table(data, name="far.xlsx", limits=Limits.command_line())
+    assert table.frame.index.tolist() == [1_048_576]  # its spreadsheet row, and no million blank rows in memory
+    assert table.frame.loc[1_048_576, "Account Name"] == "Acme"
+
+
+def test_a_declared_dimension_beyond_the_row_limit_is_refused_before_any_row_is_read(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GTM_UPLOAD_MAX_ROWS", "100")
+    data = workbook({"A1": "Account ID", "B1": "Account Name", "A2": "ACC-1", "B500": "x"})
+    with pytest.raises(InputError, match=r"declares the range A1:B500 \(500 rows\).*100 rows.*GTM_UPLOAD_MAX_ROWS"):
+        decode.read_table(data, name="long.xlsx")
+
+
+def test_csv_rows_columns_cells_and_cell_length_each_name_their_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GTM_UPLOAD_MAX_ROWS", "10")
+    body = b"Account ID,Account Name\n" + b"".join(b"A%d,Name %d\n" % (i, i) for i in range(20))
+    with pytest.raises(InputError, match=r"more than 10 rows.*GTM_UPLOAD_MAX_ROWS"):
+        decode.read_table(body)
+    assert len(decode.read_table(body, limits=Limits.command_line()).frame) == 20
+
+    wide = ",".join(f"c{i}" for i in range(600)).encode() + b"\n" + b"1," * 599 + b"1\n"
+    with pytest.raises(InputError, match=r"header row has 600 columns.*500 columns.*GTM_UPLOAD_MAX_COLUMNS"):
+        decode.read_table(wide)
+
+    monkeypatch.delenv("GTM_UPLOAD_MAX_ROWS")
+    monkeypatch.setenv("GTM_UPLOAD_MAX_CELLS", "30")
+    with pytest.raises(InputError, match=r"more than 30 cells.*GTM_UPLOAD_MAX_CELLS"):
+        decode.read_table(body)
+
+    long_cell = b"Account ID,Account Name\nA1," + b"x" * 40_000 + b"\n"
+    with pytest.raises(InputError) as caught:
+        decode.read_table(long_cell)
+    assert "row 2, column B holds 40,000 characters" in str(caught.value)
+    assert "32,767 characters in one cell" in str(caught.value) and "GTM_UPLOAD_MAX_CELL_CHARS" in str(caught.value)
+    assert caught.value.problems[0].row == 2
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GTM_UPLOAD_MAX_UNZIPPED_MB", "0.01")
+    data = workbook({f"A{i}": "x" * 50 for i in range(1, 400)})
+    with pytest.raises(InputError, match=r"unpacks to .*GTM_UPLOAD_MAX_UNZIPPED_MB"):
+        decode.read_table(data, name="packed.xlsx")
+
+
+def test_limits_come_from_the_environment_and_ignore_nonsense(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GTM_CLI_MAX_ROWS", "2_000_000")
+    monkeypatch.setenv("GTM_CLI_MAX_MB", "inf")
+    monkeypatch.setenv("GTM_UPLOAD_MAX_COLUMNS", "-3")
+    assert Limits.command_line().max_rows.value == 2_000_000
+    assert Limits.command_line().max_bytes.value == 400 * 2**20
+    assert Limits.upload().max_columns.value == 500
+    assert Limits.command_line().max_rows.value > 1_000_000 >= Limits.upload().max_rows.value
+
+
+def test_control_characters_are_removed_with_a_note() -> None:
+    table = decode.read_table(b"Account ID,Account Name\nA1,Ac\x00me\x07 Corp\nA2,Plain\n")
+    assert table.frame["Account Name"].tolist() == ["Acme Corp", "Plain"]
+    assert any("Removed control characters" in n and "'Account Name'" in n and "row 2" in n for n in table.notes)
