@@ -201,7 +201,13 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     """
     notes: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
-        _check_utf8(data, 3, label)
+        try:
+            _check_utf8(data, 3, label)
+        except UnicodeDecodeError as exc:
+            if exc.end >= len(data) - 3:
+                raise _truncated(label, "it ends in the middle of a character") from None
+            raise InputError(f"{label} starts as UTF-8 text but is not (byte {exc.start}). Save it as CSV UTF-8.",
+                             [Problem(None, None, None, "invalid utf-8 text")]) from None
         return data, "utf-8-sig", notes
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         order = "little" if data.startswith(codecs.BOM_UTF16_LE) else "big"
