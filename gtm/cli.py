@@ -171,7 +171,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export accounts, opportunities or decisions as CSV or XLSX."""
+    """Export accounts, opportunities, decisions or the audit log as CSV or XLSX."""
     from gtm.services import portfolio as portfolio_service
     from gtm.storage.repository import Store
 
@@ -179,6 +179,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if Path(out).suffix.lower() not in (".csv", ".xlsx"):
         raise InputError(f"{out}: exports are written as .csv or .xlsx; name the file with one of those endings.")
     store = Store(args.database, workspace=args.workspace)
+    if args.what == "audit":
+        from gtm.domain.permissions import ADMIN
+        from gtm.services import audit
+
+        _write(audit.entries(store, ADMIN), out)
+        return 0
     _write(portfolio_service.export_frame(store, args.what), out)
     return 0
 
@@ -273,8 +279,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the currency of amounts that name none (or a bare '$'), e.g. EUR; default: the reporting currency")
     p.add_argument("--rejects", metavar="FILE", help="where --skip-invalid writes rejected rows")
 
-    p = add("export", cmd_export, "export accounts, opportunities or decisions (CSV with BOM, or .xlsx)")
-    p.add_argument("what", choices=("accounts", "opportunities", "decisions"))
+    p = add("export", cmd_export, "export accounts, opportunities, decisions or the audit log (CSV with BOM, or .xlsx)")
+    p.add_argument("what", choices=("accounts", "opportunities", "decisions", "audit"))
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--database", metavar="URL")
     workspace(p)

@@ -143,11 +143,11 @@ else:
                        author_role=history["author_role"].map(lambda r: ROLE_LABELS.get(r, r))),
         hide_index=True, key="acc_history",
         column_order=["created_at", "author", "author_role", "approach_label", "rationale", "matrix_name",
-                      "matrix_fingerprint", "review_status", "review_comment"],
+                      "matrix_fingerprint", "review_status", "approvals", "review_comment"],
         column_config={
             "created_at": st.column_config.DatetimeColumn("When", format="YYYY-MM-DD HH:mm"), "author": "Who",
             "author_role": "Role", "approach_label": "What", "rationale": st.column_config.TextColumn("Why", width="large"),
-            "matrix_name": "Matrix version", "matrix_fingerprint": "Matrix id", "review_status": "Review",
+            "matrix_name": "Matrix version", "matrix_fingerprint": "Matrix id", "review_status": "Review", "approvals": "BUs",
             "review_comment": "Review comment",
         },
     )

@@ -1,11 +1,12 @@
-"""Admin: who may sign in and with which role; add people, change their role or BUs, deactivate them."""
+"""Admin: who may sign in and with which role; add people, change their role or BUs, deactivate them; the audit log."""
 
 import pandas as pd
 import streamlit as st
 
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import ROLE_LABELS, Action, Role
-from gtm.services import users
+from gtm.export import tables
+from gtm.services import audit, users
 from pages.common import identity, session, widgets
 
 ROLES = [Role.VIEWER, Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR, Role.ADMIN]
@@ -65,3 +66,20 @@ if not people.empty:
         widgets.run_action(lambda: users.update_user(s, who, pick, role=new_role, active=active,
                                                      bus=chosen_bus if new_role == Role.BU_HEAD else ()),
                            toast=f"Saved {plain(pick)}")
+
+st.subheader("Audit log", anchor=False)
+log_store = session.store()
+shown = 500
+log = audit.entries(log_store, who, limit=shown)
+if log.empty:
+    st.caption(f"Nothing has been changed in workspace '{plain(log_store.workspace)}' yet.")
+else:
+    st.caption(f"Every change in workspace '{plain(log_store.workspace)}', newest first (the latest {shown} here; the "
+               "export holds them all). Entries are only ever added: not even a demo reset removes them.")
+    st.dataframe(log.drop(columns=["entry_id"]), hide_index=True, key="ad_audit",
+                 column_config={"at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm:ss"),
+                                "workspace": "Workspace", "actor": "Who", "actor_email": "Email", "actor_role": "Role",
+                                "action": "What", "target": "On", "detail": st.column_config.TextColumn(
+                                    "Detail", width="large")})
+    st.download_button("Export the audit log (CSV)", lambda: tables.to_csv_bytes(audit.entries(log_store, who)),
+                       file_name=f"gtm-audit-{log_store.workspace}.csv", mime="text/csv", key="ad_audit_export")

@@ -1,5 +1,6 @@
 """Review: a BU head's queue of flagged accounts touching their BU; approve or challenge decisions."""
 
+import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio
@@ -51,12 +52,13 @@ view = queue.assign(
 st.dataframe(
     view, hide_index=True, key="rv_table",
     column_order=["link", "account_name", "judged_on", "approach_label", "fit_badge", "worst_steps", "value_at_stake",
-                  "review_status", "author", "review_comment"],
+                  "review_status", "approvals", "author", "review_comment"],
     column_config={
         "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"), "account_name": "Account",
         "judged_on": "Judged on", "approach_label": "Approach", "fit_badge": "Worst fit", "worst_steps": "Steps",
         "value_at_stake": st.column_config.NumberColumn(f"Value at stake ({session.currency()})", format="compact"),
-        "review_status": "Status", "author": "Decided by", "review_comment": "Review comment",
+        "review_status": "Status", "approvals": "BUs (each with value must approve)", "author": "Decided by",
+        "review_comment": "Review comment",
     },
 )
 st.download_button("Export this view (CSV)", tables.to_csv_bytes(view.drop(columns=["link"])),
@@ -75,11 +77,22 @@ decision = st.selectbox("Decision", list(labels), format_func=labels.get, key="r
 row = decided[decided["decision_id"] == decision].iloc[0] if decision is not None else None
 if row is not None:
     st.caption(f"Rationale given: {plain(row['rationale'])}")
+    if row["approvals"]:
+        st.caption(f"Where the BUs stand: {plain(row['approvals'])}. It is approved when every BU with value at "
+                   "the account has approved.")
+    st.caption(f"Your verdict is recorded for BU {plain(bu_names.get(bu, bu))}.")
+# The version this person saw is the one shown on their previous run: a verdict recorded since then (by anyone)
+# makes the service refuse, and this run's table already shows it.
+shown_now = int(row["latest_review_id"]) if row is not None and pd.notna(row["latest_review_id"]) else 0
+seen_versions = st.session_state.setdefault("rv_seen", {})
+seen = seen_versions.get(decision, shown_now)
+seen_versions[decision] = shown_now
 with st.form("review_form"):
     verdict = st.radio("Verdict", ["approved", "challenged"], horizontal=True, key="rv_verdict",
                        format_func=lambda v: {"approved": "✓ Approve", "challenged": "✗ Challenge"}[v])
     comment = st.text_area("Comment (required to challenge)", key="rv_comment")
     sent = st.form_submit_button("Submit review", type="primary")
 if sent:
-    widgets.run_action(lambda: decisions.review_decision(session.store(), who, int(decision), verdict, comment),
+    widgets.run_action(lambda: decisions.review_decision(session.store(), who, int(decision), verdict, comment, bu=bu,
+                                                         expected_latest=seen),
                        toast="Review recorded", flags={"rv_clear": True})

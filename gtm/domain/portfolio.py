@@ -263,10 +263,13 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
                                 [Fit.INSUFFICIENT.value, Fit.OVERKILL.value], Fit.REALISTIC.value)
     agg = agg[agg["value_at_stake"] > 0]
     if len(latest):
-        cols = ["account_id", "decision_id", "approach", "author", "created_at", "rationale", "review_status", "review_comment"]
-        agg = agg.merge(latest[cols].rename(columns={"approach": "decided_approach"}), on="account_id", how="left")
-    else:
-        for c in ("decision_id", "decided_approach", "author", "created_at", "rationale", "review_status", "review_comment"):
+        cols = ["account_id", "decision_id", "approach", "author", "created_at", "rationale", "review_status",
+                "review_comment", "approvals", "latest_review_id"]
+        agg = agg.merge(latest[[c for c in cols if c in latest]].rename(columns={"approach": "decided_approach"}),
+                        on="account_id", how="left")
+    for c in ("decision_id", "decided_approach", "author", "created_at", "rationale", "review_status",
+              "review_comment", "approvals", "latest_review_id"):
+        if c not in agg:
             agg[c] = None
     agg["judged_on"] = np.where(agg["decided_approach"].notna(), "latest decision", "current approach")
     return agg.sort_values(["value_at_stake", "account_id"], ascending=[False, True]).reset_index(drop=True)

@@ -14,11 +14,12 @@ import pandas as pd
 PENDING, APPROVED, CHALLENGED = "pending", "approved", "challenged"
 MARKS = {APPROVED: "✓", CHALLENGED: "✗ challenged"}
 AWAITING = "awaiting"
-COLUMNS = ["review_status", "review_comment", "reviewer", "approvals"]
+COLUMNS = ["review_status", "review_comment", "reviewer", "approvals", "latest_review_id"]
 
 
 def review_status(decisions: pd.DataFrame, reviews: pd.DataFrame, account_bus: pd.DataFrame) -> pd.DataFrame:
-    """Per decision_id: review_status, review_comment and reviewer (of the latest review) and approvals.
+    """Per decision_id: review_status, review_comment and reviewer (of the latest review), approvals and
+    latest_review_id (0: none yet; the version a reviewer saw).
 
     ``decisions``: decision_id, account_id. ``reviews``: review_id, decision_id, verdict, comment, reviewer, bu
     (None: an administrator's review without a BU). ``account_bus``: account_id, bu, one row per BU with value.
@@ -29,6 +30,7 @@ def review_status(decisions: pd.DataFrame, reviews: pd.DataFrame, account_bus: p
     last = ordered.groupby("decision_id").tail(1).set_index("decision_id")
     out["review_comment"] = last["comment"].reindex(out.index).fillna("").astype(str)
     out["reviewer"] = last["reviewer"].reindex(out.index).fillna("").astype(str)
+    out["latest_review_id"] = last["review_id"].reindex(out.index).fillna(0).astype(int)
 
     required = ids.merge(account_bus[["account_id", "bu"]], on="account_id")[["decision_id", "bu"]]
     by_bu = ordered.dropna(subset=["bu"]).groupby(["decision_id", "bu"]).tail(1)[["decision_id", "bu", "verdict"]]

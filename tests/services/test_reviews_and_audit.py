@@ -147,3 +147,18 @@ def test_a_demo_reset_keeps_the_audit_log(tmp_path) -> None:  # type: ignore[no-
                                       "import.opportunities", "import.accounts", "demo.seeded"]
     assert set(log["workspace"]) == {"demo"}
     assert store.decisions().empty
+
+
+def test_the_command_line_exports_the_audit_log(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from gtm.cli import main
+
+    url = f"sqlite:///{tmp_path / 'gtm.db'}"
+    store = Store(url)
+    _portfolio(store)
+    decisions.record_decision(store, FAY, "ACC-2", "lead_unit", "=HYPERLINK(\"http://x\")")
+    matrices.save_matrix(store, FAY, default_matrix(), "=cmd|' /C calc'!A0")
+    out = tmp_path / "audit.csv"
+    assert main(["export", "audit", "--database", url, "-o", str(out)]) == 0
+    log = pd.read_csv(out, encoding="utf-8-sig")
+    assert log["action"].tolist() == ["matrix.saved", "decision.recorded"]
+    assert log["target"].iloc[0].startswith("'=")  # formulas are neutralised in every export
