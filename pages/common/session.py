@@ -115,13 +115,15 @@ class PortfolioData:
     matrix: ApproachMatrix
     matrix_name: str
     version: int
+    quarantined: pd.DataFrame  # stored values the engine cannot use: row, account_id, column, value, reason
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
 def _raw(url: str | None, workspace_name: str, version: int) -> dict[str, pd.DataFrame]:
     s = _open_store(url, workspace_name)
-    return {"accounts": s.accounts(), "business_units": s.business_units(),
-            "opportunities": diagnosis.diagnosed_opportunities(s), "decisions": s.decisions()}
+    opportunities, quarantined = diagnosis.diagnosed_with_problems(s)
+    return {"accounts": s.accounts(), "business_units": s.business_units(), "opportunities": opportunities,
+            "decisions": s.decisions(), "quarantined": quarantined}
 
 
 @st.cache_data(max_entries=4, show_spinner=False)
@@ -146,7 +148,11 @@ def _derived(url: str | None, workspace_name: str, version: int, matrix_json: st
 
 
 def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
-    """The portfolio judged against ``matrix`` (default: the active version)."""
+    """The portfolio judged against ``matrix`` (default: the active version).
+
+    With the active matrix (a page's first call), stored values the engine cannot use are shown as a warning
+    with their rows; those opportunities are left out and the page goes on.
+    """
     name = workspace()
     s = store(name)
     version = s.data_version()
@@ -154,6 +160,19 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     m = matrix or active.matrix
     raw = _raw(database_url(), name, version)
     derived = _derived(database_url(), name, version, m.model_dump_json())
+    if matrix is None and len(raw["quarantined"]):
+        _show_quarantined(raw["quarantined"])
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], raw["decisions"],
                          derived["assessed"], derived["recommendations"], derived["account_table"], m,
-                         active.name if matrix is None else m.name, version)
+                         active.name if matrix is None else m.name, version, raw["quarantined"])
+
+
+def _show_quarantined(problems: pd.DataFrame) -> None:
+    """The stored values the engine cannot use, as rows a person can correct (data text in a table: no Markdown)."""
+    opportunities = problems["row"].nunique()
+    st.warning(f"{opportunities:,} stored opportunit{'y holds' if opportunities == 1 else 'ies hold'} values the "
+               "engine can't use, so every figure on this page leaves them out. Correct them in the CRM and import "
+               "them again (an import updates an opportunity by its id).", icon=":material/report:")
+    with st.expander(f"Show the {len(problems):,} value(s) set aside"):
+        st.dataframe(problems, hide_index=True, width="stretch",
+                     column_config={"row": "opportunity", "account_id": "account"})
