@@ -342,6 +342,11 @@ def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits
     """
     if payload.endswith(b"\x1a"):  # DOS end-of-file marker some old exporters still append
         payload = payload.rstrip(b"\x1a")
+    separators = payload.count(delimiter.encode())
+    if separators > limits.max_cells.value:
+        # Every separator is a cell the parser would hold: 40 MB of commas on one line is 40 million of them.
+        raise over_limit(label, limits.max_cells, limits.profile,
+                         f"{separators:,} {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}s, each starting a cell")
     parts: list[pd.DataFrame] = []
     rows = 0
     try:
