@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from gtm.domain.currency import DEFAULT_REPORTING, symbol
 
 
@@ -17,10 +19,33 @@ def money(x: float, currency: str = DEFAULT_REPORTING) -> str:
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:=")
+# GitHub-flavoured Markdown turns bare web and e-mail addresses into links after backslash escapes are resolved,
+# so no escape stops it. A code span is Markdown's own way to say "literal": never a link, shown as written.
+_AUTOLINKED = re.compile(r"(?:https?://|www\.)\S*|[-.\w+]+@[-\w]+(?:\.[-\w]+)+", re.IGNORECASE)
+
+
+def _escaped(text: str) -> str:
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in text)
+
+
+def _code_span(text: str) -> str:
+    """``text`` as a code span: a fence longer than any run of backticks inside, padded when it touches one."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _plain_line(line: str) -> str:
+    parts, last = [], 0
+    for found in _AUTOLINKED.finditer(line):
+        parts += [_escaped(line[last:found.start()]), _code_span(found.group())]
+        last = found.end()
+    return "".join(parts) + _escaped(line[last:])
 
 
 def plain(text: object) -> str:
-    """Text safe to place inside Markdown: every character Markdown, HTML or LaTeX would act on is escaped."""
+    """Text safe to place inside Markdown: every character Markdown, HTML or LaTeX would act on is escaped, and a
+    web or e-mail address is shown as code, never as a link."""
     # Leading spaces would start a code block; every line break is kept as a line break.
     lines = (line.lstrip() for line in str(text).splitlines() or [""])
-    return "  \n".join("".join("\\" + ch if ch in _MARKDOWN_SPECIALS else ch for ch in line) for line in lines)
+    return "  \n".join(_plain_line(line) for line in lines)

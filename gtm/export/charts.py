@@ -158,11 +158,21 @@ def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame, currency: str) -> No
                   line={"color": "#555", "width": 2, "dash": "dot"}, layer="above")
 
 
+def hover_text(text: str) -> str:
+    """Text from the data, safe in a Plotly hover: shown as the characters it holds, never as markup.
+
+    Plotly reads <b>, <br>, <a href> and a few other tags in hover text, and turns only &amp; &lt; &gt; (a few
+    more names and numeric references) back into characters: escaping exactly & < > keeps tags from acting and
+    a " or ' as itself (html.escape's &quot; would show as '&quot;').
+    """
+    return html.escape(text, quote=False)
+
+
 def _names(frame: pd.DataFrame) -> pd.Series:
     """What to call each opportunity in hover text: its name, else its id."""
     ids = frame["opportunity_id"].astype(str) if "opportunity_id" in frame else pd.Series("", index=frame.index)
     names = frame["name"].fillna(ids).astype(str) if "name" in frame else ids
-    return names.map(html.escape)  # Plotly renders a subset of HTML in hover text
+    return names.map(hover_text)
 
 
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,
@@ -198,7 +208,7 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                 marker={"size": 9 + 25 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
                         "symbol": FIT_MARKERS[fit], "line": {"color": "white", "width": 1}, "opacity": 0.9},
                 customdata=np.stack([_names(part), part["value"].map(lambda v: money(v, currency)),
-                                     part["rationale"].astype(str)], axis=1),
+                                     part["rationale"].astype(str).map(hover_text)], axis=1),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             ))
     fig.update_layout(

@@ -17,3 +17,13 @@ def test_plain_escapes_everything_markdown_html_or_latex_would_act_on() -> None:
 def test_plain_keeps_lines_but_never_makes_headings_or_code_blocks() -> None:
     assert plain("Title\n===") == "Title  \n\\=\\=\\="
     assert plain("    not code") == "not code"
+
+
+def test_plain_shows_web_and_email_addresses_as_code_never_as_links() -> None:
+    # GFM links bare addresses after escapes are resolved; a code span never links and shows the text as written.
+    assert plain("see https://evil.example now") == "see `https://evil.example` now"
+    assert plain("WWW.evil.example") == "`WWW.evil.example`"
+    assert plain("mail fay.chen@example.com today") == "mail `fay.chen@example.com` today"
+    assert plain("http://x.example/a`b") == "``http://x.example/a`b``"  # a fence longer than any backtick run
+    assert plain("https://x.example/`") == "`` https://x.example/` ``"
+    assert plain("<b>x</b> at http://x.example") == r"\<b\>x\</b\> at `http://x.example`"
