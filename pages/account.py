@@ -112,16 +112,21 @@ else:
 
 st.subheader("Record a decision")
 who = identity.actor()
-if st.session_state.pop("dec_clear", False):
-    st.session_state["dec_rationale"] = ""  # cleared only after a decision was recorded
-with st.form("decision_form"):
-    approach = st.selectbox("Structure for this account", APPROACHES.codes,
-                            index=APPROACHES.codes.index(recommended) if recommended else 0,
-                            format_func=lambda a: ("★ " if a == recommended else "") + APPROACHES.label(a),
-                            key="dec_approach")
-    rationale = st.text_area("Rationale (required)", key="dec_rationale",
-                             placeholder="Why this structure fits the account's opportunities")
-    submitted = st.form_submit_button("Record decision", type="primary")
+owner = acc["owner"] if pd.notna(acc["owner"]) else None
+submitted = False
+if not decisions.may_decide(who, owner):
+    st.caption(decisions.why_not_decide(who, owner))
+else:
+    if st.session_state.pop("dec_clear", False):
+        st.session_state["dec_rationale"] = ""  # cleared only after a decision was recorded
+    with st.form("decision_form"):
+        approach = st.selectbox("Structure for this account", APPROACHES.codes,
+                                index=APPROACHES.codes.index(recommended) if recommended else 0,
+                                format_func=lambda a: ("★ " if a == recommended else "") + APPROACHES.label(a),
+                                key="dec_approach")
+        rationale = st.text_area("Rationale (required)", key="dec_rationale",
+                                 placeholder="Why this structure fits the account's opportunities")
+        submitted = st.form_submit_button("Record decision", type="primary")
 if submitted:
     share = acc.get("recommended_in_band_share")
     # The latest decision the history showed when the person filled the form (a run ago): if someone recorded

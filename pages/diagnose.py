@@ -8,6 +8,7 @@ from gtm.domain import coverage, portfolio, rule_table
 from gtm.domain.diagnose import DiagnosisTable, Mappings
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import money, plain
+from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.export.tables import to_csv_bytes
@@ -18,6 +19,7 @@ s = session.store()
 d = session.data()
 cur = session.currency()
 who = identity.actor()
+may_diagnose = who.can(Action.DIAGNOSE)  # what the role cannot use is not shown; the services refuse it anyway
 table, table_name = diagnosis.active_table(s)
 st.title("Diagnose")
 st.caption("What nature is each opportunity? Rules and product family mappings decide where the file does not; "
@@ -52,7 +54,10 @@ def _diagnosed(url: str | None, version: int, table_json: str, mappings_json: st
 
 
 def _versions(kind: str, active: str, label: str) -> None:
-    """Switch the active version of one rule table, or reset it to the default."""
+    """Switch the active version of one rule table, or reset it to the default (who may diagnose)."""
+    if not may_diagnose:
+        st.caption(f"Active {label}: **{plain(active)}**.")
+        return
     names = ["default", *s.rule_versions(kind)["name"].tolist()]
     target = st.selectbox(f"Active {label}", names, index=names.index(active) if active in names else 0,
                           key=f"dg_{kind}_version_{gen}")
@@ -64,7 +69,10 @@ def _versions(kind: str, active: str, label: str) -> None:
 
 
 def _save(kind: str, content: dict | None, changed: bool, placeholder: str) -> None:
-    """A version name and a save button (the draft is saved and becomes active)."""
+    """A version name and a save button (the draft is saved and becomes active), for who may diagnose."""
+    if not may_diagnose:
+        st.caption("Your edits here are a what-if: sales leaders, facilitators and administrators save versions.")
+        return
     name = st.text_input("Save as version", key=f"dg_{kind}_name", placeholder=placeholder)
     if st.button("Save and activate", type="primary", key=f"dg_{kind}_save", disabled=content is None or not changed,
                  width="stretch"):
@@ -288,7 +296,8 @@ with tab_quiz:
                 st.markdown(f"**{plain(charts.fit_badge(fit))}** · {plain(d.matrix.explain(result.nature, approach))}")
             else:
                 st.caption("No nature, so no place on the matrix yet.")
-            if st.button("Apply to this opportunity", type="primary", key="dg_q_apply", disabled=not result.nature):
+            if may_diagnose and st.button("Apply to this opportunity", type="primary", key="dg_q_apply",
+                                          disabled=not result.nature):
                 widgets.run_action(lambda: diagnosis.override_nature(s, who, opp, result.nature,
                                                                      f"Questionnaire: {result.wording}"),
                                    toast=f"Nature set for {plain(opp_names.get(opp, opp))}")
@@ -319,13 +328,17 @@ with tab_todo:
         chosen = before.loc[before["opportunity_id"] == pick].iloc[0]
         st.markdown(f"Now: **{plain(LABELS.get(str(chosen['nature']), 'not yet diagnosed'))}** "
                     f"({plain(chosen['nature_source'])}) · {plain(chosen['diagnosis_reason'])}")
-        with st.form("dg_ov_form", border=True):
-            nature = st.selectbox("Nature", [*NATURES.labels, WITHDRAW], key="dg_ov_nature")
-            reason = st.text_area("Reason", key="dg_ov_reason", placeholder="What you know that the data does not say")
-            if st.form_submit_button("Record", type="primary", key="dg_ov_save"):
-                widgets.run_action(lambda: diagnosis.override_nature(s, who, pick, None if nature == WITHDRAW
-                                                                     else nature, reason),
-                                   toast="Recorded")
+        if not may_diagnose:
+            st.caption("Sales leaders, facilitators and administrators set an opportunity's nature.")
+        else:
+            with st.form("dg_ov_form", border=True):
+                nature = st.selectbox("Nature", [*NATURES.labels, WITHDRAW], key="dg_ov_nature")
+                reason = st.text_area("Reason", key="dg_ov_reason",
+                                      placeholder="What you know that the data does not say")
+                if st.form_submit_button("Record", type="primary", key="dg_ov_save"):
+                    widgets.run_action(lambda: diagnosis.override_nature(s, who, pick, None if nature == WITHDRAW
+                                                                         else nature, reason),
+                                       toast="Recorded")
         history = coverage.override_history(s.nature_overrides(), pick)
         st.caption("Overrides of this opportunity, newest first")
         if history.empty:

@@ -4,6 +4,7 @@ import streamlit as st
 
 from gtm.domain import portfolio
 from gtm.domain.fmt import plain
+from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts
 from gtm.services import accounts
@@ -97,22 +98,23 @@ if len(todo):
     )
     st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")
 
-with st.expander("Current approach per account (set many at once)"):
-    only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")
-    editable = d.accounts[["account_id", "name", "current_approach"]]
-    if only_unset:
-        editable = editable[editable["current_approach"].isna()]
-    st.caption(f"{len(editable):,} account(s)" + (" (the first 500 are shown; import a file with a current approach "
-                                                  "column for more)" if len(editable) > 500 else ""))
-    labels = {c: APPROACHES.label(c) for c in APPROACHES.codes}
-    grid = editable.head(500).assign(current_approach=editable["current_approach"].map(labels))
-    edited = st.data_editor(
-        grid, hide_index=True, key="pf_ap_editor", disabled=["account_id", "name"],
-        column_config={"account_id": "Account id", "name": "Account",
-                       "current_approach": st.column_config.SelectboxColumn(
-                           "Current approach", options=list(labels.values()), help="Empty: not set")},
-    )
-    changes = accounts.changed_approaches(grid, edited)
-    if st.button(f"Save {len(changes)} change(s)", key="pf_ap_save", disabled=not changes):
-        widgets.run_action(lambda: accounts.set_current_approaches(session.store(), identity.actor(), changes),
-                           toast="Current approaches saved")
+if identity.actor().can(Action.IMPORT_DATA):  # who may change accounts sees the editor
+    with st.expander("Current approach per account (set many at once)"):
+        only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")
+        editable = d.accounts[["account_id", "name", "current_approach"]]
+        if only_unset:
+            editable = editable[editable["current_approach"].isna()]
+        st.caption(f"{len(editable):,} account(s)" + (" (the first 500 are shown; import a file with a current approach "
+                                                      "column for more)" if len(editable) > 500 else ""))
+        labels = {c: APPROACHES.label(c) for c in APPROACHES.codes}
+        grid = editable.head(500).assign(current_approach=editable["current_approach"].map(labels))
+        edited = st.data_editor(
+            grid, hide_index=True, key="pf_ap_editor", disabled=["account_id", "name"],
+            column_config={"account_id": "Account id", "name": "Account",
+                           "current_approach": st.column_config.SelectboxColumn(
+                               "Current approach", options=list(labels.values()), help="Empty: not set")},
+        )
+        changes = accounts.changed_approaches(grid, edited)
+        if st.button(f"Save {len(changes)} change(s)", key="pf_ap_save", disabled=not changes):
+            widgets.run_action(lambda: accounts.set_current_approaches(session.store(), identity.actor(), changes),
+                               toast="Current approaches saved")

@@ -19,12 +19,30 @@ def _text(value: str | None, what: str) -> str:
     return text
 
 
+def _owns(actor: Actor, owner: str | None) -> bool:
+    """Whether the account's owner (a name or email, any case) is this actor."""
+    mine = {v.strip().casefold() for v in (actor.name, actor.email or "") if v and v.strip()}
+    return (owner or "").strip().casefold() in mine
+
+
+def may_decide(actor: Actor, owner: str | None) -> bool:
+    """Whether the actor may record a decision on an account with this owner (what the page offers)."""
+    return actor.can(Action.RECORD_DECISION) and (actor.role != Role.SALES_LEADER or _owns(actor, owner))
+
+
+def why_not_decide(actor: Actor, owner: str | None) -> str:
+    """Why the actor may not record a decision on an account with this owner, in a sentence."""
+    if actor.can(Action.RECORD_DECISION):
+        return (f"Sales leaders record decisions on the accounts they own; this one is owned by {owner or 'nobody'}. "
+                "Ask its owner or a facilitator.")
+    return "Sales leaders, facilitators and administrators record decisions; you can read the history below."
+
+
 def _check_owner(actor: Actor, account_id: str, owner: str | None) -> None:
     """A sales leader decides only on accounts they own (owner = their name or email, any case)."""
     if actor.role != Role.SALES_LEADER:
         return  # facilitators and administrators decide on any account
-    mine = {v.strip().casefold() for v in (actor.name, actor.email or "") if v and v.strip()}
-    if (owner or "").strip().casefold() not in mine:
+    if not _owns(actor, owner):
         raise PermissionDenied(f"A sales leader records decisions only on accounts they own; {account_id} is owned by "
                                f"{owner or 'nobody'}, not {actor.name}. Ask its owner or a facilitator.")
 

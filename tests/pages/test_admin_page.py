@@ -68,3 +68,34 @@ def test_header_mode_without_the_header_shows_no_portfolio(empty_db: str, monkey
     at = run()
     assert any("X-Forwarded-Email" in e.value for e in at.error), [e.value for e in at.error]
     assert not at.warning and not at.metric  # no local-mode banner, no figures
+
+
+def _keys(at: object) -> set[str]:
+    """The keys of every button, form button and data editor on the page."""
+    found = set()
+    for kind in ("button", "data_editor"):
+        found |= {w.key for w in at.get(kind) if getattr(w, "key", None)}  # type: ignore[attr-defined]
+    return found
+
+
+@pytest.mark.parametrize(("role", "record", "override", "save_rules", "edit_approaches"), [
+    ("viewer", False, False, False, False),
+    ("bu_head", False, False, False, False),
+    ("sales_leader", False, True, True, True),  # not the owner of ACC-0002: no decision form
+    ("facilitator", True, True, True, True),
+])
+def test_each_role_is_shown_only_the_controls_it_may_use(demo_db: str, role: str, record: bool, override: bool,
+                                                        save_rules: bool, edit_approaches: bool) -> None:
+    at = act_as(run("pages/account.py", account="ACC-0002"), role, "Someone Else",
+                bus=["BU-AUT"] if role == "bu_head" else []).run()
+    assert not at.exception
+    assert bool([b for b in at.button if b.label == "Record decision"]) is record
+    if not record:
+        assert any("record decisions" in c.value for c in at.caption)
+    at.switch_page("pages/diagnose.py").run()
+    assert not at.exception
+    assert ("dg_diagnosis_save" in _keys(at)) is save_rules
+    assert bool([b for b in at.button if b.label == "Record"]) is override
+    at.switch_page("pages/portfolio.py").run()
+    assert not at.exception
+    assert ("pf_ap_editor" in _keys(at)) is edit_approaches

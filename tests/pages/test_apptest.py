@@ -144,11 +144,12 @@ def test_searching_shows_the_matching_account(demo_db: str) -> None:
 
 
 def test_a_refused_decision_keeps_the_typed_rationale(demo_db: str) -> None:
-    at = act_as(run("pages/account.py"), "viewer", "Vic Viewer").run()
-    at.text_area(key="dec_rationale").input("A careful paragraph of reasons")
+    at = act_as(run("pages/account.py"), "facilitator", "Fay").run()
+    typed = "A careful paragraph of reasons. " * 200  # over the 5,000 characters kept
+    at.text_area(key="dec_rationale").input(typed)
     next(b for b in at.button if b.label == "Record decision").click().run()
-    assert any("Viewer may not record decision" in e.value for e in at.error), [e.value for e in at.error]
-    assert at.text_area(key="dec_rationale").value == "A careful paragraph of reasons"
+    assert any("at most 5000 are kept" in e.value for e in at.error), [e.value for e in at.error]
+    assert at.text_area(key="dec_rationale").value == typed
 
 
 def test_a_database_url_secret_is_used_when_no_variable_is_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
