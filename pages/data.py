@@ -32,140 +32,141 @@ DATE_CHOICES = {"as detected": None, "day first (31/03/2026)": "dd/mm/yyyy", "mo
 st.title("Data")
 who = identity.actor()
 
-st.subheader("Import a CRM export", anchor=False)
-if session.workspace() != session.MAIN:
-    st.info(f"You are viewing the **{session.workspace()}** workspace. Imports go to **{session.MAIN}**, your "
-            f"organisation's portfolio; after an import the app shows {session.MAIN}.", icon=":material/info:")
-kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
-                format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
-limits = Limits.upload()
-# A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
-upload = st.file_uploader("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
-                          type=["csv", "txt", "tsv", "xlsx"], key=f"dt_file_{st.session_state.get('dt_round', 0)}",
-                          max_upload_size=max(1, limits.max_bytes.value // 2**20))
+if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rates, not the import
+    st.subheader("Import a CRM export", anchor=False)
+    if session.workspace() != session.MAIN:
+        st.info(f"You are viewing the **{session.workspace()}** workspace. Imports go to **{session.MAIN}**, your "
+                f"organisation's portfolio; after an import the app shows {session.MAIN}.", icon=":material/info:")
+    kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
+                    format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
+    limits = Limits.upload()
+    # A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
+    upload = st.file_uploader("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
+                              type=["csv", "txt", "tsv", "xlsx"], key=f"dt_file_{st.session_state.get('dt_round', 0)}",
+                              max_upload_size=max(1, limits.max_bytes.value // 2**20))
 
-raw = upload.getvalue() if upload is not None else b""
-if upload is None:
-    st.session_state.pop("dt_plan", None)  # the file is gone: so is what was read from it
-digest = hashlib.sha256(raw).hexdigest()[:16]
-if upload is not None and st.session_state.get("dt_read") != digest:
-    # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
-    # limits (size, rows, columns, cells), so one person's file cannot hold the server for everyone else.
-    st.session_state.pop("dt_result", None)  # a new file: the previous import's result no longer applies
-    st.session_state.pop("dt_rejects", None)
-    st.caption(f"{upload.name} · {len(raw):,} bytes. Read it to check the columns and every row before anything is "
-               f"imported (at most {limits.max_rows.value:,} rows and {limits.max_columns.value:,} columns).")
-    if st.button("Read the file", type="primary", key="dt_read_file"):
-        st.session_state["dt_read"] = digest
-        st.rerun()
-
-if upload is not None and st.session_state.get("dt_read") == digest:
-    overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
-    date_key = f"dt_dates_{kind}_{digest}"
-    date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))
-    reporting = session.currency(session.MAIN)
-    currency_key = f"dt_currency_{kind}_{digest}"
-    chosen = st.session_state.get(currency_key)
-    # One plan per session, kept while nothing it depends on changes: choosing how to import reruns the page
-    # without reading the file again.
-    plan_key = (kind, digest, tuple(sorted(overrides.items())), date_format, chosen, imports_to.data_version())
-    kept = st.session_state.get("dt_plan")
-    if kept is not None and kept[0] == plan_key:
-        plan = kept[1]
-    else:
-        st.session_state.pop("dt_plan", None)
-        try:
-            plan = importer.plan_import(imports_to, kind, raw, name=upload.name, limits=limits,
-                                        mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
-                                        currency=chosen if chosen and chosen != reporting else None)
-        except GtmError as exc:
-            widgets.show_error(exc)
-            st.stop()
-        st.session_state["dt_plan"] = (plan_key, plan)
-
-    t = plan.table
-    detected = f"**{t.format.upper()}**" + (f" · encoding **{t.encoding}** · delimiter **{repr(t.delimiter)}**"
-                                            if t.format == "csv" else "")
-    st.markdown(f"Read {detected} · {len(t.frame):,} data rows · {len(t.frame.columns)} columns")
-    for note in plan.notes:
-        st.info(plain(note), icon=":material/info:")
-    if plan.currency_choice:
-        st.selectbox("Currency of the amounts that name none (and of a bare '$')", currency_choices(reporting, chosen),
-                     key=currency_key, help="A currency column in the file, or a symbol or code in an amount, "
-                                            f"wins over this choice. Default: {reporting}, the reporting currency.")
-
-    if "close_date" in plan.columns.fields:
-        st.selectbox("Dates in the file are written", list(DATE_CHOICES), key=date_key,
-                     help="Detected from the dates themselves; choose when a column is ambiguous (e.g. 03/04/2026).")
-
-    with st.expander("Column mapping — adjust if a column was not recognised", expanded=bool(plan.columns.missing)):
-        headers = ["— not imported —", *map(str, t.frame.columns)]
-        samples = {h: ", ".join(repr(v) for v in t.frame[h][t.frame[h] != ""].drop_duplicates().head(2))
-                   for h in map(str, t.frame.columns)}
-        changed = {}
-        for spec in columns.fields(kind):
-            current = plan.columns.fields.get(spec.name)
-            choice = st.selectbox(
-                spec.description[:1].upper() + spec.description[1:] + (" (required)" if spec.required else ""),
-                headers, index=headers.index(current) if current in headers else 0,
-                format_func=lambda h: h if h == headers[0] else f"{h} — e.g. {samples.get(h) or 'blank'}",
-                help=f"Field '{spec.name}'. Example: {spec.example or '—'}", key=f"dt_map_{kind}_{digest}_{spec.name}")
-            if choice != (current or headers[0]):
-                changed[spec.name] = None if choice == headers[0] else choice
-        if changed:
-            for name, header in changed.items():
-                if header is None:
-                    overrides.pop(name, None)
-                else:
-                    overrides[name] = header
+    raw = upload.getvalue() if upload is not None else b""
+    if upload is None:
+        st.session_state.pop("dt_plan", None)  # the file is gone: so is what was read from it
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    if upload is not None and st.session_state.get("dt_read") != digest:
+        # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
+        # limits (size, rows, columns, cells), so one person's file cannot hold the server for everyone else.
+        st.session_state.pop("dt_result", None)  # a new file: the previous import's result no longer applies
+        st.session_state.pop("dt_rejects", None)
+        st.caption(f"{upload.name} · {len(raw):,} bytes. Read it to check the columns and every row before anything is "
+                   f"imported (at most {limits.max_rows.value:,} rows and {limits.max_columns.value:,} columns).")
+        if st.button("Read the file", type="primary", key="dt_read_file"):
+            st.session_state["dt_read"] = digest
             st.rerun()
-        if plan.columns.unmapped:
-            st.caption("Not imported: " + ", ".join(map(plain, plan.columns.unmapped)))
 
-    raw_rows, parsed_rows = plan.preview()
-    st.markdown("**The first rows, as in the file and as they will be stored**")
-    left, right = st.columns(2)
-    left.caption("In the file")
-    left.dataframe(raw_rows, key="dt_preview_raw")
-    right.caption("As GTM Fit reads them")
-    right.dataframe(parsed_rows, key="dt_preview_parsed")
-    st.markdown(plain(plan.summary()))
-    if plan.file_problems:
-        st.error("The file cannot be imported:\n\n" + "\n".join(f"- {plain(p.reason)}" for p in plan.file_problems),
-                 icon=":material/error:")
-    elif plan.problems:
-        st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
-        st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
-                     column_config={"row": "Row", "column": "Column", "value": "Value",
-                                    "reason": st.column_config.TextColumn("Reason", width="large")})
-    else:
-        st.success("Every row is valid.", icon=":material/check_circle:")
+    if upload is not None and st.session_state.get("dt_read") == digest:
+        overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
+        date_key = f"dt_dates_{kind}_{digest}"
+        date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))
+        reporting = session.currency(session.MAIN)
+        currency_key = f"dt_currency_{kind}_{digest}"
+        chosen = st.session_state.get(currency_key)
+        # One plan per session, kept while nothing it depends on changes: choosing how to import reruns the page
+        # without reading the file again.
+        plan_key = (kind, digest, tuple(sorted(overrides.items())), date_format, chosen, imports_to.data_version())
+        kept = st.session_state.get("dt_plan")
+        if kept is not None and kept[0] == plan_key:
+            plan = kept[1]
+        else:
+            st.session_state.pop("dt_plan", None)
+            try:
+                plan = importer.plan_import(imports_to, kind, raw, name=upload.name, limits=limits,
+                                            mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
+                                            currency=chosen if chosen and chosen != reporting else None)
+            except GtmError as exc:
+                widgets.show_error(exc)
+                st.stop()
+            st.session_state["dt_plan"] = (plan_key, plan)
 
-    mode = st.radio("How to import", ["all", "skip"], horizontal=True, key="dt_mode",
-                    format_func=lambda m: {"all": "All or nothing", "skip": "Skip invalid rows"}[m])
-    blocked = bool(plan.file_problems) or (mode == "all" and bool(plan.problems))
-    if st.button("Import", type="primary", key="dt_commit", disabled=blocked):
-        bar = st.progress(0.0, text="Importing…")
-        file_name = upload.name
+        t = plan.table
+        detected = f"**{t.format.upper()}**" + (f" · encoding **{t.encoding}** · delimiter **{repr(t.delimiter)}**"
+                                                if t.format == "csv" else "")
+        st.markdown(f"Read {detected} · {len(t.frame):,} data rows · {len(t.frame.columns)} columns")
+        for note in plan.notes:
+            st.info(plain(note), icon=":material/info:")
+        if plan.currency_choice:
+            st.selectbox("Currency of the amounts that name none (and of a bare '$')", currency_choices(reporting, chosen),
+                         key=currency_key, help="A currency column in the file, or a symbol or code in an amount, "
+                                                f"wins over this choice. Default: {reporting}, the reporting currency.")
 
-        def imported(result: ImportResult) -> dict[str, object]:
-            bar.progress(1.0, text="Done")
-            flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
-            session.use_workspace(session.MAIN)  # show what was just imported
-            if mode == "skip" and plan.problems:
-                flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), file_name)
-            return flags
+        if "close_date" in plan.columns.fields:
+            st.selectbox("Dates in the file are written", list(DATE_CHOICES), key=date_key,
+                         help="Detected from the dates themselves; choose when a column is ambiguous (e.g. 03/04/2026).")
 
-        widgets.run_action(lambda: importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
-                                                          progress=lambda f, text: bar.progress(f, text=text)),
-                           flags=imported, on_error=bar.empty)
+        with st.expander("Column mapping — adjust if a column was not recognised", expanded=bool(plan.columns.missing)):
+            headers = ["— not imported —", *map(str, t.frame.columns)]
+            samples = {h: ", ".join(repr(v) for v in t.frame[h][t.frame[h] != ""].drop_duplicates().head(2))
+                       for h in map(str, t.frame.columns)}
+            changed = {}
+            for spec in columns.fields(kind):
+                current = plan.columns.fields.get(spec.name)
+                choice = st.selectbox(
+                    spec.description[:1].upper() + spec.description[1:] + (" (required)" if spec.required else ""),
+                    headers, index=headers.index(current) if current in headers else 0,
+                    format_func=lambda h: h if h == headers[0] else f"{h} — e.g. {samples.get(h) or 'blank'}",
+                    help=f"Field '{spec.name}'. Example: {spec.example or '—'}", key=f"dt_map_{kind}_{digest}_{spec.name}")
+                if choice != (current or headers[0]):
+                    changed[spec.name] = None if choice == headers[0] else choice
+            if changed:
+                for name, header in changed.items():
+                    if header is None:
+                        overrides.pop(name, None)
+                    else:
+                        overrides[name] = header
+                st.rerun()
+            if plan.columns.unmapped:
+                st.caption("Not imported: " + ", ".join(map(plain, plan.columns.unmapped)))
 
-if "dt_result" in st.session_state:
-    st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
-if "dt_rejects" in st.session_state:
-    data, name = st.session_state["dt_rejects"]
-    st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
-                       mime="text/csv", key="dt_rejects_dl")
+        raw_rows, parsed_rows = plan.preview()
+        st.markdown("**The first rows, as in the file and as they will be stored**")
+        left, right = st.columns(2)
+        left.caption("In the file")
+        left.dataframe(raw_rows, key="dt_preview_raw")
+        right.caption("As GTM Fit reads them")
+        right.dataframe(parsed_rows, key="dt_preview_parsed")
+        st.markdown(plain(plan.summary()))
+        if plan.file_problems:
+            st.error("The file cannot be imported:\n\n" + "\n".join(f"- {plain(p.reason)}" for p in plan.file_problems),
+                     icon=":material/error:")
+        elif plan.problems:
+            st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
+            st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
+                         column_config={"row": "Row", "column": "Column", "value": "Value",
+                                        "reason": st.column_config.TextColumn("Reason", width="large")})
+        else:
+            st.success("Every row is valid.", icon=":material/check_circle:")
+
+        mode = st.radio("How to import", ["all", "skip"], horizontal=True, key="dt_mode",
+                        format_func=lambda m: {"all": "All or nothing", "skip": "Skip invalid rows"}[m])
+        blocked = bool(plan.file_problems) or (mode == "all" and bool(plan.problems))
+        if st.button("Import", type="primary", key="dt_commit", disabled=blocked):
+            bar = st.progress(0.0, text="Importing…")
+            file_name = upload.name
+
+            def imported(result: ImportResult) -> dict[str, object]:
+                bar.progress(1.0, text="Done")
+                flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
+                session.use_workspace(session.MAIN)  # show what was just imported
+                if mode == "skip" and plan.problems:
+                    flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), file_name)
+                return flags
+
+            widgets.run_action(lambda: importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
+                                                              progress=lambda f, text: bar.progress(f, text=text)),
+                               flags=imported, on_error=bar.empty)
+
+    if "dt_result" in st.session_state:
+        st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
+    if "dt_rejects" in st.session_state:
+        data, name = st.session_state["dt_rejects"]
+        st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
+                           mime="text/csv", key="dt_rejects_dl")
 
 st.subheader("Templates", anchor=False)
 t1, t2 = st.columns(2)
@@ -197,7 +198,7 @@ st.caption(f"Workspace **{session.workspace()}**: every amount is shown in **{re
 r1, r2 = st.columns([2, 1], vertical_alignment="bottom")
 new_reporting = r1.selectbox("Reporting currency", currency_choices(reporting), key="dt_reporting",
                              disabled=not may_set)
-if r2.button("Set reporting currency", key="dt_reporting_set", disabled=not may_set or new_reporting == reporting):
+if may_set and r2.button("Set reporting currency", key="dt_reporting_set", disabled=new_reporting == reporting):
     widgets.run_action(lambda: currency_service.set_reporting_currency(s, who, new_reporting),
                        toast=f"Amounts are now shown in {new_reporting}; the rates were re-expressed in it")
 rates = currency_service.exchange_rates(s)
@@ -206,23 +207,23 @@ edited_rates = st.data_editor(
     hide_index=True, key=f"dt_rates_{s.data_version()}",  # a fresh editor once the saved rates come back
     column_config={"currency": st.column_config.TextColumn("Currency", help="ISO 4217 code: EUR, GBP, CHF …"),
                    "rate": st.column_config.NumberColumn(f"{reporting} per unit", format="%.6g", min_value=0)})
-if st.button("Save exchange rates", key="dt_rates_save", disabled=not may_set):
+if may_set and st.button("Save exchange rates", key="dt_rates_save"):
     widgets.run_action(lambda: currency_service.set_exchange_rates(s, who, edited_rates.to_dict("records")),
                        toast="Exchange rates saved")
 
-st.subheader("Demo portfolio", anchor=False)
-st.caption(f"The bundled demo portfolio lives in the **{session.DEMO}** workspace. Reloading it deletes every account, "
-           f"opportunity, decision and review there, and nothing anywhere else: **{session.MAIN}**, your "
-           "organisation's portfolio, is never touched (facilitators).")
-may_reset = who.can(Action.RESET_DEMO)
-demo_round = st.session_state.get("dt_demo_round", 0)  # a fresh, empty confirmation box after each reload
-typed = st.text_input(f"Type {session.DEMO} to confirm", key=f"dt_demo_confirm_{demo_round}", disabled=not may_reset,
-                      placeholder=session.DEMO)
-if st.button("Reload the demo portfolio", key="dt_demo", disabled=not may_reset or typed.strip() != session.DEMO):
+if who.can(Action.RESET_DEMO):
+    st.subheader("Demo portfolio", anchor=False)
+    st.caption(f"The bundled demo portfolio lives in the **{session.DEMO}** workspace. Reloading it deletes every account, "
+               f"opportunity, decision and review there, and nothing anywhere else: **{session.MAIN}**, your "
+               "organisation's portfolio, is never touched (facilitators).")
+    demo_round = st.session_state.get("dt_demo_round", 0)  # a fresh, empty confirmation box after each reload
+    typed = st.text_input(f"Type {session.DEMO} to confirm", key=f"dt_demo_confirm_{demo_round}",
+                          placeholder=session.DEMO)
+    if st.button("Reload the demo portfolio", key="dt_demo", disabled=typed.strip() != session.DEMO):
 
-    def reloaded(_: object) -> dict[str, object]:
-        session.use_workspace(session.DEMO)
-        return {"dt_demo_round": demo_round + 1}
+        def reloaded(_: object) -> dict[str, object]:
+            session.use_workspace(session.DEMO)
+            return {"dt_demo_round": demo_round + 1}
 
-    widgets.run_action(lambda: seed_demo(session.store(session.DEMO), reset=True, actor=who, confirm=typed),
-                       toast="Demo portfolio reloaded", flags=reloaded)
+        widgets.run_action(lambda: seed_demo(session.store(session.DEMO), reset=True, actor=who, confirm=typed),
+                           toast="Demo portfolio reloaded", flags=reloaded)

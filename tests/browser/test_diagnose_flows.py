@@ -49,6 +49,8 @@ def import_file(page: Page, app: App, kind_label: str, path: Path) -> None:
     wait_for_app(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').first.set_input_files(str(path))
     wait_for_app(page)
+    page.locator(".st-key-dt_read_file button").click()  # an upload is read only when asked
+    wait_for_app(page)
     page.locator(".st-key-dt_mode").get_by_text("Skip invalid rows", exact=True).click()
     wait_for_app(page)
     page.locator(".st-key-dt_commit button").click()

@@ -65,7 +65,7 @@ def test_an_unknown_email_in_the_header_is_a_viewer(header_app: str, browser: Br
     try:
         expect(page.locator('[data-testid="stSidebar"]').get_by_text("is not registered")).to_be_visible()
         expect(page.locator(".st-key-mx_save")).to_have_count(0)
-        expect(page.get_by_role("link", name="Data")).to_have_count(0)
+        expect(page.get_by_role("link", name="Admin")).to_have_count(0)
     finally:
         context.close()
 

@@ -78,7 +78,6 @@ def test_an_email_unknown_to_the_store_sees_the_viewer_view(oidc_app: str, brows
         sidebar = page.locator('[data-testid="stSidebar"]')
         expect(sidebar.get_by_text("Viewer", exact=False).first).to_be_visible()
         expect(sidebar.get_by_text("is not registered")).to_be_visible()
-        expect(page.get_by_role("link", name="Data")).to_have_count(0)
         expect(page.get_by_role("link", name="Admin")).to_have_count(0)
         page.goto(f"{oidc_app}/matrix")
         wait_for_app(page)
