@@ -30,7 +30,7 @@ with widgets.unexpected_errors("sign-in"):
     who = identity.actor()
 
 page = st.navigation([p for p, action in PAGES if action is None or who.can(action)], position="top")
-with widgets.unexpected_errors(f"page {page.title}"):
+with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
     identity.banner()
     with st.sidebar:
         widgets.data_source()

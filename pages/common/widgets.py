@@ -28,9 +28,11 @@ def show_unexpected(exc: Exception, where: str) -> None:
 
 
 @contextmanager
-def unexpected_errors(where: str) -> Iterator[None]:
+def unexpected_errors(where: str | Callable[[], str]) -> Iterator[None]:
     """Run a page body so that no traceback reaches the browser: a GtmError is said as is, anything else by id;
     either way the run stops there. st.stop and st.rerun pass through (they are not Exceptions).
+
+    ``where`` names the place in the log; a function is called only when something fails.
     """
     try:
         yield
@@ -38,7 +40,7 @@ def unexpected_errors(where: str) -> Iterator[None]:
         show_error(exc)
         st.stop()
     except Exception as exc:
-        show_unexpected(exc, where)
+        show_unexpected(exc, where() if callable(where) else where)
         st.stop()
 
 
