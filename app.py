@@ -1,7 +1,9 @@
 """GTM Fit: the entry point. Sign-in, navigation over pages/ (by role), page config, the shared sidebar."""
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from gtm import timing
 from gtm.domain.permissions import Action
 from pages.common import auth, identity, widgets
 
@@ -36,4 +38,7 @@ with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
         widgets.data_source()
         st.divider()
         identity.acting_as()
-    page.run()
+    # GTM_TIMING_LOG set: one JSON line per page run, the server's own time (scripts/load_sessions.py).
+    with timing.page_run(lambda: getattr(page, "title", "?"),
+                         lambda: getattr(get_script_run_ctx(), "session_id", None)):
+        page.run()
