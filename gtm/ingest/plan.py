@@ -135,6 +135,26 @@ def _text(series: pd.Series) -> pd.Series:
     return out.mask(out == "", None)
 
 
+def _row_dicts(columns: Mapping[str, pd.Series], index: pd.Index, *, drop_missing: bool = False) -> pd.Series:
+    """{column: value} per row (None for a missing value), one shared dict object for all rows alike.
+
+    ``drop_missing``: leave missing values out, and give None for a row with none at all. The dicts are
+    shared, so they are read, never changed in place.
+    """
+    key = np.zeros(len(index), dtype=np.int64)
+    for series in columns.values():
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        key = pd.factorize(key * (len(uniques) + 1) + codes + 1)[0]  # stays below the row count: no overflow
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    values = [_values(series.iloc[first]) for series in columns.values()]
+    names = list(columns)
+    dicts = np.empty(len(first), dtype=object)
+    for i, vals in enumerate(zip(*values)):
+        row = {k: v for k, v in zip(names, vals) if not (drop_missing and v is None)}
+        dicts[i] = row or (None if drop_missing else row)
+    return pd.Series(dicts[np.asarray(inverse).ravel()], index=index, dtype=object)
+
+
 def _first_problems(mask: np.ndarray, series: pd.Series, column: str, reason: str) -> list[Problem]:
     return [Problem(r, column, v, reason) for r, v in series[mask].items()]
 
@@ -541,18 +561,11 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
                      + (f", {', '.join(signals)}" if signals else "") + "). On this file alone, "
                      f"{int(to_diagnose.sum()) - undiagnosed} are diagnosed and {undiagnosed} stay not yet diagnosed "
                      "(a to-do, never a silent default).")
-    if signals:
-        # Cells are text; zip over column lists (a dict per row from to_dict is several times slower).
-        signal_records = [dict(zip(signals, vals)) for vals in zip(*(_values(frame[s]) for s in signals))]
-        out["signals"] = pd.Series(signal_records, index=src.index, dtype=object)
-    else:
-        out["signals"] = None
+    # Cells are text. Rows alike share one dict: a million rows hold as many dicts as distinct combinations.
+    out["signals"] = _row_dicts({s: frame[s] for s in signals}, src.index) if signals else None
     if unmapped:
         # CRM columns no field took (Description, Lead Source …), kept so that a rule added later can read them.
-        kept = {h: _text(src[h]) for h in unmapped}
-        out["attributes"] = pd.Series(
-            [{h: v for h, v in zip(unmapped, vals) if v is not None} or None
-             for vals in zip(*(_values(kept[h]) for h in unmapped))], index=src.index, dtype=object)
+        out["attributes"] = _row_dicts({h: _text(src[h]) for h in unmapped}, src.index, drop_missing=True)
     else:
         out["attributes"] = None
     return out, problems, choice
@@ -621,7 +634,8 @@ def plan_import(
     problems += _too_long(k, records, cmap)
     if k == "opportunities" and "bu" in records and records["bu"].notna().any():
         known = {normalise(v) for v in (*business_units["bu_id"], *business_units["name"])}
-        new_bus = sorted({normalise(b): str(b) for b in records["bu"].dropna() if normalise(b) not in known}.values())
+        named = pd.unique(records["bu"].dropna())  # each distinct spelling once, in file order
+        new_bus = sorted({normalise(b): str(b) for b in named if normalise(b) not in known}.values())
         if new_bus:
             shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
             notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
