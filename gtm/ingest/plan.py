@@ -642,7 +642,8 @@ def plan_import(
                          "Check the spelling if that is not intended.")
     plan = ImportPlan(k, source_name, table, cmap, records, problems, notes, currency_choice=choice)
     if not plan.file_problems and "external_id" in records:
-        plan.existing = int(plan.valid["external_id"].dropna().isin(set(stored_ids)).sum())
+        stored = stored_ids if isinstance(stored_ids, (set, frozenset)) else set(stored_ids)  # no copy of a set
+        plan.existing = int(plan.valid["external_id"].dropna().isin(stored).sum())
     return plan
 
 

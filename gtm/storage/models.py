@@ -71,12 +71,12 @@ class Account(Base):
     industry: Mapped[str | None] = mapped_column(String(128))
     region: Mapped[str | None] = mapped_column(String(128))
     # The parent's CRM id, not a foreign key: a parent may arrive in a later import.
-    parent_external_id: Mapped[str | None] = mapped_column(String(128))
+    parent_external_id: Mapped[str | None] = mapped_column(String(128), index=True)
     revenue: Mapped[float | None] = mapped_column(Float)
     growth_potential: Mapped[float | None] = mapped_column(Float)
     ease_of_access: Mapped[float | None] = mapped_column(Float)
     current_approach: Mapped[str | None] = mapped_column(String(32))
-    owner: Mapped[str | None] = mapped_column(String(255))
+    owner: Mapped[str | None] = mapped_column(String(255), index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 
@@ -86,7 +86,7 @@ class Opportunity(Base):
     __tablename__ = "opportunities"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     external_id: Mapped[str] = mapped_column(String(128), unique=True, nullable=False)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False)
     bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"), index=True)
     name: Mapped[str | None] = mapped_column(String(255))
     # NULL: not yet diagnosed. nature_source says who set it: given (the file), rule, person, or undiagnosed.
@@ -105,6 +105,8 @@ class Opportunity(Base):
     # The CRM columns the import did not map (header -> cell text), so a later rule can read them.
     attributes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # By account, and by account and BU (migration 0006): the pages read one account's opportunities.
+    __table_args__ = (Index("ix_opportunities_account_id_bu_id", "account_id", "bu_id"),)
 
 
 class NatureOverride(Base):
@@ -183,7 +185,8 @@ class Decision(Base):
     rationale: Mapped[str] = mapped_column(Text, nullable=False)
     author: Mapped[str] = mapped_column(String(255), nullable=False)
     author_role: Mapped[str | None] = mapped_column(String(32))
-    matrix_version_id: Mapped[int | None] = mapped_column(ForeignKey("matrix_versions.id", ondelete="SET NULL"))
+    matrix_version_id: Mapped[int | None] = mapped_column(ForeignKey("matrix_versions.id", ondelete="SET NULL"),
+                                                          index=True)
     matrix_name: Mapped[str] = mapped_column(String(128), nullable=False)
     matrix_fingerprint: Mapped[str] = mapped_column(String(32), nullable=False)
     recommended_approach: Mapped[str | None] = mapped_column(String(32))
@@ -200,7 +203,7 @@ class Review(Base):
     verdict: Mapped[str] = mapped_column(String(16), nullable=False)
     comment: Mapped[str] = mapped_column(Text, nullable=False, default="")
     reviewer: Mapped[str] = mapped_column(String(255), nullable=False)
-    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"))
+    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
 

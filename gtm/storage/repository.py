@@ -534,8 +534,13 @@ class Store:
     def stored_ids(self, kind: str) -> set[str]:
         """The CRM ids already stored for ``kind`` ('accounts' or 'opportunities')."""
         model = Account if kind == "accounts" else Opportunity
+        ids: set[str] = set()
         with self.engine.connect() as conn:
-            return set(conn.execute(select(model.external_id)).scalars())
+            # A part at a time: a million ids never sit in a list of rows beside the set.
+            result = conn.execution_options(yield_per=50_000).execute(select(model.external_id))
+            for part in result.scalars().partitions():
+                ids.update(part)
+        return ids
 
     def upsert_accounts(self, tx: Transaction, rows: pd.DataFrame, keep: frozenset[str] = frozenset(),
                         progress: Progress | None = None) -> None:
