@@ -236,7 +236,10 @@ def parse_amounts(series: pd.Series, column: str) -> tuple[np.ndarray, list[Prob
                           reason=f"is not an amount ({AMOUNT_ACCEPTED})")
 
 
-_CELL_SYMBOL = re.compile(r"([A-Z]{0,2})([$€£¥₹₩₽₺₪₫฿])")
+_MARKS = "$€£¥₹₩₽₺₪₫฿"
+_CELL_SYMBOL = re.compile(rf"([A-Z]{{0,2}})([{_MARKS}])")
+# No capital letter and no mark but '$': a cell that names no currency, or only a bare '$' (most CRM amounts).
+_AT_MOST_A_DOLLAR = rf"[^A-Z{_MARKS.replace('$', '')}]*"
 _CELL_CODE = re.compile(r"(?<![A-Za-z])([A-Z]{3})(?![A-Za-z])")
 _DOLLAR_PREFIXES = {"US": "USD", "C": "CAD", "CA": "CAD", "A": "AUD", "AU": "AUD", "NZ": "NZD", "HK": "HKD",
                     "S": "SGD", "SG": "SGD", "R": "BRL", "MX": "MXN"}
@@ -275,13 +278,16 @@ def parse_money(series: pd.Series, column: str) -> MoneyCells:
     """
     values, problems = parse_amounts(series, column)
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    named: list[str | None] = []
-    reasons: list[str] = []
+    texts = pd.Series(uniques, dtype="str")
+    plain = texts.str.fullmatch(_AT_MOST_A_DOLLAR).to_numpy(dtype=bool)
+    dollar = texts.str.contains("$", regex=False).to_numpy(dtype=bool)
+    named: list[str | None] = [BARE_DOLLAR if d else None for d in (plain & dollar).tolist()]
+    reasons: list[str] = [""] * len(uniques)
     bad = np.zeros(len(uniques), dtype=bool)
-    for i, u in enumerate(uniques):
-        code, reason = _named_currency(str(u))
-        named.append(code)
-        reasons.append(reason or "")
+    for i in np.flatnonzero(~plain).tolist():  # the regexes only where a code or another mark may be
+        code, reason = _named_currency(str(uniques[i]))
+        named[i] = code
+        reasons[i] = reason or ""
         bad[i] = reason is not None
     per_row = np.array([*named, None], dtype=object)[codes]
     per_row[np.isnan(values)] = None  # 'TBD' is no currency: an unreadable cell names none
