@@ -6,12 +6,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gtm.domain.diagnose import diagnose
 from gtm.domain.matrix import default_matrix
+from gtm.domain.permissions import ADMIN
 from gtm.domain.portfolio import assess_portfolio
 from gtm.domain.vocabulary import NATURES
 from gtm.ingest import demo
+from gtm.ingest.limits import Limits
+from gtm.services.imports import commit_import, plan_import
+from gtm.storage.repository import Store
 
 
 @pytest.fixture(scope="module")
@@ -128,3 +134,42 @@ def test_a_large_generated_portfolio_imports_whole() -> None:
     big = demo.generate(accounts=3000)["accounts"]
     for score in ("growth_potential", "ease_of_access"):
         assert big[score].between(0, 100).all()
+
+
+def _in_range(frames: dict[str, pd.DataFrame]) -> None:
+    """Every generated score, amount, probability and date is one the import accepts."""
+    acc, opp = frames["accounts"], frames["opportunities"]
+    assert acc["account_id"].is_unique and opp["opportunity_id"].is_unique
+    assert acc["name"].str.casefold().is_unique
+    for score in ("growth_potential", "ease_of_access"):
+        assert acc[score].between(0, 100).all(), acc[score].describe()
+    assert acc["revenue"].between(50e6, 80e9).all()
+    assert opp["value"].between(50e3, 80e6).all()
+    assert opp["probability"].between(5, 95).all()
+    assert opp["close_date"].between("2026-12-01", "2028-06-30").all()
+    assert opp["account_id"].isin(acc["account_id"]).all()
+    assert opp.groupby("account_id").size().between(3, 25).all()
+
+
+@settings(max_examples=25, deadline=None)
+@given(accounts=st.integers(min_value=1, max_value=4000), seed=st.integers(min_value=0, max_value=2**32 - 1))
+def test_every_score_and_amount_stays_in_range_at_any_size(accounts: int, seed: int) -> None:
+    _in_range(demo.generate(seed=seed, accounts=accounts))
+
+
+@pytest.mark.parametrize("accounts", [1, 1001, 1002, 10_000])
+def test_a_generated_portfolio_of_any_size_imports_without_a_problem(accounts: int, tmp_path: Path) -> None:
+    """Around 1,001 accounts scores stop being distinct; at 10,000 they once fell below 0 and the import refused them."""
+    frames = demo.generate(accounts=accounts)
+    _in_range(frames)
+    demo.write(frames, tmp_path)
+    store = Store(f"sqlite:///{tmp_path / 'gtm.db'}")
+    with store.transaction() as tx:
+        store.upsert_business_units(tx, frames["business_units"])
+    for kind in ("accounts", "opportunities"):
+        plan = plan_import(store, kind, tmp_path / f"{kind}.csv", limits=Limits.command_line())
+        assert plan.problems == []
+        commit_import(store, plan, ADMIN)
+    counts = store.counts()
+    assert (counts["accounts"], counts["opportunities"]) == (accounts, len(frames["opportunities"]))
+    store.dispose()
