@@ -500,7 +500,12 @@ def _expand(records: pd.Series) -> pd.DataFrame:
     present = records.dropna()
     if present.empty:
         return pd.DataFrame(index=records.index)
-    return pd.DataFrame.from_records(present.tolist(), index=present.index).reindex(records.index)
+    # Rows read in bulk share one dict per distinct value (gtm.storage.arrow): build each distinct one once.
+    ids = np.fromiter((id(d) for d in present), dtype=np.int64, count=len(present))
+    _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+    distinct = pd.DataFrame.from_records(present.iloc[first].tolist())
+    out = distinct.iloc[inverse.ravel()].set_axis(present.index)
+    return out.reindex(records.index)
 
 
 def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None = None,

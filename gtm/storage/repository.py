@@ -25,6 +25,7 @@ from gtm.domain.errors import ConfigError, GtmError, InputError, WriteConflict
 from gtm.domain.matrix import ApproachMatrix, default_matrix, parse_matrix
 from gtm.domain.reviews import review_status
 from gtm.domain.vocabulary import normalise
+from gtm.storage import arrow
 from gtm.storage import engine as db
 from gtm.storage.models import (
     Account,
@@ -180,25 +181,35 @@ class Store:
             Account.parent_external_id.label("parent_id"), Account.revenue, Account.growth_potential,
             Account.ease_of_access, Account.current_approach, Account.owner,
         ).order_by(Account.external_id)
-        return self._frame(stmt)
+        return arrow.read_frame(self.engine, stmt, text_as_objects=True)
+
+    _OPPORTUNITY_COLUMNS = ("opportunity_id", "account_id", "account_name", "bu", "bu_name", "name", "nature",
+                            "nature_source", "diagnosis_rule", "value", "currency", "probability", "stage",
+                            "close_date", "type", "owner", "product_family", "signals", "attributes", "approach",
+                            "industry", "region")
 
     def opportunities(self) -> pd.DataFrame:
-        """One row per opportunity, with its account's name and current approach (as ``approach``)."""
-        stmt = (
-            select(
-                Opportunity.external_id.label("opportunity_id"), Account.external_id.label("account_id"),
-                Account.name.label("account_name"), BusinessUnit.external_id.label("bu"),
-                BusinessUnit.name.label("bu_name"), Opportunity.name, Opportunity.nature, Opportunity.nature_source,
-                Opportunity.diagnosis_rule, Opportunity.value, Opportunity.currency, Opportunity.probability,
-                Opportunity.stage, Opportunity.close_date, Opportunity.type, Opportunity.owner,
-                Opportunity.product_family, Opportunity.signals, Opportunity.attributes,
-                Account.current_approach.label("approach"), Account.industry, Account.region,
-            )
-            .join(Account, Opportunity.account_id == Account.id)
-            .outerjoin(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
-            .order_by(Opportunity.external_id)
-        )
-        return self._frame(stmt)
+        """One row per opportunity, with its account's name and current approach (as ``approach``).
+
+        Read in bulk (gtm.storage.arrow): the opportunities with their account's and BU's row ids, then the
+        account and BU columns put beside them by position, so a million rows carry no text they don't own.
+        """
+        opps = arrow.read_frame(self.engine, select(
+            Opportunity.external_id.label("opportunity_id"), Opportunity.account_id.label("account_key"),
+            Opportunity.bu_id.label("bu_key"), Opportunity.name, Opportunity.nature, Opportunity.nature_source,
+            Opportunity.diagnosis_rule, Opportunity.value, Opportunity.currency, Opportunity.probability,
+            Opportunity.stage, Opportunity.close_date, Opportunity.type, Opportunity.owner,
+            Opportunity.product_family, Opportunity.signals, Opportunity.attributes,
+        ).order_by(Opportunity.external_id), json_columns=("signals", "attributes"), date_columns=("close_date",))
+        accounts = arrow.read_frame(self.engine, select(
+            Account.id.label("account_key"), Account.external_id.label("account_id"),
+            Account.name.label("account_name"), Account.current_approach.label("approach"), Account.industry,
+            Account.region))
+        bus = arrow.read_frame(self.engine, select(
+            BusinessUnit.id.label("bu_key"), BusinessUnit.external_id.label("bu"), BusinessUnit.name.label("bu_name")))
+        _beside(opps, accounts, "account_key")
+        _beside(opps, bus, "bu_key")
+        return opps[list(self._OPPORTUNITY_COLUMNS)]
 
     def decisions(self, account_id: str | None = None) -> pd.DataFrame:
         """The decision history (newest first) with each decision's latest review status."""
