@@ -20,6 +20,7 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py", "pages/matrix.py",
@@ -47,6 +48,55 @@ def _seed_generated(url: str, accounts: int, folder: Path) -> None:
           f"{time.perf_counter() - start:.0f} s")
 
 
+def _timed(at: Any) -> float:
+    """One run of the page in ``at``, in milliseconds; a page that raises stops the benchmark."""
+    t0 = time.perf_counter()
+    at.run()
+    elapsed = (time.perf_counter() - t0) * 1000
+    if at.exception:
+        raise SystemExit(f"page raised: {at.exception[0].message}")
+    return elapsed
+
+
+def _app() -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.run()
+    return at
+
+
+def page_times(page: str, runs: int, uncached_runs: int = 0) -> tuple[float, float, float | None]:
+    """First run (cold caches), median of ``runs`` later runs and, with ``uncached_runs``, the median of runs
+    with every cache cleared first, in ms. GTM_DATABASE_URL names the database; the working directory is ROOT."""
+    import streamlit as st
+
+    at = _app()
+    at.switch_page(page)
+    st.cache_data.clear()
+    first = _timed(at)
+    cached = statistics.median(_timed(at) for _ in range(max(1, runs)))
+    uncached_list = []
+    for _ in range(uncached_runs):
+        st.cache_data.clear()
+        uncached_list.append(_timed(at))
+    return first, cached, statistics.median(uncached_list) if uncached_list else None
+
+
+def band_edit_times(runs: int) -> tuple[float, float]:
+    """A live band edit on the Matrix page (the facilitator drags one slider; the portfolio is re-judged):
+    the first edit and the median of the later ones, in ms."""
+    at = _app()
+    at.switch_page("pages/matrix.py")
+    at.run()
+    edits = []
+    options = [("traditional_sales", "lead_unit"), ("coordinated_incentives", "lead_unit")]
+    for i in range(max(2, runs)):
+        at.select_slider(key="mx_band_qualification").set_value(options[i % 2])
+        edits.append(_timed(at))
+    return edits[0], statistics.median(edits[1:])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
@@ -58,50 +108,17 @@ def main() -> int:
     if args.accounts:
         _seed_generated(os.environ["GTM_DATABASE_URL"], args.accounts, Path(tmp))
     os.chdir(ROOT)
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    def timed(at: AppTest) -> float:
-        t0 = time.perf_counter()
-        at.run()
-        elapsed = (time.perf_counter() - t0) * 1000
-        if at.exception:
-            raise SystemExit(f"page raised: {at.exception[0].message}")
-        return elapsed
-
-    warm = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    warm.run()  # seeds the demo portfolio once, outside the timings
+    _app()  # seeds the demo portfolio once, outside the timings
 
     print(f"{'page':<22}{'first run':>12}{'median after':>15}{'uncached':>12}{'ratio':>8}  target <= {TARGET_MS:.0f} ms")
-    rows = []
     for page in PAGES:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.run()
-        at.switch_page(page)
-        st.cache_data.clear()
-        first = timed(at)
-        cached = statistics.median(timed(at) for _ in range(args.runs))
-        uncached_runs = []
-        for _ in range(max(3, args.runs // 2)):
-            st.cache_data.clear()
-            uncached_runs.append(timed(at))
-        uncached = statistics.median(uncached_runs)
+        first, cached, uncached = page_times(page, args.runs, max(3, args.runs // 2))
+        assert uncached is not None
         verdict = "PASS" if cached <= TARGET_MS else "MISS"
-        rows.append((page, first, cached, uncached))
         print(f"{page:<22}{first:>10.0f}ms{cached:>13.0f}ms{uncached:>10.0f}ms{uncached / cached:>7.1f}x  {verdict}")
 
-    # A live band edit: the facilitator drags one slider; the whole portfolio is re-judged.
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.run()
-    at.switch_page("pages/matrix.py")
-    at.run()
-    edits = []
-    options = [("traditional_sales", "lead_unit"), ("coordinated_incentives", "lead_unit")]
-    for i in range(args.runs):
-        at.select_slider(key="mx_band_qualification").set_value(options[i % 2])
-        edits.append(timed(at))
-    edit = statistics.median(edits[1:])
-    print(f"{'matrix band edit':<22}{edits[0]:>10.0f}ms{edit:>13.0f}ms{'':>12}{'':>8}  "
+    first_edit, edit = band_edit_times(args.runs)
+    print(f"{'matrix band edit':<22}{first_edit:>10.0f}ms{edit:>13.0f}ms{'':>12}{'':>8}  "
           f"{'PASS' if edit <= TARGET_MS else 'MISS'}")
     print("\nfirst run: cold caches; median after: later reruns (cached on data version and matrix);")
     print("uncached: every cache cleared before each run (the baseline); ratio = uncached / median after.")
