@@ -4,13 +4,21 @@ Target: plan_import + commit_import of 100,000 opportunities into a fresh SQLite
 Baseline in the same run: pandas.read_csv + DataFrame.to_sql of the same file (no validation at all).
 
     .venv/bin/python scripts/bench_import.py [--rows 100000] [--repeat 3] [--postgres URL] [--profile]
+
+With --cli the opportunities go through the command line itself (`gtm import`, no setting changed), in a child
+process whose wall time and peak resident memory are reported; targets for 1,000,000 rows: <= 60 s, <= 1.5 GB.
+
+    .venv/bin/python scripts/bench_import.py --cli --rows 1000000 [--postgres URL]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -25,6 +33,7 @@ from gtm.services.imports import commit_import, plan_import
 from gtm.storage.repository import Store
 
 TARGET_S = 10.0
+CLI_TARGET_S, CLI_TARGET_MB = 60.0, 1536  # per 1,000,000 rows through the command line
 NATURE_LABELS = ("Info exchange / cost reduction", "Qualification / one-time action", "Cross-sell / referral",
                  "Coordinated account strategy", "Unique technical solutions", "Turnkey solutions",
                  "cross sell", "turnkey", "technical_solution")
@@ -134,6 +143,46 @@ def run_baseline(folder: Path, opp: Path, repeat: int) -> float:
     return best(once, repeat)
 
 
+def run_cli(url: str, acc: Path, opp: Path) -> tuple[float, float]:
+    """`gtm import` of the accounts, then (timed) of the opportunities, each in a child process: the
+    opportunities' wall time in seconds and the child's peak resident memory in MB."""
+    def gtm(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "import sys; from gtm.cli import main; sys.exit(main())",
+                               *args, "--database", url], capture_output=True, text=True)
+
+    done = gtm("import", "accounts", str(acc))
+    if done.returncode:
+        raise SystemExit(done.stdout + done.stderr)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.perf_counter()
+    done = gtm("import", "opportunities", str(opp))
+    seconds = time.perf_counter() - t0
+    if done.returncode:
+        raise SystemExit(done.stdout + done.stderr)
+    print("  " + done.stdout.strip().splitlines()[-1])
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the largest child so far (kB)
+    if peak <= before:
+        print("  (peak memory: the accounts import's was larger; the figure is an upper bound)")
+    return seconds, peak / 1024
+
+
+def cli_main(args: argparse.Namespace, folder: Path, acc: Path, opp: Path) -> int:
+    """The command line's import of ``opp`` into a fresh SQLite file (and PostgreSQL), timed, with its peak."""
+    scale = args.rows / 1_000_000
+    ok = True
+    targets = [("SQLite", f"sqlite:///{folder / 'cli.db'}")]
+    if args.postgres:
+        fresh_store(args.postgres, folder, 0).dispose()
+        targets.append(("PostgreSQL", args.postgres))
+    for label, url in targets:
+        seconds, peak = run_cli(url, acc, opp)
+        passed = seconds <= CLI_TARGET_S * max(scale, 0.1) and peak <= CLI_TARGET_MB
+        ok &= passed
+        print(f"{label:<11} gtm import: {seconds:6.1f} s, peak {peak:,.0f} MB  (targets for 1,000,000 rows: "
+              f"<= {CLI_TARGET_S:.0f} s, <= {CLI_TARGET_MB:,} MB): {'PASS' if passed else 'MISS'}")
+    return 0 if ok else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, default=100_000)
@@ -141,6 +190,7 @@ def main() -> int:
     parser.add_argument("--postgres", metavar="URL", default=os.environ.get("GTM_TEST_POSTGRES_URL"),
                         help="also time PostgreSQL (default: $GTM_TEST_POSTGRES_URL); the database is emptied")
     parser.add_argument("--profile", action="store_true", help="profile one SQLite import with pyinstrument")
+    parser.add_argument("--cli", action="store_true", help="time `gtm import` in a child process, with its peak memory")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -148,6 +198,8 @@ def main() -> int:
         acc, opp = write_files(folder, args.rows)
         print(f"{args.rows:,} opportunities ({opp.stat().st_size / 1e6:.1f} MB CSV), "
               f"{args.rows // 20:,} accounts; best of {args.repeat}")
+        if args.cli:
+            return cli_main(args, folder, acc, opp)
         if args.profile:
             from pyinstrument import Profiler
 
