@@ -47,9 +47,9 @@ gen = st.session_state.get("dg_gen", 0)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Diagnosing the whole portfolio…")
-def _diagnosed(url: str | None, version: int, table_json: str, mappings_json: str) -> pd.DataFrame:
+def _diagnosed(url: str | None, workspace: str, version: int, table_json: str, mappings_json: str) -> pd.DataFrame:
     """Every opportunity under a draft of the rules and mappings; shared read-only, keyed on small inputs."""
-    return diagnosis.diagnosed_opportunities(s, diagnosis.parse_table(table_json),
+    return diagnosis.diagnosed_opportunities(session.store(workspace), diagnosis.parse_table(table_json),
                                              Mappings.model_validate_json(mappings_json))
 
 
@@ -185,7 +185,7 @@ draft_mappings = Mappings.from_rows(_pairs(diagnosis.FAMILY_BU, "bu"), _pairs(di
 preview_table = draft_table or table
 changed = preview_table != table or draft_mappings != active_mappings
 before = d.opportunities
-after = (_diagnosed(session.database_url(), d.version, preview_table.model_dump_json(),
+after = (_diagnosed(session.database_url(), session.workspace(), s.portfolio_version(), preview_table.model_dump_json(),
                     draft_mappings.model_dump_json()) if changed and has_data else before)
 
 

@@ -140,12 +140,21 @@ class Store:
             value = conn.execute(select(Meta.value).where(Meta.key == "data_version")).scalar()
         return int(value or 0)
 
+    def portfolio_version(self) -> int:
+        """A number that changes when accounts, opportunities, natures, rules or rates change, not when a decision,
+        review or matrix version is written: the cache key of the million-row frames."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(Meta.value).where(Meta.key == "portfolio_version")).scalar()
+        return int(value or 0)
+
     @staticmethod
-    def bump(conn: Connection) -> None:
-        """Advance the data version inside the caller's transaction."""
-        updated = conn.execute(update(Meta).where(Meta.key == "data_version").values(value=Meta.value + 1))
-        if updated.rowcount == 0:
-            conn.execute(insert(Meta).values(key="data_version", value=1))
+    def bump(conn: Connection, *, portfolio: bool = True) -> None:
+        """Advance the data version (and, unless ``portfolio`` is False, the portfolio version) in the caller's
+        transaction."""
+        for key in ("data_version", "portfolio_version") if portfolio else ("data_version",):
+            updated = conn.execute(update(Meta).where(Meta.key == key).values(value=Meta.value + 1))
+            if updated.rowcount == 0:
+                conn.execute(insert(Meta).values(key=key, value=1))
 
     # ------------------------------------------------------------------ reads
 
@@ -353,13 +362,13 @@ class Store:
     def insert_decision(self, tx: Transaction, **values: Any) -> int:
         """Append a decision row; returns its id."""
         new_id = tx.execute(insert(Decision).values(created_at=utcnow(), **values).returning(Decision.id)).scalar_one()
-        self.bump(tx)
+        self.bump(tx, portfolio=False)
         return int(new_id)
 
     def insert_review(self, tx: Transaction, **values: Any) -> int:
         """Append a review row; returns its id."""
         new_id = tx.execute(insert(Review).values(created_at=utcnow(), **values).returning(Review.id)).scalar_one()
-        self.bump(tx)
+        self.bump(tx, portfolio=False)
         return int(new_id)
 
     # ------------------------------------------------------------------ matrix versions
@@ -373,7 +382,7 @@ class Store:
             conn.execute(insert(MatrixVersion).values(
                 name="default", bands=_bands_json(m), fingerprint=m.fingerprint, is_active=True,
                 created_by="data/matrix.json", created_at=utcnow()))
-            self.bump(conn)
+            self.bump(conn, portfolio=False)
 
     def matrix_versions(self) -> pd.DataFrame:
         """name, fingerprint, is_active, created_by, created_at of every saved version."""
@@ -424,7 +433,7 @@ class Store:
             if "name" in str(exc.orig):
                 raise NameTaken(name) from None
             raise
-        self.bump(tx)
+        self.bump(tx, portfolio=False)
 
     def activate_matrix_version(self, tx: Transaction, name: str) -> None:
         """Make the named version the only active one (others see the switch whole, at commit)."""
@@ -434,7 +443,7 @@ class Store:
                    .values(is_active=False))
         tx.execute(update(MatrixVersion).where(MatrixVersion.name == name, MatrixVersion.is_active.is_(False))
                    .values(is_active=True))
-        self.bump(tx)
+        self.bump(tx, portfolio=False)
 
     def update_current_approaches(self, tx: Transaction, approaches: dict[str, str | None]) -> int:
         """Set the current approach (None: not set) of accounts by CRM id; returns how many rows changed."""

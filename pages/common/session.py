@@ -118,15 +118,23 @@ class PortfolioData:
     quarantined: pd.DataFrame  # stored values the engine cannot use: row, account_id, column, value, reason
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
-def _raw(url: str | None, workspace_name: str, version: int) -> dict[str, pd.DataFrame]:
+# The big frames are held once per process (st.cache_resource: shared, never copied or pickled per read) and
+# treated as read-only by every page. They are keyed by the portfolio version, which a decision, review or matrix
+# version does not change, so recording a decision re-reads only the decisions.
+@st.cache_resource(max_entries=2, show_spinner="Reading the portfolio…")
+def _portfolio(url: str | None, workspace_name: str, portfolio_version: int) -> dict[str, pd.DataFrame]:
     s = _open_store(url, workspace_name)
     opportunities, quarantined = diagnosis.diagnosed_with_problems(s)
     return {"accounts": s.accounts(), "business_units": s.business_units(), "opportunities": opportunities,
-            "decisions": s.decisions(), "quarantined": quarantined}
+            "quarantined": quarantined}
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _decisions(url: str | None, workspace_name: str, version: int) -> pd.DataFrame:
+    return _open_store(url, workspace_name).decisions()
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
 def _currency(url: str | None, workspace_name: str, version: int) -> str:
     return currency_service.reporting_currency(_open_store(url, workspace_name))
 
@@ -134,36 +142,48 @@ def _currency(url: str | None, workspace_name: str, version: int) -> str:
 def currency(workspace_name: str | None = None) -> str:
     """The reporting currency (ISO code) every amount on every page is shown in: fmt.money(x, session.currency())."""
     name = workspace_name or workspace()
-    return _currency(database_url(), name, store(name).data_version())
+    return _currency(database_url(), name, store(name).portfolio_version())
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def _derived(url: str | None, workspace_name: str, version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
-    raw = _raw(url, workspace_name, version)
+@st.cache_resource(max_entries=6, show_spinner="Judging the portfolio…")
+def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
+    """The portfolio under one matrix: a few category columns beside the shared frame's (no copy of its text)."""
+    raw = _portfolio(url, workspace_name, portfolio_version)
     matrix = parse_matrix(json.loads(matrix_json))
     assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
-    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, version))
-    table = portfolio.account_table(raw["accounts"], assessed, recs, raw["decisions"])
-    return {"assessed": assessed, "recommendations": recs, "account_table": table}
+    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, portfolio_version))
+    return {"assessed": assessed, "recommendations": recs}
+
+
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _account_table(url: str | None, workspace_name: str, portfolio_version: int, version: int,
+                   matrix_json: str) -> pd.DataFrame:
+    raw = _portfolio(url, workspace_name, portfolio_version)
+    judged = _judged(url, workspace_name, portfolio_version, matrix_json)
+    return portfolio.account_table(raw["accounts"], judged["assessed"], judged["recommendations"],
+                                   _decisions(url, workspace_name, version))
 
 
 def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     """The portfolio judged against ``matrix`` (default: the active version).
 
     With the active matrix (a page's first call), stored values the engine cannot use are shown as a warning
-    with their rows; those opportunities are left out and the page goes on.
+    with their rows; those opportunities are left out and the page goes on. The frames are shared between
+    sessions: read them, never change them in place.
     """
-    name = workspace()
+    name, url = workspace(), database_url()
     s = store(name)
-    version = s.data_version()
+    version, held = s.data_version(), s.portfolio_version()
     active = s.active_matrix()
     m = matrix or active.matrix
-    raw = _raw(database_url(), name, version)
-    derived = _derived(database_url(), name, version, m.model_dump_json())
+    matrix_json = m.model_dump_json()
+    raw = _portfolio(url, name, held)
+    judged = _judged(url, name, held, matrix_json)
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
-    return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], raw["decisions"],
-                         derived["assessed"], derived["recommendations"], derived["account_table"], m,
+    return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
+                         judged["assessed"], judged["recommendations"],
+                         _account_table(url, name, held, version, matrix_json), m,
                          active.name if matrix is None else m.name, version, raw["quarantined"])
 
 
