@@ -114,6 +114,7 @@ _SYL_B = ("ba", "den", "ex", "gar", "ion", "ka", "lor", "mar", "nex", "ra", "tec
           "ford", "sen", "tra", "vo", "wick", "stad", "heim", "ova", "ico")
 _FAMILY = ("Hartmann", "Lindqvist", "Moreau", "Castellano", "Okafor", "Tanaka", "Whitfield", "Novak", "Brandt",
            "Alvarez", "Kowalski", "Fairbanks", "Rasmussen", "Ishikawa", "Delgado", "Pemberton")
+_LONG_STEMS_FROM = 5000  # accounts; up to here names are drawn exactly as the committed demo's were
 _FORMATS = ("{stem} {word} {suffix}", "{stem} {suffix}", "{stem} {word}", "{family} {word} {suffix}",
             "{stem} & {family} {suffix}")
 _FORMAT_WEIGHTS = (0.38, 0.22, 0.16, 0.14, 0.10)
@@ -174,13 +175,25 @@ def _account_names(rng: np.random.Generator, industry: np.ndarray, region: np.nd
     names: list[str] = []
     seen: set[str] = set()
     fmt_p = np.array(_FORMAT_WEIGHTS) / sum(_FORMAT_WEIGHTS)
+    # rng.choice(n, p=...) draws one rng.random() and looks it up in the normalised cumulative weights: the same
+    # draw, without choice()'s per-call checks (a 100k-account portfolio makes about 190k attempts).
+    fmt_cdf = fmt_p.cumsum()
+    fmt_cdf /= fmt_cdf[-1]
+    integers, uniform = rng.integers, rng.random
+    n_a, n_b, n_family = len(_SYL_A), len(_SYL_B), len(_FAMILY)
+    # Two syllables make 720 stems: beyond a few thousand accounts most draws would collide and be drawn again
+    # (two attempts a name at 100k, more with every account), so large portfolios take a third syllable.
+    long_stems = len(industry) > _LONG_STEMS_FROM
     for ind, reg in zip(industry, region, strict=True):
+        word, reg_suffixes = words[ind], suffixes[reg]
         while True:
-            stem = _SYL_A[rng.integers(len(_SYL_A))] + _SYL_B[rng.integers(len(_SYL_B))]
-            fmt = _FORMATS[rng.choice(len(_FORMATS), p=fmt_p)]
-            family = _FAMILY[rng.integers(len(_FAMILY))]
-            suffix = suffixes[reg][rng.integers(len(suffixes[reg]))]
-            name = fmt.format(stem=stem, word=words[ind], suffix=suffix, family=family)
+            stem = _SYL_A[integers(n_a)] + _SYL_B[integers(n_b)]
+            if long_stems:
+                stem += _SYL_B[integers(n_b)]
+            fmt = _FORMATS[int(fmt_cdf.searchsorted(uniform(), side="right"))]
+            family = _FAMILY[integers(n_family)]
+            suffix = reg_suffixes[integers(len(reg_suffixes))]
+            name = fmt.format(stem=stem, word=word, suffix=suffix, family=family)
             if name.casefold() not in seen:
                 break
         seen.add(name.casefold())
