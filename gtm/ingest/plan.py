@@ -11,6 +11,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from gtm.domain import currency as money_codes
 from gtm.domain.diagnose import default_diagnosis, diagnose_with_problems
@@ -595,7 +597,7 @@ def _too_long(kind: Kind, records: pd.DataFrame, cmap: colmap.ColumnMap) -> list
 
 def plan_import(
     kind: str, source: str | Path | bytes, *, known_accounts: pd.DataFrame, business_units: pd.DataFrame,
-    stored_ids: Collection[str] = (), name: str | None = None,
+    stored_ids: Collection[str] | pd.Series = (), name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
     currency: str | None = None, reporting_currency: str = money_codes.DEFAULT_REPORTING,
     rated_currencies: Collection[str] = (), limits: Limits | None = None,
@@ -642,9 +644,19 @@ def plan_import(
                          "Check the spelling if that is not intended.")
     plan = ImportPlan(k, source_name, table, cmap, records, problems, notes, currency_choice=choice)
     if not plan.file_problems and "external_id" in records:
-        stored = stored_ids if isinstance(stored_ids, (set, frozenset)) else set(stored_ids)  # no copy of a set
-        plan.existing = int(plan.valid["external_id"].dropna().isin(stored).sum())
+        plan.existing = _count_stored(plan.valid["external_id"].dropna(), stored_ids)
     return plan
+
+
+def _count_stored(ids: pd.Series, stored: Collection[str] | pd.Series) -> int:
+    """How many of ``ids`` are among the stored ones: Arrow's is_in over two string arrays (a million of each
+    in well under a second; pandas' isin builds a Python list of the stored ids first)."""
+    if not len(ids) or not len(stored):
+        return 0
+    wanted = pa.array(ids.astype("str"), type=pa.large_string())
+    known = stored if isinstance(stored, pd.Series) else pd.Series(list(stored), dtype="str")
+    value_set = pa.array(known.astype("str").dropna(), type=pa.large_string())
+    return int(pc.sum(pc.is_in(wanted, value_set=value_set)).as_py() or 0)
 
 
 # Stored columns filled from optional file fields: a re-import of a file without that column keeps them.

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+import pandas as pd
+
 from gtm.domain.errors import InputError
 from gtm.domain.permissions import ADMIN, Action, Actor, require
 from gtm.ingest import demo
@@ -33,7 +37,8 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
     elif not store.is_empty():
         return None
     bus = demo.load(demo.DEMO_DIR)["business_units"]
-    stored = {kind: set() if reset else store.stored_ids(kind) for kind in ingest.KINDS}
+    stored: dict[str, Collection[str] | pd.Series] = {kind: set() if reset else store.stored_ids(kind)
+                                                     for kind in ingest.KINDS}
     acc_plan = ingest.plan_import("accounts", demo.DEMO_DIR / "accounts.csv", known_accounts=store.accounts().head(0),
                                   business_units=bus, stored_ids=stored["accounts"])
     # The opportunities refer to accounts written in the same, still open, transaction.

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from sqlalchemy import JSON, Connection, Date, Engine, Float, delete, func, insert, select, text, update
 from sqlalchemy import Table as SqlTable
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -551,16 +552,20 @@ class Store:
 
     # ------------------------------------------------------------------ imports
 
-    def stored_ids(self, kind: str) -> set[str]:
-        """The CRM ids already stored for ``kind`` ('accounts' or 'opportunities')."""
+    def stored_ids(self, kind: str) -> pd.Series:
+        """The CRM ids already stored for ``kind`` ('accounts' or 'opportunities'), as Arrow-backed strings.
+
+        Read a part at a time into Arrow buffers: a million ids take about 20 MB, where a set of Python strings
+        takes about 150 MB.
+        """
         model = Account if kind == "accounts" else Opportunity
-        ids: set[str] = set()
+        parts: list[pa.Array] = []
         with self.engine.connect() as conn:
-            # A part at a time: a million ids never sit in a list of rows beside the set.
             result = conn.execution_options(yield_per=50_000).execute(select(model.external_id))
             for part in result.scalars().partitions():
-                ids.update(part)
-        return ids
+                parts.append(pa.array(part, type=pa.large_string()))
+        ids = pa.chunked_array(parts, type=pa.large_string())
+        return pd.Series(pd.arrays.ArrowStringArray(ids), dtype="str", name="external_id")
 
     def upsert_accounts(self, tx: Transaction, rows: pd.DataFrame, keep: frozenset[str] = frozenset(),
                         progress: Progress | None = None) -> None:
