@@ -412,7 +412,8 @@ def _timing_lines(path: Path | None) -> list[dict[str, Any]]:
 
 def report(figures: dict[str, Any]) -> str:
     """The figures as a few lines of text."""
-    out = [f"{figures['sessions']} sessions, {figures['wall_s']} s from first request to last session done"]
+    out = [f"{figures['sessions']} sessions, {figures['wall_s']} s from first request to last session done"
+           + (f" (browsers at nice {figures['browser_nice']})" if figures.get("browser_nice") else "")]
     out.append("browser (navigation or click until drawn):")
     for step, s in figures["browser"].items():
         out.append(f"  {step:<10} n={s['n']:<3} p50 {fmt(s['p50'])}  p95 {fmt(s['p95'])}  max {fmt(s['max'])}")
@@ -467,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
                              "--server-arg=--server.disconnectedSessionTTL=10")
     parser.add_argument("--no-decide", action="store_true",
                         help="sessions only open the pages: no decision, so no new data version")
+    parser.add_argument("--browser-nice", type=int, default=0,
+                        help="run this script and its browsers at this niceness (the server keeps its own): on one "
+                             "machine the browsers otherwise take the CPU the server's times are meant to show")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", type=Path, help="without --url: keep the database, timing log and server log here")
     args = parser.parse_args(argv)
@@ -474,6 +478,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"{args.keep} already holds a database; give --keep an empty folder")
 
     def go(server: Server) -> dict[str, Any]:
+        if args.browser_nice:
+            os.nice(args.browser_nice)  # after the server started: Playwright's driver and Chromium inherit it
         return asyncio.run(run(server, args.sessions, args.workspace, args.timeout, args.after, args.first_account,
                                decide=not args.no_decide))
 
@@ -485,6 +491,7 @@ def main(argv: list[str] | None = None) -> int:
             folder.mkdir(parents=True, exist_ok=True)
             with own_server(folder, args.server_arg) as server:
                 figures = go(server)
+    figures["browser_nice"] = args.browser_nice
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
