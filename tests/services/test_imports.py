@@ -544,3 +544,32 @@ def test_an_opportunities_file_imported_as_accounts_is_refused_before_anything_i
     # A mapping of the user's own says what the columns mean: then the file is planned as asked.
     plan = plan_import(store, "accounts", opportunities, name="deals.csv", mapping={"name": "Opportunity Name"})
     assert plan.kind == "accounts"
+
+
+def test_each_opportunity_keeps_its_own_signals_extra_columns_dates_and_blanks(store: Store) -> None:
+    """Rows alike are written from one converted value (one signals dict, one date): each stored row still reads
+    back as its own file row, blanks as blanks, and a re-import of one row changes that row only."""
+    load(store, "accounts", text_bytes(["Account ID", "Account Name"], [["A1", "One AG"], ["A2", "Two SA"]]))
+    header = ["Opportunity ID", "Account ID", "Amount", "Close Date", "Turnkey", "BUs involved", "Lead Source"]
+    rows = [["O1", "A1", "100", "2027-03-31", "yes", "2", "Fair"],
+            ["O2", "A1", "200", "2027-03-31", "yes", "2", "Fair"],
+            ["O3", "A2", "300", "", "no", "2", ""],
+            ["O4", "A2", "", "2027-04-01", "yes", "2", "Web"]]
+    plan = plan_import(store, "opportunities", text_bytes(header, rows), name="crm.csv")
+    assert [p.row for p in plan.problems] == [5]  # O4 has no amount
+    commit_import(store, plan, ADMIN, skip_invalid=True)
+    opp = _opps_by_id(store)
+    assert sorted(opp.index) == ["O1", "O2", "O3"]
+    assert opp.loc["O1", "signals"] == opp.loc["O2", "signals"] == {"turnkey": "yes", "bu_count": "2"}
+    assert opp.loc["O3", "signals"] == {"turnkey": "no", "bu_count": "2"}
+    assert opp.loc["O1", "attributes"] == {"Lead Source": "Fair"} and pd.isna(opp.loc["O3", "attributes"])
+    assert opp.loc["O2", "close_date"] == dt.date(2027, 3, 31) and pd.isna(opp.loc["O3", "close_date"])
+    assert opp["value"].to_dict() == {"O1": 100.0, "O2": 200.0, "O3": 300.0}
+
+    load(store, "opportunities", text_bytes(header, [["O2", "A1", "250", "2027-05-02", "no", "3", "Partner"]]))
+    opp = _opps_by_id(store)
+    assert opp.loc["O2", "signals"] == {"turnkey": "no", "bu_count": "3"}
+    assert opp.loc["O1", "signals"] == {"turnkey": "yes", "bu_count": "2"}  # its former twin is untouched
+    assert (opp.loc["O2", "value"], opp.loc["O2", "close_date"]) == (250.0, dt.date(2027, 5, 2))
+    assert opp.loc["O2", "attributes"] == {"Lead Source": "Partner"}
+    assert opp.loc["O1", "attributes"] == {"Lead Source": "Fair"}
