@@ -44,11 +44,20 @@ if queue.empty:
     st.success("Nothing flagged with these filters.")
     st.stop()
 
-view = queue.assign(
-    fit_badge=queue["worst_fit"].map(charts.fit_badge),
-    approach_label=queue["judged_approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label),
-    link=session.account_links(queue["account_id"]),
-)
+SHOWN = 1000  # a table of more rows is slow to send and nobody reads it; the export holds them all
+
+
+def _view(rows: pd.DataFrame) -> pd.DataFrame:
+    return rows.assign(
+        fit_badge=rows["worst_fit"].map(charts.fit_badge),
+        approach_label=rows["judged_approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label),
+        link=session.account_links(rows["account_id"]),
+    )
+
+
+view = _view(queue.head(SHOWN))
+if len(queue) > SHOWN:
+    st.caption(f"The {SHOWN:,} accounts with the most value at stake are listed; the export holds all {len(queue):,}.")
 st.dataframe(
     view, hide_index=True, key="rv_table",
     column_order=["link", "account_name", "judged_on", "approach_label", "fit_badge", "worst_steps", "value_at_stake",
@@ -61,8 +70,8 @@ st.dataframe(
         "review_comment": "Review comment",
     },
 )
-st.download_button("Export this view (CSV)", tables.to_csv_bytes(view.drop(columns=["link"])),
-                   file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export")
+st.download_button("Export this view (CSV)", lambda: tables.to_csv_bytes(_view(queue).drop(columns=["link"])),
+                   file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export", on_click="ignore")
 
 st.subheader("Approve or challenge a decision")
 decided = queue.dropna(subset=["decision_id"])
