@@ -301,6 +301,10 @@ def server_figures(lines: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "per_page": {p: spread([float(r["ms"]) for r in lines if r["page"] == p]) for p in pages},
         "overall": spread([float(r["ms"]) for r in lines]),
+        # e.g. "Account, ended by RerunException": the runs that recorded a decision, apart from the views
+        "per_ending": {f"{p}, ended by {e}": spread([float(r["ms"]) for r in lines
+                                                      if r["page"] == p and str(r.get("raised")) == e])
+                       for p, e in sorted({(str(r["page"]), str(r.get("raised"))) for r in lines})},
         "ended_by": dict(Counter(f"{r['page']}: {r['raised']}" for r in lines if r.get("raised") is not None)),
         "sessions": len({r.get("session") for r in lines}),
     }
@@ -424,7 +428,10 @@ def report(figures: dict[str, Any]) -> str:
             out.append(f"  {page:<10} n={s['n']:<3} p50 {fmt(s['p50'], 'ms')}  p95 {fmt(s['p95'], 'ms')}  "
                        f"max {fmt(s['max'], 'ms')}")
         if server["ended_by"]:
-            out.append(f"  runs that ended by an exception: {server['ended_by']}")
+            out.append(f"  runs that ended by an exception: {server['ended_by']}; by how they ended:")
+            for kind, s in server["per_ending"].items():
+                out.append(f"    {kind.replace('ended by None', 'finished'):<36} n={s['n']:<3} p50 {fmt(s['p50'], 'ms')}  "
+                           f"p95 {fmt(s['p95'], 'ms')}")
     out.append(f"errors on pages: {len(figures['errors'])}")
     out.extend(f"  {e}" for e in figures["errors"][:20])
     out.append(f"errors in the server log: {len(figures['server_log_errors'])}")
