@@ -245,9 +245,7 @@ with maps_preview:
     _draw_preview("maps")
 
 # ------------------------------------------------------------------ questionnaire
-# The id first: a long name is cut at the end of a narrow selectbox, never the id.
-opp_names = dict(zip(before["opportunity_id"], before["opportunity_id"].astype(str) + " · " + before["name"].astype(str)
-                     + " · " + before["account_name"].astype(str)))
+opp_names: dict[str, str] = {}  # labels of the opportunities offered on this run (not of a million)
 
 
 def _pick_opportunity(label: str, key: str, help: str) -> str | None:
@@ -255,8 +253,11 @@ def _pick_opportunity(label: str, key: str, help: str) -> str | None:
     query = st.text_input("Find an opportunity", key=f"{key}_find", placeholder="Part of a name, account or id")
     options = coverage.pick_list(before, query)
     kept = st.session_state.get(key)
-    if not query.strip() and kept in opp_names and kept not in options:
+    if not query.strip() and kept is not None and kept not in options:
         options.insert(0, kept)  # the opportunity just decided stays chosen even when it leaves the default list
+    # The id first: a long name is cut at the end of a narrow selectbox, never the id.
+    opp_names.update(coverage.labels(before, options))
+    options = [o for o in options if o in opp_names]  # a kept id no longer stored drops out
     if not options:
         st.warning(f"No opportunity matches '{plain(query)}'.")
         return None

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from gtm.domain import vocabulary as vocab
@@ -141,6 +142,26 @@ def pick_list(opps: pd.DataFrame, query: str = "", limit: int = 500) -> list[str
         text = (opps["name"].astype(str) + " " + opps["account_name"].astype(str) + " "
                 + opps["opportunity_id"].astype(str))
         frame = opps[text.str.contains(query, case=False, regex=False).to_numpy()]
-    ordered = frame.assign(_open=frame["nature"].isna()).sort_values(["_open", "value", "opportunity_id"],
-                                                                     ascending=[False, False, True])
+    # Sort only the rows that can make the list: per group (not yet diagnosed, diagnosed) those at least as large
+    # as its limit-th largest value, ties included; a full sort of a million rows took a second.
+    is_open = frame["nature"].isna().to_numpy()
+    value = frame["value"].to_numpy(dtype=float, na_value=np.nan)
+    keep = np.zeros(len(frame), dtype=bool)
+    for group in (is_open, ~is_open):
+        values = np.nan_to_num(value[group], nan=-np.inf)
+        if len(values) > limit:
+            cut = np.partition(values, len(values) - limit)[len(values) - limit]
+            keep[np.flatnonzero(group)[values >= cut]] = True
+        else:
+            keep[group] = True
+    ordered = frame[keep].assign(_open=is_open[keep]).sort_values(["_open", "value", "opportunity_id"],
+                                                                  ascending=[False, False, True])
     return [str(o) for o in ordered["opportunity_id"].head(limit)]
+
+
+def labels(opps: pd.DataFrame, ids: list[str]) -> dict[str, str]:
+    """``id · name · account`` for the given opportunity ids that are stored."""
+    rows = opps[opps["opportunity_id"].isin(ids)]
+    text = (rows["opportunity_id"].astype(str) + " · " + rows["name"].astype(str) + " · "
+            + rows["account_name"].astype(str))
+    return dict(zip(rows["opportunity_id"].astype(str), text))

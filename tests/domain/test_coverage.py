@@ -94,3 +94,20 @@ def test_pick_list_puts_the_undiagnosed_first_and_finds_by_name_account_or_id() 
     assert pick_list(BEFORE, " o1 ") == ["O1"]
     assert pick_list(BEFORE, "opp", limit=1) == ["O2"]
     assert pick_list(BEFORE, "nothing like it") == []
+
+
+def test_the_pick_list_matches_a_full_sort_with_ties_and_gaps() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    n = 5_000
+    opps = pd.DataFrame({
+        "opportunity_id": [f"O{i:05d}" for i in rng.permutation(n)],
+        "name": "deal", "account_name": "acct",
+        "nature": np.where(rng.random(n) < 0.3, None, "turnkey"),
+        "value": np.where(rng.random(n) < 0.05, np.nan, rng.integers(0, 50, n).astype(float)),  # many ties
+    })
+    full = opps.assign(_open=opps["nature"].isna()).sort_values(["_open", "value", "opportunity_id"],
+                                                                ascending=[False, False, True])
+    for limit in (10, 500, 2_000, 10_000):
+        assert pick_list(opps, limit=limit) == full["opportunity_id"].head(limit).tolist()
