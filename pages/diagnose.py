@@ -46,7 +46,7 @@ if st.session_state.get("dg_base") != list(active_names):
 gen = st.session_state.get("dg_gen", 0)
 
 
-@st.cache_resource(max_entries=8, show_spinner="Diagnosing the whole portfolio…")
+@st.cache_resource(max_entries=2, show_spinner="Diagnosing the whole portfolio…")  # each holds a portfolio
 def _diagnosed(url: str | None, workspace: str, version: int, table_json: str, mappings_json: str) -> pd.DataFrame:
     """Every opportunity under a draft of the rules and mappings; shared read-only, keyed on small inputs."""
     return diagnosis.diagnosed_opportunities(session.store(workspace), diagnosis.parse_table(table_json),

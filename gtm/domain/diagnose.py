@@ -517,7 +517,7 @@ def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None 
     Adds ``nature`` (blank: not yet diagnosed), ``nature_source`` (person, given, rule or undiagnosed),
     ``diagnosis_rule`` and ``diagnosis_reason``.
     """
-    frame = opportunities.copy()
+    frame = opportunities.copy(deep=False)  # new columns only: the stored ones stay shared (copy on write)
     view = frame.drop(columns=[c for c in ("nature", "nature_source", "diagnosis_rule", "signals", "attributes")
                                if c in frame])
     for column in ("signals", "attributes"):
@@ -543,9 +543,10 @@ def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None 
         rule = rule.where(~hit, "set by " + frame["opportunity_id"].map(latest["author"]).astype(str))
         reason = reason.where(~hit, frame["opportunity_id"].map(latest["reason"]))
     frame["nature"] = pd.Categorical(nature, dtype=vocab.NATURES.dtype)
-    frame["nature_source"] = source
-    frame["diagnosis_rule"] = rule.to_numpy()
-    frame["diagnosis_reason"] = reason.to_numpy()
+    # A few distinct sources, rules and sentences over a million rows: categories, not a string per row.
+    frame["nature_source"] = pd.Categorical(source)
+    frame["diagnosis_rule"] = pd.Categorical(rule.to_numpy())
+    frame["diagnosis_reason"] = pd.Categorical(reason.to_numpy())
     return frame
 
 
