@@ -235,10 +235,12 @@ async def timed_step(session: Session, step: str, page: Any, action: Any, timeou
 
 
 async def drive(browser: Any, url: str, session: Session, workspace: str, timeout: float,
-                decide: bool = True) -> Session:
-    """One session: Portfolio, an Account, a decision recorded there; its own browser context, closed at the end."""
+                decide: bool = True, delay: float = 0.0) -> Session:
+    """One session: Portfolio, an Account, a decision recorded there; its own browser context, closed at the end.
+    ``delay``: seconds to wait before starting (spreads arrivals)."""
     from playwright.async_api import expect
 
+    await asyncio.sleep(delay)
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})
     try:
         page = await context.new_page()
@@ -331,7 +333,7 @@ def fmt(seconds: float | None, unit: str = "s") -> str:
 
 
 async def run(server: Server, sessions: int, workspace: str, timeout_s: float, after_s: float,
-              first_account: int, decide: bool = True) -> dict[str, Any]:
+              first_account: int, decide: bool = True, ramp: float = 0.0) -> dict[str, Any]:
     """Warm up, baseline, N sessions at once with memory sampled each second, then memory for ``after_s`` s."""
     from playwright.async_api import async_playwright
 
@@ -366,7 +368,8 @@ async def run(server: Server, sessions: int, workspace: str, timeout_s: float, a
             tag = time.strftime("%H%M%S")
             work = [Session(i, f"ACC-{first_account + i - 1:04d}", f"Load run {tag} session {i}: one lead unit")
                     for i in range(1, sessions + 1)]
-            done = await asyncio.gather(*(drive(browser, server.url, s, workspace, timeout, decide) for s in work))
+            done = await asyncio.gather(*(drive(browser, server.url, s, workspace, timeout, decide,
+                                                ramp * (s.index - 1) / sessions) for s in work))
             wall = time.perf_counter() - started
             sampler.cancel()
             cpu_after = cpu_seconds(server.pid)
@@ -417,7 +420,8 @@ def _timing_lines(path: Path | None) -> list[dict[str, Any]]:
 def report(figures: dict[str, Any]) -> str:
     """The figures as a few lines of text."""
     out = [f"{figures['sessions']} sessions, {figures['wall_s']} s from first request to last session done"
-           + (f" (browsers at nice {figures['browser_nice']})" if figures.get("browser_nice") else "")]
+           + (f" (browsers at nice {figures['browser_nice']})" if figures.get("browser_nice") else "")
+           + (f", started evenly over {figures['ramp']:g} s" if figures.get("ramp") else ", all started at once")]
     out.append("browser (navigation or click until drawn):")
     for step, s in figures["browser"].items():
         out.append(f"  {step:<10} n={s['n']:<3} p50 {fmt(s['p50'])}  p95 {fmt(s['p95'])}  max {fmt(s['max'])}")
@@ -475,6 +479,8 @@ def main(argv: list[str] | None = None) -> int:
                              "--server-arg=--server.disconnectedSessionTTL=10")
     parser.add_argument("--no-decide", action="store_true",
                         help="sessions only open the pages: no decision, so no new data version")
+    parser.add_argument("--ramp", type=float, default=0.0,
+                        help="start the sessions evenly over this many seconds (default: all at once)")
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="run this script and its browsers at this niceness (the server keeps its own): on one "
                              "machine the browsers otherwise take the CPU the server's times are meant to show")
@@ -488,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.browser_nice:
             os.nice(args.browser_nice)  # after the server started: Playwright's driver and Chromium inherit it
         return asyncio.run(run(server, args.sessions, args.workspace, args.timeout, args.after, args.first_account,
-                               decide=not args.no_decide))
+                               decide=not args.no_decide, ramp=args.ramp))
 
     if args.url:
         figures = go(Server(args.url.rstrip("/"), args.pid, args.timing_log, None, args.database))
@@ -499,6 +505,7 @@ def main(argv: list[str] | None = None) -> int:
             with own_server(folder, args.server_arg) as server:
                 figures = go(server)
     figures["browser_nice"] = args.browser_nice
+    figures["ramp"] = args.ramp
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
