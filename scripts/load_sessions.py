@@ -1,6 +1,6 @@
 """Load: N concurrent browser sessions against one server, timed in the browser and at the server.
 
-    .venv/bin/python scripts/load_sessions.py --sessions 25
+    .venv/bin/python scripts/load_sessions.py --sessions 25 [--ramp 60] [--browser-nice 10] [--json out.json]
     .venv/bin/python scripts/load_sessions.py --sessions 10 --url http://127.0.0.1:8501 \
         [--timing-log /path/timing.jsonl] [--pid SERVER_PID] [--database sqlite:///...-demo.db]
 
@@ -9,7 +9,9 @@ Without --url it starts its own ``streamlit run app.py`` on a free loopback port
 it drives that server; the server's figures need --timing-log (the file its GTM_TIMING_LOG names), its memory
 --pid, and the decision count --database (the workspace's own database URL).
 
-Every session is its own browser context in one Debian Chromium (Playwright): it opens the Portfolio, then an
+By default every session starts in the same instant, the worst case; --ramp spreads the starts evenly, and
+--browser-nice lowers the browsers' CPU priority below the server's (they share this machine's cores, which
+real users' browsers would not). Every session is its own browser context in one Debian Chromium (Playwright): it opens the Portfolio, then an
 Account (ACC-0001 for the first session, ACC-0002 for the second, ...), records a decision there and waits until
 the decision history shows it. Opening the Account by its address is a new page load, so each browser session
 is two server sessions, as when a link is opened in a new tab. One session opens Portfolio and Account first, alone, to warm the server; the
