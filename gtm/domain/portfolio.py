@@ -128,12 +128,18 @@ def figures(assessed: pd.DataFrame) -> Figures:
 
 def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     """Count and value of opportunities per (nature, approach) cell, every cell present."""
-    grid = pd.MultiIndex.from_product([vocab.NATURES.codes, vocab.APPROACHES.codes], names=["nature", "approach"])
-    frame = assessed.dropna(subset=["approach", "nature"])
-    agg = frame.groupby([frame["nature"].astype(str), frame["approach"].astype(str)])["value"].agg(["count", "sum"])
-    agg.index.names = ["nature", "approach"]
-    out = agg.reindex(grid, fill_value=0).reset_index().rename(columns={"sum": "value"})
-    return out
+    natures, approaches = vocab.NATURES.codes, vocab.APPROACHES.codes
+    n = pd.Categorical(assessed["nature"], categories=natures).codes.astype(np.int64)
+    a = pd.Categorical(assessed["approach"], categories=approaches).codes.astype(np.int64)
+    values = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
+    known = (n >= 0) & (a >= 0) & ~np.isnan(values)  # an amount without an exchange rate is not counted
+    cell = n[known] * len(approaches) + a[known]
+    size = len(natures) * len(approaches)
+    # Counted on the category codes: grouping a million rows by their text took half a second.
+    count = np.bincount(cell, minlength=size)
+    value = np.bincount(cell, weights=values[known], minlength=size)
+    grid = pd.MultiIndex.from_product([natures, approaches], names=["nature", "approach"]).to_frame(index=False)
+    return grid.assign(count=count.astype(np.int64), value=value)
 
 
 def undiagnosed_summary(assessed: pd.DataFrame) -> pd.DataFrame:
@@ -229,7 +235,8 @@ class MatrixEffect:
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, new_recs: pd.DataFrame) -> MatrixEffect:
     """The difference between one portfolio assessed (and recommended) under two matrices."""
-    moved = (before["fit"].astype(str) != after["fit"].astype(str)) & before["fit"].notna()
+    moved = pd.Series(before["fit"].cat.codes.to_numpy() != after["fit"].cat.codes.to_numpy(), index=before.index) \
+        & before["fit"].notna()
     pairs = pd.DataFrame({"from_fit": before.loc[moved, "fit"].astype(str), "to_fit": after.loc[moved, "fit"].astype(str),
                           "value": before.loc[moved, "value"].astype(float)})
     changed = pairs.groupby(["from_fit", "to_fit"]).agg(opportunities=("value", "size"), value=("value", "sum")).reset_index()

@@ -165,7 +165,7 @@ def _account_table(url: str | None, workspace_name: str, portfolio_version: int,
 
 
 def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
-    """The portfolio judged against ``matrix`` (default: the active version).
+    """The portfolio judged against ``matrix`` (default: the active version; a draft's has an empty account table).
 
     With the active matrix (a page's first call), stored values the engine cannot use are shown as a warning
     with their rows; those opportunities are left out and the page goes on. The frames are shared between
@@ -181,9 +181,10 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     judged = _judged(url, name, held, matrix_json)
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
+    # A draft matrix (a band edit's preview) needs no account table: skipping it keeps the preview quick.
+    table = _account_table(url, name, held, version, matrix_json) if matrix is None else pd.DataFrame()
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
-                         judged["assessed"], judged["recommendations"],
-                         _account_table(url, name, held, version, matrix_json), m,
+                         judged["assessed"], judged["recommendations"], table, m,
                          active.name if matrix is None else m.name, version, raw["quarantined"])
 
 
