@@ -48,7 +48,12 @@ SHOWN = 1000  # a table of more rows is slow to send and nobody reads it; the ex
 
 
 def _view(rows: pd.DataFrame) -> pd.DataFrame:
+    undecided = rows["decision_id"].isna()
     return rows.assign(
+        review_status=rows["review_status"].astype(object).where(~undecided, "no decision yet"),
+        approvals=rows["approvals"].astype(object).fillna(""),
+        author=rows["author"].astype(object).fillna(""),
+        review_comment=rows["review_comment"].astype(object).fillna(""),
         fit_badge=rows["worst_fit"].map(charts.fit_badge),
         approach_label=rows["judged_approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label),
         link=session.account_links(rows["account_id"]),

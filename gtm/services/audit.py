@@ -32,4 +32,5 @@ def entries(store: Store, actor: Actor, *, limit: int | None = None) -> pd.DataF
     require(actor, Action.VIEW_AUDIT)
     frame = store.audit_log(limit)
     frame["detail"] = frame["detail"].map(lambda d: json.dumps(d, ensure_ascii=False, sort_keys=True))
+    frame["actor_email"] = frame["actor_email"].astype(object).fillna("")  # the command line has none
     return frame
