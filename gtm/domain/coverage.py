@@ -27,10 +27,13 @@ def distribution(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     order = [*vocab.NATURES.labels, UNDIAGNOSED]
     out = pd.DataFrame({"nature": order})
     for side, opps in (("before", before), ("after", after)):
-        grouped = opps["value"].astype(float).groupby(nature_labels(opps).to_numpy()).agg(["count", "sum"])
-        grouped = grouped.reindex(order, fill_value=0)
-        out[f"count_{side}"] = grouped["count"].astype(int).to_numpy()
-        out[f"value_{side}"] = grouped["sum"].astype(float).to_numpy()
+        # Counted on the nature's category code (the last bin: none), not on a label per row.
+        code = pd.Categorical(opps["nature"], categories=vocab.NATURES.codes).codes.astype(np.int64)
+        code[code < 0] = len(vocab.NATURES.codes)
+        value = opps["value"].to_numpy(dtype=float, na_value=np.nan)
+        counted = ~np.isnan(value)  # as groupby's count: an amount without an exchange rate is not counted
+        out[f"count_{side}"] = np.bincount(code[counted], minlength=len(order)).astype(int)
+        out[f"value_{side}"] = np.bincount(code[counted], weights=value[counted], minlength=len(order))
     out["count_change"] = out["count_after"] - out["count_before"]
     return out[["nature", "count_before", "count_after", "count_change", "value_before", "value_after"]]
 
@@ -53,9 +56,8 @@ class Coverage:
 def coverage(opps: pd.DataFrame) -> Coverage:
     """Coverage of one side: value diagnosed by a rule or a person over the value the file left to diagnose."""
     value = opps["value"].astype(float).to_numpy()
-    source = opps["nature_source"].astype(str).to_numpy()
     undiagnosed = opps["nature"].isna().to_numpy()
-    to_diagnose = source != "given"
+    to_diagnose = (opps["nature_source"] != "given").to_numpy(dtype=bool)  # on the categories, not row texts
     return Coverage(diagnosed_value=float(value[to_diagnose & ~undiagnosed].sum()),
                     to_diagnose_value=float(value[to_diagnose].sum()),
                     undiagnosed_count=int(undiagnosed.sum()), undiagnosed_value=float(value[undiagnosed].sum()))
