@@ -74,11 +74,13 @@ def page_times(page: str, runs: int, uncached_runs: int = 0) -> tuple[float, flo
     at = _app()
     at.switch_page(page)
     st.cache_data.clear()
+    st.cache_resource.clear()  # cold: the portfolio is read from the database again (the store is reopened too)
     first = _timed(at)
     cached = statistics.median(_timed(at) for _ in range(max(1, runs)))
     uncached_list = []
     for _ in range(uncached_runs):
         st.cache_data.clear()
+        st.cache_resource.clear()
         uncached_list.append(_timed(at))
     return first, cached, statistics.median(uncached_list) if uncached_list else None
 
