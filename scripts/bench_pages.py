@@ -32,6 +32,7 @@ def _seed_generated(url: str, accounts: int, folder: Path) -> None:
     """Fill the database with a generated portfolio of ``accounts`` accounts through the import services."""
     from gtm.domain.permissions import ADMIN
     from gtm.ingest import demo
+    from gtm.ingest.limits import Limits
     from gtm.services.imports import commit_import, plan_import
     from gtm.storage.repository import Store
 
@@ -42,7 +43,7 @@ def _seed_generated(url: str, accounts: int, folder: Path) -> None:
     with store.transaction() as tx:
         store.upsert_business_units(tx, frames["business_units"])
     for kind in ("accounts", "opportunities"):
-        plan = plan_import(store, kind, folder / f"{kind}.csv", max_bytes=2**34)
+        plan = plan_import(store, kind, folder / f"{kind}.csv", limits=Limits.command_line())  # as `gtm import`
         commit_import(store, plan, ADMIN, skip_invalid=True)
     print(f"seeded {accounts:,} accounts, {len(frames['opportunities']):,} opportunities in "
           f"{time.perf_counter() - start:.0f} s")
