@@ -47,18 +47,17 @@ def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.
     # Judge only the rows with a nature, on their two columns, and spread the answers back: splitting the wide
     # frame and putting it together again cost seconds at a million rows.
     judged = assess(opps.loc[known, ["nature", "approach"]], matrix)
-    out = opps
-    out["approach"] = pd.Categorical.from_codes(vocab.APPROACHES.indices(opps["approach"], "approach"),
-                                                dtype=vocab.APPROACHES.dtype)
+    opps["approach"] = pd.Categorical.from_codes(vocab.APPROACHES.indices(opps["approach"], "approach"),
+                                                 dtype=vocab.APPROACHES.dtype)
     for col, dtype in (("nature", vocab.NATURES.dtype), ("fit", vocab.FITS.dtype),
                        ("band_low", vocab.APPROACHES.dtype), ("band_high", vocab.APPROACHES.dtype)):
-        out[col] = pd.Categorical.from_codes(_spread(judged[col].cat.codes.to_numpy(), known, -1), dtype=dtype)
-    out["steps"] = _spread(judged["steps"].to_numpy(), known, 0)
+        opps[col] = pd.Categorical.from_codes(_spread(judged[col].cat.codes.to_numpy(), known, -1), dtype=dtype)
+    opps["steps"] = _spread(judged["steps"].to_numpy(), known, 0)
     sentences = judged["rationale"].cat.categories
-    out["rationale"] = pd.Categorical.from_codes(
+    opps["rationale"] = pd.Categorical.from_codes(
         _spread(judged["rationale"].cat.codes.to_numpy(), known, len(sentences)),
         categories=sentences.append(pd.Index([UNDIAGNOSED_RATIONALE])))
-    return out
+    return opps
 
 
 def _spread(values: np.ndarray, where: np.ndarray, fill: int) -> np.ndarray:

@@ -236,7 +236,7 @@ class Store:
         if account_id is not None:
             stmt = stmt.where(Account.external_id == account_id)
         frame = self._frame(stmt)
-        status = review_status(frame, self.reviews(), self.account_bus(decided_only=True))
+        status = review_status(frame, self.reviews(), self.decided_account_bus())
         return frame.merge(status, on="decision_id", how="left")
 
     def reviews(self, decision_id: int | None = None) -> pd.DataFrame:
@@ -331,28 +331,14 @@ class Store:
         return bool(tx.execute(select(func.count()).select_from(Opportunity).where(
             Opportunity.account_id == account_key, Opportunity.bu_id == bu_key)).scalar())
 
-    @staticmethod
-    def decision_bus(tx: Transaction, decision_id: int) -> list[str]:
-        """The BUs (external ids) with value at the decision's account: each must approve the decision."""
-        stmt = (select(BusinessUnit.external_id)
-                .join(Opportunity, Opportunity.bu_id == BusinessUnit.id)
-                .join(Decision, Decision.account_id == Opportunity.account_id)
-                .where(Decision.id == decision_id)
-                .group_by(BusinessUnit.external_id).having(func.sum(Opportunity.value) > 0)
-                .order_by(BusinessUnit.external_id))
-        return list(tx.execute(stmt).scalars())
-
-    def account_bus(self, *, decided_only: bool = False) -> pd.DataFrame:
-        """account_id, bu: each account's BUs with value (opportunity value summed above zero).
-
-        ``decided_only``: only accounts with at least one decision (what review statuses need).
-        """
+    def decided_account_bus(self) -> pd.DataFrame:
+        """account_id, bu: the BUs with value (opportunity value summed above zero) at each account that has a
+        decision; each of them reviews it (gtm.domain.reviews)."""
         stmt = (select(Account.external_id.label("account_id"), BusinessUnit.external_id.label("bu"))
                 .join(Opportunity, Opportunity.account_id == Account.id)
                 .join(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
+                .where(Account.id.in_(select(Decision.account_id)))
                 .group_by(Account.external_id, BusinessUnit.external_id).having(func.sum(Opportunity.value) > 0))
-        if decided_only:
-            stmt = stmt.where(Account.id.in_(select(Decision.account_id)))
         return self._frame(stmt)
 
     @staticmethod
