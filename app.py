@@ -5,7 +5,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
 from gtm.domain.permissions import Action
-from pages.common import auth, identity, widgets
+from pages.common import auth, housekeeping, identity, widgets
+
+housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
 
 st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide")
 

@@ -14,8 +14,8 @@ By default every session starts in the same instant, the worst case; --ramp spre
 real users' browsers would not). Every session is its own browser context in one Debian Chromium (Playwright): it opens the Portfolio, then an
 Account (ACC-0001 for the first session, ACC-0002 for the second, ...), records a decision there and waits until
 the decision history shows it. Opening the Account by its address is a new page load, so each browser session
-is two server sessions, as when a link is opened in a new tab. One session opens Portfolio and Account first, alone, to warm the server; the
-baseline memory is read after it closes. Reported:
+is two server sessions, as when a link is opened in a new tab. One warm-up session does the same first, alone, on an account no session uses (so the server has loaded what the
+run needs); the baseline memory is read --settle seconds after it closes, once its sessions are freed. Reported:
 
 - browser times per step (p50/p95): navigation or click until the app has finished running and drawn;
 - the server's own page-run times from its timing log (p50/p95 per page and overall; a run ended by st.rerun,
@@ -23,7 +23,7 @@ baseline memory is read after it closes. Reported:
 - errors: exceptions, "error id" messages and error alerts on the pages, time-outs, tracebacks in the server log;
 - decisions stored (counted in the database afterwards) against sessions;
 - the server's resident memory (VmRSS): at baseline, peak during the run, and every 5 s for --after seconds
-  once every session has closed; and the server's CPU time during the run.
+  once every session has closed, with when it was back within 5 % of the baseline; and the server's CPU time.
 
 ``--json FILE`` also writes the figures as JSON. The browsers share the machine's cores with the server, so the
 browser times include waiting for a CPU; the server's times are what the app itself spent per run.
@@ -335,8 +335,9 @@ def fmt(seconds: float | None, unit: str = "s") -> str:
 
 
 async def run(server: Server, sessions: int, workspace: str, timeout_s: float, after_s: float,
-              first_account: int, decide: bool = True, ramp: float = 0.0) -> dict[str, Any]:
-    """Warm up, baseline, N sessions at once with memory sampled each second, then memory for ``after_s`` s."""
+              first_account: int, decide: bool = True, ramp: float = 0.0, settle_s: float = 40.0) -> dict[str, Any]:
+    """Warm up, wait ``settle_s`` s, baseline, N sessions at once with memory sampled each second, then memory
+    for ``after_s`` s."""
     from playwright.async_api import async_playwright
 
     timeout = timeout_s * 1000
@@ -344,11 +345,15 @@ async def run(server: Server, sessions: int, workspace: str, timeout_s: float, a
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         try:
             cold = rss_mb(server.pid)
-            warm = await drive(browser, server.url, Session(0, f"ACC-{first_account:04d}", ""), workspace,
-                               timeout, decide=False)
+            # The warm-up does what every session does, on an account no session uses, so the baseline is a
+            # server that has loaded what the run needs (libraries, the portfolio, a data version after a
+            # decision); it then waits until the warm-up's own sessions are freed.
+            warm = await drive(browser, server.url, Session(0, f"ACC-{first_account + sessions:04d}",
+                                                            f"Load run warm-up {time.strftime('%H%M%S')}"),
+                               workspace, timeout, decide=decide)
             if warm.errors:
                 raise RuntimeError(f"warm-up failed: {warm.errors}")
-            await asyncio.sleep(5)
+            await asyncio.sleep(settle_s)
             baseline = rss_mb(server.pid)
             metrics_baseline = server_metrics(server.url)
             decisions_before = count_decisions(server.database)
@@ -405,12 +410,30 @@ async def run(server: Server, sessions: int, workspace: str, timeout_s: float, a
         "decisions_stored": (None if decisions_after is None or decisions_before is None
                              else decisions_after - decisions_before),
         "memory_mb": {"cold": cold, "baseline": baseline, "peak": peak, "after_close": after,
+                      "back_to_baseline_s": back_to_baseline(baseline, after),
                       "during": [(round(t), round(mb, 1)) for t, mb in samples]},
         "streamlit_metrics": {"baseline": metrics_baseline, "sessions_closed": metrics_done,
                               f"after_{round(after_s)}s": metrics_after},
         "server_cpu_s": None if cpu_before is None or cpu_after is None else round(cpu_after - cpu_before, 1),
         "load_average": {"before": load_before, "after": load_after},
     }
+
+
+BASELINE_TOLERANCE = 0.05  # memory within 5 % of the baseline counts as back
+
+
+def back_to_baseline(baseline: float | None, after: list[tuple[float, float | None]]) -> float | None:
+    """Seconds after the sessions closed until the server's memory was back within 5 % of the baseline (and stayed
+    there for the rest of the watch); None when it never was, or is unknown."""
+    if baseline is None:
+        return None
+    back = None
+    for t, mb in after:
+        if mb is not None and mb <= baseline * (1 + BASELINE_TOLERANCE):
+            back = t if back is None else back
+        else:
+            back = None
+    return back
 
 
 def _timing_lines(path: Path | None) -> list[dict[str, Any]]:
@@ -453,6 +476,9 @@ def report(figures: dict[str, Any]) -> str:
     out.append(f"server memory (VmRSS): cold {mb(m['cold'])}, baseline {mb(m['baseline'])} (after warm-up), "
                f"peak {mb(m['peak'])}")
     out.append("  after the sessions closed: " + ", ".join(f"{t}s {mb(v)}" for t, v in m["after_close"]))
+    back = m.get("back_to_baseline_s")
+    out.append(f"  back within {BASELINE_TOLERANCE:.0%} of the baseline: "
+               + ("no, not while watched" if back is None else f"after {back} s"))
     for when, found in figures["streamlit_metrics"].items():
         if found:
             held = ", ".join(f"{k} {v} MB" for k, v in list(found["cache_mb"].items())[:6])
@@ -476,6 +502,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-account", type=int, default=1, help="session i decides on ACC-(first+i-1)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a step may take")
     parser.add_argument("--after", type=float, default=60, help="seconds to watch memory after the sessions close")
+    parser.add_argument("--settle", type=float, default=40,
+                        help="seconds to wait after the warm-up before the baseline (the server frees a closed "
+                             "tab's session after server.disconnectedSessionTTL, 30 s)")
     parser.add_argument("--server-arg", action="append", default=[],
                         help="an extra `streamlit run` option for the server this script starts, e.g. "
                              "--server-arg=--server.disconnectedSessionTTL=10")
@@ -496,7 +525,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.browser_nice:
             os.nice(args.browser_nice)  # after the server started: Playwright's driver and Chromium inherit it
         return asyncio.run(run(server, args.sessions, args.workspace, args.timeout, args.after, args.first_account,
-                               decide=not args.no_decide, ramp=args.ramp))
+                               decide=not args.no_decide, ramp=args.ramp, settle_s=args.settle))
 
     if args.url:
         figures = go(Server(args.url.rstrip("/"), args.pid, args.timing_log, None, args.database))

@@ -1,0 +1,113 @@
+"""The server process's housekeeping, started once by app.py: cheap garbage collection, memory given back.
+
+- **Garbage collection.** Streamlit runs a full collection after every script run (``runner.postScriptGC``), and a
+  full collection walks every object the process holds: some 180,000 for the libraries alone, about 70 ms on this
+  machine, more than a page's own run at demo size, and with the GIL held, so every other session waits. Once the
+  libraries are loaded, ``gc.freeze()`` moves what exists to a permanent generation the collector skips; it then
+  walks only what sessions created since, and a collection takes well under a millisecond.
+- **Memory back after sessions close.** Python frees a closed session's objects, but the C allocator keeps the
+  freed pages (every thread has its arena), so the server's resident memory stays at its peak. A daemon thread
+  looks every few seconds; when the number of sessions has fallen, it collects and asks glibc to return free
+  pages to the system (``malloc_trim``). Elsewhere than glibc it only collects.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+PERIOD_S = 5.0
+_started = False
+_lock = threading.Lock()
+log = logging.getLogger("gtm")
+
+
+def _load_libraries() -> None:
+    """Import what the pages use, so the freeze covers their modules too (imports are cached: no cost later)."""
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+    import pyarrow  # noqa: F401
+
+    import gtm.domain.portfolio  # noqa: F401
+    import gtm.export.charts  # noqa: F401
+    import gtm.services.decisions  # noqa: F401
+
+
+def _malloc_trim() -> Callable[[], None]:
+    """glibc's malloc_trim(0), or a no-op where the C library has none (musl, macOS)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return lambda: None
+    trim.argtypes = [ctypes.c_size_t]
+    trim.restype = ctypes.c_int
+
+    def run() -> None:
+        trim(0)
+
+    return run
+
+
+def give_back_memory() -> None:
+    """Collect garbage, then return the allocator's free pages to the system."""
+    gc.collect()
+    _TRIM()
+
+
+_TRIM = _malloc_trim()
+
+
+def open_sessions() -> int:
+    """How many sessions the server holds, connected or kept for a reconnect; 0 outside a server.
+
+    Streamlit keeps a closed tab's session for ``server.disconnectedSessionTTL`` seconds in case it reconnects,
+    and drops an expired one only on its next write to that store, that is when another tab closes. This reaps
+    the expired ones first, so their memory is free when the count falls. The session manager has no public
+    accessor; where it is not as expected, nothing is reaped and the count is the manager's own.
+    """
+    from streamlit import runtime
+
+    if not runtime.exists():
+        return 0
+    manager = getattr(runtime.get_instance(), "_session_mgr", None)
+    if manager is None:
+        return 0
+    kept = getattr(getattr(manager, "_session_storage", None), "_cache", None)
+    lock = getattr(manager, "_storage_lock", None)
+    if kept is not None and lock is not None:
+        with lock:
+            len(kept)  # a length query reaps expired entries (streamlit.runtime.caching.ttl_cache)
+    return int(manager.num_sessions())
+
+
+def _watch(count_sessions: Callable[[], int]) -> None:
+    """Every PERIOD_S seconds: when fewer sessions are open than at the last look, give memory back."""
+    last = count_sessions()
+    while True:
+        time.sleep(PERIOD_S)
+        try:
+            now = count_sessions()
+            if now < last:
+                give_back_memory()
+            last = now
+        except Exception:  # housekeeping must never take the server down; say so and go on
+            log.exception("housekeeping failed")
+
+
+def start(count_sessions: Callable[[], int] = open_sessions) -> None:
+    """Freeze the loaded libraries out of the collector's way and start the watcher, once per process."""
+    global _started
+    with _lock:
+        if _started:
+            return
+        _started = True
+    _load_libraries()
+    gc.collect()
+    gc.freeze()
+    threading.Thread(target=_watch, args=(count_sessions,), name="gtm-housekeeping", daemon=True).start()
