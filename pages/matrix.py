@@ -12,6 +12,8 @@ from gtm.export import charts
 from gtm.services import matrices
 from pages.common import identity, session, widgets
 
+SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and nobody reads them
+
 s = session.store()
 active = s.active_matrix()
 d = session.data()
@@ -85,9 +87,11 @@ if changed and draft is not None and not d.opportunities.empty:
                  column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
                                 "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact")})
     short = {t.code: t.short_label for t in APPROACHES.terms}
-    st.dataframe(effect.recommendation_changes.assign(
-        before=effect.recommendation_changes["before"].astype(str).map(short),
-        after=effect.recommendation_changes["after"].astype(str).map(short)),
+    moved = effect.recommendation_changes.head(SHOWN)
+    if len(effect.recommendation_changes) > SHOWN:
+        st.caption(f"The {SHOWN:,} accounts with the most expected value are listed, of "
+                   f"{len(effect.recommendation_changes):,} whose recommendation changes.")
+    st.dataframe(moved.assign(before=moved["before"].astype(str).map(short), after=moved["after"].astype(str).map(short)),
         hide_index=True, key="mx_rec_changes",
         column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
                        "after": "Recommended after"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from gtm.domain.currency import DEFAULT_REPORTING, symbol
 
@@ -16,6 +17,24 @@ def money(x: float, currency: str = DEFAULT_REPORTING) -> str:
         if abs(x) >= div:
             return f"{prefix}{x / div:,.1f}{unit}"
     return f"{prefix}{x:,.0f}"
+
+
+def moneys(values: Iterable[float], currency: str = DEFAULT_REPORTING) -> list[str]:
+    """``money`` for many amounts at once, the same text for each (a portfolio's rationales format 300,000)."""
+    mark = symbol(currency)
+    prefix = mark if len(mark) == 1 else mark + " "
+    out = []
+    for x in values:
+        a = abs(x)
+        if a >= 1e9:
+            out.append(f"{prefix}{x / 1e9:,.1f}B")
+        elif a >= 1e6:
+            out.append(f"{prefix}{x / 1e6:,.1f}M")
+        elif a >= 1e3:
+            out.append(f"{prefix}{x / 1e3:,.1f}k")
+        else:
+            out.append(f"{prefix}{x:,.0f}")
+    return out
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:=")

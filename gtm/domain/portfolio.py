@@ -163,13 +163,14 @@ NO_DIAGNOSIS = ("No opportunity of this account is diagnosed yet, so no structur
 
 
 def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix,
-                    currency: str = DEFAULT_REPORTING) -> pd.DataFrame:
-    """One recommendation per account with at least one diagnosed opportunity; undiagnosed ones are left out."""
+                    currency: str = DEFAULT_REPORTING, rationale: bool = True) -> pd.DataFrame:
+    """One recommendation per account with at least one diagnosed opportunity; undiagnosed ones are left out.
+    Without ``rationale``, no sentence per account (see ``recommend``)."""
     diagnosed = assessed[assessed["nature"].notna()] if "nature" in assessed else assessed.iloc[0:0]
     if diagnosed.empty:
-        return pd.DataFrame(columns=["account_id", "recommended_approach", "rationale"])
+        return pd.DataFrame(columns=["account_id", "recommended_approach"] + (["rationale"] if rationale else []))
     cols = ["account_id", "nature", "value", "probability", "approach"]
-    return recommend(diagnosed[cols], matrix, currency)
+    return recommend(diagnosed[cols], matrix, currency, rationale=rationale)
 
 
 def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
@@ -239,14 +240,19 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, n
     pairs = pd.DataFrame({"from_fit": before.loc[moved, "fit"].astype(str), "to_fit": after.loc[moved, "fit"].astype(str),
                           "value": before.loc[moved, "value"].astype(float)})
     changed = pairs.groupby(["from_fit", "to_fit"]).agg(opportunities=("value", "size"), value=("value", "sum")).reset_index()
+    new_cols = ["account_id", "recommended_approach"] + (["expected_value"] if "expected_value" in new_recs else [])
     both = old_recs[["account_id", "recommended_approach"]].merge(
-        new_recs[["account_id", "recommended_approach"]], on="account_id", suffixes=("_before", "_after"))
+        new_recs[new_cols], on="account_id", suffixes=("_before", "_after"))
     diff = both[both["recommended_approach_before"].astype(str) != both["recommended_approach_after"].astype(str)]
-    names = before.drop_duplicates("account_id").set_index("account_id")["account_name"]
+    if "expected_value" in diff:  # the accounts with the most at stake first
+        diff = diff.sort_values(["expected_value", "account_id"], ascending=[False, True], kind="stable")
+    moved_ids = set(diff["account_id"])
+    names = before.loc[before["account_id"].isin(moved_ids), ["account_id", "account_name"]] \
+        .drop_duplicates("account_id").set_index("account_id")["account_name"]
     diff = diff.assign(account_name=diff["account_id"].map(names)).rename(
         columns={"recommended_approach_before": "before", "recommended_approach_after": "after"})
     return MatrixEffect(changed, int(moved.sum()), float(pairs["value"].sum()),
-                        diff[["account_id", "account_name", "before", "after"]])
+                        diff[["account_id", "account_name", "before", "after"]].reset_index(drop=True))
 
 
 def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.DataFrame, bu: str | None,

@@ -11,7 +11,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import require_columns
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.fmt import money
+from gtm.domain.fmt import moneys
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 
 RECOMMEND_COLUMNS = (
@@ -58,11 +58,13 @@ def expected_values(frame: pd.DataFrame) -> np.ndarray:
 
 
 def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None,
-              currency: str = DEFAULT_REPORTING) -> pd.DataFrame:
+              currency: str = DEFAULT_REPORTING, rationale: bool = True) -> pd.DataFrame:
     """One row per account: the approach minimising value-weighted steps outside the bands.
 
     Ties go to the larger value in band, then to the lighter structure. The current in-band
-    share uses each opportunity's own ``approach`` when that column is present.
+    share uses each opportunity's own ``approach`` when that column is present. With ``rationale``
+    (the default) each row says why in a sentence; without, there is no ``rationale`` column (a band
+    edit's preview compares recommendations and shows no sentence, and the text is most of the time).
     """
     matrix = matrix or default_matrix()
     require_columns(frame, ("account_id", "nature", "value"), "recommend")
@@ -130,7 +132,8 @@ def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None,
             "opportunities": count_by.sum(axis=1).astype(np.int64),
         }
     )
-    out["rationale"] = _rationales(out, currency)
+    if rationale:
+        out["rationale"] = _rationales(out, currency)
     return out
 
 
@@ -138,7 +141,7 @@ def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
     """One sentence per account, built column-wise; amounts in ``currency`` (the values' currency)."""
 
     def _money(x: pd.Series) -> pd.Series:
-        return x.map(lambda v: money(v, currency))
+        return pd.Series(moneys(x.tolist(), currency), index=x.index)
 
     labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(vocab.APPROACHES.labels)).astype(str))
     share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)

@@ -146,12 +146,15 @@ def currency(workspace_name: str | None = None) -> str:
 
 
 @st.cache_resource(max_entries=6, show_spinner="Judging the portfolio…")
-def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str) -> dict[str, pd.DataFrame]:
-    """The portfolio under one matrix: a few category columns beside the shared frame's (no copy of its text)."""
+def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
+            rationale: bool = True) -> dict[str, pd.DataFrame]:
+    """The portfolio under one matrix: a few category columns beside the shared frame's (no copy of its text).
+    Without ``rationale`` (a draft's preview), the recommendations carry no sentence."""
     raw = _portfolio(url, workspace_name, portfolio_version)
     matrix = parse_matrix(json.loads(matrix_json))
     assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
-    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, portfolio_version))
+    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, portfolio_version),
+                                     rationale=rationale)
     return {"assessed": assessed, "recommendations": recs}
 
 
@@ -165,7 +168,8 @@ def _account_table(url: str | None, workspace_name: str, portfolio_version: int,
 
 
 def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
-    """The portfolio judged against ``matrix`` (default: the active version; a draft's has an empty account table).
+    """The portfolio judged against ``matrix`` (default: the active version; a draft has neither an account table
+    nor recommendation sentences).
 
     With the active matrix (a page's first call), stored values the engine cannot use are shown as a warning
     with their rows; those opportunities are left out and the page goes on. The frames are shared between
@@ -178,10 +182,11 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     m = matrix or active.matrix
     matrix_json = m.model_dump_json()
     raw = _portfolio(url, name, held)
-    judged = _judged(url, name, held, matrix_json)
+    # A draft matrix (a band edit's preview) needs neither the recommendations' sentences nor an account table:
+    # skipping them keeps the preview quick.
+    judged = _judged(url, name, held, matrix_json, rationale=matrix is None)
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
-    # A draft matrix (a band edit's preview) needs no account table: skipping it keeps the preview quick.
     table = _account_table(url, name, held, version, matrix_json) if matrix is None else pd.DataFrame()
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
                          judged["assessed"], judged["recommendations"], table, m,

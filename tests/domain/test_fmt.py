@@ -1,10 +1,21 @@
 """Formatting helpers."""
 
-from gtm.domain.fmt import money, plain
+import math
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from gtm.domain.fmt import money, moneys, plain
 
 
 def test_money_is_compact() -> None:
     assert [money(x) for x in (950, 1_500, 2_340_000, 7_500_000_000)] == ["$950", "$1.5k", "$2.3M", "$7.5B"]
+
+
+@given(st.lists(st.floats(allow_infinity=False) | st.sampled_from([999.5, 1e3, 999_999.9, 1e6, 1e9, -1e3, math.nan])),
+       st.sampled_from(["USD", "EUR", "CHF", "JPY"]))
+def test_moneys_formats_each_amount_as_money_does(amounts: list[float], currency: str) -> None:
+    assert moneys(amounts, currency) == [money(x, currency) for x in amounts]
 
 
 def test_plain_escapes_everything_markdown_html_or_latex_would_act_on() -> None:

@@ -115,6 +115,18 @@ def test_matrix_effect_counts_changes_before_saving(demo: Store) -> None:
     assert same.changed_count == 0 and same.recommendation_changes.empty
 
 
+def test_recommendation_changes_list_the_most_valuable_accounts_first(demo: Store) -> None:
+    opps = demo.opportunities()
+    old = default_matrix()
+    new = old.with_band("qualification", "traditional_sales", "overlay_advisory")
+    before, after = portfolio.assess_portfolio(opps, old), portfolio.assess_portfolio(opps, new)
+    new_recs = portfolio.recommendations(after, new, rationale=False)  # a preview's: no sentences
+    moved = portfolio.compare(before, after, portfolio.recommendations(before, old), new_recs).recommendation_changes
+    assert len(moved) > 1 and moved["account_name"].notna().all()
+    value = new_recs.set_index("account_id")["expected_value"]
+    assert moved["account_id"].map(value).is_monotonic_decreasing
+
+
 def test_review_queue_judges_latest_decision(demo: Store) -> None:
     from gtm.domain.permissions import Actor, Role
 

@@ -44,6 +44,13 @@ def test_output_has_one_row_per_account_with_the_spec_columns() -> None:
         assert col in out.columns
 
 
+def test_without_rationale_the_same_recommendation_and_no_sentence() -> None:
+    frame = opps(("B", "turnkey", 10), ("A", "info", 5), ("B", "cross sell", 1), ("C", "qualification", 7))
+    full, bare = recommend(frame), recommend(frame, rationale=False)
+    assert "rationale" not in bare.columns
+    pd.testing.assert_frame_equal(full.drop(columns="rationale"), bare)
+
+
 def test_a_single_opportunity_gets_the_lighter_end_of_its_band() -> None:
     # cross_sell 100: cost 200 100 0 0 100 200 300; lead_unit and overlay_advisory tie at 0 with
     # 100 in band each, so the lighter one wins.
