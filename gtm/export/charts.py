@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,36 +62,42 @@ def _fit_grid(matrix: ApproachMatrix) -> np.ndarray:
     return matrix.fit_table.T
 
 
-def _base(matrix: ApproachMatrix, height: int) -> go.Figure:
+def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | None = None,
+          categories: list[str] | None = None, notes: list[dict[str, Any]] | None = None,
+          layout: dict[str, Any] | None = None) -> go.Figure:
+    """The fit grid with the band outlined and both sides labelled; ``shapes``, ``notes`` (annotations), the x
+    ``categories`` and any other ``layout`` go in the one layout (validated once, where each add_shape or
+    update_layout call costs milliseconds)."""
     grid = _fit_grid(matrix)
     nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
     colours = [FIT_TINTS[Fit.REALISTIC], FIT_TINTS[Fit.OVERKILL], FIT_TINTS[Fit.INSUFFICIENT]]
     scale = [[0, colours[0]], [0.333, colours[0]], [0.334, colours[1]], [0.666, colours[1]],
              [0.667, colours[2]], [1, colours[2]]]
-    fig = go.Figure(go.Heatmap(
-        z=grid, x=nature_ticks, y=approach_ticks, zmin=0, zmax=2, colorscale=scale, showscale=False,
-        xgap=3, ygap=3, hoverinfo="skip",
-    ))
     # Outline the realistic band, nature by nature, as the deck's diagonal shape.
-    for ni in range(len(vocab.NATURES)):
-        lo, hi = int(matrix.low_index[ni]), int(matrix.high_index[ni])
-        fig.add_shape(type="rect", x0=ni - 0.5, x1=ni + 0.5, y0=lo - 0.5, y1=hi + 0.5,
-                      line={"color": FIT_COLOURS[Fit.REALISTIC], "width": 3}, layer="above")
+    band = [{"type": "rect", "x0": ni - 0.5, "x1": ni + 0.5, "y0": int(matrix.low_index[ni]) - 0.5,
+             "y1": int(matrix.high_index[ni]) + 0.5, "line": {"color": FIT_COLOURS[Fit.REALISTIC], "width": 3},
+             "layer": "above"} for ni in range(len(vocab.NATURES))]
     # The deck labels the two sides of the band; above the plot so no cell is covered.
-    fig.add_annotation(xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left", showarrow=False,
-                       text=f"▲ <b>{fit_words(Fit.OVERKILL)}</b> (above the band): costing more than benefits created",
-                       font={"color": FIT_COLOURS[Fit.OVERKILL], "size": 12})
-    fig.add_annotation(xref="paper", yref="paper", x=1, y=1.0, yanchor="bottom", xanchor="right", showarrow=False,
-                       text=f"▼ <b>{fit_words(Fit.INSUFFICIENT)}</b> (below the band) to accomplish objectives",
-                       font={"color": FIT_COLOURS[Fit.INSUFFICIENT], "size": 12})
-    fig.update_layout(
-        height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, plot_bgcolor="white",
-        xaxis={"title": "Nature of opportunity (lightest scope → heaviest)", "side": "bottom", "tickangle": 0,
-               "fixedrange": True},
-        yaxis={"title": "GTM / key account approach", "fixedrange": True},
-        font={"size": 12},
+    sides = [
+        {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
+         "showarrow": False, "font": {"color": FIT_COLOURS[Fit.OVERKILL], "size": 12},
+         "text": f"▲ <b>{fit_words(Fit.OVERKILL)}</b> (above the band): costing more than benefits created"},
+        {"xref": "paper", "yref": "paper", "x": 1, "y": 1.0, "yanchor": "bottom", "xanchor": "right",
+         "showarrow": False, "font": {"color": FIT_COLOURS[Fit.INSUFFICIENT], "size": 12},
+         "text": f"▼ <b>{fit_words(Fit.INSUFFICIENT)}</b> (below the band) to accomplish objectives"},
+    ]
+    xaxis: dict[str, Any] = {"title": "Nature of opportunity (lightest scope → heaviest)", "side": "bottom",
+                             "tickangle": 0, "fixedrange": True}
+    if categories is not None:
+        xaxis.update(categoryorder="array", categoryarray=categories, range=[-0.5, len(categories) - 0.5])
+    return go.Figure(
+        go.Heatmap(z=grid, x=nature_ticks, y=approach_ticks, zmin=0, zmax=2, colorscale=scale, showscale=False,
+                   xgap=3, ygap=3, hoverinfo="skip"),
+        layout={"height": height, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "plot_bgcolor": "white",
+                "xaxis": xaxis, "yaxis": {"title": "GTM / key account approach", "fixedrange": True},
+                "font": {"size": 12}, "shapes": band + (shapes or []), "annotations": sides + (notes or []),
+                **(layout or {})},
     )
-    return fig
 
 
 UNDIAGNOSED_TICK = "Not yet<br>diagnosed"
@@ -105,9 +112,12 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     nothing says yet, by current approach. They sit outside the matrix because they have no column of their own.
     Amounts are shown in ``currency`` (the reporting currency).
     """
-    fig = _base(matrix, height)
-    if undiagnosed is not None and int(undiagnosed["count"].sum()):
-        _undiagnosed_strip(fig, undiagnosed, currency)
+    strip = undiagnosed is not None and int(undiagnosed["count"].sum()) > 0
+    if strip:
+        fig = _base(matrix, height, _undiagnosed_shapes(), [*_nature_ticks(), UNDIAGNOSED_TICK])
+        fig.add_trace(_undiagnosed_trace(undiagnosed, currency))  # type: ignore[arg-type]
+    else:
+        fig = _base(matrix, height)
     grid = _fit_grid(matrix)
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
@@ -135,27 +145,30 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     return fig
 
 
-def _undiagnosed_strip(fig: go.Figure, strip: pd.DataFrame, currency: str) -> None:
-    approach_ticks = _approach_ticks()
+def _undiagnosed_shapes() -> list[dict[str, Any]]:
+    """Grey cells on the category axis (position n, beside the natures), lined up with the matrix rows, and a
+    dotted line that sets them apart."""
+    n, rows = len(vocab.NATURES), len(vocab.APPROACHES)
+    cells = [{"type": "rect", "x0": n - 0.5 + 0.04, "x1": n + 0.5 - 0.04, "y0": ai - 0.5 + 0.04,
+              "y1": ai + 0.5 - 0.04, "fillcolor": UNDIAGNOSED_FILL, "line": {"width": 0}, "layer": "below"}
+             for ai in range(rows)]
+    return cells + [{"type": "line", "x0": n - 0.5, "x1": n - 0.5, "y0": -0.5, "y1": rows - 0.5,
+                     "line": {"color": "#555", "width": 2, "dash": "dot"}, "layer": "above"}]
+
+
+def _undiagnosed_trace(strip: pd.DataFrame, currency: str) -> go.Scatter:
+    """The undiagnosed opportunities' count and value per current approach, in the grey column."""
     by_code = strip.set_index(strip["approach"].astype(str))
     counts = [int(by_code["count"].get(c, 0)) for c in vocab.APPROACHES.codes]
     values = [float(by_code["value"].get(c, 0.0)) for c in vocab.APPROACHES.codes]
-    n = len(vocab.NATURES)
-    # Grey cells drawn as shapes on the category axis (position n), so they line up with the matrix rows.
-    for ai in range(len(approach_ticks)):
-        fig.add_shape(type="rect", x0=n - 0.5 + 0.04, x1=n + 0.5 - 0.04, y0=ai - 0.5 + 0.04, y1=ai + 0.5 - 0.04,
-                      fillcolor=UNDIAGNOSED_FILL, line={"width": 0}, layer="below")
-    fig.update_xaxes(categoryorder="array", categoryarray=[*_nature_ticks(), UNDIAGNOSED_TICK], range=[-0.5, n + 0.5])
-    fig.add_trace(go.Scatter(
-        x=[UNDIAGNOSED_TICK] * len(approach_ticks), y=approach_ticks, mode="text", showlegend=False,
+    return go.Scatter(
+        x=[UNDIAGNOSED_TICK] * len(counts), y=_approach_ticks(), mode="text", showlegend=False,
         text=[f"? <b>{n}</b><br>{money(v, currency)}" if n else "" for n, v in zip(counts, values)],
         textfont={"size": 12, "color": "#1b1b1b"}, hoverinfo="text",
         hovertext=[f"<b>Not yet diagnosed</b> at <b>{vocab.APPROACHES.label(a)}</b><br>{n} opportunit"
                    f"{'y' if n == 1 else 'ies'}, {money(v, currency)}<br>Left out of fit shares until a person or a rule decides"
                    for a, n, v in zip(vocab.APPROACHES.codes, counts, values)],
-    ))
-    fig.add_shape(type="line", x0=n - 0.5, x1=n - 0.5, y0=-0.5, y1=len(approach_ticks) - 0.5,
-                  line={"color": "#555", "width": 2, "dash": "dot"}, layer="above")
+    )
 
 
 def hover_text(text: str) -> str:
@@ -178,13 +191,22 @@ def _names(frame: pd.DataFrame) -> pd.Series:
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,
                    height: int = 520, currency: str = DEFAULT_REPORTING) -> go.Figure:
     """An account's matrix: each opportunity a bubble at (nature, current approach), sized by value, marked by fit."""
-    fig = _base(matrix, height)
+    shapes, notes = [], []
     if recommended:
         ri = vocab.APPROACHES.codes.index(recommended)
-        fig.add_shape(type="rect", x0=-0.5, x1=len(vocab.NATURES) - 0.5, y0=ri - 0.45, y1=ri + 0.45,
-                      line={"color": "#333", "width": 2, "dash": "dash"}, fillcolor="rgba(0,0,0,0)", layer="above")
-        fig.add_annotation(x=-0.5, y=ri, text="★ recommended", showarrow=False, xanchor="left", yanchor="bottom",
-                           yshift=12, font={"size": 11, "color": "#333"}, bgcolor="rgba(255,255,255,0.85)")
+        shapes.append({"type": "rect", "x0": -0.5, "x1": len(vocab.NATURES) - 0.5, "y0": ri - 0.45, "y1": ri + 0.45,
+                       "line": {"color": "#333", "width": 2, "dash": "dash"}, "fillcolor": "rgba(0,0,0,0)",
+                       "layer": "above"})
+        notes.append({"x": -0.5, "y": ri, "text": "★ recommended", "showarrow": False, "xanchor": "left",
+                      "yanchor": "bottom", "yshift": 12, "font": {"size": 11, "color": "#333"},
+                      "bgcolor": "rgba(255,255,255,0.85)"})
+    # The bubbles sit on a second pair of axes over the grid, numeric, so several can share a cell.
+    fig = _base(matrix, height, shapes, notes=notes, layout={
+        "xaxis2": {"overlaying": "x", "range": [-0.5, len(vocab.NATURES) - 0.5], "visible": False, "fixedrange": True},
+        "yaxis2": {"overlaying": "y", "range": [-0.5, len(vocab.APPROACHES) - 0.5], "visible": False,
+                   "fixedrange": True},
+        "legend": {"orientation": "h", "y": 1.08, "x": 0.5, "xanchor": "center"},
+    })
     if len(opps):
         frame = opps.dropna(subset=["approach", "nature"]).copy()  # the undiagnosed have no column to sit in
         n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(vocab.NATURES.codes)}).astype(float)
@@ -211,9 +233,4 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                                      part["rationale"].astype(str).map(hover_text)], axis=1),
                 hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             ))
-    fig.update_layout(
-        xaxis2={"overlaying": "x", "range": [-0.5, len(vocab.NATURES) - 0.5], "visible": False, "fixedrange": True},
-        yaxis2={"overlaying": "y", "range": [-0.5, len(vocab.APPROACHES) - 0.5], "visible": False, "fixedrange": True},
-        legend={"orientation": "h", "y": 1.08, "x": 0.5, "xanchor": "center"},
-    )
     return fig
