@@ -14,8 +14,9 @@ By default every session starts in the same instant, the worst case; --ramp spre
 real users' browsers would not). Every session is its own browser context in one Debian Chromium (Playwright): it opens the Portfolio, then an
 Account (ACC-0001 for the first session, ACC-0002 for the second, ...), records a decision there and waits until
 the decision history shows it. Opening the Account by its address is a new page load, so each browser session
-is two server sessions, as when a link is opened in a new tab. One warm-up session does the same first, alone, on an account no session uses (so the server has loaded what the
-run needs); the baseline memory is read --settle seconds after it closes, once its sessions are freed. Reported:
+is two server sessions, as when a link is opened in a new tab. A warm-up does the same first (one session, or --warm-sessions at once) on accounts no session uses, so the server
+has loaded what the run needs; the baseline memory is read --settle seconds after it closes, once its sessions are
+freed. Reported:
 
 - browser times per step (p50/p95): navigation or click until the app has finished running and drawn;
 - the server's own page-run times from its timing log (p50/p95 per page and overall; a run ended by st.rerun,
@@ -335,9 +336,10 @@ def fmt(seconds: float | None, unit: str = "s") -> str:
 
 
 async def run(server: Server, sessions: int, workspace: str, timeout_s: float, after_s: float,
-              first_account: int, decide: bool = True, ramp: float = 0.0, settle_s: float = 40.0) -> dict[str, Any]:
-    """Warm up, wait ``settle_s`` s, baseline, N sessions at once with memory sampled each second, then memory
-    for ``after_s`` s."""
+              first_account: int, decide: bool = True, ramp: float = 0.0, settle_s: float = 40.0,
+              warm_sessions: int = 1) -> dict[str, Any]:
+    """Warm up with ``warm_sessions`` at once, wait ``settle_s`` s, baseline, N sessions at once with memory sampled
+    each second, then memory for ``after_s`` s."""
     from playwright.async_api import async_playwright
 
     timeout = timeout_s * 1000
@@ -348,11 +350,13 @@ async def run(server: Server, sessions: int, workspace: str, timeout_s: float, a
             # The warm-up does what every session does, on an account no session uses, so the baseline is a
             # server that has loaded what the run needs (libraries, the portfolio, a data version after a
             # decision); it then waits until the warm-up's own sessions are freed.
-            warm = await drive(browser, server.url, Session(0, f"ACC-{first_account + sessions:04d}",
-                                                            f"Load run warm-up {time.strftime('%H%M%S')}"),
-                               workspace, timeout, decide=decide)
-            if warm.errors:
-                raise RuntimeError(f"warm-up failed: {warm.errors}")
+            tag = time.strftime("%H%M%S")
+            warm = await asyncio.gather(*(
+                drive(browser, server.url, Session(-i, f"ACC-{first_account + sessions + i:04d}",
+                                                   f"Load run {tag} warm-up {i}"), workspace, timeout, decide=decide)
+                for i in range(max(1, warm_sessions))))
+            if failed := [e for w in warm for e in w.errors]:
+                raise RuntimeError(f"warm-up failed: {failed}")
             await asyncio.sleep(settle_s)
             baseline = rss_mb(server.pid)
             metrics_baseline = server_metrics(server.url)
@@ -372,7 +376,6 @@ async def run(server: Server, sessions: int, workspace: str, timeout_s: float, a
                     await asyncio.sleep(1)
 
             sampler = asyncio.create_task(sample())
-            tag = time.strftime("%H%M%S")
             work = [Session(i, f"ACC-{first_account + i - 1:04d}", f"Load run {tag} session {i}: one lead unit")
                     for i in range(1, sessions + 1)]
             done = await asyncio.gather(*(drive(browser, server.url, s, workspace, timeout, decide,
@@ -401,6 +404,7 @@ async def run(server: Server, sessions: int, workspace: str, timeout_s: float, a
     peak = max((mb for _, mb in samples), default=None)
     return {
         "sessions": sessions,
+        "warm_sessions": max(1, warm_sessions),
         "wall_s": round(wall, 1),
         "browser": browser_times,
         "server": server_figures(lines) if server.timing_log else None,
@@ -473,7 +477,8 @@ def report(figures: dict[str, Any]) -> str:
     def mb(v: float | None) -> str:
         return "-" if v is None else f"{v:,.0f} MB"
 
-    out.append(f"server memory (VmRSS): cold {mb(m['cold'])}, baseline {mb(m['baseline'])} (after warm-up), "
+    out.append(f"server memory (VmRSS): cold {mb(m['cold'])}, baseline {mb(m['baseline'])} (after a warm-up of "
+               f"{figures.get('warm_sessions', 1)} session(s) at once), "
                f"peak {mb(m['peak'])}")
     out.append("  after the sessions closed: " + ", ".join(f"{t}s {mb(v)}" for t, v in m["after_close"]))
     back = m.get("back_to_baseline_s")
@@ -502,6 +507,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-account", type=int, default=1, help="session i decides on ACC-(first+i-1)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds a step may take")
     parser.add_argument("--after", type=float, default=60, help="seconds to watch memory after the sessions close")
+    parser.add_argument("--warm-sessions", type=int, default=1,
+                        help="sessions in the warm-up, at once (default 1). A fresh server's first burst leaves a "
+                             "one-time rise (pooled database connections, allocator arenas): warm up with as many "
+                             "sessions as the run to see whether a burst leaves anything behind")
     parser.add_argument("--settle", type=float, default=40,
                         help="seconds to wait after the warm-up before the baseline (the server frees a closed "
                              "tab's session after server.disconnectedSessionTTL, 30 s)")
@@ -525,7 +534,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.browser_nice:
             os.nice(args.browser_nice)  # after the server started: Playwright's driver and Chromium inherit it
         return asyncio.run(run(server, args.sessions, args.workspace, args.timeout, args.after, args.first_account,
-                               decide=not args.no_decide, ramp=args.ramp, settle_s=args.settle))
+                               decide=not args.no_decide, ramp=args.ramp, settle_s=args.settle,
+                               warm_sessions=args.warm_sessions))
 
     if args.url:
         figures = go(Server(args.url.rstrip("/"), args.pid, args.timing_log, None, args.database))
