@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,9 @@ import pandas as pd
 from gtm.domain.errors import GtmError, InputError, Problem
 from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix
 from gtm.domain.vocabulary import normalise
+
+if TYPE_CHECKING:
+    from gtm.storage.repository import Store
 
 # Headers the engine commands accept whatever their case and spacing.
 _CANONICAL = ("account_id", "nature", "approach", "value", "probability")
@@ -167,7 +171,26 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 1
     result = commit_import(store, plan, ADMIN, skip_invalid=args.skip_invalid)
     print(result.summary())
+    del plan, t, rejects  # the file's rows: freed before the portfolio is read
+    if not args.no_snapshot:
+        _prepare_pages(store)
     return 0
+
+
+def _prepare_pages(store: Store) -> None:
+    """Build the frames the pages read and, for a large portfolio, save their snapshot (gtm.storage.snapshot), so
+    the first page after this import reads one file instead of diagnosing the portfolio again."""
+    import gc
+    import time
+
+    from gtm.services import portfolio as portfolio_service
+
+    gc.collect()  # the import's rows are gone: free them before the portfolio is read
+    started = time.perf_counter()
+    frames = portfolio_service.frames(store)
+    rows = len(frames["opportunities"])
+    if rows >= portfolio_service.SNAPSHOT_MIN_ROWS:
+        print(f"prepared the pages' snapshot of {rows:,} opportunities in {time.perf_counter() - started:.1f} s")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -278,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", metavar="CODE",
                    help="the currency of amounts that name none (or a bare '$'), e.g. EUR; default: the reporting currency")
     p.add_argument("--rejects", metavar="FILE", help="where --skip-invalid writes rejected rows")
+    p.add_argument("--no-snapshot", action="store_true",
+                   help="don't prepare the pages' snapshot of a large portfolio after the import (the first page "
+                        "builds it instead)")
 
     p = add("export", cmd_export, "export accounts, opportunities, decisions or the audit log (CSV with BOM, or .xlsx)")
     p.add_argument("what", choices=("accounts", "opportunities", "decisions", "audit"))

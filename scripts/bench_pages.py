@@ -33,6 +33,7 @@ def _seed_generated(url: str, accounts: int, folder: Path) -> None:
     from gtm.domain.permissions import ADMIN
     from gtm.ingest import demo
     from gtm.ingest.limits import Limits
+    from gtm.services import portfolio as portfolio_service
     from gtm.services.imports import commit_import, plan_import
     from gtm.storage.repository import Store
 
@@ -45,6 +46,7 @@ def _seed_generated(url: str, accounts: int, folder: Path) -> None:
     for kind in ("accounts", "opportunities"):
         plan = plan_import(store, kind, folder / f"{kind}.csv", limits=Limits.command_line())  # as `gtm import`
         commit_import(store, plan, ADMIN, skip_invalid=True)
+    portfolio_service.frames(store)  # as `gtm import` does: the pages' snapshot of a large portfolio
     print(f"seeded {accounts:,} accounts, {len(frames['opportunities']):,} opportunities in "
           f"{time.perf_counter() - start:.0f} s")
 

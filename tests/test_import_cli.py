@@ -134,6 +134,29 @@ def test_dry_run_reports_and_writes_nothing(
     store.dispose()
 
 
+def test_an_import_prepares_the_pages_snapshot_of_a_large_portfolio(
+        tmp_path: Path, files: dict[str, Path], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from gtm.services import portfolio as portfolio_service
+    from gtm.storage import snapshot as snapshots
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv(snapshots.ENV, str(cache))
+    monkeypatch.setattr(portfolio_service, "SNAPSHOT_MIN_ROWS", 1)  # two opportunities count as large here
+    db = f"sqlite:///{tmp_path / 'crm.db'}"
+    run(capsys, "import", "accounts", str(files["accounts"]), "--database", db)
+    code, out, _ = run(capsys, "import", "opportunities", str(files["good_opportunities"]), "--database", db,
+                       "--no-snapshot")
+    assert code == 0 and "snapshot" not in out and not list(cache.glob("*"))
+    code, out, _ = run(capsys, "import", "opportunities", str(files["good_opportunities"]), "--database", db)
+    assert code == 0 and "prepared the pages' snapshot of 2 opportunities" in out
+    store = Store(db)
+    name = snapshots.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp())
+    store.dispose()
+    assert [p.name for p in cache.iterdir()] == [f"{name}{snapshots.SUFFIX}"]
+    assert snapshots.load(name, cache) is not None  # the next page's first run reads this file
+
+
 def test_mapping_file_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = f"sqlite:///{tmp_path / 'crm.db'}"
     src = tmp_path / "deals.csv"

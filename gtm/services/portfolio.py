@@ -1,16 +1,45 @@
-"""Use cases that read the whole portfolio: the frames behind exports."""
+"""Use cases that read the whole portfolio: the frames every page reads, and the frames behind exports."""
 
 from __future__ import annotations
+
+import threading
 
 import pandas as pd
 
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError
 from gtm.services.currency import reporting_currency
-from gtm.services.diagnosis import diagnosed_opportunities
+from gtm.services.diagnosis import diagnosed_opportunities, diagnosed_with_problems
+from gtm.storage import snapshot
 from gtm.storage.repository import Store
 
 EXPORTS = ("accounts", "opportunities", "decisions")
+SNAPSHOT_MIN_ROWS = 50_000  # smaller portfolios build in well under a second: no file for them
+
+
+def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = False,
+           min_rows: int | None = None) -> dict[str, pd.DataFrame]:
+    """What every page reads: ``accounts``, ``business_units``, ``opportunities`` (diagnosed, in the reporting
+    currency, without the values the engine can't use) and ``quarantined`` (those values, as problem rows).
+
+    With ``snapshots``, they come from this portfolio version's snapshot when there is one (gtm.storage.snapshot);
+    otherwise they are built, and a portfolio of ``min_rows`` opportunities or more is saved for the next cold
+    start (default SNAPSHOT_MIN_ROWS), in a background thread with ``save_in_background`` (a page then doesn't wait
+    for the file).
+    """
+    name = snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) \
+        if snapshots else None
+    if (saved := snapshot.load(name)) is not None:
+        return saved
+    opportunities, quarantined = diagnosed_with_problems(store)
+    built = {"accounts": store.accounts(), "business_units": store.business_units(), "opportunities": opportunities,
+             "quarantined": quarantined}
+    if name is not None and len(opportunities) >= (SNAPSHOT_MIN_ROWS if min_rows is None else min_rows):
+        if save_in_background:
+            threading.Thread(target=snapshot.save, args=(name, built), name="gtm-snapshot", daemon=True).start()
+        else:
+            snapshot.save(name, built)
+    return built
 
 
 def export_frame(store: Store, what: str) -> pd.DataFrame:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import secrets
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -148,14 +149,25 @@ class Store:
             value = conn.execute(select(Meta.value).where(Meta.key == "portfolio_version")).scalar()
         return int(value or 0)
 
+    def portfolio_stamp(self) -> int:
+        """A random number drawn anew with every portfolio version (0 before the first): with the version, it names
+        the portfolio's content, so two copies of one database that diverge never look alike (gtm.storage.snapshot)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(Meta.value).where(Meta.key == "portfolio_stamp")).scalar()
+        return int(value or 0)
+
     @staticmethod
     def bump(conn: Connection, *, portfolio: bool = True) -> None:
-        """Advance the data version (and, unless ``portfolio`` is False, the portfolio version) in the caller's
-        transaction."""
+        """Advance the data version (and, unless ``portfolio`` is False, the portfolio version, with a new stamp) in
+        the caller's transaction."""
         for key in ("data_version", "portfolio_version") if portfolio else ("data_version",):
             updated = conn.execute(update(Meta).where(Meta.key == key).values(value=Meta.value + 1))
             if updated.rowcount == 0:
                 conn.execute(insert(Meta).values(key=key, value=1))
+        if portfolio:
+            stamp = secrets.randbelow(2**31 - 2) + 1  # 1 .. 2**31-1: fits PostgreSQL's integer
+            if conn.execute(update(Meta).where(Meta.key == "portfolio_stamp").values(value=stamp)).rowcount == 0:
+                conn.execute(insert(Meta).values(key="portfolio_stamp", value=stamp))
 
     # ------------------------------------------------------------------ reads
 

@@ -17,7 +17,7 @@ import streamlit as st
 from gtm.domain import portfolio
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
-from gtm.services import diagnosis
+from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
 from gtm.storage.engine import DEMO, MAIN, WORKSPACES
 from gtm.storage.repository import Store
@@ -123,10 +123,8 @@ class PortfolioData:
 # version does not change, so recording a decision re-reads only the decisions.
 @st.cache_resource(max_entries=2, show_spinner="Reading the portfolio…")
 def _portfolio(url: str | None, workspace_name: str, portfolio_version: int) -> dict[str, pd.DataFrame]:
-    s = _open_store(url, workspace_name)
-    opportunities, quarantined = diagnosis.diagnosed_with_problems(s)
-    return {"accounts": s.accounts(), "business_units": s.business_units(), "opportunities": opportunities,
-            "quarantined": quarantined}
+    # From the version's snapshot on disk when there is one (a server's first run after a start or an import).
+    return portfolio_service.frames(_open_store(url, workspace_name), save_in_background=True)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

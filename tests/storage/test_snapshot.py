@@ -1,0 +1,122 @@
+"""The portfolio's snapshot on disk: named by what it holds, written whole, read back exactly, never stale."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gtm.domain.permissions import ADMIN
+from gtm.services import accounts
+from gtm.services import portfolio as portfolio_service
+from gtm.services.demo import seed_demo
+from gtm.storage import snapshot
+from gtm.storage.repository import Store
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(snapshot.ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def demo(db_url: str) -> Store:
+    store = Store(db_url, workspace="demo")
+    seed_demo(store)
+    return store
+
+
+def _same(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame]) -> None:
+    assert a.keys() == b.keys()
+    for name in a:
+        pd.testing.assert_frame_equal(a[name], b[name])
+
+
+def test_every_portfolio_change_draws_a_new_stamp(store: Store) -> None:
+    assert store.portfolio_stamp() == 0  # nothing written yet: no snapshot can be named
+    stamps = set()
+    for _ in range(3):
+        with store.transaction() as tx:
+            store.bump(tx)
+        stamps.add((store.portfolio_version(), store.portfolio_stamp()))
+    assert len(stamps) == 3 and all(stamp > 0 for _, stamp in stamps)
+    with store.transaction() as tx:  # a decision or review: the portfolio is unchanged, so is its stamp
+        store.bump(tx, portfolio=False)
+    assert (store.portfolio_version(), store.portfolio_stamp()) in stamps
+
+
+def test_the_key_names_database_workspace_version_and_stamp() -> None:
+    base = snapshot.key("sqlite:///a.db", "main", 3, 77)
+    assert base is not None and base == snapshot.key("sqlite:///a.db", "main", 3, 77)
+    others = [snapshot.key("sqlite:///b.db", "main", 3, 77), snapshot.key("sqlite:///a.db", "demo", 3, 77),
+              snapshot.key("sqlite:///a.db", "main", 4, 77), snapshot.key("sqlite:///a.db", "main", 3, 78)]
+    assert base not in others and len(set(others)) == 4
+    assert snapshot.key("sqlite:///a.db", "main", 3, 0) is None  # no stamp: no snapshot
+    # The password is not part of the name (nor written anywhere): a changed password keeps the snapshot.
+    assert snapshot.key("postgresql://u:one@h/db", "main", 1, 5) == snapshot.key("postgresql://u:two@h/db", "main", 1, 5)
+
+
+def test_frames_come_back_from_the_snapshot_exactly(demo: Store, cache: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    built = portfolio_service.frames(demo, min_rows=1)
+    assert len(list(cache.glob(f"*{snapshot.SUFFIX}"))) == 1
+
+    def no_build(*args: object, **kwargs: object) -> None:
+        raise AssertionError("built again although the snapshot holds this version")
+
+    monkeypatch.setattr(portfolio_service, "diagnosed_with_problems", no_build)
+    _same(built, portfolio_service.frames(demo, min_rows=1))
+
+
+def test_a_change_to_the_portfolio_retires_the_snapshot(demo: Store, cache: Path) -> None:
+    before = portfolio_service.frames(demo, min_rows=1)
+    account = str(before["accounts"]["account_id"].iloc[0])
+    changed_to = "market_bu" if before["accounts"]["current_approach"].iloc[0] != "market_bu" else "lead_unit"
+    accounts.set_current_approaches(demo, ADMIN, {account: changed_to})
+    after = portfolio_service.frames(demo, min_rows=1)
+    assert len(list(cache.glob(f"*{snapshot.SUFFIX}"))) == 2  # a new name: the old file is not read
+    assert after["accounts"].set_index("account_id").loc[account, "current_approach"] == changed_to
+    assert (after["opportunities"].loc[after["opportunities"]["account_id"] == account, "approach"] == changed_to).all()
+
+
+def test_a_small_portfolio_or_no_stamp_writes_no_file(demo: Store, cache: Path) -> None:
+    portfolio_service.frames(demo)  # 400 accounts: builds in well under a second
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_a_damaged_or_foreign_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
+    frames = {"accounts": pd.DataFrame({"account_id": ["A"], "name": ["Acme"]})}
+    path = snapshot.save("k1", frames, tmp_path)
+    assert path is not None
+    _same(frames, snapshot.load("k1", tmp_path) or {})
+    path.write_bytes(path.read_bytes()[:20])  # cut short, as by a full disk
+    assert snapshot.load("k1", tmp_path) is None
+    snapshot.save("k2", frames, tmp_path)
+    (tmp_path / f"k2{snapshot.SUFFIX}").rename(tmp_path / f"k3{snapshot.SUFFIX}")  # the name inside says k2
+    assert snapshot.load("k3", tmp_path) is None
+    assert snapshot.load("missing", tmp_path) is None and snapshot.load(None, tmp_path) is None
+
+
+def test_only_the_newest_files_stay(tmp_path: Path) -> None:
+    frames = {"accounts": pd.DataFrame({"account_id": ["A"]})}
+    for i in range(snapshot.KEEP + 3):
+        path = snapshot.save(f"k{i}", frames, tmp_path)
+        assert path is not None
+        os.utime(path, (time.time() - 100 + i, time.time() - 100 + i))  # k0 oldest
+    left = tmp_path / f".writing-old{snapshot.SUFFIX}"  # a writer killed mid-file, two hours ago
+    left.write_bytes(b"half")
+    os.utime(left, (time.time() - 7200, time.time() - 7200))
+    snapshot.save("last", frames, tmp_path)
+    kept = sorted(p.name for p in tmp_path.iterdir())
+    assert len(kept) == snapshot.KEEP and f"last{snapshot.SUFFIX}" in kept and f"k0{snapshot.SUFFIX}" not in kept
+
+
+def test_a_folder_that_cannot_be_written_leaves_the_pages_working(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert snapshot.save("k", {"a": pd.DataFrame()}, blocked / "cache") is None
