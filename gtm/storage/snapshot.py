@@ -16,7 +16,8 @@ A snapshot is named by a key that changes whenever its content could:
 A database without a stamp (written before stamps existed, until its next change) gets no snapshot. A snapshot is
 written under a temporary name and renamed whole, so a reader never sees half a file; a file that can't be read is
 ignored and rebuilt. Only the newest ``KEEP`` files stay in the folder. The files are pickles written by this app:
-like the database, the folder (GTM_CACHE_DIR, default var/cache) must be writable by the app's user only.
+like the database, the folder (GTM_CACHE_DIR, default var/cache; ``off``: no snapshots) must be writable by the
+app's user only.
 """
 
 from __future__ import annotations
@@ -44,9 +45,13 @@ log = logging.getLogger("gtm")
 Frames = dict[str, pd.DataFrame]
 
 
-def folder() -> Path:
-    """Where snapshots live: GTM_CACHE_DIR, else var/cache beside the default database."""
-    return Path(os.environ.get(ENV) or DEFAULT_FOLDER)
+def folder() -> Path | None:
+    """Where snapshots live: GTM_CACHE_DIR, else var/cache beside the default database; None when GTM_CACHE_DIR is
+    ``off`` (no snapshot is read or written: every server start rebuilds the frames from the database)."""
+    value = os.environ.get(ENV, "").strip()
+    if value.lower() == "off":
+        return None
+    return Path(value or DEFAULT_FOLDER)
 
 
 @lru_cache(maxsize=1)
@@ -70,9 +75,10 @@ def key(url: str, workspace: str, version: int, stamp: int) -> str | None:
 
 def load(name: str | None, where: Path | None = None) -> Frames | None:
     """The frames saved under ``name``, or None when there are none (or the file can't be read)."""
-    if name is None:
+    place = where or folder()
+    if name is None or place is None:
         return None
-    path = (where or folder()) / f"{name}{SUFFIX}"
+    path = place / f"{name}{SUFFIX}"
     try:
         with path.open("rb") as f:
             saved = pickle.load(f)
@@ -90,9 +96,9 @@ def load(name: str | None, where: Path | None = None) -> Frames | None:
 def save(name: str | None, frames: Frames, where: Path | None = None) -> Path | None:
     """Write ``frames`` under ``name`` (whole, or not at all) and drop all but the newest KEEP snapshots.
     Returns the file, or None when there is no name or the folder can't be written (the pages work without)."""
-    if name is None:
-        return None
     target = where or folder()
+    if name is None or target is None:
+        return None
     path = target / f"{name}{SUFFIX}"
     try:
         target.mkdir(parents=True, exist_ok=True)

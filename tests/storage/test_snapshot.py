@@ -84,6 +84,18 @@ def test_a_change_to_the_portfolio_retires_the_snapshot(demo: Store, cache: Path
     assert (after["opportunities"].loc[after["opportunities"]["account_id"] == account, "approach"] == changed_to).all()
 
 
+def test_off_reads_and_writes_no_snapshot(demo: Store, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    portfolio_service.frames(demo, min_rows=1)
+    assert len(list(cache.iterdir())) == 1
+    monkeypatch.setenv(snapshot.ENV, "off")
+    assert snapshot.folder() is None
+    calls = []
+    real = portfolio_service.diagnosed_with_problems
+    monkeypatch.setattr(portfolio_service, "diagnosed_with_problems", lambda store: calls.append(1) or real(store))
+    portfolio_service.frames(demo, min_rows=1)
+    assert calls == [1] and len(list(cache.iterdir())) == 1  # built from the database; nothing new written
+
+
 def test_a_small_portfolio_or_no_stamp_writes_no_file(demo: Store, cache: Path) -> None:
     portfolio_service.frames(demo)  # 400 accounts: builds in well under a second
     assert not cache.exists() or not list(cache.iterdir())
