@@ -23,13 +23,13 @@ if d.opportunities.empty:
 
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
 c1, c2, c3, c4 = st.columns(4)
-bu = c1.multiselect("BU", widgets.options_from(d.assessed, "bu"), format_func=lambda b: bu_names.get(b, b), key="pf_bu")
-region = c2.multiselect("Region", widgets.options_from(d.assessed, "region"), key="pf_region")
-industry = c3.multiselect("Industry", widgets.options_from(d.assessed, "industry"), key="pf_industry")
+bu = c1.multiselect("BU", session.filter_options("bu"), format_func=lambda b: bu_names.get(b, b), key="pf_bu")
+region = c2.multiselect("Region", session.filter_options("region"), key="pf_region")
+industry = c3.multiselect("Industry", session.filter_options("industry"), key="pf_industry")
 fit = c4.multiselect("Fit", ["realistic", "overkill", "insufficient"], format_func=charts.fit_badge, key="pf_fit")
-view = portfolio.filter_opportunities(d.assessed, bu=bu, region=region, industry=industry, fit=fit)
+view = session.overview(d, bu, region, industry, fit)
 
-f = portfolio.figures(view)
+f = view.figures
 m = st.columns(6)
 m[0].metric("Accounts", f"{f.accounts:,}")
 m[1].metric("Opportunities", f"{f.opportunities:,}")
@@ -48,12 +48,11 @@ if f.assumed_accounts:
     st.caption(f"{f.assumed_accounts:,} account(s) have no current approach recorded: they are judged as "
                f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
 
-st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(view), d.matrix,
-                                        undiagnosed=portfolio.undiagnosed_summary(view), currency=session.currency()),
+st.plotly_chart(charts.portfolio_matrix(view.cells, d.matrix, undiagnosed=view.undiagnosed, currency=session.currency()),
                 key="pf_matrix", config={"displayModeBar": False})
 
 st.subheader("Biggest misfits")
-misfits = portfolio.biggest_misfits(view, limit=15)
+misfits = view.misfits
 if misfits.empty:
     st.success("No misfits in this view: every opportunity's current approach is a realistic option.")
 else:
@@ -80,11 +79,11 @@ else:
         cols[i % 5].page_link("pages/account.py", label=plain(row.account_name),
                               query_params={"workspace": here, "account": row.account_id}, icon=":material/open_in_new:")
 
-todo = portfolio.undiagnosed_todo(view)
-if len(todo):
-    st.subheader(f"To do: {len(todo):,} opportunit{'y' if len(todo) == 1 else 'ies'} not yet diagnosed")
+todo = view.todo  # the largest 200
+if view.todo_count:
+    st.subheader(f"To do: {view.todo_count:,} opportunit{'y' if view.todo_count == 1 else 'ies'} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
-    shown = todo.head(200).assign(link=session.account_links(todo["account_id"]))
+    shown = todo.assign(link=session.account_links(todo["account_id"]))
     st.dataframe(
         shown, hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")

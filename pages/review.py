@@ -33,11 +33,11 @@ fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fi
 min_steps = c3.number_input("Min. steps", min_value=1, max_value=6, value=1, key="rv_steps")
 min_value = c4.number_input(f"Min. value at stake ({session.currency()})", min_value=0, value=0, step=100_000, key="rv_value")
 
-queue = portfolio.review_queue(d.accounts, d.assessed, d.decisions, bu, d.matrix)
+queue, in_bu = session.review_queue(d, bu)
 queue = portfolio.filter_queue(queue, fits=fits, min_steps=int(min_steps), min_value=float(min_value))
 at_stake = plain(charts.money(queue["value_at_stake"].sum() if len(queue) else 0, session.currency()))
 st.markdown(f"**{len(queue)}** flagged account(s), **{at_stake}** at stake.")
-left_out = portfolio.figures(d.assessed[d.assessed["bu"] == bu]).left_out(session.currency())
+left_out = in_bu.left_out(session.currency())
 if left_out:
     st.caption(plain(f"In this BU: {left_out}"))
 if queue.empty:

@@ -298,11 +298,32 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
 def filter_opportunities(assessed: pd.DataFrame, *, bu: list[str] | None = None, region: list[str] | None = None,
                          industry: list[str] | None = None, fit: list[str] | None = None) -> pd.DataFrame:
     """Rows matching every non-empty filter (a filter's values are alternatives)."""
-    mask = pd.Series(True, index=assessed.index)
-    for column, chosen in (("bu", bu), ("region", region), ("industry", industry), ("fit", fit)):
-        if chosen:
-            mask &= assessed[column].astype(str).isin(chosen)
+    chosen_filters = [(c, v) for c, v in (("bu", bu), ("region", region), ("industry", industry), ("fit", fit)) if v]
+    if not chosen_filters:
+        return assessed  # no copy: at a million rows a copy of every column is hundreds of MB per page run
+    mask = np.ones(len(assessed), dtype=bool)
+    for column, chosen in chosen_filters:
+        mask &= assessed[column].astype(str).isin(chosen).to_numpy()
     return assessed[mask]
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the Portfolio page shows for one view: small frames, computed once per data and filters."""
+
+    figures: Figures
+    cells: pd.DataFrame  # cell_summary
+    undiagnosed: pd.DataFrame  # undiagnosed_summary
+    misfits: pd.DataFrame  # biggest_misfits
+    todo: pd.DataFrame  # the largest undiagnosed opportunities, at most todo_limit
+    todo_count: int
+
+
+def overview(view: pd.DataFrame, misfit_limit: int = 15, todo_limit: int = 200) -> Overview:
+    """The figures, matrix cells, undiagnosed strip, biggest misfits and to-do list of ``view``."""
+    todo = undiagnosed_todo(view)
+    return Overview(figures(view), cell_summary(view), undiagnosed_summary(view), biggest_misfits(view, misfit_limit),
+                    todo.head(todo_limit), len(todo))
 
 
 def search_accounts(accounts: pd.DataFrame, query: str, limit: int = 50) -> pd.DataFrame:

@@ -145,9 +145,10 @@ def currency(workspace_name: str | None = None) -> str:
 
 @st.cache_resource(max_entries=6, show_spinner="Judging the portfolio…")
 def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
-            rationale: bool = True) -> dict[str, pd.DataFrame]:
+            rationale: bool) -> dict[str, pd.DataFrame]:
     """The portfolio under one matrix: a few category columns beside the shared frame's (no copy of its text).
-    Without ``rationale`` (a draft's preview), the recommendations carry no sentence."""
+    Without ``rationale`` (a draft's preview), the recommendations carry no sentence. Streamlit keys a cache entry
+    on the arguments as passed (a keyword and a position differ): every call passes them all by position."""
     raw = _portfolio(url, workspace_name, portfolio_version)
     matrix = parse_matrix(json.loads(matrix_json))
     assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
@@ -156,11 +157,11 @@ def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix
     return {"assessed": assessed, "recommendations": recs}
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
+@st.cache_resource(max_entries=3, show_spinner=False)  # a decision makes the last version's table obsolete
 def _account_table(url: str | None, workspace_name: str, portfolio_version: int, version: int,
                    matrix_json: str) -> pd.DataFrame:
     raw = _portfolio(url, workspace_name, portfolio_version)
-    judged = _judged(url, workspace_name, portfolio_version, matrix_json)
+    judged = _judged(url, workspace_name, portfolio_version, matrix_json, True)
     return portfolio.account_table(raw["accounts"], judged["assessed"], judged["recommendations"],
                                    _decisions(url, workspace_name, version))
 
@@ -182,13 +183,62 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     raw = _portfolio(url, name, held)
     # A draft matrix (a band edit's preview) needs neither the recommendations' sentences nor an account table:
     # skipping them keeps the preview quick.
-    judged = _judged(url, name, held, matrix_json, rationale=matrix is None)
+    judged = _judged(url, name, held, matrix_json, matrix is None)  # positional, as every call: one cache key
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
     table = _account_table(url, name, held, version, matrix_json) if matrix is None else pd.DataFrame()
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
                          judged["assessed"], judged["recommendations"], table, m,
                          active.name if matrix is None else m.name, version, raw["quarantined"])
+
+
+# What a page derives from the shared frames is cached too, per data and filters: ten sessions opening the
+# Portfolio compute its figures once, and no page run copies the million-row frame to filter it.
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _overview(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
+              filters: tuple[tuple[str, ...], ...]) -> portfolio.Overview:
+    assessed = _judged(url, workspace_name, portfolio_version, matrix_json, True)["assessed"]
+    bu, region, industry, fit = (list(f) for f in filters)
+    return portfolio.overview(portfolio.filter_opportunities(assessed, bu=bu, region=region, industry=industry,
+                                                             fit=fit))
+
+
+def overview(d: PortfolioData, bu: list[str], region: list[str], industry: list[str],
+             fit: list[str]) -> portfolio.Overview:
+    """The Portfolio page's figures, cells, misfits and to-do list for ``d`` (the active matrix) and the filters."""
+    name = workspace()
+    return _overview(database_url(), name, store(name).portfolio_version(), d.matrix.model_dump_json(),
+                     (tuple(bu), tuple(region), tuple(industry), tuple(fit)))
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _options(url: str | None, workspace_name: str, portfolio_version: int) -> dict[str, list[str]]:
+    opportunities = _portfolio(url, workspace_name, portfolio_version)["opportunities"]
+    return {c: sorted(str(v) for v in opportunities[c].dropna().unique()) if c in opportunities else []
+            for c in ("bu", "region", "industry")}
+
+
+def filter_options(column: str) -> list[str]:
+    """The distinct values of an opportunity column (bu, region or industry) for a filter widget, sorted."""
+    name = workspace()
+    return _options(database_url(), name, store(name).portfolio_version())[column]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _review_queue(url: str | None, workspace_name: str, portfolio_version: int, version: int, matrix_json: str,
+                  bu: str) -> tuple[pd.DataFrame, portfolio.Figures]:
+    raw = _portfolio(url, workspace_name, portfolio_version)
+    assessed = _judged(url, workspace_name, portfolio_version, matrix_json, True)["assessed"]
+    queue = portfolio.review_queue(raw["accounts"], assessed, _decisions(url, workspace_name, version), bu,
+                                   parse_matrix(json.loads(matrix_json)))
+    return queue, portfolio.figures(assessed[assessed["bu"] == bu])
+
+
+def review_queue(d: PortfolioData, bu: str) -> tuple[pd.DataFrame, portfolio.Figures]:
+    """The Review page's queue for ``bu`` (shared: read it, never change it), and the BU's figures."""
+    name = workspace()
+    return _review_queue(database_url(), name, store(name).portfolio_version(), d.version,
+                         d.matrix.model_dump_json(), bu)
 
 
 def _show_quarantined(problems: pd.DataFrame) -> None:

@@ -6,7 +6,6 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-import pandas as pd
 import streamlit as st
 
 from gtm import incidents
@@ -42,13 +41,6 @@ def unexpected_errors(where: str | Callable[[], str]) -> Iterator[None]:
     except Exception as exc:
         show_unexpected(exc, where() if callable(where) else where)
         st.stop()
-
-
-def options_from(frame: pd.DataFrame, column: str) -> list[str]:
-    """Sorted distinct non-empty values of a column, for filter widgets."""
-    if column not in frame:
-        return []
-    return sorted(str(v) for v in frame[column].dropna().unique())
 
 
 def run_action(call: Callable[[], T], *, toast: str | None = None,

@@ -172,3 +172,20 @@ def test_charts_mark_every_cell_with_a_symbol() -> None:
     fig2 = charts.account_matrix(assessed[assessed["account_id"] == "A"], default_matrix(), "common_front_end")
     names = [t.name for t in fig2.data if t.name]
     assert any("insufficient" in n for n in names) and any("Realistic" in n for n in names)
+
+
+def test_no_filter_returns_the_frame_itself_and_a_filter_a_subset(demo: Store) -> None:
+    assessed = portfolio.assess_portfolio(demo.opportunities(), default_matrix())
+    assert portfolio.filter_opportunities(assessed) is assessed  # a page run copies nothing to show everything
+    some = portfolio.filter_opportunities(assessed, bu=["BU-AUT"], fit=["overkill"])
+    assert len(some) and (some["bu"] == "BU-AUT").all() and (some["fit"].astype(str) == "overkill").all()
+
+
+def test_overview_holds_what_the_portfolio_page_shows(demo: Store) -> None:
+    assessed = portfolio.assess_portfolio(demo.opportunities(), default_matrix())
+    view = portfolio.overview(assessed, misfit_limit=5, todo_limit=3)
+    assert view.figures == portfolio.figures(assessed)
+    pd.testing.assert_frame_equal(view.cells, portfolio.cell_summary(assessed))
+    pd.testing.assert_frame_equal(view.misfits, portfolio.biggest_misfits(assessed, 5))
+    todo = portfolio.undiagnosed_todo(assessed)
+    assert view.todo_count == len(todo) > 3 and len(view.todo) == 3
