@@ -176,35 +176,47 @@ def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix,
 def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
                   decisions: pd.DataFrame) -> pd.DataFrame:
     """Accounts with value, misfit value, recommendation and latest decision."""
-    at_stake = assessed.assign(
-        misfit_value=np.where(assessed["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT]), assessed["value"], 0.0),
-        worst_steps=assessed["steps"].astype(int),
-    ).groupby("account_id").agg(
+    return with_latest_decision(account_summary(accounts, assessed, recs), decisions)
+
+
+def account_summary(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame) -> pd.DataFrame:
+    """Accounts with value, misfit value and recommendation: what does not change when a decision is recorded."""
+    # Only the columns summed, side by side: assigning to the whole frame would copy every column of it.
+    value = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
+    undiagnosed = assessed["nature"].isna().to_numpy() if "nature" in assessed else np.zeros(len(assessed), bool)
+    at_stake = pd.DataFrame({
+        "account_id": assessed["account_id"].to_numpy(), "value": value,
+        "misfit_value": np.where(assessed["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT]).to_numpy(), value, 0.0),
+        "worst_steps": assessed["steps"].astype(int).to_numpy(),
+        "undiagnosed_value": np.where(undiagnosed, value, 0.0),
+    }).groupby("account_id").agg(
         opportunities=("value", "size"), value=("value", "sum"), misfit_value=("misfit_value", "sum"),
-        worst_steps=("worst_steps", "max"),
+        worst_steps=("worst_steps", "max"), undiagnosed_value=("undiagnosed_value", "sum"),
     )
-    out = accounts.merge(at_stake, left_on="account_id", right_index=True, how="left")
+    out = accounts.merge(at_stake.drop(columns="undiagnosed_value"), left_on="account_id", right_index=True,
+                         how="left")
     rec_cols = ["account_id", "recommended_approach", "current_in_band_share", "recommended_in_band_share",
                 "overserved_count", "overserved_value", "underserved_count", "underserved_value", "rationale"]
     out = out.merge(recs[[c for c in rec_cols if c in recs]].rename(columns={"rationale": "recommendation_rationale"}),
                     on="account_id", how="left")
-    latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
-    if len(latest):
-        latest = latest[["account_id", "approach", "author", "created_at", "review_status"]].rename(columns={
-            "approach": "decided_approach", "author": "decided_by", "created_at": "decided_at"})
-        out = out.merge(latest, on="account_id", how="left")
-    else:
-        for c in ("decided_approach", "decided_by", "decided_at", "review_status"):
-            out[c] = None
-    undiagnosed = assessed.assign(undiagnosed_value=np.where(assessed["nature"].isna(), assessed["value"], 0.0))
-    out = out.merge(undiagnosed.groupby("account_id")["undiagnosed_value"].sum(), left_on="account_id",
-                    right_index=True, how="left")
+    out = out.merge(at_stake["undiagnosed_value"], left_on="account_id", right_index=True, how="left")
     for c in ("opportunities", "value", "misfit_value", "worst_steps", "undiagnosed_value"):
         out[c] = out[c].fillna(0)
     out["approach_assumed"] = out["current_approach"].isna() if "current_approach" in out else False
     no_rec = out["recommended_approach"].isna() & (out["opportunities"] > 0)
     out["recommendation_rationale"] = out["recommendation_rationale"].astype(object).where(~no_rec, NO_DIAGNOSIS)
     return out
+
+
+def with_latest_decision(summary: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
+    """``account_summary`` with each account's latest decision: decided_approach, decided_by, decided_at and
+    review_status (empty where none)."""
+    latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
+    if len(latest):
+        latest = latest[["account_id", "approach", "author", "created_at", "review_status"]].rename(columns={
+            "approach": "decided_approach", "author": "decided_by", "created_at": "decided_at"})
+        return summary.merge(latest, on="account_id", how="left")
+    return summary.assign(decided_approach=None, decided_by=None, decided_at=None, review_status=None)
 
 
 def biggest_misfits(assessed: pd.DataFrame, limit: int = 20) -> pd.DataFrame:

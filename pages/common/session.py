@@ -111,7 +111,7 @@ class PortfolioData:
     decisions: pd.DataFrame
     assessed: pd.DataFrame
     recommendations: pd.DataFrame
-    account_table: pd.DataFrame
+    account_table: pd.DataFrame  # portfolio.account_summary: no decision columns (see decisions)
     matrix: ApproachMatrix
     matrix_name: str
     version: int
@@ -157,13 +157,13 @@ def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix
     return {"assessed": assessed, "recommendations": recs}
 
 
-@st.cache_resource(max_entries=3, show_spinner=False)  # a decision makes the last version's table obsolete
-def _account_table(url: str | None, workspace_name: str, portfolio_version: int, version: int,
-                   matrix_json: str) -> pd.DataFrame:
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _account_table(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str) -> pd.DataFrame:
+    """Accounts with value, misfits and recommendation; keyed without the data version, so recording a decision
+    does not rebuild it (decisions are in ``PortfolioData.decisions``)."""
     raw = _portfolio(url, workspace_name, portfolio_version)
     judged = _judged(url, workspace_name, portfolio_version, matrix_json, True)
-    return portfolio.account_table(raw["accounts"], judged["assessed"], judged["recommendations"],
-                                   _decisions(url, workspace_name, version))
+    return portfolio.account_summary(raw["accounts"], judged["assessed"], judged["recommendations"])
 
 
 def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
@@ -186,7 +186,7 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     judged = _judged(url, name, held, matrix_json, matrix is None)  # positional, as every call: one cache key
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
-    table = _account_table(url, name, held, version, matrix_json) if matrix is None else pd.DataFrame()
+    table = _account_table(url, name, held, matrix_json) if matrix is None else pd.DataFrame()
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
                          judged["assessed"], judged["recommendations"], table, m,
                          active.name if matrix is None else m.name, version, raw["quarantined"])
