@@ -187,9 +187,8 @@ def _prepare_pages(store: Store) -> None:
 
     gc.collect()  # the import's rows are gone: free them before the portfolio is read
     started = time.perf_counter()
-    frames = portfolio_service.frames(store)
-    rows = len(frames["opportunities"])
-    if rows >= portfolio_service.SNAPSHOT_MIN_ROWS:
+    rows = portfolio_service.prepare_snapshot(store)
+    if rows is not None:
         print(f"prepared the pages' snapshot of {rows:,} opportunities in {time.perf_counter() - started:.1f} s")
 
 

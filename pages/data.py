@@ -157,9 +157,15 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rate
                     flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), file_name)
                 return flags
 
-            widgets.run_action(lambda: importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
-                                                              progress=lambda f, text: bar.progress(f, text=text)),
-                               flags=imported, on_error=bar.empty)
+            def import_and_prepare() -> ImportResult:
+                result = importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
+                                                progress=lambda f, text: bar.progress(f, text=text))
+                # A large portfolio's pages read a snapshot; preparing it here spares the next page the rebuild.
+                bar.progress(1.0, text="Preparing the pages for the imported portfolio…")
+                portfolio_service.prepare_snapshot(imports_to)
+                return result
+
+            widgets.run_action(import_and_prepare, flags=imported, on_error=bar.empty)
 
     if "dt_result" in st.session_state:
         st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")

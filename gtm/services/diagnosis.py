@@ -77,13 +77,15 @@ def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
     return diagnosed_with_problems(store, table, mappings)[0]
 
 
-def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None,
-                            mappings: Mappings | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None, mappings: Mappings | None = None,
+                            stored: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``diagnosed_opportunities``, and the stored values the engine cannot use (row, account_id, column, value,
-    reason): an amount of inf written by an older version sets its opportunity aside instead of stopping a page."""
+    reason): an amount of inf written by an older version sets its opportunity aside instead of stopping a page.
+    ``stored``: ``store.opportunities()`` already read (and not changed since), read again otherwise; it is
+    left as it is."""
     if table is None:
         table = active_table(store)[0]
-    usable, problems = sanity.quarantine(store.opportunities())
+    usable, problems = sanity.quarantine(store.opportunities() if stored is None else stored)
     opportunities = in_reporting_currency(store, usable)
     return resolve_natures(opportunities, store.nature_overrides(), table,
                            mappings if mappings is not None else active_mappings(store)), problems

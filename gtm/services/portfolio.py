@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -17,29 +18,46 @@ EXPORTS = ("accounts", "opportunities", "decisions")
 SNAPSHOT_MIN_ROWS = 50_000  # smaller portfolios build in well under a second: no file for them
 
 
+def stored_rows(store: Store) -> dict[str, pd.DataFrame]:
+    """The stored rows as read, before any diagnosis: ``opportunities``, ``accounts``, ``business_units``."""
+    return {"opportunities": store.opportunities(), "accounts": store.accounts(),
+            "business_units": store.business_units()}
+
+
 def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = False,
-           min_rows: int | None = None) -> dict[str, pd.DataFrame]:
+           min_rows: int | None = None,
+           rows: Callable[[], dict[str, pd.DataFrame]] | None = None) -> dict[str, pd.DataFrame]:
     """What every page reads: ``accounts``, ``business_units``, ``opportunities`` (diagnosed, in the reporting
     currency, without the values the engine can't use) and ``quarantined`` (those values, as problem rows).
 
     With ``snapshots``, they come from this portfolio version's snapshot when there is one (gtm.storage.snapshot);
     otherwise they are built, and a portfolio of ``min_rows`` opportunities or more is saved for the next cold
     start (default SNAPSHOT_MIN_ROWS), in a background thread with ``save_in_background`` (a page then doesn't wait
-    for the file).
+    for the file). ``rows`` gives ``stored_rows`` when they are at hand (a server keeps them while only overrides,
+    rules or rates change, which need a new diagnosis but not a new read); by default they are read.
     """
     name = snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) \
         if snapshots else None
     if (saved := snapshot.load(name)) is not None:
         return saved
-    opportunities, quarantined = diagnosed_with_problems(store)
-    built = {"accounts": store.accounts(), "business_units": store.business_units(), "opportunities": opportunities,
-             "quarantined": quarantined}
+    stored = (rows or (lambda: stored_rows(store)))()
+    opportunities, quarantined = diagnosed_with_problems(store, stored=stored["opportunities"])
+    built = {"accounts": stored["accounts"], "business_units": stored["business_units"],
+             "opportunities": opportunities, "quarantined": quarantined}
     if name is not None and len(opportunities) >= (SNAPSHOT_MIN_ROWS if min_rows is None else min_rows):
         if save_in_background:
             threading.Thread(target=snapshot.save, args=(name, built), name="gtm-snapshot", daemon=True).start()
         else:
             snapshot.save(name, built)
     return built
+
+
+def prepare_snapshot(store: Store) -> int | None:
+    """After an import: build the pages' frames and save their snapshot when the portfolio is large enough to have
+    one, so the first page after it reads one file. Returns the opportunities prepared, None when too small."""
+    if store.counts()["opportunities"] < SNAPSHOT_MIN_ROWS:
+        return None
+    return len(frames(store)["opportunities"])
 
 
 def export_frame(store: Store, what: str) -> pd.DataFrame:

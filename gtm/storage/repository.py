@@ -156,11 +156,20 @@ class Store:
             value = conn.execute(select(Meta.value).where(Meta.key == "portfolio_stamp")).scalar()
         return int(value or 0)
 
+    def rows_version(self) -> int:
+        """A number that changes when stored accounts, opportunities or BUs change (not overrides, rules or rates):
+        the cache key of the rows as read, before the diagnosis."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(Meta.value).where(Meta.key == "rows_version")).scalar()
+        return int(value or 0)
+
     @staticmethod
-    def bump(conn: Connection, *, portfolio: bool = True) -> None:
-        """Advance the data version (and, unless ``portfolio`` is False, the portfolio version, with a new stamp) in
-        the caller's transaction."""
-        for key in ("data_version", "portfolio_version") if portfolio else ("data_version",):
+    def bump(conn: Connection, *, portfolio: bool = True, rows: bool = True) -> None:
+        """Advance the data version in the caller's transaction; unless ``portfolio`` is False, the portfolio
+        version too, with a new stamp; and unless ``rows`` is False (an override, a rule or a rate: the stored
+        rows are unchanged), the rows version as well."""
+        keys = ["data_version"] + (["portfolio_version"] if portfolio else []) + (["rows_version"] if portfolio and rows else [])
+        for key in keys:
             updated = conn.execute(update(Meta).where(Meta.key == key).values(value=Meta.value + 1))
             if updated.rowcount == 0:
                 conn.execute(insert(Meta).values(key=key, value=1))
@@ -473,7 +482,7 @@ class Store:
         """Append a person's nature for an opportunity (None withdraws the previous one)."""
         tx.execute(insert(NatureOverride).values(opportunity_id=opportunity_key, nature=nature, reason=reason,
                                                  author=author, created_at=utcnow()))
-        self.bump(tx)
+        self.bump(tx, rows=False)
 
     def rule_versions(self, kind: str) -> pd.DataFrame:
         """name, is_active, created_by, created_at of the saved versions of one kind of rule table."""
@@ -504,7 +513,7 @@ class Store:
             if "name" in str(exc.orig):
                 raise NameTaken(name) from None
             raise
-        self.bump(tx)
+        self.bump(tx, rows=False)
 
     def activate_rule_version(self, tx: Transaction, kind: str, name: str | None) -> None:
         """Make the named version the active one of its kind; None: none is active (the file's default counts)."""
@@ -515,7 +524,7 @@ class Store:
         if name is not None:
             tx.execute(update(RuleVersion).where(RuleVersion.kind == kind, RuleVersion.name == name,
                                                  RuleVersion.is_active.is_(False)).values(is_active=True))
-        self.bump(tx)
+        self.bump(tx, rows=False)
 
     @staticmethod
     def rule_name_taken(tx: Transaction, kind: str, name: str) -> bool:
@@ -533,7 +542,7 @@ class Store:
     def put_setting(self, tx: Transaction, key: str, value: Any) -> None:
         """Store a setting (insert or replace)."""
         _upsert(tx, Setting.__table__, [{"key": key, "value": value}], "key")  # type: ignore[arg-type]
-        self.bump(tx)
+        self.bump(tx, rows=False)
 
     def exchange_rates(self) -> pd.DataFrame:
         """currency, rate (reporting currency per unit), updated_by, updated_at."""
@@ -546,7 +555,7 @@ class Store:
         if rates:
             tx.execute(insert(ExchangeRate), [{"currency": c, "rate": r, "updated_by": updated_by,
                                                "updated_at": utcnow()} for c, r in rates.items()])
-        self.bump(tx)
+        self.bump(tx, rows=False)
 
     # ------------------------------------------------------------------ imports
 

@@ -123,8 +123,16 @@ class PortfolioData:
 # version does not change, so recording a decision re-reads only the decisions.
 @st.cache_resource(max_entries=2, show_spinner="Reading the portfolio…")
 def _portfolio(url: str | None, workspace_name: str, portfolio_version: int) -> dict[str, pd.DataFrame]:
-    # From the version's snapshot on disk when there is one (a server's first run after a start or an import).
-    return portfolio_service.frames(_open_store(url, workspace_name), save_in_background=True)
+    # From the version's snapshot on disk when there is one (a server's first run after a start or an import);
+    # otherwise diagnosed from the stored rows, which this process keeps while only overrides, rules or rates change.
+    s = _open_store(url, workspace_name)
+    return portfolio_service.frames(s, save_in_background=True, rows=lambda: _rows(url, workspace_name, s.rows_version()))
+
+
+@st.cache_resource(max_entries=2, show_spinner="Reading the portfolio…")
+def _rows(url: str | None, workspace_name: str, rows_version: int) -> dict[str, pd.DataFrame]:
+    """The stored rows as read (shared; the diagnosed frames share their columns, so keeping both costs little)."""
+    return portfolio_service.stored_rows(_open_store(url, workspace_name))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

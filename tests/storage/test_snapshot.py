@@ -91,7 +91,8 @@ def test_off_reads_and_writes_no_snapshot(demo: Store, cache: Path, monkeypatch:
     assert snapshot.folder() is None
     calls = []
     real = portfolio_service.diagnosed_with_problems
-    monkeypatch.setattr(portfolio_service, "diagnosed_with_problems", lambda store: calls.append(1) or real(store))
+    monkeypatch.setattr(portfolio_service, "diagnosed_with_problems",
+                        lambda store, **kw: calls.append(1) or real(store, **kw))
     portfolio_service.frames(demo, min_rows=1)
     assert calls == [1] and len(list(cache.iterdir())) == 1  # built from the database; nothing new written
 
@@ -132,3 +133,29 @@ def test_a_folder_that_cannot_be_written_leaves_the_pages_working(tmp_path: Path
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
     assert snapshot.save("k", {"a": pd.DataFrame()}, blocked / "cache") is None
+
+
+def test_overrides_and_rates_keep_the_stored_rows_version_imports_and_approaches_advance_it(demo: Store) -> None:
+    from gtm.services import currency, diagnosis
+
+    rows, portfolio_version = demo.rows_version(), demo.portfolio_version()
+    opportunity = str(demo.opportunities()["opportunity_id"].iloc[0])
+    diagnosis.override_nature(demo, ADMIN, opportunity, "turnkey", "seen on site")
+    currency.set_exchange_rates(demo, ADMIN, [{"currency": "EUR", "rate": 1.1}])
+    assert demo.rows_version() == rows and demo.portfolio_version() == portfolio_version + 2
+    account = str(demo.accounts()["account_id"].iloc[0])
+    accounts.set_current_approaches(demo, ADMIN, {account: "lead_unit"})
+    assert demo.rows_version() == rows + 1
+
+
+def test_frames_diagnose_rows_given_to_them_without_reading_again(demo: Store,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    stored = portfolio_service.stored_rows(demo)
+    expected = portfolio_service.frames(demo, snapshots=False)
+
+    def no_read() -> None:
+        raise AssertionError("read again although the rows were given")
+
+    monkeypatch.setattr(demo, "opportunities", no_read)
+    monkeypatch.setattr(demo, "accounts", no_read)
+    _same(expected, portfolio_service.frames(demo, snapshots=False, rows=lambda: stored))
