@@ -16,6 +16,7 @@ from gtm.storage.repository import Store
 
 EXPORTS = ("accounts", "opportunities", "decisions")
 SNAPSHOT_MIN_ROWS = 50_000  # smaller portfolios build in well under a second: no file for them
+SAVE_DELAY_S = 10.0  # a page's background save waits this long (see frames)
 
 
 def stored_rows(store: Store) -> dict[str, pd.DataFrame]:
@@ -32,8 +33,8 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
 
     With ``snapshots``, they come from this portfolio version's snapshot when there is one (gtm.storage.snapshot);
     otherwise they are built, and a portfolio of ``min_rows`` opportunities or more is saved for the next cold
-    start (default SNAPSHOT_MIN_ROWS), in a background thread with ``save_in_background`` (a page then doesn't wait
-    for the file). ``rows`` gives ``stored_rows`` when they are at hand (a server keeps them while only overrides,
+    start (default SNAPSHOT_MIN_ROWS); with ``save_in_background``, in a background thread SAVE_DELAY_S seconds
+    later (a page doesn't wait for the file, nor share the CPU with its writing). ``rows`` gives ``stored_rows`` when they are at hand (a server keeps them while only overrides,
     rules or rates change, which need a new diagnosis but not a new read); by default they are read.
     """
     name = snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) \
@@ -46,7 +47,11 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
              "opportunities": opportunities, "quarantined": quarantined}
     if name is not None and len(opportunities) >= (SNAPSHOT_MIN_ROWS if min_rows is None else min_rows):
         if save_in_background:
-            threading.Thread(target=snapshot.save, args=(name, built), name="gtm-snapshot", daemon=True).start()
+            # Writing holds the GIL for a second or two at 100,000 accounts: start once the pages waiting for these
+            # frames have drawn, not while they run.
+            later = threading.Timer(SAVE_DELAY_S, snapshot.save, args=(name, built))
+            later.name, later.daemon = "gtm-snapshot", True
+            later.start()
         else:
             snapshot.save(name, built)
     return built

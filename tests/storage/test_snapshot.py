@@ -159,3 +159,15 @@ def test_frames_diagnose_rows_given_to_them_without_reading_again(demo: Store,
     monkeypatch.setattr(demo, "opportunities", no_read)
     monkeypatch.setattr(demo, "accounts", no_read)
     _same(expected, portfolio_service.frames(demo, snapshots=False, rows=lambda: stored))
+
+
+def test_a_page_saves_the_snapshot_in_the_background_after_a_delay(demo: Store, cache: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(portfolio_service, "SAVE_DELAY_S", 0.2)
+    built = portfolio_service.frames(demo, min_rows=1, save_in_background=True)  # returns before the file exists
+    name = snapshot.key(demo.url, demo.workspace, demo.portfolio_version(), demo.portfolio_stamp())
+    for _ in range(200):
+        if (saved := snapshot.load(name)) is not None:
+            break
+        time.sleep(0.05)
+    _same(built, saved or {})
