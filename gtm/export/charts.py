@@ -19,6 +19,15 @@ from gtm.domain.vocabulary import Fit
 # goes with the colour, so the colour never carries the meaning alone.
 FIT_COLOURS = {Fit.REALISTIC: "#009E73", Fit.OVERKILL: "#0072B2", Fit.INSUFFICIENT: "#D55E00"}
 FIT_TINTS = {Fit.REALISTIC: "#CDEBE1", Fit.OVERKILL: "#D6E6F3", Fit.INSUFFICIENT: "#F7DDCC"}
+# The portfolio matrix shades each cell by its fit and its value. Every fit has its own band of lightness, so the
+# three stay apart in greyscale and on a washed-out projector: overkill light, insufficient medium, realistic dark
+# (CIELAB L* 97-87, 75-61 and 46-22; the nearest ends of two fits are more than 10 L* apart, a step anyone sees).
+# Within its band a cell is darker the more value it holds. Text is near-black on the first two and white on the
+# third: every pair reaches 4.5:1. tests/export/test_matrix_legibility.py checks these numbers.
+FIT_RAMPS = {Fit.OVERKILL: ("#EEF5FB", "#C4DCF1"), Fit.INSUFFICIENT: ("#F4A877", "#E0782F"),
+             Fit.REALISTIC: ("#2B7A5E", "#0B3D2E")}
+FIT_TEXT = {Fit.OVERKILL: "#1B1F24", Fit.INSUFFICIENT: "#1B1F24", Fit.REALISTIC: "#FFFFFF"}
+TEXT = "#1B1F24"  # the theme's text colour: axis labels and notes (16:1 on white)
 FIT_SYMBOLS = {Fit.REALISTIC: "✓", Fit.OVERKILL: "▲", Fit.INSUFFICIENT: "▼"}
 FIT_MARKERS = {Fit.REALISTIC: "circle", Fit.OVERKILL: "triangle-up", Fit.INSUFFICIENT: "triangle-down"}
 
@@ -62,41 +71,75 @@ def _fit_grid(matrix: ApproachMatrix) -> np.ndarray:
     return matrix.fit_table.T
 
 
+RAMP_ORDER = (Fit.OVERKILL, Fit.INSUFFICIENT, Fit.REALISTIC)  # light, medium, dark: one colour scale, three parts
+
+
+def _hex(colour: str) -> np.ndarray:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def cell_colour(fit: Fit, strength: float) -> str:
+    """The cell colour of ``fit`` at ``strength`` (0: no value, 1: the matrix's largest), as the heatmap draws it."""
+    light, dark = (_hex(c) for c in FIT_RAMPS[fit])
+    r, g, b = np.rint(light + (dark - light) * min(max(strength, 0.0), 1.0)).astype(int)
+    return f"#{r:02X}{g:02X}{b:02X}"
+
+
+def _ramp_scale() -> list[list[Any]]:
+    """One Plotly colour scale of three parts, a fit's ramp in each third (z = part + strength, over 3)."""
+    scale: list[list[Any]] = []
+    for part, fit in enumerate(RAMP_ORDER):
+        light, dark = FIT_RAMPS[fit]
+        scale += [[part / 3 + (0.001 if part else 0.0), light], [part / 3 + 0.99 / 3, dark]]
+    scale.append([1.0, FIT_RAMPS[RAMP_ORDER[-1]][1]])
+    return scale
+
+
+def _legend() -> dict[str, Any]:
+    """The deck's words for the two sides of the band, on two lines above the plot so no cell is covered."""
+    text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
+            f"<br>✓ <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · ▼ <b>{fit_words(Fit.INSUFFICIENT)}</b>"
+            " below it: not enough to accomplish objectives")
+    return {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
+            "align": "left", "showarrow": False, "font": {"color": TEXT, "size": 13}, "text": text}
+
+
 def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | None = None,
           categories: list[str] | None = None, notes: list[dict[str, Any]] | None = None,
-          layout: dict[str, Any] | None = None) -> go.Figure:
+          layout: dict[str, Any] | None = None, strength: np.ndarray | None = None) -> go.Figure:
     """The fit grid with the band outlined and both sides labelled; ``shapes``, ``notes`` (annotations), the x
     ``categories`` and any other ``layout`` go in the one layout (validated once, where each add_shape or
-    update_layout call costs milliseconds)."""
+    update_layout call costs milliseconds). ``strength`` (approaches x natures, 0..1) shades each cell along its
+    fit's ramp; without it the cells take pale tints, for charts that draw on top of them."""
     grid = _fit_grid(matrix)
     nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
-    colours = [FIT_TINTS[Fit.REALISTIC], FIT_TINTS[Fit.OVERKILL], FIT_TINTS[Fit.INSUFFICIENT]]
-    scale = [[0, colours[0]], [0.333, colours[0]], [0.334, colours[1]], [0.666, colours[1]],
-             [0.667, colours[2]], [1, colours[2]]]
+    if strength is None:
+        colours = [FIT_TINTS[Fit.REALISTIC], FIT_TINTS[Fit.OVERKILL], FIT_TINTS[Fit.INSUFFICIENT]]
+        scale: list[list[Any]] = [[0, colours[0]], [0.333, colours[0]], [0.334, colours[1]], [0.666, colours[1]],
+                                  [0.667, colours[2]], [1, colours[2]]]
+        z, zmax = grid, 2
+    else:
+        part = np.select([grid == 1, grid == 2], [0, 1], 2)  # fit codes 0 realistic, 1 overkill, 2 insufficient
+        # At most 0.99 of a part: the scale's next part starts just after each third, and must never tint a cell.
+        z, zmax, scale = part + np.clip(strength, 0, 1) * 0.99, 3, _ramp_scale()
     # Outline the realistic band, nature by nature, as the deck's diagonal shape.
+    outline = TEXT if strength is not None else FIT_COLOURS[Fit.REALISTIC]
     band = [{"type": "rect", "x0": ni - 0.5, "x1": ni + 0.5, "y0": int(matrix.low_index[ni]) - 0.5,
-             "y1": int(matrix.high_index[ni]) + 0.5, "line": {"color": FIT_COLOURS[Fit.REALISTIC], "width": 3},
+             "y1": int(matrix.high_index[ni]) + 0.5, "line": {"color": outline, "width": 3},
              "layer": "above"} for ni in range(len(vocab.NATURES))]
-    # The deck labels the two sides of the band; above the plot so no cell is covered.
-    sides = [
-        {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
-         "showarrow": False, "font": {"color": FIT_COLOURS[Fit.OVERKILL], "size": 12},
-         "text": f"▲ <b>{fit_words(Fit.OVERKILL)}</b> (above the band): costing more than benefits created"},
-        {"xref": "paper", "yref": "paper", "x": 1, "y": 1.0, "yanchor": "bottom", "xanchor": "right",
-         "showarrow": False, "font": {"color": FIT_COLOURS[Fit.INSUFFICIENT], "size": 12},
-         "text": f"▼ <b>{fit_words(Fit.INSUFFICIENT)}</b> (below the band) to accomplish objectives"},
-    ]
-    xaxis: dict[str, Any] = {"title": "Nature of opportunity (lightest scope → heaviest)", "side": "bottom",
-                             "tickangle": 0, "fixedrange": True}
+    ticks = {"color": TEXT, "size": 13}
+    xaxis: dict[str, Any] = {"title": {"text": "Nature of opportunity (lightest scope → heaviest)", "font": ticks},
+                             "side": "bottom", "tickangle": 0, "fixedrange": True, "tickfont": ticks}
     if categories is not None:
         xaxis.update(categoryorder="array", categoryarray=categories, range=[-0.5, len(categories) - 0.5])
     return go.Figure(
-        go.Heatmap(z=grid, x=nature_ticks, y=approach_ticks, zmin=0, zmax=2, colorscale=scale, showscale=False,
+        go.Heatmap(z=z, x=nature_ticks, y=approach_ticks, zmin=0, zmax=zmax, colorscale=scale, showscale=False,
                    xgap=3, ygap=3, hoverinfo="skip"),
-        layout={"height": height, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "plot_bgcolor": "white",
-                "xaxis": xaxis, "yaxis": {"title": "GTM / key account approach", "fixedrange": True},
-                "font": {"size": 12}, "shapes": band + (shapes or []), "annotations": sides + (notes or []),
-                **(layout or {})},
+        layout={"height": height, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "plot_bgcolor": "white",
+                "xaxis": xaxis, "yaxis": {"title": {"text": "GTM / key account approach", "font": ticks},
+                                          "fixedrange": True, "tickfont": ticks},
+                "font": {"size": 13, "color": TEXT}, "shapes": band + (shapes or []),
+                "annotations": [_legend()] + (notes or []), **(layout or {})},
     )
 
 
@@ -112,17 +155,18 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     nothing says yet, by current approach. They sit outside the matrix because they have no column of their own.
     Amounts are shown in ``currency`` (the reporting currency).
     """
+    strength = cell_strength(cells)
     strip = undiagnosed is not None and int(undiagnosed["count"].sum()) > 0
     if strip:
-        fig = _base(matrix, height, _undiagnosed_shapes(), [*_nature_ticks(), UNDIAGNOSED_TICK])
+        fig = _base(matrix, height, _undiagnosed_shapes(), [*_nature_ticks(), UNDIAGNOSED_TICK], strength=strength)
         fig.add_trace(_undiagnosed_trace(undiagnosed, currency))  # type: ignore[arg-type]
     else:
-        fig = _base(matrix, height)
+        fig = _base(matrix, height, strength=strength)
     grid = _fit_grid(matrix)
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
     nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
-    xs, ys, texts, hovers = [], [], [], []
+    xs, ys, texts, hovers, colours = [], [], [], [], []
     for nature, approach, count, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
                                               cells["count"].astype(int), cells["value"].astype(float)):
         ni, ai = n_idx[nature], a_idx[approach]
@@ -130,7 +174,9 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         steps = int(matrix.steps_table[ni, ai])
         xs.append(nature_ticks[ni])
         ys.append(approach_ticks[ai])
-        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count}</b><br>{money(value, currency)}" if count else FIT_SYMBOLS[fit])
+        colours.append(FIT_TEXT[fit])
+        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count:,}</b><br><span style='font-size:14px'>{money(value, currency)}"
+                     "</span>" if count else FIT_SYMBOLS[fit])
         step_text = "" if fit == Fit.REALISTIC else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         hovers.append(
             f"<b>{vocab.NATURES.label(nature)}</b> at <b>{vocab.APPROACHES.label(approach)}</b><br>"
@@ -139,10 +185,23 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
             f"Realistic band: {matrix.band_text(nature)}"
         )
     fig.add_trace(go.Scatter(
-        x=xs, y=ys, mode="text", text=texts, textfont={"size": 12, "color": "#1b1b1b"},
+        x=xs, y=ys, mode="text", text=texts, textfont={"size": 17, "color": colours},
         hovertext=hovers, hoverinfo="text", showlegend=False,
     ))
     return fig
+
+
+def cell_strength(cells: pd.DataFrame) -> np.ndarray:
+    """approaches x natures, 0..1: each cell's value against the largest cell's, on a square-root scale (so a
+    $40M cell still shows beside a $7B one); 0 for an empty cell."""
+    grid = np.zeros((len(vocab.APPROACHES), len(vocab.NATURES)))
+    n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
+    a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
+    for nature, approach, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
+                                       cells["value"].astype(float)):
+        grid[a_idx[approach], n_idx[nature]] = max(value, 0.0) if np.isfinite(value) else 0.0
+    top = grid.max()
+    return np.sqrt(grid / top) if top > 0 else grid
 
 
 def _undiagnosed_shapes() -> list[dict[str, Any]]:
@@ -164,7 +223,7 @@ def _undiagnosed_trace(strip: pd.DataFrame, currency: str) -> go.Scatter:
     return go.Scatter(
         x=[UNDIAGNOSED_TICK] * len(counts), y=_approach_ticks(), mode="text", showlegend=False,
         text=[f"? <b>{n}</b><br>{money(v, currency)}" if n else "" for n, v in zip(counts, values)],
-        textfont={"size": 12, "color": "#1b1b1b"}, hoverinfo="text",
+        textfont={"size": 14, "color": TEXT}, hoverinfo="text",
         hovertext=[f"<b>Not yet diagnosed</b> at <b>{vocab.APPROACHES.label(a)}</b><br>{n} opportunit"
                    f"{'y' if n == 1 else 'ies'}, {money(v, currency)}<br>Left out of fit shares until a person or a rule decides"
                    for a, n, v in zip(vocab.APPROACHES.codes, counts, values)],
@@ -205,7 +264,8 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         "xaxis2": {"overlaying": "x", "range": [-0.5, len(vocab.NATURES) - 0.5], "visible": False, "fixedrange": True},
         "yaxis2": {"overlaying": "y", "range": [-0.5, len(vocab.APPROACHES) - 0.5], "visible": False,
                    "fixedrange": True},
-        "legend": {"orientation": "h", "y": 1.08, "x": 0.5, "xanchor": "center"},
+        "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
     })
     if len(opps):
         frame = opps.dropna(subset=["approach", "nature"]).copy()  # the undiagnosed have no column to sit in
