@@ -34,6 +34,7 @@ with widgets.unexpected_errors("sign-in"):
     who = identity.actor()
 
 page = st.navigation([p for p, action in PAGES if action is None or who.can(action)], position="top")
+st.set_page_config(page_title=f"{page.title} · GTM Fit")  # the tab names the page (the Account page adds the account)
 with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
     identity.banner()
     with st.sidebar:

@@ -40,6 +40,7 @@ if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
 
 acc = d.account_table[d.account_table["account_id"] == pick].iloc[0]
+st.set_page_config(page_title=f"{acc['name']} · Account · GTM Fit")  # the browser tab (plain text, not markup)
 opps = d.assessed[d.assessed["account_id"] == pick]
 st.header(plain(acc["name"]), anchor=False)
 st.caption(" · ".join(plain(x) for x in (acc["account_id"], acc["industry"], acc["region"], acc["owner"]) if pd.notna(x)))

@@ -23,10 +23,14 @@ if d.opportunities.empty:
 
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
 c1, c2, c3, c4 = st.columns(4)
-bu = c1.multiselect("BU", session.filter_options("bu"), format_func=lambda b: bu_names.get(b, b), key="pf_bu")
-region = c2.multiselect("Region", session.filter_options("region"), key="pf_region")
-industry = c3.multiselect("Industry", session.filter_options("industry"), key="pf_industry")
-fit = c4.multiselect("Fit", ["realistic", "overkill", "insufficient"], format_func=charts.fit_badge, key="pf_fit")
+# The filters live in the address, so a view can be shared, and are kept when you come back to the page.
+bu = widgets.shared_multiselect(c1, "BU", session.filter_options("bu"), key="pf_bu", param="bu",
+                                format_func=lambda b: bu_names.get(b, b))
+region = widgets.shared_multiselect(c2, "Region", session.filter_options("region"), key="pf_region", param="region")
+industry = widgets.shared_multiselect(c3, "Industry", session.filter_options("industry"), key="pf_industry",
+                                      param="industry")
+fit = widgets.shared_multiselect(c4, "Fit", ["realistic", "overkill", "insufficient"], key="pf_fit", param="fit",
+                                 format_func=charts.fit_badge)
 view = session.overview(d, bu, region, industry, fit)
 
 f = view.figures
@@ -50,6 +54,13 @@ if f.assumed_accounts:
 
 st.plotly_chart(charts.portfolio_matrix(view.cells, d.matrix, undiagnosed=view.undiagnosed, currency=session.currency()),
                 key="pf_matrix", config={"displayModeBar": False})
+with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
+    st.dataframe(charts.matrix_table(view.cells, d.matrix), hide_index=True, key="pf_matrix_table",
+                 column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
+                                "steps": st.column_config.NumberColumn("Steps", help="Rows outside the band"),
+                                "opportunities": "Opportunities",
+                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
+                                                                       format="compact")})
 
 st.subheader("Biggest misfits")
 misfits = view.misfits

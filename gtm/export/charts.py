@@ -191,6 +191,23 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     return fig
 
 
+def matrix_table(cells: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
+    """The portfolio matrix as rows a screen reader reads in order: nature, approach, fit, steps outside the band,
+    opportunities and value, one row per cell (heaviest approach first, as the chart stacks them)."""
+    n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
+    a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
+    rows = []
+    for nature, approach, count, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
+                                              cells["count"].astype(int), cells["value"].astype(float)):
+        ni, ai = n_idx[nature], a_idx[approach]
+        fit = tuple(Fit)[int(matrix.fit_table[ni, ai])]
+        rows.append({"nature": vocab.NATURES.label(nature), "approach": vocab.APPROACHES.label(approach),
+                     "fit": fit_badge(fit), "steps": int(matrix.steps_table[ni, ai]), "opportunities": count,
+                     "value": value, "_order": (ni, -ai)})
+    table = pd.DataFrame(rows, columns=["nature", "approach", "fit", "steps", "opportunities", "value", "_order"])
+    return table.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
 def cell_strength(cells: pd.DataFrame) -> np.ndarray:
     """approaches x natures, 0..1: each cell's value against the largest cell's, on a square-root scale (so a
     $40M cell still shows beside a $7B one); 0 for an empty cell."""

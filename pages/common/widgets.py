@@ -43,6 +43,24 @@ def unexpected_errors(where: str | Callable[[], str]) -> Iterator[None]:
         st.stop()
 
 
+def shared_multiselect(slot: Any, label: str, options: list[str], *, key: str, param: str,
+                       format_func: Callable[[str], str] = str) -> list[str]:
+    """A filter whose choice is in the address (``?param=a&param=b``), so a copied link opens the same view, and is
+    kept when the person leaves the page and comes back. Values the options no longer hold are dropped."""
+    kept = f"_{key}_kept"
+    if key not in st.session_state:
+        asked = [v for v in st.query_params.get_all(param) if v in options]
+        st.session_state[key] = asked or [v for v in st.session_state.get(kept, []) if v in options]
+    chosen: list[str] = slot.multiselect(label, options, key=key, format_func=format_func)
+    st.session_state[kept] = chosen
+    if chosen:
+        if st.query_params.get_all(param) != chosen:
+            st.query_params[param] = chosen
+    elif param in st.query_params:
+        del st.query_params[param]
+    return chosen
+
+
 def run_action(call: Callable[[], T], *, toast: str | None = None,
                flags: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
                on_error: Callable[[], object] | None = None) -> None:

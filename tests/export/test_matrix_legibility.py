@@ -79,3 +79,15 @@ def test_cells_are_shaded_by_value_within_their_fits_third() -> None:
     text = fig.data[-1]
     realistic = [t.startswith("✓") for t in text.text]
     assert [c == "#FFFFFF" for c in text.textfont.color] == realistic
+
+
+def test_the_matrix_as_a_table_has_every_cell_with_its_fit() -> None:
+    cells = portfolio.cell_summary(pd.DataFrame({"nature": ["turnkey", "turnkey"],
+                                                 "approach": ["traditional_sales", "market_bu"],
+                                                 "value": [5.0, 7.0]}))
+    table = charts.matrix_table(cells, default_matrix())
+    assert len(table) == 6 * 7 and list(table.columns) == ["nature", "approach", "fit", "steps", "opportunities",
+                                                           "value"]
+    row = table[(table["nature"] == "Turnkey solutions") & table["approach"].str.startswith("Traditional")].iloc[0]
+    assert row["fit"].startswith("▼") and row["steps"] == 5 and row["opportunities"] == 1 and row["value"] == 5.0
+    assert table.iloc[0]["approach"].startswith("Market-oriented")  # heaviest first, as the chart stacks them

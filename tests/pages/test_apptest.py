@@ -59,6 +59,23 @@ def test_portfolio_bu_filter_changes_the_figures(demo_db: str) -> None:
     assert int(metric(at, "Opportunities").replace(",", "")) < int(all_opps.replace(",", ""))
 
 
+def test_portfolio_filters_live_in_the_address_and_survive_leaving_the_page(demo_db: str) -> None:
+    at = run()
+    all_opps = metric(at, "Opportunities")
+    at.multiselect(key="pf_bu").select("BU-AUT").run()
+    at.multiselect(key="pf_fit").select("overkill").run()
+    in_address = {k: v if isinstance(v, list) else [v] for k, v in at.query_params.items()}
+    assert in_address["bu"] == ["BU-AUT"] and in_address["fit"] == ["overkill"]
+    filtered = metric(at, "Opportunities")
+    at.switch_page("pages/matrix.py").run()
+    at.switch_page("pages/portfolio.py").run()
+    assert at.multiselect(key="pf_bu").value == ["BU-AUT"] and metric(at, "Opportunities") == filtered
+    shared = run(bu="BU-AUT", fit="overkill")  # a copied link opens the same view
+    assert metric(shared, "Opportunities") == filtered != all_opps
+    unknown = run(bu="NO-SUCH-BU")
+    assert unknown.multiselect(key="pf_bu").value == [] and metric(unknown, "Opportunities") == all_opps
+
+
 def test_saving_a_decision_adds_a_row_to_the_history(demo_db: str) -> None:
     at = act_as(run("pages/account.py"), "facilitator", "Dana Reyes")
     at.text_area(key="dec_rationale").input("Turnkey work needs one front end")
