@@ -91,6 +91,7 @@ def test_every_page_opens_without_an_exception(page: Page, app_server: App, path
     expect(title(page)).to_have_text(heading, timeout=TIMEOUT)
     expect_no_exception(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Active matrix")
+    expect(page).to_have_title(re.compile(rf"{heading} · GTM Fit$"))  # the tab names the page
     shot(page, name)
 
 
@@ -113,6 +114,7 @@ def test_open_account_from_portfolio_and_record_a_decision(page: Page, app_serve
     wait_for_app(page)
     expect(title(page)).to_have_text("Account")
     expect(page.get_by_role("heading", name=account_name, exact=True)).to_be_visible(timeout=TIMEOUT)
+    expect(page).to_have_title(f"{account_name} · Account · GTM Fit")  # the tab names the account
 
     author = "Dana Reyes"
     view_as(page, app_server, "facilitator", author)
