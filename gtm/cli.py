@@ -183,11 +183,18 @@ def _prepare_pages(store: Store) -> None:
     import gc
     import time
 
+    from gtm import incidents
     from gtm.services import portfolio as portfolio_service
 
     gc.collect()  # the import's rows are gone: free them before the portfolio is read
     started = time.perf_counter()
-    rows = portfolio_service.prepare_snapshot(store)
+    try:
+        rows = portfolio_service.prepare_snapshot(store)
+    except Exception as exc:  # noqa: BLE001 - the import has landed; only the snapshot is missing
+        error_id, log = incidents.report_to_file(exc, "gtm import: preparing the pages' snapshot", incidents.log_file())
+        print(f"the import landed, but the pages' snapshot was not prepared (error id {error_id}"
+              + (f", trace in {log}" if log else "") + "); the first page will build it", file=sys.stderr)
+        return
     if rows is not None:
         print(f"prepared the pages' snapshot of {rows:,} opportunities in {time.perf_counter() - started:.1f} s")
 

@@ -4,6 +4,7 @@ import hashlib
 
 import streamlit as st
 
+from gtm import incidents
 from gtm.domain import currency as money_codes
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
@@ -161,8 +162,12 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rate
                 result = importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
                                                 progress=lambda f, text: bar.progress(f, text=text))
                 # A large portfolio's pages read a snapshot; preparing it here spares the next page the rebuild.
+                # The import has landed whatever happens here: a failure is logged, and the next page rebuilds.
                 bar.progress(1.0, text="Preparing the pages for the imported portfolio…")
-                portfolio_service.prepare_snapshot(imports_to)
+                try:
+                    portfolio_service.prepare_snapshot(imports_to)
+                except Exception as exc:  # noqa: BLE001 - never report a landed import as failed
+                    incidents.report(exc, "preparing the pages' snapshot after an import")
                 return result
 
             widgets.run_action(import_and_prepare, flags=imported, on_error=bar.empty)

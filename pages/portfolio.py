@@ -24,10 +24,10 @@ if d.opportunities.empty:
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
 c1, c2, c3, c4 = st.columns(4)
 # The filters live in the address, so a view can be shared, and are kept when you come back to the page.
-bu = widgets.shared_multiselect(c1, "BU", session.filter_options("bu"), key="pf_bu", param="bu",
+bu = widgets.shared_multiselect(c1, "BU", session.filter_options(d, "bu"), key="pf_bu", param="bu",
                                 format_func=lambda b: bu_names.get(b, b))
-region = widgets.shared_multiselect(c2, "Region", session.filter_options("region"), key="pf_region", param="region")
-industry = widgets.shared_multiselect(c3, "Industry", session.filter_options("industry"), key="pf_industry",
+region = widgets.shared_multiselect(c2, "Region", session.filter_options(d, "region"), key="pf_region", param="region")
+industry = widgets.shared_multiselect(c3, "Industry", session.filter_options(d, "industry"), key="pf_industry",
                                       param="industry")
 fit = widgets.shared_multiselect(c4, "Fit", ["realistic", "overkill", "insufficient"], key="pf_fit", param="fit",
                                  format_func=charts.fit_badge)

@@ -153,9 +153,11 @@ def undiagnosed_todo(assessed: pd.DataFrame, limit: int | None = None) -> pd.Dat
     """The opportunities not yet diagnosed, largest first: the to-do list."""
     cols = [c for c in ("opportunity_id", "name", "account_id", "account_name", "bu", "product_family", "value")
             if c in assessed]
-    todo = assessed.loc[assessed["nature"].isna(), cols].sort_values(["value", "opportunity_id"],
-                                                                     ascending=[False, True])
-    return todo if limit is None else todo.head(limit)
+    # Order on the two sort columns only, then take those rows from the frame: a head() of a sorted copy would
+    # keep the whole copy's text alive behind a few rows.
+    keys = [c for c in ("value", "opportunity_id") if c in assessed]
+    order = assessed.loc[assessed["nature"].isna(), keys].sort_values(keys, ascending=[False, True][:len(keys)]).index
+    return assessed.loc[order if limit is None else order[:limit], cols]
 
 
 NO_DIAGNOSIS = ("No opportunity of this account is diagnosed yet, so no structure can be recommended: diagnose its "
@@ -333,9 +335,9 @@ class Overview:
 
 def overview(view: pd.DataFrame, misfit_limit: int = 15, todo_limit: int = 200) -> Overview:
     """The figures, matrix cells, undiagnosed strip, biggest misfits and to-do list of ``view``."""
-    todo = undiagnosed_todo(view)
+    count = int(view["nature"].isna().sum()) if "nature" in view else 0
     return Overview(figures(view), cell_summary(view), undiagnosed_summary(view), biggest_misfits(view, misfit_limit),
-                    todo.head(todo_limit), len(todo))
+                    undiagnosed_todo(view, todo_limit), count)
 
 
 def search_accounts(accounts: pd.DataFrame, query: str, limit: int = 50) -> pd.DataFrame:

@@ -49,7 +49,7 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
         if save_in_background:
             # Writing holds the GIL for a second or two at 100,000 accounts: start once the pages waiting for these
             # frames have drawn, not while they run.
-            later = threading.Timer(SAVE_DELAY_S, snapshot.save, args=(name, built))
+            later = threading.Timer(SAVE_DELAY_S, _save_if_current, args=(store, name, built))
             later.name, later.daemon = "gtm-snapshot", True
             later.start()
         else:
@@ -57,10 +57,17 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
     return built
 
 
+def _save_if_current(store: Store, name: str, built: dict[str, pd.DataFrame]) -> None:
+    """A delayed save: skipped when the portfolio has changed since (a newer version needs its own frames)."""
+    if snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) == name:
+        snapshot.save(name, built)
+
+
 def prepare_snapshot(store: Store) -> int | None:
     """After an import: build the pages' frames and save their snapshot when the portfolio is large enough to have
-    one, so the first page after it reads one file. Returns the opportunities prepared, None when too small."""
-    if store.counts()["opportunities"] < SNAPSHOT_MIN_ROWS:
+    one (and snapshots are on), so the first page after it reads one file. Returns the opportunities prepared, or
+    None when there was nothing to prepare."""
+    if snapshot.folder() is None or store.counts()["opportunities"] < SNAPSHOT_MIN_ROWS:
         return None
     return len(frames(store)["opportunities"])
 

@@ -18,7 +18,6 @@ import ctypes.util
 import gc
 import logging
 import threading
-import time
 from collections.abc import Callable
 
 PERIOD_S = 5.0
@@ -83,14 +82,20 @@ def open_sessions() -> int:
     if kept is not None and lock is not None:
         with lock:
             len(kept)  # a length query reaps expired entries (streamlit.runtime.caching.ttl_cache)
+            return int(manager.num_sessions())
     return int(manager.num_sessions())
 
 
-def _watch(count_sessions: Callable[[], int]) -> None:
-    """Every PERIOD_S seconds: when fewer sessions are open than at the last look, give memory back."""
-    last = count_sessions()
-    while True:
-        time.sleep(PERIOD_S)
+def _watch(count_sessions: Callable[[], int], stop: threading.Event | None = None) -> None:
+    """Every PERIOD_S seconds until ``stop`` is set (never, for the server's watcher): when fewer sessions are open
+    than at the last look, give memory back."""
+    stop = stop or threading.Event()
+    try:
+        last = count_sessions()
+    except Exception:  # no count yet: the first look below sets one
+        log.exception("housekeeping could not count sessions")
+        last = 0
+    while not stop.wait(PERIOD_S):
         try:
             now = count_sessions()
             if now < last:

@@ -115,6 +115,7 @@ class PortfolioData:
     matrix: ApproachMatrix
     matrix_name: str
     version: int
+    portfolio_version: int  # the version the frames were read at: what derived views are keyed on too
     quarantined: pd.DataFrame  # stored values the engine cannot use: row, account_id, column, value, reason
 
 
@@ -197,7 +198,7 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     table = _account_table(url, name, held, matrix_json) if matrix is None else pd.DataFrame()
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
                          judged["assessed"], judged["recommendations"], table, m,
-                         active.name if matrix is None else m.name, version, raw["quarantined"])
+                         active.name if matrix is None else m.name, version, held, raw["quarantined"])
 
 
 # What a page derives from the shared frames is cached too, per data and filters: ten sessions opening the
@@ -214,9 +215,8 @@ def _overview(url: str | None, workspace_name: str, portfolio_version: int, matr
 def overview(d: PortfolioData, bu: list[str], region: list[str], industry: list[str],
              fit: list[str]) -> portfolio.Overview:
     """The Portfolio page's figures, cells, misfits and to-do list for ``d`` (the active matrix) and the filters."""
-    name = workspace()
-    return _overview(database_url(), name, store(name).portfolio_version(), d.matrix.model_dump_json(),
-                     (tuple(bu), tuple(region), tuple(industry), tuple(fit)))
+    return _overview(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
+                     tuple(tuple(sorted(f)) for f in (bu, region, industry, fit)))
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -226,10 +226,9 @@ def _options(url: str | None, workspace_name: str, portfolio_version: int) -> di
             for c in ("bu", "region", "industry")}
 
 
-def filter_options(column: str) -> list[str]:
+def filter_options(d: PortfolioData, column: str) -> list[str]:
     """The distinct values of an opportunity column (bu, region or industry) for a filter widget, sorted."""
-    name = workspace()
-    return _options(database_url(), name, store(name).portfolio_version())[column]
+    return _options(database_url(), workspace(), d.portfolio_version)[column]
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -244,9 +243,7 @@ def _review_queue(url: str | None, workspace_name: str, portfolio_version: int, 
 
 def review_queue(d: PortfolioData, bu: str) -> tuple[pd.DataFrame, portfolio.Figures]:
     """The Review page's queue for ``bu`` (shared: read it, never change it), and the BU's figures."""
-    name = workspace()
-    return _review_queue(database_url(), name, store(name).portfolio_version(), d.version,
-                         d.matrix.model_dump_json(), bu)
+    return _review_queue(database_url(), workspace(), d.portfolio_version, d.version, d.matrix.model_dump_json(), bu)
 
 
 def _show_quarantined(problems: pd.DataFrame) -> None:
