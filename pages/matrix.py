@@ -114,12 +114,15 @@ with c2:
     st.markdown("**Switch the active version**")
     versions = s.matrix_versions()
     names = versions["name"].tolist()
-    target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0, key="mx_version")
+    # A new key with each active version (gen): after a save, a switch or a reset it shows the version now active.
+    target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0,
+                          key=f"mx_version_{gen}" if gen else "mx_version")
     if st.button("Activate", key="mx_activate", disabled=target == active.name):
         widgets.run_action(lambda: matrices.activate_matrix(s, who, target, expected_active=seen),
-                           flags={"mx_reload": True})
+                           toast=f"Activated '{plain(target)}'", flags={"mx_reload": True})
 with c3:
     st.markdown("**Reset**")
     st.caption("Back to the default band of data/matrix.json.")
     if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
-        widgets.run_action(lambda: matrices.reset_matrix(s, who), flags={"mx_reload": True})
+        widgets.run_action(lambda: matrices.reset_matrix(s, who), toast="Back to the default matrix",
+                           flags={"mx_reload": True})

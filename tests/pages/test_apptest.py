@@ -149,6 +149,21 @@ def test_reset_puts_the_sliders_back_on_the_default_band(demo_db: str) -> None:
     assert metric(at, "▼ Likely insufficient") == before
 
 
+def test_after_save_and_reset_the_version_selector_shows_the_active_version(demo_db: str) -> None:
+    at = run("pages/matrix.py")
+    act_as(at, "facilitator", "Fay")
+    at.select_slider(key="mx_band_qualification").set_value(("traditional_sales", "lead_unit")).run()
+    at.text_input(key="mx_name").set_value("Workshop A").run()
+    next(b for b in at.button if b.label == "Save and activate").click().run()
+    assert not at.exception and not at.error
+    version = next(b for b in at.selectbox if b.key.startswith("mx_version"))
+    assert version.value == "Workshop A"
+    assert any("Saved and activated" in t.value for t in at.toast)
+    next(b for b in at.button if b.label == "Reset to default").click().run()
+    version = next(b for b in at.selectbox if b.key.startswith("mx_version"))
+    assert version.value == "default" and any("default matrix" in t.value for t in at.toast)
+
+
 def test_searching_shows_the_matching_account(demo_db: str) -> None:
     at = run("pages/account.py", account="ACC-0002")
     at.text_input(key="acc_search").input("müller").run()
