@@ -48,7 +48,8 @@ st.caption(" · ".join(plain(x) for x in (acc["account_id"], acc["industry"], ac
 current = acc["current_approach"] if pd.notna(acc["current_approach"]) else None
 recommended = acc.get("recommended_approach")
 recommended = str(recommended) if pd.notna(recommended) else None
-c = st.columns([1, 1, 2, 2])
+# Status first: the structure today, the recommendation, and the latest decision with where its review stands.
+c = st.columns([1.15, 1.4, 1.9, 1.9, 1.9])
 c[0].metric("Opportunities", int(acc["opportunities"]))
 c[1].metric("Value", charts.money(acc["value"], session.currency()))
 with c[2]:
@@ -58,6 +59,17 @@ with c[2]:
 with c[3]:
     st.caption("★ Recommended")
     st.markdown(f"**{APPROACHES.label(recommended)}**" if recommended else "— none yet")
+with c[4]:
+    st.caption("Latest decision")
+    decided = d.decisions[d.decisions["account_id"] == pick].head(1)
+    if decided.empty:
+        st.markdown("— none yet (record one below)")
+    else:
+        last = decided.iloc[0]
+        review = str(last["review_status"]) if pd.notna(last.get("review_status")) else "pending"
+        bus = f" ({plain(last['approvals'])})" if pd.notna(last.get("approvals")) and last.get("approvals") else ""
+        st.markdown(f"**{APPROACHES.label(str(last['approach']))}** by {plain(last['author'])}, "
+                    f"{plain(str(last['created_at'])[:10])} · review: **{review}**{bus}")
 
 st.markdown("**Why is the current structure flagged?**")
 st.markdown(plain(portfolio.fit_summary(opps, session.currency())))

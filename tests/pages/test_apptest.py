@@ -89,6 +89,8 @@ def test_saving_a_decision_adds_a_row_to_the_history(demo_db: str) -> None:
     assert row["author"] == "Dana Reyes" and row["rationale"] == "Turnkey work needs one front end"
     history = [d for d in at.dataframe if "rationale" in d.value.columns]
     assert history and len(history[-1].value) == 1
+    top = " ".join(m.value for m in at.markdown)  # the status row at the top names the decision and its review
+    assert "by Dana Reyes" in top and "review: **pending**" in top
 
 
 def test_a_decision_without_rationale_is_refused_with_a_message(demo_db: str) -> None:
