@@ -95,6 +95,9 @@ if row is not None:
         st.caption(f"Where the BUs stand: {plain(row['approvals'])}. It is approved when every BU with value at "
                    "the account has approved.")
     st.caption(f"Your verdict is recorded for BU {plain(bu_names.get(bu, bu))}.")
+    if str(row["review_status"]) in ("approved", "challenged"):  # a verdict on a decided review: say so first
+        st.warning(f"This decision is already **{row['review_status']}**. A new verdict is recorded for BU "
+                   f"{plain(bu_names.get(bu, bu))} and replaces that BU's previous one.", icon=":material/warning:")
 # The version this person saw is the one shown on their previous run: a verdict recorded since then (by anyone)
 # makes the service refuse, and this run's table already shows it.
 shown_now = int(row["latest_review_id"]) if row is not None and pd.notna(row["latest_review_id"]) else 0

@@ -43,6 +43,10 @@ def test_each_bu_with_value_approves_before_a_decision_is_approved(demo_db: str)
         expected = "approved" if i == len(bus) - 1 else "pending"
         assert row["review_status"] == expected, (bu, row["approvals"])
     assert row["approvals"] == " · ".join(f"{b} ✓" for b in bus)
+    # Back on the approved decision, the page warns before a new verdict, and the status shows it is approved.
+    at.selectbox(key="rv_decision").set_value(decision_id).run()
+    assert any("already **approved**" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert "(approved)" in at.selectbox(key="rv_decision").format_func(decision_id)  # type: ignore[misc]
 
 
 def test_the_second_of_two_reviewers_sees_the_first_verdict_before_writing(demo_db: str) -> None:
