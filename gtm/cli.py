@@ -56,17 +56,17 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _write(frame: pd.DataFrame, out: str | None) -> None:
-    from gtm.export.tables import neutralise, to_csv_bytes, to_xlsx_bytes
+def _write(frame: pd.DataFrame, out: str | None, sep: str = ",") -> None:
+    from gtm.export.tables import neutralise, plain_values, to_csv_bytes, to_xlsx_bytes
 
     if out is None:
-        sys.stdout.write(neutralise(frame).to_csv(index=False))
+        sys.stdout.write(neutralise(plain_values(frame)).to_csv(index=False, sep=sep, decimal="," if sep == ";" else "."))
         return
     path = Path(out)
     if path.suffix.lower() == ".xlsx":
         path.write_bytes(to_xlsx_bytes({"data": frame}))
     else:
-        path.write_bytes(to_csv_bytes(frame))
+        path.write_bytes(to_csv_bytes(frame, sep=sep))
     print(f"wrote {len(frame)} row(s) to {path}", file=sys.stderr)
 
 
@@ -212,9 +212,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         from gtm.domain.permissions import ADMIN
         from gtm.services import audit
 
-        _write(audit.entries(store, ADMIN), out)
+        _write(audit.entries(store, ADMIN), out, args.delimiter)
         return 0
-    _write(portfolio_service.export_frame(store, args.what), out)
+    _write(portfolio_service.export_frame(store, args.what), out, args.delimiter)
     return 0
 
 
@@ -314,6 +314,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("export", cmd_export, "export accounts, opportunities, decisions or the audit log (CSV with BOM, or .xlsx)")
     p.add_argument("what", choices=("accounts", "opportunities", "decisions", "audit"))
     p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--delimiter", choices=(",", ";"), default=",",
+                   help="';' for European Excel (numbers then take a decimal comma); default ','")
     p.add_argument("--database", metavar="URL")
     workspace(p)
 

@@ -190,9 +190,13 @@ t2.download_button("Opportunities template (CSV)", lambda: columns.template_csv(
 st.subheader("Exports", anchor=False)
 st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
            "history. Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
+european = st.toggle("CSV for European Excel (semicolons, decimal commas)", key="dt_eu",
+                     help="Excel set to a European language splits columns at ';' and reads '1,5' as a number")
+sep = tables.EUROPEAN if european else ","
 e = st.columns(4)
 for i, what in enumerate(portfolio_service.EXPORTS):
-    e[i].download_button(f"{what.capitalize()} (CSV)", lambda what=what: tables.to_csv_bytes(portfolio_service.export_frame(s, what)),
+    e[i].download_button(f"{what.capitalize()} (CSV)",
+                         lambda what=what: tables.to_csv_bytes(portfolio_service.export_frame(s, what), sep=sep),
                          file_name=f"gtm-{what}.csv", mime="text/csv", key=f"dt_export_{what}", on_click="ignore")
 e[3].download_button("Everything (XLSX)",
                      lambda: tables.to_xlsx_bytes({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS}),

@@ -256,6 +256,16 @@ def test_exports_open_without_running_anything_and_numbers_stay_numbers(
     if what == "accounts":
         assert {r[header.index("name")] for r in body} == {"'" + n for n in RISKY}
 
+    european = tmp_path / f"{what}-eu.csv"
+    assert run(capsys, "export", what, "-o", str(european), "--database", db_url, "--delimiter", ";")[0] == 0
+    eu = list(csv.reader(io.StringIO(european.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert eu[0] == header and len(eu) == len(records)
+    assert not [c for r in eu for c in r if _starts_unescaped(c)]
+    assert all(float(r[col].replace(",", ".")) == float(b[col]) for r, b in zip(eu[1:], body, strict=True))
+    if what == "decisions":  # ids as integers, times in ISO 8601 with their zone
+        assert body[0][header.index("decision_id")].isdigit()
+        assert body[0][header.index("created_at")].endswith("+00:00")
+
     wb = openpyxl.load_workbook(xlsx_path)
     ws = wb.worksheets[0]
     cells = [c for row in ws.iter_rows() for c in row]

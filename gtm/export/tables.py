@@ -62,10 +62,32 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame, *, bom: bool = True) -> bytes:
-    """Neutralised CSV, UTF-8 (with a BOM by default so Excel reads accents right), without the index."""
+EUROPEAN = ";"  # the separator European Excel expects (its decimal mark is the comma, the list separator ';')
+
+
+def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
+    """Values as a spreadsheet should get them: a timestamp as ISO 8601 text with its offset (the app stores UTC,
+    so a timestamp without a zone is UTC), and an id column of whole numbers (``*_id`` read as float because
+    some rows have none) as integers, not ``4.0``."""
+    out = frame.copy(deep=False)
+    for name in out.columns:
+        column = out[name]
+        if pd.api.types.is_datetime64_any_dtype(column.dtype):
+            utc = column.dt.tz_localize("UTC") if column.dt.tz is None else column.dt.tz_convert("UTC")
+            out[name] = (utc.dt.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00").where(column.notna(), None)
+        elif str(name).endswith("_id") and pd.api.types.is_float_dtype(column.dtype):
+            known = column.dropna()
+            if len(known) and bool((known == np.floor(known)).all()):
+                out[name] = column.astype("Int64")
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, bom: bool = True, sep: str = ",") -> bytes:
+    """Neutralised CSV, UTF-8 (with a BOM by default so Excel reads accents right), without the index. With
+    ``sep=';'`` (EUROPEAN), numbers take a decimal comma, as a European Excel reads them."""
     # CRLF (RFC 4180) also makes the writer quote any field holding a bare CR, which would otherwise split rows.
-    text = neutralise(frame).to_csv(index=False, lineterminator="\r\n")
+    text = neutralise(plain_values(frame)).to_csv(index=False, lineterminator="\r\n", sep=sep,
+                                                  decimal="," if sep == EUROPEAN else ".")
     return text.encode("utf-8-sig" if bom else "utf-8")
 
 

@@ -119,3 +119,31 @@ def test_neutralise_is_vectorised_enough_for_large_frames() -> None:
     out = tables.neutralise(big)
     assert time.perf_counter() - start < 1.0
     assert out["t"].iloc[0] == "'=x" and out["n"].iloc[-1] == 299_999
+
+
+def test_exports_write_timestamps_in_iso_with_their_zone_and_ids_as_integers() -> None:
+    import datetime as dt
+
+    from gtm.export.tables import plain_values
+
+    frame = pd.DataFrame({
+        "decision_id": [4.0, None], "value": [1.5, 2.0],
+        "created_at": pd.to_datetime(["2026-11-27 16:45:04", None]),
+        "reviewed_at": pd.to_datetime(["2026-11-27 17:45:04+01:00", "2026-01-01 00:00:00+00:00"], utc=True),
+        "when": [dt.date(2026, 1, 2), None],
+    })
+    out = plain_values(frame)
+    assert out["decision_id"].tolist()[0] == 4 and str(out["decision_id"].dtype) == "Int64"
+    assert out["created_at"].iloc[0] == "2026-11-27T16:45:04+00:00" and pd.isna(out["created_at"].iloc[1])  # UTC
+    assert out["reviewed_at"].tolist() == ["2026-11-27T16:45:04+00:00", "2026-01-01T00:00:00+00:00"]
+    assert out["value"].tolist() == [1.5, 2.0] and frame["decision_id"].dtype == float  # the input is left as it was
+    text = tables.to_csv_bytes(frame).decode("utf-8-sig")
+    assert "4,1.5,2026-11-27T16:45:04+00:00" in text and "4.0" not in text
+
+
+def test_the_european_csv_uses_semicolons_and_decimal_commas_and_still_neutralises() -> None:
+    frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "Acme; Co"], "value": [1234.5, -2.25]})
+    text = tables.to_csv_bytes(frame, sep=";").decode("utf-8-sig")
+    lines = text.splitlines()
+    assert lines[0] == "name;value"
+    assert lines[1] == "'=HYPERLINK(1);1234,5" and lines[2] == '"Acme; Co";-2,25'
