@@ -34,7 +34,10 @@ with widgets.unexpected_errors("sign-in"):
     who = identity.actor()
 
 page = st.navigation([p for p, action in PAGES if action is None or who.can(action)], position="top")
-st.set_page_config(page_title=f"{page.title} · GTM Fit")  # the tab names the page (the Account page adds the account)
+# The tab names the page (the Account page adds the account). A bare run of this file (no server: a spawned
+# worker re-importing __main__) has a page without a title; it keeps the default.
+if title := getattr(page, "title", None):
+    st.set_page_config(page_title=f"{title} · GTM Fit")
 with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
     identity.banner()
     with st.sidebar:
