@@ -5,11 +5,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
 from gtm.domain.permissions import Action
-from pages.common import auth, housekeeping, identity, widgets
+from pages.common import auth, housekeeping, identity, present, widgets
 
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
 
-st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide")
+presenting = present.presenting()  # ?present=1: the projector view, without the sidebar
+st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide",
+                   initial_sidebar_state="collapsed" if presenting else "auto")
 
 # Each page with the action its user must be allowed (None: every signed-in person, viewers included).
 PAGES = [
@@ -39,11 +41,14 @@ page = st.navigation([p for p, action in PAGES if action is None or who.can(acti
 if title := getattr(page, "title", None):
     st.set_page_config(page_title=f"{title} · GTM Fit")
 with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
-    identity.banner()
-    with st.sidebar:
-        widgets.data_source()
-        st.divider()
-        identity.acting_as()
+    present.start_page()
+    if not presenting:
+        identity.banner()
+        with st.sidebar:
+            widgets.data_source()
+            st.divider()
+            identity.acting_as()
+            present.toggle()
     # GTM_TIMING_LOG set: one JSON line per page run, the server's own time (scripts/load_sessions.py).
     with timing.page_run(lambda: getattr(page, "title", "?"),
                          lambda: getattr(get_script_run_ctx(), "session_id", None)):

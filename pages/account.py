@@ -9,7 +9,7 @@ from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
-from pages.common import identity, session, widgets
+from pages.common import identity, present, session, widgets
 
 d = session.data()
 st.title("Account")
@@ -127,7 +127,9 @@ st.subheader("Record a decision")
 who = identity.actor()
 owner = acc["owner"] if pd.notna(acc["owner"]) else None
 submitted = False
-if not decisions.may_decide(who, owner):
+if present.presenting():  # the projector view shows; decisions are recorded in the normal view
+    st.caption("Recording a decision is hidden in presentation mode.")
+elif not decisions.may_decide(who, owner):
     st.caption(decisions.why_not_decide(who, owner))
 else:
     if st.session_state.pop("dec_clear", False):

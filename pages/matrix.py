@@ -10,7 +10,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import matrices
-from pages.common import identity, session, widgets
+from pages.common import identity, present, session, widgets
 
 SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and nobody reads them
 
@@ -18,7 +18,8 @@ s = session.store()
 active = s.active_matrix()
 d = session.data()
 st.title("Matrix")
-st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
+if not present.presenting():
+    st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
 
 
 # When the active version changes (switch, reset, save), the sliders start again from it: a new
@@ -29,9 +30,19 @@ if st.session_state.pop("mx_reload", False) or (base is not None and base != act
 st.session_state["mx_base"] = active.matrix.fingerprint
 gen = st.session_state.get("mx_gen", 0)
 
-st.subheader("Realistic band per nature", anchor=False)
+# In presentation mode the sliders stand beside the matrix, so the room sees a band move and the portfolio follow
+# on one screen, and "Save and activate" sits under them; otherwise they run across the page above it.
+showing = present.presenting()
+controls, board = st.columns([2, 3], gap="medium") if showing else (st.container(), st.container())
+with controls:
+    st.subheader("Realistic band per nature", anchor=False)
+    save_slot = st.container()  # presentation mode: "Save and activate" above the sliders, in view all along
 bands = {}
-slots = st.columns(3) + st.columns(3)
+if showing:
+    slots = [controls] * len(NATURES.terms)
+else:
+    with controls:  # two rows of three, above the matrix
+        slots = st.columns(3) + st.columns(3)
 for slot, term in zip(slots, NATURES.terms):
     with slot:
         band = active.matrix.bands[term.code]
@@ -41,38 +52,67 @@ for slot, term in zip(slots, NATURES.terms):
         )
     bands[term.code] = {"low": low, "high": high}
 
-try:
-    draft = parse_matrix({"name": "draft", "bands": bands}, source="the edited band")
-except GtmError as exc:
-    draft = None
-    widgets.show_error(exc)
-    st.caption("The portfolio below still uses the active matrix until the band is valid.")
+with controls:
+    try:
+        draft = parse_matrix({"name": "draft", "bands": bands}, source="the edited band")
+    except GtmError as exc:
+        draft = None
+        widgets.show_error(exc)
+        st.caption("The matrix still uses the active version until the band is valid.")
 
 matrix = draft or active.matrix
 changed = draft is not None and draft.fingerprint != active.matrix.fingerprint
-st.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{plain(active.name)}'",
-             anchor=False)
+who = identity.actor()
+seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
+st.session_state["mx_seen_active"] = active.name
+
+
+def save_controls(side_by_side: bool = False) -> None:
+    """Name the edited band and save it as the active version (facilitators and administrators)."""
+    field, button = st.columns([3, 2], vertical_alignment="bottom") if side_by_side else (st.container(),) * 2
+    name = field.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
+    if button.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
+        widgets.run_action(lambda: matrices.save_matrix(s, who, draft, name, expected_active=seen),  # type: ignore[arg-type]
+                           toast=f"Saved and activated '{plain(name.strip())}'")
+
+
+if showing and who.can(Action.EDIT_MATRIX):
+    with save_slot:
+        save_controls(side_by_side=True)
+
+board.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{plain(active.name)}'",
+                anchor=False)
 if d.opportunities.empty:
-    st.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
+    board.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
 else:
     preview = session.data(matrix) if changed else d
     before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
-    m = st.columns(3)
     share_delta = (after.realistic_share - before.realistic_share) * 100
     over_delta = after.overkill_count - before.overkill_count
     under_delta = after.insufficient_count - before.insufficient_count
-    m[0].metric("✓ Value in band", f"{after.realistic_share:.1%}",
-                f"{share_delta:+.1f} pts" if changed and round(share_delta, 1) else None)
-    m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}", f"{over_delta:+,}" if over_delta else None,
-                delta_color="inverse")
-    m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}", f"{under_delta:+,}" if under_delta else None,
-                delta_color="inverse")
-    if after.undiagnosed_count:
-        st.caption(plain(after.left_out(session.currency())) + " A band edit cannot move them.")
-    st.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix, height=520,
-                                            undiagnosed=portfolio.undiagnosed_summary(preview.assessed),
-                                            currency=session.currency()),
-                    key="mx_chart", config={"displayModeBar": False})
+    share_text = f"{share_delta:+.1f} pts" if changed and round(share_delta, 1) else None
+    over_text = f"{over_delta:+,}" if over_delta else None
+    under_text = f"{under_delta:+,}" if under_delta else None
+    if showing:  # one line of figures, so the whole matrix fits a 1280x720 screen under it
+        board.markdown(f"✓ **{after.realistic_share:.1%}** of value in band" + (f" ({share_text})" if share_text else "")
+                       + f" · ▲ **{after.overkill_count:,}** likely overkill" + (f" ({over_text})" if over_text else "")
+                       + f" · ▼ **{after.insufficient_count:,}** likely insufficient"
+                       + (f" ({under_text})" if under_text else ""))
+    else:
+        m = board.columns(3)
+        m[0].metric("✓ Value in band", f"{after.realistic_share:.1%}", share_text)
+        m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}", over_text, delta_color="inverse")
+        m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}", under_text, delta_color="inverse")
+    left_out = plain(after.left_out(session.currency())) + " A band edit cannot move them."
+    if after.undiagnosed_count and not showing:
+        board.caption(left_out)
+    board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix,
+                                               height=500 if showing else 520,
+                                               undiagnosed=portfolio.undiagnosed_summary(preview.assessed),
+                                               currency=session.currency(), compact=showing),
+                       key="mx_chart", config={"displayModeBar": False})
+    if after.undiagnosed_count and showing:
+        board.caption(left_out)
 
 if changed and draft is not None and not d.opportunities.empty:
     # Both sides are already assessed and cached (d: active matrix, preview: the draft); only compare.
@@ -96,20 +136,16 @@ if changed and draft is not None and not d.opportunities.empty:
         column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
                        "after": "Recommended after"})
 
+if showing:  # the projector view ends with the effect: switching and resetting are for the normal view
+    st.stop()
 st.divider()
-who = identity.actor()
 if not who.can(Action.EDIT_MATRIX):  # the sliders above stay: a what-if that saves nothing
     st.caption("Saving, switching and resetting the matrix is for workshop facilitators and administrators.")
     st.stop()
-seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
-st.session_state["mx_seen_active"] = active.name
 c1, c2, c3 = st.columns(3)
 with c1:
     st.markdown("**Save as a new version**")
-    name = st.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
-    if st.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
-        widgets.run_action(lambda: matrices.save_matrix(s, who, draft, name, expected_active=seen),  # type: ignore[arg-type]
-                           toast=f"Saved and activated '{plain(name.strip())}'")
+    save_controls()
 with c2:
     st.markdown("**Switch the active version**")
     versions = s.matrix_versions()

@@ -8,7 +8,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts
 from gtm.services import accounts
-from pages.common import identity, session, widgets
+from pages.common import identity, present, session, widgets
 
 d = session.data()
 st.title("Portfolio")
@@ -108,7 +108,7 @@ if view.todo_count:
     )
     st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")
 
-if identity.actor().can(Action.IMPORT_DATA):  # who may change accounts sees the editor
+if identity.actor().can(Action.IMPORT_DATA) and not present.presenting():  # who may change accounts: the editor
     with st.expander("Current approach per account (set many at once)"):
         only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")
         editable = d.accounts[["account_id", "name", "current_approach"]]

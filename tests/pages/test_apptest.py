@@ -195,3 +195,19 @@ def test_a_database_url_secret_is_used_when_no_variable_is_set(tmp_path: Path, m
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("from-secret.db" in m.value for m in at.sidebar.markdown)
+
+
+def test_presentation_mode_shows_the_projector_view(demo_db: str) -> None:
+    at = run(present="1")
+    assert "Leave presentation mode" in [b.label for b in at.button]
+    assert not [b.label for b in at.button if "change(s)" in b.label]  # the approach editor is hidden
+    assert not any(t.label == "Presentation mode" for t in at.toggle)  # no sidebar
+    at.switch_page("pages/matrix.py").run()  # the mode is kept from page to page
+    labels = [b.label for b in at.button]
+    assert "Save and activate" in labels  # beside the sliders
+    assert "Activate" not in labels and "Reset to default" not in labels  # switching and resetting: normal view
+    assert any("of value in band" in m.value for m in at.markdown)  # the figures in one line above the matrix
+    act_as(at, "facilitator", "Fay")
+    at.select_slider(key="mx_band_qualification").set_value(("traditional_sales", "lead_unit")).run()
+    assert any("pts)" in m.value for m in at.markdown)  # the edit's effect, in the same line
+    # Leaving it is a browser flow (tests/browser/test_presentation.py): AppTest keeps ?present=1 on every run.
