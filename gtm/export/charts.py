@@ -58,8 +58,8 @@ def _wrap(text: str, width: int = 16) -> str:
     return "<br>".join(lines)
 
 
-def _nature_ticks() -> list[str]:
-    return [_wrap(t.label) for t in vocab.NATURES.terms]
+def _nature_ticks(width: int = 16) -> list[str]:
+    return [_wrap(t.label, width) for t in vocab.NATURES.terms]
 
 
 def _approach_ticks() -> list[str]:
@@ -95,24 +95,31 @@ def _ramp_scale() -> list[list[Any]]:
     return scale
 
 
-def _legend() -> dict[str, Any]:
-    """The deck's words for the two sides of the band, on two lines above the plot so no cell is covered."""
-    text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
-            f"<br>✓ <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · ▼ <b>{fit_words(Fit.INSUFFICIENT)}</b>"
-            " below it: not enough to accomplish objectives")
+def _legend(compact: bool = False) -> dict[str, Any]:
+    """The deck's words for the two sides of the band, above the plot so no cell is covered (three short lines
+    when ``compact``, for a narrow chart)."""
+    if compact:
+        text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b>: costing more than benefits created<br>✓ <b>"
+                f"{fit_words(Fit.REALISTIC)}</b>: the outlined band<br>▼ <b>{fit_words(Fit.INSUFFICIENT)}</b>: "
+                "not enough to accomplish objectives")
+    else:
+        text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
+                f"<br>✓ <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · ▼ "
+                f"<b>{fit_words(Fit.INSUFFICIENT)}</b> below it: not enough to accomplish objectives")
     return {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
             "align": "left", "showarrow": False, "font": {"color": TEXT, "size": 13}, "text": text}
 
 
 def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | None = None,
           categories: list[str] | None = None, notes: list[dict[str, Any]] | None = None,
-          layout: dict[str, Any] | None = None, strength: np.ndarray | None = None) -> go.Figure:
+          layout: dict[str, Any] | None = None, strength: np.ndarray | None = None,
+          compact: bool = False) -> go.Figure:
     """The fit grid with the band outlined and both sides labelled; ``shapes``, ``notes`` (annotations), the x
     ``categories`` and any other ``layout`` go in the one layout (validated once, where each add_shape or
     update_layout call costs milliseconds). ``strength`` (approaches x natures, 0..1) shades each cell along its
     fit's ramp; without it the cells take pale tints, for charts that draw on top of them."""
     grid = _fit_grid(matrix)
-    nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
+    nature_ticks, approach_ticks = _nature_ticks(11 if compact else 16), _approach_ticks()
     if strength is None:
         colours = [FIT_TINTS[Fit.REALISTIC], FIT_TINTS[Fit.OVERKILL], FIT_TINTS[Fit.INSUFFICIENT]]
         scale: list[list[Any]] = [[0, colours[0]], [0.333, colours[0]], [0.334, colours[1]], [0.666, colours[1]],
@@ -135,11 +142,12 @@ def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | No
     return go.Figure(
         go.Heatmap(z=z, x=nature_ticks, y=approach_ticks, zmin=0, zmax=zmax, colorscale=scale, showscale=False,
                    xgap=3, ygap=3, hoverinfo="skip"),
-        layout={"height": height, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}, "plot_bgcolor": "white",
+        layout={"height": height, "margin": {"l": 10, "r": 10, "t": 66 if compact else 50, "b": 10},
+                "plot_bgcolor": "white",
                 "xaxis": xaxis, "yaxis": {"title": {"text": "GTM / key account approach", "font": ticks},
                                           "fixedrange": True, "tickfont": ticks},
                 "font": {"size": 13, "color": TEXT}, "shapes": band + (shapes or []),
-                "annotations": [_legend()] + (notes or []), **(layout or {})},
+                "annotations": [_legend(compact)] + (notes or []), **(layout or {})},
     )
 
 
@@ -148,7 +156,8 @@ UNDIAGNOSED_FILL = "#E4E4E4"
 
 
 def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 560,
-                     undiagnosed: pd.DataFrame | None = None, currency: str = DEFAULT_REPORTING) -> go.Figure:
+                     undiagnosed: pd.DataFrame | None = None, currency: str = DEFAULT_REPORTING,
+                     compact: bool = False) -> go.Figure:
     """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell.
 
     ``undiagnosed`` (approach, count, value) adds a grey column beside the natures: the opportunities whose nature
@@ -156,16 +165,18 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     Amounts are shown in ``currency`` (the reporting currency).
     """
     strength = cell_strength(cells)
+    width = 11 if compact else 16  # a narrow chart (presentation mode, beside the sliders) wraps names shorter
     strip = undiagnosed is not None and int(undiagnosed["count"].sum()) > 0
     if strip:
-        fig = _base(matrix, height, _undiagnosed_shapes(), [*_nature_ticks(), UNDIAGNOSED_TICK], strength=strength)
+        fig = _base(matrix, height, _undiagnosed_shapes(), [*_nature_ticks(width), UNDIAGNOSED_TICK],
+                    strength=strength, compact=compact)
         fig.add_trace(_undiagnosed_trace(undiagnosed, currency))  # type: ignore[arg-type]
     else:
-        fig = _base(matrix, height, strength=strength)
+        fig = _base(matrix, height, strength=strength, compact=compact)
     grid = _fit_grid(matrix)
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
-    nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
+    nature_ticks, approach_ticks = _nature_ticks(width), _approach_ticks()
     xs, ys, texts, hovers, colours = [], [], [], [], []
     for nature, approach, count, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
                                               cells["count"].astype(int), cells["value"].astype(float)):
