@@ -11,8 +11,10 @@ from gtm.services import accounts
 from pages.common import identity, present, session, widgets
 
 d = session.data()
+showing = present.presenting()  # the projector view: the whole matrix above the fold at 1280x720
 st.title("Portfolio")
-st.caption(f"Every opportunity judged at its account's current approach, against matrix **{plain(d.matrix_name)}**.")
+if not showing:
+    st.caption(f"Every opportunity judged at its account's current approach, against matrix **{plain(d.matrix_name)}**.")
 
 if d.opportunities.empty:
     st.info(f"The portfolio of workspace **{session.workspace()}** is empty. Import accounts and opportunities on "
@@ -22,18 +24,37 @@ if d.opportunities.empty:
     st.stop()
 
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
-c1, c2, c3, c4 = st.columns(4)
-# The filters live in the address, so a view can be shared, and are kept when you come back to the page.
-bu = widgets.shared_multiselect(c1, "BU", session.filter_options(d, "bu"), key="pf_bu", param="bu",
-                                format_func=lambda b: bu_names.get(b, b))
-region = widgets.shared_multiselect(c2, "Region", session.filter_options(d, "region"), key="pf_region", param="region")
-industry = widgets.shared_multiselect(c3, "Industry", session.filter_options(d, "industry"), key="pf_industry",
-                                      param="industry")
-fit = widgets.shared_multiselect(c4, "Fit", ["realistic", "overkill", "insufficient"], key="pf_fit", param="fit",
-                                 format_func=charts.fit_badge)
+FITS = ["realistic", "overkill", "insufficient"]
+if showing:  # the filters chosen before apply, and are named in one line; their boxes are not drawn
+    bu = widgets.shared_choice(session.filter_options(d, "bu"), key="pf_bu", param="bu")
+    region = widgets.shared_choice(session.filter_options(d, "region"), key="pf_region", param="region")
+    industry = widgets.shared_choice(session.filter_options(d, "industry"), key="pf_industry", param="industry")
+    fit = widgets.shared_choice(FITS, key="pf_fit", param="fit")
+else:
+    c1, c2, c3, c4 = st.columns(4)
+    # The filters live in the address, so a view can be shared, and are kept when you come back to the page.
+    bu = widgets.shared_multiselect(c1, "BU", session.filter_options(d, "bu"), key="pf_bu", param="bu",
+                                    format_func=lambda b: bu_names.get(b, b))
+    region = widgets.shared_multiselect(c2, "Region", session.filter_options(d, "region"), key="pf_region",
+                                        param="region")
+    industry = widgets.shared_multiselect(c3, "Industry", session.filter_options(d, "industry"), key="pf_industry",
+                                          param="industry")
+    fit = widgets.shared_multiselect(c4, "Fit", FITS, key="pf_fit", param="fit", format_func=charts.fit_badge)
 view = session.overview(d, bu, region, industry, fit)
 
 f = view.figures
+if showing:
+    chosen = [bu_names.get(b, b) for b in bu] + region + industry + [charts.fit_badge(x) for x in fit]
+    st.markdown(f"**{f.accounts:,}** accounts · **{f.opportunities:,}** opportunities · "
+                f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{f.realistic_share:.0%}** of value "
+                f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
+                "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else ""))
+    st.plotly_chart(charts.portfolio_matrix(view.cells, d.matrix, height=540, undiagnosed=view.undiagnosed,
+                                            currency=session.currency()),
+                    key="pf_matrix", config={"displayModeBar": False})
+    if f.undiagnosed_count:
+        st.caption(plain(f.left_out(session.currency())) + " They stand in the grey column beside the matrix.")
+    st.stop()  # the misfits and the to-do list are for the normal view
 m = st.columns(6)
 m[0].metric("Accounts", f"{f.accounts:,}")
 m[1].metric("Opportunities", f"{f.opportunities:,}")

@@ -61,6 +61,13 @@ def shared_multiselect(slot: Any, label: str, options: list[str], *, key: str, p
     return chosen
 
 
+def shared_choice(options: list[str], *, key: str, param: str) -> list[str]:
+    """What ``shared_multiselect`` would hold, without drawing it (presentation mode shows the view, not its
+    filters): the address's choice, else the one kept from the last visit."""
+    asked = [v for v in st.query_params.get_all(param) if v in options]
+    return asked or [v for v in st.session_state.get(key, st.session_state.get(f"_{key}_kept", [])) if v in options]
+
+
 def run_action(call: Callable[[], T], *, toast: str | None = None,
                flags: Mapping[str, Any] | Callable[[T], Mapping[str, Any]] | None = None,
                on_error: Callable[[], object] | None = None) -> None:

@@ -50,3 +50,16 @@ def test_a_facilitator_at_1280x720_sees_sliders_matrix_and_save_on_one_screen(pa
     wait_for_app(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Presentation mode")).to_be_visible()
+
+
+def test_the_portfolio_matrix_is_whole_above_the_fold_at_1280x720(page: Page, app_server: App) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_server.url}/?workspace=demo&present=1")
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stMain"] h1')).to_have_text("Portfolio", timeout=TIMEOUT)
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(chart).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    assert _inside(_box(chart), 1280, 720), _box(chart)
+    expect(page.locator('[data-testid="stMain"]').get_by_text(re.compile("of value in band"))).to_be_visible()
+    page.screenshot(path="test-artifacts/present-portfolio-1280x720.png")
