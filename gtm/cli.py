@@ -57,10 +57,10 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _write(frame: pd.DataFrame, out: str | None, sep: str = ",") -> None:
-    from gtm.export.tables import neutralise, plain_values, to_csv_bytes, to_xlsx_bytes
+    from gtm.export.tables import to_csv_bytes, to_csv_text, to_xlsx_bytes
 
     if out is None:
-        sys.stdout.write(neutralise(plain_values(frame)).to_csv(index=False, sep=sep, decimal="," if sep == ";" else "."))
+        sys.stdout.write(to_csv_text(frame, sep=sep))
         return
     path = Path(out)
     if path.suffix.lower() == ".xlsx":

@@ -17,8 +17,9 @@ SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and no
 s = session.store()
 active = s.active_matrix()
 d = session.data()
+showing = present.presenting()  # the projector view (see below)
 st.title("Matrix")
-if not present.presenting():
+if not showing:
     st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
 
 
@@ -32,7 +33,6 @@ gen = st.session_state.get("mx_gen", 0)
 
 # In presentation mode the sliders stand beside the matrix, so the room sees a band move and the portfolio follow
 # on one screen, and "Save and activate" sits under them; otherwise they run across the page above it.
-showing = present.presenting()
 controls, board = st.columns([2, 3], gap="medium") if showing else (st.container(), st.container())
 with controls:
     st.subheader("Realistic band per nature", anchor=False)

@@ -10,13 +10,7 @@ from gtm.domain.currency import DEFAULT_REPORTING, symbol
 
 def money(x: float, currency: str = DEFAULT_REPORTING) -> str:
     """$1.2M-style amounts in ``currency``: €1.2M, £350k, CHF 1.2M (a code without a symbol, then a space)."""
-    x = float(x)
-    mark = symbol(currency)
-    prefix = mark if len(mark) == 1 else mark + " "
-    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if abs(x) >= div:
-            return f"{prefix}{x / div:,.1f}{unit}"
-    return f"{prefix}{x:,.0f}"
+    return moneys([float(x)], currency)[0]
 
 
 def moneys(values: Iterable[float], currency: str = DEFAULT_REPORTING) -> list[str]:

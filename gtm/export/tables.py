@@ -82,13 +82,17 @@ def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def to_csv_bytes(frame: pd.DataFrame, *, bom: bool = True, sep: str = ",") -> bytes:
-    """Neutralised CSV, UTF-8 (with a BOM by default so Excel reads accents right), without the index. With
-    ``sep=';'`` (EUROPEAN), numbers take a decimal comma, as a European Excel reads them."""
-    # CRLF (RFC 4180) also makes the writer quote any field holding a bare CR, which would otherwise split rows.
-    text = neutralise(plain_values(frame)).to_csv(index=False, lineterminator="\r\n", sep=sep,
+def to_csv_text(frame: pd.DataFrame, *, sep: str = ",", lineterminator: str = "\n") -> str:
+    """Neutralised CSV text without the index, values as ``plain_values`` gives them. With ``sep=';'``
+    (EUROPEAN), numbers take a decimal comma, as a European Excel reads them."""
+    return neutralise(plain_values(frame)).to_csv(index=False, lineterminator=lineterminator, sep=sep,
                                                   decimal="," if sep == EUROPEAN else ".")
-    return text.encode("utf-8-sig" if bom else "utf-8")
+
+
+def to_csv_bytes(frame: pd.DataFrame, *, bom: bool = True, sep: str = ",") -> bytes:
+    """``to_csv_text`` as UTF-8 (with a BOM by default so Excel reads accents right)."""
+    # CRLF (RFC 4180) also makes the writer quote any field holding a bare CR, which would otherwise split rows.
+    return to_csv_text(frame, sep=sep, lineterminator="\r\n").encode("utf-8-sig" if bom else "utf-8")
 
 
 def _sheet_names(names: list[str]) -> list[str]:

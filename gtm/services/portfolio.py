@@ -34,8 +34,9 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
     With ``snapshots``, they come from this portfolio version's snapshot when there is one (gtm.storage.snapshot);
     otherwise they are built, and a portfolio of ``min_rows`` opportunities or more is saved for the next cold
     start (default SNAPSHOT_MIN_ROWS); with ``save_in_background``, in a background thread SAVE_DELAY_S seconds
-    later (a page doesn't wait for the file, nor share the CPU with its writing). ``rows`` gives ``stored_rows`` when they are at hand (a server keeps them while only overrides,
-    rules or rates change, which need a new diagnosis but not a new read); by default they are read.
+    later (a page doesn't wait for the file, nor share the CPU with its writing). ``rows`` gives ``stored_rows``
+    when they are at hand (a server keeps them while only overrides, rules or rates change, which need a new
+    diagnosis but not a new read); by default they are read.
     """
     name = snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) \
         if snapshots else None

@@ -136,32 +136,30 @@ class Store:
 
     # ------------------------------------------------------------------ versions
 
+    def _meta(self, key: str) -> int:
+        """A counter or stamp of the meta table (0 when it was never written)."""
+        with self.engine.connect() as conn:
+            value = conn.execute(select(Meta.value).where(Meta.key == key)).scalar()
+        return int(value or 0)
+
     def data_version(self) -> int:
         """A number that changes on every write: the cache key for everything derived from the data."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(Meta.value).where(Meta.key == "data_version")).scalar()
-        return int(value or 0)
+        return self._meta("data_version")
 
     def portfolio_version(self) -> int:
         """A number that changes when accounts, opportunities, natures, rules or rates change, not when a decision,
         review or matrix version is written: the cache key of the million-row frames."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(Meta.value).where(Meta.key == "portfolio_version")).scalar()
-        return int(value or 0)
+        return self._meta("portfolio_version")
 
     def portfolio_stamp(self) -> int:
         """A random number drawn anew with every portfolio version (0 before the first): with the version, it names
         the portfolio's content, so two copies of one database that diverge never look alike (gtm.storage.snapshot)."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(Meta.value).where(Meta.key == "portfolio_stamp")).scalar()
-        return int(value or 0)
+        return self._meta("portfolio_stamp")
 
     def rows_version(self) -> int:
         """A number that changes when stored accounts, opportunities or BUs change (not overrides, rules or rates):
         the cache key of the rows as read, before the diagnosis."""
-        with self.engine.connect() as conn:
-            value = conn.execute(select(Meta.value).where(Meta.key == "rows_version")).scalar()
-        return int(value or 0)
+        return self._meta("rows_version")
 
     @staticmethod
     def bump(conn: Connection, *, portfolio: bool = True, rows: bool = True) -> None:
