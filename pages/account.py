@@ -66,10 +66,14 @@ with c[4]:
         st.markdown("— none yet (record one below)")
     else:
         last = decided.iloc[0]
-        review = str(last["review_status"]) if pd.notna(last.get("review_status")) else "pending"
+
+        def known(value: object, missing: str) -> str:  # what the record does not say is said to be unknown
+            return plain(value) if pd.notna(value) and str(value) else missing
+
         bus = f" ({plain(last['approvals'])})" if pd.notna(last.get("approvals")) and last.get("approvals") else ""
-        st.markdown(f"**{APPROACHES.label(str(last['approach']))}** by {plain(last['author'])}, "
-                    f"{plain(str(last['created_at'])[:10])} · review: **{review}**{bus}")
+        when = known(str(last["created_at"])[:10] if pd.notna(last["created_at"]) else None, "date not known")
+        st.markdown(f"**{APPROACHES.label(str(last['approach']))}** by {known(last['author'], 'author not known')}, "
+                    f"{when} · review: **{known(last.get('review_status'), 'not known')}**{bus}")
 
 st.markdown("**Why is the current structure flagged?**")
 st.markdown(plain(portfolio.fit_summary(opps, session.currency())))
