@@ -33,7 +33,7 @@ def review_status(decisions: pd.DataFrame, reviews: pd.DataFrame, account_bus: p
     out["latest_review_id"] = last["review_id"].reindex(out.index).fillna(0).astype(int)
 
     required = ids.merge(account_bus[["account_id", "bu"]], on="account_id")[["decision_id", "bu"]]
-    by_bu = ordered.dropna(subset=["bu"]).groupby(["decision_id", "bu"]).tail(1)[["decision_id", "bu", "verdict"]]
+    by_bu = latest_verdicts(ordered)
     required = required.merge(by_bu, on=["decision_id", "bu"], how="left")
     counts = required.assign(
         approved=(required["verdict"] == APPROVED).astype(int),
@@ -53,3 +53,12 @@ def review_status(decisions: pd.DataFrame, reviews: pd.DataFrame, account_bus: p
     text = parts.sort_values(["decision_id", "bu"]).groupby("decision_id")["part"].agg(" · ".join)
     out["approvals"] = text.reindex(out.index).fillna("")
     return out[COLUMNS].reset_index()
+
+
+def latest_verdicts(reviews: pd.DataFrame) -> pd.DataFrame:
+    """decision_id, bu, verdict: each BU's latest verdict on each decision (reviews without a BU left out).
+
+    A BU has given its verdict on a decision when it has a row here; a later verdict replaces its earlier one.
+    """
+    ordered = reviews.dropna(subset=["bu"]).sort_values("review_id")
+    return ordered.groupby(["decision_id", "bu"]).tail(1)[["decision_id", "bu", "verdict"]].reset_index(drop=True)

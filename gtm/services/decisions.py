@@ -1,6 +1,8 @@
-"""Use cases on decisions: record one for an account, review one. Permission, validation, one transaction."""
+"""Use cases on decisions: record one for an account, review one or several. Permission, validation, one transaction."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 
 from gtm.domain.errors import InputError, PermissionDenied, Problem
 from gtm.domain.permissions import Action, Actor, Role, require
@@ -102,6 +104,43 @@ def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, 
     approval does not replace the BUs' own (see gtm.domain.reviews). ``expected_latest`` is the id of the latest
     review the person saw on the decision (0: none); when someone reviewed it meanwhile, nothing is written.
     """
+    verdict, comment = _verdict(actor, verdict, comment)
+    return store.write(lambda tx: _write_review(store, tx, actor, decision_id, verdict, comment, bu, expected_latest))
+
+
+def review_decisions(store: Store, actor: Actor, decision_ids: Iterable[int], verdict: str, comment: str, *,
+                     bu: str | None = None, expected_latest: Mapping[int, int] | None = None,
+                     names: Mapping[int, str] | None = None) -> dict[int, int]:
+    """The same verdict on several decisions, all in one transaction: every one is recorded, or none is.
+
+    The rules are review_decision's, decision by decision; ``expected_latest`` maps a decision id to the latest
+    review id the person saw on it (0: none; a decision it leaves out is not checked). ``names`` (e.g. the
+    accounts' names) say which decision a refusal is about. Returns, per decision, the id of its last new review.
+    """
+    verdict, comment = _verdict(actor, verdict, comment)
+    ids = sorted({int(i) for i in decision_ids})  # one order for every writer: accounts are locked in turn
+    if not ids:
+        raise InputError("Choose at least one decision to review.")
+    seen, called = expected_latest or {}, names or {}
+
+    def write(tx: Transaction) -> dict[int, int]:
+        done: dict[int, int] = {}
+        for i in ids:
+            try:
+                done[i] = _write_review(store, tx, actor, i, verdict, comment, bu, seen.get(i))
+            except (InputError, PermissionDenied) as exc:
+                if len(ids) == 1:
+                    raise
+                # The transaction is rolled back: say which decision stopped it, and that the others wait too.
+                raise type(exc)(f"{called.get(i, f'Decision {i}')}: {exc} Nothing was recorded for the "
+                                f"{len(ids)} chosen decisions.") from exc
+        return done
+
+    return store.write(write)
+
+
+def _verdict(actor: Actor, verdict: str, comment: str) -> tuple[str, str]:
+    """The checked verdict and comment; refuses an actor who may not review at all."""
     require(actor, Action.REVIEW_DECISION)
     verdict = (verdict or "").strip().lower()
     if verdict not in VERDICTS:
@@ -109,28 +148,29 @@ def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, 
     comment = _text(comment, "comment")
     if verdict == "challenged" and not comment:
         raise InputError("A challenge needs a comment: say what should change.")
+    return verdict, comment
 
-    def write(tx: Transaction) -> int:
-        account = store.decision_account_key(tx, decision_id)
-        if account is None:
-            raise InputError(f"No decision with id {decision_id}.")
-        store.lock_account_decisions(tx, account)  # decisions and reviews on one account take turns
-        latest = store.latest_decision(tx, account)
-        if latest is not None and latest[0] != decision_id:
-            raise InputError(f"A newer decision was recorded on this account meanwhile ({latest[1]}, "
-                             f"{latest[2]:%Y-%m-%d %H:%M} UTC); look at it, then review that one.")
-        if expected_latest is not None and store.latest_review_id(tx, decision_id) != expected_latest:
-            raise InputError("Someone reviewed this decision meanwhile; look at their verdict, then review again.")
-        bu_keys = _review_bus(store, tx, actor, account, bu)
-        last = 0
-        for _, key in bu_keys:
-            last = store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
-                                       reviewer=actor.name.strip(), bu_id=key)
-        audit.log(store, tx, actor, f"review.{verdict}", decision_id, bus=[n for n, _ in bu_keys if n],
-                  comment=comment)
-        return last
 
-    return store.write(write)
+def _write_review(store: Store, tx: Transaction, actor: Actor, decision_id: int, verdict: str, comment: str,
+                  bu: str | None, expected_latest: int | None) -> int:
+    """One decision's verdict inside the caller's transaction (checked as review_decision says); the last review id."""
+    account = store.decision_account_key(tx, decision_id)
+    if account is None:
+        raise InputError(f"No decision with id {decision_id}.")
+    store.lock_account_decisions(tx, account)  # decisions and reviews on one account take turns
+    latest = store.latest_decision(tx, account)
+    if latest is not None and latest[0] != decision_id:
+        raise InputError(f"A newer decision was recorded on this account meanwhile ({latest[1]}, "
+                         f"{latest[2]:%Y-%m-%d %H:%M} UTC); look at it, then review that one.")
+    if expected_latest is not None and store.latest_review_id(tx, decision_id) != expected_latest:
+        raise InputError("Someone reviewed this decision meanwhile; look at their verdict, then review again.")
+    bu_keys = _review_bus(store, tx, actor, account, bu)
+    last = 0
+    for _, key in bu_keys:
+        last = store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
+                                   reviewer=actor.name.strip(), bu_id=key)
+    audit.log(store, tx, actor, f"review.{verdict}", decision_id, bus=[n for n, _ in bu_keys if n], comment=comment)
+    return last
 
 
 def _review_bus(store: Store, tx: Transaction, actor: Actor, account: int,
