@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gtm.export import headers
+
 # OWASP's list plus the full-width forms some spreadsheets also treat as formula starts.
 TRIGGERS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -63,6 +65,19 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 EUROPEAN = ";"  # the separator European Excel expects (its decimal mark is the comma, the list separator ';')
+EUROPEAN_SETTING = "csv_european"  # the session's one choice, which every page's CSV download follows
+EUROPEAN_LABEL = "CSV for European Excel (semicolons, decimal commas)"
+EUROPEAN_HELP = ("Excel set to a European language splits columns at ';' and reads '1,5' as a number. This choice "
+                 "applies to every CSV download of the app; the XLSX downloads open in any Excel.")
+# Up to 15 significant digits, as many as a spreadsheet keeps: 334836000, not 334836000.0; 1.5 stays 1.5.
+_FLOAT_FORMAT = "%.15g"
+# Excel has no time zones: an exported timestamp is a date cell in UTC whose display says so.
+XLSX_DATETIME_FORMAT = 'yyyy-mm-dd hh:mm:ss "UTC"'
+
+
+def separator(european: bool) -> str:
+    """The CSV separator for the European Excel choice."""
+    return EUROPEAN if european else ","
 
 
 def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
@@ -75,18 +90,26 @@ def plain_values(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_datetime64_any_dtype(column.dtype):
             utc = column.dt.tz_localize("UTC") if column.dt.tz is None else column.dt.tz_convert("UTC")
             out[name] = (utc.dt.strftime("%Y-%m-%dT%H:%M:%S") + "+00:00").where(column.notna(), None)
-        elif str(name).endswith("_id") and pd.api.types.is_float_dtype(column.dtype):
-            known = column.dropna()
-            if len(known) and bool((known == np.floor(known)).all()):
-                out[name] = column.astype("Int64")
+        elif str(name).endswith("_id"):
+            out[name] = _whole(column)
     return out
 
 
+def _whole(column: pd.Series) -> pd.Series:
+    """A float column of whole numbers (``4.0``, read as float because some rows have none) as integers."""
+    if not pd.api.types.is_float_dtype(column.dtype):
+        return column
+    known = column.dropna()
+    if len(known) and bool((known == np.floor(known)).all()):
+        return column.astype("Int64")
+    return column
+
+
 def to_csv_text(frame: pd.DataFrame, *, sep: str = ",", lineterminator: str = "\n") -> str:
-    """Neutralised CSV text without the index, values as ``plain_values`` gives them. With ``sep=';'``
-    (EUROPEAN), numbers take a decimal comma, as a European Excel reads them."""
+    """Neutralised CSV text without the index, values as ``plain_values`` gives them, a whole float without
+    ``.0``. With ``sep=';'`` (EUROPEAN), numbers take a decimal comma, as a European Excel reads them."""
     return neutralise(plain_values(frame)).to_csv(index=False, lineterminator=lineterminator, sep=sep,
-                                                  decimal="," if sep == EUROPEAN else ".")
+                                                  decimal="," if sep == EUROPEAN else ".", float_format=_FLOAT_FORMAT)
 
 
 def to_csv_bytes(frame: pd.DataFrame, *, bom: bool = True, sep: str = ",") -> bytes:
@@ -110,21 +133,51 @@ def _sheet_names(names: list[str]) -> list[str]:
 
 
 def _excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
-    """Neutralised, with tz-aware datetimes made naive (Excel has no time zones; openpyxl refuses them)."""
+    """Neutralised, ids as whole numbers, tz-aware datetimes in UTC made naive (Excel has no time zones; openpyxl
+    refuses them)."""
     out = neutralise(frame)
     for i in range(out.shape[1]):
         col = out.iloc[:, i]
         if isinstance(col.dtype, pd.DatetimeTZDtype):
-            out.isetitem(i, col.dt.tz_localize(None))
+            out.isetitem(i, col.dt.tz_convert("UTC").dt.tz_localize(None))
+        elif str(out.columns[i]).endswith("_id"):
+            out.isetitem(i, _whole(col))  # type: ignore[arg-type]  # stubs omit Series
     return out
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook with one sheet per frame, every text cell neutralised so none becomes a formula."""
+    """An .xlsx workbook with one sheet per frame, every text cell neutralised so none becomes a formula; ids of
+    whole numbers as integers, timestamps as date cells in UTC that say so."""
     buffer = io.BytesIO()
     items = list(sheets.items()) or [("Sheet1", pd.DataFrame())]
     names = _sheet_names([name for name, _ in items])
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, (_, frame) in zip(names, items):
-            _excel_ready(frame).to_excel(writer, sheet_name=name, index=False)
+            ready = _excel_ready(frame)
+            ready.to_excel(writer, sheet_name=name, index=False)
+            sheet = writer.sheets[name]
+            for i in range(ready.shape[1]):
+                if pd.api.types.is_datetime64_any_dtype(ready.iloc[:, i].dtype):
+                    for (cell,) in sheet.iter_rows(min_row=2, min_col=i + 1, max_col=i + 1):
+                        cell.number_format = XLSX_DATETIME_FORMAT
     return buffer.getvalue()
+
+
+def people_csv(frame: pd.DataFrame, table: headers.Table | str, currency: str, *, sep: str = ",",
+               **names: str) -> bytes:
+    """A page's CSV download: the page's headers and words (``headers.for_people``; a ``table`` named by its export
+    in ``headers.EXPORTS``), written by ``to_csv_bytes``."""
+    chosen = headers.EXPORTS[table] if isinstance(table, str) else table
+    return to_csv_bytes(headers.for_people(frame, chosen, currency, **names), sep=sep)
+
+
+def people_xlsx(frames: Mapping[str, pd.DataFrame], currency: str) -> bytes:
+    """A page's XLSX download: one sheet per export of ``headers.EXPORTS``, named by its table, in the page's words."""
+    return to_xlsx_bytes({headers.EXPORTS[what].name: headers.for_people(frame, headers.EXPORTS[what], currency)
+                          for what, frame in frames.items()})
+
+
+def review_csv(view: pd.DataFrame, currency: str, bu: str, *, european: bool = False) -> bytes:
+    """The Review page's export: its queue as the page words it (the page's view of every row, link column and
+    all), under the table's headers; ``bu`` names the BU whose verdicts are shown."""
+    return people_csv(view, headers.REVIEW, currency, sep=separator(european), bu=bu)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -100,7 +101,9 @@ def test_xlsx_round_trip_has_no_formula_cells(tmp_path: Path) -> None:
     assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
     assert ws["A1"].value == "'=Account" and ws["A2"].value.startswith("'=HYPERLINK")
     assert ws["B2"].value == -5 and ws["B2"].data_type == "n"
-    assert ws["F2"].value.year == 2026 and ws["F2"].value.tzinfo is None
+    # Excel has no time zones: the cell is a date in UTC (midnight in Paris is 23:00 UTC) and its format says UTC.
+    assert ws["F2"].value == dt.datetime(2025, 12, 31, 23, 0) and ws["F2"].value.tzinfo is None
+    assert ws["F2"].is_date and '"UTC"' in ws["F2"].number_format
     assert wb.worksheets[1]["A2"].value == "'=2"
 
 
