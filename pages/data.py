@@ -155,7 +155,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rate
                 flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
                 session.use_workspace(session.MAIN)  # show what was just imported
                 if mode == "skip" and plan.problems:
-                    flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame()), file_name)
+                    flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame(), sep=tables.separator(
+                        bool(st.session_state.get(tables.EUROPEAN_SETTING, False)))), file_name)
                 return flags
 
             def import_and_prepare() -> ImportResult:
@@ -189,17 +190,23 @@ t2.download_button("Opportunities template (CSV)", lambda: columns.template_csv(
 
 st.subheader("Exports", anchor=False)
 st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
-           "history. Formulas are neutralised: a cell starting with = + - @ opens as text, never as a formula.")
-european = st.toggle("CSV for European Excel (semicolons, decimal commas)", key="dt_eu",
-                     help="Excel set to a European language splits columns at ';' and reads '1,5' as a number")
-sep = tables.EUROPEAN if european else ","
+           "history: with the pages' headers and words. Formulas are neutralised: a cell starting with = + - @ "
+           "opens as text, never as a formula.")
+# One choice for the whole session: every page's CSV download follows it (kept outside the widget's own state,
+# which Streamlit drops on a page without the toggle).
+european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
+                     key="dt_eu", help=tables.EUROPEAN_HELP)
+st.session_state[tables.EUROPEAN_SETTING] = european
+sep = tables.separator(european)
+cur = session.currency()  # the headers name the currency the amounts are in, as the pages do
 e = st.columns(4)
 for i, what in enumerate(portfolio_service.EXPORTS):
     e[i].download_button(f"{what.capitalize()} (CSV)",
-                         lambda what=what: tables.to_csv_bytes(portfolio_service.export_frame(s, what), sep=sep),
+                         lambda what=what: tables.people_csv(portfolio_service.export_frame(s, what), what, cur, sep=sep),
                          file_name=f"gtm-{what}.csv", mime="text/csv", key=f"dt_export_{what}", on_click="ignore")
 e[3].download_button("Everything (XLSX)",
-                     lambda: tables.to_xlsx_bytes({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS}),
+                     lambda: tables.people_xlsx({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS},
+                                                cur),
                      file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 

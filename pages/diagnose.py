@@ -10,8 +10,7 @@ from gtm.domain.errors import GtmError
 from gtm.domain.fmt import money, plain
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
-from gtm.export import charts
-from gtm.export.tables import to_csv_bytes
+from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
 from pages.common import identity, session, widgets
 
@@ -166,8 +165,10 @@ with tab_maps:
                 map_changed[kind] = content["rows"] != active_rows.to_dict("records")
             export = pd.DataFrame(draft_rows[kind] if draft_rows[kind] is not None else active_rows,
                                   columns=active_rows.columns)
-            st.download_button("Export as CSV", to_csv_bytes(export), file_name=f"{kind}.csv", mime="text/csv",
-                               key=f"dg_{kind}_export", icon=":material/download:")
+            # The editor's headers and words; commas always, since the import above reads this file back.
+            st.download_button("Export as CSV", tables.people_csv(export, headers.MAPPINGS[kind], cur),
+                               file_name=f"{kind}.csv", mime="text/csv", key=f"dg_{kind}_export",
+                               icon=":material/download:", help="Comma-separated, as the import above reads it back")
             _save(kind, {"rows": draft_rows[kind]} if draft_rows[kind] is not None else None, map_changed[kind],
                   "e.g. Families 2026")
             _versions(kind, active_names[1 if kind == diagnosis.FAMILY_BU else 2], "mapping")
