@@ -75,8 +75,12 @@ st.dataframe(
         "review_comment": "Review comment",
     },
 )
-st.download_button("Export this view (CSV)", lambda: tables.to_csv_bytes(_view(queue).drop(columns=["link"])),
-                   file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export", on_click="ignore")
+st.download_button("Export this view (CSV)",
+                   lambda: tables.review_csv(_view(queue), session.currency(), str(bu_names.get(bu, bu)),
+                                             european=bool(st.session_state.get(tables.EUROPEAN_SETTING, False))),
+                   file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export", on_click="ignore",
+                   help="The table's headers and words, every flagged account. Semicolons for European Excel when "
+                        "chosen on the Data page.")
 
 st.subheader("Approve or challenge a decision")
 decided = queue.dropna(subset=["decision_id"])
