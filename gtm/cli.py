@@ -212,9 +212,15 @@ def cmd_export(args: argparse.Namespace) -> int:
         from gtm.domain.permissions import ADMIN
         from gtm.services import audit
 
-        _write(audit.entries(store, ADMIN), out, args.delimiter)
-        return 0
-    _write(portfolio_service.export_frame(store, args.what), out, args.delimiter)
+        frame = audit.entries(store, ADMIN)
+    else:
+        frame = portfolio_service.export_frame(store, args.what)
+    if args.labels:  # what the pages show, for people; by default the field names and codes gtm import reads back
+        from gtm.export import headers
+        from gtm.services.currency import reporting_currency
+
+        frame = headers.for_people(frame, headers.EXPORTS[args.what], reporting_currency(store))
+    _write(frame, out, args.delimiter)
     return 0
 
 
@@ -312,10 +318,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "builds it instead)")
 
     p = add("export", cmd_export, "export accounts, opportunities, decisions or the audit log (CSV with BOM, or .xlsx)")
+    p.epilog = ("By default the columns keep their field names (account_id, current_approach ...) and vocabulary "
+                "codes (lead_unit, cross_sell, overkill): a file scripts can rely on, and accounts and "
+                "opportunities that gtm import reads back as they are. --labels writes what the pages show "
+                "instead (the Data page's downloads): their headers ('Account id', 'Current approach', "
+                "'Value (EUR)'), labels and fits in words. Either way ids are whole numbers, timestamps ISO 8601 "
+                "with their zone, and a cell starting with = + - @ is neutralised.")
     p.add_argument("what", choices=("accounts", "opportunities", "decisions", "audit"))
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--delimiter", choices=(",", ";"), default=",",
                    help="';' for European Excel (numbers then take a decimal comma); default ','")
+    p.add_argument("--labels", action="store_true",
+                   help="the pages' headers and words, for people (not read back by gtm import); default: field "
+                        "names and codes")
     p.add_argument("--database", metavar="URL")
     workspace(p)
 

@@ -148,3 +148,34 @@ def test_diagnose_reads_a_salesforce_export_by_its_headers(tmp_path: Path) -> No
     out = pd.read_csv(io.StringIO(result.stdout))
     assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", ""]
     assert out["diagnosis_rule"].tolist() == ["turnkey-words", "multi-bu-account", "not-yet-diagnosed"]
+
+
+def test_export_keeps_field_names_and_codes_that_import_reads_back_and_labels_on_request(tmp_path: Path) -> None:
+    import csv
+
+    source, copy = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    assert gtm("demo", "--database", source).returncode == 0
+    machine, people = tmp_path / "accounts.csv", tmp_path / "accounts-people.csv"
+    assert gtm("export", "accounts", "-o", str(machine), "--database", source, "--workspace", "demo").returncode == 0
+    result = gtm("export", "accounts", "-o", str(people), "--database", source, "--workspace", "demo", "--labels",
+                 "--delimiter", ";")
+    assert result.returncode == 0, result.stderr
+
+    # By default: field names and codes, which gtm import reads back as they are.
+    codes = list(csv.DictReader(io.StringIO(machine.read_bytes().decode("utf-8-sig"))))
+    assert {"account_id", "current_approach", "recommended_approach"} <= set(codes[0])
+    assert codes[0]["recommended_approach"] in {"common_front_end", "market_bu", "overlay_signing", "lead_unit",
+                                                "overlay_advisory", "coordinated_incentives", "traditional_sales"}
+    imported = gtm("import", "accounts", str(machine), "--database", copy)
+    assert imported.returncode == 0, imported.stderr
+    assert "400 added" in imported.stdout + imported.stderr
+
+    # --labels: the pages' headers and words, for people (here for European Excel).
+    rows = list(csv.reader(io.StringIO(people.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:2] == ["Account id", "Account"] and "Current approach" in rows[0] and "Value (USD)" in rows[0]
+    assert {len(r) for r in rows} == {len(rows[0])}
+    first = dict(zip(rows[0], rows[1]))
+    assert first["Account id"] == codes[0]["account_id"] and first["Opportunities"].isdigit()
+    assert "_" not in first["Recommended approach"] and first["Recommended approach"]
+    usage = " ".join(gtm("export", "--help").stdout.split())
+    assert "--labels" in usage and "gtm import reads back" in usage
