@@ -48,8 +48,13 @@ def _numeric(frame: pd.DataFrame, column: str, low: float, high: float | None, w
     return values
 
 
+# What "expected value" means wherever it is shown: exactly what expected_values computes.
+EXPECTED_VALUE_NOTE = ("Expected value: the amount × the probability where the CRM gives one; the amount alone "
+                       "where it does not.")
+
+
 def expected_values(frame: pd.DataFrame) -> np.ndarray:
-    """value x probability / 100 per row; a missing probability counts as 100 (percent)."""
+    """value x probability / 100 per row; a missing probability counts as 100 (percent): EXPECTED_VALUE_NOTE."""
     value = _numeric(frame, "value", 0, None, "a number >= 0")
     if "probability" not in frame.columns:
         return value
@@ -152,13 +157,13 @@ def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
     over = np.where(
         out["overserved_count"] > 0,
         "; it would over-serve " + out["overserved_count"].astype(str) + " opportunit"
-        + np.where(out["overserved_count"] == 1, "y", "ies") + " (" + _money(out["overserved_value"]) + ")",
+        + np.where(out["overserved_count"] == 1, "y", "ies") + " (" + _money(out["overserved_value"]) + " expected value)",
         "",
     )
     under = np.where(
         out["underserved_count"] > 0,
         "; it would under-serve " + out["underserved_count"].astype(str) + " opportunit"
-        + np.where(out["underserved_count"] == 1, "y", "ies") + " (" + _money(out["underserved_value"]) + ")",
+        + np.where(out["underserved_count"] == 1, "y", "ies") + " (" + _money(out["underserved_value"]) + " expected value)",
         "",
     )
     has_cur = out["current_in_band_share"].notna()

@@ -82,7 +82,7 @@ def test_a_tie_on_steps_and_band_value_goes_to_the_lighter_structure() -> None:
     assert r["recommended_approach"] == "coordinated_incentives"
     assert (r["underserved_count"], r["underserved_value"]) == (1, 100.0)
     assert r["overserved_count"] == 0
-    assert "under-serve 1 opportunity ($100)" in r["rationale"]
+    assert "under-serve 1 opportunity ($100 expected value)" in r["rationale"]
 
 
 def test_probability_weights_the_value() -> None:
@@ -145,7 +145,7 @@ def test_the_rationale_names_the_pick_and_the_money() -> None:
     r = one(opps(("A", "info_exchange", 1000), ("A", "qualification", 1000), ("A", "coordinated_strategy", 2000)))
     assert r["rationale"] == (
         "'Overlay account management group without many decision rights' keeps 50% of the $4.0k expected value "
-        "inside the realistic band; it would over-serve 2 opportunities ($2.0k)."
+        "inside the realistic band; it would over-serve 2 opportunities ($2.0k expected value)."
     )
 
 
