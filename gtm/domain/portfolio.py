@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import assess
@@ -378,25 +380,48 @@ def overview(view: pd.DataFrame, misfit_limit: int = 15, todo_limit: int = 200) 
                     undiagnosed_todo(view, todo_limit), count)
 
 
-def search_accounts(accounts: pd.DataFrame, query: str, limit: int = 50) -> pd.DataFrame:
-    """Accounts whose name or id contains the query (any case), best matches first."""
-    q = query.strip().lower()
+def search_accounts(accounts: pd.DataFrame, query: str, limit: int | None = 50) -> pd.DataFrame:
+    """Accounts whose name or id contains the query, largest value first (then by name): any case, accents folded
+    ("muller" finds "Müller"). At most ``limit`` rows (None: every match)."""
+    q = str(fold_text(pd.Series([query.strip()]))[0].as_py())
     if not q:
         return accounts.head(0)
-    names = accounts["name"].astype(str).str.lower()
-    ids = accounts["account_id"].astype(str).str.lower()
-    hit = names.str.contains(q, regex=False) | ids.str.contains(q, regex=False)
-    found = accounts[hit].assign(_starts=~names[hit].str.startswith(q))
-    return found.sort_values(["_starts", "name"]).drop(columns="_starts").head(limit)
+    hit = (pc.match_substring(fold_text(accounts["name"]), q).to_numpy(zero_copy_only=False)
+           | pc.match_substring(fold_text(accounts["account_id"]), q).to_numpy(zero_copy_only=False))
+    found = accounts[hit]
+    keys = [c for c in ("value", "name", "account_id") if c in found]
+    ranked: pd.DataFrame = found.sort_values(keys, ascending=[c != "value" for c in keys], kind="stable",
+                                             na_position="last")
+    return ranked if limit is None else ranked.head(limit)
+
+
+def fold_text(text: pd.Series) -> pa.Array:
+    """Text to compare in a search: lower case, accents dropped (NFKD, then the combining marks), empty for none.
+
+    Arrow's string kernels do it for a whole column at once, and only the names with a non-ASCII letter go
+    through the (slow) mark-dropping pattern: 100,000 names in milliseconds, where a Python loop took 0.1 s."""
+    lower = pc.utf8_lower(pa.array(text.astype(str), type=pa.string(), from_pandas=True).fill_null(""))
+    other = pc.invert(pc.string_is_ascii(lower))
+    if not pc.any(other).as_py():
+        return lower
+    marked = pc.utf8_normalize(pc.filter(lower, other), "NFKD")
+    return pc.replace_with_mask(lower, other, pc.replace_substring_regex(marked, r"\p{Mn}+", ""))
+
+
+STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
+
+
+def fit_under(opps: pd.DataFrame, approach: str, matrix: ApproachMatrix) -> pd.DataFrame:
+    """The diagnosed opportunities judged as if ``approach`` served them: fit, steps, band and rationale at that
+    row (the account page's "under the recommendation" view); the undiagnosed have no column and are left out."""
+    opps = opps[opps["nature"].notna()] if "nature" in opps else opps
+    return assess(opps.drop(columns=["fit", "steps", "band_low", "band_high", "rationale"], errors="ignore")
+                  .assign(approach=approach), matrix)
 
 
 def served_by(opps: pd.DataFrame, approach: str, matrix: ApproachMatrix) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The diagnosed opportunities that ``approach`` would over-serve and under-serve."""
-    opps = opps[opps["nature"].notna()] if "nature" in opps else opps
-    if opps.empty:
-        return opps, opps
-    judged = assess(opps.drop(columns=["fit", "steps", "band_low", "band_high", "rationale"], errors="ignore")
-                    .assign(approach=approach), matrix)
+    judged = fit_under(opps, approach, matrix)
     return judged[judged["fit"] == Fit.OVERKILL], judged[judged["fit"] == Fit.INSUFFICIENT]
 
 
@@ -417,7 +442,8 @@ def filter_queue(queue: pd.DataFrame, *, fits: list[str] | None = None, min_step
 
 
 def fit_summary(opps: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> str:
-    """Why an account's current structure is (or is not) flagged, in one sentence; amounts in ``currency``."""
+    """Why an account's current structure is (or is not) flagged, in one sentence; amounts are expected values
+    (as the recommendation weighs them: see recommend.EXPECTED_VALUE_NOTE), in ``currency``."""
     judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
     if judged.empty:
         return ("No opportunity of this account is diagnosed yet, so nothing can be flagged." if len(opps)
@@ -425,14 +451,21 @@ def fit_summary(opps: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> str:
     approach = vocab.APPROACHES.label(str(judged["approach"].iloc[0]))
     if "approach_assumed" in judged and bool(judged["approach_assumed"].iloc[0]):
         approach = f"not set (assumed {approach.lower()})"
+    weight = judged["expected_value"] if "expected_value" in judged else pd.Series(expected_values(judged),
+                                                                                   index=judged.index)
     fit = judged["fit"].astype(str)
     parts = []
-    for code in (Fit.INSUFFICIENT, Fit.OVERKILL):
-        hit = judged[fit == code]
-        words = vocab.FITS.label(code).lower()
-        if len(hit):
-            parts.append(f"{len(hit)} of {len(judged)} opportunities ({money(float(hit['value'].sum()), currency)}) are {words}, "
-                         f"up to {int(hit['steps'].max())} step(s) from their band")
+    for code, side in ((Fit.INSUFFICIENT, "below"), (Fit.OVERKILL, "above")):
+        hit = fit == code
+        count = int(hit.sum())
+        if not count:
+            continue
+        steps = judged.loc[hit, "steps"].astype(int)
+        most = int(steps.max())
+        how_far = f"{'' if steps.min() == most else 'up to '}{most} step{'' if most == 1 else 's'} {side} " \
+                  f"{'its' if count == 1 else 'their'} band"
+        parts.append(f"{count} of {len(judged)} opportunities ({money(float(weight[hit].sum()), currency)} "
+                     f"expected value) {'is' if count == 1 else 'are'} {vocab.FITS.label(code).lower()}, {how_far}")
     if not parts:
         return f"Today, at '{approach}', every opportunity is a realistic option."
     return f"Today, at '{approach}': " + "; ".join(parts) + "."

@@ -189,3 +189,61 @@ def test_overview_holds_what_the_portfolio_page_shows(demo: Store) -> None:
     pd.testing.assert_frame_equal(view.misfits, portfolio.biggest_misfits(assessed, 5))
     todo = portfolio.undiagnosed_todo(assessed)
     assert view.todo_count == len(todo) > 3 and len(view.todo) == 3
+
+
+def norka_accounts() -> pd.DataFrame:
+    return pd.DataFrame({
+        "account_id": ["N-1", "N-2", "N-3", "X-9"],
+        "name": ["Norka Mining Ltd", "Nörka Holz AG", "Bergwerk NORKA", "Other Co"],
+        "value": [1.0e6, 90.0e6, 9.0e6, 500.0e6],
+    })
+
+
+def test_search_ranks_the_matches_by_value_largest_first() -> None:
+    found = portfolio.search_accounts(norka_accounts(), "norka", limit=None)
+    assert found["account_id"].tolist() == ["N-2", "N-3", "N-1"]  # any case, the umlaut folded; X-9 is no match
+    assert portfolio.search_accounts(norka_accounts(), "  NÖRKA ", limit=2)["account_id"].tolist() == ["N-2", "N-3"]
+    assert portfolio.search_accounts(norka_accounts(), "x-9")["account_id"].tolist() == ["X-9"]  # by id
+    assert portfolio.search_accounts(norka_accounts(), "zzz").empty
+
+
+def test_search_folds_accents_and_keeps_other_scripts() -> None:
+    folded = portfolio.fold_text(pd.Series(["Müller", None, "Ünïcödé Straße", 7, "北京"])).to_pylist()
+    assert folded == ["muller", "", "unicode straße", "7", "北京"]
+    accounts = pd.DataFrame({"account_id": ["A", "B"], "name": ["北京 Metro", "Société Générale"], "value": [1.0, 2.0]})
+    assert portfolio.search_accounts(accounts, "北京")["account_id"].tolist() == ["A"]
+    assert portfolio.search_accounts(accounts, "societe")["account_id"].tolist() == ["B"]
+
+
+def test_fit_under_judges_every_diagnosed_opportunity_at_the_given_approach() -> None:
+    frame = small()
+    frame.loc[3, "nature"] = None  # O4 is not yet diagnosed: it has no column to sit in
+    assessed = portfolio.assess_portfolio(frame, default_matrix())
+    under = portfolio.fit_under(assessed, "overlay_advisory", default_matrix())
+    assert under["opportunity_id"].tolist() == ["O1", "O2", "O3"]
+    assert (under["approach"].astype(str) == "overlay_advisory").all()
+    # turnkey 2 rows below its band, info exchange 2 above, cross-sell inside it.
+    assert under["fit"].astype(str).tolist() == ["insufficient", "overkill", "realistic"]
+    assert under["steps"].tolist() == [2, 2, 0]
+    assert "'Overlay account management group without many decision rights' is likely insufficient" \
+        in str(under["rationale"].iloc[0])
+    assert assessed.loc[0, "approach"] == "traditional_sales"  # the account's own frame is untouched
+
+
+def test_fit_summary_weighs_by_expected_value_and_counts_steps_in_words() -> None:
+    assessed = portfolio.assess_portfolio(small(), default_matrix())
+    acme = portfolio.fit_summary(assessed[assessed["account_id"] == "A"])
+    # O1: turnkey, $100 at 50% -> $50 expected, 5 rows below its band at traditional sales.
+    assert acme == ("Today, at 'Traditional sales representatives and distributors': 1 of 2 opportunities "
+                    "($50 expected value) is likely insufficient, 5 steps below its band.")
+    frame = pd.DataFrame({"opportunity_id": ["P1", "P2"], "account_id": "B", "nature": ["info_exchange", "qualification"],
+                          "approach": "lead_unit", "value": [10.0, 30.0], "probability": [None, 10.0]})
+    beta = portfolio.fit_summary(portfolio.assess_portfolio(frame, default_matrix()))
+    assert beta == ("Today, at 'Assignment of lead unit for multi-unit accounts': 1 of 2 opportunities "
+                    "($10 expected value) is likely overkill, 1 step above its band.")
+    frame["approach"] = "overlay_signing"
+    both = portfolio.fit_summary(portfolio.assess_portfolio(frame, default_matrix()))
+    assert "2 of 2 opportunities ($13 expected value) are likely overkill, up to 3 steps above their band" in both
+    frame["nature"], frame["approach"] = "info_exchange", "coordinated_incentives"
+    fits = portfolio.fit_summary(portfolio.assess_portfolio(frame, default_matrix()))
+    assert fits.endswith("every opportunity is a realistic option.")
