@@ -276,8 +276,12 @@ def _names(frame: pd.DataFrame) -> pd.Series:
 
 
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,
-                   height: int = 520, currency: str = DEFAULT_REPORTING) -> go.Figure:
-    """An account's matrix: each opportunity a bubble at (nature, current approach), sized by value, marked by fit."""
+                   height: int = 520, currency: str = DEFAULT_REPORTING, shown: str = "current") -> go.Figure:
+    """An account's matrix: each opportunity a bubble at (nature, its ``approach``), sized by value, marked by fit.
+
+    ``opps`` carry the fit at the row they are drawn on: as assessed at the current approach (``shown`` "current"),
+    or as portfolio.fit_under judged them at the recommended one (``shown`` "recommended"); the legend says which,
+    and each hover says the fit at the row shown."""
     shapes, notes = [], []
     if recommended:
         ri = vocab.APPROACHES.codes.index(recommended)
@@ -287,12 +291,14 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         notes.append({"x": -0.5, "y": ri, "text": "★ recommended", "showarrow": False, "xanchor": "left",
                       "yanchor": "bottom", "yshift": 12, "font": {"size": 11, "color": "#333"},
                       "bgcolor": "rgba(255,255,255,0.85)"})
+    under = "★ recommended structure" if shown == "recommended" else "current structure"
     # The bubbles sit on a second pair of axes over the grid, numeric, so several can share a cell.
     fig = _base(matrix, height, shapes, notes=notes, layout={
         "xaxis2": {"overlaying": "x", "range": [-0.5, len(vocab.NATURES) - 0.5], "visible": False, "fixedrange": True},
         "yaxis2": {"overlaying": "y", "range": [-0.5, len(vocab.APPROACHES) - 0.5], "visible": False,
                    "fixedrange": True},
-        "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0.5, "xanchor": "center"},
+        "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0.5, "xanchor": "center",
+                   "title": {"text": f"Fit under the {under}:"}},
         "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
     })
     if len(opps):
@@ -308,6 +314,8 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
         frame["x"] = n_pos + np.where(cols > 1, (col_i / np.maximum(cols - 1, 1) - 0.5) * 0.7, 0.0)
         frame["y"] = a_pos + np.where(rows > 1, (row_i / np.maximum(rows - 1, 1) - 0.5) * 0.6, 0.0)
         vmax = max(float(frame["value"].max()), 1.0)
+        amounts = _bubble_amounts(frame, currency)
+        at_row = _bubble_fit_at_row(frame, recommended)
         for fit in Fit:
             part = frame[frame["fit"].astype(str) == fit]
             if part.empty:
@@ -317,8 +325,32 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                 xaxis="x2", yaxis="y2",
                 marker={"size": 9 + 25 * np.sqrt(part["value"].astype(float) / vmax), "color": FIT_COLOURS[fit],
                         "symbol": FIT_MARKERS[fit], "line": {"color": "white", "width": 1}, "opacity": 0.9},
-                customdata=np.stack([_names(part), part["value"].map(lambda v: money(v, currency)),
+                customdata=np.stack([_names(part), amounts[part.index], at_row[part.index],
                                      part["rationale"].astype(str).map(hover_text)], axis=1),
-                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+                hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[1]}<br>%{customdata[2]}<br>%{customdata[3]}"
+                              "<extra></extra>",
             ))
     return fig
+
+
+def _bubble_amounts(frame: pd.DataFrame, currency: str) -> pd.Series:
+    """An opportunity's value and, where known, its expected value (what the recommendation weighs)."""
+    value = frame["value"].astype(float).map(lambda v: money(v, currency))
+    if "expected_value" not in frame:
+        return value
+    expected = frame["expected_value"].astype(float).map(lambda v: money(v, currency))
+    return value + " · " + expected + " expected value"
+
+
+def _bubble_fit_at_row(frame: pd.DataFrame, recommended: str | None) -> pd.Series:
+    """The fit at the row a bubble is drawn on, in words: '▼ Likely insufficient at <b>Assignment of lead unit for
+    multi-unit accounts (★ recommended)</b>, 2 steps below the band'."""
+    fit = frame["fit"].astype(str)
+    steps = frame["steps"].astype(int)
+    badge = fit.map(fit_badge)
+    row = frame["approach"].astype(str)
+    label = row.map(lambda a: vocab.APPROACHES.label(a) + (" (★ recommended)" if a == recommended else ""))
+    side = fit.map({Fit.OVERKILL.value: "above", Fit.INSUFFICIENT.value: "below"})
+    far = (", " + steps.astype(str) + np.where(steps == 1, " step ", " steps ") + side + " the band").where(
+        side.notna(), ", inside the band")
+    return badge + " at <b>" + label.map(hover_text) + "</b>" + far

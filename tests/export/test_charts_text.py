@@ -61,3 +61,25 @@ def test_the_account_matrix_hovers_show_names_as_written() -> None:
         names.append(shown.split("$")[0])
     assert sorted(names) == sorted(PAYLOADS)
     assert not any("&quot;" in str(row[0]) for _, row in hovers)
+
+
+def test_the_account_matrix_under_the_recommendation_says_the_fit_at_the_row_shown() -> None:
+    opps = pd.DataFrame({"opportunity_id": ["O1", "O2"], "account_id": "A", "name": ["Line <b>one</b>", "Two"],
+                         "nature": ["turnkey", "info_exchange"], "approach": "traditional_sales",
+                         "value": [1000.0, 200.0], "probability": [50.0, None]})
+    assessed = portfolio.assess_portfolio(opps, default_matrix())
+    under = portfolio.fit_under(assessed, "common_front_end", default_matrix())
+    fig = charts.account_matrix(under, default_matrix(), "common_front_end", shown="recommended")
+    rows = {str(row[0]): row for trace in fig.data if trace.customdata is not None for row in trace.customdata}
+    assert set(rows) == {charts.hover_text("Line <b>one</b>"), "Two"}
+    assert {round(y) for trace in fig.data if trace.customdata is not None for y in trace.y} == {5}
+    assert rows["Two"][1] == "$200 · $200 expected value"  # no probability: the amount alone
+    assert rows["Two"][2] == ("▲ Likely overkill at <b>Common front-end sales force across all/most product groups "
+                              "(★ recommended)</b>, 4 steps above the band")
+    assert rows[charts.hover_text("Line <b>one</b>")][2].endswith("(★ recommended)</b>, inside the band")
+    assert fig.layout.legend.title.text == "Fit under the ★ recommended structure:"
+    today = charts.account_matrix(assessed, default_matrix(), "common_front_end")
+    assert today.layout.legend.title.text == "Fit under the current structure:"
+    assert any(str(row[2]).startswith("▼ Likely insufficient at <b>Traditional sales representatives and "
+                                      "distributors</b>, 5 steps below") for t in today.data if t.customdata is not None
+               for row in t.customdata)
