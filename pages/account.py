@@ -1,15 +1,23 @@
 """Account: one account's matrix, its recommendation, its opportunities, and the decision record."""
 
+import hashlib
+from urllib.parse import urlencode
+
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import money, plain
 from gtm.domain.permissions import ROLE_LABELS
+from gtm.domain.recommend import EXPECTED_VALUE_NOTE
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
 from pages.common import identity, present, session, widgets
+
+RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
+SHOWN = {"current": "current structure", "recommended": "★ recommended"}  # where the chart draws the opportunities
 
 d = session.data()
 st.title("Account")
@@ -17,32 +25,53 @@ if d.accounts.empty:
     st.info("No accounts yet. Import them on the **Data** page.", icon=":material/inbox:")
     st.stop()
 
-names = dict(zip(d.accounts["account_id"], d.accounts["name"]))
-chosen = st.query_params.get("account")
-if chosen not in names:
+accounts = d.account_table
+ids = accounts["account_id"]
+chosen = st.query_params.get("account")  # a copied link opens its account directly
+if chosen is not None and not (ids == chosen).any():
     chosen = None
 
-query = st.text_input("Find an account", key="acc_search", placeholder="Type part of a name or id")
+# One control: a search whose matches are listed largest value first; the largest opens, a click opens another.
+query = st.text_input("Find an account", key="acc_search",
+                      placeholder="Type part of a name or id: matches are listed largest value first")
 if query.strip():
-    options = list(portfolio.search_accounts(d.accounts, query)["account_id"])
-    if not options:
+    found = portfolio.search_accounts(accounts, query, limit=None)
+    if found.empty:
         st.warning(f"No account matches '{plain(query)}'.")
-        st.stop()
-else:
-    # No search yet: the accounts with the most value at stake, and the one in the URL.
-    options = list(d.account_table.sort_values("misfit_value", ascending=False).head(50)["account_id"])
-    if chosen and chosen not in options:
-        options.insert(0, chosen)
-pick = st.selectbox(f"Account ({len(options)} match{'es' if len(options) != 1 else ''})" if query.strip() else "Account",
-                    options, index=options.index(chosen) if chosen in options else 0,
-                    format_func=lambda a: f"{names[a]} ({a})", key=f"acc_pick_{query.strip().lower()}" if query.strip() else "acc_pick")
+    else:
+        top = found.head(RESULTS)
+        results_key = f"acc_results_{hashlib.sha1(query.strip().lower().encode()).hexdigest()[:10]}"
+        rows = st.session_state.get(results_key, {}).get("selection", {}).get("rows", [])
+        chosen = str(top["account_id"].iloc[rows[0] if rows and rows[0] < len(top) else 0])
+        more = f"; the {RESULTS} largest are listed, type more to narrow" if len(found) > RESULTS else ""
+        st.caption(f"{len(found):,} match{'' if len(found) == 1 else 'es'}, largest value first{more}. "
+                   "Click a row to open that account.")
+        st.dataframe(
+            top.assign(open=np.where(top["account_id"] == chosen, "▶", "")), hide_index=True, key=results_key,
+            on_select="rerun", selection_mode="single-row",
+            column_order=["open", "name", "account_id", "value", "industry", "region"],
+            column_config={"open": st.column_config.TextColumn("", width=30, help="The account shown below"),
+                           "name": st.column_config.TextColumn("Account", width="large"), "account_id": "Id",
+                           "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact",
+                                                                  help="The full amount of its opportunities"),
+                           "industry": "Industry", "region": "Region"})
+if chosen is None:  # no link and no search: the account with the most value in a misfit
+    chosen = str(ids.loc[accounts["misfit_value"].idxmax()])
+pick = chosen
 if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
 
-acc = d.account_table[d.account_table["account_id"] == pick].iloc[0]
+acc = accounts[ids == pick].iloc[0]
 st.set_page_config(page_title=f"{acc['name']} · Account · GTM Fit")  # the browser tab (plain text, not markup)
 opps = d.assessed[d.assessed["account_id"] == pick]
-st.header(plain(acc["name"]), anchor=False)
+head, share = st.columns([5, 1], vertical_alignment="bottom")
+head.header(plain(acc["name"]), anchor=False)
+with share.popover("Copy link", icon=":material/link:", key="acc_share"):
+    # The address bar's URL (st.context.url: scheme, host and page, without the query), else a relative link.
+    st.code(f"{st.context.url or 'account'}?{urlencode({'workspace': session.workspace(), 'account': pick})}",
+            language=None, wrap_lines=True)
+    st.caption(f"Copy it with the button beside it: the link opens this account in the "
+               f"**{plain(session.workspace())}** workspace.")
 st.caption(" · ".join(plain(x) for x in (acc["account_id"], acc["industry"], acc["region"], acc["owner"]) if pd.notna(x)))
 
 current = acc["current_approach"] if pd.notna(acc["current_approach"]) else None
@@ -51,7 +80,9 @@ recommended = str(recommended) if pd.notna(recommended) else None
 # Status first: the structure today, the recommendation, and the latest decision with where its review stands.
 c = st.columns([1.15, 1.4, 1.9, 1.9, 1.9])
 c[0].metric("Opportunities", int(acc["opportunities"]))
-c[1].metric("Value", charts.money(acc["value"], session.currency()))
+c[1].metric("Value", charts.money(acc["value"], session.currency()),
+            help="The full amounts of its opportunities. The verdicts below weigh them by expected value: "
+                 + EXPECTED_VALUE_NOTE.split(": ", 1)[1])
 with c[2]:
     st.caption("Current approach")
     st.markdown(f"**{APPROACHES.label(current)}**" if current else
@@ -82,22 +113,38 @@ if recommended:
     st.markdown(plain(acc["recommendation_rationale"]))
 elif len(opps):
     st.warning(plain(acc["recommendation_rationale"]), icon=":material/help:")
+st.caption(EXPECTED_VALUE_NOTE + " Both answers above weigh each opportunity by it; the tables show the full "
+           "value beside it.")
 account_figures = portfolio.figures(opps) if len(opps) else None
 if account_figures is not None and account_figures.undiagnosed_count:
     st.warning(plain(account_figures.left_out(session.currency())) + " Set their nature on the **Diagnose** page.",
                icon=":material/pending_actions:")
 
-st.plotly_chart(charts.account_matrix(opps, d.matrix, recommended, currency=session.currency()), key="acc_matrix", config={"displayModeBar": False})
+shown = "current"
+if recommended and len(opps):
+    shown = st.segmented_control("Show the opportunities under", list(SHOWN), format_func=SHOWN.__getitem__,
+                                 default="current", required=True, key="acc_shown",
+                                 help="Where each opportunity sits, and its fit, under the structure chosen") or shown
+drawn = portfolio.fit_under(opps, recommended, d.matrix) if recommended and shown == "recommended" else opps
+st.plotly_chart(charts.account_matrix(drawn, d.matrix, recommended, currency=session.currency(), shown=shown),
+                key="acc_matrix", config={"displayModeBar": False})
 
+value_column = st.column_config.NumberColumn(f"Full value ({session.currency()})", format="compact",
+                                             help="The amount in the CRM, not weighted by probability")
+expected_column = st.column_config.NumberColumn(f"Expected value ({session.currency()})", format="compact",
+                                                help=EXPECTED_VALUE_NOTE)
+steps_column = st.column_config.NumberColumn("Steps", help=portfolio.STEPS_HELP)
 if recommended and len(opps):
     over, under = portfolio.served_by(opps, recommended, d.matrix)
     served_config = {
-        "name": st.column_config.TextColumn("Opportunity", width="large"),
-        "nature": "Nature", "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"), "steps": "Steps",
+        "name": st.column_config.TextColumn("Opportunity", width="large"), "nature": "Nature",
+        "value": value_column, "expected_value": expected_column, "steps": steps_column,
     }
     for frame, title, key in ((over, "▲ The recommendation would over-serve", "acc_over"),
                               (under, "▼ The recommendation would under-serve", "acc_under")):
-        st.markdown(f"**{title} {len(frame)} opportunit{'y' if len(frame) == 1 else 'ies'}**")
+        weighed = " " + plain(f"({money(float(frame['expected_value'].sum()), session.currency())} expected value)") \
+            if len(frame) and "expected_value" in frame else ""
+        st.markdown(f"**{title} {len(frame)} opportunit{'y' if len(frame) == 1 else 'ies'}**{weighed}")
         if len(frame):
             st.dataframe(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
                          column_order=list(served_config), column_config=served_config, hide_index=True, key=key)
@@ -113,17 +160,18 @@ else:
     )
     st.dataframe(
         table, hide_index=True, key="acc_opps",
-        column_order=["name", "fit_badge", "steps", "value", "value_original", "currency", "nature_label", "found",
+        column_order=["name", "fit_badge", "steps", "value", "expected_value", "value_original", "currency",
+                      "nature_label", "found",
                       "bu_name", "probability", "stage", "opportunity_id", "rationale"],
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
-            "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+            "value": value_column, "expected_value": expected_column,
             "value_original": st.column_config.NumberColumn("In the file", format="compact",
                                                             help="The amount as the CRM file gave it, in its currency"),
             "currency": st.column_config.TextColumn("Currency", help="The currency the CRM file gave"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
-            "fit_badge": "Fit", "steps": "Steps", "rationale": st.column_config.TextColumn("Why", width="large"),
+            "fit_badge": "Fit", "steps": steps_column, "rationale": st.column_config.TextColumn("Why", width="large"),
         },
     )
 
