@@ -48,7 +48,7 @@ if query.strip():
                    "Click a row to open that account.")
         st.dataframe(
             top.assign(open=np.where(top["account_id"] == chosen, "▶", "")), hide_index=True, key=results_key,
-            on_select="rerun", selection_mode="single-row",
+            on_select="rerun", selection_mode="single-row", height=35 * (min(len(top), 5) + 1) + 3,  # 5 rows, scroll
             column_order=["open", "name", "account_id", "value", "industry", "region"],
             column_config={"open": st.column_config.TextColumn("", width=30, help="The account shown below"),
                            "name": st.column_config.TextColumn("Account", width="large"), "account_id": "Id",
@@ -70,7 +70,7 @@ with share.popover("Copy link", icon=":material/link:", key="acc_share"):
     # The address bar's URL (st.context.url: scheme, host and page, without the query), else a relative link.
     st.code(f"{st.context.url or 'account'}?{urlencode({'workspace': session.workspace(), 'account': pick})}",
             language=None, wrap_lines=True)
-    st.caption(f"Copy it with the button beside it: the link opens this account in the "
+    st.caption(f"Copy it with the copy button that shows when you point at it: the link opens this account in the "
                f"**{plain(session.workspace())}** workspace.")
 st.caption(" · ".join(plain(x) for x in (acc["account_id"], acc["industry"], acc["region"], acc["owner"]) if pd.notna(x)))
 
