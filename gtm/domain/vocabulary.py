@@ -272,6 +272,16 @@ class Vocabularies(BaseModel):
         return None if i is None else self.vocabulary(value.vocabulary).codes[i]
 
 
+def glossary() -> pd.DataFrame:
+    """The natures and approaches with what each means (data/vocabulary.json), lightest first: kind, rank, label,
+    meaning."""
+    words = default_vocabularies()
+    rows = [{"kind": kind, "rank": t.rank, "label": t.label, "meaning": t.meaning or "no meaning written yet"}
+            for kind, terms in (("Nature of opportunity", words.natures.terms), ("GTM approach", words.approaches.terms))
+            for t in terms]
+    return pd.DataFrame(rows, columns=["kind", "rank", "label", "meaning"])
+
+
 def load_vocabularies(path: Path | str | None = None) -> Vocabularies:
     """Read and validate a vocabulary file (data/vocabulary.json by default); raises ConfigError naming the fault."""
     return load_rule_file(path or DATA_DIR / "vocabulary.json", Vocabularies)
