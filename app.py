@@ -5,7 +5,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
 from gtm.domain.permissions import Action
-from pages.common import auth, housekeeping, identity, present, widgets
+from pages.common import auth, draft, housekeeping, identity, present, style, widgets
 
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
 
@@ -41,10 +41,13 @@ page = st.navigation([p for p, action in PAGES if action is None or who.can(acti
 if title := getattr(page, "title", None):
     st.set_page_config(page_title=f"{title} · GTM Fit")
 with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
+    style.apply()  # static CSS: on a phone the matrix scrolls sideways in its own box
     present.start_page()
+    if getattr(page, "title", "") not in ("Matrix", "Portfolio"):  # those two show the draft themselves
+        draft.marker()  # an unsaved band edit, on every other page, with the way back to it
     if not presenting:
-        identity.banner()
         with st.sidebar:
+            identity.banner()
             widgets.data_source()
             st.divider()
             identity.acting_as()

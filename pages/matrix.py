@@ -5,12 +5,11 @@ import streamlit as st
 from gtm.domain import portfolio
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
-from gtm.domain.matrix import parse_matrix
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import matrices
-from pages.common import identity, present, session, widgets
+from pages.common import draft, identity, present, session, widgets
 
 SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and nobody reads them
 
@@ -23,45 +22,61 @@ if not showing:
     st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
 
 
-# When the active version changes (switch, reset, save), the sliders start again from it: a new
-# generation of widget keys makes the browser drop the old positions.
+# The band being edited is this session's draft (pages/common/draft.py): it stays when the person shows the Portfolio
+# and comes back, until it is saved or discarded. After this person's save, switch or reset it is dropped. When the
+# active version changes, the sliders start again from the draft or the new version: a new generation of widget keys
+# makes the browser drop the old positions.
+if st.session_state.pop("mx_reload", False):
+    draft.discard()
 base = st.session_state.get("mx_base")
-if st.session_state.pop("mx_reload", False) or (base is not None and base != active.matrix.fingerprint):
-    st.session_state["mx_gen"] = st.session_state.get("mx_gen", 0) + 1
+if base is not None and base != active.matrix.fingerprint:
+    draft.restart_sliders()
 st.session_state["mx_base"] = active.matrix.fingerprint
-gen = st.session_state.get("mx_gen", 0)
+gen = draft.generation()
+start = draft.bands() or draft.bands_of(active.matrix)
 
 # In presentation mode the sliders stand beside the matrix, so the room sees a band move and the portfolio follow
 # on one screen, and "Save and activate" sits under them; otherwise they run across the page above it.
 controls, board = st.columns([2, 3], gap="medium") if showing else (st.container(), st.container())
 with controls:
-    st.subheader("Realistic band per nature", anchor=False)
-    save_slot = st.container()  # presentation mode: "Save and activate" above the sliders, in view all along
-bands = {}
+    head, status_slot = st.columns([1, 1] if showing else [3, 2], vertical_alignment="bottom")  # draft, undo, discard
+    head.subheader("Realistic band per nature", anchor=False)
+    if showing:
+        save_slot = st.container()  # presentation mode: "Save and activate" above the sliders, in view all along
+edited: draft.Bands = {}
 if showing:
     slots = [controls] * len(NATURES.terms)
 else:
-    with controls:  # two rows of three, above the matrix
-        slots = st.columns(3) + st.columns(3)
+    with controls:  # three rows of two, above the matrix: wide enough for both ends' names at 1280 px
+        slots = [slot for _ in range(3) for slot in st.columns(2, gap="large")]
 for slot, term in zip(slots, NATURES.terms):
     with slot:
-        band = active.matrix.bands[term.code]
         low, high = st.select_slider(
-            f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=(band.low, band.high),
-            format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}", key=f"mx_band_{term.code}" + (f"_{gen}" if gen else ""),
+            f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=start[term.code],
+            format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}",
+            key=f"mx_band_{term.code}" + (f"_{gen}" if gen else ""), help=term.meaning,
         )
-    bands[term.code] = {"low": low, "high": high}
+    edited[term.code] = (low, high)
+draft.record(edited, active.matrix)  # a slider moved: an edit undo can take back
 
 with controls:
     try:
-        draft = parse_matrix({"name": "draft", "bands": bands}, source="the edited band")
+        draft_matrix = draft.to_matrix(edited)
     except GtmError as exc:
-        draft = None
+        draft_matrix = None
         widgets.show_error(exc)
         st.caption("The matrix still uses the active version until the band is valid.")
+with status_slot:  # icons only beside the title: the words are in their hover, and the sliders keep their room
+    marks = st.columns([3, 1, 1], vertical_alignment="center", gap="small")
+    if draft.bands() is not None:
+        marks[0].markdown(":orange-badge[Unsaved draft]" if showing else ":orange-badge[:material/edit_note: Unsaved draft]")
+    marks[1].button("" if showing else "Undo", key="mx_undo", icon=":material/undo:", on_click=draft.undo,
+                    disabled=not draft.can_undo(), type="tertiary", help="Undo: take back the last band edit")
+    marks[2].button("" if showing else "Discard", key="mx_discard", icon=":material/delete:", on_click=draft.discard,
+                    disabled=draft.bands() is None, type="tertiary", help="Discard the draft: back to the active band")
 
-matrix = draft or active.matrix
-changed = draft is not None and draft.fingerprint != active.matrix.fingerprint
+matrix = draft_matrix or active.matrix
+changed = draft_matrix is not None and draft_matrix.fingerprint != active.matrix.fingerprint
 who = identity.actor()
 seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
 st.session_state["mx_seen_active"] = active.name
@@ -72,49 +87,57 @@ def save_controls(side_by_side: bool = False) -> None:
     field, button = st.columns([3, 2], vertical_alignment="bottom") if side_by_side else (st.container(),) * 2
     name = field.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
     if button.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
-        widgets.run_action(lambda: matrices.save_matrix(s, who, draft, name, expected_active=seen),  # type: ignore[arg-type]
-                           toast=f"Saved and activated '{plain(name.strip())}'")
+        widgets.run_action(lambda: matrices.save_matrix(s, who, draft_matrix, name, expected_active=seen),  # type: ignore[arg-type]
+                           toast=f"Saved and activated '{plain(name.strip())}'", flags={"mx_reload": True})
 
 
 if showing and who.can(Action.EDIT_MATRIX):
     with save_slot:
         save_controls(side_by_side=True)
 
-board.subheader("Whole portfolio under this band" if changed else f"Whole portfolio under '{plain(active.name)}'",
-                anchor=False)
+head, side = board.columns([3, 2], vertical_alignment="bottom") if changed else (board, None)
+# Before or after the edit: the same cells are outlined in both, so the room sees what the drag moved.
+later = side is None or side.segmented_control(
+    "Show the portfolio", ["After the edit", "Before it"], default="After the edit", key="mx_side",
+    label_visibility="collapsed") != "Before it"
+head.subheader(("Whole portfolio under this band" if later else f"Before the edit: '{plain(active.name)}'")
+               if changed else f"Whole portfolio under '{plain(active.name)}'", anchor=False)
 if d.opportunities.empty:
     board.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
 else:
     preview = session.data(matrix) if changed else d
     before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
+    shown, shown_matrix = (after, matrix) if later else (before, active.matrix)
     share_delta = (after.realistic_share - before.realistic_share) * 100
     over_delta = after.overkill_count - before.overkill_count
     under_delta = after.insufficient_count - before.insufficient_count
-    share_text = f"{share_delta:+.1f} pts" if changed and round(share_delta, 1) else None
-    over_text = f"{over_delta:+,}" if over_delta else None
-    under_text = f"{under_delta:+,}" if under_delta else None
+    share_text = f"{share_delta:+.1f} pts" if later and changed and round(share_delta, 1) else None
+    over_text = f"{over_delta:+,}" if later and over_delta else None
+    under_text = f"{under_delta:+,}" if later and under_delta else None
     if showing:  # one line of figures, so the whole matrix fits a 1280x720 screen under it
-        board.markdown(f"✓ **{after.realistic_share:.1%}** of value in band" + (f" ({share_text})" if share_text else "")
-                       + f" · ▲ **{after.overkill_count:,}** likely overkill" + (f" ({over_text})" if over_text else "")
-                       + f" · ▼ **{after.insufficient_count:,}** likely insufficient"
+        board.markdown(f"✓ **{shown.realistic_share:.1%}** of value in band" + (f" ({share_text})" if share_text else "")
+                       + f" · ▲ **{shown.overkill_count:,}** likely overkill" + (f" ({over_text})" if over_text else "")
+                       + f" · ▼ **{shown.insufficient_count:,}** likely insufficient"
                        + (f" ({under_text})" if under_text else ""))
     else:
         m = board.columns(3)
-        m[0].metric("✓ Value in band", f"{after.realistic_share:.1%}", share_text)
-        m[1].metric("▲ Likely overkill", f"{after.overkill_count:,}", over_text, delta_color="inverse")
-        m[2].metric("▼ Likely insufficient", f"{after.insufficient_count:,}", under_text, delta_color="inverse")
-    left_out = plain(after.left_out(session.currency())) + " A band edit cannot move them."
-    if after.undiagnosed_count and not showing:
+        m[0].metric("✓ Value in band", f"{shown.realistic_share:.1%}", share_text)
+        m[1].metric("▲ Likely overkill", f"{shown.overkill_count:,}", over_text, delta_color="inverse")
+        m[2].metric("▼ Likely insufficient", f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
+    left_out = plain(shown.left_out(session.currency())) + " A band edit cannot move them."
+    if shown.undiagnosed_count and not showing:
         board.caption(left_out)
-    board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(preview.assessed), matrix,
+    judged = (preview if later else d).assessed
+    board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
                                                height=500 if showing else 520,
-                                               undiagnosed=portfolio.undiagnosed_summary(preview.assessed),
-                                               currency=session.currency(), compact=showing),
+                                               undiagnosed=portfolio.undiagnosed_summary(judged),
+                                               currency=session.currency(), compact=showing,
+                                               compare_with=(active.matrix if later else matrix) if changed else None),
                        key="mx_chart", config={"displayModeBar": False})
-    if after.undiagnosed_count and showing:
+    if shown.undiagnosed_count and showing:
         board.caption(left_out)
 
-if changed and draft is not None and not d.opportunities.empty:
+if changed and draft_matrix is not None and not d.opportunities.empty:
     # Both sides are already assessed and cached (d: active matrix, preview: the draft); only compare.
     effect = portfolio.compare(d.assessed, preview.assessed, d.recommendations, preview.recommendations)
     st.subheader("What this edit changes", anchor=False)

@@ -5,23 +5,33 @@ import streamlit as st
 from gtm.domain import portfolio
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
-from gtm.domain.vocabulary import APPROACHES
+from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
 from gtm.services import accounts
-from pages.common import identity, present, session, widgets
+from pages.common import draft, identity, present, session, widgets
 
-d = session.data()
+STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
+
+active = session.data()
 showing = present.presenting()  # the projector view: the whole matrix above the fold at 1280x720
-st.title("Portfolio")
-if not showing:
-    st.caption(f"Every opportunity judged at its account's current approach, against matrix **{plain(d.matrix_name)}**.")
+title, side, filters = st.columns([2.2, 1.4, 1], vertical_alignment="bottom")
+title.title("Portfolio")
 
-if d.opportunities.empty:
+if active.opportunities.empty:
     st.info(f"The portfolio of workspace **{session.workspace()}** is empty. Import accounts and opportunities on "
             "the **Data** page (they go to workspace main), or look at the demo workspace (sidebar).",
             icon=":material/inbox:")
     st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
     st.stop()
+
+# A band edit not saved yet (Matrix page) can be shown here, to the room, before anyone saves it.
+draft_matrix = draft.matrix()
+with_draft = draft_matrix is not None and side.toggle("Show the unsaved band draft", value=True, key="pf_draft",
+                                                      help="The band as edited on the Matrix page and not saved yet: "
+                                                           "save, undo or discard it there")
+if draft_matrix is not None and showing:  # the normal view has it under the chart, where the figures are said
+    filters.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:")
+d = session.data(draft_matrix) if with_draft else active
 
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
 FITS = ["realistic", "overkill", "insufficient"]
@@ -31,8 +41,12 @@ if showing:  # the filters chosen before apply, and are named in one line; their
     industry = widgets.shared_choice(session.filter_options(d, "industry"), key="pf_industry", param="industry")
     fit = widgets.shared_choice(FITS, key="pf_fit", param="fit")
 else:
-    c1, c2, c3, c4 = st.columns(4)
-    # The filters live in the address, so a view can be shared, and are kept when you come back to the page.
+    # The filters live in the address, so a view can be shared, and are kept when you come back to the page. They
+    # open from one button, so the figures and the whole matrix stay above the fold on a 1280x720 screen.
+    box = filters.popover("Filters" + (f" ({n})" if (n := widgets.chosen_count(("pf_bu", "pf_region", "pf_industry",
+                                                                                   "pf_fit"))) else ""),
+                          icon=":material/filter_list:", width="stretch")
+    c1 = c2 = c3 = c4 = box
     bu = widgets.shared_multiselect(c1, "BU", session.filter_options(d, "bu"), key="pf_bu", param="bu",
                                     format_func=lambda b: bu_names.get(b, b))
     region = widgets.shared_multiselect(c2, "Region", session.filter_options(d, "region"), key="pf_region",
@@ -41,47 +55,84 @@ else:
                                           param="industry")
     fit = widgets.shared_multiselect(c4, "Fit", FITS, key="pf_fit", param="fit", format_func=charts.fit_badge)
 view = session.overview(d, bu, region, industry, fit)
+chosen = [bu_names.get(b, b) for b in bu] + region + industry + [charts.fit_badge(x) for x in fit]
+against = "the **unsaved band draft**" if with_draft else f"matrix **{plain(d.matrix_name)}**"
 
 f = view.figures
 if showing:
-    chosen = [bu_names.get(b, b) for b in bu] + region + industry + [charts.fit_badge(x) for x in fit]
     st.markdown(f"**{f.accounts:,}** accounts · **{f.opportunities:,}** opportunities · "
                 f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{f.realistic_share:.0%}** of value "
                 f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
-                "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else ""))
-    st.plotly_chart(charts.portfolio_matrix(view.cells, d.matrix, height=540, undiagnosed=view.undiagnosed,
-                                            currency=session.currency()),
-                    key="pf_matrix", config={"displayModeBar": False})
-    if f.undiagnosed_count:
-        st.caption(plain(f.left_out(session.currency())) + " They stand in the grey column beside the matrix.")
-    st.stop()  # the misfits and the to-do list are for the normal view
-m = st.columns(6)
-m[0].metric("Accounts", f"{f.accounts:,}")
-m[1].metric("Opportunities", f"{f.opportunities:,}")
-m[2].metric("Total value", charts.money(f.total_value, session.currency()))
-m[3].metric("✓ Value in band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
-m[4].metric("▲ Likely overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value, session.currency()), delta_color="off",
-            delta_arrow="off", help="Opportunities whose current approach is heavier than the band, and their value")
-m[5].metric("▼ Likely insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value, session.currency()),
-            delta_color="off", delta_arrow="off",
-            help="Opportunities whose current approach is lighter than the band, and their value")
+                "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else "")
+                + (" · under the unsaved band draft" if with_draft else ""))
+else:
+    m = st.columns(6)
+    m[0].metric("Accounts", f"{f.accounts:,}")
+    m[1].metric("Opportunities", f"{f.opportunities:,}")
+    m[2].metric("Total value", charts.money(f.total_value, session.currency()))
+    m[3].metric("✓ In band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
+    m[4].metric("▲ Overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value, session.currency()),
+                delta_color="off", delta_arrow="off",
+                help="Likely overkill: opportunities whose current approach is heavier than the band, and their value")
+    m[5].metric("▼ Insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value, session.currency()),
+                delta_color="off", delta_arrow="off",
+                help="Likely insufficient: opportunities whose current approach is lighter than the band, and their value")
 
+picked = st.plotly_chart(
+    charts.portfolio_matrix(view.cells, d.matrix, height=540 if showing else 470, undiagnosed=view.undiagnosed,
+                            currency=session.currency(),
+                            compare_with=active.matrix if with_draft else None),
+    key="pf_matrix", config={"displayModeBar": False}, on_select="rerun", selection_mode="points")
+if not showing:  # under the chart, so the figures and the whole matrix fit above the fold at 1280x720
+    st.caption(f"Every opportunity judged at its account's current approach, against {against}"
+               + (f"; only {plain(', '.join(chosen))}" if chosen else "") + ". Click a cell to list who stands in it.")
+    if draft_matrix is not None:
+        st.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:")
 if f.undiagnosed_count:
-    st.warning(plain(f.left_out(session.currency())) + " They stand in the grey column beside the matrix.",
-               icon=":material/pending_actions:")
+    (st.caption if showing else st.warning)(plain(f.left_out(session.currency())) +
+                                            " They stand in the grey column beside the matrix.")
+points = [p for p in picked.selection.points if p.get("customdata")] if picked else []
+if points:  # a clicked cell: who stands in it, largest first
+    nature, approach = (str(x) for x in points[0]["customdata"][:2])
+    members = session.cell(d, bu, region, industry, fit, nature, approach)
+    where = NATURES.label(nature) if nature else "Not yet diagnosed"
+    st.subheader(f"{where} at {APPROACHES.label(approach)}", anchor=False)
+    st.caption(f"{members.opportunity_count:,} opportunit{'y' if members.opportunity_count == 1 else 'ies'} at "
+               f"{members.account_count:,} account(s), {plain(charts.money(members.value, session.currency()))}; "
+               "largest first" + (f" (the first {len(members.opportunities):,} shown)"
+                                  if members.opportunity_count > len(members.opportunities) else "")
+               + ". Click the cell again, or double-click the chart, to close.")
+    left, right = st.columns([2, 3])
+    left.dataframe(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+                   hide_index=True, key="pf_cell_accounts", column_order=["account_name", "value", "opportunities", "link"],
+                   column_config={"account_name": "Account", "opportunities": "Opportunities",
+                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+                                  "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
+    right.dataframe(members.opportunities, hide_index=True, key="pf_cell_opps",
+                    column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
+                                  if c in members.opportunities],
+                    column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
+                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
+                                                                          format="compact"),
+                                   "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
+                                   "opportunity_id": "Opportunity id"})
+if showing:
+    st.stop()  # the misfits and the to-do list are for the normal view
 if f.assumed_accounts:
     st.caption(f"{f.assumed_accounts:,} account(s) have no current approach recorded: they are judged as "
                f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
 
-st.plotly_chart(charts.portfolio_matrix(view.cells, d.matrix, undiagnosed=view.undiagnosed, currency=session.currency()),
-                key="pf_matrix", config={"displayModeBar": False})
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
     st.dataframe(charts.matrix_table(view.cells, d.matrix), hide_index=True, key="pf_matrix_table",
                  column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
-                                "steps": st.column_config.NumberColumn("Steps", help="Rows outside the band"),
+                                "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
                                 "opportunities": "Opportunities",
                                 "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
                                                                        format="compact")})
+with st.expander("What the natures and approaches mean"):
+    st.dataframe(glossary(), hide_index=True, key="pf_glossary",
+                 column_config={"kind": "Kind", "rank": "Rank", "label": "Name",
+                                "meaning": st.column_config.TextColumn("Meaning", width="large")})
 
 st.subheader("Biggest misfits")
 misfits = view.misfits
@@ -92,7 +143,9 @@ else:
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
     st.dataframe(
         misfits, hide_index=True, key="pf_misfits",
-        column_order=["link", "account_name", "approach", "misfits", "overkill", "insufficient", "misfit_value", "worst_steps"],
+        # The account and what is at stake first: on a phone the rest scrolls sideways.
+        column_order=["account_name", "misfit_value", "misfits", "approach", "overkill", "insufficient", "worst_steps",
+                      "link"],
         column_config={
             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
             "account_name": "Account",
@@ -101,7 +154,7 @@ else:
             "overkill": "▲ Overkill",
             "insufficient": "▼ Insufficient",
             "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})", format="compact"),
-            "worst_steps": st.column_config.NumberColumn("Worst steps", help="Rows outside the band; 2+ is a clear misfit"),
+            "worst_steps": st.column_config.NumberColumn("Worst steps", help=STEPS_HELP),
         },
     )
     st.caption("Open an account:")

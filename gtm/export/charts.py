@@ -95,9 +95,9 @@ def _ramp_scale() -> list[list[Any]]:
     return scale
 
 
-def _legend(compact: bool = False) -> dict[str, Any]:
+def _legend(compact: bool = False, changes: bool = False) -> dict[str, Any]:
     """The deck's words for the two sides of the band, above the plot so no cell is covered (three short lines
-    when ``compact``, for a narrow chart)."""
+    when ``compact``, for a narrow chart); with ``changes``, what the dashed outlines are."""
     if compact:
         text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b>: costing more than benefits created<br>✓ <b>"
                 f"{fit_words(Fit.REALISTIC)}</b>: the outlined band<br>▼ <b>{fit_words(Fit.INSUFFICIENT)}</b>: "
@@ -106,6 +106,8 @@ def _legend(compact: bool = False) -> dict[str, Any]:
         text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
                 f"<br>✓ <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · ▼ "
                 f"<b>{fit_words(Fit.INSUFFICIENT)}</b> below it: not enough to accomplish objectives")
+    if changes:
+        text += "<br>┅ <b>Dashed</b>: the cells whose fit the band edit changes"
     return {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
             "align": "left", "showarrow": False, "font": {"color": TEXT, "size": 13}, "text": text}
 
@@ -113,7 +115,7 @@ def _legend(compact: bool = False) -> dict[str, Any]:
 def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | None = None,
           categories: list[str] | None = None, notes: list[dict[str, Any]] | None = None,
           layout: dict[str, Any] | None = None, strength: np.ndarray | None = None,
-          compact: bool = False) -> go.Figure:
+          compact: bool = False, changes: bool = False) -> go.Figure:
     """The fit grid with the band outlined and both sides labelled; ``shapes``, ``notes`` (annotations), the x
     ``categories`` and any other ``layout`` go in the one layout (validated once, where each add_shape or
     update_layout call costs milliseconds). ``strength`` (approaches x natures, 0..1) shades each cell along its
@@ -142,23 +144,28 @@ def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | No
     return go.Figure(
         go.Heatmap(z=z, x=nature_ticks, y=approach_ticks, zmin=0, zmax=zmax, colorscale=scale, showscale=False,
                    xgap=3, ygap=3, hoverinfo="skip"),
-        layout={"height": height, "margin": {"l": 10, "r": 10, "t": 66 if compact else 50, "b": 10},
+        layout={"height": height, "margin": {"l": 10, "r": 10, "t": (66 if compact else 50) + (17 if changes else 0),
+                                             "b": 10},
                 "plot_bgcolor": "white",
                 "xaxis": xaxis, "yaxis": {"title": {"text": "GTM / key account approach", "font": ticks},
                                           "fixedrange": True, "tickfont": ticks},
                 "font": {"size": 13, "color": TEXT}, "shapes": band + (shapes or []),
-                "annotations": [_legend(compact)] + (notes or []), **(layout or {})},
+                "annotations": [_legend(compact, changes)] + (notes or []), **(layout or {})},
     )
 
 
 UNDIAGNOSED_TICK = "Not yet<br>diagnosed"
+_CLICKABLE = {"hoverdistance": 60}  # a hover (and a click) anywhere in a cell finds its numbers, not only on them
 UNDIAGNOSED_FILL = "#E4E4E4"
 
 
 def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 560,
                      undiagnosed: pd.DataFrame | None = None, currency: str = DEFAULT_REPORTING,
-                     compact: bool = False) -> go.Figure:
+                     compact: bool = False, compare_with: ApproachMatrix | None = None) -> go.Figure:
     """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell.
+
+    ``compare_with`` (another band: before or after an edit) outlines, dashed, the cells whose fit differs under it,
+    and their hover says what the fit is there. Each cell's hover says what its nature and approach mean.
 
     ``undiagnosed`` (approach, count, value) adds a grey column beside the natures: the opportunities whose nature
     nothing says yet, by current approach. They sit outside the matrix because they have no column of their own.
@@ -167,13 +174,15 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     strength = cell_strength(cells)
     width = 11 if compact else 16  # a narrow chart (presentation mode, beside the sliders) wraps names shorter
     strip = undiagnosed is not None and int(undiagnosed["count"].sum()) > 0
+    grid = _fit_grid(matrix)
+    other = _fit_grid(compare_with) if compare_with is not None else grid
+    moved = _changed_shapes(grid != other)
     if strip:
-        fig = _base(matrix, height, _undiagnosed_shapes(), [*_nature_ticks(width), UNDIAGNOSED_TICK],
-                    strength=strength, compact=compact)
+        fig = _base(matrix, height, _undiagnosed_shapes() + moved, [*_nature_ticks(width), UNDIAGNOSED_TICK],
+                    strength=strength, compact=compact, layout=_CLICKABLE, changes=bool(moved))
         fig.add_trace(_undiagnosed_trace(undiagnosed, currency))  # type: ignore[arg-type]
     else:
-        fig = _base(matrix, height, strength=strength, compact=compact)
-    grid = _fit_grid(matrix)
+        fig = _base(matrix, height, moved, strength=strength, compact=compact, layout=_CLICKABLE, changes=bool(moved))
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
     nature_ticks, approach_ticks = _nature_ticks(width), _approach_ticks()
@@ -189,17 +198,41 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         texts.append(f"{FIT_SYMBOLS[fit]} <b>{count:,}</b><br><span style='font-size:14px'>{money(value, currency)}"
                      "</span>" if count else FIT_SYMBOLS[fit])
         step_text = "" if fit == Fit.REALISTIC else f", {steps} step{'s' if steps != 1 else ''} outside the band"
+        there = tuple(Fit)[int(other[ai, ni])]
+        change = "" if there == fit else f"<br><b>Changes with this edit</b>: {FIT_SYMBOLS[there]} {fit_words(there)} on the other side"
         hovers.append(
             f"<b>{vocab.NATURES.label(nature)}</b> at <b>{vocab.APPROACHES.label(approach)}</b><br>"
             f"{FIT_SYMBOLS[fit]} {fit_words(fit)}{step_text}<br>"
             f"{count} opportunit{'y' if count == 1 else 'ies'}, {money(value, currency)}<br>"
-            f"Realistic band: {matrix.band_text(nature)}"
+            f"Realistic band: {matrix.band_text(nature)}{change}<br>"
+            f"<i>Nature</i>: {_meaning(vocab.NATURES.term(nature).meaning)}<br>"
+            f"<i>Approach</i>: {_meaning(vocab.APPROACHES.term(approach).meaning)}"
         )
     fig.add_trace(go.Scatter(
         x=xs, y=ys, mode="text", text=texts, textfont={"size": 17, "color": colours},
         hovertext=hovers, hoverinfo="text", showlegend=False,
+        customdata=np.column_stack([cells["nature"].astype(str), cells["approach"].astype(str)]) if len(cells) else None,
     ))
     return fig
+
+
+CHANGED_LINE = "#1B1F24"  # the dashed outline of a cell an edit changes, on a white rim so it shows on every tint
+
+
+def _changed_shapes(changed: np.ndarray) -> list[dict[str, Any]]:
+    """A dashed outline on a white rim around each cell (approaches x natures) whose fit an edit changes."""
+    shapes: list[dict[str, Any]] = []
+    for ai, ni in zip(*np.nonzero(changed)):
+        # In the gap between cells, clear of the cell's numbers.
+        box = {"type": "rect", "x0": ni - 0.47, "x1": ni + 0.47, "y0": ai - 0.46, "y1": ai + 0.46, "layer": "above"}
+        shapes += [{**box, "line": {"color": "white", "width": 4}},
+                   {**box, "line": {"color": CHANGED_LINE, "width": 2.5, "dash": "dash"}}]
+    return shapes
+
+
+def _meaning(text: str | None) -> str:
+    """A term's meaning for a hover, wrapped to a readable width (none written: said so)."""
+    return _wrap(text, 60) if text else "no meaning written in data/vocabulary.json"
 
 
 def matrix_table(cells: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
@@ -250,6 +283,7 @@ def _undiagnosed_trace(strip: pd.DataFrame, currency: str) -> go.Scatter:
     values = [float(by_code["value"].get(c, 0.0)) for c in vocab.APPROACHES.codes]
     return go.Scatter(
         x=[UNDIAGNOSED_TICK] * len(counts), y=_approach_ticks(), mode="text", showlegend=False,
+        customdata=[["", a] for a in vocab.APPROACHES.codes],
         text=[f"? <b>{n}</b><br>{money(v, currency)}" if n else "" for n, v in zip(counts, values)],
         textfont={"size": 14, "color": TEXT}, hoverinfo="text",
         hovertext=[f"<b>Not yet diagnosed</b> at <b>{vocab.APPROACHES.label(a)}</b><br>{n} opportunit"

@@ -20,9 +20,17 @@ html { font-size: 17px; }
   display: none !important;
 }
 [data-testid="stMainBlockContainer"] { padding-top: 3.4rem; padding-bottom: 1rem; max-width: 100%; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0; }
-[data-testid="stMainBlockContainer"] h3 { font-size: 1.1rem; padding: 0.1rem 0; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0.1rem 0 0.5rem; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.1rem; padding: 0.1rem 0 0.3rem; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
+</style>
+"""
+
+# The normal view, denser at the top: with the figures, the whole portfolio matrix fits above the fold at 1280x720.
+_NORMAL_STYLE = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 4rem; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 2.25rem; padding: 0.25rem 0; }
 </style>
 """
 
@@ -38,8 +46,9 @@ def presenting() -> bool:
 
 
 def start_page() -> None:
-    """On every run in presentation mode: the larger type and the way back, at the top of the page."""
+    """On every run: the denser top of the normal view, or in presentation mode the larger type and the way back."""
     if not presenting():
+        st.html(_NORMAL_STYLE)
         return
     st.html(_STYLE)
     if st.button("Leave presentation mode", key="present_leave", icon=":material/close_fullscreen:", type="tertiary"):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import portfolio
+from gtm.domain import drill, portfolio
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
 from gtm.services import portfolio as portfolio_service
@@ -117,6 +117,7 @@ class PortfolioData:
     version: int
     portfolio_version: int  # the version the frames were read at: what derived views are keyed on too
     quarantined: pd.DataFrame  # stored values the engine cannot use: row, account_id, column, value, reason
+    draft: bool = False  # judged against a band edit not saved: no account table, no recommendation sentences
 
 
 # The big frames are held once per process (st.cache_resource: shared, never copied or pickled per read) and
@@ -198,25 +199,49 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     table = _account_table(url, name, held, matrix_json) if matrix is None else pd.DataFrame()
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
                          judged["assessed"], judged["recommendations"], table, m,
-                         active.name if matrix is None else m.name, version, held, raw["quarantined"])
+                         active.name if matrix is None else m.name, version, held, raw["quarantined"],
+                         matrix is not None)
 
 
 # What a page derives from the shared frames is cached too, per data and filters: ten sessions opening the
 # Portfolio compute its figures once, and no page run copies the million-row frame to filter it.
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _overview(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
-              filters: tuple[tuple[str, ...], ...]) -> portfolio.Overview:
-    assessed = _judged(url, workspace_name, portfolio_version, matrix_json, True)["assessed"]
+              filters: tuple[tuple[str, ...], ...], rationale: bool) -> portfolio.Overview:
+    return portfolio.overview(_view(url, workspace_name, portfolio_version, matrix_json, filters, rationale))
+
+
+def _view(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
+          filters: tuple[tuple[str, ...], ...], rationale: bool) -> pd.DataFrame:
+    assessed = _judged(url, workspace_name, portfolio_version, matrix_json, rationale)["assessed"]
     bu, region, industry, fit = (list(f) for f in filters)
-    return portfolio.overview(portfolio.filter_opportunities(assessed, bu=bu, region=region, industry=industry,
-                                                             fit=fit))
+    return portfolio.filter_opportunities(assessed, bu=bu, region=region, industry=industry, fit=fit)
+
+
+def _filters(bu: list[str], region: list[str], industry: list[str], fit: list[str]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(sorted(f)) for f in (bu, region, industry, fit))
 
 
 def overview(d: PortfolioData, bu: list[str], region: list[str], industry: list[str],
              fit: list[str]) -> portfolio.Overview:
-    """The Portfolio page's figures, cells, misfits and to-do list for ``d`` (the active matrix) and the filters."""
+    """The Portfolio page's figures, cells, misfits and to-do list for ``d`` (the active matrix or a draft) and the
+    filters."""
     return _overview(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
-                     tuple(tuple(sorted(f)) for f in (bu, region, industry, fit)))
+                     _filters(bu, region, industry, fit), not d.draft)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _cell(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
+          filters: tuple[tuple[str, ...], ...], rationale: bool, nature: str, approach: str) -> drill.CellMembers:
+    return drill.cell_members(_view(url, workspace_name, portfolio_version, matrix_json, filters, rationale),
+                              nature, approach)
+
+
+def cell(d: PortfolioData, bu: list[str], region: list[str], industry: list[str], fit: list[str], nature: str,
+         approach: str) -> drill.CellMembers:
+    """The accounts and opportunities in one cell of the Portfolio page's matrix (same data and filters)."""
+    return _cell(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
+                 _filters(bu, region, industry, fit), not d.draft, nature, approach)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -61,6 +61,11 @@ def shared_multiselect(slot: Any, label: str, options: list[str], *, key: str, p
     return chosen
 
 
+def chosen_count(keys: tuple[str, ...]) -> int:
+    """How many of the filters ``keys`` (shared_multiselect keys) hold a choice: for a button that opens them."""
+    return sum(bool(st.session_state.get(k) or st.session_state.get(f"_{k}_kept")) for k in keys)
+
+
 def shared_choice(options: list[str], *, key: str, param: str) -> list[str]:
     """What ``shared_multiselect`` would hold, without drawing it (presentation mode shows the view, not its
     filters): the address's choice, else the one kept from the last visit."""
