@@ -1,0 +1,33 @@
+"""Static page styles for every run: on a phone (up to 640 px wide) the matrix keeps a readable width and scrolls
+sideways inside its own box, while the figures and tables stay within the screen.
+
+Streamlit already stacks columns below 640 px; what it does not do is keep a Plotly chart readable: squeezed to a
+phone's width, the 7 x 7 cells are a few pixels wide and their texts run into each other.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Static rules only: no text from the data ever goes into this markup. The keyed element containers of the three
+# matrices (Portfolio, Matrix and Account pages) become the scroll boxes; the chart inside keeps 900 px, about the
+# width at which the seven columns of cell texts (count and amount) stand apart.
+_STYLE = """
+<style>
+@media (max-width: 640px) {
+  .st-key-pf_matrix, .st-key-mx_chart, .st-key-acc_matrix {
+    overflow-x: auto; overflow-y: hidden; overscroll-behavior-x: contain;
+  }
+  .st-key-pf_matrix > div, .st-key-mx_chart > div, .st-key-acc_matrix > div { min-width: 900px; }
+  [data-testid="stMetricLabel"] [data-testid="stMarkdownContainer"] { white-space: normal; overflow: visible; }
+  [data-testid="stMain"] [data-testid="stDataFrame"], [data-testid="stMain"] [data-testid="stTable"] {
+    max-width: 100%; overflow-x: auto;
+  }
+}
+</style>
+"""
+
+
+def apply() -> None:
+    """On every run: the static styles above (a <style> only, so it takes no room on the page)."""
+    st.html(_STYLE)
