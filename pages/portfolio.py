@@ -91,7 +91,7 @@ if not showing:  # under the chart, so the figures and the whole matrix fit abov
 if f.undiagnosed_count:
     (st.caption if showing else st.warning)(plain(f.left_out(session.currency())) +
                                             " They stand in the grey column beside the matrix.")
-points = [p for p in picked.selection.points if p.get("customdata")] if picked else []
+points = [p for p in (picked or {}).get("selection", {}).get("points", []) if p.get("customdata")]
 if points:  # a clicked cell: who stands in it, largest first
     nature, approach = (str(x) for x in points[0]["customdata"][:2])
     members = session.cell(d, bu, region, industry, fit, nature, approach)

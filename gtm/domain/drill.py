@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import GtmError
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,10 @@ def cell_members(assessed: pd.DataFrame, nature: str, approach: str, limit: int 
     """Who stands in the cell (``nature`` column, ``approach`` row) of ``assessed``: as cell_summary counts it, so
     the numbers match the cell (an amount without an exchange rate is not counted). ``nature`` may be "" for the
     column of opportunities not yet diagnosed."""
-    vocab.APPROACHES.term(approach)  # an unknown code is an error, not an empty cell
+    for code, words in ((approach, vocab.APPROACHES), (nature or None, vocab.NATURES)):
+        if code is not None and code not in words.codes:  # an unknown code is an error, not an empty cell
+            raise GtmError(f"'{code}' is not a code of the matrix; accepted: {', '.join(words.codes)}.")
     if nature:
-        vocab.NATURES.term(nature)
         in_nature = (assessed["nature"] == nature).to_numpy(dtype=bool, na_value=False)
     else:
         in_nature = assessed["nature"].isna().to_numpy()
