@@ -1,19 +1,41 @@
-"""Review: a BU head's queue of flagged accounts touching their BU; approve or challenge decisions."""
+"""Review: a BU head's inbox. The decisions waiting for their verdict first, then the flagged accounts touching
+their BU; approve or challenge the selected rows at once."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import Role
+from gtm.domain.fmt import money, plain
+from gtm.domain.permissions import Action, Role
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts, tables
 from gtm.services import decisions
-from pages.common import identity, session, widgets
+from pages.common import identity, present, session, widgets
+
+TABLE = "rv_table"  # the table's selection: positions of rows in the frame shown on the previous run
+SHOWN_ROWS = "rv_shown"  # (account, decision, latest review) of each row shown on the previous run
+
+
+def _no_selection() -> None:
+    st.session_state[TABLE] = {"selection": {"rows": [], "columns": []}}
+
+
+def _new_bu() -> None:
+    _no_selection()
+    st.session_state.pop("rv_show_chosen", None)  # the next BU opens on what waits for it, if anything does
+
+
+def _new_view() -> None:
+    _no_selection()
+    st.session_state["rv_show_chosen"] = True
+
 
 d = session.data()
+showing = present.presenting()
 st.title("Review")
-st.caption("Accounts touching a BU whose current approach, or latest decision, is flagged — by value at stake.")
+st.caption("The decisions waiting for your verdict first, then every account touching the BU whose current "
+           "approach, or latest decision, is flagged — by value at stake.")
 if d.business_units.empty or d.opportunities.empty:
     st.info("Nothing to review yet: the portfolio has no business units or opportunities.", icon=":material/inbox:")
     st.stop()
@@ -27,30 +49,56 @@ if who.role == Role.BU_HEAD:  # a BU head reviews the BUs their role assignment 
         st.info("No BU of this portfolio is assigned to you yet; ask an administrator to add yours.",
                 icon=":material/inbox:")
         st.stop()
+if st.session_state.pop("rv_clear", False):  # a verdict was recorded: start the next choice afresh
+    _no_selection()
+    st.session_state["rv_comment"] = ""
+    st.session_state["rv_confirm"] = False
 c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
-bu = c1.selectbox("BU", bus, format_func=lambda b: bu_names.get(b, b), key="rv_bu")
-fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fit_badge, key="rv_fit")
-min_steps = c3.number_input("Min. steps", min_value=1, max_value=6, value=1, key="rv_steps")
-min_value = c4.number_input(f"Min. value at stake ({session.currency()})", min_value=0, value=0, step=100_000, key="rv_value")
+bu = c1.selectbox("BU", bus, format_func=lambda b: bu_names.get(b, b), key="rv_bu", on_change=_new_bu)
+bu_name = plain(bu_names.get(bu, bu))
+fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fit_badge, key="rv_fit",
+                      on_change=_no_selection)
+min_steps = c3.number_input("Min. steps", min_value=1, max_value=6, value=1, key="rv_steps", on_change=_no_selection)
+min_value = c4.number_input(f"Min. value at stake ({session.currency()})", min_value=0, value=0, step=100_000,
+                            key="rv_value", on_change=_no_selection)
 
 queue, in_bu = session.review_queue(d, bu)
 queue = portfolio.filter_queue(queue, fits=fits, min_steps=int(min_steps), min_value=float(min_value))
-at_stake = plain(charts.money(queue["value_at_stake"].sum() if len(queue) else 0, session.currency()))
-st.markdown(f"**{len(queue)}** flagged account(s), **{at_stake}** at stake.")
 left_out = in_bu.left_out(session.currency())
-if left_out:
-    st.caption(plain(f"In this BU: {left_out}"))
 if queue.empty:
-    st.success("Nothing flagged with these filters.")
+    st.success("Nothing flagged, and no decision waits for a verdict, with these filters.")
+    if left_out:
+        st.caption(plain(f"In this BU: {left_out}"))
     st.stop()
 
+reviewer = who.can(Action.REVIEW_DECISION)
+waiting = int(queue["waiting"].sum())
+mine = "my verdict" if reviewer else f"{bu_name}'s verdict"
+if not st.session_state.get("rv_show_chosen"):  # until the person picks a view, it follows what waits
+    st.session_state["rv_show"] = "waiting" if waiting else "all"
+show = st.radio("Show", ["waiting", "all"], horizontal=True, key="rv_show",
+                label_visibility="collapsed", on_change=_new_view,
+                format_func=lambda v: f"Waiting for {mine} ({waiting})" if v == "waiting"
+                else f"All flagged accounts ({len(queue)})")
+rows = portfolio.waiting_rows(queue, show == "waiting")
+at_stake = plain(money(float(rows["value_at_stake"].sum()) if len(rows) else 0.0, session.currency()))
+st.markdown(f"**{len(rows)}** account(s) listed, **{at_stake}** at stake; **{waiting}** decision(s) wait for "
+            f"the verdict of BU {bu_name}.")
+if left_out:
+    st.caption(plain(f"In this BU: {left_out}"))
+
 SHOWN = 1000  # a table of more rows is slow to send and nobody reads it; the export holds them all
+VERDICT_WORDS = {"approved": "✓ approved", "challenged": "✗ challenged"}
 
 
 def _view(rows: pd.DataFrame) -> pd.DataFrame:
     undecided = rows["decision_id"].isna()
+    waits = rows["waiting"].astype(bool)
+    given = rows["my_verdict"].astype(object).fillna("")
     return rows.assign(
-        review_status=rows["review_status"].astype(object).where(~undecided, "no decision yet"),
+        review_status=rows["review_status"].astype(object).where(~undecided, "no decision yet").fillna("not known"),
+        your_verdict=np.select([given != "", waits, undecided], [given.map(VERDICT_WORDS).fillna(given), "awaited", ""],
+                               "not needed (no value in this BU)"),
         approvals=rows["approvals"].astype(object).fillna(""),
         author=rows["author"].astype(object).fillna(""),
         review_comment=rows["review_comment"].astype(object).fillna(""),
@@ -60,60 +108,111 @@ def _view(rows: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-view = _view(queue.head(SHOWN))
-if len(queue) > SHOWN:
-    st.caption(f"The {SHOWN:,} accounts with the most value at stake are listed; the export holds all {len(queue):,}.")
-st.dataframe(
-    view, hide_index=True, key="rv_table",
-    column_order=["link", "account_name", "judged_on", "approach_label", "fit_badge", "worst_steps", "value_at_stake",
-                  "review_status", "approvals", "author", "review_comment"],
-    column_config={
-        "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"), "account_name": "Account",
-        "judged_on": "Judged on", "approach_label": "Approach", "fit_badge": "Worst fit", "worst_steps": "Steps",
-        "value_at_stake": st.column_config.NumberColumn(f"Value at stake ({session.currency()})", format="compact"),
-        "review_status": "Status", "approvals": "BUs (each with value must approve)", "author": "Decided by",
-        "review_comment": "Review comment",
-    },
-)
+# The key columns first, so that they fit 1366 px with the sidebar open; the long texts last.
+COLUMNS = ["account_name", "review_status", "fit_badge", "value_at_stake", "approach_label", "your_verdict", "link",
+           "worst_steps", "judged_on", "author", "approvals", "review_comment"]
+
+
+def _said(value: object, empty: str) -> str:
+    """A stored text for a sentence, or the words for its absence (never 'None' or 'nan')."""
+    return empty if value is None or (isinstance(value, float) and np.isnan(value)) or not str(value).strip() \
+        else plain(value)
+
+
+def _versions(view: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """What identifies each shown row and the review version it shows: (account, decision or 0, latest review)."""
+    return list(zip(view["account_id"].astype(str),
+                    pd.to_numeric(view["decision_id"], errors="coerce").fillna(0).astype(int),
+                    pd.to_numeric(view["latest_review_id"], errors="coerce").fillna(0).astype(int)))
+
+
+if rows.empty:
+    st.success(f"Nothing waits for the verdict of BU {bu_name} with these filters; the other flagged accounts are "
+               "under “All flagged accounts”.", icon=":material/done_all:")
+else:
+    view = _view(rows.head(SHOWN))
+    if len(rows) > SHOWN:
+        st.caption(f"The {SHOWN:,} accounts first in line are listed; the export holds all {len(rows):,}.")
+    now = _versions(view)
+    before = st.session_state.get(SHOWN_ROWS)
+    state = st.session_state.get(TABLE)
+    chosen = sorted({int(i) for i in (state["selection"]["rows"] if state else [])})
+    # Positions mean the rows the person saw; if the list moved under them (a verdict by someone else, new data),
+    # they are asked again rather than acting on other rows.
+    seen = before if before is not None else now
+    if any(i >= len(now) or i >= len(seen) or now[i][:2] != seen[i][:2] for i in chosen):
+        _no_selection()
+        chosen = []
+        st.info("The list changed since you selected rows (a verdict recorded meanwhile, or new data); select "
+                "again.", icon=":material/refresh:")
+    st.session_state[SHOWN_ROWS] = now
+    st.dataframe(
+        view[COLUMNS], hide_index=True, key=TABLE, on_select="rerun", selection_mode="multi-row",
+        column_config={
+            "account_name": "Account", "review_status": "Status", "fit_badge": "Worst fit",
+            "value_at_stake": st.column_config.NumberColumn(f"Value at stake ({session.currency()})",
+                                                            format="compact"),
+            "approach_label": "Approach", "your_verdict": f"Verdict of {bu_names.get(bu, bu)}",
+            "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
+            "worst_steps": "Steps", "judged_on": "Judged on", "author": "Decided by",
+            "approvals": "BUs (each with value must approve)", "review_comment": "Review comment",
+        },
+    )
 st.download_button("Export this view (CSV)",
                    lambda: tables.review_csv(_view(queue), session.currency(), str(bu_names.get(bu, bu)),
                                              european=bool(st.session_state.get(tables.EUROPEAN_SETTING, False))),
                    file_name=f"review-{bu}.csv", mime="text/csv", key="rv_export", on_click="ignore",
                    help="The table's headers and words, every flagged account. Semicolons for European Excel when "
                         "chosen on the Data page.")
-
-st.subheader("Approve or challenge a decision")
-decided = queue.dropna(subset=["decision_id"])
-if decided.empty:
-    st.caption("No decision has been recorded on these accounts yet; sales leaders record them on the Account page.")
+if rows.empty:
     st.stop()
-labels = {int(r.decision_id): f"{r.account_name} — {APPROACHES.label(r.decided_approach)} by {r.author} ({r.review_status})"
-          for r in decided.itertuples()}
-if st.session_state.pop("rv_clear", False):
-    st.session_state["rv_comment"] = ""  # cleared only after a review was recorded
-decision = st.selectbox("Decision", list(labels), format_func=labels.get, key="rv_decision")
-row = decided[decided["decision_id"] == decision].iloc[0] if decision is not None else None
-if row is not None:
-    st.caption(f"Rationale given: {plain(row['rationale'])}")
+
+picked = view.iloc[chosen]
+decided = picked[picked["decision_id"].notna()]
+if not chosen:
+    st.caption("Select rows (the boxes at the left of the table) to approve or challenge their decisions.")
+if len(decided) < len(picked):
+    st.info(f"{len(picked) - len(decided)} selected account(s) have no decision yet, so there is nothing to approve "
+            "there; sales leaders record decisions on the Account page.", icon=":material/info:")
+if len(decided) == 1:  # one decision: what was decided and why, before a verdict on it
+    row = decided.iloc[0]
+    st.markdown(f"**{plain(row['account_name'])}** — {plain(APPROACHES.label(row['decided_approach']))}, decided by "
+                f"{_said(row['author'], 'someone not recorded')}.")
+    st.caption(f"Rationale given: {_said(row['rationale'], 'none recorded')}")
     if row["approvals"]:
         st.caption(f"Where the BUs stand: {plain(row['approvals'])}. It is approved when every BU with value at "
                    "the account has approved.")
-    st.caption(f"Your verdict is recorded for BU {plain(bu_names.get(bu, bu))}.")
-    if str(row["review_status"]) in ("approved", "challenged"):  # a verdict on a decided review: say so first
-        st.warning(f"This decision is already **{row['review_status']}**. A new verdict is recorded for BU "
-                   f"{plain(bu_names.get(bu, bu))} and replaces that BU's previous one.", icon=":material/warning:")
-# The version this person saw is the one shown on their previous run: a verdict recorded since then (by anyone)
-# makes the service refuse, and this run's table already shows it.
-shown_now = int(row["latest_review_id"]) if row is not None and pd.notna(row["latest_review_id"]) else 0
-seen_versions = st.session_state.setdefault("rv_seen", {})
-seen = seen_versions.get(decision, shown_now)
-seen_versions[decision] = shown_now
-with st.form("review_form"):
-    verdict = st.radio("Verdict", ["approved", "challenged"], horizontal=True, key="rv_verdict",
-                       format_func=lambda v: {"approved": "✓ Approve", "challenged": "✗ Challenge"}[v])
-    comment = st.text_area("Comment (required to challenge)", key="rv_comment")
-    sent = st.form_submit_button("Submit review", type="primary")
-if sent:
-    widgets.run_action(lambda: decisions.review_decision(session.store(), who, int(decision), verdict, comment, bu=bu,
-                                                         expected_latest=seen),
-                       toast="Review recorded", flags={"rv_clear": True})
+if showing:
+    st.caption("Approving and challenging are hidden in presentation mode.")
+    st.stop()
+if not reviewer:
+    st.caption("BU heads and administrators approve or challenge decisions; you can read the queue.")
+    st.stop()
+if decided.empty:
+    st.stop()
+
+st.caption(f"Your verdict is recorded for BU {bu_name}.")
+again = decided[decided["my_verdict"].astype(str) != ""]
+confirmed = True
+if len(again):  # a verdict on a decided review: say so first, and ask before replacing it
+    counts = again["my_verdict"].value_counts()
+    said = ", ".join(f"{n} {v}" for v, n in counts.items())
+    st.warning(f"{len(again)} of the {len(decided)} selected decision(s) already carry the verdict of BU {bu_name} "
+               f"({said}). A new verdict replaces that BU's previous one.", icon=":material/warning:")
+    confirmed = st.checkbox(f"Replace the verdict of BU {bu_name} on {'it' if len(again) == 1 else 'them'}",
+                            key="rv_confirm")
+n = len(decided)
+b1, b2, b3 = st.columns([1, 1, 2], vertical_alignment="bottom")
+comment = b3.text_input("Comment (required to challenge)", key="rv_comment")
+approve = b1.button(f"✓ Approve selected ({n})", key="rv_approve", type="primary", disabled=not confirmed,
+                    width="stretch")
+challenge = b2.button(f"✗ Challenge selected ({n})", key="rv_challenge", disabled=not confirmed, width="stretch")
+if approve or challenge:
+    verdict = "approved" if approve else "challenged"
+    ids = [int(i) for i in decided["decision_id"]]
+    shown = {decision: version for _, decision, version in (seen[i] for i in chosen) if decision}
+    names = dict(zip(ids, decided["account_name"].astype(str)))
+    done = f"{n} decision(s) {verdict} for BU {bu_names.get(bu, bu)}"
+    widgets.run_action(lambda: decisions.review_decisions(session.store(), who, ids, verdict, comment, bu=bu,
+                                                          expected_latest=shown, names=names),
+                       toast=done, flags={"rv_clear": True})

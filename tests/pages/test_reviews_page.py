@@ -26,27 +26,37 @@ def _decide(store_url: str, account: str) -> None:
     assert not at.error, [e.value for e in at.error]
 
 
+def _select_account(at, account_name: str):  # type: ignore[no-untyped-def]
+    """Select the table row of this account (the page's rows are approved or challenged from the table)."""
+    table = next(df.value for df in at.dataframe if df.key == "rv_table")
+    at.session_state["rv_table"] = {"selection": {"rows": [int(table.index[table["account_name"] == account_name][0])],
+                                                  "columns": []}}
+    return at.run()
+
+
 def test_each_bu_with_value_approves_before_a_decision_is_approved(demo_db: str) -> None:
     store = Store(demo_db)
     account, bus = _multi_bu_account(store)
     _decide(demo_db, account)
-    decision_id = int(store.decisions(account).iloc[0]["decision_id"])
+    name = str(store.decisions(account).iloc[0]["account_name"])
     for i, bu in enumerate(bus):
         at = act_as(run("pages/review.py"), "bu_head", f"Head of {bu}", bus=[bu])
         at.selectbox(key="rv_bu").set_value(bu).run()
-        at.selectbox(key="rv_decision").set_value(decision_id).run()
+        assert at.radio(key="rv_show").value == "waiting"  # the decision waits for this BU's verdict
+        _select_account(at, name)
         assert any("Where the BUs stand" in c.value for c in at.caption)
-        at.radio(key="rv_verdict").set_value("approved")
-        next(b for b in at.button if b.label == "Submit review").click().run()
+        at.button(key="rv_approve").click().run()
         assert not at.error, [e.value for e in at.error]
         row = store.decisions(account).iloc[0]
         expected = "approved" if i == len(bus) - 1 else "pending"
         assert row["review_status"] == expected, (bu, row["approvals"])
     assert row["approvals"] == " · ".join(f"{b} ✓" for b in bus)
     # Back on the approved decision, the page warns before a new verdict, and the status shows it is approved.
-    at.selectbox(key="rv_decision").set_value(decision_id).run()
-    assert any("already **approved**" in w.value for w in at.warning), [w.value for w in at.warning]
-    assert "(approved)" in at.selectbox(key="rv_decision").format_func(decision_id)  # type: ignore[misc]
+    assert at.radio(key="rv_show").value == "all"  # nothing waits for this BU any more
+    _select_account(at, name)
+    assert any("already carry the verdict" in w.value for w in at.warning), [w.value for w in at.warning]
+    table = next(df.value for df in at.dataframe if df.key == "rv_table")
+    assert table.loc[table["account_name"] == name, "review_status"].tolist() == ["approved"]
 
 
 def test_the_second_of_two_reviewers_sees_the_first_verdict_before_writing(demo_db: str) -> None:
@@ -54,21 +64,20 @@ def test_the_second_of_two_reviewers_sees_the_first_verdict_before_writing(demo_
     account, bus = _multi_bu_account(store)
     _decide(demo_db, account)
     decision_id = int(store.decisions(account).iloc[0]["decision_id"])
+    name = str(store.decisions(account).iloc[0]["account_name"])
     pages = []
-    for name in ("Ann", "Ben"):
-        at = act_as(run("pages/review.py"), "bu_head", name, bus=[bus[0]])
+    for who in ("Ann", "Ben"):
+        at = act_as(run("pages/review.py"), "bu_head", who, bus=[bus[0]])
         at.selectbox(key="rv_bu").set_value(bus[0]).run()
-        at.selectbox(key="rv_decision").set_value(decision_id).run()
-        pages.append(at)
+        pages.append(_select_account(at, name))
     first, second = pages
-    first.radio(key="rv_verdict").set_value("approved")
-    next(b for b in first.button if b.label == "Submit review").click().run()
+    first.button(key="rv_approve").click().run()
     assert not first.error
-    second.radio(key="rv_verdict").set_value("challenged")
-    second.text_area(key="rv_comment").input("Not convinced")
-    next(b for b in second.button if b.label == "Submit review").click().run()
-    assert any("Someone reviewed this decision meanwhile" in e.value for e in second.error), (
-        [e.value for e in second.error], [w.value for w in second.warning], second.exception)
+    second.text_input(key="rv_comment").input("Not convinced")
+    second.button(key="rv_challenge").click().run()
+    # Ann's verdict took the decision out of Ben's inbox: his selection no longer means what he saw.
+    assert any("The list changed since you selected rows" in i.value for i in second.info), (
+        [e.value for e in second.error], [i.value for i in second.info], second.exception)
     assert store.reviews(decision_id)["verdict"].tolist() == ["approved"]
 
 
