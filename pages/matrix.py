@@ -85,7 +85,8 @@ st.session_state["mx_seen_active"] = active.name
 def save_controls(side_by_side: bool = False) -> None:
     """Name the edited band and save it as the active version (facilitators and administrators)."""
     field, button = st.columns([3, 2], vertical_alignment="bottom") if side_by_side else (st.container(),) * 2
-    name = field.text_input("Version name", key="mx_name", placeholder="e.g. Workshop 2026-11")
+    name = field.text_input("Version name", key="mx_name", label_visibility="collapsed" if side_by_side else "visible",
+                            placeholder="Version name, e.g. Workshop 2026-11" if side_by_side else "e.g. Workshop 2026-11")
     if button.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
         widgets.run_action(lambda: matrices.save_matrix(s, who, draft_matrix, name, expected_active=seen),  # type: ignore[arg-type]
                            toast=f"Saved and activated '{plain(name.strip())}'", flags={"mx_reload": True})
@@ -129,7 +130,7 @@ else:
         board.caption(left_out)
     judged = (preview if later else d).assessed
     board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
-                                               height=500 if showing else 520,
+                                               height=490 if showing else 520,
                                                undiagnosed=portfolio.undiagnosed_summary(judged),
                                                currency=session.currency(), compact=showing,
                                                compare_with=(active.matrix if later else matrix) if changed else None),

@@ -79,7 +79,7 @@ else:
                 help="Likely insufficient: opportunities whose current approach is lighter than the band, and their value")
 
 picked = st.plotly_chart(
-    charts.portfolio_matrix(view.cells, d.matrix, height=540 if showing else 470, undiagnosed=view.undiagnosed,
+    charts.portfolio_matrix(view.cells, d.matrix, height=525 if showing else 470, undiagnosed=view.undiagnosed,
                             currency=session.currency(),
                             compare_with=active.matrix if with_draft else None),
     key="pf_matrix", config={"displayModeBar": False}, on_select="rerun", selection_mode="points")
@@ -158,10 +158,10 @@ else:
         },
     )
     st.caption("Open an account:")
-    cols = st.columns(5)
+    cols = st.columns(2)  # read down, largest first: on a phone the two columns stack in the same order
     here = session.workspace()
     for i, row in enumerate(misfits.head(10).itertuples()):
-        cols[i % 5].page_link("pages/account.py", label=plain(row.account_name),
+        cols[i // 5].page_link("pages/account.py", label=plain(row.account_name),
                               query_params={"workspace": here, "account": row.account_id}, icon=":material/open_in_new:")
 
 todo = view.todo  # the largest 200

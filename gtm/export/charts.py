@@ -106,7 +106,9 @@ def _legend(compact: bool = False, changes: bool = False) -> dict[str, Any]:
         text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
                 f"<br>✓ <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · ▼ "
                 f"<b>{fit_words(Fit.INSUFFICIENT)}</b> below it: not enough to accomplish objectives")
-    if changes:
+    if changes and compact:  # on the realistic line: the narrow chart keeps its height for the cells
+        text = text.replace("the outlined band", "the outlined band · ┅ <b>dashed</b>: changed by the edit")
+    elif changes:
         text += "<br>┅ <b>Dashed</b>: the cells whose fit the band edit changes"
     return {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
             "align": "left", "showarrow": False, "font": {"color": TEXT, "size": 13}, "text": text}
@@ -144,7 +146,7 @@ def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | No
     return go.Figure(
         go.Heatmap(z=z, x=nature_ticks, y=approach_ticks, zmin=0, zmax=zmax, colorscale=scale, showscale=False,
                    xgap=3, ygap=3, hoverinfo="skip"),
-        layout={"height": height, "margin": {"l": 10, "r": 10, "t": (66 if compact else 50) + (17 if changes else 0),
+        layout={"height": height, "margin": {"l": 10, "r": 10, "t": (66 if compact else 50) + (17 if changes and not compact else 0),
                                              "b": 10},
                 "plot_bgcolor": "white",
                 "xaxis": xaxis, "yaxis": {"title": {"text": "GTM / key account approach", "font": ticks},
@@ -195,7 +197,7 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         xs.append(nature_ticks[ni])
         ys.append(approach_ticks[ai])
         colours.append(FIT_TEXT[fit])
-        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count:,}</b><br><span style='font-size:14px'>{money(value, currency)}"
+        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count:,}</b><br><span style='font-size:{13 if compact else 14}px'>{money(value, currency)}"
                      "</span>" if count else FIT_SYMBOLS[fit])
         step_text = "" if fit == Fit.REALISTIC else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         there = tuple(Fit)[int(other[ai, ni])]

@@ -19,9 +19,12 @@ html { font-size: 17px; }
 [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"] {
   display: none !important;
 }
-[data-testid="stMainBlockContainer"] { padding-top: 3.4rem; padding-bottom: 1rem; max-width: 100%; }
-[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0.1rem 0 0.5rem; }
-[data-testid="stMainBlockContainer"] h3 { font-size: 1.1rem; padding: 0.1rem 0 0.3rem; }
+[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 1rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0.1rem 0 0.3rem; }
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.1rem; padding: 0.1rem 0 0.2rem; }
+/* Streamlit pulls the line under a heading up by 1rem, which its own padding makes up for: with the smaller
+   padding here, that would lay the next line over the heading. */
+[data-testid="stHeading"] [data-testid="stMarkdownContainer"] { margin-bottom: 0; }
 [data-testid="stMainBlockContainer"] [data-testid="stVerticalBlock"] { gap: 0.35rem; }
 </style>
 """
