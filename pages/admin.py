@@ -81,5 +81,8 @@ else:
                                 "workspace": "Workspace", "actor": "Who", "actor_email": "Email", "actor_role": "Role",
                                 "action": "What", "target": "On", "detail": st.column_config.TextColumn(
                                     "Detail", width="large")})
-    st.download_button("Export the audit log (CSV)", lambda: tables.to_csv_bytes(audit.entries(log_store, who)),
+    european = bool(st.session_state.get(tables.EUROPEAN_SETTING, False))  # the Data page's choice, kept
+    st.download_button("Export the audit log (CSV)",
+                       lambda: tables.people_csv(audit.entries(log_store, who), "audit", session.currency(),
+                                                 sep=tables.separator(european)),
                        file_name=f"gtm-audit-{log_store.workspace}.csv", mime="text/csv", key="ad_audit_export")
