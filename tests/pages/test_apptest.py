@@ -132,9 +132,12 @@ def test_bu_head_challenges_a_decision(demo_db: str) -> None:
     act_as(at, "bu_head", "Bo Lind", bus=[bu])
     at.switch_page("pages/review.py").run()
     assert not at.exception
-    at.radio(key="rv_verdict").set_value("challenged")
-    at.text_area(key="rv_comment").input("Turnkey deals need more than reps")
-    next(b for b in at.button if b.label == "Submit review").click().run()
+    rows = next(df.value for df in at.dataframe if df.key == "rv_table")
+    assert len(rows) == 1  # the inbox opens on what waits for this BU's verdict: the one decision
+    at.session_state["rv_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    at.text_input(key="rv_comment").input("Turnkey deals need more than reps")
+    at.button(key="rv_challenge").click().run()
     assert not at.error, [e.value for e in at.error]
     assert store.decisions().iloc[0]["review_status"] == "challenged"
 
