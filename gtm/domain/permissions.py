@@ -38,6 +38,12 @@ class Action(StrEnum):
     SET_CURRENCY = "set_currency"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    # The deck's programme (issue 13)
+    MANAGE_LISTS = "manage_lists"  # build and save the long list, shortlist and focus list
+    SCORE_ACCOUNTS = "score_accounts"  # a BU's size and ease scores of an account
+    PICK_FOCUS = "pick_focus"  # a BU leader's picks of the accounts of most interest
+    ASSESS_MATURITY = "assess_maturity"  # score the organisation on the nine dimensions
+    EDIT_PLAN = "edit_plan"  # the engagement plan's phases, activities, owners and status
 
 
 # action -> roles allowed
@@ -52,6 +58,13 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.SET_CURRENCY: frozenset({Role.FACILITATOR, Role.ADMIN}),
     Action.MANAGE_USERS: frozenset({Role.ADMIN}),
     Action.VIEW_AUDIT: frozenset({Role.ADMIN}),
+    # The facilitator runs the workshop's funnel and plan; BU heads score and pick for their own BUs (the services
+    # check the BU too); anyone who takes part may score the organisation's maturity.
+    Action.MANAGE_LISTS: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    Action.SCORE_ACCOUNTS: frozenset({Role.BU_HEAD, Role.FACILITATOR, Role.ADMIN}),
+    Action.PICK_FOCUS: frozenset({Role.BU_HEAD, Role.ADMIN}),
+    Action.ASSESS_MATURITY: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.BU_HEAD, Role.ADMIN}),
+    Action.EDIT_PLAN: frozenset({Role.FACILITATOR, Role.ADMIN}),
 }
 # A viewer reads everything and writes nothing.
 assert all(Role.VIEWER not in roles for roles in RULES.values())

@@ -234,3 +234,96 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     target: Mapped[str] = mapped_column(String(255), nullable=False, default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)
+
+
+# The deck's programme (issue 13): key-account lists (long list -> shortlist -> focus list), the BUs' scores and
+# picks, maturity self-assessments and the engagement plan. Every table is append-only or versioned: a list or a
+# plan is saved as a new version, a score, a pick or an assessment is a new row, the latest one counts.
+
+
+class AccountList(Base):
+    """One saved version of a named list of accounts: its stage in the funnel, how it was built, its target."""
+
+    __tablename__ = "account_lists"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    stage: Mapped[str] = mapped_column(String(16), nullable=False)  # long, short, focus
+    criteria: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False, default=dict)  # how it was built
+    target_value: Mapped[float | None] = mapped_column(Float)  # incremental sales aimed at, reporting currency
+    target_years: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_account_lists_name_version"),)
+
+
+class AccountListMember(Base):
+    """An account on one version of a list, at its position (1 = first)."""
+
+    __tablename__ = "account_list_members"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("account_lists.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(Integer, nullable=False)
+    __table_args__ = (UniqueConstraint("list_id", "account_id", name="uq_account_list_members_list_account"),)
+
+
+class AccountScore(Base):
+    """A BU's score of an account on one measure of the funnel (size of opportunity or ease of access), 0-10."""
+
+    __tablename__ = "account_scores"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"), index=True)
+    measure: Mapped[str] = mapped_column(String(16), nullable=False)  # size, ease
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    author: Mapped[str] = mapped_column(String(255), nullable=False)
+    author_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class FocusPick(Base):
+    """A BU leader marking an account of a shortlist version as of interest (or taking the mark back)."""
+
+    __tablename__ = "focus_picks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    list_id: Mapped[int] = mapped_column(ForeignKey("account_lists.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"), index=True)
+    picked: Mapped[bool] = mapped_column(Boolean, nullable=False)
+    author: Mapped[str] = mapped_column(String(255), nullable=False)
+    author_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class MaturityAssessment(Base):
+    """One person's scores of an organisation or a BU on the nine dimensions (data/maturity.json), on a date."""
+
+    __tablename__ = "maturity_assessments"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(128), nullable=False, index=True)  # "organisation" or a BU id
+    assessed_on: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    scores: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)  # dimension code -> score
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    author: Mapped[str] = mapped_column(String(255), nullable=False)
+    author_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class EngagementPlan(Base):
+    """One saved version of a named engagement plan: its start date and its phases and activities (JSON)."""
+
+    __tablename__ = "engagement_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    start_date: Mapped[date] = mapped_column(Date, nullable=False)
+    list_name: Mapped[str | None] = mapped_column(String(128))  # the accounts it is for (a list's name)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)  # phases -> activities
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_engagement_plans_name_version"),)
