@@ -63,3 +63,18 @@ def test_the_portfolio_matrix_is_whole_above_the_fold_at_1280x720(page: Page, ap
     assert _inside(_box(chart), 1280, 720), _box(chart)
     expect(page.locator('[data-testid="stMain"]').get_by_text(re.compile("of value in band"))).to_be_visible()
     page.screenshot(path="test-artifacts/present-portfolio-1280x720.png")
+
+
+def test_the_portfolio_matrix_is_whole_above_the_fold_at_1280x720_in_the_normal_view_too(page: Page,
+                                                                                         app_server: App) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{app_server.url}/?workspace=demo")
+    wait_for_app(page)
+    expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT)  # the sidebar takes its room
+    chart = page.locator(".st-key-pf_matrix [data-testid='stPlotlyChart']")
+    expect(chart).to_be_visible(timeout=TIMEOUT)
+    page.wait_for_timeout(500)
+    assert _inside(_box(chart), 1280, 720), _box(chart)
+    for label in ("Accounts", "▲ Overkill", "▼ Insufficient"):  # the figures above it, whole
+        assert _inside(_box(page.locator('[data-testid="stMetric"]').filter(has_text=label).first), 1280, 720), label
+    page.screenshot(path="test-artifacts/portfolio-1280x720.png")
