@@ -1,0 +1,225 @@
+"""Plan: the engagement in three phases (DOMAIN.md section 6) on a timeline from a start date; facilitators edit
+activities, weeks, owners and statuses and save versions; everyone sees and exports it."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from gtm.domain import plan as plan_rules
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.domain.permissions import Action
+from gtm.export import tables
+from gtm.services import lists, plans
+from pages.common import identity, present, session, widgets
+
+DEFAULT = "default"  # the source "the default plan of data/engagement_plan.json"
+STATUS_COLOURS = {"not started": "#AEB5BD", "in progress": "#0072B2", "done": "#009E73", "blocked": "#D55E00"}
+PHASE_COLOUR = "#4A5058"
+TEXT = "#1B1F24"
+LABEL_CHARS = 48  # an activity's name on the timeline's axis; the whole name is in its hover
+
+
+def _source_key(name: str, version: int) -> str:
+    return f"v{version}:{name}"
+
+
+def _load(source: str) -> tuple[str, plan_rules.Plan, date, str | None, bool]:
+    """The plan a source names: its name, plan, start date, list name, and whether it is a saved version."""
+    if source != DEFAULT:
+        number, name = source[1:].split(":", 1)
+        loaded = plans.plan_version(s, name, int(number))
+        if loaded is not None:
+            return name, *loaded, True
+    today = date.today()
+    return plans.DEFAULT_NAME, plans.default_plan(), today + timedelta(days=-today.weekday() % 7), None, False
+
+
+def _new_source() -> None:
+    st.session_state["pl_gen"] = st.session_state.get("pl_gen", 0) + 1  # fresh fields, from the chosen plan
+
+
+def _label(text: str) -> str:
+    short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
+    return html.escape(short)  # plotly reads a few HTML tags in labels: a name is text, never markup
+
+
+def timeline(sched: plan_rules.Schedule, today: date) -> go.Figure:
+    """Phases (dark bars) and their activities (coloured by status) from the start date, with today's line."""
+    labels: list[str] = []
+    bars: list[dict[str, object]] = []
+    for i, phase in enumerate(sched.phases.itertuples(index=False), start=1):  # a few dozen rows: a loop is fine
+        labels.append(f"<b>{i}. {_label(str(phase.phase))}</b>")
+        bars.append({"y": len(labels) - 1, "start": phase.start, "end": phase.end, "kind": "phase",
+                     "hover": f"<b>{html.escape(str(phase.phase))}</b><br>{phase.start:%d %b %Y} → "
+                              f"{phase.end:%d %b %Y} · {phase.weeks:g} weeks"})
+        for act in sched.activities[sched.activities["phase"] == phase.phase].itertuples(index=False):
+            labels.append(_label(str(act.activity)))
+            owner = html.escape(str(act.owner)) if act.owner else "no owner yet"
+            bars.append({"y": len(labels) - 1, "start": act.start, "end": act.end, "kind": act.status,
+                         "hover": f"<b>{html.escape(str(act.activity))}</b><br>{act.start:%d %b %Y} → "
+                                  f"{act.end:%d %b %Y} · {act.weeks:g} weeks<br>{act.status} · {owner}"})
+    frame = pd.DataFrame(bars)
+    fig = go.Figure()
+    for kind, colour in {"phase": PHASE_COLOUR, **STATUS_COLOURS}.items():
+        part = frame[frame["kind"] == kind]
+        starts = pd.to_datetime(part["start"])
+        fig.add_trace(go.Bar(
+            y=part["y"], base=starts.dt.strftime("%Y-%m-%d"), orientation="h", marker_color=colour,
+            x=(pd.to_datetime(part["end"]) - starts).dt.total_seconds() * 1000, name=kind.capitalize(),
+            width=0.45 if kind == "phase" else 0.7, hovertext=part["hover"], hoverinfo="text",
+            showlegend=True))
+    shapes, notes = [], []
+    if sched.start <= today <= sched.end:
+        shapes.append({"type": "line", "x0": today.isoformat(), "x1": today.isoformat(), "yref": "paper", "y0": 0,
+                       "y1": 1, "line": {"color": TEXT, "width": 1.5, "dash": "dash"}})
+        notes.append({"x": today.isoformat(), "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False,
+                      "text": f"Today, {today:%d %b}", "font": {"size": 12, "color": TEXT}})
+    fig.update_layout(
+        barmode="overlay", height=110 + 26 * len(labels), margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        font={"size": 13, "color": TEXT}, shapes=shapes, annotations=notes, plot_bgcolor="white",
+        legend={"orientation": "h", "yanchor": "top", "y": -0.01, "xanchor": "left", "x": 0, "title": None},
+        xaxis={"type": "date", "side": "top", "showgrid": True, "gridcolor": "#E4E6E9", "fixedrange": True,
+               "tickformat": "%d %b\n%Y"},
+        yaxis={"tickmode": "array", "tickvals": list(range(len(labels))), "ticktext": labels, "autorange": "reversed",
+               "fixedrange": True, "automargin": True},
+    )
+    return fig
+
+
+s = session.store()
+who = identity.actor()
+showing = present.presenting()
+editing = who.can(Action.EDIT_PLAN) and not showing
+st.title("Plan")
+if not showing:
+    st.caption("The engagement in three phases, from a start date: about 6 weeks of opportunity assessment and "
+               "program design, 8 weeks of execution with the target customer sets, then about 3 months to launch "
+               "the organization of the future.")
+
+saved = plans.versions(s)
+sources = [DEFAULT] + [_source_key(n, int(v)) for n, v in zip(saved["name"], saved["version"])]
+shown_names = {DEFAULT: "The default plan (the deck's three phases)"} | {
+    _source_key(n, int(v)): f"{n} · version {int(v)} · saved by {by}"
+    for n, v, by in zip(saved["name"], saved["version"], saved["created_by"])}
+if st.session_state.get("pl_source") not in sources:
+    st.session_state["pl_source"] = sources[1] if len(sources) > 1 else DEFAULT  # the latest saved, else the default
+gen = st.session_state.get("pl_gen", 0)
+source = st.session_state["pl_source"]
+if not showing:
+    st.selectbox("Plan shown", sources, key="pl_source", format_func=shown_names.__getitem__, on_change=_new_source,
+                 help="The default plan, or a saved version; the fields below start from it.")
+    source = st.session_state["pl_source"]
+name, base, start, list_name, is_saved = _load(source)
+
+if editing:
+    c1, c2, c3 = st.columns([2, 1, 2])
+    name = c1.text_input("Plan name", value=name, key=f"pl_name_{gen}", max_chars=plans.MAX_NAME)
+    start = c2.date_input("Start date", value=start, key=f"pl_start_{gen}", format="YYYY-MM-DD",
+                          min_value=plans.EARLIEST, max_value=plans.LATEST)
+    list_options = lists.list_names(s)["name"].astype(str).tolist()
+    if list_name and list_name not in list_options:
+        list_options.append(list_name)
+    picked = c3.selectbox("For accounts", list_options, index=list_options.index(list_name) if list_name else None,
+                          key=f"pl_list_{gen}", accept_new_options=True,
+                          placeholder="A saved list, or type who it is for",
+                          help="The accounts this plan is for: a list saved on the Key accounts page, or any text.")
+    list_name = picked or None
+    weeks_cols = st.columns(len(base.phases))
+    phase_weeks = {p.name: weeks_cols[i].number_input(
+        f"Phase {i + 1} (weeks): {p.name}", min_value=0.5, max_value=float(plan_rules.MAX_WEEKS), step=1.0,
+        value=float(p.weeks), key=f"pl_phase_{i}_{gen}", help=p.note or None) for i, p in enumerate(base.phases)}
+else:
+    phase_weeks = {p.name: p.weeks for p in base.phases}
+    if list_name or is_saved:
+        st.markdown(f"**{plain(name)}**" + (f" · for **{plain(list_name)}**" if list_name else ""))
+
+plan, problem = base, None
+if editing:
+    st.subheader("Phases and activities", anchor=False)
+    st.caption("An activity with an offset starts that many weeks into its phase (activities overlap); without "
+               "one, it starts when the activity above it in the phase ends. A phase lasts its weeks, or longer "
+               "when an activity ends later, which moves the next phases. Add a row at the bottom of the table.")
+    phase_names = [p.name for p in base.phases]
+    edited = st.data_editor(
+        base.rows(), num_rows="dynamic", hide_index=True, key=f"pl_rows_{gen}", width="stretch",
+        column_config={
+            "phase": st.column_config.SelectboxColumn("Phase", options=phase_names, required=True,
+                                                      default=phase_names[-1], width="medium"),
+            "activity": st.column_config.TextColumn("Activity", required=True, max_chars=plan_rules.MAX_NAME,
+                                                    width="large"),
+            "offset": st.column_config.NumberColumn(
+                "Offset (weeks)", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS), step=0.5, format="%g",
+                help="Weeks after the phase starts; empty: right after the activity above it"),
+            "weeks": st.column_config.NumberColumn("Weeks", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS),
+                                                   step=0.5, format="%g", required=True, default=1.0),
+            "owner": st.column_config.TextColumn("Owner", max_chars=plan_rules.MAX_OWNER,
+                                                 help="Who answers for it; empty until someone is named"),
+            "status": st.column_config.SelectboxColumn("Status", options=list(plan_rules.STATUSES), required=True,
+                                                       default=plan_rules.NOT_STARTED),
+        })
+    try:
+        plan = plan_rules.plan_from_rows(base, edited, phase_weeks)
+    except GtmError as exc:
+        problem = exc
+        widgets.show_error(exc)
+        st.caption("The timeline shows the plan as loaded until the table is valid.")
+
+sched = plan_rules.schedule(plan, start)
+acts = sched.activities
+done = int((acts["status"] == "done").sum())
+m = st.columns(4)
+m[0].metric("Length", f"{sched.weeks:g} weeks", help="From the start date to the end of the last phase")
+m[1].metric("Runs", f"{sched.start:%d %b %Y} → {sched.end:%d %b %Y}")
+m[2].metric("Done", f"{done} of {len(acts)}",
+            help=", ".join(f"{int((acts['status'] == k).sum())} {k}" for k in plan_rules.STATUSES))
+m[3].metric("Without an owner", f"{int((acts['owner'] == '').sum())}", help="Activities nobody answers for yet")
+st.plotly_chart(timeline(sched, date.today()), key="pl_timeline", config={"displayModeBar": False})
+
+frame = plans.export_frame(plan, start)
+dates = {c: st.column_config.DateColumn(c, format="D MMM YYYY") for c in ("Start", "End")}
+if not editing:
+    st.dataframe(frame, hide_index=True, key="pl_dates", column_config={**dates, "Weeks": st.column_config.NumberColumn(format="%g")})
+if showing:
+    st.stop()
+
+if editing:
+    with st.expander("Dates of every activity"):
+        st.dataframe(frame, hide_index=True, key="pl_dates",
+                     column_config={**dates, "Weeks": st.column_config.NumberColumn(format="%g")})
+    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    if c1.button("Save plan", type="primary", key="pl_save", disabled=problem is not None):
+        def saved_flags(version: int) -> dict[str, object]:
+            return {"pl_source": _source_key(name.strip(), version), "pl_gen": gen + 1}
+
+        widgets.run_action(lambda: plans.save_plan(s, who, name, start, plan, list_name),
+                           toast=f"Saved the plan '{plain(name.strip())}'", flags=saved_flags)
+    c2.caption("Saving keeps every earlier version; each save is a new version of the plan's name.")
+elif not who.can(Action.EDIT_PLAN):
+    st.caption("Editing and saving the plan is for workshop facilitators and administrators.")
+
+st.subheader("Saved versions", anchor=False)
+if saved.empty:
+    st.caption("No plan saved yet: the default plan is shown.")
+else:
+    st.dataframe(saved.rename(columns=plans.VERSION_HEADERS), hide_index=True, key="pl_versions",
+                 column_config={"Start": st.column_config.DateColumn(format="D MMM YYYY"),
+                                "Saved at (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
+
+st.subheader("Export", anchor=False)
+st.caption("The plan's activities with their dates, under the headers above. Formulas are neutralised: a cell "
+           "starting with = + - @ opens as text.")
+european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
+                     key="pl_eu", help=tables.EUROPEAN_HELP)
+st.session_state[tables.EUROPEAN_SETTING] = european
+e1, e2, _ = st.columns([1, 1, 2])
+e1.download_button("Plan (CSV)", lambda: plans.export_csv(plan, start, european=european),
+                   file_name=f"gtm-plan-{start:%Y-%m-%d}.csv", mime="text/csv", key="pl_export_csv", on_click="ignore")
+e2.download_button("Plan (XLSX)", lambda: plans.export_xlsx(plan, start), file_name=f"gtm-plan-{start:%Y-%m-%d}.xlsx",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pl_export_xlsx",
+                   on_click="ignore")
