@@ -1,0 +1,160 @@
+"""Use case: the workshop's PowerPoint hand-out for a workspace, its focus accounts chosen by a list or by value."""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+from types import ModuleType
+
+import pandas as pd
+
+from gtm.domain import portfolio
+from gtm.domain.errors import InputError
+from gtm.export import deck
+from gtm.services.currency import reporting_currency
+from gtm.services.portfolio import frames
+from gtm.storage.repository import Store
+
+FOCUS_SIZE = 15  # the deck's case: 400 potential accounts, 50, then the 15 of most interest to BU leaders
+TITLE = "Key account structures: the workshop hand-out"
+MIME = deck.MIME  # what a browser is told the download is
+
+
+def _programme(name: str) -> ModuleType | None:
+    """gtm.services.<name> (the funnel's lists, maturity, plans), or None in a tree that does not hold it yet."""
+    try:
+        return importlib.import_module(f"gtm.services.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"gtm.services.{name}":
+            raise  # the module is there but something it needs is not: a real error
+        return None
+
+
+def build_deck(store: Store, list_name: str | None = None) -> bytes:
+    """The hand-out as .pptx bytes: the accounts of ``list_name``, else of the latest focus list, else the
+    FOCUS_SIZE accounts with the most value at stake."""
+    return deck.render(deck_content(store, list_name))
+
+
+def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) -> tuple[list[str], str]:
+    """The focus accounts' ids and the rule that chose them, in words. An unknown ``list_name`` is an InputError."""
+    lists = _programme("lists")
+    if list_name is not None:
+        if lists is None:
+            raise InputError(f"No account list named {list_name!r}: account lists are not available in this version.")
+        ids = list(lists.list_accounts(store, list_name))
+        if not ids:
+            names = [str(n) for n in lists.list_names(store)["name"]]
+            known = (f"the lists there: {', '.join(repr(n) for n in names[:10])}" + (" …" if len(names) > 10 else "")
+                     if names else "no list is saved there yet")
+            raise InputError(f"No account list named {list_name!r} with accounts in workspace {store.workspace!r} "
+                             f"({known}). Without a list, the hand-out takes the latest focus list, or the "
+                             f"{FOCUS_SIZE} accounts with the most value at stake.")
+        return ids, f"the account list {list_name!r}"
+    if lists is not None:
+        ids = list(lists.list_accounts(store, None, "focus"))
+        if ids:
+            return ids, "the latest focus list"
+    top = portfolio.biggest_misfits(assessed, FOCUS_SIZE)
+    return ([str(a) for a in top["account_id"]],
+            f"no focus list yet, so the {FOCUS_SIZE} accounts with the most value at stake (the value of their "
+            "opportunities outside the realistic band)")
+
+
+def _decision(rows: pd.DataFrame) -> deck.Decision | None:
+    if rows.empty:
+        return None
+    last = rows.iloc[0]  # Store.decisions: newest first
+
+    def text(column: str) -> str:
+        value = last.get(column)
+        return str(value) if value is not None and pd.notna(value) else ""
+
+    when = pd.Timestamp(last["created_at"]).date() if pd.notna(last.get("created_at")) else None
+    return deck.Decision(approach=str(last["approach"]), author=text("author") or None, decided_on=when,
+                         review_status=text("review_status") or None, approvals=text("approvals"),
+                         rationale=text("rationale"))
+
+
+def deck_content(store: Store, list_name: str | None = None, today: date | None = None) -> deck.DeckContent:
+    """Everything the hand-out shows, gathered from the workspace (see build_deck)."""
+    today = today or date.today()
+    data = frames(store)
+    matrix = store.active_matrix().matrix
+    currency = reporting_currency(store)
+    assessed = portfolio.assess_portfolio(data["opportunities"], matrix)
+    figures = portfolio.figures(assessed) if len(assessed) else None
+    ids, chosen_by = focus_accounts(store, assessed, list_name)
+
+    accounts = data["accounts"]
+    known = set(accounts["account_id"].astype(str))
+    missing = [a for a in ids if a not in known]
+    ids = [a for a in ids if a in known]
+    notes = [f"{len(missing)} account(s) of the list are not in this workspace's portfolio and are left out: "
+             + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")] if missing else []
+
+    opps = assessed[assessed["account_id"].isin(ids)]
+    recs = portfolio.recommendations(opps, matrix, currency)
+    summary = portfolio.account_summary(accounts[accounts["account_id"].isin(ids)], opps, recs) \
+        .set_index("account_id").to_dict("index")
+    decisions = store.decisions()
+    decisions = decisions[decisions["account_id"].isin(ids)]
+    focus = []
+    for account_id in ids:
+        row = summary[account_id]
+        mine = opps[opps["account_id"] == account_id]
+        current = row.get("current_approach")
+        recommended = row.get("recommended_approach")
+        details = " · ".join(str(row[c]) for c in ("industry", "region", "owner") if pd.notna(row.get(c)))
+        focus.append(deck.FocusAccount(
+            account_id=account_id, name=str(row["name"]) if pd.notna(row.get("name")) else account_id,
+            cells=portfolio.cell_summary(mine), opportunities=int(row["opportunities"]), value=float(row["value"]),
+            current=str(current) if pd.notna(current) else None, current_assumed=portfolio.assumed_approach(),
+            recommended=str(recommended) if pd.notna(recommended) else None,
+            rationale=str(row["recommendation_rationale"]) if pd.notna(row.get("recommendation_rationale"))
+            else "No opportunities yet.",
+            flagged=portfolio.fit_summary(mine, currency), decision=_decision(decisions[decisions["account_id"] == account_id]),
+            undiagnosed=int(mine["nature"].isna().sum()), details=details))
+
+    content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,
+                   cells=portfolio.cell_summary(assessed) if len(assessed) else deck.empty_cells(), figures=figures,
+                   chosen_by=f"{chosen_by}.", accounts=focus, notes=notes)
+    content.update(_funnel(store, data))
+    content.update(_maturity(store))
+    content.update(_plan(store, today))
+    return deck.DeckContent(**content)  # type: ignore[arg-type]
+
+
+def _funnel(store: Store, data: dict[str, pd.DataFrame]) -> dict[str, object]:
+    lists = _programme("lists")
+    if lists is None:
+        return {"funnel_note": "The key-account funnel is not available in this version."}
+    stages = lists.funnel_stages(store, data["accounts"], data["opportunities"])
+    return {"funnel": stages, "target": lists.focus_target(store)}
+
+
+def _maturity(store: Store) -> dict[str, object]:
+    maturity = _programme("maturity")
+    if maturity is None:
+        return {}
+    found = maturity.summary(store)
+    if found is None or found.empty:
+        return {}
+    people = int(pd.to_numeric(found["people"], errors="coerce").max()) if "people" in found else 0
+    return {"maturity": found, "maturity_note": f"The organisation's self-assessment on the nine dimensions, by "
+                                                f"{people} {'person' if people == 1 else 'people'}; weakest first"}
+
+
+def _plan(store: Store, today: date) -> dict[str, object]:
+    plans = _programme("plans")
+    if plans is None:
+        return {"plan_note": "Engagement plans are not available in this version."}
+    latest = plans.latest_plan(store)
+    if latest is None:
+        schedule = plans.schedule_frame(plans.default_plan(), today)
+        return {"plan": schedule, "plan_note": f"No plan saved yet: the default plan, from {deck.day(today)}"}
+    plan, start, for_accounts = latest
+    return {"plan": plans.schedule_frame(plan, start),
+            "plan_note": f"The saved plan, from {deck.day(start)}"
+                         + (f", for the accounts of {for_accounts!r}" if for_accounts else "")}
+
