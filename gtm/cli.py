@@ -1,4 +1,4 @@
-"""The command line: assess, recommend, diagnose, matrix, demo, import, export, backup, users."""
+"""The command line: assess, recommend, diagnose, matrix, demo, import, export, deck, backup, users."""
 
 from __future__ import annotations
 
@@ -224,6 +224,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deck(args: argparse.Namespace) -> int:
+    """The workshop's PowerPoint hand-out: matrix, funnel, maturity, one slide per focus account, plan."""
+    from gtm.services.deck import build_deck
+    from gtm.storage.repository import Store
+
+    path = Path(args.output)
+    if path.suffix.lower() != ".pptx":
+        raise InputError(f"{args.output}: the hand-out is a PowerPoint file; name it with the ending .pptx.")
+    store = Store(args.database, workspace=args.workspace)
+    data = build_deck(store, args.list)
+    path.write_bytes(data)
+    print(f"wrote the hand-out ({len(data):,} bytes) to {path}", file=sys.stderr)
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     """Consistent, checked copy of a live SQLite database; never creates or migrates the source."""
     from gtm.storage.backup import backup_sqlite
@@ -331,6 +346,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--labels", action="store_true",
                    help="the pages' headers and words, for people (not read back by gtm import); default: field "
                         "names and codes")
+    p.add_argument("--database", metavar="URL")
+    workspace(p)
+
+    p = add("deck", cmd_deck, "the workshop's PowerPoint hand-out (matrix, funnel, maturity, focus accounts, plan)")
+    p.epilog = ("The focus accounts are those of --list; without it, the latest focus list; when there is none yet, "
+                "the 15 accounts with the most value at stake. The title slide says which rule chose them.")
+    p.add_argument("-o", "--output", metavar="FILE.pptx", required=True, help="where to write the .pptx")
+    p.add_argument("--list", metavar="NAME", help="the account list whose accounts get a slide each")
     p.add_argument("--database", metavar="URL")
     workspace(p)
 

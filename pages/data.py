@@ -14,6 +14,7 @@ from gtm.ingest import columns
 from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportResult, rejects_file_name
 from gtm.services import currency as currency_service
+from gtm.services import deck as deck_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
@@ -209,6 +210,12 @@ e[3].download_button("Everything (XLSX)",
                                                 cur),
                      file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+# The workshop's hand-out: built when clicked, for the focus list (or the 15 accounts with the most value at stake).
+st.download_button("Download the hand-out (PowerPoint)", lambda: deck_service.build_deck(s),
+                   file_name=f"gtm-hand-out-{session.workspace()}.pptx", mime=deck_service.MIME, key="dt_export_deck",
+                   on_click="ignore", icon=":material/slideshow:",
+                   help="The portfolio matrix, the funnel, the maturity radar, one slide per focus account and the "
+                        "engagement plan, as editable PowerPoint tables and charts")
 
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()
