@@ -1,0 +1,44 @@
+"""python -m gtm deck, run as a facilitator runs it: a valid .pptx for the demo workspace, and a clear refusal."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from pptx import Presentation
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def gtm(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=ROOT, timeout=180)
+
+
+def test_deck_writes_a_pptx_for_the_demo_workspace(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gtm.db'}"
+    assert gtm("demo", "--database", url).returncode == 0
+    target = tmp_path / "hand-out.pptx"
+    result = gtm("deck", "-o", str(target), "--workspace", "demo", "--database", url)
+    assert result.returncode == 0, result.stderr
+    assert f"to {target}" in result.stderr
+    prs = Presentation(str(target))
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    assert titles[1] == "The portfolio matrix" and titles[-1].startswith("The engagement plan")
+    assert len(titles) == 4 + 15 + 1  # title, matrix, funnel, maturity, the 15 with most at stake, the plan
+
+
+def test_an_unknown_list_is_a_clear_message_and_a_non_zero_exit(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gtm.db'}"
+    assert gtm("demo", "--database", url).returncode == 0
+    target = tmp_path / "hand-out.pptx"
+    result = gtm("deck", "-o", str(target), "--list", "Nope", "--workspace", "demo", "--database", url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: No account list named 'Nope'") and "no list is saved there yet" in result.stderr
+    assert not target.exists()
+
+
+def test_the_output_must_be_a_pptx(tmp_path: Path) -> None:
+    result = gtm("deck", "-o", str(tmp_path / "hand-out.pdf"), "--database", f"sqlite:///{tmp_path / 'gtm.db'}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr and ".pptx" in result.stderr
