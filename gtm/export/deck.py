@@ -559,8 +559,8 @@ def _account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
     else:
         decided = [Para("Latest decision", 11, True, CAPTION),
                    Para(vocab.APPROACHES.label(dec.approach), 13, True, max_lines=2),
-                   Para(f"by {dec.author or 'author not known'}, {day(dec.decided_on)} · review: "
-                        f"{dec.review_status or 'not known'}", 11, max_lines=2)]
+                   Para(f"Review: {dec.review_status or 'not known'}", 11, True, max_lines=1),
+                   Para(f"by {dec.author or 'author not known'}, {day(dec.decided_on)}", 11, max_lines=1)]
         if dec.approvals:
             decided.append(Para(dec.approvals, 10, max_lines=2))
         if dec.rationale:

@@ -157,9 +157,9 @@ def test_each_focus_account_has_its_slide_with_structures_and_decision(workshop:
         assert total == diagnosed * (1 if same_row else 2)  # in the current row and, moved, the recommended one
     first, second = (_text(workshop_deck.slides[4]), _text(workshop_deck.slides[5]))
     assert "Assignment of lead unit for multi-unit accounts" in first
-    assert "by command line" in first and "review: challenged" in first
+    assert "by command line" in first and "Review: challenged" in first
     assert "Agreed with both BU heads in the room." in first
-    assert "review: pending" in second and "awaiting" in second and "Overlay account management group without many decision rights" in second
+    assert "Review: pending" in second and "awaiting" in second and "Overlay account management group without many decision rights" in second
     assert all("No decision yet" in _text(s) for s in list(workshop_deck.slides)[6:9])
     funnel = _text(workshop_deck.slides[2])
     assert "Focus list: 5 accounts" in funnel and "$3.5B of incremental sales over 3 years" in funnel
