@@ -11,6 +11,7 @@ import pandas as pd
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError
 from gtm.export import deck
+from gtm.services import plans
 from gtm.services.currency import reporting_currency
 from gtm.services.portfolio import frames
 from gtm.storage.repository import Store
@@ -21,7 +22,8 @@ MIME = deck.MIME  # what a browser is told the download is
 
 
 def _programme(name: str) -> ModuleType | None:
-    """gtm.services.<name> (the funnel's lists, maturity, plans), or None in a tree that does not hold it yet."""
+    """gtm.services.<name> (the funnel's lists, the maturity assessment), or None in a tree that does not hold it yet:
+    they are being built beside the deck, and the hand-out says what is missing rather than fail."""
     try:
         return importlib.import_module(f"gtm.services.{name}")
     except ModuleNotFoundError as exc:
@@ -146,9 +148,6 @@ def _maturity(store: Store) -> dict[str, object]:
 
 
 def _plan(store: Store, today: date) -> dict[str, object]:
-    plans = _programme("plans")
-    if plans is None:
-        return {"plan_note": "Engagement plans are not available in this version."}
     latest = plans.latest_plan(store)
     if latest is None:
         schedule = plans.schedule_frame(plans.default_plan(), today)
