@@ -15,8 +15,10 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import drill, portfolio
+from gtm.domain.fmt import plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
+from gtm.services import lists as lists_service
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
 from gtm.storage.engine import DEMO, MAIN, WORKSPACES
@@ -118,6 +120,7 @@ class PortfolioData:
     portfolio_version: int  # the version the frames were read at: what derived views are keyed on too
     quarantined: pd.DataFrame  # stored values the engine cannot use: row, account_id, column, value, reason
     draft: bool = False  # judged against a band edit not saved: no account table, no recommendation sentences
+    list_id: int = 0  # the saved account list (version) the frames are filtered to; 0: every account
 
 
 # The big frames are held once per process (st.cache_resource: shared, never copied or pickled per read) and
@@ -197,6 +200,16 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
     table = _account_table(url, name, held, matrix_json) if matrix is None else pd.DataFrame()
+    scope = list_scope()
+    if scope:  # the sidebar's "Accounts" list: the same frames, its accounts only (cached per list version)
+        listed = _listed(url, name, held, matrix_json, matrix is None, scope)
+        if matrix is None:
+            _say_list(scope, len(listed["accounts"]))
+        return PortfolioData(listed["accounts"], raw["business_units"], listed["opportunities"],
+                             _listed_decisions(url, name, version, scope),
+                             listed["assessed"], listed["recommendations"], listed["account_table"], m,
+                             active.name if matrix is None else m.name, version, held, raw["quarantined"],
+                             matrix is not None, scope)
     return PortfolioData(raw["accounts"], raw["business_units"], raw["opportunities"], _decisions(url, name, version),
                          judged["assessed"], judged["recommendations"], table, m,
                          active.name if matrix is None else m.name, version, held, raw["quarantined"],
@@ -214,7 +227,9 @@ def _overview(url: str | None, workspace_name: str, portfolio_version: int, matr
 def _view(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
           filters: tuple[tuple[str, ...], ...], rationale: bool) -> pd.DataFrame:
     assessed = _judged(url, workspace_name, portfolio_version, matrix_json, rationale)["assessed"]
-    bu, region, industry, fit = (list(f) for f in filters)
+    bu, region, industry, fit = (list(f) for f in filters[:4])
+    if len(filters) > 4:  # a fifth: the account list's id (the sidebar's "Accounts")
+        assessed = assessed[assessed["account_id"].isin(_list_ids(url, workspace_name, int(filters[4][0])))]
     return portfolio.filter_opportunities(assessed, bu=bu, region=region, industry=industry, fit=fit)
 
 
@@ -227,7 +242,7 @@ def overview(d: PortfolioData, bu: list[str], region: list[str], industry: list[
     """The Portfolio page's figures, cells, misfits and to-do list for ``d`` (the active matrix or a draft) and the
     filters."""
     return _overview(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
-                     _filters(bu, region, industry, fit), not d.draft)
+                     _filters(bu, region, industry, fit) + _in_list(d), not d.draft)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -241,7 +256,7 @@ def cell(d: PortfolioData, bu: list[str], region: list[str], industry: list[str]
          approach: str) -> drill.CellMembers:
     """The accounts and opportunities in one cell of the Portfolio page's matrix (same data and filters)."""
     return _cell(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
-                 _filters(bu, region, industry, fit), not d.draft, nature, approach)
+                 _filters(bu, region, industry, fit) + _in_list(d), not d.draft, nature, approach)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -269,7 +284,11 @@ def _review_queue(url: str | None, workspace_name: str, portfolio_version: int, 
 def review_queue(d: PortfolioData, bu: str) -> tuple[pd.DataFrame, portfolio.Figures]:
     """The Review page's queue for ``bu`` (shared: read it, never change it): the rows waiting for ``bu``'s verdict
     first (``waiting``, ``my_verdict``), then by value at stake; and the BU's figures."""
-    return _review_queue(database_url(), workspace(), d.portfolio_version, d.version, d.matrix.model_dump_json(), bu)
+    queue, figures = _review_queue(database_url(), workspace(), d.portfolio_version, d.version,
+                                   d.matrix.model_dump_json(), bu)
+    if d.list_id:  # the account list's accounts only (the BU's figures stay the whole BU's)
+        queue = queue[queue["account_id"].isin(_list_ids(database_url(), workspace(), d.list_id))]
+    return queue, figures
 
 
 def _show_quarantined(problems: pd.DataFrame) -> None:
@@ -281,3 +300,89 @@ def _show_quarantined(problems: pd.DataFrame) -> None:
     with st.expander(f"Show the {len(problems):,} value(s) set aside"):
         st.dataframe(problems, hide_index=True, width="stretch",
                      column_config={"row": "opportunity", "account_id": "account"})
+
+
+# ---------------------------------------------------------------------------------------------- account lists
+# The sidebar's "Accounts" chooser (?list=NAME) filters every page to a saved list's latest version (the Key
+# accounts page saves them). The filtered frames are cached per list version: 100,000 accounts are filtered once.
+_LIST = "gtm_list"
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _list_versions(url: str | None, workspace_name: str, version: int) -> pd.DataFrame:
+    return lists_service.list_versions(_open_store(url, workspace_name))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _list_ids(url: str | None, workspace_name: str, list_id: int) -> pd.Index:
+    """A saved list version's account ids (a version never changes)."""
+    return pd.Index(lists_service.members(_open_store(url, workspace_name), list_id))
+
+
+def list_names() -> list[str]:
+    """The saved lists' names, the latest saved first."""
+    frame = _list_versions(database_url(), workspace(), store().data_version())
+    return list(dict.fromkeys(frame["name"].astype(str))) if len(frame) else []
+
+
+def chosen_list() -> str | None:
+    """The list this session is filtered to: ?list=NAME, else the one chosen before; None (every account) when
+    none is chosen or the name is not saved in this workspace."""
+    asked = st.query_params.get("list")
+    if asked is not None:
+        st.session_state[_LIST] = asked or None
+    name = st.session_state.get(_LIST)
+    return str(name) if name and name in list_names() else None
+
+
+def use_list(name: str | None) -> None:
+    """Filter every page to list ``name`` (None: every account) and say so in the address bar."""
+    st.session_state[_LIST] = name
+    if name:
+        if st.query_params.get("list") != name:
+            st.query_params["list"] = name
+    elif "list" in st.query_params:
+        del st.query_params["list"]
+
+
+def list_scope() -> int:
+    """The id of the chosen list's latest version (0: every account): the cache key of the filtered frames."""
+    name = chosen_list()
+    if name is None:
+        return 0
+    frame = _list_versions(database_url(), workspace(), store().data_version())
+    return int(frame.loc[frame["name"] == name, "list_id"].iloc[0])  # newest first
+
+
+def _in_list(d: PortfolioData) -> tuple[tuple[str, ...], ...]:
+    return ((str(d.list_id),),) if d.list_id else ()
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _listed(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+            list_id: int) -> dict[str, pd.DataFrame]:
+    ids = _list_ids(url, workspace_name, list_id)
+    raw = _portfolio(url, workspace_name, portfolio_version)
+    judged = _judged(url, workspace_name, portfolio_version, matrix_json, rationale)
+
+    def keep(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame[frame["account_id"].isin(ids)] if "account_id" in frame else frame
+
+    table = _account_table(url, workspace_name, portfolio_version, matrix_json) if rationale else pd.DataFrame()
+    return {"accounts": keep(raw["accounts"]), "opportunities": keep(raw["opportunities"]),
+            "assessed": keep(judged["assessed"]), "recommendations": keep(judged["recommendations"]),
+            "account_table": keep(table)}
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _listed_decisions(url: str | None, workspace_name: str, version: int, list_id: int) -> pd.DataFrame:
+    decisions = _decisions(url, workspace_name, version)
+    return decisions[decisions["account_id"].isin(_list_ids(url, workspace_name, list_id))]
+
+
+def _say_list(list_id: int, accounts: int) -> None:
+    """One caption on every page: which list it is filtered to."""
+    frame = _list_versions(database_url(), workspace(), store().data_version())
+    row = frame[frame["list_id"] == list_id].iloc[0]
+    st.caption(f":material/filter_alt: Filtered to the list **{plain(row['name'])}** v{int(row['version'])} "
+               f"({accounts:,} accounts); choose *all* under Accounts in the sidebar to see every account.")

@@ -119,10 +119,28 @@ def workspace_picker() -> None:
                       "portfolio, which facilitators may reload.")
 
 
+def _picked_list() -> None:
+    session.use_list(st.session_state["sb_list"] or None)
+
+
+def list_picker() -> None:
+    """The sidebar's "Accounts" chooser: every account, or a saved list (Key accounts page); kept in ?list=NAME."""
+    names = session.list_names()
+    current = session.chosen_list()
+    session.use_list(current)  # page navigation drops query parameters: put it back (or drop an unknown name)
+    if not names:
+        return
+    st.session_state["sb_list"] = current or ""
+    st.selectbox("Accounts", ["", *names], key="sb_list", on_change=_picked_list,
+                 format_func=lambda n: n or "all accounts",
+                 help="Filter every page to a saved list's latest version (Key accounts page), or all accounts.")
+
+
 def data_source() -> None:
     """The sidebar's workspace, active matrix and data source; stops the page with a message if the store cannot open."""
     try:
         workspace_picker()
+        list_picker()
         s = session.store()
         active = s.active_matrix()
     except GtmError as exc:

@@ -1,0 +1,85 @@
+"""AppTest: the Key accounts page on the demo and on an empty database; a facilitator saves the shortlist, a BU
+head picks on it, the facilitator saves the focus list; every page can then be filtered to a list."""
+
+from __future__ import annotations
+
+from acting import act_as
+from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
+
+from gtm.domain.permissions import Actor, Role
+from gtm.services import lists
+from gtm.storage.repository import Store
+
+PAGE = "pages/key_accounts.py"
+
+
+def _metrics(at) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {m.label: m.value for m in at.metric}
+
+
+def test_the_page_runs_on_an_empty_database_with_a_clear_message(empty_db: str) -> None:
+    at = run(PAGE)
+    assert at.title[0].value == "Key accounts"
+    assert any("No accounts yet" in i.value for i in at.info)
+    assert not at.error
+
+
+def test_the_demo_funnel_from_400_to_50_to_15(demo_db: str) -> None:
+    at = run(PAGE)
+    assert _metrics(at)["Long list"] == "400" and _metrics(at)["Shortlist"] == "0"
+    assert any("No shortlist saved yet" in i.value for i in at.info)
+    assert any("50** account(s) in the preview" in m.value for m in at.markdown)
+    at.button(key="ka_save_short").click().run()  # the local administrator facilitates
+    assert not at.exception
+    store = Store(demo_db)
+    short = lists.list_accounts(store, stage="short")
+    assert len(short) == 50
+    assert _metrics(at)["Shortlist"] == "50"
+
+    # A BU head ticks accounts of interest for their BU in the table; the picks carry author and time.
+    bu = "BU-AUT"
+    at = act_as(at, "bu_head", "Hal", bus=[bu]).run()
+    assert at.selectbox(key="ka_bu").value == bu and len(at.selectbox(key="ka_bu").options) == 1  # own BU only
+    hal = Actor("Hal", Role.BU_HEAD, bu)
+    for a in short[:16]:
+        lists.pick_focus(store, hal, "Shortlist", a, bu)
+    at.run()
+    assert any("16 from 1 BU" in c.value for c in at.caption)
+    assert "ka_save_focus" not in [b.key for b in at.button]  # the facilitator saves the focus list
+    assert "ka_save_marks" in [b.key for b in at.button]
+
+    # Back as the facilitator: the focus list of 15 from the picks, with the deck's target.
+    at.session_state["local_view_as"] = ""
+    at.run()
+    at.number_input(key="ka_target").set_value(3_500_000_000.0).run()
+    at.button(key="ka_save_focus").click().run()
+    assert not at.exception
+    assert len(lists.list_accounts(store, stage="focus")) == 15
+    assert lists.focus_target(store) == (3_500_000_000.0, 3)
+    assert _metrics(at)["Focus list"] == "15"
+    assert len(at.dataframe[-1].value) == 2  # the saved versions: the shortlist and the focus list
+
+
+def test_every_page_can_be_filtered_to_a_list(demo_db: str) -> None:
+    at = run()
+    store = Store(demo_db)
+    ids = store.accounts()["account_id"].head(7).tolist()
+    lists.save_list(store, Actor("Fay", Role.FACILITATOR), "Seven", "short", ids)
+    at = run("pages/key_accounts.py", list="Seven")
+    assert at.selectbox(key="sb_list").value == "Seven"
+    assert any("Filtered to the list" in c.value and "7 accounts" in c.value for c in at.caption)
+    assert _metrics(at)["Long list"] == "7"
+    for page in ("pages/portfolio.py", "pages/account.py", "pages/review.py", "pages/diagnose.py"):
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert any("Filtered to the list" in c.value for c in at.caption), page
+    at.query_params["list"] = ""  # "all accounts" (the sidebar is not in AppTest's tree after a page switch)
+    at.run()
+    assert not any("Filtered to the list" in c.value for c in at.caption)
+
+
+def test_presentation_mode_hides_the_editing_controls(demo_db: str) -> None:
+    at = run(PAGE, present="1")
+    assert not at.exception
+    keys = {b.key for b in at.button}
+    assert "ka_save_short" not in keys and "ka_save_focus" not in keys
