@@ -445,6 +445,11 @@ def _funnel_slide(prs: Any, content: DeckContent) -> None:
     slide.finish()
 
 
+def _scores(values: pd.Series) -> list[float | None]:
+    """Chart values: a missing score stays missing (None), never 0."""
+    return [None if pd.isna(x) else float(x) for x in values]
+
+
 def _maturity_slide(prs: Any, content: DeckContent) -> None:
     summary = content.maturity
     slide = _Slide(prs, SLIDE_TITLES["maturity"], content.maturity_note)
@@ -458,10 +463,11 @@ def _maturity_slide(prs: Any, content: DeckContent) -> None:
     data = CategoryChartData()  # type: ignore[no-untyped-call]
     # Short category names: the chart places them itself and cannot wrap them.
     data.categories = [fit_text(str(label), 2.0, 10, 1)[0] for label in ordered["label"]]
-    data.add_series("Mean", [float(x) for x in ordered["mean"]])  # type: ignore[no-untyped-call]
+    # A dimension nobody scored has no mean: a gap in the radar (None), never a 0 that would read as a score.
+    data.add_series("Mean", _scores(ordered["mean"]))  # type: ignore[no-untyped-call]
     if "min" in ordered and "max" in ordered:
-        data.add_series("Lowest", [float(x) for x in ordered["min"]])  # type: ignore[no-untyped-call]
-        data.add_series("Highest", [float(x) for x in ordered["max"]])  # type: ignore[no-untyped-call]
+        data.add_series("Lowest", _scores(ordered["min"]))  # type: ignore[no-untyped-call]
+        data.add_series("Highest", _scores(ordered["max"]))  # type: ignore[no-untyped-call]
     chart_w = 6.9
     frame = slide.slide.shapes.add_chart(XL_CHART_TYPE.RADAR_MARKERS, _inches(MARGIN), _inches(1.4),
                                          _inches(chart_w), _inches(5.6), data)
@@ -480,8 +486,8 @@ def _maturity_slide(prs: Any, content: DeckContent) -> None:
     paras = [Para("Weakest first, and what winners do", 14, True)]
     for row in ordered.head(4).to_dict("records"):
         spread = f", spread {float(row['spread']):.1f}" if pd.notna(row.get("spread")) else ""
-        paras.append(Para(f"{row['label']}: mean {float(row['mean']):.1f}{spread}", 12, True, space_before=8,
-                          max_lines=2))
+        mean = f"mean {float(row['mean']):.1f}" if pd.notna(row.get("mean")) else "not scored"
+        paras.append(Para(f"{row['label']}: {mean}{spread}", 12, True, space_before=8, max_lines=2))
         paras.append(Para(f"Losers: {row['losers']}", 11, colour=CAPTION, max_lines=2))
         paras.append(Para(f"Winners: {row.get('winners_do') or row['winners']}", 11, max_lines=3))
     slide.text(x, 1.4, w, 7.5 - 0.45 - 1.4, paras)

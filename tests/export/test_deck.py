@@ -3,6 +3,7 @@ one slide per focus account with its structures and decision, and nothing outsid
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Iterator
 from datetime import date
@@ -273,3 +274,13 @@ def test_fit_text_cuts_at_a_word_with_an_ellipsis() -> None:
     text, cut = deck.fit_text("one two three four five six seven eight nine ten", 1.0, 10, 2)
     assert cut and text.endswith("…") and len(text) < 50
     assert deck.fit_text("short", 1.0, 10, 1) == ("short", False)
+
+
+def test_a_dimension_nobody_scored_is_a_gap_in_the_radar_not_a_zero() -> None:
+    content = _crowded()
+    unscored = content.maturity.assign(mean=[None] + list(content.maturity["mean"][1:]),  # type: ignore[union-attr]
+                                       min=[None] + [1.0] * 8, max=[None] + [4.0] * 8)
+    slide = _open(deck.render(dataclasses.replace(content, maturity=unscored))).slides[3]
+    chart = next(s.chart for s in slide.shapes if s.has_chart)
+    assert list(chart.plots[0].series[0].values)[0] is None
+    assert "Dimension number 0 with a long name: not scored" in _text(slide)
