@@ -23,6 +23,8 @@ STATUS_COLOURS = {"not started": "#AEB5BD", "in progress": "#0072B2", "done": "#
 PHASE_COLOUR = "#4A5058"
 TEXT = "#1B1F24"
 LABEL_CHARS = 48  # an activity's name on the timeline's axis; the whole name is in its hover
+# Column widths (px): with the row marker they fit the main area at 1280 px, sidebar open (about 820 px).
+WIDTHS = {"activity": 320, "offset": 125, "weeks": 80, "owner": 140, "status": 115}
 
 
 def _source_key(name: str, version: int) -> str:
@@ -46,34 +48,43 @@ def _new_source() -> None:
 
 def _label(text: str) -> str:
     short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-    return html.escape(short)  # plotly reads a few HTML tags in labels: a name is text, never markup
+    return _escape(short)
 
 
-def timeline(sched: plan_rules.Schedule, today: date) -> go.Figure:
-    """Phases (dark bars) and their activities (coloured by status) from the start date, with today's line."""
+def _escape(text: str) -> str:
+    """Plotly reads a few HTML tags in labels and hovers: a name is text, never markup (quotes stay quotes)."""
+    return html.escape(text, quote=False)
+
+
+def timeline(sched: plan_rules.Schedule, today: date, *, compact: bool = False) -> go.Figure:
+    """Phases (dark bars) and their activities (coloured by status) from the start date, with today's line;
+    ``compact``: tighter rows, so that the whole plan and its legend fit a 1280x720 projector."""
     labels: list[str] = []
     bars: list[dict[str, object]] = []
     for i, phase in enumerate(sched.phases.itertuples(index=False), start=1):  # a few dozen rows: a loop is fine
         labels.append(f"<b>{i}. {_label(str(phase.phase))}</b>")
         bars.append({"y": len(labels) - 1, "start": phase.start, "end": phase.end, "kind": "phase",
-                     "hover": f"<b>{html.escape(str(phase.phase))}</b><br>{phase.start:%d %b %Y} → "
+                     "hover": f"<b>{_escape(str(phase.phase))}</b><br>{phase.start:%d %b %Y} → "
                               f"{phase.end:%d %b %Y} · {phase.weeks:g} weeks"})
         for act in sched.activities[sched.activities["phase"] == phase.phase].itertuples(index=False):
             labels.append(_label(str(act.activity)))
-            owner = html.escape(str(act.owner)) if act.owner else "no owner yet"
+            owner = _escape(str(act.owner)) if act.owner else "no owner yet"
             bars.append({"y": len(labels) - 1, "start": act.start, "end": act.end, "kind": act.status,
-                         "hover": f"<b>{html.escape(str(act.activity))}</b><br>{act.start:%d %b %Y} → "
+                         "hover": f"<b>{_escape(str(act.activity))}</b><br>{act.start:%d %b %Y} → "
                                   f"{act.end:%d %b %Y} · {act.weeks:g} weeks<br>{act.status} · {owner}"})
     frame = pd.DataFrame(bars)
     fig = go.Figure()
     for kind, colour in {"phase": PHASE_COLOUR, **STATUS_COLOURS}.items():
         part = frame[frame["kind"] == kind]
+        if part.empty:  # a status no activity has yet: a bar of no length, so the legend still names its colour
+            fig.add_trace(go.Bar(y=[0], base=[sched.start.isoformat()], x=[0], orientation="h", marker_color=colour,
+                                 name=kind.capitalize(), hoverinfo="skip"))
+            continue
         starts = pd.to_datetime(part["start"])
         fig.add_trace(go.Bar(
             y=part["y"], base=starts.dt.strftime("%Y-%m-%d"), orientation="h", marker_color=colour,
             x=(pd.to_datetime(part["end"]) - starts).dt.total_seconds() * 1000, name=kind.capitalize(),
-            width=0.45 if kind == "phase" else 0.7, hovertext=part["hover"], hoverinfo="text",
-            showlegend=True))
+            width=0.45 if kind == "phase" else 0.7, hovertext=part["hover"], hoverinfo="text"))
     shapes, notes = [], []
     if sched.start <= today <= sched.end:
         shapes.append({"type": "line", "x0": today.isoformat(), "x1": today.isoformat(), "yref": "paper", "y0": 0,
@@ -81,13 +92,13 @@ def timeline(sched: plan_rules.Schedule, today: date) -> go.Figure:
         notes.append({"x": today.isoformat(), "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False,
                       "text": f"Today, {today:%d %b}", "font": {"size": 12, "color": TEXT}})
     fig.update_layout(
-        barmode="overlay", height=110 + 26 * len(labels), margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        barmode="overlay", height=100 + (21 if compact else 26) * len(labels), margin={"l": 10, "r": 10, "t": 50, "b": 10},
         font={"size": 13, "color": TEXT}, shapes=shapes, annotations=notes, plot_bgcolor="white",
         legend={"orientation": "h", "yanchor": "top", "y": -0.01, "xanchor": "left", "x": 0, "title": None},
         xaxis={"type": "date", "side": "top", "showgrid": True, "gridcolor": "#E4E6E9", "fixedrange": True,
-               "tickformat": "%d %b\n%Y"},
-        yaxis={"tickmode": "array", "tickvals": list(range(len(labels))), "ticktext": labels, "autorange": "reversed",
-               "fixedrange": True, "automargin": True},
+               "tickformat": "%d %b\n%Y", "tickfont": {"color": TEXT}},
+        yaxis={"tickfont": {"color": TEXT}, "tickmode": "array", "tickvals": list(range(len(labels))),
+               "ticktext": labels, "range": [len(labels) - 0.5, -0.5], "fixedrange": True, "automargin": True},
     )
     return fig
 
@@ -107,99 +118,111 @@ sources = [DEFAULT] + [_source_key(n, int(v)) for n, v in zip(saved["name"], sav
 shown_names = {DEFAULT: "The default plan (the deck's three phases)"} | {
     _source_key(n, int(v)): f"{n} · version {int(v)} · saved by {by}"
     for n, v, by in zip(saved["name"], saved["version"], saved["created_by"])}
+if "pl_pick" in st.session_state:  # a save just made: show the version it wrote (set before the widget exists)
+    st.session_state["pl_source"] = st.session_state.pop("pl_pick")
 if st.session_state.get("pl_source") not in sources:
     st.session_state["pl_source"] = sources[1] if len(sources) > 1 else DEFAULT  # the latest saved, else the default
 gen = st.session_state.get("pl_gen", 0)
 source = st.session_state["pl_source"]
-if not showing:
-    st.selectbox("Plan shown", sources, key="pl_source", format_func=shown_names.__getitem__, on_change=_new_source,
-                 help="The default plan, or a saved version; the fields below start from it.")
-    source = st.session_state["pl_source"]
-name, base, start, list_name, is_saved = _load(source)
-
-if editing:
-    c1, c2, c3 = st.columns([2, 1, 2])
-    name = c1.text_input("Plan name", value=name, key=f"pl_name_{gen}", max_chars=plans.MAX_NAME)
-    start = c2.date_input("Start date", value=start, key=f"pl_start_{gen}", format="YYYY-MM-DD",
-                          min_value=plans.EARLIEST, max_value=plans.LATEST)
-    list_options = lists.list_names(s)["name"].astype(str).tolist()
-    if list_name and list_name not in list_options:
-        list_options.append(list_name)
-    picked = c3.selectbox("For accounts", list_options, index=list_options.index(list_name) if list_name else None,
-                          key=f"pl_list_{gen}", accept_new_options=True,
-                          placeholder="A saved list, or type who it is for",
-                          help="The accounts this plan is for: a list saved on the Key accounts page, or any text.")
-    list_name = picked or None
-    weeks_cols = st.columns(len(base.phases))
-    phase_weeks = {p.name: weeks_cols[i].number_input(
-        f"Phase {i + 1} (weeks): {p.name}", min_value=0.5, max_value=float(plan_rules.MAX_WEEKS), step=1.0,
-        value=float(p.weeks), key=f"pl_phase_{i}_{gen}", help=p.note or None) for i, p in enumerate(base.phases)}
+if showing:
+    name, base, start, list_name, is_saved = _load(source)
 else:
-    phase_weeks = {p.name: p.weeks for p in base.phases}
-    if list_name or is_saved:
-        st.markdown(f"**{plain(name)}**" + (f" · for **{plain(list_name)}**" if list_name else ""))
+    c1, c2, c3 = st.columns([2, 1, 2])
+    source = c1.selectbox("Plan shown", sources, key="pl_source", format_func=shown_names.__getitem__,
+                          on_change=_new_source, help="The default plan, or a saved version; the fields below start "
+                                                      "from it.")
+    name, base, start, list_name, is_saved = _load(source)
+    if editing:
+        start = c2.date_input("Start date", value=start, key=f"pl_start_{gen}", format="YYYY-MM-DD",
+                              min_value=plans.EARLIEST, max_value=plans.LATEST)
+        list_options = lists.list_names(s)["name"].astype(str).tolist()
+        if list_name and list_name not in list_options:
+            list_options.append(list_name)
+        list_name = c3.selectbox(
+            "For accounts", list_options, index=list_options.index(list_name) if list_name else None,
+            key=f"pl_list_{gen}", accept_new_options=True, placeholder="A saved list, or type who it is for",
+            help="The accounts this plan is for: a list saved on the Key accounts page, or any text.") or None
+    else:
+        c2.markdown(f"**Start date**  \n{start:%d %b %Y}")
+        c3.markdown(f"**For accounts**  \n{plain(list_name) if list_name else 'not said'}")
+if showing and (list_name or is_saved):
+    st.markdown(f"**{plain(name)}**" + (f" · for **{plain(list_name)}**" if list_name else ""))
 
+# The figures and the timeline are drawn here, above the editors, once the edited plan is known.
+board = st.container()
 plan, problem = base, None
 if editing:
     st.subheader("Phases and activities", anchor=False)
     st.caption("An activity with an offset starts that many weeks into its phase (activities overlap); without "
                "one, it starts when the activity above it in the phase ends. A phase lasts its weeks, or longer "
-               "when an activity ends later, which moves the next phases. Add a row at the bottom of the table.")
-    phase_names = [p.name for p in base.phases]
-    edited = st.data_editor(
-        base.rows(), num_rows="dynamic", hide_index=True, key=f"pl_rows_{gen}", width="stretch",
-        column_config={
-            "phase": st.column_config.SelectboxColumn("Phase", options=phase_names, required=True,
-                                                      default=phase_names[-1], width="medium"),
-            "activity": st.column_config.TextColumn("Activity", required=True, max_chars=plan_rules.MAX_NAME,
-                                                    width="large"),
-            "offset": st.column_config.NumberColumn(
-                "Offset (weeks)", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS), step=0.5, format="%g",
-                help="Weeks after the phase starts; empty: right after the activity above it"),
-            "weeks": st.column_config.NumberColumn("Weeks", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS),
-                                                   step=0.5, format="%g", required=True, default=1.0),
-            "owner": st.column_config.TextColumn("Owner", max_chars=plan_rules.MAX_OWNER,
-                                                 help="Who answers for it; empty until someone is named"),
-            "status": st.column_config.SelectboxColumn("Status", options=list(plan_rules.STATUSES), required=True,
-                                                       default=plan_rules.NOT_STARTED),
-        })
+               "when an activity ends later, which moves the next phases. Add an activity in a phase's last row.")
+    all_rows, phase_weeks = base.rows(), {}
+    edited_parts = []
+    for i, phase in enumerate(base.phases):
+        # The phase's length left of the table's toolbar, which shows over the top right corner on hover.
+        head, weeks_slot, _ = st.columns([5, 2, 2], vertical_alignment="bottom")
+        head.markdown(f"**{i + 1}. {plain(phase.name)}**" + (f"  \n{plain(phase.note)}" if phase.note else ""))
+        phase_weeks[phase.name] = weeks_slot.number_input(
+            "Phase length (weeks)", min_value=0.5, max_value=float(plan_rules.MAX_WEEKS), step=1.0, value=float(phase.weeks),
+            format="%g", key=f"pl_phase_{i}_{gen}", help="How long the phase lasts, unless an activity ends later")
+        rows = all_rows[all_rows["phase"] == phase.name].drop(columns="phase").reset_index(drop=True)
+        edited = st.data_editor(
+            rows, num_rows="dynamic", hide_index=True, key=f"pl_rows_{i}_{gen}", width="stretch",
+            column_order=["activity", "offset", "weeks", "owner", "status"],
+            column_config={
+                "activity": st.column_config.TextColumn("Activity", required=True, max_chars=plan_rules.MAX_NAME,
+                                                        width=WIDTHS["activity"]),
+                "offset": st.column_config.NumberColumn(
+                    "Offset (weeks)", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS), step=0.5, format="%g",
+                    width=WIDTHS["offset"], help="Weeks after the phase starts; empty: right after the activity above it"),
+                "weeks": st.column_config.NumberColumn("Weeks", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS),
+                                                       step=0.5, format="%g", required=True, default=1.0,
+                                                       width=WIDTHS["weeks"]),
+                "owner": st.column_config.TextColumn("Owner", max_chars=plan_rules.MAX_OWNER, width=WIDTHS["owner"],
+                                                     help="Who answers for it; empty until someone is named"),
+                "status": st.column_config.SelectboxColumn("Status", options=list(plan_rules.STATUSES),
+                                                           required=True, default=plan_rules.NOT_STARTED,
+                                                           width=WIDTHS["status"]),
+            })
+        edited_parts.append(edited.assign(phase=phase.name))
     try:
-        plan = plan_rules.plan_from_rows(base, edited, phase_weeks)
+        plan = plan_rules.plan_from_rows(base, pd.concat(edited_parts, ignore_index=True), phase_weeks)
     except GtmError as exc:
         problem = exc
-        widgets.show_error(exc)
-        st.caption("The timeline shows the plan as loaded until the table is valid.")
 
 sched = plan_rules.schedule(plan, start)
 acts = sched.activities
-done = int((acts["status"] == "done").sum())
-m = st.columns(4)
-m[0].metric("Length", f"{sched.weeks:g} weeks", help="From the start date to the end of the last phase")
-m[1].metric("Runs", f"{sched.start:%d %b %Y} → {sched.end:%d %b %Y}")
-m[2].metric("Done", f"{done} of {len(acts)}",
-            help=", ".join(f"{int((acts['status'] == k).sum())} {k}" for k in plan_rules.STATUSES))
-m[3].metric("Without an owner", f"{int((acts['owner'] == '').sum())}", help="Activities nobody answers for yet")
-st.plotly_chart(timeline(sched, date.today()), key="pl_timeline", config={"displayModeBar": False})
+with board:
+    if problem is not None:
+        widgets.show_error(problem)
+        st.caption("The timeline shows the plan as loaded until the table below is valid.")
+    done = int((acts["status"] == "done").sum())
+    unowned = int((acts["owner"] == "").sum())
+    st.markdown(f"**{sched.weeks:g} weeks**, {sched.start:%d %b %Y} → {sched.end:%d %b %Y} · **{done}** of "
+                f"{len(acts)} activities done · **{unowned}** without an owner yet", help=", ".join(
+                    f"{int((acts['status'] == k).sum())} {k}" for k in plan_rules.STATUSES))
+    st.plotly_chart(timeline(sched, date.today(), compact=showing), key="pl_timeline", config={"displayModeBar": False})
 
 frame = plans.export_frame(plan, start)
 dates = {c: st.column_config.DateColumn(c, format="D MMM YYYY") for c in ("Start", "End")}
+date_config = {**dates, "Weeks": st.column_config.NumberColumn(format="%g")}
 if not editing:
-    st.dataframe(frame, hide_index=True, key="pl_dates", column_config={**dates, "Weeks": st.column_config.NumberColumn(format="%g")})
+    st.dataframe(frame, hide_index=True, key="pl_dates", column_config=date_config)
 if showing:
     st.stop()
 
 if editing:
     with st.expander("Dates of every activity"):
-        st.dataframe(frame, hide_index=True, key="pl_dates",
-                     column_config={**dates, "Weeks": st.column_config.NumberColumn(format="%g")})
-    c1, c2 = st.columns([1, 3], vertical_alignment="center")
-    if c1.button("Save plan", type="primary", key="pl_save", disabled=problem is not None):
+        st.dataframe(frame, hide_index=True, key="pl_dates", column_config=date_config)
+    c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
+    name = c1.text_input("Save as", value=name, key=f"pl_name_{gen}", max_chars=plans.MAX_NAME,
+                         help="Each save is a new version of the plan's name; earlier versions are kept.")
+    if c2.button("Save plan", type="primary", key="pl_save", disabled=problem is not None, width="stretch"):
         def saved_flags(version: int) -> dict[str, object]:
-            return {"pl_source": _source_key(name.strip(), version), "pl_gen": gen + 1}
+            return {"pl_pick": _source_key(name.strip(), version), "pl_gen": gen + 1}
 
         widgets.run_action(lambda: plans.save_plan(s, who, name, start, plan, list_name),
                            toast=f"Saved the plan '{plain(name.strip())}'", flags=saved_flags)
-    c2.caption("Saving keeps every earlier version; each save is a new version of the plan's name.")
 elif not who.can(Action.EDIT_PLAN):
     st.caption("Editing and saving the plan is for workshop facilitators and administrators.")
 
@@ -207,7 +230,8 @@ st.subheader("Saved versions", anchor=False)
 if saved.empty:
     st.caption("No plan saved yet: the default plan is shown.")
 else:
-    st.dataframe(saved.rename(columns=plans.VERSION_HEADERS), hide_index=True, key="pl_versions",
+    st.dataframe(saved.assign(list_name=saved["list_name"].fillna("not said")).rename(columns=plans.VERSION_HEADERS),
+                 hide_index=True, key="pl_versions",
                  column_config={"Start": st.column_config.DateColumn(format="D MMM YYYY"),
                                 "Saved at (UTC)": st.column_config.DatetimeColumn(format="D MMM YYYY, HH:mm")})
 
@@ -217,9 +241,9 @@ st.caption("The plan's activities with their dates, under the headers above. For
 european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
                      key="pl_eu", help=tables.EUROPEAN_HELP)
 st.session_state[tables.EUROPEAN_SETTING] = european
-e1, e2, _ = st.columns([1, 1, 2])
-e1.download_button("Plan (CSV)", lambda: plans.export_csv(plan, start, european=european),
+exports = st.container(horizontal=True)
+exports.download_button("Plan (CSV)", lambda: plans.export_csv(plan, start, european=european),
                    file_name=f"gtm-plan-{start:%Y-%m-%d}.csv", mime="text/csv", key="pl_export_csv", on_click="ignore")
-e2.download_button("Plan (XLSX)", lambda: plans.export_xlsx(plan, start), file_name=f"gtm-plan-{start:%Y-%m-%d}.xlsx",
+exports.download_button("Plan (XLSX)", lambda: plans.export_xlsx(plan, start), file_name=f"gtm-plan-{start:%Y-%m-%d}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pl_export_xlsx",
                    on_click="ignore")

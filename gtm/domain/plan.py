@@ -80,9 +80,10 @@ class Plan(BaseModel):
         """One row per activity (ROW_COLUMNS), in order: what the page's editor shows."""
         records = [{"phase": p.name, "activity": a.name, "offset": a.offset, "weeks": a.weeks, "owner": a.owner,
                     "status": a.status} for p in self.phases for a in p.activities]
+        # Text as plain objects: st.data_editor (Streamlit 1.67) sends no edit of a pandas "string"/"str" column.
         return pd.DataFrame(records, columns=list(ROW_COLUMNS)).astype(
-            {"phase": "string", "activity": "string", "offset": "float64", "weeks": "float64", "owner": "string",
-             "status": "string"})
+            {"phase": object, "activity": object, "offset": "float64", "weeks": "float64", "owner": object,
+             "status": object})
 
     def body(self) -> dict[str, Any]:
         """The plan as JSON-ready data (what storage keeps)."""
@@ -257,20 +258,19 @@ def _check_activity(where: str, raw: Mapping[str, Any]) -> tuple[dict[str, Any],
     return {"name": name, "weeks": weeks, "offset": offset, "owner": owner, "status": status}, problems
 
 
-def _activity_where(phase: str, index: int, name: Any, row: int | None) -> str:
+def _activity_where(phase: str, index: int, name: Any) -> str:
     label = f"activity {_text(name)!r}" if _text(name) else f"activity {index + 1} (no name)"
-    return f"Phase {phase!r}, {label}" + (f" (row {row})" if row is not None else "")
+    return f"Phase {phase!r}, {label}"
 
 
-def parse_plan(raw: Mapping[str, Any], *, rows: Sequence[int | None] | None = None) -> Plan:
-    """A Plan from JSON-like data (phases -> activities), every problem named by phase, activity, field and value
-    with what is accepted; raises InputError listing them. ``rows``: the table row of each activity, in order."""
+def parse_plan(raw: Mapping[str, Any]) -> Plan:
+    """A Plan from JSON-like data (phases -> activities), every problem named by phase, activity (its name, or its
+    position in the phase when it has none), field and value with what is accepted; raises InputError listing them."""
     problems: list[Problem] = []
     phases_out: list[dict[str, Any]] = []
     phases = raw.get("phases") if isinstance(raw, Mapping) else None
     if not isinstance(phases, (list, tuple)) or not phases:
         raise InputError("A plan needs at least one phase.")
-    numbering = iter(rows or ())
     seen: set[str] = set()
     for i, phase in enumerate(phases):
         phase = phase if isinstance(phase, Mapping) else {}
@@ -287,7 +287,7 @@ def parse_plan(raw: Mapping[str, Any], *, rows: Sequence[int | None] | None = No
         activities = []
         for j, act in enumerate(phase.get("activities") or ()):
             act = act if isinstance(act, Mapping) else {}
-            checked, found = _check_activity(_activity_where(name, j, act.get("name"), next(numbering, None)), act)
+            checked, found = _check_activity(_activity_where(name, j, act.get("name")), act)
             activities.append(checked)
             problems += found
         phases_out.append({"name": name, "weeks": weeks, "note": _text(phase.get("note")), "activities": activities})
@@ -302,13 +302,13 @@ def parse_plan(raw: Mapping[str, Any], *, rows: Sequence[int | None] | None = No
 def plan_from_rows(phases: Sequence[Phase] | Plan, rows: pd.DataFrame,
                    phase_weeks: Mapping[str, Any] | None = None) -> Plan:
     """A Plan from the editor's rows (ROW_COLUMNS, one per activity) into the given phases, in the rows' order;
-    ``phase_weeks`` replaces phase lengths by name. Problems name the row (1 = the first) as well."""
+    ``phase_weeks`` replaces phase lengths by name. A row whose phase is unknown is named by its number (1 = first)."""
     known = list(phases.phases if isinstance(phases, Plan) else phases)
     names = [p.name for p in known]
     missing = [c for c in ROW_COLUMNS if c not in rows.columns and c not in ("offset", "owner", "status")]
     if missing:
         raise InputError(f"The plan's table lacks the column(s) {', '.join(missing)}.")
-    grouped: dict[str, list[tuple[int, dict[str, Any]]]] = {n: [] for n in names}
+    grouped: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
     problems: list[Problem] = []
     for number, record in enumerate(rows.to_dict("records"), start=1):  # dozens of rows: a loop is fine
         phase = _text(record.get("phase"))
@@ -319,15 +319,15 @@ def plan_from_rows(phases: Sequence[Phase] | Plan, rows: pd.DataFrame,
                                     f"{where}: phase {_shown(record.get('phase'))} is not accepted; give one of: "
                                     + ", ".join(repr(n) for n in names) + "."))
             continue
-        grouped[phase].append((number, {"name": record.get("activity"), "weeks": record.get("weeks"),
-                                        "offset": record.get("offset"), "owner": record.get("owner"),
-                                        "status": record.get("status")}))
+        grouped[phase].append({"name": record.get("activity"), "weeks": record.get("weeks"),
+                               "offset": record.get("offset"), "owner": record.get("owner"),
+                               "status": record.get("status")})
     if problems:
         raise _refuse(problems)
     weeks = dict(phase_weeks or {})
     raw = {"phases": [{"name": p.name, "weeks": weeks.get(p.name, p.weeks), "note": p.note,
-                       "activities": [a for _, a in grouped[p.name]]} for p in known]}
-    return parse_plan(raw, rows=[n for p in known for n, _ in grouped[p.name]])
+                       "activities": grouped[p.name]} for p in known]}
+    return parse_plan(raw)
 
 
 # ---------------------------------------------------------------------------------------------- the data file

@@ -50,7 +50,8 @@ def _start(value: Any) -> date:
     if isinstance(value, datetime):
         value = value.date()
     if not isinstance(value, date) or not EARLIEST <= value <= LATEST:
-        raise InputError(f"The start date {value!r} is not accepted; give a date from {EARLIEST} to {LATEST}.")
+        shown = value.isoformat() if isinstance(value, date) else repr(value)
+        raise InputError(f"The start date {shown} is not accepted; give a date from {EARLIEST} to {LATEST}.")
     return value
 
 
