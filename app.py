@@ -21,6 +21,9 @@ PAGES = [
     (st.Page("pages/diagnose.py", title="Diagnose", icon=":material/troubleshoot:", url_path="diagnose"), None),
     (st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"), None),
     (st.Page("pages/matrix.py", title="Matrix", icon=":material/tune:", url_path="matrix"), None),
+    (st.Page("pages/key_accounts.py", title="Key accounts", icon=":material/filter_alt:", url_path="key-accounts"),
+     None),
+    (st.Page("pages/maturity.py", title="Maturity", icon=":material/radar:", url_path="maturity"), None),
     (st.Page("pages/plan.py", title="Plan", icon=":material/timeline:", url_path="plan"), None),
     # Everyone exports; importing, rates and the demo reset are shown to who may use them (pages/data.py).
     (st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"), None),

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
-from types import ModuleType
 
 import pandas as pd
 
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError
 from gtm.export import deck
-from gtm.services import plans
+from gtm.services import lists, maturity, plans
 from gtm.services.currency import reporting_currency
 from gtm.services.portfolio import frames
 from gtm.storage.repository import Store
@@ -19,17 +17,6 @@ from gtm.storage.repository import Store
 FOCUS_SIZE = 15  # the deck's case: 400 potential accounts, 50, then the 15 of most interest to BU leaders
 TITLE = "Key account structures: the workshop hand-out"
 MIME = deck.MIME  # what a browser is told the download is
-
-
-def _programme(name: str) -> ModuleType | None:
-    """gtm.services.<name> (the funnel's lists, the maturity assessment), or None in a tree that does not hold it yet:
-    they are being built beside the deck, and the hand-out says what is missing rather than fail."""
-    try:
-        return importlib.import_module(f"gtm.services.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"gtm.services.{name}":
-            raise  # the module is there but something it needs is not: a real error
-        return None
 
 
 def build_deck(store: Store, list_name: str | None = None) -> bytes:
@@ -40,10 +27,7 @@ def build_deck(store: Store, list_name: str | None = None) -> bytes:
 
 def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) -> tuple[list[str], str]:
     """The focus accounts' ids and the rule that chose them, in words. An unknown ``list_name`` is an InputError."""
-    lists = _programme("lists")
     if list_name is not None:
-        if lists is None:
-            raise InputError(f"No account list named {list_name!r}: account lists are not available in this version.")
         ids = list(lists.list_accounts(store, list_name))
         if not ids:
             names = [str(n) for n in lists.list_names(store)["name"]]
@@ -53,10 +37,9 @@ def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) 
                              f"({known}). Without a list, the hand-out takes the latest focus list, or the "
                              f"{FOCUS_SIZE} accounts with the most value at stake.")
         return ids, f"the account list {list_name!r}"
-    if lists is not None:
-        ids = list(lists.list_accounts(store, None, "focus"))
-        if ids:
-            return ids, "the latest focus list"
+    ids = list(lists.list_accounts(store, None, "focus"))
+    if ids:
+        return ids, "the latest focus list"
     top = portfolio.biggest_misfits(assessed, FOCUS_SIZE)
     return ([str(a) for a in top["account_id"]],
             f"no focus list yet, so the {FOCUS_SIZE} accounts with the most value at stake (the value of their "
@@ -128,17 +111,11 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
 
 
 def _funnel(store: Store, data: dict[str, pd.DataFrame]) -> dict[str, object]:
-    lists = _programme("lists")
-    if lists is None:
-        return {"funnel_note": "The key-account funnel is not available in this version."}
     stages = lists.funnel_stages(store, data["accounts"], data["opportunities"])
     return {"funnel": stages, "target": lists.focus_target(store)}
 
 
 def _maturity(store: Store) -> dict[str, object]:
-    maturity = _programme("maturity")
-    if maturity is None:
-        return {}
     found = maturity.summary(store)
     if found is None or found.empty:
         return {}

@@ -14,7 +14,10 @@ import pytest
 
 from gtm.domain.diagnose import load_diagnosis
 from gtm.domain.errors import ConfigError
+from gtm.domain.funnel import load_funnel_rules
 from gtm.domain.matrix import load_matrix
+from gtm.domain.maturity import load_maturity
+from gtm.domain.plan import load_plan_file
 from gtm.domain.rules import DATA_DIR, check_examples, json_path
 from gtm.domain.vocabulary import load_vocabularies
 from gtm.domain.words import load_words
@@ -27,6 +30,9 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
     "diagnosis.json": load_diagnosis,
     "words.json": load_words,
     "columns.json": load_column_rules,
+    "funnel.json": load_funnel_rules,
+    "maturity.json": load_maturity,
+    "engagement_plan.json": load_plan_file,
 }
 
 
