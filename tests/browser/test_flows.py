@@ -148,7 +148,7 @@ def test_open_account_from_portfolio_and_record_a_decision(page: Page, app_serve
 
 def test_facilitator_moves_a_band_saves_it_and_the_portfolio_changes(page: Page, app_server: App) -> None:
     open_page(page, app_server)
-    portfolio_before = metric(page, "Likely insufficient").inner_text()
+    portfolio_before = metric(page, "Insufficient").inner_text()
 
     open_page(page, app_server, "matrix")
     view_as(page, app_server, "facilitator", "Fran Facilitator")
@@ -184,7 +184,7 @@ def test_facilitator_moves_a_band_saves_it_and_the_portfolio_changes(page: Page,
     wait_for_app(page)
     expect(title(page)).to_have_text("Portfolio", timeout=TIMEOUT)
     expect(page.locator('[data-testid="stMain"]')).to_contain_text(version)
-    portfolio_after = metric(page, "Likely insufficient")
+    portfolio_after = metric(page, "Insufficient")
     expect(portfolio_after).not_to_have_text(portfolio_before, timeout=TIMEOUT)
     assert count(portfolio_after) < count_of(portfolio_before)
 
