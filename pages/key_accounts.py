@@ -106,7 +106,7 @@ cols[3].metric("Focus target", money(target_value, cur) if target_value else "no
 st.subheader("Size of opportunity and ease of access", anchor=False)
 size_codes = [a.code for a in rules.size_axes]
 ease_codes = [a.code for a in rules.ease_axes]
-c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+c1, c2, c3 = st.columns([2, 2, 1.3], vertical_alignment="bottom")
 size_axis = c1.selectbox("Size of opportunity", size_codes, index=size_codes.index(rules.default_size),
                          format_func=lambda c: rules.axis(c).label, key="ka_size",
                          help=" ".join(f"{a.label}: {a.help}" for a in rules.size_axes))
@@ -135,7 +135,8 @@ def _scatter(frame: pd.DataFrame) -> go.Figure:
         if part.empty:
             continue
         fig.add_trace(go.Scattergl(
-            x=part["ease"], y=part["size"], mode="markers", name=f"{label} ({len(part):,})",
+            x=part["ease"], y=part["size"], mode="markers",
+            name=f"{label}{' (not on the focus list)' if label == 'Shortlist' and focus_ids else ''} ({len(part):,})",
             marker={"size": 6 + 24 * np.sqrt(part["value"].clip(lower=0) / top), "color": colour,
                     "line": {"width": 0.5, "color": "#333"}, "opacity": 0.85 if label != "Long list" else 0.55},
             customdata=np.stack([part["name"].astype(str), part["value"].map(lambda v: money(v, cur))], axis=-1),
@@ -246,7 +247,8 @@ elif scorer or picker:
     ids = pd.Index(base["account_id"])
     base["of_interest"] = marks["picked"].reindex(ids).fillna(False).astype(bool).to_numpy() if len(marks) \
         else False
-    base["marked"] = (marks["author"].astype(str) + ", " + pd.to_datetime(marks["created_at"]).dt.strftime(
+    base["marked"] = (marks["picked"].astype(bool).map({True: "Marked by ", False: "Unmarked by "})
+                      + marks["author"].astype(str) + ", " + pd.to_datetime(marks["created_at"]).dt.strftime(
         "%Y-%m-%d %H:%M") + " UTC").reindex(ids).fillna("").to_numpy() if len(marks) else ""
     scale = rules.score_scale
     base = base[["of_interest", *[c for c in base.columns if c != "of_interest"]]]  # the tick first, at hand
@@ -259,8 +261,8 @@ elif scorer or picker:
             "value": st.column_config.NumberColumn("Pipeline value", format="compact"),
             "size_score": st.column_config.NumberColumn(f"Size (0-{scale})", min_value=0, max_value=scale, step=0.5),
             "ease_score": st.column_config.NumberColumn(f"Ease (0-{scale})", min_value=0, max_value=scale, step=0.5),
-            "of_interest": st.column_config.CheckboxColumn("Of interest", width="small"),
-            "marked": "Marked by, when"})
+            "of_interest": st.column_config.CheckboxColumn("Pick", width="small", help="Of interest to this BU: a pick for the focus list"),
+            "marked": "Marked or unmarked by, when"})
     score_changes: dict[tuple[str, str], float] = {}
     for m in funnel.MEASURES:
         new, old = edited[f"{m}_score"].to_numpy(dtype=float), base[f"{m}_score"].to_numpy(dtype=float)
@@ -309,6 +311,8 @@ if short:
                                  help=f"Optional. The deck's case: {money(deck.low, 'USD')}–{money(deck.high, 'USD')} "
                                       f"over {deck.years} years.")
         years = f3.number_input("Over years", min_value=1, max_value=10, value=deck.years, key="ka_years")
+        # Said back in words: a digit too many or too few in a raw amount is easy to miss.
+        f2.caption(f"= {money(target, cur)} over {years} years" if target else "No target")
         g1, g2 = st.columns([3, 1], vertical_alignment="bottom")
         focus_name = g1.text_input("Focus list name", value=str(focus_list["name"]) if focus_list else "Focus list",
                                    key="ka_focus_name", max_chars=lists.MAX_NAME)

@@ -78,8 +78,8 @@ def radar(summary: pd.DataFrame, earlier: pd.DataFrame | None = None, names: tup
         marker={"size": 8}, hovertext=[*hover, hover[0]], hoverinfo="text"))
     sc = maturity.scale()
     fig.update_layout(
-        height=440, margin={"l": 90, "r": 90, "t": 40, "b": 30}, font={"size": 13, "color": TEXT},
-        showlegend=True, legend={"orientation": "h", "yanchor": "top", "y": -0.05, "xanchor": "center", "x": 0.5},
+        height=460, margin={"l": 90, "r": 90, "t": 40, "b": 70}, font={"size": 13, "color": TEXT},
+        showlegend=True, legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "center", "x": 0.5},
         polar={"radialaxis": {"range": [0, sc.high], "tickvals": list(sc.points), "angle": 90, "tickangle": 90,
                               "tickfont": {"size": 11, "color": EARLIER_COLOUR}, "gridcolor": "#E4E6E9"},
                "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 12, "color": TEXT},
@@ -161,7 +161,7 @@ else:
             if row.people == 1:
                 figures = f"score {_number(row.mean)} (one person)"
             elif row.spread == 0:
-                figures = f"all {row.people} gave {_number(row.mean)}"
+                figures = f"all {row.people} people scored {_number(row.mean)}"
             else:
                 figures = f"mean {_number(row.mean)}, from {_number(row.min)} to {_number(row.max)}"
             st.markdown(f"**{plain(row.label)}** · {figures}  \n_What winners do:_ {plain(row.winners_do)}")

@@ -135,7 +135,11 @@ else:
     if editing:
         start = c2.date_input("Start date", value=start, key=f"pl_start_{gen}", format="YYYY-MM-DD",
                               min_value=plans.EARLIEST, max_value=plans.LATEST)
-        list_options = lists.list_names(s)["name"].astype(str).tolist()
+        saved_lists = lists.list_names(s)
+        list_options = saved_lists["name"].astype(str).tolist()
+        if list_name is None and not is_saved:  # a new plan is for the focus accounts, when a focus list exists
+            focus = saved_lists[saved_lists["stage"] == "focus"]
+            list_name = str(focus["name"].iloc[0]) if len(focus) else None
         if list_name and list_name not in list_options:
             list_options.append(list_name)
         list_name = c3.selectbox(

@@ -43,7 +43,7 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    # "Of interest" is the grid's first column (a canvas: its cells are clicked where they are drawn).
+    # "Pick" (of interest) is the grid's first column (a canvas: its cells are clicked where they are drawn).
     for row in range(3):
         page.mouse.click(box["x"] + 37, box["y"] + 35 * (row + 1) + 17)
         page.wait_for_timeout(200)
