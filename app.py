@@ -13,7 +13,8 @@ presenting = present.presenting()  # ?present=1: the projector view, without the
 st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide",
                    initial_sidebar_state="collapsed" if presenting else "auto")
 
-# Each page with the action its user must be allowed (None: every signed-in person, viewers included).
+# Each page with the action its user must be allowed (None: every signed-in person, viewers included). A page's
+# url_path is its file's name: a server's very first request, still in folder mode, finds the page by that name.
 PAGES = [
     (st.Page("pages/portfolio.py", title="Portfolio", icon=":material/grid_view:", url_path="portfolio", default=True),
      None),
@@ -21,7 +22,7 @@ PAGES = [
     (st.Page("pages/diagnose.py", title="Diagnose", icon=":material/troubleshoot:", url_path="diagnose"), None),
     (st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"), None),
     (st.Page("pages/matrix.py", title="Matrix", icon=":material/tune:", url_path="matrix"), None),
-    (st.Page("pages/key_accounts.py", title="Key accounts", icon=":material/filter_alt:", url_path="key-accounts"),
+    (st.Page("pages/key_accounts.py", title="Key accounts", icon=":material/filter_alt:", url_path="key_accounts"),
      None),
     (st.Page("pages/maturity.py", title="Maturity", icon=":material/radar:", url_path="maturity"), None),
     (st.Page("pages/plan.py", title="Plan", icon=":material/timeline:", url_path="plan"), None),

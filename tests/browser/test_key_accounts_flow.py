@@ -17,7 +17,7 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{app_server.url}/?workspace=demo")  # a fresh server's first request opens the app, then the page
     wait_for_app(page)
-    page.goto(f"{app_server.url}/key-accounts?workspace=demo")
+    page.goto(f"{app_server.url}/key_accounts?workspace=demo")
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_text("No shortlist saved yet", exact=False).first).to_be_visible(timeout=TIMEOUT)
