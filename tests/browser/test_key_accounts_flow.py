@@ -81,7 +81,18 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     page.screenshot(path="test-artifacts/key-accounts-1920x1080.png")
 
     # The Portfolio filtered to the focus list says so.
-    page.goto(f"{app_server.url}/portfolio?workspace=demo&list=Focus%20list")
+    page.goto(f"{app_server.url}/?workspace=demo&list=Focus%20list")  # the default page is served at the root
     wait_for_app(page)
     expect(page.get_by_text("Filtered to the list", exact=False).first).to_be_visible(timeout=TIMEOUT)
     page.screenshot(path="test-artifacts/key-accounts-portfolio-filtered-1920x1080.png")
+
+    # The sidebar's "Accounts" chooser: back to every account, then the focus list again.
+    page.locator(".st-key-sb_list button[aria-label='Open']").click()
+    page.get_by_role("option", name="all accounts", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("Filtered to the list", exact=False)).to_have_count(0, timeout=TIMEOUT)
+    page.locator(".st-key-sb_list button[aria-label='Open']").click()
+    page.get_by_role("option", name="Focus list", exact=True).click()
+    wait_for_app(page)
+    expect(page.get_by_text("Filtered to the list", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    assert "list=Focus" in page.url
