@@ -11,18 +11,23 @@ import streamlit as st
 from gtm.domain import funnel
 from gtm.domain.fmt import money, plain
 from gtm.domain.permissions import Action, Role
+from gtm.export import charts
 from gtm.services import lists
 from pages.common import identity, present, session, widgets
 
 SHOWN = 2000  # points drawn and rows listed: the largest accounts; more is slow to send and nobody reads them
 rules = funnel.default_rules()
-d = session.data()
+# The funnel narrows every account itself: the sidebar's list does not filter this page (its figures, the pipeline
+# values and the focus list built from the picks all need every account).
+d = session.data(every_account=True)
 showing = present.presenting()
 who = identity.actor()
 cur = session.currency()
 st.title("Key accounts")
 st.caption(f"The deck's funnel: every potential account, narrowed to {rules.shortlist_size} on size of opportunity "
            f"and ease of access, then to the {rules.focus_size} of most interest to the BU leaders.")
+if (chosen := session.chosen_list()) is not None:
+    st.caption(f"The sidebar's list **{plain(chosen)}** does not filter this page: the funnel starts from every account.")
 if d.accounts.empty:
     st.info("No accounts yet: import accounts and opportunities on the Data page (or open the demo workspace) to "
             "build the funnel.", icon=":material/filter_alt:")
@@ -65,8 +70,10 @@ def _versions(url: str | None, ws: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def _members(url: str | None, ws: str, list_id: int) -> list[str]:
-    return lists.members(store, list_id)  # a saved version never changes
+def _members(url: str | None, ws: str, list_id: int, version: int) -> list[str]:
+    # A saved version never changes, but a demo reset deletes it and SQLite may give its id to a new one: keyed on
+    # the data version too.
+    return lists.members(store, list_id)
 
 
 versions = _versions(url, ws, d.version)
@@ -78,8 +85,8 @@ def _latest(stage: str) -> dict[str, object] | None:
 
 
 short, focus_list = _latest("short"), _latest("focus")
-short_ids = _members(url, ws, int(short["list_id"])) if short else []  # type: ignore[call-overload]
-focus_ids = _members(url, ws, int(focus_list["list_id"])) if focus_list else []  # type: ignore[call-overload]
+short_ids = _members(url, ws, int(short["list_id"]), store.data_version()) if short else []  # type: ignore[call-overload]
+focus_ids = _members(url, ws, int(focus_list["list_id"]), store.data_version()) if focus_list else []  # type: ignore[call-overload]
 
 
 def _fmt(axis: funnel.Axis, x: float) -> str:
@@ -139,7 +146,8 @@ def _scatter(frame: pd.DataFrame) -> go.Figure:
             name=f"{label}{' (not on the focus list)' if label == 'Shortlist' and focus_ids else ''} ({len(part):,})",
             marker={"size": 6 + 24 * np.sqrt(part["value"].clip(lower=0) / top), "color": colour,
                     "line": {"width": 0.5, "color": "#333"}, "opacity": 0.85 if label != "Long list" else 0.55},
-            customdata=np.stack([part["name"].astype(str), part["value"].map(lambda v: money(v, cur))], axis=-1),
+            customdata=np.stack([part["name"].astype(str).map(charts.hover_text),  # data text: never markup
+                                 part["value"].map(lambda v: money(v, cur))], axis=-1),
             hovertemplate="%{customdata[0]}<br>" + ease_ax.label + ": %{x:.1f}<br>" + size_ax.label
                           + ": %{y:,.3s}<br>Pipeline: %{customdata[1]}<extra>" + label + "</extra>"))
     fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 10, "b": 10},
@@ -207,6 +215,11 @@ st.dataframe(shown[table_cols], hide_index=True, width="stretch", height=300, ke
                             "ease": st.column_config.NumberColumn(ease_ax.label, format="%.1f"),
                             "reason": "Why in or out"})
 if manager:
+    picked_on_short = int(lists.picks(store, int(short["list_id"]))["picked"].astype(bool).sum()) if short else 0
+    if picked_on_short:  # the BU leaders' picks belong to the version they were made on
+        st.warning(f"{picked_on_short} pick(s) of the BU leaders are on {plain(str(short['name']))} "
+                   f"v{short['version']}. Saving the shortlist again makes a new version whose picks start afresh; "
+                   "the focus list is built from the latest version's picks.", icon=":material/warning:")
     n1, n2 = st.columns([3, 1], vertical_alignment="bottom")
     short_name = n1.text_input("Shortlist name", value=str(short["name"]) if short else "Shortlist",
                                key="ka_short_name", max_chars=lists.MAX_NAME)
@@ -292,7 +305,8 @@ st.subheader("Focus list: the accounts the BU leaders picked", anchor=False)
 if short:
     f1, f2, f3 = st.columns(3, vertical_alignment="bottom")
     focus_n = rules.focus_size if showing else int(f1.number_input(
-        "Focus accounts", min_value=1, max_value=max(1, len(short_ids)), value=min(rules.focus_size, len(short_ids)),
+        "Focus accounts", min_value=1, max_value=max(1, len(short_ids)),
+        value=max(1, min(rules.focus_size, len(short_ids))),
         key="ka_focus_n"))
     ranked = lists.focus_from_picks(store, short, pipeline, focus_n)
     ranked = ranked.merge(d.accounts[["account_id", "name"]], on="account_id", how="left")

@@ -15,6 +15,7 @@ from gtm.services.portfolio import frames
 from gtm.storage.repository import Store
 
 FOCUS_SIZE = 15  # the deck's case: 400 potential accounts, 50, then the 15 of most interest to BU leaders
+MAX_ACCOUNTS = 100  # one slide per account: a hand-out of a long list of thousands is nobody's hand-out
 TITLE = "Key account structures: the workshop hand-out"
 MIME = deck.MIME  # what a browser is told the download is
 
@@ -36,6 +37,9 @@ def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) 
             raise InputError(f"No account list named {list_name!r} with accounts in workspace {store.workspace!r} "
                              f"({known}). Without a list, the hand-out takes the latest focus list, or the "
                              f"{FOCUS_SIZE} accounts with the most value at stake.")
+        if len(ids) > MAX_ACCOUNTS:
+            raise InputError(f"The account list {list_name!r} holds {len(ids):,} accounts; the hand-out has one slide "
+                             f"per account and takes at most {MAX_ACCOUNTS}. Choose the shortlist or the focus list.")
         return ids, f"the account list {list_name!r}"
     ids = list(lists.list_accounts(store, None, "focus"))
     if ids:

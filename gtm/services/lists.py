@@ -123,11 +123,16 @@ def _target(value: float | None, years: int | None) -> tuple[float | None, int |
     if value is None or years is None:
         raise InputError("An incremental-sales target needs both a value and a number of years (the deck's case: "
                          "$3-4B over 3 years).")
-    if not math.isfinite(float(value)) or float(value) <= 0:
+    try:
+        amount, span = float(value), float(years)
+    except (TypeError, ValueError):
+        raise InputError(f"The target is an amount above 0 over 1 to 10 whole years; got {value!r} over "
+                         f"{years!r}.") from None
+    if not math.isfinite(amount) or amount <= 0:
         raise InputError(f"The target value is an amount above 0; got {value!r}.")
-    if not 1 <= int(years) <= 10:
-        raise InputError(f"The target runs over 1 to 10 years; got {years!r}.")
-    return float(value), int(years)
+    if not math.isfinite(span) or span != int(span) or not 1 <= span <= 10:
+        raise InputError(f"The target runs over 1 to 10 whole years; got {years!r}.")
+    return amount, int(span)
 
 
 def _write_list(store: Store, tx: Transaction, actor: Actor, *, name: str, stage: str, account_ids: Sequence[str],
@@ -266,7 +271,11 @@ def save_bu_marks(store: Store, actor: Actor, bu_id: str, *, scores: dict[tuple[
     for (account_id, measure), score in scores.items():
         if measure not in funnel.MEASURES:
             raise InputError(f"Measure {measure!r} is not accepted; use one of: {', '.join(funnel.MEASURES)}.")
-        if not math.isfinite(float(score)) or not 0 <= float(score) <= scale:
+        try:
+            number = float(score)
+        except (TypeError, ValueError):
+            number = math.nan
+        if not math.isfinite(number) or not 0 <= number <= scale:
             raise InputError(f"{account_id}: a {measure} score is a number from 0 to {scale}; got {score!r}.")
     found = _version(store, list_name, version) if picks and list_name is not None else None
     on_list = set(db.list_members(store, int(found["list_id"]))) if found is not None else set()

@@ -31,10 +31,14 @@ from gtm.storage import arrow
 from gtm.storage import engine as db
 from gtm.storage.models import (
     Account,
+    AccountList,
+    AccountListMember,
+    AccountScore,
     AuditEntry,
     BusinessUnit,
     Decision,
     ExchangeRate,
+    FocusPick,
     MatrixVersion,
     Meta,
     NatureOverride,
@@ -667,8 +671,10 @@ class Store:
         return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
     def clear_portfolio(self, tx: Transaction) -> None:
-        """Delete every business unit, account, opportunity, decision and review (inside a transaction)."""
-        for model in (NatureOverride, Review, Decision, Opportunity, Account, BusinessUnit):
+        """Delete every business unit, account, opportunity, decision and review, and the account lists, scores and
+        focus picks that name them (inside a transaction): a list emptied of its accounts would mislead."""
+        for model in (FocusPick, AccountScore, AccountListMember, AccountList, NatureOverride, Review, Decision,
+                      Opportunity, Account, BusinessUnit):
             tx.execute(delete(model))
         self.bump(tx)
 

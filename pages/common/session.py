@@ -179,9 +179,9 @@ def _account_table(url: str | None, workspace_name: str, portfolio_version: int,
     return portfolio.account_summary(raw["accounts"], judged["assessed"], judged["recommendations"])
 
 
-def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
+def data(matrix: ApproachMatrix | None = None, every_account: bool = False) -> PortfolioData:
     """The portfolio judged against ``matrix`` (default: the active version; a draft has neither an account table
-    nor recommendation sentences).
+    nor recommendation sentences), filtered to the sidebar's account list unless ``every_account``.
 
     With the active matrix (a page's first call), stored values the engine cannot use are shown as a warning
     with their rows; those opportunities are left out and the page goes on. The frames are shared between
@@ -200,13 +200,13 @@ def data(matrix: ApproachMatrix | None = None) -> PortfolioData:
     if matrix is None and len(raw["quarantined"]):
         _show_quarantined(raw["quarantined"])
     table = _account_table(url, name, held, matrix_json) if matrix is None else pd.DataFrame()
-    scope = list_scope()
+    scope = 0 if every_account else list_scope()
     if scope:  # the sidebar's "Accounts" list: the same frames, its accounts only (cached per list version)
         listed = _listed(url, name, held, matrix_json, matrix is None, scope)
         if matrix is None:
             _say_list(scope, len(listed["accounts"]))
         return PortfolioData(listed["accounts"], raw["business_units"], listed["opportunities"],
-                             _listed_decisions(url, name, version, scope),
+                             _listed_decisions(url, name, version, scope, held),
                              listed["assessed"], listed["recommendations"], listed["account_table"], m,
                              active.name if matrix is None else m.name, version, held, raw["quarantined"],
                              matrix is not None, scope)
@@ -229,7 +229,8 @@ def _view(url: str | None, workspace_name: str, portfolio_version: int, matrix_j
     assessed = _judged(url, workspace_name, portfolio_version, matrix_json, rationale)["assessed"]
     bu, region, industry, fit = (list(f) for f in filters[:4])
     if len(filters) > 4:  # a fifth: the account list's id (the sidebar's "Accounts")
-        assessed = assessed[assessed["account_id"].isin(_list_ids(url, workspace_name, int(filters[4][0])))]
+        listed = _list_ids(url, workspace_name, int(filters[4][0]), portfolio_version)
+        assessed = assessed[assessed["account_id"].isin(listed)]
     return portfolio.filter_opportunities(assessed, bu=bu, region=region, industry=industry, fit=fit)
 
 
@@ -287,7 +288,8 @@ def review_queue(d: PortfolioData, bu: str) -> tuple[pd.DataFrame, portfolio.Fig
     queue, figures = _review_queue(database_url(), workspace(), d.portfolio_version, d.version,
                                    d.matrix.model_dump_json(), bu)
     if d.list_id:  # the account list's accounts only (the BU's figures stay the whole BU's)
-        queue = queue[queue["account_id"].isin(_list_ids(database_url(), workspace(), d.list_id))]
+        listed = _list_ids(database_url(), workspace(), d.list_id, d.portfolio_version)
+        queue = queue[queue["account_id"].isin(listed)]
     return queue, figures
 
 
@@ -314,8 +316,9 @@ def _list_versions(url: str | None, workspace_name: str, version: int) -> pd.Dat
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _list_ids(url: str | None, workspace_name: str, list_id: int) -> pd.Index:
-    """A saved list version's account ids (a version never changes)."""
+def _list_ids(url: str | None, workspace_name: str, list_id: int, portfolio_version: int) -> pd.Index:
+    """A saved list version's account ids. A version never changes, but a portfolio reset deletes every list and
+    SQLite may give a deleted id to a new one: keyed on the portfolio version too."""
     return pd.Index(lists_service.members(_open_store(url, workspace_name), list_id))
 
 
@@ -361,7 +364,7 @@ def _in_list(d: PortfolioData) -> tuple[tuple[str, ...], ...]:
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _listed(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
             list_id: int) -> dict[str, pd.DataFrame]:
-    ids = _list_ids(url, workspace_name, list_id)
+    ids = _list_ids(url, workspace_name, list_id, portfolio_version)
     raw = _portfolio(url, workspace_name, portfolio_version)
     judged = _judged(url, workspace_name, portfolio_version, matrix_json, rationale)
 
@@ -375,9 +378,10 @@ def _listed(url: str | None, workspace_name: str, portfolio_version: int, matrix
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _listed_decisions(url: str | None, workspace_name: str, version: int, list_id: int) -> pd.DataFrame:
+def _listed_decisions(url: str | None, workspace_name: str, version: int, list_id: int,
+                      portfolio_version: int) -> pd.DataFrame:
     decisions = _decisions(url, workspace_name, version)
-    return decisions[decisions["account_id"].isin(_list_ids(url, workspace_name, list_id))]
+    return decisions[decisions["account_id"].isin(_list_ids(url, workspace_name, list_id, portfolio_version))]
 
 
 def _say_list(list_id: int, accounts: int) -> None:

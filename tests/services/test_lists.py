@@ -148,3 +148,28 @@ def test_nobody_picked_yet_saves_no_focus_list(filled: Store) -> None:
     with pytest.raises(InputError, match="No BU has picked"):
         lists.save_focus_list(filled, FAY, "Shortlist", pd.Series(dtype=float))
     assert lists.list_accounts(filled, stage="focus") == []
+
+
+@pytest.mark.parametrize("value, years", [(1e9, float("nan")), ("abc", 3), (1e9, 2.7), (1e9, 0)])
+def test_a_wrong_target_is_refused_with_a_message(filled: Store, value: object, years: object) -> None:
+    with pytest.raises(InputError, match="target"):
+        lists.save_list(filled, FAY, "Focus", "focus", ACCOUNTS[:2], target_value=value,  # type: ignore[arg-type]
+                        target_years=years)  # type: ignore[arg-type]
+    assert lists.list_names(filled).empty
+
+
+@pytest.mark.parametrize("score", ["x", None, float("nan")])
+def test_a_bu_heads_table_with_a_wrong_score_is_refused_with_a_message(filled: Store, score: object) -> None:
+    with pytest.raises(InputError, match="score is a number from 0 to 10"):
+        lists.save_bu_marks(filled, ANA, "BU-A", scores={("ACC-1", "size"): score})  # type: ignore[dict-item]
+    assert lists.scores(filled).empty
+
+
+def test_clearing_the_portfolio_clears_its_lists_scores_and_picks(filled: Store) -> None:
+    lists.save_list(filled, FAY, "Shortlist", "short", ACCOUNTS[:4])
+    lists.save_bu_marks(filled, ANA, "BU-A", scores={("ACC-1", "size"): 5.0}, picks={"ACC-2": True},
+                        list_name="Shortlist")
+    with filled.transaction() as tx:  # what a demo reset does
+        filled.clear_portfolio(tx)
+    assert lists.list_names(filled).empty and lists.scores(filled).empty
+    assert lists.list_accounts(filled, "Shortlist") == []
