@@ -4,7 +4,6 @@ on a radar, the weakest dimensions first with what winners do, two dates compare
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import pandas as pd
@@ -13,6 +12,7 @@ import streamlit as st
 
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
+from gtm.export.charts import hover_text
 from gtm.services import maturity
 from pages.common import identity, present, session, widgets
 
@@ -24,10 +24,6 @@ NOT_SCORED = "Not scored"
 DISAGREE = 2  # a spread this wide or wider: people see the dimension differently, worth a discussion
 
 
-def _escape(text: object) -> str:
-    """Plotly reads a few HTML tags in labels and hovers: text from the data is text, never markup."""
-    return html.escape(str(text), quote=False)
-
 
 def _axis_label(text: object, width: int = 13) -> str:
     """A dimension's label for the radar's rim, escaped and broken into short lines so that none is cut off."""
@@ -37,7 +33,7 @@ def _axis_label(text: object, width: int = 13) -> str:
             lines[-1] += " " + word
         else:
             lines.append(word)
-    return "<br>".join(_escape(line) for line in lines)
+    return "<br>".join(hover_text(line) for line in lines)
 
 
 def _number(x: float) -> str:
@@ -68,8 +64,8 @@ def radar(summary: pd.DataFrame, earlier: pd.DataFrame | None = None, names: tup
         fig.add_trace(go.Scatterpolar(
             r=[*before["mean"], before["mean"].iloc[0]], theta=[*theta, theta[0]], mode="lines+markers",
             name=f"Mean on {names[0]}", line={"color": EARLIER_COLOUR, "width": 2, "dash": "dash"},
-            marker={"size": 6}, hovertemplate="%{theta}: %{r:.1f}<extra>" + _escape(names[0]) + "</extra>"))
-    hover = [f"<b>{_escape(lab)}</b><br>mean {_number(m)} · lowest {_number(lo)} · highest {_number(hi)}<br>"
+            marker={"size": 6}, hovertemplate="%{theta}: %{r:.1f}<extra>" + hover_text(str(names[0])) + "</extra>"))
+    hover = [f"<b>{hover_text(str(lab))}</b><br>mean {_number(m)} · lowest {_number(lo)} · highest {_number(hi)}<br>"
              f"{int(p)} {'person' if p == 1 else 'people'}"
              for lab, m, lo, hi, p in zip(rows["label"], rows["mean"], rows["min"], rows["max"], rows["people"])]
     fig.add_trace(go.Scatterpolar(

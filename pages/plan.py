@@ -3,7 +3,6 @@ activities, weeks, owners and statuses and save versions; everyone sees and expo
 
 from __future__ import annotations
 
-import html
 from datetime import date, timedelta
 
 import pandas as pd
@@ -15,6 +14,7 @@ from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
 from gtm.export import tables
+from gtm.export.charts import hover_text
 from gtm.services import lists, plans
 from pages.common import identity, present, session, widgets
 
@@ -48,12 +48,8 @@ def _new_source() -> None:
 
 def _label(text: str) -> str:
     short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
-    return _escape(short)
+    return hover_text(short)
 
-
-def _escape(text: str) -> str:
-    """Plotly reads a few HTML tags in labels and hovers: a name is text, never markup (quotes stay quotes)."""
-    return html.escape(text, quote=False)
 
 
 def timeline(sched: plan_rules.Schedule, today: date, *, compact: bool = False) -> go.Figure:
@@ -64,13 +60,13 @@ def timeline(sched: plan_rules.Schedule, today: date, *, compact: bool = False) 
     for i, phase in enumerate(sched.phases.itertuples(index=False), start=1):  # a few dozen rows: a loop is fine
         labels.append(f"<b>{i}. {_label(str(phase.phase))}</b>")
         bars.append({"y": len(labels) - 1, "start": phase.start, "end": phase.end, "kind": "phase",
-                     "hover": f"<b>{_escape(str(phase.phase))}</b><br>{phase.start:%d %b %Y} → "
+                     "hover": f"<b>{hover_text(str(phase.phase))}</b><br>{phase.start:%d %b %Y} → "
                               f"{phase.end:%d %b %Y} · {phase.weeks:g} weeks"})
         for act in sched.activities[sched.activities["phase"] == phase.phase].itertuples(index=False):
             labels.append(_label(str(act.activity)))
-            owner = _escape(str(act.owner)) if act.owner else "no owner yet"
+            owner = hover_text(str(act.owner)) if act.owner else "no owner yet"
             bars.append({"y": len(labels) - 1, "start": act.start, "end": act.end, "kind": act.status,
-                         "hover": f"<b>{_escape(str(act.activity))}</b><br>{act.start:%d %b %Y} → "
+                         "hover": f"<b>{hover_text(str(act.activity))}</b><br>{act.start:%d %b %Y} → "
                                   f"{act.end:%d %b %Y} · {act.weeks:g} weeks<br>{act.status} · {owner}"})
     frame = pd.DataFrame(bars)
     fig = go.Figure()
