@@ -22,10 +22,13 @@ PAGES = [
     (st.Page("pages/diagnose.py", title="Diagnose", icon=":material/troubleshoot:", url_path="diagnose"), None),
     (st.Page("pages/review.py", title="Review", icon=":material/fact_check:", url_path="review"), None),
     (st.Page("pages/matrix.py", title="Matrix", icon=":material/tune:", url_path="matrix"), None),
+    (st.Page("pages/structures.py", title="Structures", icon=":material/account_tree:", url_path="structures"), None),
     (st.Page("pages/key_accounts.py", title="Key accounts", icon=":material/filter_alt:", url_path="key_accounts"),
      None),
     (st.Page("pages/maturity.py", title="Maturity", icon=":material/radar:", url_path="maturity"), None),
     (st.Page("pages/plan.py", title="Plan", icon=":material/timeline:", url_path="plan"), None),
+    (st.Page("pages/design.py", title="Design", icon=":material/groups:", url_path="design"), None),
+    (st.Page("pages/scenarios.py", title="Scenarios", icon=":material/compare_arrows:", url_path="scenarios"), None),
     # Everyone exports; importing, rates and the demo reset are shown to who may use them (pages/data.py).
     (st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"), None),
     (st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:", url_path="admin"),

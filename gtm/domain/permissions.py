@@ -44,6 +44,9 @@ class Action(StrEnum):
     PICK_FOCUS = "pick_focus"  # a BU leader's picks of the accounts of most interest
     ASSESS_MATURITY = "assess_maturity"  # score the organisation on the nine dimensions
     EDIT_PLAN = "edit_plan"  # the engagement plan's phases, activities, owners and status
+    # Organisation design (issue 14)
+    EDIT_ASSUMPTIONS = "edit_assumptions"  # save the economics' assumptions (costs, uplift, margin, coverage)
+    SAVE_SCENARIO = "save_scenario"  # save a scenario: a structure per account
 
 
 # action -> roles allowed
@@ -65,6 +68,10 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.PICK_FOCUS: frozenset({Role.BU_HEAD, Role.ADMIN}),
     Action.ASSESS_MATURITY: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.BU_HEAD, Role.ADMIN}),
     Action.EDIT_PLAN: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    # Sales leaders design the organisation with the facilitator: both save assumptions and scenarios. Anyone may
+    # try other assumptions on the page; only a save is checked.
+    Action.EDIT_ASSUMPTIONS: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
+    Action.SAVE_SCENARIO: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
 }
 # A viewer reads everything and writes nothing.
 assert all(Role.VIEWER not in roles for roles in RULES.values())

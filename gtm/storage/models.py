@@ -327,3 +327,47 @@ class EngagementPlan(Base):
     created_by: Mapped[str] = mapped_column(String(255), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     __table_args__ = (UniqueConstraint("name", "version", name="uq_engagement_plans_name_version"),)
+
+
+# Organisation design (issue 14): the economics' assumptions in versions, and saved scenarios (a structure per
+# account). Append-only like the programme's tables: a save is a new version, the latest counts.
+
+
+class DesignAssumption(Base):
+    """One saved version of the economics' assumptions (costs, uplift, margin, horizon, coverage ratios)."""
+
+    __tablename__ = "design_assumptions"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class Scenario(Base):
+    """One saved version of a named scenario: which accounts it covers (a list's name, or the whole portfolio) and
+    what it started from; its structures are ScenarioStructure rows."""
+
+    __tablename__ = "scenarios"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    scope: Mapped[str | None] = mapped_column(String(128))  # a list's name; None: the whole portfolio
+    base: Mapped[str] = mapped_column(String(160), nullable=False)  # what it started from, in words
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    __table_args__ = (UniqueConstraint("name", "version", name="uq_scenarios_name_version"),)
+
+
+class ScenarioStructure(Base):
+    """The structure (approach code) a scenario gives one account."""
+
+    __tablename__ = "scenario_structures"
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id", ondelete="CASCADE"), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
+                                            index=True)
+    approach: Mapped[str] = mapped_column(String(32), nullable=False)

@@ -45,6 +45,8 @@ from gtm.storage.models import (
     Opportunity,
     Review,
     RuleVersion,
+    Scenario,
+    ScenarioStructure,
     Setting,
     User,
     utcnow,
@@ -671,10 +673,10 @@ class Store:
         return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
     def clear_portfolio(self, tx: Transaction) -> None:
-        """Delete every business unit, account, opportunity, decision and review, and the account lists, scores and
-        focus picks that name them (inside a transaction): a list emptied of its accounts would mislead."""
-        for model in (FocusPick, AccountScore, AccountListMember, AccountList, NatureOverride, Review, Decision,
-                      Opportunity, Account, BusinessUnit):
+        """Delete every business unit, account, opportunity, decision and review, and the account lists, scores,
+        focus picks and scenarios that name them (inside a transaction): a list emptied of its accounts would mislead."""
+        for model in (ScenarioStructure, Scenario, FocusPick, AccountScore, AccountListMember, AccountList,
+                      NatureOverride, Review, Decision, Opportunity, Account, BusinessUnit):
             tx.execute(delete(model))
         self.bump(tx)
 

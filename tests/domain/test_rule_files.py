@@ -18,6 +18,7 @@ from gtm.domain.funnel import load_funnel_rules
 from gtm.domain.matrix import load_matrix
 from gtm.domain.maturity import load_maturity
 from gtm.domain.plan import load_plan_file
+from gtm.domain.playbook import load_playbook
 from gtm.domain.rules import DATA_DIR, check_examples, json_path
 from gtm.domain.vocabulary import load_vocabularies
 from gtm.domain.words import load_words
@@ -33,6 +34,7 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
     "funnel.json": load_funnel_rules,
     "maturity.json": load_maturity,
     "engagement_plan.json": load_plan_file,
+    "approaches.json": load_playbook,
 }
 
 

@@ -1,0 +1,294 @@
+"""The economics of a GTM structure per account, and the roles a set of structures needs. Pure: no storage.
+
+Every figure comes from the assumptions (``playbook.Assumptions``) and the value in band, and ``FORMULAS`` says
+how in words a sales leader reads:
+
+- value in band: the expected value of the account's opportunities the structure serves realistically;
+- value at stake = uplift x value in band (incremental sales over the horizon);
+- benefit = margin x value at stake;
+- cost = cost to serve x horizon years, plus the set-up cost when the account moves up into the structure;
+- overkill: the part of the cost that serves opportunities the structure overkills, a cost without benefit;
+- insufficient: margin x uplift x the value the structure under-serves, a benefit left on the table;
+- payback: the months until the extra benefit (from the end of the ramp-up) has paid the set-up and extra cost.
+
+Opportunities not yet diagnosed carry no fit; their value is counted apart (``undiagnosed_value``), never in band.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import InputError
+from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix
+from gtm.domain.playbook import Assumptions, Playbook
+
+FORMULAS: dict[str, str] = {
+    "value_in_band": "The expected value of the opportunities the structure serves realistically (its band).",
+    "value_at_stake": "Uplift × value in band: the incremental sales the structure wins over the horizon.",
+    "benefit": "Margin × value at stake.",
+    "cost": "Cost to serve a year × horizon years, + the set-up cost when the account moves up into the structure.",
+    "cost_without_benefit": "Overkill: the cost × the share of the account's diagnosed value the structure overkills.",
+    "left_on_table": "Insufficient: margin × uplift × the value the structure under-serves.",
+    "net": "Extra benefit − extra cost of the plan against the current structure, over the horizon.",
+    "payback": "Months until the extra benefit, earned evenly from the end of the ramp-up to the end of the horizon, "
+               "has paid the set-up cost and the extra cost to serve. Never: the extra benefit does not cover them.",
+}
+
+ECONOMICS_COLUMNS = (
+    "account_id", "current", "plan", "moved", "value", "undiagnosed_value",
+    "cost_year_current", "cost_year_plan", "setup_cost", "cost_current", "cost_plan", "extra_cost",
+    "in_band_current", "in_band_plan", "stake_current", "stake_plan", "benefit_current", "benefit_plan",
+    "extra_benefit", "net", "payback_months",
+    "overkill_value_current", "overkill_value_plan", "cost_without_benefit_current", "cost_without_benefit_plan",
+    "insufficient_value_current", "insufficient_value_plan", "left_on_table_current", "left_on_table_plan",
+)
+# Columns that add up over accounts (a total is their sum; payback is recomputed from the totals).
+ADDITIVE = tuple(c for c in ECONOMICS_COLUMNS if c not in ("account_id", "current", "plan", "moved", "payback_months"))
+ROLE_COLUMNS = ("role", "label", "source", "basis", "needed_by", "coverage", "accounts", "people")
+
+
+@dataclass(frozen=True)
+class Exposure:
+    """Per account (rows in ``account_ids`` order) and per approach (columns in rank order): the diagnosed expected
+    value the approach serves in band, overkills and under-serves; the diagnosed total and the undiagnosed value."""
+
+    account_ids: pd.Index
+    in_band: np.ndarray
+    over: np.ndarray
+    under: np.ndarray
+    total: np.ndarray
+    undiagnosed: np.ndarray
+
+
+def exposure(opportunities: pd.DataFrame, matrix: ApproachMatrix, account_ids: Sequence[str] | pd.Index) -> Exposure:
+    """The exposure of each account in ``account_ids`` (an account without opportunities has zeros) from
+    opportunities with account_id, nature (empty: not yet diagnosed) and expected_value."""
+    ids = pd.Index(account_ids)
+    n_acc, n_nat = len(ids), len(vocab.NATURES)
+    pos = ids.get_indexer(pd.Index(opportunities["account_id"]))
+    keep = pos >= 0
+    ev = opportunities["expected_value"].to_numpy(dtype=float, na_value=0.0)
+    nature = _nature_codes(opportunities["nature"])
+    known = keep & (nature >= 0)
+    key = pos[known].astype(np.intp) * n_nat + nature[known]
+    value_by = np.bincount(key, weights=ev[known], minlength=n_acc * n_nat).reshape(n_acc, n_nat)
+    undiagnosed = np.bincount(pos[keep & (nature < 0)], weights=ev[keep & (nature < 0)], minlength=n_acc)
+    fit = matrix.fit_table  # natures x approaches
+    return Exposure(
+        account_ids=ids,
+        in_band=value_by @ (fit == 0).astype(float),
+        over=value_by @ (fit == OVERKILL).astype(float),
+        under=value_by @ (fit == INSUFFICIENT).astype(float),
+        total=value_by.sum(axis=1),
+        undiagnosed=undiagnosed,
+    )
+
+
+def _nature_codes(column: pd.Series) -> np.ndarray:
+    """Nature rank indices, -1 where not yet diagnosed (empty)."""
+    if isinstance(column.dtype, pd.CategoricalDtype) and column.dtype == vocab.NATURES.dtype:
+        return column.cat.codes.to_numpy(dtype=np.intp)
+    out = np.full(len(column), -1, dtype=np.intp)
+    known = column.notna().to_numpy()
+    if known.any():
+        out[known] = vocab.NATURES.indices(column[known], "nature")
+    return out
+
+
+def approach_indices(values: pd.Series | Sequence[Any] | np.ndarray, what: str) -> np.ndarray:
+    """Approach codes (or labels) as rank indices; InputError naming the row and the value for an unknown or
+    missing one (a plan names a structure for every account)."""
+    series = pd.Series(values)
+    idx = vocab.APPROACHES.indices(series, what)
+    if (idx < 0).any():
+        row = int(np.flatnonzero(idx < 0)[0])
+        raise InputError(f"Row {row}: {what} is empty; accepted: {', '.join(vocab.APPROACHES.codes)}.")
+    return idx
+
+
+def payback_months(setup: np.ndarray, extra_cost_year: np.ndarray, extra_benefit: np.ndarray,
+                   a: Assumptions) -> np.ndarray:
+    """Months until a move pays back (FORMULAS["payback"]); NaN where it never does."""
+    setup = np.asarray(setup, dtype=float)
+    dc = np.asarray(extra_cost_year, dtype=float) / 12.0
+    earning = 12.0 * a.horizon_years - a.ramp_up_months
+    db = np.asarray(extra_benefit, dtype=float) / earning
+    ramp = float(a.ramp_up_months)
+    out = np.full(setup.shape, np.nan)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # Savings alone pay the set-up back before the first deal closes.
+        by_saving = np.where(dc < 0, setup / -dc, np.inf)
+        later = np.where(db - dc > 0, (setup + db * ramp) / (db - dc), np.nan)
+    at_once = (setup <= 0) & (dc <= 0) & (db >= 0)
+    out = np.where(at_once, 0.0, np.where(by_saving <= ramp, by_saving, later))
+    return np.where(np.isnan(out), np.nan, np.maximum(out, 0.0))
+
+
+def economics(exp: Exposure, current: np.ndarray, plan: np.ndarray, a: Assumptions) -> pd.DataFrame:
+    """One row per account (ECONOMICS_COLUMNS): its current structure against the plan's, at assumptions ``a``.
+
+    ``current`` and ``plan`` are approach rank indices per account, in ``exp.account_ids`` order."""
+    current, plan = np.asarray(current, dtype=np.intp), np.asarray(plan, dtype=np.intp)
+    if len(current) != len(exp.account_ids) or len(plan) != len(exp.account_ids):
+        raise InputError("A structure is needed for every account, current and planned.")
+    codes = vocab.APPROACHES.codes
+    serve = np.array([a.cost_to_serve[c] for c in codes])
+    setup_of = np.array([a.setup_cost[c] for c in codes])
+    rows = np.arange(len(current))
+    h = float(a.horizon_years)
+    moved = plan != current
+    setup = np.where(plan > current, setup_of[plan], 0.0)  # moving down costs nothing once
+    cost_year_current, cost_year_plan = serve[current], serve[plan]
+    cost_current, cost_plan = cost_year_current * h, cost_year_plan * h + setup
+    in_cur, in_plan = exp.in_band[rows, current], exp.in_band[rows, plan]
+    stake_cur, stake_plan = a.uplift * in_cur, a.uplift * in_plan
+    benefit_cur, benefit_plan = a.margin * stake_cur, a.margin * stake_plan
+    extra_benefit = benefit_plan - benefit_cur
+    extra_cost = cost_plan - cost_current
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share_over_cur = np.where(exp.total > 0, exp.over[rows, current] / exp.total, np.nan)
+        share_over_plan = np.where(exp.total > 0, exp.over[rows, plan] / exp.total, np.nan)
+    payback = np.where(moved, payback_months(setup, cost_year_plan - cost_year_current, extra_benefit, a), np.nan)
+    out = pd.DataFrame({
+        "account_id": exp.account_ids.to_numpy(),
+        "current": pd.Categorical.from_codes(current, dtype=vocab.APPROACHES.dtype),
+        "plan": pd.Categorical.from_codes(plan, dtype=vocab.APPROACHES.dtype),
+        "moved": moved,
+        "value": exp.total + exp.undiagnosed,
+        "undiagnosed_value": exp.undiagnosed,
+        "cost_year_current": cost_year_current, "cost_year_plan": cost_year_plan, "setup_cost": setup,
+        "cost_current": cost_current, "cost_plan": cost_plan, "extra_cost": extra_cost,
+        "in_band_current": in_cur, "in_band_plan": in_plan, "stake_current": stake_cur, "stake_plan": stake_plan,
+        "benefit_current": benefit_cur, "benefit_plan": benefit_plan, "extra_benefit": extra_benefit,
+        "net": extra_benefit - extra_cost, "payback_months": payback,
+        "overkill_value_current": exp.over[rows, current], "overkill_value_plan": exp.over[rows, plan],
+        # An account with nothing diagnosed has no share overkilled: its cost is not known to be wasted (NaN).
+        "cost_without_benefit_current": cost_current * share_over_cur,
+        "cost_without_benefit_plan": cost_year_plan * h * share_over_plan,
+        "insufficient_value_current": exp.under[rows, current], "insufficient_value_plan": exp.under[rows, plan],
+        "left_on_table_current": a.margin * a.uplift * exp.under[rows, current],
+        "left_on_table_plan": a.margin * a.uplift * exp.under[rows, plan],
+    })
+    return out[list(ECONOMICS_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The economics summed over accounts, with the payback of the whole plan."""
+
+    accounts: int
+    moved: int
+    sums: dict[str, float]
+    payback_months: float | None
+    unknown_waste: int  # accounts with nothing diagnosed: their cost without benefit is not known
+
+    def __getitem__(self, column: str) -> float:
+        return self.sums[column]
+
+
+def totals(econ: pd.DataFrame, a: Assumptions) -> Totals:
+    """The additive columns summed (NaN counted as 0 and ``unknown_waste`` says how many), and the payback of all
+    moves together (set-up, extra cost a year and extra benefit summed over the moved accounts)."""
+    sums = {c: float(np.nansum(econ[c].to_numpy(dtype=float))) for c in ADDITIVE}
+    moved = econ[econ["moved"]]
+    payback: float | None = None
+    if len(moved):
+        p = payback_months(np.array([moved["setup_cost"].sum()]),
+                           np.array([(moved["cost_year_plan"] - moved["cost_year_current"]).sum()]),
+                           np.array([moved["extra_benefit"].sum()]), a)[0]
+        payback = None if math.isnan(p) else float(p)
+    return Totals(accounts=len(econ), moved=len(moved), sums=sums, payback_months=payback,
+                  unknown_waste=int(econ["cost_without_benefit_plan"].isna().sum()))
+
+
+def structure_counts(approaches: pd.Series) -> dict[str, int]:
+    """How many accounts each structure serves (every structure named, 0 where none)."""
+    counts = pd.Series(approaches).astype(object).value_counts()
+    return {code: int(counts.get(code, 0)) for code in vocab.APPROACHES.codes}
+
+
+def roles_needed(counts: Mapping[str, int], a: Assumptions, playbook: Playbook) -> pd.DataFrame:
+    """People per role (ROLE_COLUMNS) for ``counts`` accounts per structure: accounts / coverage rounded up to
+    whole people; a programme role has its coverage in people as soon as one account needs it."""
+    unknown = sorted(set(counts) - set(vocab.APPROACHES.codes))
+    if unknown:
+        raise InputError(f"Unknown structure(s) {unknown}; accepted: {', '.join(vocab.APPROACHES.codes)}.")
+    rows = []
+    for role in playbook.roles:
+        accounts = int(sum(int(counts.get(code, 0)) for code in role.needed_by))
+        coverage = float(a.coverage[role.code])
+        if role.basis == "programme":
+            people = math.ceil(coverage) if accounts else 0
+        else:
+            people = math.ceil(accounts / coverage - 1e-9) if accounts else 0
+        rows.append({"role": role.code, "label": role.label, "source": role.source, "basis": role.basis,
+                     "needed_by": ", ".join(vocab.APPROACHES.label(c) for c in role.needed_by),
+                     "coverage": coverage, "accounts": accounts, "people": people})
+    return pd.DataFrame(rows, columns=list(ROLE_COLUMNS))
+
+
+def roles_compared(current: Mapping[str, int], plan: Mapping[str, int], a: Assumptions,
+                   playbook: Playbook) -> pd.DataFrame:
+    """Roles for the current structures against the plan's: role, label, source, coverage, needed_by,
+    accounts_current, people_current, accounts_plan, people_plan, change."""
+    cur = roles_needed(current, a, playbook)
+    new = roles_needed(plan, a, playbook)
+    out = cur[["role", "label", "source", "basis", "needed_by", "coverage"]].copy()
+    out["accounts_current"], out["people_current"] = cur["accounts"], cur["people"]
+    out["accounts_plan"], out["people_plan"] = new["accounts"].to_numpy(), new["people"].to_numpy()
+    out["change"] = out["people_plan"] - out["people_current"]
+    return out
+
+
+def moves(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
+    """Accounts whose structure differs between two plans (account_id, approach each): account_id, from, to,
+    steps (positive: heavier in ``b``). An account in one plan only is listed with the other side empty."""
+    merged = a.rename(columns={"approach": "from"}).merge(b.rename(columns={"approach": "to"}), on="account_id",
+                                                            how="outer")
+    src = vocab.APPROACHES.indices(merged["from"], "from") if len(merged) else np.zeros(0, int)
+    dst = vocab.APPROACHES.indices(merged["to"], "to") if len(merged) else np.zeros(0, int)
+    differs = src != dst
+    out = merged.loc[differs, ["account_id", "from", "to"]].copy()
+    steps = (dst - src).astype(float)
+    steps[(src < 0) | (dst < 0)] = np.nan
+    out["steps"] = steps[differs]
+    result: pd.DataFrame = out.reset_index(drop=True)
+    return result
+
+
+def single_move(in_band: Mapping[str, float], current: str, plan: str, a: Assumptions) -> dict[str, Any]:
+    """One account's move at assumptions ``a`` where only the value in band is given (per approach; others 0):
+    extra_cost, extra_benefit, net and payback_months (None: never). The rule file's examples use it."""
+    codes = vocab.APPROACHES.codes
+    row = np.array([[float(in_band.get(c, 0.0)) for c in codes]])
+    zero = np.zeros_like(row)
+    exp = Exposure(pd.Index(["example"]), row, zero, zero, row.max(axis=1), np.zeros(1))
+    econ = economics(exp, np.array([codes.index(current)]), np.array([codes.index(plan)]), a).iloc[0]
+    payback = float(econ["payback_months"])
+    return {"extra_cost": float(econ["extra_cost"]), "extra_benefit": float(econ["extra_benefit"]),
+            "net": float(econ["net"]), "payback_months": None if math.isnan(payback) else payback}
+
+
+def in_currency(a: Assumptions, reporting: str, rates: Mapping[str, float]) -> tuple[Assumptions, str | None]:
+    """The assumptions with their costs in the reporting currency, and a sentence saying the conversion made (None
+    when none was needed). ``rates``: units of the reporting currency per unit of each currency. InputError when no
+    rate is known: costs are never taken as if they were in another currency."""
+    if a.currency == reporting:
+        return a, None
+    rate = rates.get(a.currency)
+    if not rate:
+        raise InputError(f"The cost assumptions are in {a.currency} and the reporting currency is {reporting}, with "
+                         f"no exchange rate for {a.currency}: add one on the Data page, or set the costs in {reporting}.")
+    body = a.as_dict()
+    body["currency"] = reporting
+    for field in ("cost_to_serve", "setup_cost"):
+        body[field] = {k: v * rate for k, v in body[field].items()}
+    return Assumptions.model_validate(body), (f"Costs converted from {a.currency} at {rate:g} {reporting} per "
+                                              f"{a.currency}.")

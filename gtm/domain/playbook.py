@@ -1,0 +1,195 @@
+"""The playbook of the seven GTM structures and the assumptions of their economics (data/approaches.json).
+
+For each structure: who owns the relationship, the point person, decision rights, incentives, metrics, governance,
+skills and typical costs. The roles the structures need come with coverage ratios; the economics' defaults (cost to
+serve, set-up cost, uplift, margin, horizon, ramp-up) are data too, validated here, and a person's edits are
+validated by the same model (``Assumptions``) before anything is computed or saved.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.rules import DATA_DIR, Example, json_path, load_rule_file
+
+PLAYBOOK_FILE = DATA_DIR / "approaches.json"
+MAX_MONEY = 1e12  # per account per year: anything above is a typo (a trillion), not an assumption
+
+
+class Structure(BaseModel):
+    """One structure's page of the playbook (the approach's code names it; its label is in the vocabulary)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    summary: str = Field(min_length=1)
+    owner: str = Field(min_length=1)
+    point_person: str = Field(min_length=1)
+    pricing: str = Field(min_length=1)
+    signing: str = Field(min_length=1)
+    incentives: str = Field(min_length=1)
+    metrics: str = Field(min_length=1)
+    governance: str = Field(min_length=1)
+    skills: tuple[str, ...] = Field(min_length=1)
+    typical_costs: str = Field(min_length=1)
+
+    @property
+    def label(self) -> str:
+        """The structure's label from the vocabulary."""
+        return vocab.APPROACHES.label(self.code)
+
+
+class Role(BaseModel):
+    """A role the structures need: per ``coverage`` accounts one person (basis accounts), or a number of people for
+    the whole programme as soon as one account is served by a structure that needs it (basis programme)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^[a-z][a-z_]*$")
+    label: str = Field(min_length=1)
+    meaning: str = Field(min_length=1)
+    needed_by: tuple[str, ...] = Field(min_length=1)
+    basis: Literal["accounts", "programme"]
+    source: Literal["hire", "assign"]
+
+
+class Assumptions(BaseModel):
+    """Every number the economics and the roles use. Costs are per account in ``currency``: per year to serve,
+    once to set up when an account moves up into the structure."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    horizon_years: int = Field(ge=1, le=10)
+    uplift: float = Field(ge=0, le=5)
+    margin: float = Field(ge=0, le=1)
+    ramp_up_months: int = Field(ge=0, le=60)
+    cost_to_serve: dict[str, float]
+    setup_cost: dict[str, float]
+    coverage: dict[str, float]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Assumptions:
+        codes = vocab.APPROACHES.codes
+        for field in ("cost_to_serve", "setup_cost"):
+            table: dict[str, float] = getattr(self, field)
+            if set(table) != set(codes):
+                missing, extra = sorted(set(codes) - set(table)), sorted(set(table) - set(codes))
+                raise ValueError(f"{field} must give every structure exactly once; missing {missing}, unknown {extra}")
+            for code, value in table.items():
+                if not 0 <= value <= MAX_MONEY:
+                    raise ValueError(f"{field} of {vocab.APPROACHES.label(code)} is {value:,.0f}; accepted: a "
+                                     f"number from 0 to {MAX_MONEY:,.0f}")
+        # The overkill zone is "costing more than benefits created": a heavier structure must not cost less.
+        serve = [self.cost_to_serve[c] for c in codes]
+        for lighter, heavier, a, b in zip(codes, codes[1:], serve, serve[1:]):
+            if b < a:
+                raise ValueError(
+                    f"cost to serve must not fall as the structure gets heavier: {vocab.APPROACHES.label(heavier)} "
+                    f"costs {b:,.0f} a year but the lighter {vocab.APPROACHES.label(lighter)} costs {a:,.0f}")
+        if self.ramp_up_months >= 12 * self.horizon_years:
+            raise ValueError(f"ramp_up_months ({self.ramp_up_months}) must be shorter than the horizon "
+                             f"({self.horizon_years} years = {12 * self.horizon_years} months)")
+        for role, ratio in self.coverage.items():
+            if not 0 < ratio <= 1e6:
+                raise ValueError(f"coverage of {role} is {ratio:g}; accepted: a number above 0 (accounts per person, "
+                                 "or people for the programme)")
+        return self
+
+    def as_dict(self) -> dict[str, Any]:
+        """The assumptions as plain JSON values (what a saved version stores)."""
+        return self.model_dump(mode="json")
+
+
+class Playbook(BaseModel):
+    """data/approaches.json: the seven structures, the roles, the default assumptions and their notes."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    RULE_NAME: ClassVar[str] = "playbook of structures"
+
+    description: str = Field(min_length=1)
+    hit_policy: Literal["unique"]
+    structures: tuple[Structure, ...]
+    roles: tuple[Role, ...] = Field(min_length=1)
+    defaults: Assumptions
+    assumption_notes: dict[str, str]
+    examples: tuple[Example[dict[str, Any], dict[str, Any]], ...] = ()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Playbook:
+        codes = tuple(s.code for s in self.structures)
+        if codes != vocab.APPROACHES.codes:
+            raise ValueError(f"structures must be the seven approaches in rank order: {', '.join(vocab.APPROACHES.codes)}"
+                             f"; got {', '.join(codes)}")
+        role_codes = [r.code for r in self.roles]
+        if len(set(role_codes)) != len(role_codes):
+            raise ValueError(f"a role appears twice: {role_codes}")
+        for r in self.roles:
+            unknown = sorted(set(r.needed_by) - set(codes))
+            if unknown:
+                raise ValueError(f"role {r.code} is needed by unknown structures {unknown}; accepted: {', '.join(codes)}")
+        if set(self.defaults.coverage) != set(role_codes):
+            raise ValueError(f"defaults.coverage must give every role exactly once: {', '.join(role_codes)}")
+        missing = sorted({"horizon_years", "uplift", "margin", "ramp_up_months", "cost_to_serve", "setup_cost",
+                          "coverage"} - set(self.assumption_notes))
+        if missing:
+            raise ValueError(f"assumption_notes must explain every assumption; missing {missing}")
+        return self
+
+    def structure(self, code: str) -> Structure:
+        """The structure of this approach code; InputError naming the accepted codes."""
+        for s in self.structures:
+            if s.code == code:
+                return s
+        raise InputError(f"No structure {code!r}; accepted: {', '.join(vocab.APPROACHES.codes)}.")
+
+    def roles_of(self, code: str) -> tuple[Role, ...]:
+        """The roles a structure needs."""
+        return tuple(r for r in self.roles if code in r.needed_by)
+
+    def run_example(self, value: dict[str, Any]) -> dict[str, Any]:
+        """An example's output: the people per role for a count of accounts per structure (kind roles), or a
+        move's extra cost, extra benefit and payback months at the default assumptions (kind move)."""
+        from gtm.domain import economics  # the calculations import this module; run_example needs them
+
+        if value["kind"] == "roles":
+            counts = {code: int(n) for code, n in value["accounts"].items()}
+            table = economics.roles_needed(counts, self.defaults, self)
+            return {str(r): int(n) for r, n in zip(table["role"], table["people"])}
+        move = economics.single_move(value["in_band"], value["current"], value["plan"], self.defaults)
+        payback = move["payback_months"]
+        return {"extra_cost": round(move["extra_cost"]), "extra_benefit": round(move["extra_benefit"]),
+                "payback_months": None if payback is None else round(payback, 1)}
+
+
+def load_playbook(path: Path | str | None = None) -> Playbook:
+    """Read and validate a playbook file (data/approaches.json by default); ConfigError naming the fault."""
+    return load_rule_file(path or PLAYBOOK_FILE, Playbook)
+
+
+@cache
+def default_playbook() -> Playbook:
+    """data/approaches.json, read and validated on first use."""
+    return load_playbook()
+
+
+def assumptions_from(raw: dict[str, Any]) -> Assumptions:
+    """Validate a person's (or a saved version's) assumptions; InputError naming each wrong value and what is
+    accepted."""
+    try:
+        return Assumptions.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = json_path(err["loc"]) if err["loc"] else "$"
+            msg = err["msg"].removeprefix("Value error, ")
+            problems.append(Problem(None, loc, err.get("input") if err["loc"] else None, msg))
+        head = problems[0]
+        raise InputError.from_problems(f"The assumptions are not valid: {head.column} {head.reason}.", problems) \
+            from None

@@ -1,0 +1,376 @@
+"""Use cases of organisation design: the playbook, the economics' assumptions (read by everyone, saved by sales
+leaders, facilitators and administrators), a plan's structures, roles and economics for a set of accounts, and
+scenarios saved, compared side by side and exported."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gtm.domain import economics as econ
+from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import money
+from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.permissions import Action, Actor, require
+from gtm.domain.playbook import Assumptions, Playbook, assumptions_from, default_playbook
+from gtm.domain.portfolio import assumed_approach
+from gtm.export import tables
+from gtm.services import audit
+from gtm.services import currency as currency_service
+from gtm.storage import design as design_store
+from gtm.storage.lists import account_keys
+from gtm.storage.repository import Store, Transaction
+
+MAX_NAME = 128
+MAX_NOTE = 2000
+# Where a plan's structures come from, besides a saved scenario.
+RECOMMENDED, DECIDED, CURRENT = "recommended", "decided", "current"
+SOURCES = {RECOMMENDED: "The recommendation per account", DECIDED: "The latest decision per account",
+           CURRENT: "The current structures"}
+
+
+def playbook() -> Playbook:
+    """The playbook of the seven structures (data/approaches.json)."""
+    return default_playbook()
+
+
+# ---------------------------------------------------------------------------------------------- assumptions
+
+
+@dataclass(frozen=True)
+class SavedAssumptions:
+    """The assumptions in force: the latest saved version, or the playbook's defaults (version 0)."""
+
+    assumptions: Assumptions
+    version: int
+    saved_by: str | None = None
+    saved_at: Any = None
+    note: str = ""
+
+
+def assumptions(store: Store) -> SavedAssumptions:
+    """The latest saved assumptions, else the playbook's defaults. A saved version that no longer validates (a
+    structure renamed in the vocabulary) raises an InputError naming the version and the fault."""
+    row = design_store.latest_assumptions(store)
+    if row is None:
+        return SavedAssumptions(playbook().defaults, 0)
+    try:
+        a = assumptions_from(row["body"])
+    except InputError as exc:
+        raise InputError(f"The saved assumptions (version {row['version']}) cannot be read: {exc}") from None
+    return SavedAssumptions(a, int(row["version"]), row["created_by"], row["created_at"], row["note"] or "")
+
+
+def save_assumptions(store: Store, actor: Actor, raw: dict[str, Any] | Assumptions, note: str = "") -> int:
+    """Validate and save the assumptions as the next version; returns it. Sales leaders, facilitators and admins."""
+    require(actor, Action.EDIT_ASSUMPTIONS)
+    a = raw if isinstance(raw, Assumptions) else assumptions_from(raw)
+    a = assumptions_from(a.as_dict())  # one built by hand (model_construct) is checked all the same
+    note = _note(note)
+    missing = sorted(set(playbook().defaults.coverage) - set(a.coverage))
+    if missing:
+        raise InputError(f"The coverage ratios miss the role(s) {missing}; give accounts per person for each.")
+
+    def write(tx: Transaction) -> int:
+        version = design_store.insert_assumptions(tx, a.as_dict(), note=note, created_by=actor.name.strip(),
+                                                  created_role=str(actor.role))
+        audit.log(store, tx, actor, "assumptions.saved", f"v{version}", version=version, **_summary(a))
+        return version
+
+    return store.write(write)
+
+
+def _summary(a: Assumptions) -> dict[str, Any]:
+    return {"currency": a.currency, "horizon_years": a.horizon_years, "uplift": a.uplift, "margin": a.margin,
+            "ramp_up_months": a.ramp_up_months}
+
+
+def in_reporting_currency(store: Store, a: Assumptions, reporting: str) -> tuple[Assumptions, str | None]:
+    """The assumptions with costs in the reporting currency, and the sentence saying the conversion (None: none)."""
+    return econ.in_currency(a, reporting, currency_service.rates(store))
+
+
+# ---------------------------------------------------------------------------------------------- a plan
+
+
+def current_structures(accounts: pd.DataFrame) -> tuple[pd.Series, int]:
+    """Each account's current structure (index account_id) and how many are assumed (none recorded: the lightest,
+    as on every page)."""
+    cur = accounts["current_approach"].astype(object) if "current_approach" in accounts else \
+        pd.Series(None, index=accounts.index, dtype=object)
+    assumed = cur.isna()
+    return pd.Series(cur.where(~assumed, assumed_approach()).to_numpy(), index=accounts["account_id"].to_numpy(),
+                     dtype=object), int(assumed.sum())
+
+
+def plan_structures(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str) -> tuple[pd.Series, list[str]]:
+    """Each account's structure under a plan source (RECOMMENDED, DECIDED or CURRENT), index account_id, and the
+    sentences saying where the source had nothing and what stood in (the current structure)."""
+    current, _ = current_structures(accounts)
+    notes: list[str] = []
+    if source == CURRENT:
+        return current, notes
+    if source not in (RECOMMENDED, DECIDED):
+        raise InputError(f"Unknown plan {source!r}; accepted: {', '.join(SOURCES)} or a saved scenario.")
+    rec = pd.Series(accounts["recommended_approach"].astype(object).to_numpy(), index=current.index)
+    if source == DECIDED:
+        latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
+        decided = pd.Series(latest["approach"].astype(object).to_numpy(), index=latest["account_id"].to_numpy()) \
+            if len(latest) else pd.Series(dtype=object)
+        decided = decided.reindex(current.index)
+        no_decision = decided.isna()
+        plan = decided.where(~no_decision, rec)
+        if no_decision.any():
+            notes.append(f"{int(no_decision.sum()):,} account(s) without a decision take their recommendation.")
+    else:
+        plan = rec
+    missing = plan.isna()
+    if missing.any():
+        notes.append(f"{int(missing.sum()):,} account(s) with no recommendation (nothing diagnosed) keep their "
+                     "current structure.")
+    return plan.where(~missing, current), notes
+
+
+@dataclass(frozen=True)
+class Design:
+    """A plan for a set of accounts: per account its economics (economics.ECONOMICS_COLUMNS plus name), the totals,
+    the roles current against plan, and the notes saying what was assumed or converted."""
+
+    economics: pd.DataFrame
+    totals: econ.Totals
+    roles: pd.DataFrame
+    assumptions: Assumptions
+    notes: list[str] = field(default_factory=list)
+
+
+def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix, plan: pd.Series,
+           a: Assumptions, *, account_ids: Sequence[str] | None = None) -> Design:
+    """The economics and roles of moving ``account_ids`` (default: every account of ``accounts``) from their current
+    structures to ``plan`` (approach codes, index account_id), at assumptions ``a`` (costs in the reporting
+    currency). ``assessed``: the opportunities with account_id, nature and expected_value."""
+    current, assumed = current_structures(accounts)
+    ids = pd.Index(current.index if account_ids is None else pd.Index(account_ids).astype(str))
+    unknown = ids.difference(current.index)
+    if len(unknown):
+        raise InputError.from_problems(f"{len(unknown)} account(s) are not in the portfolio.",
+                                       [Problem(None, "account_id", v, "is not a stored account") for v in unknown[:5]])
+    planned = plan.reindex(ids)
+    if planned.isna().any():
+        gaps = ids[planned.isna().to_numpy()]
+        raise InputError.from_problems(f"The plan gives no structure to {len(gaps)} account(s).",
+                                       [Problem(None, "account_id", v, "has no structure") for v in gaps[:5]])
+    cur = econ.approach_indices(current.reindex(ids).to_numpy(), "current structure")
+    new = econ.approach_indices(planned.to_numpy(), "planned structure")
+    opps = assessed[["account_id", "nature", "expected_value"]]
+    exp = econ.exposure(opps, matrix, ids)
+    table = econ.economics(exp, cur, new, a)
+    names = pd.Series(accounts["name"].to_numpy(), index=accounts["account_id"].to_numpy()) if "name" in accounts \
+        else pd.Series(dtype=object)
+    table.insert(1, "name", names.reindex(ids).to_numpy())
+    roles = econ.roles_compared(econ.structure_counts(current.reindex(ids)), econ.structure_counts(planned), a,
+                                playbook())
+    notes = []
+    assumed_here = int(accounts.loc[accounts["account_id"].isin(ids), "current_approach"].isna().sum()) \
+        if assumed else 0
+    if assumed_here:
+        notes.append(f"{assumed_here:,} account(s) have no recorded current structure: taken as "
+                     f"{vocab.APPROACHES.label(assumed_approach())}, as on every page.")
+    undiagnosed = float(table["undiagnosed_value"].sum())
+    if undiagnosed > 0:
+        notes.append(f"{money(undiagnosed, a.currency)} of expected value is not yet diagnosed: it is in no band, so "
+                     "it adds no value at stake.")
+    return Design(table, econ.totals(table, a), roles, a, notes)
+
+
+# ---------------------------------------------------------------------------------------------- scenarios
+
+
+def _note(text: str | None) -> str:
+    note = (text or "").strip()
+    if len(note) > MAX_NOTE:
+        raise InputError(f"The note has {len(note)} characters; {MAX_NOTE} at most are accepted.")
+    return note
+
+
+def save_scenario(store: Store, actor: Actor, name: str, structures: pd.DataFrame, *, scope: str | None = None,
+                  base: str = "", note: str = "") -> int:
+    """Save ``structures`` (account_id, approach: a code or a label) as the next version of scenario ``name``;
+    returns the version. Every row is checked first; a wrong one is named and nothing is written."""
+    require(actor, Action.SAVE_SCENARIO)
+    title = (name or "").strip()
+    if not title or len(title) > MAX_NAME:
+        raise InputError(f"The scenario's name {title[:40]!r} is not accepted; give a name of 1 to {MAX_NAME} "
+                         "characters.")
+    if structures.empty:
+        raise InputError("The scenario has no accounts; choose the accounts it covers.")
+    frame = structures[["account_id", "approach"]].reset_index(drop=True)
+    problems = []
+    dup = frame["account_id"].astype(str).duplicated()
+    for row in np.flatnonzero(dup.to_numpy())[:5]:
+        problems.append(Problem(int(row) + 1, "account_id", frame.at[row, "account_id"], "appears twice"))
+    idx = vocab.APPROACHES.indices(frame["approach"].astype(object), "approach") if not problems else None
+    if idx is not None:
+        for row in np.flatnonzero(idx < 0)[:5]:
+            problems.append(Problem(int(row) + 1, "approach", frame.at[row, "approach"],
+                                    "is not a structure; accepted: " + ", ".join(vocab.APPROACHES.labels)))
+    if problems:
+        raise InputError.from_problems("The scenario cannot be saved:", problems)
+    codes = [vocab.APPROACHES.codes[i] for i in idx]  # type: ignore[union-attr]
+    ids = frame["account_id"].astype(str).tolist()
+    scope_name = (scope or "").strip() or None
+    base_text = (base or "").strip()[:160]
+    note_text = _note(note)
+
+    def write(tx: Transaction) -> int:
+        keys = account_keys(tx, ids)
+        missing = [a for a in ids if a not in keys]
+        if missing:
+            raise InputError.from_problems(f"{len(missing)} account(s) of the scenario are not stored.",
+                                           [Problem(None, "account_id", a, "is not a stored account")
+                                            for a in missing[:5]])
+        _, version = design_store.insert_scenario(
+            tx, name=title, scope=scope_name, base=base_text, note=note_text,
+            structures={keys[a]: c for a, c in zip(ids, codes)}, created_by=actor.name.strip(),
+            created_role=str(actor.role))
+        moved = sum(1 for c in codes if c)  # every row names a structure
+        audit.log(store, tx, actor, "scenario.saved", f"{title} v{version}", name=title, version=version,
+                  scope=scope_name, base=base_text, accounts=moved)
+        return version
+
+    return store.write(write)
+
+
+def scenarios(store: Store) -> pd.DataFrame:
+    """Saved scenarios, newest first (every version): scenario_id, name, version, scope, base, note, created_by,
+    created_role, created_at, accounts."""
+    return design_store.scenarios(store)
+
+
+def scenario_structures(store: Store, scenario_id: int) -> pd.DataFrame:
+    """One saved scenario's structures: account_id, approach (codes)."""
+    return design_store.scenario_structures(store, scenario_id)
+
+
+def scenario_plan(store: Store, scenario_id: int) -> pd.Series:
+    """A saved scenario as a plan: approach codes, index account_id."""
+    rows = scenario_structures(store, scenario_id)
+    return pd.Series(rows["approach"].to_numpy(), index=rows["account_id"].to_numpy(), dtype=object)
+
+
+# ---------------------------------------------------------------------------------------------- comparing
+
+
+SUMMARY_ROWS = (
+    ("accounts", "Accounts", "count"),
+    ("moved", "Accounts moved from their current structure", "count"),
+    ("people", "People needed (all roles)", "count"),
+    ("hire", "People to hire", "count"),
+    ("assign", "People to assign", "count"),
+    ("cost_year_plan", "Cost to serve a year", "money"),
+    ("cost_plan", "Cost over the horizon (with set-up)", "money"),
+    ("stake_plan", "Value at stake (incremental sales)", "money"),
+    ("benefit_plan", "Benefit (margin on it)", "money"),
+    ("net", "Net against today's structures", "money"),
+    ("cost_without_benefit_plan", "Overkill: cost without benefit", "money"),
+    ("left_on_table_plan", "Insufficient: benefit left on the table", "money"),
+    ("payback_months", "Payback of the moves (months)", "months"),
+)
+
+
+def summary(d: Design) -> dict[str, float | None]:
+    """The figures a comparison puts side by side (SUMMARY_ROWS' keys) for one plan."""
+    t = d.totals
+    roles = d.roles
+    out: dict[str, float | None] = {
+        "accounts": t.accounts, "moved": t.moved, "people": float(roles["people_plan"].sum()),
+        "hire": float(roles.loc[roles["source"] == "hire", "people_plan"].sum()),
+        "assign": float(roles.loc[roles["source"] == "assign", "people_plan"].sum()),
+        "payback_months": t.payback_months,
+    }
+    for key in ("cost_year_plan", "cost_plan", "stake_plan", "benefit_plan", "net", "cost_without_benefit_plan",
+                "left_on_table_plan"):
+        out[key] = t[key]
+    return out
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two plans side by side: the figures, the roles and the accounts whose structure differs."""
+
+    names: tuple[str, str]
+    summary: pd.DataFrame  # figure, unit, a, b, change
+    roles: pd.DataFrame  # role, label, source, a, b, change
+    moved: pd.DataFrame  # account_id, name, a, b, steps, cost change, benefit change
+    notes: list[str]
+
+
+def compare(a: Design, b: Design, names: tuple[str, str]) -> Comparison:
+    """Plan ``b`` against plan ``a`` (designs of the same accounts at the same assumptions)."""
+    sa, sb = summary(a), summary(b)
+    rows = []
+    for key, label, unit in SUMMARY_ROWS:
+        x, y = sa[key], sb[key]
+        change = None if x is None or y is None else float(y) - float(x)
+        rows.append({"figure": label, "unit": unit, "a": x, "b": y, "change": change})
+    roles = pd.DataFrame({"role": a.roles["role"], "label": a.roles["label"], "source": a.roles["source"],
+                          "a": a.roles["people_plan"].to_numpy(), "b": b.roles["people_plan"].to_numpy()})
+    roles["change"] = roles["b"] - roles["a"]
+    ea = a.economics.set_index("account_id")
+    eb = b.economics.set_index("account_id")
+    both = ea.index.intersection(eb.index)
+    differs = both[(ea.loc[both, "plan"].astype(object) != eb.loc[both, "plan"].astype(object)).to_numpy()]
+    pa, pb = ea.loc[differs, "plan"].astype(object), eb.loc[differs, "plan"].astype(object)
+    moved = pd.DataFrame({
+        "account_id": differs.to_numpy(), "name": ea.loc[differs, "name"].to_numpy(),
+        "a": pa.to_numpy(), "b": pb.to_numpy(),
+        "steps": (vocab.APPROACHES.indices(pb, "b") - vocab.APPROACHES.indices(pa, "a")).astype(int),
+        "cost_change": (eb.loc[differs, "cost_plan"] - ea.loc[differs, "cost_plan"]).to_numpy(),
+        "benefit_change": (eb.loc[differs, "benefit_plan"] - ea.loc[differs, "benefit_plan"]).to_numpy(),
+        "value": ea.loc[differs, "value"].to_numpy(),
+    }).sort_values("value", ascending=False, kind="stable").reset_index(drop=True)
+    notes = []
+    only = len(ea.index.symmetric_difference(eb.index))
+    if only:
+        notes.append(f"{only:,} account(s) are in one plan only: they count in its figures, not in the moves.")
+    return Comparison(names, pd.DataFrame(rows), roles, moved, notes)
+
+
+COMPARISON_HEADERS = {"figure": "Figure", "a": "A", "b": "B", "change": "B − A"}
+MOVED_HEADERS = {"account_id": "Account ID", "name": "Account", "a": "Structure in A", "b": "Structure in B",
+                 "steps": "Steps (+ heavier in B)", "cost_change": "Cost change (B − A)",
+                 "benefit_change": "Benefit change (B − A)", "value": "Expected value"}
+ROLE_HEADERS = {"label": "Role", "source": "Hire or assign", "a": "People in A", "b": "People in B",
+                "change": "Change (B − A)"}
+
+
+def comparison_frames(c: Comparison, currency: str) -> dict[str, pd.DataFrame]:
+    """The comparison as the page shows it and the exports write it: sheets Summary, Roles, Accounts moved.
+    Structures by their labels; money in ``currency`` (named in the headers)."""
+    a_name, b_name = c.names
+    summary_frame = c.summary.assign(figure=[
+        f"{f} ({currency})" if u == "money" else f for f, u in zip(c.summary["figure"], c.summary["unit"])])
+    summary_frame = summary_frame.drop(columns="unit").rename(columns={
+        "figure": "Figure", "a": f"A: {a_name}", "b": f"B: {b_name}", "change": "B − A"})
+    roles = c.roles.drop(columns="role").rename(columns={**ROLE_HEADERS, "a": f"People in A: {a_name}",
+                                                           "b": f"People in B: {b_name}"})
+    moved = c.moved.assign(
+        a=[vocab.APPROACHES.label(x) for x in c.moved["a"]], b=[vocab.APPROACHES.label(x) for x in c.moved["b"]])
+    moved = moved.rename(columns={**MOVED_HEADERS, "cost_change": f"Cost change (B − A, {currency})",
+                                  "benefit_change": f"Benefit change (B − A, {currency})",
+                                  "value": f"Expected value ({currency})"})
+    return {"Summary": summary_frame, "Roles": roles, "Accounts moved": moved}
+
+
+def comparison_xlsx(c: Comparison, currency: str) -> bytes:
+    """The comparison as an XLSX workbook (Summary, Roles, Accounts moved), formulas neutralised."""
+    return tables.to_xlsx_bytes(comparison_frames(c, currency))
+
+
+def comparison_csv(c: Comparison, currency: str, *, european: bool = False) -> bytes:
+    """The comparison's accounts moved as CSV (';' for European Excel), formulas neutralised."""
+    return tables.to_csv_bytes(comparison_frames(c, currency)["Accounts moved"], sep=tables.separator(european))

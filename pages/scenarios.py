@@ -1,0 +1,5 @@
+"""Placeholder: being built (issue 14)."""
+
+import streamlit as st
+
+st.title("scenarios")
