@@ -148,11 +148,30 @@ class Design:
     notes: list[str] = field(default_factory=list)
 
 
+def exposure(assessed: pd.DataFrame, matrix: ApproachMatrix, account_ids: Sequence[str]) -> econ.Exposure:
+    """The value each structure serves in band, overkills and under-serves, per account of ``account_ids``: what a
+    page caches (it changes with the data and the matrix, not with the assumptions or the plan)."""
+    return econ.exposure(assessed[["account_id", "nature", "expected_value"]], matrix,
+                         pd.Index(account_ids).astype(str))
+
+
+def _rows_of(exp: econ.Exposure, ids: pd.Index) -> econ.Exposure:
+    """``exp`` restricted to (and ordered as) ``ids``, which it must all hold."""
+    if exp.account_ids.equals(ids):
+        return exp
+    pos = exp.account_ids.get_indexer(ids)
+    if (pos < 0).any():
+        raise InputError("The value in band was weighed for other accounts; reload the page.")
+    return econ.Exposure(ids, exp.in_band[pos], exp.over[pos], exp.under[pos], exp.total[pos], exp.undiagnosed[pos])
+
+
 def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix, plan: pd.Series,
-           a: Assumptions, *, account_ids: Sequence[str] | None = None) -> Design:
+           a: Assumptions, *, account_ids: Sequence[str] | None = None,
+           weighed: econ.Exposure | None = None) -> Design:
     """The economics and roles of moving ``account_ids`` (default: every account of ``accounts``) from their current
     structures to ``plan`` (approach codes, index account_id), at assumptions ``a`` (costs in the reporting
-    currency). ``assessed``: the opportunities with account_id, nature and expected_value."""
+    currency). ``assessed``: the opportunities with account_id, nature and expected_value; ``weighed``: their
+    ``exposure`` already computed for these accounts (or more), which saves reading them again."""
     current, assumed = current_structures(accounts)
     ids = pd.Index(current.index if account_ids is None else pd.Index(account_ids).astype(str))
     unknown = ids.difference(current.index)
@@ -166,8 +185,7 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
                                        [Problem(None, "account_id", v, "has no structure") for v in gaps[:5]])
     cur = econ.approach_indices(current.reindex(ids).to_numpy(), "current structure")
     new = econ.approach_indices(planned.to_numpy(), "planned structure")
-    opps = assessed[["account_id", "nature", "expected_value"]]
-    exp = econ.exposure(opps, matrix, ids)
+    exp = _rows_of(weighed, ids) if weighed is not None else exposure(assessed, matrix, ids)
     table = econ.economics(exp, cur, new, a)
     names = pd.Series(accounts["name"].to_numpy(), index=accounts["account_id"].to_numpy()) if "name" in accounts \
         else pd.Series(dtype=object)
@@ -260,6 +278,61 @@ def scenario_plan(store: Store, scenario_id: int) -> pd.Series:
     """A saved scenario as a plan: approach codes, index account_id."""
     rows = scenario_structures(store, scenario_id)
     return pd.Series(rows["approach"].to_numpy(), index=rows["account_id"].to_numpy(), dtype=object)
+
+
+SCENARIO_PREFIX = "scenario:"
+
+
+def plan_choices(store: Store) -> dict[str, str]:
+    """Every plan a page can show or compare, key -> label: the three sources, then each saved scenario's versions
+    (newest first), keyed ``scenario:<id>``."""
+    out = dict(SOURCES)
+    for row in scenarios(store).itertuples(index=False):
+        out[f"{SCENARIO_PREFIX}{row.scenario_id}"] = (f"Scenario {row.name} v{row.version} ({row.accounts:,} "
+                                                      f"accounts, {row.created_by})")
+    return out
+
+
+@dataclass(frozen=True)
+class NamedPlan:
+    """A plan's structures (index account_id), the accounts it is about (None: every account) and the notes."""
+
+    structures: pd.Series
+    account_ids: list[str] | None
+    notes: list[str]
+
+
+def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.DataFrame) -> NamedPlan:
+    """The plan ``key`` (see plan_choices) over ``accounts`` (the account table). A scenario covers its own accounts;
+    its structures are the saved ones (an account it names that is no longer stored is left out, and said)."""
+    if not key.startswith(SCENARIO_PREFIX):
+        structures, notes = plan_structures(accounts, decisions, key)
+        return NamedPlan(structures, None, notes)
+    try:
+        scenario_id = int(key.removeprefix(SCENARIO_PREFIX))
+    except ValueError:
+        raise InputError(f"Unknown plan {key!r}; accepted: {', '.join(SOURCES)} or a saved scenario.") from None
+    saved = scenario_plan(store, scenario_id)
+    if saved.empty:
+        raise InputError(f"No saved scenario with id {scenario_id} in workspace {store.workspace!r}.")
+    known = saved.index.isin(accounts["account_id"].astype(str))
+    notes = [] if known.all() else [f"{int((~known).sum()):,} account(s) of the scenario are no longer in the "
+                                    "portfolio and are left out."]
+    kept = saved[known]
+    return NamedPlan(kept, [str(a) for a in kept.index], notes)
+
+
+def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -> tuple[pd.Series, list[str]]:
+    """``plan``'s structures over ``ids``: where the plan names no structure for an account (a scenario of other
+    accounts), its current structure, and a note saying how many."""
+    current, _ = current_structures(accounts)
+    index = pd.Index(ids).astype(str)
+    out = plan.structures.reindex(index)
+    gaps = out.isna()
+    notes = list(plan.notes)
+    if gaps.any():
+        notes.append(f"{int(gaps.sum()):,} account(s) not in this plan keep their current structure in it.")
+    return out.where(~gaps, current.reindex(index)), notes
 
 
 # ---------------------------------------------------------------------------------------------- comparing
