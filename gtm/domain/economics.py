@@ -102,6 +102,15 @@ def _nature_codes(column: pd.Series) -> np.ndarray:
     return out
 
 
+def _approach_codes(column: pd.Series) -> np.ndarray:
+    """Approach rank indices, -1 where empty."""
+    out = np.full(len(column), -1, dtype=np.intp)
+    known = column.notna().to_numpy()
+    if known.any():
+        out[known] = vocab.APPROACHES.indices(column[known], "approach")
+    return out
+
+
 def approach_indices(values: pd.Series | Sequence[Any] | np.ndarray, what: str) -> np.ndarray:
     """Approach codes (or labels) as rank indices; InputError naming the row and the value for an unknown or
     missing one (a plan names a structure for every account)."""
@@ -252,8 +261,7 @@ def moves(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
     steps (positive: heavier in ``b``). An account in one plan only is listed with the other side empty."""
     merged = a.rename(columns={"approach": "from"}).merge(b.rename(columns={"approach": "to"}), on="account_id",
                                                             how="outer")
-    src = vocab.APPROACHES.indices(merged["from"], "from") if len(merged) else np.zeros(0, int)
-    dst = vocab.APPROACHES.indices(merged["to"], "to") if len(merged) else np.zeros(0, int)
+    src, dst = _approach_codes(merged["from"]), _approach_codes(merged["to"])
     differs = src != dst
     out = merged.loc[differs, ["account_id", "from", "to"]].copy()
     steps = (dst - src).astype(float)
@@ -292,3 +300,16 @@ def in_currency(a: Assumptions, reporting: str, rates: Mapping[str, float]) -> t
         body[field] = {k: v * rate for k, v in body[field].items()}
     return Assumptions.model_validate(body), (f"Costs converted from {a.currency} at {rate:g} {reporting} per "
                                               f"{a.currency}.")
+
+
+def payback_text(months: float | None, moved: bool, horizon_years: int) -> str:
+    """A payback as people read it: "no move", "at once", "in 14 months", "in 40 months (after the 3-year
+    horizon)", "never"."""
+    if not moved:
+        return "no move"
+    if months is None or math.isnan(months):
+        return "never"
+    if months <= 0:
+        return "at once"
+    text = f"in {math.ceil(months - 1e-9):,} months"
+    return text + (f" (after the {horizon_years}-year horizon)" if months > 12 * horizon_years else "")

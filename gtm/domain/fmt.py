@@ -20,14 +20,16 @@ def moneys(values: Iterable[float], currency: str = DEFAULT_REPORTING) -> list[s
     out = []
     for x in values:
         a = abs(x)
+        # A negative amount (a saving, a loss) reads -$170.0M, its sign before the currency.
+        sign = "-" if x < 0 and round(a) > 0 else ""
         if a >= 1e9:
-            out.append(f"{prefix}{x / 1e9:,.1f}B")
+            out.append(f"{sign}{prefix}{a / 1e9:,.1f}B")
         elif a >= 1e6:
-            out.append(f"{prefix}{x / 1e6:,.1f}M")
+            out.append(f"{sign}{prefix}{a / 1e6:,.1f}M")
         elif a >= 1e3:
-            out.append(f"{prefix}{x / 1e3:,.1f}k")
+            out.append(f"{sign}{prefix}{a / 1e3:,.1f}k")
         else:
-            out.append(f"{prefix}{x:,.0f}")
+            out.append(f"{sign}{prefix}{a:,.0f}")
     return out
 
 
