@@ -1,5 +1,186 @@
-"""Placeholder: being built (issue 14)."""
+"""Design: the deck's "designing the organization" and "resource requirements". For the accounts chosen (every
+account, or a saved list such as the focus list) and a plan (the recommendation, the latest decisions, the current
+structures or a saved scenario): what structure each account needs, who must be hired or assigned, and what it
+costs and is worth. Every figure comes from the assumptions shown at the top, which anyone may try and a sales
+leader, facilitator or administrator may save."""
 
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("design")
+from gtm.domain import economics
+from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import money, plain
+from gtm.domain.funnel import default_rules as funnel_rules
+from gtm.export import charts
+from gtm.services import design
+from pages.common import design_inputs, identity, present, session, widgets
+
+SHOWN = 1000  # accounts listed on the page (largest first); the export holds every one
+TODAY_COLOUR, PLAN_COLOUR = "#9AA0A6", "#0072B2"
+
+d = session.data(every_account=True)
+s = session.store()
+who = identity.actor()
+cur = session.currency()
+showing = present.presenting()
+st.title("Design")
+if not showing:
+    st.caption("Designing the organisation: for the accounts you choose, what structure each needs, who must be "
+               "hired or assigned, and what it costs and is worth. Every figure comes from the assumptions below: "
+               "change them and every figure follows.")
+if d.account_table.empty:
+    st.info("No accounts yet: import accounts and opportunities on the Data page (or open the demo workspace) to "
+            "design their organisation.", icon=":material/groups:")
+    st.stop()
+
+# ---------------------------------------------------------------------------------------------- what, for whom
+options = design_inputs.scope_options()
+if st.session_state.get("dz_scope") not in options:
+    st.session_state["dz_scope"] = design_inputs.default_scope()
+choices = design.plan_choices(s)
+if st.session_state.get("dz_plan") not in choices:
+    st.session_state["dz_plan"] = design.RECOMMENDED
+c1, c2 = st.columns([1, 1])
+scope = c1.selectbox("Accounts", options, key="dz_scope", format_func=design_inputs.scope_label,
+                     help="Every account, or a saved list (the Key accounts page saves the focus list)")
+plan_key = c2.selectbox("Plan", list(choices), key="dz_plan", format_func=choices.__getitem__,
+                        help="Whose structures to design for: the recommendation, the latest decisions, the current "
+                             "structures, or a scenario saved on the Scenarios page")
+a = design_inputs.panel(who, key="dz_assume")
+if a is None:
+    st.stop()
+
+ids = design_inputs.scope_ids(scope)
+try:
+    named = design.plan_named(s, plan_key, d.account_table, d.decisions)
+    every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
+    if named.account_ids is not None and ids is None:
+        every = named.account_ids  # a scenario over every account means its own accounts
+    plan, notes = design.over_accounts(named, d.account_table, every)
+    result = design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,
+                           weighed=design_inputs.exposure(d, ids))
+except GtmError as exc:
+    widgets.show_error(exc)
+    st.stop()
+t = result.totals
+roles = result.roles
+horizon = a.horizon_years
+hire = int(roles.loc[roles["source"] == "hire", "people_plan"].sum())
+assign = int(roles.loc[roles["source"] == "assign", "people_plan"].sum())
+hire_now = int(roles.loc[roles["source"] == "hire", "people_current"].sum())
+assign_now = int(roles.loc[roles["source"] == "assign", "people_current"].sum())
+
+# ---------------------------------------------------------------------------------------------- the answers
+row = st.container(horizontal=True, gap="small")  # five figures; at 1280 px they wrap onto a second row
+figures_width = 220
+row.metric("Accounts moved", f"{t.moved:,} of {t.accounts:,}", border=True, width=figures_width,
+           help="Accounts whose structure in the plan differs from today's")
+row.metric("People to hire · assign", f"{hire:,} · {assign:,}", f"{hire - hire_now:+,} · {assign - assign_now:+,} today",
+           delta_color="off", delta_arrow="off", border=True, width=figures_width,
+           help="People the plan's structures need, and the change against today's structures")
+row.metric("Cost to serve a year", money(t["cost_year_plan"], cur),
+           f"{money(t['cost_year_plan'] - t['cost_year_current'], cur)} against today", delta_color="inverse",
+           border=True, width=figures_width, help=economics.FORMULAS["cost"])
+row.metric(f"Value at stake, {horizon} years", money(t["stake_plan"], cur), f"benefit {money(t['benefit_plan'], cur)}",
+           delta_color="off", delta_arrow="off", border=True, width=figures_width,
+           help=f"{economics.FORMULAS['value_at_stake']} {economics.FORMULAS['benefit']}")
+row.metric("Net against today", money(t["net"], cur),
+           "payback " + economics.payback_text(t.payback_months, t.moved > 0, horizon), delta_color="off",
+           delta_arrow="off", border=True, width=figures_width,
+           help=f"{economics.FORMULAS['net']} {economics.FORMULAS['payback']}")
+target = funnel_rules().deck_target
+st.caption(
+    f"Overkill costs {money(t['cost_without_benefit_current'], cur)} without benefit today, "
+    f"{money(t['cost_without_benefit_plan'], cur)} in the plan; insufficient structures leave "
+    f"{money(t['left_on_table_current'], cur)} of benefit on the table today, {money(t['left_on_table_plan'], cur)} "
+    f"in the plan (over {horizon} years). The deck's case: {money(target.low, 'USD')}–{money(target.high, 'USD')} of "
+    f"incremental sales across 15 focus accounts in {target.years} years; here, {money(t['stake_plan'], cur)} of value "
+    f"at stake across {t.accounts:,} accounts.")
+for note in [*notes, *result.notes]:
+    st.caption(plain(note))
+
+# 1. What structure does each need?
+st.subheader("What structure does each account need?", anchor=False)
+table = design.economics_frame(result, short=True)
+shown = table.head(SHOWN)
+structure_links = "structures?structure=" + result.economics.set_index("account_id").loc[
+    shown["account_id"], "plan"].astype(str).to_numpy()
+if len(table) > SHOWN:
+    st.caption(f"The {SHOWN:,} accounts with the largest expected value of {len(table):,}; the export holds every one.")
+need = pd.DataFrame({
+    "link": session.account_links(shown["account_id"]).to_numpy(), "Account": shown["name"].to_numpy(),
+    f"Expected value ({cur})": shown["value"].to_numpy(), "Today": shown["current"].to_numpy(),
+    "In the plan": shown["plan"].to_numpy(), "Playbook": structure_links,
+    "Net": shown["net"].to_numpy(), "Payback": shown["payback"].to_numpy(),
+})
+st.dataframe(need, hide_index=True, key="dz_need", width="stretch", height=300 if showing else 360, column_config={
+    "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
+    f"Expected value ({cur})": st.column_config.NumberColumn(format="compact"),
+    "Net": st.column_config.NumberColumn(f"Net ({cur})", format="compact", help=economics.FORMULAS["net"]),
+    "Payback": st.column_config.TextColumn(help=economics.FORMULAS["payback"]),
+    "Playbook": st.column_config.LinkColumn("Playbook", display_text="See the card",
+                                            help="The plan's structure in the playbook (Structures page)")})
+
+# 2. Who must we hire or assign?
+st.subheader("Who must we hire or assign?", anchor=False)
+shown_roles = roles.assign(
+    source=roles["source"].map({"hire": "Hire", "assign": "Assign"}),
+    coverage=[f"{c:g} for the programme" if b == "programme" else f"{c:g} account{'' if c == 1 else 's'} each"
+              for c, b in zip(roles["coverage"], roles["basis"])])
+st.dataframe(shown_roles[list(design.ROLES_HEADERS)].rename(columns=design.ROLES_HEADERS), hide_index=True,
+             key="dz_roles", width="stretch", column_config={"Change": st.column_config.NumberColumn(format="%+d")})
+st.caption("Coverage ratios are assumptions: change them above. People are whole: accounts ÷ accounts per person, "
+           "rounded up.")
+fig = go.Figure()
+labels = [charts.hover_text(x) for x in roles["label"]]
+for side, column, colour in (("Today", "people_current", TODAY_COLOUR), ("Plan", "people_plan", PLAN_COLOUR)):
+    fig.add_bar(y=labels, x=roles[column], name=side, orientation="h", marker_color=colour, text=roles[column],
+                textposition="outside", cliponaxis=False)
+fig.update_layout(barmode="group", height=300, margin={"l": 10, "r": 40, "t": 30, "b": 10},
+                  legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+                  yaxis={"autorange": "reversed", "tickfont": {"color": "#1B1F24"}}, xaxis={"visible": False},
+                  font={"size": 13, "color": "#1B1F24"}, uniformtext={"minsize": 11, "mode": "show"})
+st.plotly_chart(fig, key="dz_roles_chart", config={"displayModeBar": False})
+
+# 3. What does it cost, and what is it worth?
+st.subheader("What does it cost, and what is it worth?", anchor=False)
+money_figures = [("Cost over the horizon", "cost_current", "cost_plan"),
+                 ("Value at stake", "stake_current", "stake_plan"),
+                 ("Benefit", "benefit_current", "benefit_plan"),
+                 ("Overkill: cost without benefit", "cost_without_benefit_current", "cost_without_benefit_plan"),
+                 ("Insufficient: benefit left on the table", "left_on_table_current", "left_on_table_plan")]
+fig = go.Figure()
+names = [name for name, _, _ in money_figures]
+for side, column, colour in (("Today", 1, TODAY_COLOUR), ("Plan", 2, PLAN_COLOUR)):
+    values = [t[f[column]] for f in money_figures]
+    fig.add_bar(y=names, x=values, name=side, orientation="h", marker_color=colour,
+                text=[money(v, cur) for v in values], textposition="outside", cliponaxis=False)
+fig.update_layout(barmode="group", height=340, margin={"l": 10, "r": 70, "t": 30, "b": 10},
+                  legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+                  yaxis={"autorange": "reversed", "tickfont": {"color": "#1B1F24"}}, xaxis={"visible": False},
+                  font={"size": 13, "color": "#1B1F24"},
+                  uniformtext={"minsize": 11, "mode": "show"})
+st.plotly_chart(fig, key="dz_money_chart", config={"displayModeBar": False})
+st.caption(f"Over {horizon} years, in {cur}. The set-up of the moves costs {money(t['setup_cost'], cur)} once.")
+money_cols = ["value", "cost_year_current", "cost_year_plan", "setup_cost", "stake_plan", "benefit_plan", "net",
+              "cost_without_benefit_plan", "left_on_table_plan"]
+per_account = shown[["name", "current", "plan", *money_cols, "payback"]].rename(columns=design.ECONOMICS_HEADERS)
+st.dataframe(per_account, hide_index=True, key="dz_economics", width="stretch", height=300 if showing else 360,
+             column_config={design.ECONOMICS_HEADERS[c]: st.column_config.NumberColumn(format="compact")
+                            for c in money_cols})
+if showing:
+    st.stop()
+
+with st.expander("What each figure means", icon=":material/functions:"):
+    for name, text in economics.FORMULAS.items():
+        st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(text)}")
+    st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(vocab.APPROACHES.labels)))}"
+                " — lightest first; moving an account down costs nothing once.")
+st.download_button("Download the design (XLSX)", lambda: design.design_xlsx(result, cur),
+                   file_name="gtm-design.xlsx", key="dz_export", on_click="ignore", icon=":material/download:",
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                   help="Every account's economics, the roles and the assumptions they were computed with")

@@ -447,3 +447,53 @@ def comparison_xlsx(c: Comparison, currency: str) -> bytes:
 def comparison_csv(c: Comparison, currency: str, *, european: bool = False) -> bytes:
     """The comparison's accounts moved as CSV (';' for European Excel), formulas neutralised."""
     return tables.to_csv_bytes(comparison_frames(c, currency)["Accounts moved"], sep=tables.separator(european))
+
+
+# ---------------------------------------------------------------------------------------------- the page's tables
+
+ECONOMICS_HEADERS = {
+    "account_id": "Account ID", "name": "Account", "current": "Current structure", "plan": "Structure in the plan",
+    "value": "Expected value", "cost_year_current": "Cost a year today", "cost_year_plan": "Cost a year in the plan",
+    "setup_cost": "Set-up cost", "extra_cost": "Extra cost over the horizon", "stake_plan": "Value at stake",
+    "benefit_plan": "Benefit", "extra_benefit": "Extra benefit", "net": "Net", "payback": "Payback",
+    "cost_without_benefit_plan": "Overkill: cost without benefit",
+    "left_on_table_plan": "Insufficient: benefit left on the table",
+}
+ROLES_HEADERS = {"label": "Role", "source": "Hire or assign", "coverage": "Coverage", "accounts_current": "Accounts today",
+                 "people_current": "People today", "accounts_plan": "Accounts in the plan",
+                 "people_plan": "People in the plan", "change": "Change"}
+
+
+def structure_label(code: str, short: bool = False) -> str:
+    """A structure's label, or its short label (the chart axes' and the page tables')."""
+    if not short:
+        return vocab.APPROACHES.label(code)
+    return next(t.short_label for t in vocab.APPROACHES.terms if t.code == code)
+
+
+def economics_frame(d: Design, *, short: bool = False) -> pd.DataFrame:
+    """The per-account economics as the page shows and exports them (ECONOMICS_HEADERS' keys; structures by label,
+    or short label, payback in words), largest expected value first."""
+    e = d.economics.sort_values("value", ascending=False, kind="stable")
+    out = e[[c for c in ECONOMICS_HEADERS if c in e.columns and c != "payback"]].copy()
+    out["current"] = [structure_label(c, short) for c in e["current"].astype(str)]
+    out["plan"] = [structure_label(c, short) for c in e["plan"].astype(str)]
+    out["payback"] = [econ.payback_text(m, bool(mv), d.assumptions.horizon_years)
+                      for m, mv in zip(e["payback_months"], e["moved"])]
+    return out[list(ECONOMICS_HEADERS)].reset_index(drop=True)
+
+
+def design_xlsx(d: Design, currency: str) -> bytes:
+    """The design as an XLSX workbook: Accounts (economics per account), Roles, Assumptions; formulas neutralised."""
+    money_cols = {k: f"{v} ({currency})" for k, v in ECONOMICS_HEADERS.items()
+                  if k not in ("account_id", "name", "current", "plan", "payback")}
+    accounts = economics_frame(d).rename(columns={**ECONOMICS_HEADERS, **money_cols})
+    roles = d.roles[list(ROLES_HEADERS)].rename(columns=ROLES_HEADERS)
+    a = d.assumptions
+    rows = [("Currency", a.currency), ("Horizon (years)", a.horizon_years), ("Uplift", a.uplift),
+            ("Margin", a.margin), ("Ramp-up (months)", a.ramp_up_months)]
+    rows += [(f"Cost to serve a year: {vocab.APPROACHES.label(c)}", a.cost_to_serve[c]) for c in vocab.APPROACHES.codes]
+    rows += [(f"Set-up cost: {vocab.APPROACHES.label(c)}", a.setup_cost[c]) for c in vocab.APPROACHES.codes]
+    rows += [(f"Coverage: {r.label}", a.coverage[r.code]) for r in playbook().roles]
+    assumptions_sheet = pd.DataFrame(rows, columns=["Assumption", "Value"]).astype({"Value": object})
+    return tables.to_xlsx_bytes({"Accounts": accounts, "Roles": roles, "Assumptions": assumptions_sheet})
