@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import portfolio
+from gtm.domain import portfolio, structures
 from gtm.domain.fmt import money, plain
 from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.recommend import EXPECTED_VALUE_NOTE
@@ -105,6 +105,12 @@ with c[4]:
         when = known(str(last["created_at"])[:10] if pd.notna(last["created_at"]) else None, "date not known")
         st.markdown(f"**{APPROACHES.label(str(last['approach']))}** by {known(last['author'], 'author not known')}, "
                     f"{when} · review: **{known(last.get('review_status'), 'not known')}**{bus}")
+# Both structures' cards in the playbook: who owns the account, who decides, what each needs and costs.
+playbook = structures.playbook_link(current, recommended)
+st.page_link("pages/structures.py", icon=":material/account_tree:",
+             query_params={"workspace": session.workspace(), **playbook},
+             label="See both structures in the playbook" if "compare" in playbook else
+             "See this structure in the playbook")
 
 st.markdown("**Why is the current structure flagged?**")
 st.markdown(plain(portfolio.fit_summary(opps, session.currency())))

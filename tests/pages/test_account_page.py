@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import numpy as np
 import pytest
@@ -152,3 +153,27 @@ def test_the_chart_draws_the_opportunities_under_the_recommendation(demo_db: str
     assert all("(★ recommended)" in h for h in hovers)
     assert any(h.startswith("▲ Likely overkill") for h in hovers) and any("✓" in h for h in hovers)
     assert "★ recommended" in json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["legend"]["title"]["text"]
+
+
+def test_the_status_row_links_to_both_structures_cards_in_the_playbook(demo_db: str) -> None:
+    at = _account_page(account="ACC-0002")
+    shown = [(e.type, str(e.value)) for e in at.main if e.type in ("caption", "markdown")]  # in page order
+
+    def under(caption: str) -> str:  # the structure's label shown under a caption of the status row
+        i = shown.index(("caption", caption))
+        return next(v for kind, v in shown[i + 1:] if kind == "markdown").strip("*")
+
+    link = next(p.proto for p in at.get("page_link") if p.proto.page == "structures")
+    assert link.label == "See both structures in the playbook"
+    query = dict(parse_qsl(link.query_string))
+    assert query == {"workspace": "demo", "structure": query["structure"], "compare": query["compare"]}
+    assert APPROACHES.label(query["structure"]) == under("Current approach")
+    assert APPROACHES.label(query["compare"]) == under("★ Recommended")
+    assert query["structure"] != query["compare"]
+    # followed, the link opens those two cards side by side with their markers
+    cards = _account_page(**query).switch_page("pages/structures.py").run()
+    opened = [m.value for m in cards.markdown if "badge[" in m.value]
+    assert len(opened) == 2
+    headings = [s.value.replace("\\", "") for s in cards.subheader]
+    assert headings[0].endswith(APPROACHES.label(query["structure"]))
+    assert headings[1].endswith(APPROACHES.label(query["compare"]))
