@@ -31,6 +31,7 @@ def insert_assumptions(tx: Transaction, body: dict[str, Any], *, note: str, crea
                                                        created_role=created_role, created_at=utcnow()))
     except IntegrityError as exc:
         raise WriteConflict(TRY_AGAIN) from exc
+    Store.bump(tx, portfolio=False)  # pages cache the assumptions on the data version
     return version
 
 

@@ -39,7 +39,7 @@ def saved() -> design.SavedAssumptions:
 
 def edited() -> bool:
     """Whether this session tries assumptions that are not saved."""
-    return EDITS in st.session_state
+    return st.session_state.get(EDITS) is not None
 
 
 def in_force() -> Assumptions:
@@ -178,13 +178,13 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
         b1, b2, _ = st.columns([1, 1, 2])
         if edited():
             if b2.button("Back to the saved assumptions", key=f"{key}_drop", icon=":material/undo:"):
-                st.session_state.pop(EDITS, None)
+                st.session_state[EDITS] = None
                 st.session_state[f"{key}_gen"] = gen + 1
                 st.rerun()
             if who.can(Action.EDIT_ASSUMPTIONS) and b1.button("Save for everyone", key=f"{key}_save",
                                                               icon=":material/save:"):
                 widgets.run_action(lambda: design.save_assumptions(session.store(), who, in_force()),
-                                   toast="Saved the assumptions", flags={f"{key}_gen": gen + 1})
+                                   toast="Saved the assumptions", flags={EDITS: None, f"{key}_gen": gen + 1})
                 return None
         elif edited() is False and not who.can(Action.EDIT_ASSUMPTIONS):
             st.caption("You may try other assumptions here; saving them is for sales leaders, workshop "
