@@ -13,7 +13,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.services import design
-from pages.common import present, session
+from pages.common import design_inputs, present, session
 
 MARKERS = ("The structure you opened", "The structure you compare it with")
 
@@ -49,16 +49,19 @@ asked = structures.opened(st.query_params.get("structure"), st.query_params.get(
 for problem in asked.problems:
     st.warning(plain(problem), icon=":material/help:")
 
-# The assumptions in force: coverage ratios as saved, costs in the reporting currency. A fault says itself in place
-# of the figures it stops; the cards are still drawn.
+# The assumptions in force (those tried in this session on the Design page, else the saved ones): coverage ratios as
+# entered, costs in the reporting currency. A fault says itself in place of the figures it stops; the cards are
+# still drawn.
 coverage: Assumptions | None = None
 costs: Assumptions | None = None
 cost_problem = conversion = None
 try:
-    coverage = design.assumptions(session.store()).assumptions
-    costs, conversion = design.in_reporting_currency(session.store(), coverage, session.currency())
+    coverage = design_inputs.in_force()
+    costs, conversion = design_inputs.for_figures()
 except InputError as exc:
     cost_problem = str(exc)
+if design_inputs.edited() and not presenting:
+    st.caption("Costs and coverage ratios as tried in this session on the Design page (not saved).")
 
 
 def _line(title: str, text: str) -> None:
@@ -80,7 +83,8 @@ def card(code: str, marker: str | None) -> None:
         if not presenting:
             _line("Accounts", f"{counts.today[code]:,} in it today · {counts.recommended[code]:,} recommended for it")
         _line("Point person", s.point_person)
-        _line("Decision rights", f"pricing: {s.pricing}; signing: {s.signing}")
+        _line("Pricing", s.pricing)
+        _line("Signing", s.signing)
         if costs is not None:
             _line("Cost per account", f"{money(costs.cost_to_serve[code], costs.currency)} a year to serve · "
                                       f"{money(costs.setup_cost[code], costs.currency)} once to set up")

@@ -77,7 +77,8 @@ def test_the_demo_shows_seven_cards_lightest_first_with_everything_a_card_says(d
     # the default band: a lead unit is realistic for qualification and cross-sell (the deck's case)
     assert lead.line("Realistic for") == "Qualification / one-time action, Cross-sell / referral"
     assert lead.line("Point person").startswith("The salesperson with the strongest relationship")
-    assert lead.line("Decision rights").startswith("pricing: Each BU prices its own products")
+    assert lead.line("Pricing").startswith("Each BU prices its own products")
+    assert lead.line("Signing") == "Each BU signs its own contracts"
     assert lead.line("Cost per account") == "$80.0k a year to serve · $25.0k once to set up"
     for title in ("Owner of the relationship", "Incentives", "Metrics", "Governance"):
         assert lead.line(title)
@@ -154,6 +155,18 @@ def test_the_costs_and_ratios_shown_are_the_saved_assumptions(demo_db: str) -> N
     assert "- Lead-unit point persons: assigned from existing staff, no new position, 1 per 4 accounts" in lead.text
 
 
+def test_assumptions_tried_on_the_design_page_show_on_the_cards_and_say_so(demo_db: str) -> None:
+    at = run(PAGE)
+    tried = design.playbook().defaults.as_dict()
+    tried["cost_to_serve"]["lead_unit"] = 90_000
+    at.session_state["dz_edits"] = tried  # what the Design page's "Apply" keeps in the session
+    at.run()
+    lead = next(c for c in cards(at) if c.code == "lead_unit")
+    assert lead.line("Cost per account") == "$90.0k a year to serve · $25.0k once to set up"
+    assert any("as tried in this session on the Design page" in c.value for c in at.caption)
+    assert design.assumptions(Store(demo_db)).version == 0
+
+
 def test_costs_in_a_currency_without_a_rate_are_said_instead_of_the_figures(demo_db: str) -> None:
     store = Store(demo_db)
     a = design.assumptions(store).assumptions.as_dict()
@@ -172,7 +185,7 @@ def test_presentation_mode_shows_the_essentials_only(demo_db: str) -> None:
     short = cards(at)
     assert [c.code for c in short][0] == "lead_unit" and short[0].opened and len(short) == 7
     for card in short:
-        assert card.line("Realistic for") and card.line("Point person") and card.line("Decision rights")
+        assert card.line("Realistic for") and card.line("Point person") and card.line("Pricing") and card.line("Signing")
         assert card.line("Cost per account")
         assert not any(t.startswith(("**Incentives:**", "**Accounts:**", "**Roles it needs")) for t in card.texts)
     assert sum(len(c.text) for c in short) < sum(len(c.text) for c in full) / 2
