@@ -245,6 +245,11 @@ class _Slide:
                 p.space_before = Pt(para.space_before)
             if para.align is not None:
                 p.alignment = para.align
+            if not text:
+                # An empty paragraph is as tall as its end mark (18 points unless told; LibreOffice drops an empty
+                # run): an empty table cell would make its row taller than planned and push it onto what is below.
+                p._p.get_or_add_endParaRPr().set("sz", str(int(round(para.size * 100))))
+                continue
             run = p.add_run()
             run.text = text
             font = run.font
