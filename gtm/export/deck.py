@@ -12,6 +12,7 @@ fit is cut with an ellipsis; the slide says so and its speaker notes hold the fu
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ from pptx.util import Emu, Pt
 from gtm.domain import vocabulary as vocab
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.playbook import Assumptions
 from gtm.domain.portfolio import Figures
 from gtm.domain.vocabulary import Fit
 from gtm.export.charts import FIT_RAMPS, FIT_SYMBOLS, FIT_TEXT, FIT_TINTS, TEXT, cell_colour, cell_strength, fit_words
@@ -50,7 +52,8 @@ SHORTENED = "Some text was shortened to fit the slide (…); the speaker notes h
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 
 SLIDE_TITLES = {"title": "title", "matrix": "The portfolio matrix", "funnel": "Key accounts: the funnel",
-                "maturity": "Maturity: losers and winners", "plan": "The engagement plan"}
+                "maturity": "Maturity: losers and winners", "economics": "Economics of the focus accounts",
+                "plan": "The engagement plan"}
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,29 @@ class FocusAccount:
 
 
 @dataclass(frozen=True)
+class Economics:
+    """The economics of moving the focus accounts from their current structures to the recommended ones, as
+    gtm.services.design computed them (every figure here is theirs; the slide only formats and places them)."""
+
+    # One row per focus account, largest value first: name, current, plan (approach codes), moved, value,
+    # cost_year_current, cost_year_plan, setup_cost, stake_current, stake_plan, extra_benefit, net, payback_months
+    # (NaN: never, or no move).
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    totals: dict[str, float] = field(default_factory=dict)  # the money columns summed over every account
+    accounts: int = 0
+    moved: int = 0
+    payback_months: float | None = None  # of all the moves together; None: never (or nothing moves)
+    roles: pd.DataFrame | None = None  # label, source (hire/assign), people_current, people_plan
+    assumptions: Assumptions | None = None  # in force, costs in the deck's currency
+    version: int = 0  # of the saved assumptions; 0: the defaults of data/approaches.json
+    saved_by: str | None = None
+    saved_on: date | None = None
+    notes: Sequence[str] = ()  # conversions, and what was assumed where the data had nothing
+    formulas: Sequence[str] = ()  # each figure's formula in words, for the speaker notes
+    problem: str = ""  # why the economics cannot be computed (then nothing else is set)
+
+
+@dataclass(frozen=True)
 class DeckContent:
     """Everything the slides show, gathered by gtm.services.deck."""
 
@@ -105,6 +131,7 @@ class DeckContent:
     plan: pd.DataFrame | None = None  # plans.schedule_frame: phase, activity, owner, status, start, end, weeks
     plan_note: str = ""
     notes: Sequence[str] = field(default_factory=tuple)  # said on the title slide (accounts left out, say)
+    economics: Economics | None = None  # None: no focus account
 
 
 # ----------------------------------------------------------------------------------------------- fitting text
@@ -587,6 +614,181 @@ def _account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
     slide.finish()
 
 
+def signed(x: float, currency: str) -> str:
+    """A change of money with its sign: +$1.2M, −$350.0k, $0."""
+    if round(x) == 0:
+        return money(0.0, currency)
+    return ("+" if x > 0 else "−") + money(abs(x), currency)
+
+
+def months(m: float | None, moved: bool = True) -> str:
+    """A payback in whole months, rounded up: '14 months', 'at once', 'never' (no move: 'no move')."""
+    if not moved:
+        return "no move"
+    if m is None or math.isnan(m):
+        return "never"
+    n = math.ceil(m - 1e-9)
+    return "at once" if n <= 0 else f"{n} month{'s' if n != 1 else ''}"
+
+
+def _share(x: float) -> str:
+    return f"{x * 100:.4g}%"
+
+
+def _short(code: str) -> str:
+    return vocab.APPROACHES.term(code).short_label
+
+
+# The money columns of the economics' table, in order: (column, header, signed).
+ECON_MONEY = (("cost_year_current", "Cost a year, now", False), ("cost_year_plan", "Cost a year, plan", False),
+              ("setup_cost", "Set-up, once", False), ("stake_current", "Value at stake, now", False),
+              ("stake_plan", "Value at stake, plan", False), ("extra_benefit", "Extra benefit", True),
+              ("net", "Net, {h} years", True))
+ECON_SIZE, ECON_HEAD_SIZE = 9.5, 9.0
+ECON_HEAD_FILL = "#1B1F24"
+
+
+def _width_for(texts: Sequence[str], size: float) -> float:
+    """The width in inches a cell needs for the longest of ``texts`` on one line at ``size`` points."""
+    longest = max((len(t) for t in texts), default=1)
+    return longest * size * CHAR_EM / 72 + 0.12
+
+
+def _width_in_lines(text: str, size: float, lines: int) -> float:
+    """The narrowest width in inches (to a twentieth) that holds ``text`` in ``lines`` lines at ``size`` points."""
+    w = _width_for([max(text.split() or [""], key=len)], size)
+    while len(_wrap(text, chars_per_line(w - 0.1, size))) > lines:
+        w += 0.05
+    return w
+
+
+def economics_roles(roles: pd.DataFrame | None) -> str:
+    """The roles line: what the plan needs per role, hired or assigned, against today."""
+    if roles is None or roles.empty:
+        return ""
+    parts = []
+    for row in roles.to_dict("records"):
+        now, plan = int(row["people_current"]), int(row["people_plan"])
+        if not now and not plan:
+            continue
+        today = "as today" if now == plan else f"{now:,} today" if now else "none today"
+        parts.append(f"{row['label']} {plan:,} ({row['source']}; {today})")
+    return ("The plan needs: " + " · ".join(parts)) if parts else "The plan needs no role beyond today's sales force."
+
+
+def economics_assumptions(e: Economics, currency: str) -> str:
+    """The small print: the assumptions in force and where they come from, so that every figure traces to one."""
+    a = e.assumptions
+    if a is None:
+        return ""
+    if e.version:
+        source = f"version {e.version}, saved by {e.saved_by or 'someone not known'}" + (
+            f" on {day(e.saved_on)}" if e.saved_on is not None else "")
+    else:
+        source = "defaults from data/approaches.json"
+    costs = " · ".join(f"{_short(c)} {money(a.cost_to_serve[c], currency)} ({money(a.setup_cost[c], currency)})"
+                       for c in vocab.APPROACHES.codes)
+    text = (f"Assumptions in force ({source}): horizon {a.horizon_years} year{'s' if a.horizon_years != 1 else ''} · "
+            f"uplift {_share(a.uplift)}: value at stake = uplift × value in band · margin {_share(a.margin)}: "
+            f"benefit = margin × value at stake · ramp-up {a.ramp_up_months} months before deals close · "
+            f"cost to serve per structure, a year per account (set-up once, when moving up): {costs}. "
+            "Net = extra benefit − extra cost (cost a year × horizon + set-up) against today's structure.")
+    return " ".join([text, *e.notes])
+
+
+def _economics_slide(prs: Any, content: DeckContent) -> None:
+    e, cur = content.economics, content.currency
+    if e is None or e.problem or e.assumptions is None:
+        slide = _Slide(prs, SLIDE_TITLES["economics"], "What moving each focus account to its recommended "
+                                                       "structure costs and is worth")
+        words = ("No focus accounts in this portfolio: no economics to show." if e is None else
+                 f"The economics cannot be computed. {e.problem or 'No assumptions are known.'}")
+        slide.text(MARGIN, 1.6, 13.333 - 2 * MARGIN, 3.0, [Para(words, 18)])
+        slide.finish()
+        return
+    h = e.assumptions.horizon_years
+    slide = _Slide(prs, SLIDE_TITLES["economics"],
+                   f"Each focus account moved from its current structure to the recommended one, over {h} year"
+                   f"{'s' if h != 1 else ''}, in {cur}; largest value first")
+    rows = e.rows.reset_index(drop=True)
+    width = 13.333 - 2 * MARGIN
+    # What the table leaves room for below it: the roles line and the small print, each as tall as its text.
+    # The table leaves the small print at least three lines; it takes whatever more the table leaves.
+    below = [Para(economics_roles(e.roles), 11, True, max_lines=2),
+             Para(economics_assumptions(e, cur), 9, colour=CAPTION, space_before=4)]
+    below = [p for p in below if p.text]
+    bottom = 7.5 - 0.42
+    text_h = needed_height([dataclasses.replace(p, max_lines=p.max_lines or 3) for p in below], width) \
+        if below else 0.0
+    top, head_h, row_h, total_h, gap = 1.38, 0.4, 0.235, 0.27, 0.08
+    room = int((bottom - text_h - gap - top - head_h - total_h) / row_h + 1e-9)
+    if len(rows) <= room:
+        shown, more = rows, 0
+    else:
+        shown, more = rows.head(max(room - 1, 0)), len(rows) - max(room - 1, 0)
+
+    # Texts first, then each column as wide as its longest text; the account's name takes what is left.
+    heads = ["Account", "Structure now", "Recommended"] + [head.format(h=h) for _, head, _ in ECON_MONEY] + [
+        "Payback"]
+    cells: list[list[str]] = []
+    for row in shown.to_dict("records"):
+        moved = bool(row["moved"])
+        cells.append([str(row["name"]), _short(str(row["current"])), _short(str(row["plan"]))]
+                     + [signed(float(row[c]), cur) if sign else money(float(row[c]), cur) for c, _, sign in ECON_MONEY]
+                     + [months(float(row["payback_months"]), moved)])
+    total = ([f"Total, {e.accounts:,} account{'s' if e.accounts != 1 else ''}", "", f"{e.moved:,} moved"]
+             + [signed(e.totals[c], cur) if sign else money(e.totals[c], cur) for c, _, sign in ECON_MONEY]
+             + [months(e.payback_months, e.moved > 0)])
+    structures = [_short(c) for c in vocab.APPROACHES.codes]
+    widths = []
+    for i in range(len(heads)):
+        column = [r[i] for r in cells] + [total[i]] + (structures if i in (1, 2) else [])
+        widths.append(max(_width_for(column, ECON_SIZE), _width_in_lines(heads[i], ECON_HEAD_SIZE, 2), 0.7))
+    name_w = widths[0]
+    others = sum(widths[1:])
+    if name_w + others <= width:  # what is left is shared by every column
+        spare = (width - name_w - others) / len(widths)
+        widths = [w + spare for w in widths]
+    else:  # long names (or a currency with a long symbol): the names give way first, then every column
+        widths[0] = max(1.6, width - others)
+        if widths[0] + others > width:
+            scale = (width - widths[0]) / others
+            widths = [widths[0]] + [w * scale for w in widths[1:]]
+    n_rows = 1 + len(cells) + (1 if more else 0) + 1
+    heights = [head_h] + [row_h] * len(cells) + ([row_h] if more else []) + [total_h]
+    table = slide.table(n_rows, len(heads), MARGIN, top, widths, heights)
+    right = PP_ALIGN.RIGHT
+    for c, (head, w) in enumerate(zip(heads, widths)):
+        slide.cell(table.cell(0, c), [Para(head, ECON_HEAD_SIZE, True, "#FFFFFF", max_lines=2,
+                                           align=right if c >= 3 else None)], w, head_h, ECON_HEAD_FILL)
+    for r, (texts, row) in enumerate(zip(cells, shown.to_dict("records")), start=1):
+        fill = "#FFFFFF" if r % 2 else "#F7F7F7"
+        for c, (text, w) in enumerate(zip(texts, widths)):
+            colour = RECOMMENDED if c == 2 and bool(row["moved"]) else TEXT
+            slide.cell(table.cell(r, c), [Para(text, ECON_SIZE, c in (0, 9), colour, max_lines=1,
+                                               align=right if c >= 3 else None)], w, row_h, fill)
+    r = len(cells) + 1
+    if more:
+        first = table.cell(r, 0)
+        first.merge(table.cell(r, 2))
+        slide.cell(first, [Para(f"… and {more:,} more, in the totals", ECON_SIZE, colour=CAPTION, max_lines=1)],
+                   sum(widths[:3]), row_h, "#FFFFFF")
+        for c in range(1, len(heads)):  # the merged-away cells too: every cell's text wraps
+            slide.cell(table.cell(r, c), [Para("", ECON_SIZE)], widths[c], row_h, "#FFFFFF")
+        r += 1
+    for c, (text, w) in enumerate(zip(total, widths)):
+        slide.cell(table.cell(r, c), [Para(text, ECON_SIZE, True, max_lines=1, align=right if c >= 3 else None)],
+                   w, total_h, HEAD_FILL)
+    if below:
+        y = top + sum(heights) + gap
+        slide.text(MARGIN, y, width, bottom - y, below)
+    if more:
+        slide.notes.append(f"In the totals but not in the table ({more:,}): "
+                           + ", ".join(str(n) for n in rows["name"].iloc[len(shown):]) + ".")
+    slide.notes += list(e.formulas)
+    slide.finish()
+
+
 def _plan_rows(plan: pd.DataFrame) -> list[list[str]]:
     rows, last = [], None
     for row in plan.to_dict("records"):
@@ -651,13 +853,15 @@ def _plan_slides(prs: Any, content: DeckContent) -> None:
 
 
 def render(content: DeckContent) -> bytes:
-    """The hand-out as .pptx bytes: title, portfolio matrix, funnel, maturity, one slide per focus account, plan."""
+    """The hand-out as .pptx bytes: title, portfolio matrix, funnel, maturity, the focus accounts' economics, one
+    slide per focus account, plan."""
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _title_slide(prs, content)
     _matrix_slide(prs, content)
     _funnel_slide(prs, content)
     _maturity_slide(prs, content)
+    _economics_slide(prs, content)
     for acc in content.accounts:
         _account_slide(prs, content, acc)
     _plan_slides(prs, content)
@@ -673,4 +877,4 @@ def empty_cells() -> pd.DataFrame:
     return grid.assign(count=0, value=0.0)
 
 
-__all__ = ["MIME", "Decision", "DeckContent", "FocusAccount", "fit_text", "render"]
+__all__ = ["MIME", "Decision", "DeckContent", "Economics", "FocusAccount", "fit_text", "render"]

@@ -6,10 +6,11 @@ from datetime import date
 
 import pandas as pd
 
-from gtm.domain import portfolio
+from gtm.domain import economics, portfolio
 from gtm.domain.errors import InputError
+from gtm.domain.matrix import ApproachMatrix
 from gtm.export import deck
-from gtm.services import lists, maturity, plans
+from gtm.services import design, lists, maturity, plans
 from gtm.services.currency import reporting_currency
 from gtm.services.portfolio import frames
 from gtm.storage.repository import Store
@@ -84,8 +85,8 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
 
     opps = assessed[assessed["account_id"].isin(ids)]
     recs = portfolio.recommendations(opps, matrix, currency)
-    summary = portfolio.account_summary(accounts[accounts["account_id"].isin(ids)], opps, recs) \
-        .set_index("account_id").to_dict("index")
+    summary_frame = portfolio.account_summary(accounts[accounts["account_id"].isin(ids)], opps, recs)
+    summary = summary_frame.set_index("account_id").to_dict("index")
     decisions = store.decisions()
     decisions = decisions[decisions["account_id"].isin(ids)]
     focus = []
@@ -107,11 +108,43 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
 
     content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,
                    cells=portfolio.cell_summary(assessed) if len(assessed) else deck.empty_cells(), figures=figures,
-                   chosen_by=f"{chosen_by}.", accounts=focus, notes=notes)
+                   chosen_by=f"{chosen_by}.", accounts=focus, notes=notes,
+                   economics=focus_economics(store, summary_frame, opps, matrix, decisions, ids, currency))
     content.update(_funnel(store, data))
     content.update(_maturity(store))
     content.update(_plan(store, today))
     return deck.DeckContent(**content)  # type: ignore[arg-type]
+
+
+ECONOMICS_ROWS = ("name", "current", "plan", "moved", "value", "cost_year_current", "cost_year_plan", "setup_cost",
+                  "stake_current", "stake_plan", "extra_benefit", "net", "payback_months")
+
+
+def focus_economics(store: Store, accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix,
+                    decisions: pd.DataFrame, ids: list[str], currency: str) -> deck.Economics | None:
+    """The economics of moving the focus accounts ``ids`` to their recommended structures, at the assumptions in
+    force (None: no focus account). ``accounts``: their portfolio.account_summary. What cannot be computed (no
+    exchange rate for the costs' currency, say) is said in words on the slide, never a number."""
+    if not ids:
+        return None
+    try:
+        saved = design.assumptions(store)
+        a, converted = design.in_reporting_currency(store, saved.assumptions, currency)
+        plan, plan_notes = design.plan_structures(accounts, decisions, design.RECOMMENDED)
+        d = design.design(accounts, assessed, matrix, plan, a, account_ids=ids)
+    except InputError as exc:
+        return deck.Economics(problem=str(exc))
+    rows = d.economics.sort_values("value", ascending=False, kind="stable")
+    rows = rows.assign(name=rows["name"].astype(object).where(rows["name"].notna(), rows["account_id"]))
+    saved_on = pd.Timestamp(saved.saved_at).date() if saved.saved_at is not None and pd.notna(saved.saved_at) else None
+    formulas = ["How each figure is computed:"] + [
+        f"- {key.replace('_', ' ').capitalize()}: {text}" for key, text in economics.FORMULAS.items()]
+    return deck.Economics(
+        rows=rows[list(ECONOMICS_ROWS)].reset_index(drop=True), totals=dict(d.totals.sums),
+        accounts=d.totals.accounts, moved=d.totals.moved, payback_months=d.totals.payback_months,
+        roles=d.roles[["label", "source", "people_current", "people_plan"]], assumptions=a, version=saved.version,
+        saved_by=saved.saved_by, saved_on=saved_on, notes=[*([converted] if converted else []), *plan_notes, *d.notes],
+        formulas=formulas)
 
 
 def _funnel(store: Store, data: dict[str, pd.DataFrame]) -> dict[str, object]:

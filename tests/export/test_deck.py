@@ -1,10 +1,12 @@
 """The PowerPoint hand-out, opened as PowerPoint opens it (python-pptx): slides in order, the matrix table's counts,
-one slide per focus account with its structures and decision, and nothing outside its slide."""
+the focus accounts' economics, one slide per focus account with its structures and decision, and nothing outside
+its slide."""
 
 from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -18,10 +20,11 @@ from pptx.util import Emu
 
 from gtm.domain import portfolio
 from gtm.domain import vocabulary as vocab
+from gtm.domain.fmt import money
 from gtm.domain.matrix import default_matrix
 from gtm.domain.permissions import ADMIN
 from gtm.export import deck
-from gtm.services import decisions, lists
+from gtm.services import decisions, design, lists
 from gtm.services import deck as deck_service
 from gtm.services.demo import seed_demo
 from gtm.services.portfolio import frames
@@ -102,10 +105,10 @@ def test_without_a_list_the_slides_are_in_order_for_the_15_with_most_at_stake(pl
                                                                               plain_deck: Deck) -> None:
     top = [str(a) for a in portfolio.biggest_misfits(_assessed(plain_demo), 15)["account_id"]]
     titles = [_title(s) for s in plain_deck.slides]
-    assert titles[:4] == [deck_service.TITLE, "The portfolio matrix", "Key accounts: the funnel",
-                          "Maturity: losers and winners"]
-    assert titles[4:19] == _names(plain_demo, top)
-    assert titles[19:] and all(t.startswith("The engagement plan") for t in titles[19:])
+    assert titles[:5] == [deck_service.TITLE, "The portfolio matrix", "Key accounts: the funnel",
+                          "Maturity: losers and winners", "Economics of the focus accounts"]
+    assert titles[5:20] == _names(plain_demo, top)
+    assert titles[20:] and all(t.startswith("The engagement plan") for t in titles[20:])
     cover = _text(plain_deck.slides[0])
     assert "Focus accounts (15)" in cover and "most value at stake" in cover
     assert "No maturity assessment yet" in _text(plain_deck.slides[3])
@@ -137,31 +140,31 @@ def test_each_focus_account_has_its_slide_with_structures_and_decision(workshop:
                                                                        workshop_deck: Deck) -> None:
     store, focus, _ = workshop
     titles = [_title(s) for s in workshop_deck.slides]
-    assert titles[4:9] == _names(store, focus)  # the latest focus list, in its order
+    assert titles[5:10] == _names(store, focus)  # the latest focus list, in its order
     assert "the latest focus list" in _text(workshop_deck.slides[0])
     assessed = _assessed(store)
     recs = portfolio.recommendations(assessed[assessed["account_id"].isin(focus)], default_matrix()).set_index(
         "account_id")
     current = store.accounts().set_index("account_id")["current_approach"]
     for i, account_id in enumerate(focus):
-        text = _text(workshop_deck.slides[4 + i])
+        text = _text(workshop_deck.slides[5 + i])
         assert account_id in text
         now = current[account_id]
         assert (vocab.APPROACHES.label(now) if pd.notna(now) else "not set (assumed") in text
         assert vocab.APPROACHES.label(str(recs.loc[account_id, "recommended_approach"])) in text
         assert str(recs.loc[account_id, "rationale"])[:60] in text.replace("\n", " ")
-        (small,) = _tables(workshop_deck.slides[4 + i])
+        (small,) = _tables(workshop_deck.slides[5 + i])
         counts = [small.cell(r, c).text_frame.text for r in range(1, 8) for c in range(1, 7)]  # type: ignore[attr-defined]
         total = sum(int(t.split()[1]) for t in counts if len(t.split()) == 2)
         diagnosed = int(assessed.loc[assessed["account_id"] == account_id, "nature"].notna().sum())
         same_row = now == recs.loc[account_id, "recommended_approach"]
         assert total == diagnosed * (1 if same_row else 2)  # in the current row and, moved, the recommended one
-    first, second = (_text(workshop_deck.slides[4]), _text(workshop_deck.slides[5]))
+    first, second = (_text(workshop_deck.slides[5]), _text(workshop_deck.slides[6]))
     assert "Assignment of lead unit for multi-unit accounts" in first
     assert "by command line" in first and "Review: challenged" in first
     assert "Agreed with both BU heads in the room." in first
     assert "Review: pending" in second and "awaiting" in second and "Overlay account management group without many decision rights" in second
-    assert all("No decision yet" in _text(s) for s in list(workshop_deck.slides)[6:9])
+    assert all("No decision yet" in _text(s) for s in list(workshop_deck.slides)[7:10])
     funnel = _text(workshop_deck.slides[2])
     assert "Focus list: 5 accounts" in funnel and "$3.5B of incremental sales over 3 years" in funnel
 
@@ -170,7 +173,7 @@ def test_a_named_list_chooses_the_accounts_and_an_unknown_one_is_refused(worksho
     store, focus, _ = workshop
     lists.save_list(store, ADMIN, "Two of them", "short", focus[3:5])
     named = _open(deck_service.build_deck(store, "Two of them"))
-    assert [_title(s) for s in list(named.slides)[4:6]] == _names(store, focus[3:5])
+    assert [_title(s) for s in list(named.slides)[5:7]] == _names(store, focus[3:5])
     assert "the account list 'Two of them'" in _text(named.slides[0])
     with pytest.raises(deck_service.InputError, match="No account list named 'Nope'.*'Two of them'"):
         deck_service.build_deck(store, "Nope")
@@ -228,7 +231,27 @@ def _crowded() -> deck.DeckContent:
     return deck.DeckContent(
         title="A title " * 40, workspace="main", made_on=date(2026, 3, 2), currency="EUR", matrix=default_matrix(),
         cells=cells, figures=None, chosen_by="a list. " * 50, accounts=[acc], funnel=funnel, target=(3.5e9, 3),
-        maturity=maturity, maturity_note="Scored by 3 people", plan=plan, plan_note="A plan", notes=["A note. " * 60])
+        maturity=maturity, maturity_note="Scored by 3 people", plan=plan, plan_note="A plan", notes=["A note. " * 60],
+        economics=_crowded_economics(100))
+
+
+def _crowded_economics(n: int) -> deck.Economics:
+    """The economics of ``n`` accounts with long names and big, negative and never-paying figures."""
+    rows = pd.DataFrame({
+        "name": [f"Account {i:03d} " + "Infrastrukturbeteiligungsgesellschaft " * 3 for i in range(n)],
+        "current": ["coordinated_incentives"] * n, "plan": ["market_bu"] * (n - 1) + ["coordinated_incentives"],
+        "moved": [True] * (n - 1) + [False], "value": [1e9 - i for i in range(n)],
+        "cost_year_current": [40_000.0] * n, "cost_year_plan": [2e6] * (n - 1) + [40_000.0],
+        "setup_cost": [1e6] * (n - 1) + [0.0], "stake_current": [0.0] * n, "stake_plan": [1.23e9] * n,
+        "extra_benefit": [-1.5e8] * n, "net": [-9.99e8] * n, "payback_months": [float("nan")] * n})
+    money_columns = [c for c in rows.columns if c not in ("name", "current", "plan", "moved", "payback_months")]
+    totals = {c: float(rows[c].sum()) for c in money_columns}
+    roles = pd.DataFrame({"label": ["Programme executive", "Common front-end sellers"], "source": ["hire", "hire"],
+                          "people_current": [0, 0], "people_plan": [1, 2 * (n - 1)]})
+    return deck.Economics(rows=rows, totals=totals, accounts=n, moved=n - 1, payback_months=None, roles=roles,
+                          assumptions=design.playbook().defaults, version=7, saved_by="A facilitator " * 10,
+                          saved_on=date(2026, 3, 1), notes=["A note on what was assumed. " * 20],
+                          formulas=["How each figure is computed: " * 3])
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +261,7 @@ def crowded_deck() -> Deck:
 
 def test_too_long_text_is_cut_with_an_ellipsis_and_kept_in_the_notes(crowded_deck: Deck) -> None:
     content = _crowded()
-    account = crowded_deck.slides[4]
+    account = crowded_deck.slides[5]
     title = _title(account)
     assert title.endswith("…") and len(title) < len(content.accounts[0].name)
     assert content.accounts[0].name in account.notes_slide.notes_text_frame.text
@@ -284,3 +307,139 @@ def test_a_dimension_nobody_scored_is_a_gap_in_the_radar_not_a_zero() -> None:
     chart = next(s.chart for s in slide.shapes if s.has_chart)
     assert list(chart.plots[0].series[0].values)[0] is None
     assert "Dimension number 0 with a long name: not scored" in _text(slide)
+
+
+# ------------------------------------------------------------------------------------- the economics' slide
+
+ECONOMICS = "Economics of the focus accounts"
+MONEY = re.compile(r"^([+−-]?)(?:\$|€|£)?(\d[\d,]*(?:\.\d+)?)([kMB]?)$")
+
+
+def _amount(text: str) -> float:
+    """'+$1.2M' -> 1_200_000.0, '−$350.0k' -> -350_000.0, '$0' -> 0.0."""
+    found = MONEY.match(text.strip())
+    assert found, text
+    sign, number, unit = found.groups()
+    value = float(number.replace(",", "")) * {"": 1, "k": 1e3, "M": 1e6, "B": 1e9}[unit]
+    return -value if sign in ("−", "-") else value
+
+
+def _half_unit(text: str) -> float:
+    """Half the last shown digit of a formatted amount: how far it may be from the number it rounds."""
+    unit = {"k": 1e3, "M": 1e6, "B": 1e9}.get(text.strip()[-1], 1.0)
+    return (0.05 if "." in text else 0.5) * unit
+
+
+def _economics_table(slide: object) -> list[list[str]]:
+    (table,) = _tables(slide)
+    return [[cell.text_frame.text for cell in row.cells] for row in table.rows]  # type: ignore[attr-defined]
+
+
+def _focus_design(store: Store, ids: list[str]) -> design.Design:
+    """The design the slide should show, computed as the Design page would: recommended structures, saved
+    assumptions."""
+    matrix = store.active_matrix().matrix
+    assessed = _assessed(store)
+    opps = assessed[assessed["account_id"].isin(ids)]
+    accounts = store.accounts()
+    summary = portfolio.account_summary(accounts[accounts["account_id"].isin(ids)], opps,
+                                        portfolio.recommendations(opps, matrix, "USD"))
+    plan, _ = design.plan_structures(summary, store.decisions(), design.RECOMMENDED)
+    return design.design(summary, opps, matrix, plan, design.assumptions(store).assumptions, account_ids=ids)
+
+
+def test_the_economics_slide_comes_before_the_accounts_and_shows_each_move(workshop: tuple[Store, list[str], int],
+                                                                           workshop_deck: Deck) -> None:
+    store, focus, _ = workshop
+    slide = workshop_deck.slides[4]
+    assert _title(slide) == ECONOMICS
+    rows = _economics_table(slide)
+    assert rows[0][:3] == ["Account", "Structure now", "Recommended"] and rows[0][-2:] == ["Net, 3 years", "Payback"]
+    body, total = rows[1:-1], rows[-1]
+    expected = _focus_design(store, focus).economics.sort_values("value", ascending=False, kind="stable")
+    assert [r[0] for r in body] == [str(n) for n in expected["name"]]  # every focus account, largest value first
+    assert sorted(r[0] for r in body) == sorted(_names(store, focus))
+    current = store.accounts().set_index("account_id")["current_approach"]
+    recs = portfolio.recommendations(_assessed(store).query("account_id in @focus"), default_matrix()).set_index(
+        "account_id")["recommended_approach"]
+    for r, account_id in zip(body, expected["account_id"]):
+        now = current[account_id] if pd.notna(current[account_id]) else portfolio.assumed_approach()
+        assert r[1] == vocab.APPROACHES.term(str(now)).short_label
+        assert r[2] == vocab.APPROACHES.term(str(recs[account_id])).short_label
+        assert (r[-1] == "no move") == (now == recs[account_id])
+    assert total[0] == "Total, 5 accounts"
+
+
+def test_the_total_row_adds_up_the_rows_and_is_the_design_totals(workshop: tuple[Store, list[str], int],
+                                                                 workshop_deck: Deck) -> None:
+    store, focus, _ = workshop
+    rows = _economics_table(workshop_deck.slides[4])
+    body, total = rows[1:-1], rows[-1]
+    totals = _focus_design(store, focus).totals
+    columns = ["cost_year_current", "cost_year_plan", "setup_cost", "stake_current", "stake_plan", "extra_benefit",
+               "net"]
+    for c, column in enumerate(columns, start=3):
+        cells = [r[c] for r in body]
+        slack = sum(_half_unit(t) for t in cells) + _half_unit(total[c])
+        assert abs(sum(_amount(t) for t in cells) - _amount(total[c])) <= slack, column  # the costs add up
+        assert abs(_amount(total[c]) - totals[column]) <= _half_unit(total[c]), column  # and are the design's
+    assert _amount(total[5]) > 0 and total[2] == f"{totals.moved} moved"
+    assert totals["stake_plan"] > 0
+
+
+def test_the_small_print_names_the_assumptions_and_the_roles(workshop_deck: Deck) -> None:
+    text = _text(workshop_deck.slides[4]).replace("\n", " ")
+    assert "Assumptions in force (defaults from data/approaches.json): horizon 3 years" in text
+    assert "uplift 20%" in text and "margin 30%" in text and "ramp-up 6 months" in text
+    assert "cost to serve per structure" in text and "Common front end $900.0k ($400.0k)" in text
+    assert "The plan needs: " in text and "(hire;" in text
+    notes = workshop_deck.slides[4].notes_slide.notes_text_frame.text
+    assert "Value at stake: Uplift × value in band" in notes
+
+
+def test_saved_assumptions_change_the_value_at_stake(tmp_path: Path) -> None:
+    store = _demo(tmp_path)
+    top = [str(a) for a in portfolio.biggest_misfits(_assessed(store), 15)["account_id"]]
+    before = _economics_table(_open(deck_service.build_deck(store)).slides[4])[-1]
+    body = design.playbook().defaults.as_dict() | {"uplift": 0.5}
+    version = design.save_assumptions(store, ADMIN, body, note="A bolder uplift")
+    slide = _open(deck_service.build_deck(store)).slides[4]
+    after = _economics_table(slide)[-1]
+    stake = _focus_design(store, top).totals["stake_plan"]
+    assert after[7] == money(stake) != before[7]
+    assert _amount(after[7]) == pytest.approx(_amount(before[7]) * 0.5 / 0.2, rel=0.01)
+    assert after[3:5] == before[3:5]  # costs are not the uplift's
+    text = _text(slide).replace("\n", " ")
+    assert f"Assumptions in force (version {version}, saved by {ADMIN.name}" in text and "uplift 50%" in text
+    store.dispose()
+
+
+def test_economics_that_cannot_be_computed_are_said_in_words(tmp_path: Path) -> None:
+    store = _demo(tmp_path)
+    design.save_assumptions(store, ADMIN, design.playbook().defaults.as_dict() | {"currency": "JPY"})
+    slide = _open(deck_service.build_deck(store)).slides[4]
+    assert _title(slide) == ECONOMICS and not _tables(slide)
+    text = _text(slide).replace("\n", " ")
+    assert "The economics cannot be computed. The cost assumptions are in JPY" in text
+    assert "no exchange rate for JPY" in text and "$" not in text
+    store.dispose()
+
+
+def test_more_accounts_than_fit_show_the_largest_and_the_totals_cover_all(crowded_deck: Deck) -> None:
+    slide = crowded_deck.slides[4]
+    rows = _economics_table(slide)
+    more = next(r for r in rows if r[0].startswith("… and "))
+    shown = rows[1:rows.index(more)]
+    assert 10 <= len(shown) < 100 and more[0] == f"… and {100 - len(shown)} more, in the totals"
+    assert [r[0][:11] for r in shown] == [f"Account {i:03d}" for i in range(len(shown))]  # largest value first
+    total = rows[-1]
+    assert total[0] == "Total, 100 accounts" and total[2] == "99 moved"
+    assert total[3] == "€4.0M" and total[9] == "−€99.9B" and total[10] == "never"
+    assert shown[0][9] == "−€999.0M" and shown[0][10] == "never" and rows[rows.index(more) - 1][0].endswith("…")
+    notes = slide.notes_slide.notes_text_frame.text
+    assert "In the totals but not in the table (" in notes and "Account 099" in notes
+
+
+def test_without_focus_accounts_the_economics_slide_says_so() -> None:
+    slide = _open(deck.render(dataclasses.replace(_crowded(), accounts=[], economics=None))).slides[4]
+    assert _title(slide) == ECONOMICS and "No focus accounts" in _text(slide)
