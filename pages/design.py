@@ -54,15 +54,8 @@ a = design_inputs.panel(who, key="dz_assume")
 if a is None:
     st.stop()
 
-ids = design_inputs.scope_ids(scope)
 try:
-    named = design.plan_named(s, plan_key, d.account_table, d.decisions)
-    every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
-    if named.account_ids is not None and ids is None:
-        every = named.account_ids  # a scenario over every account means its own accounts
-    plan, notes = design.over_accounts(named, d.account_table, every)
-    result = design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,
-                           weighed=design_inputs.exposure(d, ids))
+    result, notes = design_inputs.designed(d, scope, plan_key, a)
 except GtmError as exc:
     widgets.show_error(exc)
     st.stop()
@@ -105,12 +98,11 @@ for note in [*notes, *result.notes]:
 
 # 1. What structure does each need?
 st.subheader("What structure does each account need?", anchor=False)
-table = design.economics_frame(result, short=True)
-shown = table.head(SHOWN)
+shown = design.economics_frame(result, short=True, limit=SHOWN)
 structure_links = "structures?structure=" + result.economics.set_index("account_id").loc[
     shown["account_id"], "plan"].astype(str).to_numpy()
-if len(table) > SHOWN:
-    st.caption(f"The {SHOWN:,} accounts with the largest expected value of {len(table):,}; the export holds every one.")
+if t.accounts > SHOWN:
+    st.caption(f"The {SHOWN:,} accounts with the largest expected value of {t.accounts:,}; the export holds every one.")
 need = pd.DataFrame({
     "link": session.account_links(shown["account_id"]).to_numpy(), "Account": shown["name"].to_numpy(),
     f"Expected value ({cur})": shown["value"].to_numpy(), "Today": shown["current"].to_numpy(),

@@ -471,13 +471,16 @@ def structure_label(code: str, short: bool = False) -> str:
     return next(t.short_label for t in vocab.APPROACHES.terms if t.code == code)
 
 
-def economics_frame(d: Design, *, short: bool = False) -> pd.DataFrame:
+def economics_frame(d: Design, *, short: bool = False, limit: int | None = None) -> pd.DataFrame:
     """The per-account economics as the page shows and exports them (ECONOMICS_HEADERS' keys; structures by label,
-    or short label, payback in words), largest expected value first."""
+    or short label, payback in words), largest expected value first; the first ``limit`` accounts only if given."""
     e = d.economics.sort_values("value", ascending=False, kind="stable")
+    if limit is not None:
+        e = e.head(limit)
     out = e[[c for c in ECONOMICS_HEADERS if c in e.columns and c != "payback"]].copy()
-    out["current"] = [structure_label(c, short) for c in e["current"].astype(str)]
-    out["plan"] = [structure_label(c, short) for c in e["plan"].astype(str)]
+    labels = [structure_label(c, short) for c in vocab.APPROACHES.codes]
+    for column in ("current", "plan"):  # categoricals of the codes: renamed once, not per row
+        out[column] = e[column].cat.rename_categories(labels).astype(object)
     out["payback"] = [econ.payback_text(m, bool(mv), d.assumptions.horizon_years)
                       for m, mv in zip(e["payback_months"], e["moved"])]
     return out[list(ECONOMICS_HEADERS)].reset_index(drop=True)

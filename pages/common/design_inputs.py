@@ -216,3 +216,30 @@ def _column(frame: pd.DataFrame, column: str) -> dict[str, float | None]:
 def money_text(x: float | None, currency: str) -> str:
     """Money for a table cell or sentence; "unknown" for None or NaN."""
     return "unknown" if x is None or pd.isna(x) else money(float(x), currency)
+
+
+# ---------------------------------------------------------------------------------------------- a plan's design
+
+
+@st.cache_resource(max_entries=8, show_spinner="Designing…")
+def _designed(url: str | None, workspace_name: str, version: int, portfolio_version: int, matrix_json: str,
+              scope: str, plan_key: str, assumptions_json: str) -> tuple[design.Design, list[str]]:
+    d = session.data(every_account=True)
+    s = session.store()
+    ids = scope_ids(scope)
+    named = design.plan_named(s, plan_key, d.account_table, d.decisions)
+    every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
+    if named.account_ids is not None and ids is None:
+        every = named.account_ids  # a scenario over every account means its own accounts
+    plan, notes = design.over_accounts(named, d.account_table, every)
+    a = Assumptions.model_validate_json(assumptions_json)
+    return design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,
+                         weighed=exposure(d, ids)), notes
+
+
+def designed(d: session.PortfolioData, scope: str, plan_key: str, a: Assumptions) -> tuple[design.Design, list[str]]:
+    """The design of ``plan_key`` for the accounts of ``scope`` at assumptions ``a`` (reporting currency), and the
+    notes on where the plan had no structure; cached per data version, matrix, scope, plan and assumptions, so a
+    page's rerun and other sessions reuse it. Raises the services' GtmError as they do."""
+    return _designed(session.database_url(), session.workspace(), session.store().data_version(),
+                     d.portfolio_version, d.matrix.model_dump_json(), scope, plan_key, a.model_dump_json())
