@@ -1,5 +1,292 @@
-"""Placeholder: being built (issue 14)."""
+"""Scenarios: build a structure per account for a set of accounts (every account or a saved list), save it with a
+name (each save a new version), and compare two plans side by side (the recommendation, the latest decisions, the
+current structures or a saved scenario): the figures, the people per role and the accounts that move, at the
+assumptions in force. Exported as XLSX (three sheets) and CSV (the accounts moved)."""
 
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-st.title("scenarios")
+from gtm.domain import economics
+from gtm.domain import vocabulary as vocab
+from gtm.domain.errors import GtmError
+from gtm.domain.fmt import plain
+from gtm.domain.permissions import Action
+from gtm.export import charts, tables
+from gtm.services import design
+from pages.common import design_inputs, identity, present, session, widgets
+
+EDITABLE = 500  # accounts in the editor (largest expected value first); the others keep the start point's structure
+SHOWN = 1000  # accounts moved listed on the page; the exports hold every one
+A_COLOUR, B_COLOUR = "#9AA0A6", "#0072B2"
+STRUCTURE = "Structure in this scenario"
+LABELS = dict(zip(vocab.APPROACHES.codes, vocab.APPROACHES.labels))
+SHORT = {t.code: t.short_label for t in vocab.APPROACHES.terms}
+SUMMARY_WIDTH, ROLES_WIDTH = 560, 510  # px: side by side from 1,090 px of main area (presentation mode at 1280 px)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+d = session.data(every_account=True)
+s = session.store()
+who = identity.actor()
+cur = session.currency()
+showing = present.presenting()
+st.title("Scenarios")
+if not showing:
+    st.caption("Give each account a structure, save it as a named scenario, and compare two plans side by side: "
+               "the people per role, the cost, the value at stake and the accounts that move.")
+if d.account_table.empty:
+    st.info("No accounts yet: import accounts and opportunities on the Data page (or open the demo workspace) to "
+            "build scenarios.", icon=":material/compare_arrows:")
+    st.stop()
+
+table = d.account_table
+choices = design.plan_choices(s)
+saved = design.scenarios(s)
+newest = next((k for k in choices if k.startswith(design.SCENARIO_PREFIX)), None)  # scenarios come newest first
+if st.session_state.pop("sc_saved", None) and newest:  # a save just made: build on it, and compare it as B
+    st.session_state["sc_start"] = st.session_state["sc_b"] = newest
+    st.session_state["sc_gen"] = st.session_state.get("sc_gen", 0) + 1
+options = design_inputs.scope_options()
+if st.session_state.get("sc_scope_kept") not in options:  # kept apart: presentation mode draws no scope chooser
+    st.session_state["sc_scope_kept"] = design_inputs.default_scope()
+if st.session_state.get("sc_start") not in choices:
+    st.session_state["sc_start"] = design.RECOMMENDED
+if st.session_state.get("sc_a") not in choices:
+    st.session_state["sc_a"] = design.CURRENT
+if st.session_state.get("sc_b") not in choices:
+    st.session_state["sc_b"] = newest or design.RECOMMENDED
+
+a = design_inputs.panel(who, key="sc_assume")
+
+
+def _fresh() -> None:
+    """A new scope or start point: the editor starts again from it."""
+    st.session_state["sc_gen"] = st.session_state.get("sc_gen", 0) + 1
+    if "sc_scope" in st.session_state:
+        st.session_state["sc_scope_kept"] = st.session_state["sc_scope"]
+
+
+def _in_scope(scope: str) -> list[str]:
+    """The stored accounts of a scope, in the account table's order."""
+    every = table["account_id"].astype(str)
+    ids = design_inputs.scope_ids(scope)
+    return every.tolist() if ids is None else every[every.isin(ids)].tolist()
+
+
+def _labels(codes: pd.Series, names: dict[str, str] = LABELS) -> pd.Series:
+    return codes.map(names).astype(object)
+
+
+def build() -> None:
+    """Choose the accounts and the start point, change structures in the editor, save under a name."""
+    st.subheader("Build a scenario", anchor=False)
+    c1, c2 = st.columns(2)
+    if st.session_state.get("sc_scope") not in options:
+        st.session_state["sc_scope"] = st.session_state["sc_scope_kept"]
+    scope = c1.selectbox("Accounts", options, key="sc_scope", format_func=design_inputs.scope_label,
+                         on_change=_fresh, help="Every account, or a saved list (the Key accounts page saves the "
+                                                "focus list). Plans of every account are compared over these too.")
+    st.session_state["sc_scope_kept"] = scope
+    start = c2.selectbox("Start from", list(choices), key="sc_start", format_func=choices.__getitem__,
+                         on_change=_fresh, help="The structures the editor starts from: the recommendation, the "
+                                                "latest decisions, the current structures or a saved scenario")
+    ids = _in_scope(scope)
+    if not ids:
+        st.info("The list holds no stored account: choose other accounts.", icon=":material/info:")
+        return
+    try:
+        plan, notes = design.over_accounts(design.plan_named(s, start, table, d.decisions), table, ids)
+    except GtmError as exc:
+        widgets.show_error(exc)
+        return
+    current, _ = design.current_structures(table)
+    rows = table.loc[table["account_id"].isin(ids), ["account_id", "name", "value", "recommended_approach"]]
+    rows = rows.sort_values("value", ascending=False, kind="stable").head(EDITABLE)
+    shown_ids = pd.Index(rows["account_id"].astype(str))
+    # Text columns as objects: st.data_editor sends no edit of a pandas string column. Today's and the recommended
+    # structures by their short labels, so that the one to edit fits beside them at 1280 px.
+    frame = pd.DataFrame({
+        "Account": rows["name"].astype(object).to_numpy(),
+        f"Expected value ({cur})": rows["value"].to_numpy(),
+        "Today": _labels(current.reindex(shown_ids), SHORT).to_numpy(),
+        "Recommended": _labels(rows["recommended_approach"], SHORT).fillna("not diagnosed").to_numpy(),
+        STRUCTURE: _labels(plan.reindex(shown_ids)).to_numpy(),
+        "Account ID": shown_ids.to_numpy(dtype=object),
+    })
+    may_save = who.can(Action.SAVE_SCENARIO)
+    gen = st.session_state.get("sc_gen", 0)
+    st.caption(f"**{len(ids):,}** accounts, largest expected value first. Change a structure in the column "
+               f"*{STRUCTURE}*." if len(ids) <= EDITABLE else
+               f"The **{EDITABLE:,}** accounts with the largest expected value of **{len(ids):,}**: the other "
+               f"{len(ids) - EDITABLE:,} keep the start point's structure in the scenario.")
+    edited = st.data_editor(
+        frame, key=f"sc_rows_{gen}", hide_index=True, width="stretch", height=320,
+        disabled=list(frame.columns) if not may_save else [c for c in frame.columns if c != STRUCTURE],
+        column_config={
+            "Account": st.column_config.TextColumn(width=170, pinned=True),
+            f"Expected value ({cur})": st.column_config.NumberColumn(format="compact", width=135),
+            "Today": st.column_config.TextColumn(width=125, help="The current structure (none recorded: the "
+                                                                "lightest, as on every page)"),
+            "Recommended": st.column_config.TextColumn(width=125, help="The structure recommended for the "
+                                                                      "account's opportunities"),
+            STRUCTURE: st.column_config.SelectboxColumn(options=list(vocab.APPROACHES.labels), required=True,
+                                                        width=400, help="The structure this scenario gives the "
+                                                                        "account (lightest first)"),
+            "Account ID": st.column_config.TextColumn(width=90),
+        })
+    changed = int((edited[STRUCTURE].astype(object) != frame[STRUCTURE]).sum())
+    st.caption(f"{changed:,} account(s) changed from the start point."
+               + "".join(f" {plain(n)}" for n in notes))
+    if not may_save:
+        st.caption("Saving a scenario is for sales leaders, workshop facilitators and administrators.")
+        return
+    # The editor's rows first, in its order (a message's row number is the editor's), then the rest of the scope.
+    structures = pd.concat([
+        pd.DataFrame({"account_id": edited["Account ID"].to_numpy(), "approach": edited[STRUCTURE].to_numpy()}),
+        pd.DataFrame({"account_id": plan.index.difference(shown_ids, sort=False).to_numpy(),
+                      "approach": plan.drop(shown_ids).to_numpy()}),
+    ], ignore_index=True)
+    c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
+    name = c1.text_input("Scenario name", key="sc_name", max_chars=design.MAX_NAME, placeholder="e.g. Lean",
+                         help="Saving a name again makes its next version; earlier versions are kept.")
+    note = c2.text_input("Note", key="sc_note", max_chars=design.MAX_NOTE, placeholder="What this scenario tries")
+    if c3.button("Save scenario", type="primary", key="sc_save", width="stretch", icon=":material/save:"):
+        widgets.run_action(
+            lambda: design.save_scenario(s, who, name, structures, scope=scope or None, base=choices[start],
+                                         note=note),
+            toast=f"Saved the scenario '{plain(name.strip())}'", flags={"sc_saved": True})
+
+
+if not showing:
+    build()
+
+# ---------------------------------------------------------------------------------------------- comparing
+
+
+def _short(key: str) -> str:
+    """A plan's name in headers and legends: a scenario's name and version, else the source's label."""
+    if key.startswith(design.SCENARIO_PREFIX):
+        row = saved[saved["scenario_id"] == int(key.removeprefix(design.SCENARIO_PREFIX))]
+        if len(row):
+            return f"{row['name'].iloc[0]} v{int(row['version'].iloc[0])}"
+    return design.SOURCES.get(key, key)
+
+
+def _figure(x: object, unit: str, signed: bool = False) -> str:
+    """One figure of the summary for a table cell: money, a count or months; a change with its sign."""
+    if x is None or pd.isna(x):  # type: ignore[call-overload]
+        return "—" if signed else "unknown"
+    v = float(x)  # type: ignore[arg-type]
+    sign = ("+" if v > 0 else "-" if v < 0 else "") if signed else ""
+    if unit == "money":
+        return sign + design_inputs.money_text(abs(v) if signed else v, cur)
+    if unit == "months" and not signed:
+        return f"{math.ceil(v - 1e-9):,}"  # whole months, rounded up as the Design page says them
+    return sign + f"{abs(v) if signed else v:,.0f}"
+
+
+st.subheader("Compare two scenarios", anchor=False)
+c1, c2 = st.columns(2)
+key_a = c1.selectbox("A", list(choices), key="sc_a", format_func=choices.__getitem__,
+                     help="The plan compared against: by default today's structures")
+key_b = c2.selectbox("B", list(choices), key="sc_b", format_func=choices.__getitem__,
+                     help="The plan compared: by default the newest saved scenario")
+if a is None:
+    st.caption("The comparison needs assumptions that can be used: see the message above.")
+    st.stop()
+scope_ids = _in_scope(st.session_state["sc_scope_kept"])
+try:
+    plan_a = design.plan_named(s, key_a, table, d.decisions)
+    plan_b = design.plan_named(s, key_b, table, d.decisions)
+    # The accounts compared: both plans' own accounts; a plan of every account counts the scope chosen above.
+    compared = list(dict.fromkeys([*(plan_a.account_ids if plan_a.account_ids is not None else scope_ids),
+                                   *(plan_b.account_ids if plan_b.account_ids is not None else scope_ids)]))
+    chosen = design_inputs.scope_ids(st.session_state["sc_scope_kept"])
+    weighed = design_inputs.exposure(d, chosen if chosen is not None and set(compared) <= set(chosen) else None)
+    structures_a, notes_a = design.over_accounts(plan_a, table, compared)
+    structures_b, notes_b = design.over_accounts(plan_b, table, compared)
+    design_a = design.design(table, d.assessed, d.matrix, structures_a, a, account_ids=compared, weighed=weighed)
+    design_b = design.design(table, d.assessed, d.matrix, structures_b, a, account_ids=compared, weighed=weighed)
+    names = (_short(key_a), _short(key_b))
+    c = design.compare(design_a, design_b, names)
+except GtmError as exc:
+    widgets.show_error(exc)
+    st.stop()
+frames = design.comparison_frames(c, cur)
+st.markdown(f"**A**: {plain(names[0])} · **B**: {plain(names[1])} · **{len(compared):,}** accounts compared"
+            + (" · A and B are the same plan" if key_a == key_b else ""))
+
+# The figures beside the people per role where the main area is wide enough (presentation mode at 1280 px, 1920 px),
+# one under the other where it is not (1280 px with the sidebar).
+board = st.container(horizontal=True, gap="small")
+with board.container(width=SUMMARY_WIDTH):
+    summary = frames["Summary"]
+    units = c.summary["unit"].tolist()
+    a_col, b_col = summary.columns[1], summary.columns[2]
+    shown_summary = pd.DataFrame({
+        "Figure": summary["Figure"],
+        "A": [_figure(x, u) for x, u in zip(summary[a_col], units)],
+        "B": [_figure(x, u) for x, u in zip(summary[b_col], units)],
+        "B − A": [_figure(x, u, signed=True) for x, u in zip(summary["B − A"], units)],
+    })
+    payback = units.index("months")  # months as a number; "never", "no move" or "at once" in words
+    for col, dz in (("A", design_a), ("B", design_b)):
+        months = dz.totals.payback_months
+        if months is None or pd.isna(months) or months <= 0 or not dz.totals.moved:
+            shown_summary.loc[payback, col] = economics.payback_text(months, dz.totals.moved > 0, a.horizon_years)
+    st.dataframe(shown_summary, hide_index=True, key="sc_summary", width="stretch", height="content",
+                 column_config={"Figure": st.column_config.TextColumn(width=290),
+                                **{col: st.column_config.TextColumn(width=85) for col in ("A", "B", "B − A")}})
+with board.container(width=ROLES_WIDTH):
+    roles = c.roles
+    fig = go.Figure()
+    labels = [charts.hover_text(x) for x in roles["label"]]
+    for side, colour, column, name in (("A", A_COLOUR, "a", names[0]), ("B", B_COLOUR, "b", names[1])):
+        legend = f"{side}: {name}"
+        fig.add_bar(y=labels, x=roles[column], name=charts.hover_text(legend[:40] + ("…" if len(legend) > 40 else "")),
+                    orientation="h", marker_color=colour, text=roles[column], textposition="outside",
+                    cliponaxis=False)
+    fig.update_layout(barmode="group", height=250, margin={"l": 10, "r": 40, "t": 30, "b": 10},
+                      title={"text": "People per role", "font": {"size": 14}, "x": 0, "y": 0.98},
+                      legend={"orientation": "h", "y": -0.08}, yaxis={"autorange": "reversed"},
+                      xaxis={"visible": False}, font={"size": 13, "color": "#1B1F24"})
+    st.plotly_chart(fig, key="sc_roles_chart", config={"displayModeBar": False})
+    # "Role (hire)": the source beside the name keeps the table inside the column; the export has both columns.
+    shown_roles = pd.DataFrame({
+        "Role": [f"{r} ({s})" for r, s in zip(roles["label"], roles["source"])],
+        "A": roles["a"], "B": roles["b"], "B − A": [f"{int(x):+,}" if x else "0" for x in roles["change"]]})
+    st.dataframe(shown_roles, hide_index=True, key="sc_roles", width="stretch",
+                 column_config={"Role": st.column_config.TextColumn("People per role", width=290),
+                                **{col: st.column_config.NumberColumn(width=60) for col in ("A", "B")},
+                                "B − A": st.column_config.TextColumn(width=70, alignment="right")})
+
+moved = frames["Accounts moved"]
+st.markdown(f"**Accounts moved**: {len(moved):,} account(s) have another structure in B than in A"
+            + (f"; the {SHOWN:,} largest are listed, the exports hold every one." if len(moved) > SHOWN else "."))
+if len(moved):
+    money_cols = [col for col in moved.columns if col.endswith(f"{cur})")]
+    st.dataframe(moved.head(SHOWN), hide_index=True, key="sc_moved", width="stretch", height=300 if showing else 400,
+                 column_config={**{col: st.column_config.NumberColumn(format="compact") for col in money_cols},
+                                "Steps (+ heavier in B)": st.column_config.NumberColumn(format="%+d")})
+notes = list(dict.fromkeys([*c.notes, *design_a.notes, *design_b.notes]))
+notes += [f"A: {n}" for n in notes_a] + [f"B: {n}" for n in notes_b]
+for note in notes:
+    st.caption(plain(note))
+if showing:
+    st.stop()
+
+st.caption("The exports hold the three tables above (XLSX) or the accounts moved (CSV). Formulas are neutralised: a "
+           "cell starting with = + - @ opens as text.")
+european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
+                     key="sc_eu", help=tables.EUROPEAN_HELP)
+st.session_state[tables.EUROPEAN_SETTING] = european
+exports = st.container(horizontal=True)
+exports.download_button("Comparison (XLSX)", lambda: design.comparison_xlsx(c, cur), file_name="gtm-scenarios.xlsx",
+                        mime=XLSX, key="sc_xlsx", on_click="ignore", icon=":material/download:")
+exports.download_button("Accounts moved (CSV)", lambda: design.comparison_csv(c, cur, european=european),
+                        file_name="gtm-scenarios-moved.csv", mime="text/csv", key="sc_csv", on_click="ignore",
+                        icon=":material/download:")
