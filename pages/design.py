@@ -69,8 +69,9 @@ assign_now = int(roles.loc[roles["source"] == "assign", "people_current"].sum())
 
 # ---------------------------------------------------------------------------------------------- the answers
 row = st.container(horizontal=True, gap="small")  # five figures; at 1280 px they wrap onto a second row
-figures_width = 220
-row.metric("Accounts moved", f"{t.moved:,} of {t.accounts:,}", border=True, width=figures_width,
+figures_width = 205  # five in a row at 1280 px in presentation mode, three then two with the sidebar
+row.metric("Accounts moved", f"{t.moved:,} of {t.accounts:,}", f"{t.accounts - t.moved:,} stay as they are",
+           delta_color="off", delta_arrow="off", border=True, width=figures_width,
            help="Accounts whose structure in the plan differs from today's")
 row.metric("People to hire · assign", f"{hire:,} · {assign:,}", f"{hire - hire_now:+,} · {assign - assign_now:+,} today",
            delta_color="off", delta_arrow="off", border=True, width=figures_width,
