@@ -50,6 +50,9 @@ scope = c1.selectbox("Accounts", options, key="dz_scope", format_func=design_inp
 plan_key = c2.selectbox("Plan", list(choices), key="dz_plan", format_func=choices.__getitem__,
                         help="Whose structures to design for: the recommendation, the latest decisions, the current "
                              "structures, or a scenario saved on the Scenarios page")
+if scope == design_inputs.EVERY and len(options) == 1 and not showing:
+    st.caption("No account list is saved yet: the Key accounts page builds the shortlist and the focus list, which you "
+               "can then design for here.")
 a = design_inputs.panel(who, key="dz_assume")
 if a is None:
     st.stop()
