@@ -151,7 +151,8 @@ def build() -> None:
                       "approach": plan.drop(shown_ids).to_numpy()}),
     ], ignore_index=True)
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
-    name = c1.text_input("Scenario name", key="sc_name", max_chars=design.MAX_NAME, placeholder="e.g. Lean",
+    # No max_chars: a longer name pasted in would be cut without a word; the service says what is accepted.
+    name = c1.text_input("Scenario name", key="sc_name", placeholder="e.g. Lean",
                          help="Saving a name again makes its next version; earlier versions are kept.")
     note = c2.text_input("Note", key="sc_note", max_chars=design.MAX_NOTE, placeholder="What this scenario tries")
     if c3.button("Save scenario", type="primary", key="sc_save", width="stretch", icon=":material/save:"):
