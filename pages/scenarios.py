@@ -16,6 +16,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
+from gtm.domain.playbook import Assumptions
 from gtm.export import charts, tables
 from gtm.services import design
 from pages.common import design_inputs, identity, present, session, widgets
@@ -81,6 +82,56 @@ def _labels(codes: pd.Series, names: dict[str, str] = LABELS) -> pd.Series:
     return codes.map(names).astype(object)
 
 
+# Cached per data version (a save, a decision or a list changes it), portfolio version, matrix and choices: a saved
+# scenario of 100,000 accounts takes most of a second to read, and every edit in the editor reruns the page.
+# Shared between sessions, read-only.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _named(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str,
+           key: str) -> design.NamedPlan:
+    """A plan by its key (plan_choices): read once for the editor's start point and the comparison."""
+    return design.plan_named(s, key, table, d.decisions)
+
+
+def _plan(key: str) -> design.NamedPlan:
+    return _named(session.database_url(), session.workspace(), d.version, d.portfolio_version,
+                  d.matrix.model_dump_json(), key)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _start(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str, scope: str,
+           start: str, currency: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
+    """The start point's structures over the scope's accounts, its notes, and the editor's rows: the scope's
+    largest accounts by expected value."""
+    ids = _in_scope(scope)
+    plan, notes = design.over_accounts(_plan(start), table, ids)
+    current, _ = design.current_structures(table)
+    rows = table.loc[table["account_id"].isin(ids), ["account_id", "name", "value", "recommended_approach"]]
+    rows = rows.sort_values("value", ascending=False, kind="stable").head(EDITABLE)
+    shown_ids = pd.Index(rows["account_id"].astype(str))
+    # Text columns as objects: st.data_editor sends no edit of a pandas string column. Today's and the recommended
+    # structures by their short labels, so that the one to edit fits beside them at 1280 px.
+    frame = pd.DataFrame({
+        "Account": rows["name"].astype(object).to_numpy(),
+        f"Expected value ({currency})": rows["value"].to_numpy(),
+        "Today": _labels(current.reindex(shown_ids), SHORT).to_numpy(),
+        "Recommended": _labels(rows["recommended_approach"], SHORT).fillna("not diagnosed").to_numpy(),
+        STRUCTURE: _labels(plan.reindex(shown_ids)).to_numpy(),
+        "Account ID": shown_ids.to_numpy(dtype=object),
+    })
+    return plan, notes, frame
+
+
+def _structures(plan: pd.Series, edited: pd.DataFrame) -> pd.DataFrame:
+    """What is saved: the editor's rows first, in its order (a message's row number is the editor's), then the rest
+    of the scope at the start point's structure."""
+    shown = pd.Index(edited["Account ID"])
+    return pd.concat([
+        pd.DataFrame({"account_id": shown.to_numpy(), "approach": edited[STRUCTURE].to_numpy()}),
+        pd.DataFrame({"account_id": plan.index.difference(shown, sort=False).to_numpy(),
+                      "approach": plan.drop(shown).to_numpy()}),
+    ], ignore_index=True)
+
+
 def build() -> None:
     """Choose the accounts and the start point, change structures in the editor, save under a name."""
     st.subheader("Build a scenario", anchor=False)
@@ -94,35 +145,22 @@ def build() -> None:
     start = c2.selectbox("Start from", list(choices), key="sc_start", format_func=choices.__getitem__,
                          on_change=_fresh, help="The structures the editor starts from: the recommendation, the "
                                                 "latest decisions, the current structures or a saved scenario")
-    ids = _in_scope(scope)
-    if not ids:
-        st.info("The list holds no stored account: choose other accounts.", icon=":material/info:")
-        return
     try:
-        plan, notes = design.over_accounts(design.plan_named(s, start, table, d.decisions), table, ids)
+        plan, notes, frame = _start(session.database_url(), session.workspace(), d.version, d.portfolio_version,
+                                    d.matrix.model_dump_json(), scope, start, cur)
     except GtmError as exc:
         widgets.show_error(exc)
         return
-    current, _ = design.current_structures(table)
-    rows = table.loc[table["account_id"].isin(ids), ["account_id", "name", "value", "recommended_approach"]]
-    rows = rows.sort_values("value", ascending=False, kind="stable").head(EDITABLE)
-    shown_ids = pd.Index(rows["account_id"].astype(str))
-    # Text columns as objects: st.data_editor sends no edit of a pandas string column. Today's and the recommended
-    # structures by their short labels, so that the one to edit fits beside them at 1280 px.
-    frame = pd.DataFrame({
-        "Account": rows["name"].astype(object).to_numpy(),
-        f"Expected value ({cur})": rows["value"].to_numpy(),
-        "Today": _labels(current.reindex(shown_ids), SHORT).to_numpy(),
-        "Recommended": _labels(rows["recommended_approach"], SHORT).fillna("not diagnosed").to_numpy(),
-        STRUCTURE: _labels(plan.reindex(shown_ids)).to_numpy(),
-        "Account ID": shown_ids.to_numpy(dtype=object),
-    })
+    if frame.empty:
+        st.info("The list holds no stored account: choose other accounts.", icon=":material/info:")
+        return
+    total = len(plan)
     may_save = who.can(Action.SAVE_SCENARIO)
     gen = st.session_state.get("sc_gen", 0)
-    st.caption(f"**{len(ids):,}** accounts, largest expected value first. Change a structure in the column "
-               f"*{STRUCTURE}*." if len(ids) <= EDITABLE else
-               f"The **{EDITABLE:,}** accounts with the largest expected value of **{len(ids):,}**: the other "
-               f"{len(ids) - EDITABLE:,} keep the start point's structure in the scenario.")
+    st.caption(f"**{total:,}** accounts, largest expected value first. Change a structure in the column "
+               f"*{STRUCTURE}*." if total <= EDITABLE else
+               f"The **{EDITABLE:,}** accounts with the largest expected value of **{total:,}**: the other "
+               f"{total - EDITABLE:,} keep the start point's structure in the scenario.")
     edited = st.data_editor(
         frame, key=f"sc_rows_{gen}", hide_index=True, width="stretch", height=320,
         disabled=list(frame.columns) if not may_save else [c for c in frame.columns if c != STRUCTURE],
@@ -144,12 +182,6 @@ def build() -> None:
     if not may_save:
         st.caption("Saving a scenario is for sales leaders, workshop facilitators and administrators.")
         return
-    # The editor's rows first, in its order (a message's row number is the editor's), then the rest of the scope.
-    structures = pd.concat([
-        pd.DataFrame({"account_id": edited["Account ID"].to_numpy(), "approach": edited[STRUCTURE].to_numpy()}),
-        pd.DataFrame({"account_id": plan.index.difference(shown_ids, sort=False).to_numpy(),
-                      "approach": plan.drop(shown_ids).to_numpy()}),
-    ], ignore_index=True)
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     # No max_chars: a longer name pasted in would be cut without a word; the service says what is accepted.
     name = c1.text_input("Scenario name", key="sc_name", placeholder="e.g. Lean",
@@ -157,8 +189,8 @@ def build() -> None:
     note = c2.text_input("Note", key="sc_note", max_chars=design.MAX_NOTE, placeholder="What this scenario tries")
     if c3.button("Save scenario", type="primary", key="sc_save", width="stretch", icon=":material/save:"):
         widgets.run_action(
-            lambda: design.save_scenario(s, who, name, structures, scope=scope or None, base=choices[start],
-                                         note=note),
+            lambda: design.save_scenario(s, who, name, _structures(plan, edited), scope=scope or None,
+                                         base=choices[start], note=note),
             toast=f"Saved the scenario '{plain(name.strip())}'", flags={"sc_saved": True})
 
 
@@ -190,6 +222,28 @@ def _figure(x: object, unit: str, signed: bool = False) -> str:
     return sign + f"{abs(v) if signed else v:,.0f}"
 
 
+@st.cache_resource(max_entries=4, show_spinner="Comparing…")
+def _compared(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str, scope: str,
+              key_a: str, key_b: str, assumptions_json: str, currency: str
+              ) -> tuple[design.Design, design.Design, design.Comparison, dict[str, pd.DataFrame], list[str], list[str]]:
+    """Plans A and B designed over the same accounts at the same assumptions, compared, the comparison's tables
+    (money in the reporting currency), and each plan's notes."""
+    a = Assumptions.model_validate_json(assumptions_json)
+    plan_a, plan_b = _plan(key_a), _plan(key_b)
+    # The accounts compared: both plans' own accounts; a plan of every account counts the scope chosen above.
+    in_scope = _in_scope(scope)
+    compared = list(dict.fromkeys([*(plan_a.account_ids if plan_a.account_ids is not None else in_scope),
+                                   *(plan_b.account_ids if plan_b.account_ids is not None else in_scope)]))
+    chosen = design_inputs.scope_ids(scope)
+    weighed = design_inputs.exposure(d, chosen if chosen is not None and set(compared) <= set(chosen) else None)
+    structures_a, notes_a = design.over_accounts(plan_a, table, compared)
+    structures_b, notes_b = design.over_accounts(plan_b, table, compared)
+    design_a = design.design(table, d.assessed, d.matrix, structures_a, a, account_ids=compared, weighed=weighed)
+    design_b = design.design(table, d.assessed, d.matrix, structures_b, a, account_ids=compared, weighed=weighed)
+    c = design.compare(design_a, design_b, (_short(key_a), _short(key_b)))
+    return design_a, design_b, c, design.comparison_frames(c, currency), notes_a, notes_b
+
+
 st.subheader("Compare two scenarios", anchor=False)
 c1, c2 = st.columns(2)
 key_a = c1.selectbox("A", list(choices), key="sc_a", format_func=choices.__getitem__,
@@ -199,26 +253,16 @@ key_b = c2.selectbox("B", list(choices), key="sc_b", format_func=choices.__getit
 if a is None:
     st.caption("The comparison needs assumptions that can be used: see the message above.")
     st.stop()
-scope_ids = _in_scope(st.session_state["sc_scope_kept"])
 try:
-    plan_a = design.plan_named(s, key_a, table, d.decisions)
-    plan_b = design.plan_named(s, key_b, table, d.decisions)
-    # The accounts compared: both plans' own accounts; a plan of every account counts the scope chosen above.
-    compared = list(dict.fromkeys([*(plan_a.account_ids if plan_a.account_ids is not None else scope_ids),
-                                   *(plan_b.account_ids if plan_b.account_ids is not None else scope_ids)]))
-    chosen = design_inputs.scope_ids(st.session_state["sc_scope_kept"])
-    weighed = design_inputs.exposure(d, chosen if chosen is not None and set(compared) <= set(chosen) else None)
-    structures_a, notes_a = design.over_accounts(plan_a, table, compared)
-    structures_b, notes_b = design.over_accounts(plan_b, table, compared)
-    design_a = design.design(table, d.assessed, d.matrix, structures_a, a, account_ids=compared, weighed=weighed)
-    design_b = design.design(table, d.assessed, d.matrix, structures_b, a, account_ids=compared, weighed=weighed)
-    names = (_short(key_a), _short(key_b))
-    c = design.compare(design_a, design_b, names)
+    design_a, design_b, c, frames, notes_a, notes_b = _compared(
+        session.database_url(), session.workspace(), d.version, d.portfolio_version, d.matrix.model_dump_json(),
+        st.session_state["sc_scope_kept"], key_a, key_b, a.model_dump_json(), cur)
 except GtmError as exc:
     widgets.show_error(exc)
     st.stop()
-frames = design.comparison_frames(c, cur)
-st.markdown(f"**A**: {plain(names[0])} · **B**: {plain(names[1])} · **{len(compared):,}** accounts compared"
+names = c.names
+compared = len(design_a.economics)
+st.markdown(f"**A**: {plain(names[0])} · **B**: {plain(names[1])} · **{compared:,}** accounts compared"
             + (" · A and B are the same plan" if key_a == key_b else ""))
 
 # The figures beside the people per role where the main area is wide enough (presentation mode at 1280 px, 1920 px),
@@ -258,7 +302,7 @@ with board.container(width=ROLES_WIDTH):
     st.plotly_chart(fig, key="sc_roles_chart", config={"displayModeBar": False})
     # "Role (hire)": the source beside the name keeps the table inside the column; the export has both columns.
     shown_roles = pd.DataFrame({
-        "Role": [f"{r} ({s})" for r, s in zip(roles["label"], roles["source"])],
+        "Role": [f"{role} ({source})" for role, source in zip(roles["label"], roles["source"])],
         "A": roles["a"], "B": roles["b"], "B − A": [f"{int(x):+,}" if x else "0" for x in roles["change"]]})
     st.dataframe(shown_roles, hide_index=True, key="sc_roles", width="stretch",
                  column_config={"Role": st.column_config.TextColumn("People per role", width=290),
