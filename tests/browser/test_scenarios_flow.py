@@ -179,12 +179,19 @@ def test_a_sales_leader_builds_two_scenarios_and_compares_them(page: Page, app_s
     expect(moved_line).to_be_visible()
     moved = int(moved_line.inner_text().split(":")[1].split()[0])
     assert moved in (14, 15)
-    # The people per role, A and B, on the chart (SVG text) and in the table's header.
+    # The people per role, A and B, on the chart: its role labels and legend (SVG text), and the bars' numbers as
+    # the browser's figure holds them (checked against the export below).
     chart = page.locator(".st-key-sc_roles_chart")
     for role in ("Programme executive", "Overlay account managers", "Common front-end sellers"):
         expect(chart.get_by_text(role, exact=True)).to_be_visible()
     expect(chart.get_by_text("A: Lean v1", exact=True)).to_be_visible()
     expect(chart.get_by_text("B: Recommended for focus v1", exact=True)).to_be_visible()
+    bars = page.evaluate("""() => {
+        const plot = document.querySelector('.st-key-sc_roles_chart .js-plotly-plot');
+        // _fullData: the numbers decoded (Plotly sends them as typed arrays)
+        return plot._fullData.map(t => [t.name, Array.from(t.y).map(String), Array.from(t.x).map(Number)]);
+    }""")
+    people = {name[0]: dict(zip(roles, counts)) for name, roles, counts in bars}
     _screens(page, "scenarios")
 
     page.set_viewport_size({"width": 1440, "height": 1000})
@@ -199,6 +206,9 @@ def test_a_sales_leader_builds_two_scenarios_and_compares_them(page: Page, app_s
     assert ids <= set(focus)
     if top_id in ids:  # the account moved up in Lean differs from B unless B recommends just that
         assert next(r for r in rows[1:] if r[0] == top_id)[1:3] == (top_name, up)
+    for role, _, in_a, in_b, _ in book["Roles"].iter_rows(min_row=2, values_only=True):
+        assert (people["A"][role], people["B"][role]) == (in_a, in_b), role
+    assert sum(people["B"].values()) > sum(people["A"].values())  # the recommendation needs more people than Lean
     summary = {r[0]: r[1:] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}
     a, b, change = summary["People needed (all roles)"]
     assert change == b - a
