@@ -228,9 +228,8 @@ def _designed(url: str | None, workspace_name: str, version: int, portfolio_vers
     s = session.store()
     ids = scope_ids(scope)
     named = design.plan_named(s, plan_key, d.account_table, d.decisions)
+    # The accounts are the scope's, whatever the plan: a scenario's structures for its accounts, today's for others.
     every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
-    if named.account_ids is not None and ids is None:
-        every = named.account_ids  # a scenario over every account means its own accounts
     plan, notes = design.over_accounts(named, d.account_table, every)
     a = Assumptions.model_validate_json(assumptions_json)
     return design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,

@@ -12,7 +12,8 @@ from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py", "pages/matrix.py",
-         "pages/key_accounts.py", "pages/maturity.py", "pages/plan.py", "pages/data.py"]
+         "pages/structures.py", "pages/key_accounts.py", "pages/maturity.py", "pages/plan.py", "pages/design.py",
+         "pages/scenarios.py", "pages/data.py"]
 TIMEOUT = 60
 
 
@@ -47,6 +48,8 @@ def test_every_page_has_a_clear_empty_state(empty_db: str, page: str) -> None:
     text = " ".join(e.value for e in [*at.info, *at.markdown, *at.caption])
     if page == "pages/plan.py":  # a plan needs no portfolio: the default plan shows, and says it is one
         assert "No plan saved yet: the default plan is shown." in text
+    elif page == "pages/structures.py":  # the playbook needs no portfolio: the seven cards, no account in any
+        assert "0 in it today" in text and len(at.subheader) == 7
     elif page != "pages/data.py":
         assert at.info, f"{page} shows no empty-state message"
         assert any(w in text.lower() for w in ("import", "no ", "nothing", "empty"))
