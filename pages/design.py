@@ -97,6 +97,11 @@ st.caption(
     f"in the plan (over {horizon} years). The deck's case: {money(target.low, 'USD')}–{money(target.high, 'USD')} of "
     f"incremental sales across 15 focus accounts in {target.years} years; here, {money(t['stake_plan'], cur)} of value "
     f"at stake across {t.accounts:,} accounts.")
+if t.moved:
+    st.caption(f"Of the {t.moved:,} moves, **{t.paying:,}** pay back within {horizon} years at these assumptions "
+               f"(net {money(t.paying_net, cur)} together); the other {t.moved - t.paying:,} cost more than they "
+               f"bring (net {money(t.losing_net, cur)}). The tables list each account's net and payback; a scenario "
+               "of the moves that pay can be built and compared on the Scenarios page.")
 for note in [*notes, *result.notes]:
     st.caption(plain(note))
 

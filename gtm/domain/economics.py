@@ -197,14 +197,18 @@ class Totals:
     sums: dict[str, float]
     payback_months: float | None
     unknown_waste: int  # accounts with nothing diagnosed: their cost without benefit is not known
+    paying: int = 0  # moves whose net over the horizon is positive
+    paying_net: float = 0.0  # their net together
+    losing_net: float = 0.0  # the net of the other moves (zero or negative)
 
     def __getitem__(self, column: str) -> float:
         return self.sums[column]
 
 
 def totals(econ: pd.DataFrame, a: Assumptions) -> Totals:
-    """The additive columns summed (NaN counted as 0 and ``unknown_waste`` says how many), and the payback of all
-    moves together (set-up, extra cost a year and extra benefit summed over the moved accounts)."""
+    """The additive columns summed (NaN counted as 0 and ``unknown_waste`` says how many), the payback of all
+    moves together (set-up, extra cost a year and extra benefit summed over the moved accounts), and how many moves
+    pay (a positive net over the horizon) with their net and the others'."""
     sums = {c: float(np.nansum(econ[c].to_numpy(dtype=float))) for c in ADDITIVE}
     moved = econ[econ["moved"]]
     payback: float | None = None
@@ -213,8 +217,11 @@ def totals(econ: pd.DataFrame, a: Assumptions) -> Totals:
                            np.array([(moved["cost_year_plan"] - moved["cost_year_current"]).sum()]),
                            np.array([moved["extra_benefit"].sum()]), a)[0]
         payback = None if math.isnan(p) else float(p)
+    gains = moved["net"].to_numpy(dtype=float)
     return Totals(accounts=len(econ), moved=len(moved), sums=sums, payback_months=payback,
-                  unknown_waste=int(econ["cost_without_benefit_plan"].isna().sum()))
+                  unknown_waste=int(econ["cost_without_benefit_plan"].isna().sum()),
+                  paying=int((gains > 0).sum()), paying_net=float(gains[gains > 0].sum()),
+                  losing_net=float(gains[gains <= 0].sum()))
 
 
 def structure_counts(approaches: pd.Series) -> dict[str, int]:

@@ -180,6 +180,9 @@ def test_costs_and_every_other_figure_add_up_over_the_portfolio(rows: list[tuple
     for column in ("cost_current", "cost_plan", "extra_cost", "stake_plan", "benefit_plan", "net",
                    "cost_without_benefit_plan", "left_on_table_plan"):
         assert t1[column] + t2[column] == pytest.approx(t[column], rel=1e-9, abs=1e-6)
+    # The moves that pay and the others make the whole net of the moves.
+    assert t.paying_net + t.losing_net == pytest.approx(float(whole.loc[whole["moved"], "net"].sum()), abs=1e-6)
+    assert t.paying == int((whole.loc[whole["moved"], "net"] > 0).sum())
     # Each account's horizon cost is its cost a year times the horizon plus its set-up.
     assert np.allclose(whole["cost_plan"], whole["cost_year_plan"] * a.horizon_years + whole["setup_cost"])
     assert np.allclose(whole["net"], whole["extra_benefit"] - whole["extra_cost"])
