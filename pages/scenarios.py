@@ -87,19 +87,23 @@ def _labels(codes: pd.Series, names: dict[str, str] = LABELS) -> pd.Series:
 # Shared between sessions, read-only.
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _named(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str,
-           key: str) -> design.NamedPlan:
-    """A plan by its key (plan_choices): read once for the editor's start point and the comparison."""
-    return design.plan_named(s, key, table, d.decisions)
+           key: str, assumptions_json: str) -> design.NamedPlan:
+    """A plan by its key (plan_choices): read once for the editor's start point and the comparison. The moves
+    that pay depend on the assumptions (``assumptions_json``, "" for the plans that do not)."""
+    a = Assumptions.model_validate_json(assumptions_json) if assumptions_json else None
+    return design.plan_named(s, key, table, d.decisions, assessed=d.assessed, matrix=d.matrix, a=a,
+                             weighed=design_inputs.exposure(d, None) if a is not None else None)
 
 
 def _plan(key: str) -> design.NamedPlan:
+    used = a.model_dump_json() if key == design.PAYING and a is not None else ""
     return _named(session.database_url(), session.workspace(), d.version, d.portfolio_version,
-                  d.matrix.model_dump_json(), key)
+                  d.matrix.model_dump_json(), key, used)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _start(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str, scope: str,
-           start: str, currency: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
+           start: str, currency: str, assumptions_json: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
     """The start point's structures over the scope's accounts, its notes, and the editor's rows: the scope's
     largest accounts by expected value."""
     ids = _in_scope(scope)
@@ -147,7 +151,8 @@ def build() -> None:
                                                 "latest decisions, the current structures or a saved scenario")
     try:
         plan, notes, frame = _start(session.database_url(), session.workspace(), d.version, d.portfolio_version,
-                                    d.matrix.model_dump_json(), scope, start, cur)
+                                    d.matrix.model_dump_json(), scope, start, cur,
+                                    a.model_dump_json() if start == design.PAYING and a is not None else "")
     except GtmError as exc:
         widgets.show_error(exc)
         return

@@ -29,9 +29,10 @@ from gtm.storage.repository import Store, Transaction
 MAX_NAME = 128
 MAX_NOTE = 2000
 # Where a plan's structures come from, besides a saved scenario.
-RECOMMENDED, DECIDED, CURRENT = "recommended", "decided", "current"
+RECOMMENDED, DECIDED, CURRENT, PAYING = "recommended", "decided", "current", "paying"
 SOURCES = {RECOMMENDED: "The recommendation per account", DECIDED: "The latest decision per account",
-           CURRENT: "The current structures"}
+           CURRENT: "The current structures",
+           PAYING: "The recommendation where the move pays back (today's structure elsewhere)"}
 
 
 def playbook() -> Playbook:
@@ -304,9 +305,18 @@ class NamedPlan:
     notes: list[str]
 
 
-def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.DataFrame) -> NamedPlan:
+def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.DataFrame, *,
+               assessed: pd.DataFrame | None = None, matrix: ApproachMatrix | None = None,
+               a: Assumptions | None = None, weighed: econ.Exposure | None = None) -> NamedPlan:
     """The plan ``key`` (see plan_choices) over ``accounts`` (the account table). A scenario covers its own accounts;
-    its structures are the saved ones (an account it names that is no longer stored is left out, and said)."""
+    its structures are the saved ones (an account it names that is no longer stored is left out, and said).
+    PAYING needs the opportunities (``assessed``), the ``matrix`` and the assumptions ``a``: it moves only the
+    accounts whose recommended move has a positive net over the horizon at those assumptions."""
+    if key == PAYING:
+        if assessed is None or matrix is None or a is None:
+            raise InputError("The plan of the moves that pay needs assumptions that can be used; see the message "
+                             "about them.")
+        return _paying(accounts, decisions, assessed, matrix, a, weighed)
     if not key.startswith(SCENARIO_PREFIX):
         structures, notes = plan_structures(accounts, decisions, key)
         return NamedPlan(structures, None, notes)
@@ -322,6 +332,25 @@ def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.Dat
                                     "portfolio and are left out."]
     kept = saved[known]
     return NamedPlan(kept, [str(a) for a in kept.index], notes)
+
+
+def _paying(accounts: pd.DataFrame, decisions: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix,
+            a: Assumptions, weighed: econ.Exposure | None) -> NamedPlan:
+    """The recommendation for the accounts whose move to it has a positive net over the horizon; today's structure
+    for the others (the overkill zone: "costing more than benefits created")."""
+    recommended, notes = plan_structures(accounts, decisions, RECOMMENDED)
+    current, _ = current_structures(accounts)
+    ids = [str(x) for x in recommended.index]
+    weighed = weighed if weighed is not None and set(ids) <= set(weighed.account_ids) else None
+    d = design(accounts, assessed, matrix, recommended, a, account_ids=ids, weighed=weighed)
+    e = d.economics
+    pays = pd.Series((e["moved"] & (e["net"] > 0)).to_numpy(), index=e["account_id"].to_numpy())
+    kept = int((e["moved"] & ~pays.to_numpy()).sum())
+    if kept:
+        notes.append(f"{kept:,} account(s) whose recommended move does not pay back within {a.horizon_years} years "
+                     "at these assumptions keep today's structure.")
+    return NamedPlan(recommended.where(pays.reindex(recommended.index).to_numpy(), current.reindex(recommended.index)),
+                     None, notes)
 
 
 def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -> tuple[pd.Series, list[str]]:

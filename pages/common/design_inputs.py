@@ -227,11 +227,12 @@ def _designed(url: str | None, workspace_name: str, version: int, portfolio_vers
     d = session.data(every_account=True)
     s = session.store()
     ids = scope_ids(scope)
-    named = design.plan_named(s, plan_key, d.account_table, d.decisions)
+    a = Assumptions.model_validate_json(assumptions_json)
+    named = design.plan_named(s, plan_key, d.account_table, d.decisions, assessed=d.assessed, matrix=d.matrix, a=a,
+                              weighed=exposure(d, None) if plan_key == design.PAYING else None)
     # The accounts are the scope's, whatever the plan: a scenario's structures for its accounts, today's for others.
     every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
     plan, notes = design.over_accounts(named, d.account_table, every)
-    a = Assumptions.model_validate_json(assumptions_json)
     return design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,
                          weighed=exposure(d, ids)), notes
 

@@ -125,3 +125,17 @@ def test_presentation_mode_shows_the_answers_without_the_export(demo_db: str) ->
     assert not at.exception and not at.error
     assert len(at.metric) == 5 and len(at.get("plotly_chart")) == 2
     assert not at.get("download_button")
+
+
+def test_the_moves_that_pay_keep_the_others_at_today_s_structure(demo_db: str) -> None:
+    at = run(PAGE)
+    recommended = _metrics(at)
+    at.selectbox(key="dz_plan").select(design.PAYING).run()
+    assert not at.exception and not at.error
+    paying = _metrics(at)
+    moved = int(paying["Accounts moved"].split(" of ")[0].replace(",", ""))
+    assert 0 < moved < int(recommended["Accounts moved"].split(" of ")[0].replace(",", ""))
+    assert _money(paying["Net against today"]) > 0 > _money(recommended["Net against today"])
+    assert any(f"Of the {moved:,} moves, **{moved:,}** pay back" in c.value for c in at.caption)
+    assert any("does not pay back within 3 years at these assumptions keep today" in c.value.replace("\\", "")
+               for c in at.caption)

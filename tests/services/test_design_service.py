@@ -192,3 +192,22 @@ def test_the_design_workbook_holds_every_account_the_roles_and_the_assumptions(f
     assumptions = {r[0].value: r[1].value for r in book["Assumptions"].iter_rows(min_row=2)}
     assert assumptions["Uplift"] == 0.2 and assumptions["Horizon (years)"] == 3
     assert assumptions["Coverage: Overlay account managers"] == 3
+
+
+def test_the_moves_that_pay_keep_only_the_recommended_moves_with_a_positive_net(filled: Store) -> None:
+    # A small uplift: moving up wins too little to pay; moving the overkill market BU down saves cost at once.
+    design.save_assumptions(filled, SAL, {**design.playbook().defaults.as_dict(), "uplift": 0.01})
+    accounts, assessed = _tables(filled)
+    a = design.assumptions(filled).assumptions
+    with pytest.raises(InputError, match="needs assumptions"):
+        design.plan_named(filled, design.PAYING, accounts, filled.decisions())
+    rec = _design(filled, design.RECOMMENDED).economics.set_index("account_id")
+    named = design.plan_named(filled, design.PAYING, accounts, filled.decisions(), assessed=assessed,
+                              matrix=filled.active_matrix().matrix, a=a)
+    pays = rec["moved"] & (rec["net"] > 0)
+    for account, row in rec.iterrows():
+        assert named.structures[account] == (row["plan"] if pays[account] else row["current"]), account
+    assert pays.tolist() == [False, True, False, False, False]  # only ACC-2 (market BU -> traditional sales)
+    assert any("does not pay back within 3 years" in n for n in named.notes)
+    paying = design.design(accounts, assessed, filled.active_matrix().matrix, named.structures, a)
+    assert paying.totals.paying == paying.totals.moved  # every move kept pays
