@@ -65,10 +65,7 @@ except GtmError as exc:
 t = result.totals
 roles = result.roles
 horizon = a.horizon_years
-hire = int(roles.loc[roles["source"] == "hire", "people_plan"].sum())
-assign = int(roles.loc[roles["source"] == "assign", "people_plan"].sum())
-hire_now = int(roles.loc[roles["source"] == "hire", "people_current"].sum())
-assign_now = int(roles.loc[roles["source"] == "assign", "people_current"].sum())
+staff = economics.staffing(roles)
 
 # ---------------------------------------------------------------------------------------------- the answers
 row = st.container(horizontal=True, gap="small")  # five figures; at 1280 px they wrap onto a second row
@@ -76,12 +73,14 @@ figures_width = 205  # five in a row at 1280 px in presentation mode, three then
 row.metric("Accounts moved", f"{t.moved:,} of {t.accounts:,}", f"{t.accounts - t.moved:,} stay as they are",
            delta_color="off", delta_arrow="off", border=True, width=figures_width,
            help="Accounts whose structure in the plan differs from today's")
-row.metric("People to hire · assign", f"{hire:,} · {assign:,}", f"{hire - hire_now:+,} · {assign - assign_now:+,} today",
-           delta_color="off", delta_arrow="off", border=True, width=figures_width,
-           help="People the plan's structures need, and the change against today's structures")
-row.metric("Cost to serve a year", money(t["cost_year_plan"], cur),
-           f"{money(t['cost_year_plan'] - t['cost_year_current'], cur)} against today", delta_color="inverse",
-           border=True, width=figures_width, help=economics.FORMULAS["cost"])
+row.metric("New hires · assignments", f"{staff.hire:,} · {staff.assign:,}",
+           f"{staff.needed:,} needed in all, {staff.today:,} today", delta_color="off", delta_arrow="off", border=True,
+           width=figures_width, help="People the plan's structures need above today's, in the roles hired and in the "
+                                     "roles assigned from existing staff; then everyone the plan needs, and today")
+cost_change = t["cost_year_plan"] - t["cost_year_current"]
+row.metric("Cost to serve a year", money(t["cost_year_plan"], cur), f"{money(cost_change, cur)} against today",
+           delta_color="inverse", delta_arrow="auto" if round(cost_change) else "off", border=True,
+           width=figures_width, help=economics.FORMULAS["cost"])
 row.metric(f"Value at stake, {horizon} years", money(t["stake_plan"], cur), f"benefit {money(t['benefit_plan'], cur)}",
            delta_color="off", delta_arrow="off", border=True, width=figures_width,
            help=f"{economics.FORMULAS['value_at_stake']} {economics.FORMULAS['benefit']}")
@@ -95,8 +94,8 @@ st.caption(
     f"{money(t['cost_without_benefit_plan'], cur)} in the plan; insufficient structures leave "
     f"{money(t['left_on_table_current'], cur)} of benefit on the table today, {money(t['left_on_table_plan'], cur)} "
     f"in the plan (over {horizon} years). The deck's case: {money(target.low, 'USD')}–{money(target.high, 'USD')} of "
-    f"incremental sales across 15 focus accounts in {target.years} years; here, {money(t['stake_plan'], cur)} of value "
-    f"at stake across {t.accounts:,} accounts.")
+    f"incremental sales across 15 focus accounts in {target.years} years; here, the plan adds "
+    f"{money(t['stake_plan'] - t['stake_current'], cur)} of value at stake to today's across {t.accounts:,} accounts.")
 if t.moved:
     st.caption(f"Of the {t.moved:,} moves, **{t.paying:,}** pay back within {horizon} years at these assumptions "
                f"(net {money(t.paying_net, cur)} together); the other {t.moved - t.paying:,} cost more than they "
@@ -108,8 +107,8 @@ for note in [*notes, *result.notes]:
 # 1. What structure does each need?
 st.subheader("What structure does each account need?", anchor=False)
 shown = design.economics_frame(result, short=True, limit=SHOWN)
-structure_links = "structures?structure=" + result.economics.set_index("account_id").loc[
-    shown["account_id"], "plan"].astype(str).to_numpy()
+plan_codes = result.economics.set_index("account_id").loc[shown["account_id"], "plan"].astype(str).to_numpy()
+structure_links = f"structures?workspace={session.workspace()}&structure=" + plan_codes
 if t.accounts > SHOWN:
     st.caption(f"The {SHOWN:,} accounts with the largest expected value of {t.accounts:,}; the export holds every one.")
 need = pd.DataFrame({

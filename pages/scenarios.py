@@ -21,7 +21,7 @@ from gtm.export import charts, tables
 from gtm.services import design
 from pages.common import design_inputs, identity, present, session, widgets
 
-EDITABLE = 500  # accounts in the editor (largest expected value first); the others keep the start point's structure
+EDITABLE = 500  # accounts in the editor (largest pipeline value first); the others keep the start point's structure
 SHOWN = 1000  # accounts moved listed on the page; the exports hold every one
 A_COLOUR, B_COLOUR = "#9AA0A6", "#0072B2"
 STRUCTURE = "Structure in this scenario"
@@ -105,7 +105,7 @@ def _plan(key: str) -> design.NamedPlan:
 def _start(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str, scope: str,
            start: str, currency: str, assumptions_json: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
     """The start point's structures over the scope's accounts, its notes, and the editor's rows: the scope's
-    largest accounts by expected value."""
+    largest accounts by pipeline value (amounts summed, as the Portfolio page lists them)."""
     ids = _in_scope(scope)
     plan, notes = design.over_accounts(_plan(start), table, ids)
     current, _ = design.current_structures(table)
@@ -116,7 +116,7 @@ def _start(url: str | None, ws: str, version: int, portfolio_version: int, matri
     # structures by their short labels, so that the one to edit fits beside them at 1280 px.
     frame = pd.DataFrame({
         "Account": rows["name"].astype(object).to_numpy(),
-        f"Expected value ({currency})": rows["value"].to_numpy(),
+        f"Pipeline value ({currency})": rows["value"].to_numpy(),
         "Today": _labels(current.reindex(shown_ids), SHORT).to_numpy(),
         "Recommended": _labels(rows["recommended_approach"], SHORT).fillna("not diagnosed").to_numpy(),
         STRUCTURE: _labels(plan.reindex(shown_ids)).to_numpy(),
@@ -162,16 +162,17 @@ def build() -> None:
     total = len(plan)
     may_save = who.can(Action.SAVE_SCENARIO)
     gen = st.session_state.get("sc_gen", 0)
-    st.caption(f"**{total:,}** accounts, largest expected value first. Change a structure in the column "
+    st.caption(f"**{total:,}** accounts, largest pipeline value first. Change a structure in the column "
                f"*{STRUCTURE}*." if total <= EDITABLE else
-               f"The **{EDITABLE:,}** accounts with the largest expected value of **{total:,}**: the other "
+               f"The **{EDITABLE:,}** accounts with the largest pipeline value of **{total:,}**: the other "
                f"{total - EDITABLE:,} keep the start point's structure in the scenario.")
     edited = st.data_editor(
         frame, key=f"sc_rows_{gen}", hide_index=True, width="stretch", height=320,
         disabled=list(frame.columns) if not may_save else [c for c in frame.columns if c != STRUCTURE],
         column_config={
             "Account": st.column_config.TextColumn(width=170, pinned=True),
-            f"Expected value ({cur})": st.column_config.NumberColumn(format="compact", width=135),
+            f"Pipeline value ({cur})": st.column_config.NumberColumn(format="compact", width=135,
+                                                                     help="The amounts of the account's opportunities summed"),
             "Today": st.column_config.TextColumn(width=125, help="The current structure (none recorded: the "
                                                                 "lightest, as on every page)"),
             "Recommended": st.column_config.TextColumn(width=125, help="The structure recommended for the "

@@ -127,7 +127,9 @@ if not presenting:
     no_rec = f"; {counts.no_recommendation:,} have no recommendation yet (nothing diagnosed)" \
         if counts.no_recommendation else ""
     assumed = f" ({counts.assumed:,} with none recorded are counted in the lightest)" if counts.assumed else ""
-    st.caption(f"Accounts: the {counts.accounts:,} accounts of the portfolio, by their structure today{assumed} "
+    listed = session.chosen_list()
+    whose = f"the list {plain(listed)}" if listed else "the portfolio"
+    st.caption(f"Accounts: the {counts.accounts:,} accounts of {whose}, by their structure today{assumed} "
                f"and the one recommended for them{no_rec}. 'Realistic for' reads the active matrix "
                f"**{plain(d.matrix_name)}**.")
     if conversion:

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError
@@ -31,14 +32,20 @@ from gtm.domain.playbook import Assumptions, Playbook
 
 FORMULAS: dict[str, str] = {
     "value_in_band": "The expected value of the opportunities the structure serves realistically (its band).",
-    "value_at_stake": "Uplift × value in band: the incremental sales the structure wins over the horizon.",
+    "value_at_stake": "Uplift × value in band: the incremental sales the structure wins over the horizon. An "
+                      "opportunity the structure overkills earns none (the deck: 'possibly reducing effectiveness of "
+                      "component-only sale'), so moving it back into its band counts its value at stake as a benefit, "
+                      "besides the cost saved.",
     "benefit": "Margin × value at stake.",
     "cost": "Cost to serve a year × horizon years, + the set-up cost when the account moves up into the structure.",
-    "cost_without_benefit": "Overkill: the cost × the share of the account's diagnosed value the structure overkills.",
+    "cost_without_benefit": "Overkill: the cost to serve over the horizon × the share of the account's diagnosed value "
+                            "the structure overkills: the part of its cost spent on opportunities it overkills (all "
+                            "of that part, not only what a lighter structure would save). Unknown for an account with "
+                            "nothing diagnosed.",
     "left_on_table": "Insufficient: margin × uplift × the value the structure under-serves.",
     "net": "Extra benefit − extra cost of the plan against the current structure, over the horizon.",
     "payback": "Months until the extra benefit, earned evenly from the end of the ramp-up to the end of the horizon, "
-               "has paid the set-up cost and the extra cost to serve. Never: the extra benefit does not cover them.",
+               "has paid the set-up cost and the extra cost to serve. Never: the net over the horizon is not positive.",
 }
 
 ECONOMICS_COLUMNS = (
@@ -102,15 +109,6 @@ def _nature_codes(column: pd.Series) -> np.ndarray:
     return out
 
 
-def _approach_codes(column: pd.Series) -> np.ndarray:
-    """Approach rank indices, -1 where empty."""
-    out = np.full(len(column), -1, dtype=np.intp)
-    known = column.notna().to_numpy()
-    if known.any():
-        out[known] = vocab.APPROACHES.indices(column[known], "approach")
-    return out
-
-
 def approach_indices(values: pd.Series | Sequence[Any] | np.ndarray, what: str) -> np.ndarray:
     """Approach codes (or labels) as rank indices; InputError naming the row and the value for an unknown or
     missing one (a plan names a structure for every account)."""
@@ -137,6 +135,10 @@ def payback_months(setup: np.ndarray, extra_cost_year: np.ndarray, extra_benefit
         later = np.where(db - dc > 0, (setup + db * ramp) / (db - dc), np.nan)
     at_once = (setup <= 0) & (dc <= 0) & (db >= 0)
     out = np.where(at_once, 0.0, np.where(by_saving <= ramp, by_saving, later))
+    # A move whose net over the whole horizon is not positive never pays back, whatever it saves at first (a move
+    # down that loses more benefit than it saves is "at once" for a month or two, then a loss).
+    end = -setup - dc * 12.0 * a.horizon_years + db * earning
+    out = np.where(end > 0, out, np.nan)
     return np.where(np.isnan(out), np.nan, np.maximum(out, 0.0))
 
 
@@ -263,19 +265,27 @@ def roles_compared(current: Mapping[str, int], plan: Mapping[str, int], a: Assum
     return out
 
 
-def moves(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
-    """Accounts whose structure differs between two plans (account_id, approach each): account_id, from, to,
-    steps (positive: heavier in ``b``). An account in one plan only is listed with the other side empty."""
-    merged = a.rename(columns={"approach": "from"}).merge(b.rename(columns={"approach": "to"}), on="account_id",
-                                                            how="outer")
-    src, dst = _approach_codes(merged["from"]), _approach_codes(merged["to"])
-    differs = src != dst
-    out = merged.loc[differs, ["account_id", "from", "to"]].copy()
-    steps = (dst - src).astype(float)
-    steps[(src < 0) | (dst < 0)] = np.nan
-    out["steps"] = steps[differs]
-    result: pd.DataFrame = out.reset_index(drop=True)
-    return result
+@dataclass(frozen=True)
+class Staffing:
+    """People the plan's structures need against today's: in all, and the change per source (new hires, new
+    assignments, people no longer needed in a role)."""
+
+    needed: int
+    today: int
+    hire: int
+    assign: int
+    freed: int
+
+
+def staffing(roles: pd.DataFrame) -> Staffing:
+    """The staffing of ``roles_compared``'s table: a role's new people are the plan's above today's (never negative);
+    people a plan no longer needs in a role are counted apart, as freed, not set against other roles' hires."""
+    plan = roles["people_plan"].to_numpy(dtype=int)
+    today = roles["people_current"].to_numpy(dtype=int)
+    more = np.maximum(plan - today, 0)
+    source = roles["source"].to_numpy()
+    return Staffing(needed=int(plan.sum()), today=int(today.sum()), hire=int(more[source == "hire"].sum()),
+                    assign=int(more[source == "assign"].sum()), freed=int(np.maximum(today - plan, 0).sum()))
 
 
 def single_move(in_band: Mapping[str, float], current: str, plan: str, a: Assumptions) -> dict[str, Any]:
@@ -300,13 +310,19 @@ def in_currency(a: Assumptions, reporting: str, rates: Mapping[str, float]) -> t
     rate = rates.get(a.currency)
     if not rate:
         raise InputError(f"The cost assumptions are in {a.currency} and the reporting currency is {reporting}, with "
-                         f"no exchange rate for {a.currency}: add one on the Data page, or set the costs in {reporting}.")
+                         f"no exchange rate for {a.currency}: add one on the Data page, or choose {reporting} as the "
+                         "costs' currency in the assumptions and enter the costs in it.")
     body = a.as_dict()
     body["currency"] = reporting
     for field in ("cost_to_serve", "setup_cost"):
         body[field] = {k: v * rate for k, v in body[field].items()}
-    return Assumptions.model_validate(body), (f"Costs converted from {a.currency} at {rate:g} {reporting} per "
-                                              f"{a.currency}.")
+    try:
+        converted = Assumptions.model_validate(body)
+    except ValidationError as exc:
+        raise InputError(f"The cost assumptions in {a.currency}, converted at {rate:g} {reporting} per {a.currency}, "
+                         f"are not accepted in {reporting}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}. "
+                         f"Lower the costs, or correct the exchange rate on the Data page.") from None
+    return converted, f"Costs converted from {a.currency} at {rate:g} {reporting} per {a.currency}."
 
 
 def payback_text(months: float | None, moved: bool, horizon_years: int) -> str:

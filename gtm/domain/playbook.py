@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.rules import DATA_DIR, Example, json_path, load_rule_file
+from gtm.domain.rules import DATA_DIR, Example, load_rule_file
 
 PLAYBOOK_FILE = DATA_DIR / "approaches.json"
 MAX_MONEY = 1e12  # per account per year: anything above is a typo (a trillion), not an assumption
@@ -94,7 +94,7 @@ class Assumptions(BaseModel):
                     f"cost to serve must not fall as the structure gets heavier: {vocab.APPROACHES.label(heavier)} "
                     f"costs {b:,.0f} a year but the lighter {vocab.APPROACHES.label(lighter)} costs {a:,.0f}")
         if self.ramp_up_months >= 12 * self.horizon_years:
-            raise ValueError(f"ramp_up_months ({self.ramp_up_months}) must be shorter than the horizon "
+            raise ValueError(f"the ramp-up ({self.ramp_up_months} months) must be shorter than the horizon "
                              f"({self.horizon_years} years = {12 * self.horizon_years} months)")
         for role, ratio in self.coverage.items():
             if not 0 < ratio <= 1e6:
@@ -179,17 +179,45 @@ def default_playbook() -> Playbook:
     return load_playbook()
 
 
+# Where a value sits in the assumptions, as the Design page's editor names it.
+_FIELDS = {"currency": "Currency of the costs", "horizon_years": "Horizon (years)", "uplift": "Uplift",
+           "margin": "Margin", "ramp_up_months": "Ramp-up (months)", "cost_to_serve": "Cost to serve a year",
+           "setup_cost": "Set-up cost once", "coverage": "Coverage"}
+
+
+def _place(loc: tuple[int | str, ...], roles: dict[str, str]) -> str:
+    """An error's location in the editor's words: "Cost to serve a year, Lead unit …", "Coverage, Specialists …"."""
+    if not loc:
+        return "the assumptions"
+    head = _FIELDS.get(str(loc[0]), str(loc[0]))
+    if len(loc) > 1:
+        key = str(loc[1])
+        name = roles.get(key) or (vocab.APPROACHES.label(key) if key in vocab.APPROACHES.codes else key)
+        return f"{head}, {name}"
+    return head
+
+
 def assumptions_from(raw: dict[str, Any]) -> Assumptions:
-    """Validate a person's (or a saved version's) assumptions; InputError naming each wrong value and what is
-    accepted."""
+    """Validate a person's (or a saved version's) assumptions; InputError naming each wrong value, where it is in
+    the editor's words, and what is accepted. The coverage ratios must name exactly the playbook's roles."""
+    roles = {r.code: r.label for r in default_playbook().roles}
     try:
-        return Assumptions.model_validate(raw)
+        a = Assumptions.model_validate(raw)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = json_path(err["loc"]) if err["loc"] else "$"
             msg = err["msg"].removeprefix("Value error, ")
-            problems.append(Problem(None, loc, err.get("input") if err["loc"] else None, msg))
+            for code, label in roles.items():  # the model names roles by code; people know their labels
+                msg = msg.replace(f"coverage of {code} ", f"the coverage of {label} ")
+            loc = tuple(err["loc"])
+            problems.append(Problem(None, _place(loc, roles) if loc else None, err.get("input") if loc else None,
+                                    msg))
         head = problems[0]
-        raise InputError.from_problems(f"The assumptions are not valid: {head.column} {head.reason}.", problems) \
-            from None
+        where = f"{head.column}: " if head.column else ""
+        raise InputError.from_problems(f"The assumptions are not valid: {where}{head.reason}.", problems) from None
+    missing, extra = sorted(set(roles) - set(a.coverage)), sorted(set(a.coverage) - set(roles))
+    if missing or extra:
+        raise InputError(f"The coverage ratios must give each role of the playbook once: "
+                         f"missing {[roles[m] for m in missing]}, unknown {extra}; accepted roles: "
+                         f"{', '.join(roles.values())}.")
+    return a

@@ -128,6 +128,11 @@ def plan_structures(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str
         plan = decided.where(~no_decision, rec)
         if no_decision.any():
             notes.append(f"{int(no_decision.sum()):,} account(s) without a decision take their recommendation.")
+        if len(latest) and "review_status" in latest:
+            challenged = int((latest["review_status"] == "challenged").sum())
+            if challenged:
+                notes.append(f"{challenged:,} of these latest decisions are challenged in review; they count as "
+                             "decided all the same.")
     else:
         plan = rec
     missing = plan.isna()
@@ -199,6 +204,10 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
     if assumed_here:
         notes.append(f"{assumed_here:,} account(s) have no recorded current structure: taken as "
                      f"{vocab.APPROACHES.label(assumed_approach())}, as on every page.")
+    unknown = int(table["cost_without_benefit_plan"].isna().sum())
+    if unknown:
+        notes.append(f"{unknown:,} account(s) have nothing diagnosed: whether their cost serves anything is not known, "
+                     "so it is left out of the overkill figures (today and in the plan).")
     undiagnosed = float(table["undiagnosed_value"].sum())
     if undiagnosed > 0:
         notes.append(f"{money(undiagnosed, a.currency)} of expected value is not yet diagnosed: it is in no band, so "
@@ -373,8 +382,8 @@ SUMMARY_ROWS = (
     ("accounts", "Accounts", "count"),
     ("moved", "Accounts moved from their current structure", "count"),
     ("people", "People needed (all roles)", "count"),
-    ("hire", "People to hire", "count"),
-    ("assign", "People to assign", "count"),
+    ("hire", "New hires (above today's people)", "count"),
+    ("assign", "New assignments (above today's people)", "count"),
     ("cost_year_plan", "Cost to serve a year", "money"),
     ("cost_plan", "Cost over the horizon (with set-up)", "money"),
     ("stake_plan", "Value at stake (incremental sales)", "money"),
@@ -390,10 +399,9 @@ def summary(d: Design) -> dict[str, float | None]:
     """The figures a comparison puts side by side (SUMMARY_ROWS' keys) for one plan."""
     t = d.totals
     roles = d.roles
+    staff = econ.staffing(roles)
     out: dict[str, float | None] = {
-        "accounts": t.accounts, "moved": t.moved, "people": float(roles["people_plan"].sum()),
-        "hire": float(roles.loc[roles["source"] == "hire", "people_plan"].sum()),
-        "assign": float(roles.loc[roles["source"] == "assign", "people_plan"].sum()),
+        "accounts": t.accounts, "moved": t.moved, "people": staff.needed, "hire": staff.hire, "assign": staff.assign,
         "payback_months": t.payback_months,
     }
     for key in ("cost_year_plan", "cost_plan", "stake_plan", "benefit_plan", "net", "cost_without_benefit_plan",

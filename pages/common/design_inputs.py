@@ -123,7 +123,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
     with st.expander(title, expanded=expanded or edited(), icon=":material/tune:"):
         gen = st.session_state.get(f"{key}_gen", 0)
         with st.form(f"{key}_form_{gen}", border=False):
-            c1, c2, c3, c4 = st.columns(4)
+            c1, c2, c3, c4, c5 = st.columns(5)
             horizon = c1.number_input("Horizon (years)", 1, 10, current.horizon_years, step=1,
                                       key=f"{key}_horizon_{gen}", help=notes["horizon_years"])
             uplift = c2.number_input("Uplift (% of value in band)", 0.0, 500.0, _pct(current.uplift), step=1.0,
@@ -132,6 +132,11 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                                      key=f"{key}_margin_{gen}", help=notes["margin"], format="%.1f")
             ramp = c4.number_input("Ramp-up (months)", 0, 60, current.ramp_up_months, step=1,
                                    key=f"{key}_ramp_{gen}", help=notes["ramp_up_months"])
+            currencies = list(dict.fromkeys([current.currency, session.currency()]))
+            money_in = c5.selectbox("Currency of the costs", currencies, key=f"{key}_currency_{gen}",
+                                    help="The costs below are in this currency. Choosing another does not convert "
+                                         "them: enter them in it. Costs in another currency than the reporting one "
+                                         "are converted at the workspace's rate (the Data page).")
             costs = pd.DataFrame({
                 "Structure": [vocab.APPROACHES.label(c) for c in vocab.APPROACHES.codes],
                 f"Cost to serve a year ({current.currency})": [current.cost_to_serve[c]
@@ -163,7 +168,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                                             help="Use these assumptions on this page (not saved)")
         if applied:
             raw: dict[str, Any] = {
-                "currency": current.currency, "horizon_years": int(horizon), "uplift": float(uplift) / 100.0,
+                "currency": money_in, "horizon_years": int(horizon), "uplift": float(uplift) / 100.0,
                 "margin": float(margin) / 100.0, "ramp_up_months": int(ramp),
                 "cost_to_serve": _column(edited_costs, cost_cols[1]), "setup_cost": _column(edited_costs, cost_cols[2]),
                 "coverage": {r.code: _number(v) for r, v in zip(book.roles, edited_roles["Coverage"])}}

@@ -51,13 +51,13 @@ def test_the_demo_answers_the_three_questions_for_every_account(demo_db: str) ->
     assert not at.error
     figures = _metrics(at)
     assert figures["Accounts moved"].endswith("of 400")
-    assert set(figures) == {"Accounts moved", "People to hire · assign", "Cost to serve a year",
+    assert set(figures) == {"Accounts moved", "New hires · assignments", "Cost to serve a year",
                             "Value at stake, 3 years", "Net against today"}
     subheaders = [h.value for h in at.subheader]
     assert subheaders[:3] == ["What structure does each account need?", "Who must we hire or assign?",
                               "What does it cost, and what is it worth?"]
     need = next(d.value for d in at.dataframe if "In the plan" in d.value.columns)
-    assert len(need) == 400 and need["Playbook"].str.startswith("structures?structure=").all()
+    assert len(need) == 400 and need["Playbook"].str.startswith("structures?workspace=demo&structure=").all()
     roles = next(d.value for d in at.dataframe if "People in the plan" in d.value.columns)
     assert roles["Role"].tolist()[0] == "Programme executive"
     assert "Assumptions: the defaults (data/approaches.json)" in at.expander[0].label
@@ -86,7 +86,7 @@ def test_a_wrong_assumption_is_said_and_the_figures_stay(demo_db: str) -> None:
     before = _metrics(at)
     _apply(at, ramp=60)
     message = " ".join(e.value for e in at.error).replace("\\", "")
-    assert "ramp_up_months (60) must be shorter than the horizon (3 years = 36 months)" in message
+    assert "the ramp-up (60 months) must be shorter than the horizon (3 years = 36 months)" in message
     assert _metrics(at) == before and "defaults" in at.expander[0].label
 
 

@@ -93,7 +93,7 @@ def test_a_sales_leader_saves_the_recommendation_for_a_list(demo_db: str) -> Non
     assert at.selectbox(key="sc_start").value == design.RECOMMENDED
     editor = _table(at, STRUCTURE)
     assert sorted(editor["Account ID"]) == sorted(ids)
-    assert editor["Expected value (USD)"].is_monotonic_decreasing  # largest first
+    assert editor["Pipeline value (USD)"].is_monotonic_decreasing  # largest first
     _save(at, "From the recommendation")
     assert not at.error, _errors(at)
 
@@ -114,7 +114,7 @@ def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(demo
     at = act_as(run(PAGE), "sales_leader", "Sam Lee").run()
     at.selectbox(key="sc_start").set_value(design.CURRENT).run()
     editor = _table(at, STRUCTURE)
-    assert len(editor) == 400 and "400 accounts, largest expected value first" in _text(at)
+    assert len(editor) == 400 and "400 accounts, largest pipeline value first" in _text(at)
     first = editor.iloc[0]
     now = first[STRUCTURE]
     assert now == LABEL[str(_accounts(Store(demo_db)).set_index("account_id").loc[first["Account ID"],
