@@ -193,11 +193,7 @@ st.subheader("Exports", anchor=False)
 st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
            "history: with the pages' headers and words. Formulas are neutralised: a cell starting with = + - @ "
            "opens as text, never as a formula.")
-# One choice for the whole session: every page's CSV download follows it (kept outside the widget's own state,
-# which Streamlit drops on a page without the toggle).
-european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
-                     key="dt_eu", help=tables.EUROPEAN_HELP)
-st.session_state[tables.EUROPEAN_SETTING] = european
+european = widgets.european_csv("dt_eu")
 sep = tables.separator(european)
 cur = session.currency()  # the headers name the currency the amounts are in, as the pages do
 e = st.columns(4)

@@ -13,7 +13,6 @@ from gtm.domain import plan as plan_rules
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
-from gtm.export import tables
 from gtm.export.charts import hover_text
 from gtm.services import lists, plans
 from pages.common import identity, present, session, widgets
@@ -238,9 +237,7 @@ else:
 st.subheader("Export", anchor=False)
 st.caption("The plan's activities with their dates, under the headers above. Formulas are neutralised: a cell "
            "starting with = + - @ opens as text.")
-european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
-                     key="pl_eu", help=tables.EUROPEAN_HELP)
-st.session_state[tables.EUROPEAN_SETTING] = european
+european = widgets.european_csv("pl_eu")
 exports = st.container(horizontal=True)
 exports.download_button("Plan (CSV)", lambda: plans.export_csv(plan, start, european=european),
                    file_name=f"gtm-plan-{start:%Y-%m-%d}.csv", mime="text/csv", key="pl_export_csv", on_click="ignore")

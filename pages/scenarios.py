@@ -17,7 +17,7 @@ from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
 from gtm.domain.playbook import Assumptions
-from gtm.export import charts, tables
+from gtm.export import charts
 from gtm.services import design
 from pages.common import design_inputs, identity, present, session, widgets
 
@@ -332,9 +332,7 @@ if showing:
 
 st.caption("The exports hold the three tables above (XLSX) or the accounts moved (CSV). Formulas are neutralised: a "
            "cell starting with = + - @ opens as text.")
-european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
-                     key="sc_eu", help=tables.EUROPEAN_HELP)
-st.session_state[tables.EUROPEAN_SETTING] = european
+european = widgets.european_csv("sc_eu")
 exports = st.container(horizontal=True)
 exports.download_button("Comparison (XLSX)", lambda: design.comparison_xlsx(c, cur), file_name="gtm-scenarios.xlsx",
                         mime=XLSX, key="sc_xlsx", on_click="ignore", icon=":material/download:")

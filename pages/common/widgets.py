@@ -11,6 +11,7 @@ import streamlit as st
 from gtm import incidents
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain
+from gtm.export import tables
 from pages.common import session
 
 T = TypeVar("T")
@@ -150,3 +151,12 @@ def data_source() -> None:
     st.markdown(f"**{plain(active.name)}** · `{active.matrix.fingerprint}`")
     st.caption("Data source")
     st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
+
+
+def european_csv(key: str) -> bool:
+    """The session's one "CSV for European Excel" choice, as a toggle on this page: every page's CSV download
+    follows it (kept outside the widget's own state, which Streamlit drops on a page without the toggle)."""
+    european = st.toggle(tables.EUROPEAN_LABEL, value=bool(st.session_state.get(tables.EUROPEAN_SETTING, False)),
+                         key=key, help=tables.EUROPEAN_HELP)
+    st.session_state[tables.EUROPEAN_SETTING] = european
+    return european
