@@ -130,7 +130,7 @@ def focus_economics(store: Store, accounts: pd.DataFrame, assessed: pd.DataFrame
     try:
         saved = design.assumptions(store)
         a, converted = design.in_reporting_currency(store, saved.assumptions, currency)
-        plan, plan_notes = design.plan_structures(accounts, decisions, design.RECOMMENDED)
+        plan, plan_notes = design.plan_structures(accounts, decisions, design.RECOMMENDED, ids)
         d = design.design(accounts, assessed, matrix, plan, a, account_ids=ids)
     except InputError as exc:
         return deck.Economics(problem=str(exc))

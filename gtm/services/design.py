@@ -109,13 +109,28 @@ def current_structures(accounts: pd.DataFrame) -> tuple[pd.Series, int]:
                      dtype=object), int(assumed.sum())
 
 
-def plan_structures(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str) -> tuple[pd.Series, list[str]]:
-    """Each account's structure under a plan source (RECOMMENDED, DECIDED or CURRENT), index account_id, and the
-    sentences saying where the source had nothing and what stood in (the current structure)."""
+# A sentence about some of a plan's accounts ("{n} account(s) …") and which accounts it is about: a page counts
+# them among the accounts it shows, not in the whole portfolio.
+Flag = tuple[str, pd.Index]
+
+
+def _say(flags: Sequence[Flag], ids: Sequence[str] | pd.Index | None = None) -> list[str]:
+    """The sentences of ``flags`` with their counts among ``ids`` (every account when None); none for a count of 0."""
+    keep = None if ids is None else pd.Index(ids).astype(str)
+    out = []
+    for template, flagged in flags:
+        n = len(flagged) if keep is None else int(flagged.isin(keep).sum())
+        if n:
+            out.append(template.format(n=f"{n:,}"))
+    return out
+
+
+def _source_plan(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str) -> tuple[pd.Series, list[Flag]]:
+    """A plan source's structures (index account_id) and the flags saying where it had nothing and what stood in."""
     current, _ = current_structures(accounts)
-    notes: list[str] = []
+    flags: list[Flag] = []
     if source == CURRENT:
-        return current, notes
+        return current, flags
     if source not in (RECOMMENDED, DECIDED):
         raise InputError(f"Unknown plan {source!r}; accepted: {', '.join(SOURCES)} or a saved scenario.")
     rec = pd.Series(accounts["recommended_approach"].astype(object).to_numpy(), index=current.index)
@@ -126,20 +141,26 @@ def plan_structures(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str
         decided = decided.reindex(current.index)
         no_decision = decided.isna()
         plan = decided.where(~no_decision, rec)
-        if no_decision.any():
-            notes.append(f"{int(no_decision.sum()):,} account(s) without a decision take their recommendation.")
+        flags.append(("{n} account(s) without a decision take their recommendation.",
+                      current.index[no_decision.to_numpy()]))
         if len(latest) and "review_status" in latest:
-            challenged = int((latest["review_status"] == "challenged").sum())
-            if challenged:
-                notes.append(f"{challenged:,} of these latest decisions are challenged in review; they count as "
-                             "decided all the same.")
+            challenged = latest.loc[latest["review_status"] == "challenged", "account_id"].astype(str)
+            flags.append(("{n} of these latest decisions are challenged in review; they count as decided all the "
+                          "same.", pd.Index(challenged)))
     else:
         plan = rec
     missing = plan.isna()
-    if missing.any():
-        notes.append(f"{int(missing.sum()):,} account(s) with no recommendation (nothing diagnosed) keep their "
-                     "current structure.")
-    return plan.where(~missing, current), notes
+    flags.append(("{n} account(s) with no recommendation (nothing diagnosed) keep their current structure.",
+                  current.index[missing.to_numpy()]))
+    return plan.where(~missing, current), flags
+
+
+def plan_structures(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str,
+                    account_ids: Sequence[str] | None = None) -> tuple[pd.Series, list[str]]:
+    """Each account's structure under a plan source (RECOMMENDED, DECIDED or CURRENT), index account_id, and the
+    sentences saying where the source had nothing and what stood in, counted among ``account_ids`` (default all)."""
+    plan, flags = _source_plan(accounts, decisions, source)
+    return plan, _say(flags, account_ids)
 
 
 @dataclass(frozen=True)
@@ -307,11 +328,13 @@ def plan_choices(store: Store) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class NamedPlan:
-    """A plan's structures (index account_id), the accounts it is about (None: every account) and the notes."""
+    """A plan's structures (index account_id), the accounts it is about (None: every account), the notes, and the
+    flags: sentences about some of its accounts, counted among the accounts a page shows (``over_accounts``)."""
 
     structures: pd.Series
     account_ids: list[str] | None
     notes: list[str]
+    flags: tuple[Flag, ...] = ()
 
 
 def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.DataFrame, *,
@@ -327,8 +350,8 @@ def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.Dat
                              "about them.")
         return _paying(accounts, decisions, assessed, matrix, a, weighed)
     if not key.startswith(SCENARIO_PREFIX):
-        structures, notes = plan_structures(accounts, decisions, key)
-        return NamedPlan(structures, None, notes)
+        structures, flags = _source_plan(accounts, decisions, key)
+        return NamedPlan(structures, None, [], tuple(flags))
     try:
         scenario_id = int(key.removeprefix(SCENARIO_PREFIX))
     except ValueError:
@@ -347,19 +370,18 @@ def _paying(accounts: pd.DataFrame, decisions: pd.DataFrame, assessed: pd.DataFr
             a: Assumptions, weighed: econ.Exposure | None) -> NamedPlan:
     """The recommendation for the accounts whose move to it has a positive net over the horizon; today's structure
     for the others (the overkill zone: "costing more than benefits created")."""
-    recommended, notes = plan_structures(accounts, decisions, RECOMMENDED)
+    recommended, flags = _source_plan(accounts, decisions, RECOMMENDED)
     current, _ = current_structures(accounts)
     ids = [str(x) for x in recommended.index]
     weighed = weighed if weighed is not None and set(ids) <= set(weighed.account_ids) else None
     d = design(accounts, assessed, matrix, recommended, a, account_ids=ids, weighed=weighed)
     e = d.economics
     pays = pd.Series((e["moved"] & (e["net"] > 0)).to_numpy(), index=e["account_id"].to_numpy())
-    kept = int((e["moved"] & ~pays.to_numpy()).sum())
-    if kept:
-        notes.append(f"{kept:,} account(s) whose recommended move does not pay back within {a.horizon_years} years "
-                     "at these assumptions keep today's structure.")
+    kept = pd.Index(e.loc[(e["moved"] & ~pays.to_numpy()).to_numpy(), "account_id"].astype(str))
+    flags.append((f"{{n}} account(s) whose recommended move does not pay back within {a.horizon_years} years at "
+                  "these assumptions keep today's structure.", kept))
     return NamedPlan(recommended.where(pays.reindex(recommended.index).to_numpy(), current.reindex(recommended.index)),
-                     None, notes)
+                     None, [], tuple(flags))
 
 
 def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -> tuple[pd.Series, list[str]]:
@@ -369,7 +391,7 @@ def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -
     index = pd.Index(ids).astype(str)
     out = plan.structures.reindex(index)
     gaps = out.isna()
-    notes = list(plan.notes)
+    notes = list(plan.notes) + _say(plan.flags, index)
     if gaps.any():
         notes.append(f"{int(gaps.sum()):,} account(s) not in this plan keep their current structure in it.")
     return out.where(~gaps, current.reindex(index)), notes
