@@ -18,7 +18,7 @@ from gtm.services import deck as deck_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
-from pages.common import identity, session, widgets
+from pages.common import design_inputs, identity, session, widgets
 
 s = session.store()  # the workspace on view: exports, currency
 imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
@@ -206,12 +206,17 @@ e[3].download_button("Everything (XLSX)",
                                                 cur),
                      file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-# The workshop's hand-out: built when clicked, for the focus list (or the 15 accounts with the most value at stake).
-st.download_button("Download the hand-out (PowerPoint)", lambda: deck_service.build_deck(s),
+# The workshop's hand-out: built when clicked, for the focus list (or the 15 accounts with the most value at stake),
+# at the assumptions in force in this session (tried on the Design page, or saved).
+tried = design_inputs.in_force() if design_inputs.edited() else None
+if tried is not None:
+    st.caption("The hand-out's economics use the assumptions tried in this session on the Design page (not saved); "
+               "its small print says so.")
+st.download_button("Download the hand-out (PowerPoint)", lambda: deck_service.build_deck(s, assumptions=tried),
                    file_name=f"gtm-hand-out-{session.workspace()}.pptx", mime=deck_service.MIME, key="dt_export_deck",
                    on_click="ignore", icon=":material/slideshow:",
-                   help="The portfolio matrix, the funnel, the maturity radar, one slide per focus account and the "
-                        "engagement plan, as editable PowerPoint tables and charts")
+                   help="The portfolio matrix, the funnel, the maturity radar, the focus accounts' economics, one slide "
+                        "per focus account and the engagement plan, as editable PowerPoint tables and charts")
 
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()

@@ -103,10 +103,12 @@ class Economics:
     roles: pd.DataFrame | None = None  # label, source (hire/assign), people_current, people_plan
     assumptions: Assumptions | None = None  # in force, costs in the deck's currency
     version: int = 0  # of the saved assumptions; 0: the defaults of data/approaches.json
+    tried: bool = False  # tried in a session and not saved (the Design page's edits)
     saved_by: str | None = None
     saved_on: date | None = None
     notes: Sequence[str] = ()  # conversions, and what was assumed where the data had nothing
     formulas: Sequence[str] = ()  # each figure's formula in words, for the speaker notes
+    coverage: Sequence[tuple[str, float]] = ()  # each role's ratio in force, in words: accounts per person, or people
     problem: str = ""  # why the economics cannot be computed (then nothing else is set)
 
 
@@ -681,7 +683,9 @@ def economics_assumptions(e: Economics, currency: str) -> str:
     a = e.assumptions
     if a is None:
         return ""
-    if e.version:
+    if e.tried:
+        source = "tried in the session that made this hand-out, not saved"
+    elif e.version:
         source = f"version {e.version}, saved by {e.saved_by or 'someone not known'}" + (
             f" on {day(e.saved_on)}" if e.saved_on is not None else "")
     else:
@@ -692,7 +696,8 @@ def economics_assumptions(e: Economics, currency: str) -> str:
             f"uplift {_share(a.uplift)}: value at stake = uplift × value in band · margin {_share(a.margin)}: "
             f"benefit = margin × value at stake · ramp-up {a.ramp_up_months} months before deals close · "
             f"cost to serve per structure, a year per account (set-up once, when moving up): {costs}. "
-            "Net = extra benefit − extra cost (cost a year × horizon + set-up) against today's structure.")
+            "Net = extra benefit − extra cost (cost a year × horizon + set-up) against today's structure. Coverage: "
+            + " · ".join(f"{label} {n:g}" for label, n in e.coverage) + ".")
     return " ".join([text, *e.notes])
 
 

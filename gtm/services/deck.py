@@ -9,6 +9,7 @@ import pandas as pd
 from gtm.domain import economics, portfolio
 from gtm.domain.errors import InputError
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.playbook import Assumptions
 from gtm.export import deck
 from gtm.services import design, lists, maturity, plans
 from gtm.services.currency import reporting_currency
@@ -21,10 +22,10 @@ TITLE = "Key account structures: the workshop hand-out"
 MIME = deck.MIME  # what a browser is told the download is
 
 
-def build_deck(store: Store, list_name: str | None = None) -> bytes:
+def build_deck(store: Store, list_name: str | None = None, assumptions: Assumptions | None = None) -> bytes:
     """The hand-out as .pptx bytes: the accounts of ``list_name``, else of the latest focus list, else the
     FOCUS_SIZE accounts with the most value at stake."""
-    return deck.render(deck_content(store, list_name))
+    return deck.render(deck_content(store, list_name, assumptions=assumptions))
 
 
 def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) -> tuple[list[str], str]:
@@ -66,7 +67,8 @@ def _decision(rows: pd.DataFrame) -> deck.Decision | None:
                          rationale=text("rationale"))
 
 
-def deck_content(store: Store, list_name: str | None = None, today: date | None = None) -> deck.DeckContent:
+def deck_content(store: Store, list_name: str | None = None, today: date | None = None,
+                 assumptions: Assumptions | None = None) -> deck.DeckContent:
     """Everything the hand-out shows, gathered from the workspace (see build_deck)."""
     today = today or date.today()
     data = frames(store)
@@ -109,7 +111,8 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,
                    cells=portfolio.cell_summary(assessed) if len(assessed) else deck.empty_cells(), figures=figures,
                    chosen_by=f"{chosen_by}.", accounts=focus, notes=notes,
-                   economics=focus_economics(store, summary_frame, opps, matrix, decisions, ids, currency))
+                   economics=focus_economics(store, summary_frame, opps, matrix, decisions, ids, currency,
+                                             tried=assumptions))
     content.update(_funnel(store, data))
     content.update(_maturity(store))
     content.update(_plan(store, today))
@@ -121,7 +124,8 @@ ECONOMICS_ROWS = ("name", "current", "plan", "moved", "value", "cost_year_curren
 
 
 def focus_economics(store: Store, accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix,
-                    decisions: pd.DataFrame, ids: list[str], currency: str) -> deck.Economics | None:
+                    decisions: pd.DataFrame, ids: list[str], currency: str,
+                    tried: Assumptions | None = None) -> deck.Economics | None:
     """The economics of moving the focus accounts ``ids`` to their recommended structures, at the assumptions in
     force (None: no focus account). ``accounts``: their portfolio.account_summary. What cannot be computed (no
     exchange rate for the costs' currency, say) is said in words on the slide, never a number."""
@@ -129,7 +133,7 @@ def focus_economics(store: Store, accounts: pd.DataFrame, assessed: pd.DataFrame
         return None
     try:
         saved = design.assumptions(store)
-        a, converted = design.in_reporting_currency(store, saved.assumptions, currency)
+        a, converted = design.in_reporting_currency(store, tried or saved.assumptions, currency)
         plan, plan_notes = design.plan_structures(accounts, decisions, design.RECOMMENDED, ids)
         d = design.design(accounts, assessed, matrix, plan, a, account_ids=ids)
     except InputError as exc:
@@ -143,6 +147,9 @@ def focus_economics(store: Store, accounts: pd.DataFrame, assessed: pd.DataFrame
         rows=rows[list(ECONOMICS_ROWS)].reset_index(drop=True), totals=dict(d.totals.sums),
         accounts=d.totals.accounts, moved=d.totals.moved, payback_months=d.totals.payback_months,
         roles=d.roles[["label", "source", "people_current", "people_plan"]], assumptions=a, version=saved.version,
+        tried=tried is not None and tried != saved.assumptions,
+        coverage=[(f"{r.label}: {'people' if r.basis == 'programme' else 'accounts per person'}", a.coverage[r.code])
+                  for r in design.playbook().roles],
         saved_by=saved.saved_by, saved_on=saved_on, notes=[*([converted] if converted else []), *plan_notes, *d.notes],
         formulas=formulas)
 

@@ -443,3 +443,14 @@ def test_more_accounts_than_fit_show_the_largest_and_the_totals_cover_all(crowde
 def test_without_focus_accounts_the_economics_slide_says_so() -> None:
     slide = _open(deck.render(dataclasses.replace(_crowded(), accounts=[], economics=None))).slides[4]
     assert _title(slide) == ECONOMICS and "No focus accounts" in _text(slide)
+
+
+def test_assumptions_tried_in_a_session_make_the_economics_slide_and_say_so(tmp_path: Path) -> None:
+    store = _demo(tmp_path)
+    tried = design.playbook().defaults.model_copy(update={"uplift": 0.4})
+    with_tried = _text(_open(deck_service.build_deck(store, assumptions=tried)).slides[4]).replace("\n", " ")
+    assert "tried in the session that made this hand-out, not saved" in with_tried and "uplift 40%" in with_tried
+    assert "Coverage: Programme executive: people 1" in with_tried
+    saved = _text(_open(deck_service.build_deck(store)).slides[4]).replace("\n", " ")
+    assert "defaults from data/approaches.json" in saved and "uplift 20%" in saved
+    store.dispose()
