@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gtm.domain import economics
+from gtm.domain import economics, structures
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import money, plain
@@ -73,14 +73,15 @@ figures_width = 205  # five in a row at 1280 px in presentation mode, three then
 row.metric("Accounts moved", f"{t.moved:,} of {t.accounts:,}", f"{t.accounts - t.moved:,} stay as they are",
            delta_color="off", delta_arrow="off", border=True, width=figures_width,
            help="Accounts whose structure in the plan differs from today's")
-row.metric("New hires · assignments", f"{staff.hire:,} · {staff.assign:,}",
+row.metric("To hire · to assign", f"{staff.hire:,} · {staff.assign:,}",
            f"{staff.needed:,} needed in all, {staff.today:,} today", delta_color="off", delta_arrow="off", border=True,
            width=figures_width, help="People the plan's structures need above today's, in the roles hired and in the "
                                      "roles assigned from existing staff; then everyone the plan needs, and today")
 cost_change = t["cost_year_plan"] - t["cost_year_current"]
 row.metric("Cost to serve a year", money(t["cost_year_plan"], cur), f"{money(cost_change, cur)} against today",
            delta_color="inverse", delta_arrow="auto" if round(cost_change) else "off", border=True,
-           width=figures_width, help=economics.FORMULAS["cost"])
+           width=figures_width, help="What serving the accounts with the plan's structures costs a year (the cost to serve "
+                                     "of each account's structure, summed); the set-up is once, apart")
 row.metric(f"Value at stake, {horizon} years", money(t["stake_plan"], cur), f"benefit {money(t['benefit_plan'], cur)}",
            delta_color="off", delta_arrow="off", border=True, width=figures_width,
            help=f"{economics.FORMULAS['value_at_stake']} {economics.FORMULAS['benefit']}")
@@ -129,8 +130,7 @@ st.dataframe(need, hide_index=True, key="dz_need", width="stretch", height=300 i
 st.subheader("Who must we hire or assign?", anchor=False)
 shown_roles = roles.assign(
     source=roles["source"].map({"hire": "Hire", "assign": "Assign"}),
-    coverage=[f"{c:g} for the programme" if b == "programme" else f"{c:g} account{'' if c == 1 else 's'} each"
-              for c, b in zip(roles["coverage"], roles["basis"])])
+    coverage=[structures.coverage_text(b, c) for c, b in zip(roles["coverage"], roles["basis"])])
 st.dataframe(shown_roles[list(design.ROLES_HEADERS)].rename(columns=design.ROLES_HEADERS), hide_index=True,
              key="dz_roles", width="stretch", column_config={"Change": st.column_config.NumberColumn(format="%+d")})
 st.caption("Coverage ratios are assumptions: change them above. People are whole: accounts ÷ accounts per person, "

@@ -84,7 +84,8 @@ class Assumptions(BaseModel):
                 raise ValueError(f"{field} must give every structure exactly once; missing {missing}, unknown {extra}")
             for code, value in table.items():
                 if not 0 <= value <= MAX_MONEY:
-                    raise ValueError(f"{field} of {vocab.APPROACHES.label(code)} is {value:,.0f}; accepted: a "
+                    what = "the cost to serve" if field == "cost_to_serve" else "the set-up cost"
+                    raise ValueError(f"{what} of {vocab.APPROACHES.label(code)} is {value:,.0f}; accepted: a "
                                      f"number from 0 to {MAX_MONEY:,.0f}")
         # The overkill zone is "costing more than benefits created": a heavier structure must not cost less.
         serve = [self.cost_to_serve[c] for c in codes]
@@ -214,7 +215,10 @@ def assumptions_from(raw: dict[str, Any]) -> Assumptions:
                                     msg))
         head = problems[0]
         where = f"{head.column}: " if head.column else ""
-        raise InputError.from_problems(f"The assumptions are not valid: {where}{head.reason}.", problems) from None
+        summary = f"The assumptions are not valid: {where}{head.reason}."
+        if len(problems) == 1:  # the sentence says it all: no list repeating it
+            raise InputError(summary, problems) from None
+        raise InputError.from_problems(summary, problems) from None
     missing, extra = sorted(set(roles) - set(a.coverage)), sorted(set(a.coverage) - set(roles))
     if missing or extra:
         raise InputError(f"The coverage ratios must give each role of the playbook once: "

@@ -73,7 +73,7 @@ def default_scope() -> str:
 
 def scope_label(name: str) -> str:
     """How a scope reads in a chooser."""
-    return "Every account" if name == EVERY else f"The list {name}"
+    return "Every account" if name == EVERY else f"List: {name}"
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
@@ -148,9 +148,9 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                 costs, hide_index=True, width="stretch", key=f"{key}_costs_{gen}", disabled=["Structure"],
                 column_config={
                     "Structure": st.column_config.TextColumn(width="large"),
-                    cost_cols[1]: st.column_config.NumberColumn(min_value=0, step=1000, format="localized",
+                    cost_cols[1]: st.column_config.NumberColumn(step=1, format="localized",
                                                                 help=notes["cost_to_serve"]),
-                    cost_cols[2]: st.column_config.NumberColumn(min_value=0, step=1000, format="localized",
+                    cost_cols[2]: st.column_config.NumberColumn(step=1, format="localized",
                                                                 help=notes["setup_cost"])})
             roles = pd.DataFrame({
                 "Role": [r.label for r in book.roles],
@@ -161,7 +161,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
             edited_roles = st.data_editor(
                 roles, hide_index=True, width="stretch", key=f"{key}_roles_{gen}",
                 disabled=["Role", "Hire or assign", "Meaning"],
-                column_config={"Coverage": st.column_config.NumberColumn(min_value=0.01, step=0.5, format="%g",
+                column_config={"Coverage": st.column_config.NumberColumn(step=0.001, format="%g",
                                                                          help=notes["coverage"]),
                                "Meaning": st.column_config.TextColumn(width="large")})
             applied = st.form_submit_button("Apply", type="primary", key=f"{key}_apply",
@@ -182,7 +182,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                 st.rerun()
         b1, b2, _ = st.columns([1, 1, 2])
         if edited():
-            if b2.button("Back to the saved assumptions", key=f"{key}_drop", icon=":material/undo:"):
+            if b2.button("Back to saved", key=f"{key}_drop", icon=":material/undo:"):
                 st.session_state[EDITS] = None
                 st.session_state[f"{key}_gen"] = gen + 1
                 st.rerun()

@@ -137,7 +137,7 @@ def test_a_sales_leader_builds_two_scenarios_and_compares_them(page: Page, app_s
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("heading", name="Scenarios", exact=True)).to_be_visible(timeout=TIMEOUT)
     # The focus list is the default scope: its 15 accounts in the editor.
-    expect(page.locator(".st-key-sc_scope input")).to_have_value("The list Focus list")
+    expect(page.locator(".st-key-sc_scope input")).to_have_value("List: Focus list")
     expect(main.get_by_text("15 accounts, largest pipeline value first", exact=False)).to_be_visible()
 
     # "Lean": today's structures, the largest account one step up.

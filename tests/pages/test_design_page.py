@@ -51,7 +51,7 @@ def test_the_demo_answers_the_three_questions_for_every_account(demo_db: str) ->
     assert not at.error
     figures = _metrics(at)
     assert figures["Accounts moved"].endswith("of 400")
-    assert set(figures) == {"Accounts moved", "New hires · assignments", "Cost to serve a year",
+    assert set(figures) == {"Accounts moved", "To hire · to assign", "Cost to serve a year",
                             "Value at stake, 3 years", "Net against today"}
     subheaders = [h.value for h in at.subheader]
     assert subheaders[:3] == ["What structure does each account need?", "Who must we hire or assign?",
@@ -139,3 +139,15 @@ def test_the_moves_that_pay_keep_the_others_at_today_s_structure(demo_db: str) -
     assert any(f"Of the {moved:,} moves, **{moved:,}** pay back" in c.value for c in at.caption)
     assert any("does not pay back within 3 years at these assumptions keep today" in c.value.replace("\\", "")
                for c in at.caption)
+
+
+def test_a_negative_cost_typed_in_the_grid_is_refused_naming_the_structure(demo_db: str) -> None:
+    at = run(PAGE)
+    before = _metrics(at)
+    at.session_state["dz_assume_costs_0"] = {"edited_rows": {2: {"Cost to serve a year (USD)": -5000}},
+                                             "added_rows": [], "deleted_rows": []}
+    at.button(key="dz_assume_apply").click().run()
+    message = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "the cost to serve of Assignment of lead unit for multi-unit accounts is -5,000" in message
+    assert "accepted: a number from 0" in message
+    assert _metrics(at) == before
