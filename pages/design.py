@@ -180,7 +180,9 @@ with st.expander("What each figure means", icon=":material/functions:"):
         st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(text)}")
     st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(vocab.APPROACHES.labels)))}"
                 " — lightest first; moving an account down costs nothing once.")
-st.download_button("Download the design (XLSX)", lambda: design.design_xlsx(result, cur),
+st.download_button("Download the design (XLSX)",
+                   lambda: design.design_xlsx(result, cur, plan=choices[plan_key],
+                                              for_accounts=design_inputs.scope_label(scope)),
                    file_name="gtm-design.xlsx", key="dz_export", on_click="ignore", icon=":material/download:",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                    help="Every account's economics, the roles and the assumptions they were computed with")

@@ -4,6 +4,7 @@ scenarios saved, compared side by side and exported."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -484,20 +485,38 @@ ROLE_HEADERS = {"label": "Role", "source": "Hire or assign", "a": "People in A",
 
 def comparison_frames(c: Comparison, currency: str) -> dict[str, pd.DataFrame]:
     """The comparison as the page shows it and the exports write it: sheets Summary, Roles, Accounts moved.
-    Structures by their labels; money in ``currency`` (named in the headers)."""
+    Structures by their labels; money in ``currency`` (named in the headers), rounded to whole units; payback in
+    whole months, rounded up as the pages say them."""
     a_name, b_name = c.names
-    summary_frame = c.summary.assign(figure=[
-        f"{f} ({currency})" if u == "money" else f for f, u in zip(c.summary["figure"], c.summary["unit"])])
-    summary_frame = summary_frame.drop(columns="unit").rename(columns={
-        "figure": "Figure", "a": f"A: {a_name}", "b": f"B: {b_name}", "change": "B − A"})
+    columns: dict[str, list[Any]] = {"Figure": [], f"A: {a_name}": [], f"B: {b_name}": [], "B − A": []}
+    for figure, unit, x, y, change in c.summary[["figure", "unit", "a", "b", "change"]].itertuples(index=False):
+        a_value, b_value = _rounded(x, unit), _rounded(y, unit)
+        if unit == "months":  # whole months apart; empty when either never pays back
+            change = None if a_value is None or b_value is None else b_value - a_value
+        columns["Figure"].append(f"{figure} ({currency})" if unit == "money" else figure)
+        columns[f"A: {a_name}"].append(a_value)
+        columns[f"B: {b_name}"].append(b_value)
+        columns["B − A"].append(change if unit == "months" else _rounded(change, unit))
+    summary_frame = pd.DataFrame(columns)
     roles = c.roles.drop(columns="role").rename(columns={**ROLE_HEADERS, "a": f"People in A: {a_name}",
                                                            "b": f"People in B: {b_name}"})
     labels = {code: vocab.APPROACHES.label(code) for code in vocab.APPROACHES.codes}
-    moved = c.moved.assign(a=c.moved["a"].map(labels), b=c.moved["b"].map(labels))
+    moved = c.moved.assign(a=c.moved["a"].map(labels), b=c.moved["b"].map(labels),
+                           cost_change=c.moved["cost_change"].round(0), benefit_change=c.moved["benefit_change"].round(0),
+                           value=c.moved["value"].round(0))
     moved = moved.rename(columns={**MOVED_HEADERS, "cost_change": f"Cost change (B − A, {currency})",
                                   "benefit_change": f"Benefit change (B − A, {currency})",
                                   "value": f"Expected value ({currency})"})
     return {"Summary": summary_frame, "Roles": roles, "Accounts moved": moved}
+
+
+def _rounded(x: Any, unit: str) -> int | None:
+    """A summary figure as exported: money and counts to whole units, months rounded up; None stays empty (never,
+    unknown)."""
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    v = float(x)
+    return math.ceil(v - 1e-9) if unit == "months" else round(v)
 
 
 def comparison_xlsx(c: Comparison, currency: str) -> bytes:
@@ -547,14 +566,16 @@ def economics_frame(d: Design, *, short: bool = False, limit: int | None = None)
     return out[list(ECONOMICS_HEADERS)].reset_index(drop=True)
 
 
-def design_xlsx(d: Design, currency: str) -> bytes:
-    """The design as an XLSX workbook: Accounts (economics per account), Roles, Assumptions; formulas neutralised."""
+def design_xlsx(d: Design, currency: str, *, plan: str = "", for_accounts: str = "") -> bytes:
+    """The design as an XLSX workbook: Accounts (economics per account), Roles, Assumptions (first the plan and the
+    accounts it was made for, in words); formulas neutralised."""
     money_cols = {k: f"{v} ({currency})" for k, v in ECONOMICS_HEADERS.items()
                   if k not in ("account_id", "name", "current", "plan", "payback")}
     accounts = economics_frame(d).rename(columns={**ECONOMICS_HEADERS, **money_cols})
     roles = d.roles[list(ROLES_HEADERS)].rename(columns=ROLES_HEADERS)
     a = d.assumptions
-    rows = [("Currency", a.currency), ("Horizon (years)", a.horizon_years), ("Uplift", a.uplift),
+    rows: list[tuple[str, Any]] = [("Plan", plan), ("Accounts", for_accounts)] if plan or for_accounts else []
+    rows += [("Currency", a.currency), ("Horizon (years)", a.horizon_years), ("Uplift", a.uplift),
             ("Margin", a.margin), ("Ramp-up (months)", a.ramp_up_months)]
     rows += [(f"Cost to serve a year: {vocab.APPROACHES.label(c)}", a.cost_to_serve[c]) for c in vocab.APPROACHES.codes]
     rows += [(f"Set-up cost: {vocab.APPROACHES.label(c)}", a.setup_cost[c]) for c in vocab.APPROACHES.codes]

@@ -158,6 +158,9 @@ def test_two_scenarios_compared_side_by_side_and_exported_with_formulas_neutrali
     assert c.roles.set_index("role").loc["front_end_seller", "b"] == 10  # 5 accounts at 0.5 each
     book = openpyxl.load_workbook(io.BytesIO(design.comparison_xlsx(c, "USD")))
     assert book.sheetnames == ["Summary", "Roles", "Accounts moved"]
+    # Figures as the pages say them: whole units of money, whole months, never 14.868.
+    cells = [cell.value for row in book["Summary"].iter_rows(min_row=2, min_col=2) for cell in row]
+    assert all(v is None or isinstance(v, int) for v in cells), cells
     names = [r[1].value for r in book["Accounts moved"].iter_rows(min_row=2)]
     assert "'=cmd|' /C calc'!A0" in names or any(str(n).startswith("'=") for n in names)
     text = design.comparison_csv(c, "USD", european=True).decode("utf-8-sig")
@@ -186,11 +189,13 @@ def test_a_portfolio_reset_deletes_the_scenarios_that_named_its_accounts(filled:
 
 def test_the_design_workbook_holds_every_account_the_roles_and_the_assumptions(filled: Store) -> None:
     d = _design(filled, design.RECOMMENDED)
-    book = openpyxl.load_workbook(io.BytesIO(design.design_xlsx(d, "USD")))
+    book = openpyxl.load_workbook(io.BytesIO(design.design_xlsx(d, "USD", plan="The recommendation per account",
+                                                                for_accounts="Every account")))
     assert book.sheetnames == ["Accounts", "Roles", "Assumptions"]
     assert book["Accounts"].max_row == len(BOOK) + 1
     assumptions = {r[0].value: r[1].value for r in book["Assumptions"].iter_rows(min_row=2)}
     assert assumptions["Uplift"] == 0.2 and assumptions["Horizon (years)"] == 3
+    assert assumptions["Plan"] == "The recommendation per account" and assumptions["Accounts"] == "Every account"
     assert assumptions["Coverage: Overlay account managers"] == 3
 
 
