@@ -112,11 +112,11 @@ plan_codes = result.economics.set_index("account_id").loc[shown["account_id"], "
 structure_links = f"structures?workspace={session.workspace()}&structure=" + plan_codes
 if t.accounts > SHOWN:
     st.caption(f"The {SHOWN:,} accounts with the largest expected value of {t.accounts:,}; the export holds every one.")
-need = pd.DataFrame({
+need = pd.DataFrame({  # the answer first (today, plan, net, payback), then the value and the playbook's card
     "link": session.account_links(shown["account_id"]).to_numpy(), "Account": shown["name"].to_numpy(),
-    f"Expected value ({cur})": shown["value"].to_numpy(), "Today": shown["current"].to_numpy(),
-    "In the plan": shown["plan"].to_numpy(), "Playbook": structure_links,
+    "Today": shown["current"].to_numpy(), "In the plan": shown["plan"].to_numpy(),
     "Net": shown["net"].to_numpy(), "Payback": shown["payback"].to_numpy(),
+    f"Expected value ({cur})": shown["value"].to_numpy(), "Playbook": structure_links,
 })
 st.dataframe(need, hide_index=True, key="dz_need", width="stretch", height=300 if showing else 360, column_config={
     "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),

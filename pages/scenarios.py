@@ -301,10 +301,13 @@ with board.container(width=ROLES_WIDTH):
         fig.add_bar(y=labels, x=roles[column], name=charts.hover_text(legend[:40] + ("…" if len(legend) > 40 else "")),
                     orientation="h", marker_color=colour, text=roles[column], textposition="outside",
                     cliponaxis=False)
-    fig.update_layout(barmode="group", height=250, margin={"l": 10, "r": 40, "t": 30, "b": 10},
+    # Numbers at 12 px at least (plotly shrinks text beside thin bars otherwise): readable on a projector.
+    fig.update_layout(barmode="group", height=300, margin={"l": 10, "r": 40, "t": 30, "b": 10},
                       title={"text": "People per role", "font": {"size": 14}, "x": 0, "y": 0.98},
-                      legend={"orientation": "h", "y": -0.08}, yaxis={"autorange": "reversed"},
-                      xaxis={"visible": False}, font={"size": 13, "color": "#1B1F24"})
+                      legend={"orientation": "h", "y": -0.08},
+                      yaxis={"autorange": "reversed", "tickfont": {"size": 13, "color": "#1B1F24"}},
+                      xaxis={"visible": False}, font={"size": 13, "color": "#1B1F24"},
+                      uniformtext={"minsize": 12, "mode": "show"})
     st.plotly_chart(fig, key="sc_roles_chart", config={"displayModeBar": False})
     # "Role (hire)": the source beside the name keeps the table inside the column; the export has both columns.
     shown_roles = pd.DataFrame({
