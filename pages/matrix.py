@@ -67,13 +67,15 @@ with controls:
         widgets.show_error(exc)
         st.caption("The matrix still uses the active version until the band is valid.")
 with status_slot:  # icons only beside the title: the words are in their hover, and the sliders keep their room
-    marks = st.columns([3, 1, 1], vertical_alignment="center", gap="small")
+    # One row sized to its content, right-aligned: fixed columns cut "Undo" and "Discard" to "U…" and "Di…" at 1280 px.
+    row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small")
     if draft.bands() is not None:
-        marks[0].markdown(":orange-badge[Unsaved draft]" if showing else ":orange-badge[:material/edit_note: Unsaved draft]")
-    marks[1].button("" if showing else "Undo", key="mx_undo", icon=":material/undo:", on_click=draft.undo,
-                    disabled=not draft.can_undo(), type="tertiary", help="Undo: take back the last band edit")
-    marks[2].button("" if showing else "Discard", key="mx_discard", icon=":material/delete:", on_click=draft.discard,
-                    disabled=draft.bands() is None, type="tertiary", help="Discard the draft: back to the active band")
+        row.markdown(":orange-badge[Unsaved draft]" if showing else ":orange-badge[:material/edit_note: Unsaved draft]",
+                     width="content")
+    row.button("" if showing else "Undo", key="mx_undo", icon=":material/undo:", on_click=draft.undo,
+               disabled=not draft.can_undo(), type="tertiary", help="Undo: take back the last band edit")
+    row.button("" if showing else "Discard", key="mx_discard", icon=":material/delete:", on_click=draft.discard,
+               disabled=draft.bands() is None, type="tertiary", help="Discard the draft: back to the active band")
 
 matrix = draft_matrix or active.matrix
 changed = draft_matrix is not None and draft_matrix.fingerprint != active.matrix.fingerprint
