@@ -188,14 +188,13 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                 st.rerun()
             if who.can(Action.EDIT_ASSUMPTIONS) and b1.button("Save for everyone", key=f"{key}_save",
                                                               icon=":material/save:"):
+                # On success the page reruns; a refusal is said here and the figures stay.
                 widgets.run_action(lambda: design.save_assumptions(session.store(), who, in_force()),
                                    toast="Saved the assumptions", flags={EDITS: None, f"{key}_gen": gen + 1})
-                return None
-        elif edited() is False and not who.can(Action.EDIT_ASSUMPTIONS):
-            st.caption("You may try other assumptions here; saving them is for sales leaders, workshop "
-                       "facilitators and administrators.")
-        if st.session_state.get(EDITS) is not None and not who.can(Action.EDIT_ASSUMPTIONS):
-            st.caption("Tried in this session only: saving is for sales leaders, facilitators and administrators.")
+        if not who.can(Action.EDIT_ASSUMPTIONS):
+            st.caption("Tried in this session only: saving is for sales leaders, facilitators and administrators."
+                       if edited() else "You may try other assumptions here; saving them is for sales leaders, "
+                                        "workshop facilitators and administrators.")
         with st.popover("How each figure is computed", icon=":material/functions:"):
             for name, text in economics.FORMULAS.items():
                 st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(text)}")
