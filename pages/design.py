@@ -100,8 +100,8 @@ st.caption(
 if t.moved:
     st.caption(f"Of the {t.moved:,} moves, **{t.paying:,}** pay back within {horizon} years at these assumptions "
                f"(net {money(t.paying_net, cur)} together); the other {t.moved - t.paying:,} cost more than they "
-               f"bring (net {money(t.losing_net, cur)}). The tables list each account's net and payback; a scenario "
-               "of the moves that pay can be built and compared on the Scenarios page.")
+               f"bring (net {money(t.losing_net, cur)}). The tables list each account's net and payback; the plan "
+               "'The recommendation where the move pays back' keeps only the moves that pay.")
 for note in [*notes, *result.notes]:
     st.caption(plain(note))
 
