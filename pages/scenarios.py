@@ -25,8 +25,8 @@ EDITABLE = 500  # accounts in the editor (largest pipeline value first); the oth
 SHOWN = 1000  # accounts moved listed on the page; the exports hold every one
 A_COLOUR, B_COLOUR = "#9AA0A6", "#0072B2"
 STRUCTURE = "Structure in this scenario"
-LABELS = dict(zip(vocab.APPROACHES.codes, vocab.APPROACHES.labels))
-SHORT = {t.code: t.short_label for t in vocab.APPROACHES.terms}
+LABELS = {code: design.structure_label(code) for code in vocab.APPROACHES.codes}
+SHORT = {code: design.structure_label(code, short=True) for code in vocab.APPROACHES.codes}
 SUMMARY_WIDTH, ROLES_WIDTH = 560, 510  # px: side by side from 1,090 px of main area (presentation mode at 1280 px)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

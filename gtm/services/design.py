@@ -211,30 +211,29 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
         gaps = ids[planned.isna().to_numpy()]
         raise InputError.from_problems(f"The plan gives no structure to {len(gaps)} account(s).",
                                        [Problem(None, "account_id", v, "has no structure") for v in gaps[:5]])
-    cur = econ.approach_indices(current.reindex(ids).to_numpy(), "current structure")
+    today = current.reindex(ids)
+    cur = econ.approach_indices(today.to_numpy(), "current structure")
     new = econ.approach_indices(planned.to_numpy(), "planned structure")
     exp = _rows_of(weighed, ids) if weighed is not None else exposure(assessed, matrix, ids)
     table = econ.economics(exp, cur, new, a)
     names = pd.Series(accounts["name"].to_numpy(), index=accounts["account_id"].to_numpy()) if "name" in accounts \
         else pd.Series(dtype=object)
     table.insert(1, "name", names.reindex(ids).to_numpy())
-    roles = econ.roles_compared(econ.structure_counts(current.reindex(ids)), econ.structure_counts(planned), a,
-                                playbook())
+    roles = econ.roles_compared(econ.structure_counts(today), econ.structure_counts(planned), a, playbook())
+    totals = econ.totals(table, a)
     notes = []
     assumed_here = int(accounts.loc[accounts["account_id"].isin(ids), "current_approach"].isna().sum()) \
         if assumed else 0
     if assumed_here:
         notes.append(f"{assumed_here:,} account(s) have no recorded current structure: taken as "
                      f"{vocab.APPROACHES.label(assumed_approach())}, as on every page.")
-    unknown = int(table["cost_without_benefit_plan"].isna().sum())
-    if unknown:
-        notes.append(f"{unknown:,} account(s) have nothing diagnosed: whether their cost serves anything is not known, "
+    if totals.unknown_waste:
+        notes.append(f"{totals.unknown_waste:,} account(s) have nothing diagnosed: whether their cost serves anything is not known, "
                      "so it is left out of the overkill figures (today and in the plan).")
-    undiagnosed = float(table["undiagnosed_value"].sum())
-    if undiagnosed > 0:
-        notes.append(f"{money(undiagnosed, a.currency)} of expected value is not yet diagnosed: it is in no band, so "
+    if totals["undiagnosed_value"] > 0:
+        notes.append(f"{money(totals['undiagnosed_value'], a.currency)} of expected value is not yet diagnosed: it is in no band, so "
                      "it adds no value at stake.")
-    return Design(table, econ.totals(table, a), roles, a, notes)
+    return Design(table, totals, roles, a, notes)
 
 
 # ---------------------------------------------------------------------------------------------- scenarios
@@ -500,7 +499,7 @@ def comparison_frames(c: Comparison, currency: str) -> dict[str, pd.DataFrame]:
     summary_frame = pd.DataFrame(columns)
     roles = c.roles.drop(columns="role").rename(columns={**ROLE_HEADERS, "a": f"People in A: {a_name}",
                                                            "b": f"People in B: {b_name}"})
-    labels = {code: vocab.APPROACHES.label(code) for code in vocab.APPROACHES.codes}
+    labels = {code: structure_label(code) for code in vocab.APPROACHES.codes}
     moved = c.moved.assign(a=c.moved["a"].map(labels), b=c.moved["b"].map(labels),
                            cost_change=c.moved["cost_change"].round(0), benefit_change=c.moved["benefit_change"].round(0),
                            value=c.moved["value"].round(0))
@@ -546,9 +545,8 @@ ROLES_HEADERS = {"label": "Role", "source": "Hire or assign", "coverage": "Cover
 
 def structure_label(code: str, short: bool = False) -> str:
     """A structure's label, or its short label (the chart axes' and the page tables')."""
-    if not short:
-        return vocab.APPROACHES.label(code)
-    return next(t.short_label for t in vocab.APPROACHES.terms if t.code == code)
+    term = vocab.APPROACHES.term(code)
+    return term.short_label if short else term.label
 
 
 def economics_frame(d: Design, *, short: bool = False, limit: int | None = None) -> pd.DataFrame:
