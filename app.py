@@ -56,7 +56,7 @@ with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
     if not presenting:
         with st.sidebar:
             identity.banner()
-            widgets.data_source()
+            widgets.data_source(who.can(Action.MANAGE_USERS))
             st.divider()
             identity.acting_as()
             present.toggle()

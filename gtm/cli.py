@@ -1,4 +1,4 @@
-"""The command line: assess, recommend, diagnose, matrix, demo, import, export, deck, backup, users."""
+"""The command line: assess, recommend, diagnose, matrix, demo, import, export, deck, backup, rules, users."""
 
 from __future__ import annotations
 
@@ -248,6 +248,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rules(args: argparse.Namespace) -> int:
+    """Diagnosis rules as data: export the active table as JSON, or import a file as a new active version."""
+    from gtm.domain.permissions import ADMIN
+    from gtm.services import diagnosis
+    from gtm.storage.repository import Store
+
+    store = Store(args.database, workspace=args.workspace)
+    if args.action == "export":
+        text = diagnosis.export_rules(store)
+        if args.output:
+            Path(args.output).write_text(text, encoding="utf-8")
+            print(f"wrote the active diagnosis rules to {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    if not args.file:
+        raise InputError("rules import needs a FILE: JSON shaped like data/diagnosis.json, or its rules.")
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"{args.file}: not a file; give a JSON file shaped like data/diagnosis.json.")
+    with path.open("rb") as f:
+        data = f.read(diagnosis.RULES_MAX_BYTES + 1)  # a byte count, never the size the file claims
+    version = (args.name or path.stem).strip()
+    table = diagnosis.import_rules(store, ADMIN, data, path.name, version)
+    print(f"saved and activated the diagnosis rules {version!r} ({len(table.rules)} rules)")
+    return 0
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     """Add, change, deactivate or list the people who may sign in; the command line acts as administrator."""
     from gtm.domain.permissions import ADMIN, ROLE_LABELS, Role
@@ -357,6 +385,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--database", metavar="URL")
     workspace(p)
 
+    p = add("rules", cmd_rules, "the diagnosis rules as data: export the active table, or import a file as a new "
+                                 "active version")
+    p.add_argument("action", choices=("import", "export"))
+    p.add_argument("file", metavar="FILE", nargs="?", help="import: JSON shaped like data/diagnosis.json, or its rules")
+    p.add_argument("-o", "--output", metavar="OUT", help="export: write here instead of stdout")
+    p.add_argument("--name", help="import: the version's name (default: the file's name without .json)")
+    p.add_argument("--database", metavar="URL")
+    workspace(p)
+
     p = add("users", cmd_users, "who may sign in and with which role (the command line acts as administrator)")
     p.add_argument("action", choices=("add", "update", "deactivate", "list"))
     p.add_argument("email", metavar="EMAIL", nargs="?")
@@ -382,7 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except GtmError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        detail = getattr(exc, "detail", None)  # a database that cannot be opened: the administrator gets the reason
+        print(f"error: {exc}" + (f"\n  {detail}" if detail else ""), file=sys.stderr)
         return 2
     except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
         print(f"error: {exc.filename}: {exc.strerror}", file=sys.stderr)

@@ -8,7 +8,7 @@ from gtm.domain import coverage, portfolio, rule_table
 from gtm.domain.diagnose import DiagnosisTable, Mappings
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import money, plain
-from gtm.domain.permissions import Action
+from gtm.domain.permissions import Action, Actor, Role
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
@@ -21,6 +21,8 @@ who = identity.actor()
 may_diagnose = who.can(Action.DIAGNOSE)  # what the role cannot use is not shown; the services refuse it anyway
 table, table_name = diagnosis.active_table(s)
 st.title("Diagnose")
+if refusal := diagnosis.refused_rules(s):
+    st.error(plain(refusal), icon=":material/gpp_bad:")
 st.caption("What nature is each opportunity? Rules and product family mappings decide where the file does not; "
            "a person decides the rest. Edits below are previewed on the whole portfolio and saved only when you save.")
 has_data = not d.opportunities.empty
@@ -39,17 +41,19 @@ active_names = (table_name, _active_name(diagnosis.FAMILY_BU), _active_name(diag
 if st.session_state.get("dg_base") != list(active_names):
     if "dg_base" in st.session_state:
         st.session_state["dg_gen"] = st.session_state.get("dg_gen", 0) + 1
-        for kind in (diagnosis.FAMILY_BU, diagnosis.FAMILY_NATURE):
+        for kind in (diagnosis.DIAGNOSIS, diagnosis.FAMILY_BU, diagnosis.FAMILY_NATURE):
             st.session_state.pop(f"dg_imported_{kind}", None)
     st.session_state["dg_base"] = list(active_names)
 gen = st.session_state.get("dg_gen", 0)
 
 
-@st.cache_resource(max_entries=2, show_spinner="Diagnosing the whole portfolio…")  # each holds a portfolio
-def _diagnosed(url: str | None, workspace: str, version: int, table_json: str, mappings_json: str) -> pd.DataFrame:
-    """Every opportunity under a draft of the rules and mappings; shared read-only, keyed on small inputs."""
-    return diagnosis.diagnosed_opportunities(session.store(workspace), diagnosis.parse_table(table_json),
-                                             Mappings.model_validate_json(mappings_json))
+@st.cache_resource(max_entries=2, show_spinner="Diagnosing the portfolio under the draft…")  # each holds a portfolio
+def _diagnosed(url: str | None, workspace: str, version: int, table_json: str, mappings_json: str,
+               role: str) -> diagnosis.Preview:
+    """The opportunities under a draft of the rules and mappings, as ``role`` may preview them (who may not save:
+    a sample of whole accounts); shared read-only, keyed on small inputs."""
+    return diagnosis.preview(session.store(workspace), Actor("what-if", Role(role)), diagnosis.parse_table(table_json),
+                             Mappings.model_validate_json(mappings_json), session.stored_opportunities(workspace))
 
 
 def _versions(kind: str, active: str, label: str) -> None:
@@ -86,10 +90,29 @@ tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(["Rules", "Product families", 
 with tab_rules:
     st.caption(f"Active rules: **{plain(table_name)}**. First match wins, top to bottom; one row per condition, the "
                "rows of a rule together. Lists are comma-separated; the last rule has no condition.")
-    grid = rule_table.rules_to_rows(table)
+    if may_diagnose:  # rules as data: a JSON file shaped like data/diagnosis.json, or its rules
+        picked = widgets.read_upload("Import rules (JSON)", f"dg_rules_file_{gen}", types=["json"],
+                                     max_bytes=diagnosis.RULES_MAX_BYTES,
+                                     help="A file shaped like data/diagnosis.json (python -m gtm rules export), or "
+                                          "only its rules: they load into the grid below to preview, then save.",
+                                     what=" (it loads into the grid; nothing is saved until you save)")
+        if picked is not None and st.session_state.get("dg_rules_loaded") != picked[2]:
+            try:
+                content = diagnosis.rules_file(picked[1], picked[0], table)
+            except GtmError as exc:
+                widgets.show_error(exc)
+            else:
+                st.session_state["dg_imported_diagnosis"] = content
+                st.session_state["dg_rules_loaded"] = picked[2]
+                st.session_state["dg_rules_gen"] = st.session_state.get("dg_rules_gen", 0) + 1
+    imported_rules = st.session_state.get("dg_imported_diagnosis")
+    grid = rule_table.rules_to_rows(diagnosis.parse_table(imported_rules) if imported_rules else table)
+    if imported_rules:
+        st.caption("Loaded from the file: preview it, then save it as a version.")
     # Every rule visible at once (35 px a row); the wording scrolls sideways on narrow screens.
     edited_rules = st.data_editor(
-        grid, key=f"dg_rules_{gen}", num_rows="dynamic", hide_index=True, width="stretch",
+        grid, key=f"dg_rules_{gen}" + (f"_{n}" if (n := st.session_state.get("dg_rules_gen", 0)) else ""),
+        num_rows="dynamic", hide_index=True, width="stretch",
         height=min(35 * (len(grid) + 2) + 3, 900),
         column_config={
             "rule": st.column_config.TextColumn("Rule id", width=170),
@@ -130,16 +153,19 @@ with tab_maps:
                                      (cols[1], diagnosis.FAMILY_NATURE, "nature", "Product family → nature")):
         with col:
             st.subheader(label, anchor=False)
-            upload = st.file_uploader("Import a CSV", type=["csv"], key=f"dg_{kind}_csv_{gen}",
-                                      help=f"Columns: product_family, {target}")
-            if upload is not None and st.session_state.get(f"dg_{kind}_loaded") != upload.file_id:
+            picked = (widgets.read_upload("Import a CSV or XLSX", f"dg_{kind}_csv_{gen}", types=["csv", "xlsx"],
+                                          max_bytes=diagnosis.mapping_limits().max_bytes.value,
+                                          help=f"Columns: product_family, {target}",
+                                          what=" (it loads into the grid; nothing is saved until you save)")
+                      if may_diagnose else None)  # who may not save a mapping has no file to read either
+            if picked is not None and st.session_state.get(f"dg_{kind}_loaded") != picked[2]:
                 try:
-                    rows = diagnosis.parse_mapping_csv(kind, upload.getvalue(), upload.name)["rows"]
+                    rows = diagnosis.read_mapping_file(who, kind, picked[1], picked[0])["rows"]
                 except GtmError as exc:
                     widgets.show_error(exc)
                 else:
                     st.session_state[f"dg_imported_{kind}"] = rows
-                    st.session_state[f"dg_{kind}_loaded"] = upload.file_id
+                    st.session_state[f"dg_{kind}_loaded"] = picked[2]
                     st.session_state[f"dg_{kind}_gen"] = st.session_state.get(f"dg_{kind}_gen", 0) + 1
             active_rows = diagnosis.mapping_rows(s, kind)
             imported = st.session_state.get(f"dg_imported_{kind}")
@@ -186,14 +212,25 @@ draft_mappings = Mappings.from_rows(_pairs(diagnosis.FAMILY_BU, "bu"), _pairs(di
 preview_table = draft_table or table
 changed = preview_table != table or draft_mappings != active_mappings
 before = d.opportunities
-after = (_diagnosed(session.database_url(), session.workspace(), s.portfolio_version(), preview_table.model_dump_json(),
-                    draft_mappings.model_dump_json()) if changed and has_data else before)
+after = before
+sampled, sample_note = False, ""
+if changed and has_data:
+    preview = _diagnosed(session.database_url(), session.workspace(), s.portfolio_version(),
+                         preview_table.model_dump_json(), draft_mappings.model_dump_json(), who.role.value)
+    after, sampled = preview.opportunities, preview.sampled
+    if sampled:  # the same accounts on both sides
+        before = before[before["opportunity_id"].isin(after["opportunity_id"])]
+        sample_note = (f"A what-if on a sample of {before['account_id'].nunique():,} whole accounts ({len(after):,} of "
+                       f"{preview.total:,} opportunities): sales leaders, facilitators and administrators preview the "
+                       "whole portfolio.")
 
 
 def _draw_preview(where: str) -> None:
     """Coverage and the nature distribution before → after, and what changes."""
-    st.subheader("Preview on the whole portfolio" if changed else "The portfolio under the active rules",
-                 anchor=False)
+    st.subheader(("Preview on a sample" if sampled else "Preview on the whole portfolio") if changed
+                 else "The portfolio under the active rules", anchor=False)
+    if changed and sampled:
+        st.caption(sample_note)
     if not has_data:
         st.info("Nothing to preview: no opportunities yet.", icon=":material/inbox:")
         return

@@ -67,6 +67,23 @@ CHANGE_COLUMNS = ["opportunity_id", "name", "account_id", "account_name", "value
                   "rule_after"]
 
 
+def sample_accounts(opps: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """Whole accounts, in a fixed pseudo-random order, while their opportunities number at most ``limit``.
+
+    A what-if on a sample: every account keeps all its opportunities (account facts such as its BUs stay true),
+    and the same portfolio always gives the same sample, so two edits compare on the same rows.
+    """
+    if len(opps) <= limit or "account_id" not in opps:
+        return opps
+    ids, firsts = np.unique(opps["account_id"].astype(str).to_numpy(), return_inverse=True)
+    order = np.argsort(pd.util.hash_array(ids.astype(object)), kind="stable")  # a shuffle fixed by the ids
+    sizes = np.bincount(firsts, minlength=len(ids))[order]
+    kept = order[np.cumsum(sizes) <= limit]
+    chosen = np.zeros(len(ids), dtype=bool)
+    chosen[kept] = True
+    return opps[chosen[firsts]]
+
+
 def changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """The opportunities whose nature differs between the two sides, largest value first (matched by id)."""
     if "opportunity_id" in before and "opportunity_id" in after:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gtm.domain import patterns
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.rules import DATA_DIR, Example, load_rule_file
@@ -109,7 +110,8 @@ class Condition(BaseModel):
     """One test on a signal, on any imported column, or on a fact derived per account.
 
     signal/fact: a number compare (``bu_count >= 2``). column: equals, one_of, contains_word (whole words or
-    phrases, any case and punctuation), matches (a regular expression, any case), or a number compare.
+    phrases, any case and punctuation), matches (a regular expression, any case, run by RE2 in linear time: no
+    backreferences or lookaround, at most 300 characters), or a number compare.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -137,9 +139,9 @@ class Condition(BaseModel):
                 raise ValueError("'contains_word' needs a word or a list of words")
             if self.op == "matches":
                 try:
-                    re.compile(str(self.value))
-                except re.error as exc:
-                    raise ValueError(f"pattern {self.value!r} is not a valid regular expression: {exc}") from None
+                    patterns.check(str(self.value))
+                except patterns.PatternError as exc:
+                    raise ValueError(str(exc)) from None
         elif isinstance(self.value, (str, tuple)):
             raise ValueError(f"'{self.op}' compares numbers: give a number (or true/false for a yes/no signal)")
         return self
@@ -373,9 +375,9 @@ def _condition(cond: Condition, signals: dict[str, np.ndarray], columns: _Column
         return _on_uniques(columns, column, lambda raw, folded: np.array([bool(pattern.search(f)) for f in folded],
                                                                          dtype=bool))
     if cond.op == "matches":
-        regex = re.compile(str(value), re.IGNORECASE)
-        return _on_uniques(columns, column, lambda raw, folded: np.array([bool(regex.search(str(r))) for r in raw],
-                                                                         dtype=bool))
+        regex = patterns.compile_pattern(str(value))  # RE2: linear in each cell, whatever the pattern
+        return _on_uniques(columns, column, lambda raw, folded: np.array([regex.search(str(r)) is not None
+                                                                          for r in raw], dtype=bool))
     with np.errstate(invalid="ignore"):
         return np.asarray(_OPS[cond.op](columns.numbers(column), value), dtype=bool)
 
@@ -581,7 +583,7 @@ def _holds(cond: Condition, row: Mapping[str, Any], signals: Mapping[str, Any], 
         return bool(_word_pattern(cond.value if isinstance(cond.value, (str, tuple)) else str(cond.value))
                     .search(normalise(cell)))
     if cond.op == "matches":
-        return re.search(str(cond.value), str(cell), re.IGNORECASE) is not None
+        return patterns.search(str(cond.value), str(cell))
     number = float("nan") if cell is None else _cell_number(cell)
     return bool(number == number and _OPS[cond.op](number, cond.value))
 

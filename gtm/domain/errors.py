@@ -53,6 +53,18 @@ class ConfigError(GtmError):
     """A data file (matrix, vocabulary, diagnosis table, mapping) is invalid."""
 
 
+class DatabaseUnavailable(ConfigError):
+    """The database could not be opened (unreachable server, wrong credentials, unreadable file).
+
+    Its message is a plain sentence for anyone; ``detail`` (the driver's words: host, port, role) is for the log
+    and for administrators at the command line, never for a page.
+    """
+
+    def __init__(self, message: str, detail: str) -> None:
+        self.detail = detail
+        super().__init__(message)
+
+
 class PermissionDenied(GtmError):
     """The acting user may not do this."""
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
+import logging
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
 from pydantic import ValidationError
 
-from gtm.domain import sanity
+from gtm.domain import coverage, sanity
 from gtm.domain import vocabulary as vocab
 from gtm.domain.diagnose import DiagnosisTable, Mappings, default_diagnosis, resolve_natures
 from gtm.domain.errors import ConfigError, InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
+from gtm.ingest.decode import read_table
+from gtm.ingest.limits import Limit, Limits
 from gtm.services import audit
 from gtm.services.currency import in_reporting_currency
 from gtm.storage.repository import NameTaken, Store, Transaction
@@ -26,15 +28,36 @@ FAMILY_NATURE = "family_nature"
 MAPPING_KINDS = {FAMILY_BU: ("product_family", "bu"), FAMILY_NATURE: ("product_family", "nature")}
 MAX_NAME = 128
 MAX_REASON = 5000
+log = logging.getLogger("gtm")
 
 
 def active_table(store: Store) -> tuple[DiagnosisTable, str]:
-    """The active diagnosis table and its version name ('default': data/diagnosis.json)."""
+    """The active diagnosis table and its version name ('default': data/diagnosis.json).
+
+    A stored version that no longer validates (a pattern saved before patterns ran in linear time, say) is refused
+    at load, never run: the bundled rules decide meanwhile, and ``refused_rules`` says so for the pages to show.
+    """
+    table, name, _refusal = _active(store)
+    return table, name
+
+
+def refused_rules(store: Store) -> str | None:
+    """Why the active stored version of the rules is refused (and the bundled rules used instead), or None."""
+    return _active(store)[2]
+
+
+def _active(store: Store) -> tuple[DiagnosisTable, str, str | None]:
     found = store.rule_version(DIAGNOSIS)
     if found is None:
-        return default_diagnosis(), "default"
+        return default_diagnosis(), "default", None
     name, content = found
-    return parse_table(content, source=f"diagnosis version {name!r}"), name
+    try:
+        return parse_table(content, source=f"diagnosis version {name!r}"), name, None
+    except ConfigError as exc:
+        log.warning("diagnosis rules refused at load: %s", exc)
+        return default_diagnosis(), "default", (
+            f"The active diagnosis rules {name!r} are refused and not run: {exc} The bundled default rules decide "
+            "until someone who may diagnose activates another version or imports corrected rules.")
 
 
 def parse_table(content: dict[str, Any] | str, source: str = "diagnosis rules") -> DiagnosisTable:
@@ -67,14 +90,14 @@ def active_mappings(store: Store) -> Mappings:
 
 
 def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
-                            mappings: Mappings | None = None) -> pd.DataFrame:
+                            mappings: Mappings | None = None, stored: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every stored opportunity the engine can use with its nature and who decided it (person, given, rule or
     undiagnosed); ``diagnosed_with_problems`` also says which were set aside and why.
 
     ``value`` is in the reporting currency (NaN without a rate), ``value_original`` and ``currency`` as the file
     said: converted before the rules run, so that a deal-size threshold means the same in every currency.
     """
-    return diagnosed_with_problems(store, table, mappings)[0]
+    return diagnosed_with_problems(store, table, mappings, stored)[0]
 
 
 def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None, mappings: Mappings | None = None,
@@ -89,6 +112,26 @@ def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None, m
     opportunities = in_reporting_currency(store, usable)
     return resolve_natures(opportunities, store.nature_overrides(), table,
                            mappings if mappings is not None else active_mappings(store)), problems
+
+
+PREVIEW_SAMPLE = 20_000  # opportunities a what-if by someone who may not save is previewed on
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A draft of the rules and mappings run on the portfolio, or on a sample of its accounts."""
+
+    opportunities: pd.DataFrame  # as ``diagnosed_opportunities`` returns them, for the rows previewed
+    sampled: bool  # True: a sample of whole accounts, not the whole portfolio
+    total: int  # opportunities in the portfolio
+
+
+def preview(store: Store, actor: Actor, table: DiagnosisTable, mappings: Mappings, stored: pd.DataFrame) -> Preview:
+    """A draft's natures on ``stored`` (the stored opportunities). Who may save previews the whole portfolio; anyone
+    else's what-if runs on a fixed sample of whole accounts (PREVIEW_SAMPLE opportunities), so that no viewer's
+    edit can hold the server for long."""
+    rows = stored if actor.can(Action.DIAGNOSE) else coverage.sample_accounts(stored, PREVIEW_SAMPLE)
+    return Preview(diagnosed_opportunities(store, table, mappings, stored=rows), len(rows) < len(stored), len(stored))
 
 
 def override_nature(store: Store, actor: Actor, opportunity_id: str, nature: str | None, reason: str) -> None:
@@ -157,27 +200,92 @@ def activate_version(store: Store, actor: Actor, kind: str, name: str) -> None:
     store.write(write)
 
 
-def parse_mapping_csv(kind: str, data: bytes | str, name: str = "mapping.csv") -> dict[str, Any]:
-    """A product family mapping from CSV (product_family and bu, or nature); InputError names row, column, value."""
+MAPPING_MAX_ROWS = 20_000  # product families: a few hundred in a real CRM; a file of more is not a mapping
+RULES_MAX_BYTES = 1024 * 1024  # a diagnosis table is a few kilobytes
+
+
+def mapping_limits() -> Limits:
+    """The bounds of a mapping file: the upload limits, with at most MAPPING_MAX_ROWS rows and 2 MB."""
+    base = Limits.upload()
+    return replace(base, max_bytes=replace(base.max_bytes, value=min(base.max_bytes.value, 2 * 1024 * 1024)),
+                   max_rows=Limit(MAPPING_MAX_ROWS, "rows (product families)", "GTM_UPLOAD_MAX_ROWS"),
+                   max_columns=replace(base.max_columns, value=min(base.max_columns.value, 50)))
+
+
+def read_mapping_file(actor: Actor, kind: str, data: bytes, name: str) -> dict[str, Any]:
+    """A mapping uploaded by a person who may diagnose, read within ``mapping_limits``; InputError otherwise."""
+    require(actor, Action.DIAGNOSE)
+    return parse_mapping_csv(kind, data, name)
+
+
+def parse_mapping_csv(kind: str, data: bytes | str, name: str = "mapping.csv",
+                      limits: Limits | None = None) -> dict[str, Any]:
+    """A product family mapping from CSV or XLSX (product_family and bu, or nature), read like every import (encoding,
+    delimiter, bounds); InputError names the row, column and value."""
+    if kind not in MAPPING_KINDS:
+        raise InputError(f"Unknown mapping {kind!r}; accepted: {', '.join(MAPPING_KINDS)}.")
     columns = MAPPING_KINDS[kind]
-    text = data.decode("utf-8-sig", errors="replace") if isinstance(data, bytes) else data
-    reader = csv.DictReader(io.StringIO(text))
-    headers = [h.strip().lower().replace(" ", "_") for h in (reader.fieldnames or [])]
-    missing = [c for c in columns if c not in headers]
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    frame = read_table(raw, name=name, limits=limits or mapping_limits()).frame
+    frame.columns = pd.Index([str(h).strip().lower().replace(" ", "_") for h in frame.columns])
+    missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise InputError(f"{name}: needs the columns {', '.join(columns)}; it has: {', '.join(headers) or 'none'}.",
+        raise InputError(f"'{name}': needs the columns {', '.join(columns)}; it has: "
+                         f"{', '.join(map(str, frame.columns)) or 'none'}.",
                          [Problem(1, c, None, "missing column") for c in missing])
-    return mapping_content(kind, [{h.strip().lower().replace(" ", "_"): (v or "").strip() for h, v in row.items()
-                                   if h is not None} for row in reader], source=name)
+    rows: list[dict[str, Any]] = [{str(k): v for k, v in r.items()} for r in frame[list(columns)].to_dict("records")]
+    return mapping_content(kind, rows, source=f"'{name}'", rows_at=[int(r) for r in frame.index])
 
 
-def mapping_content(kind: str, rows: list[dict[str, Any]], source: str = "the mapping") -> dict[str, Any]:
-    """Validate mapping rows (blank rows dropped); InputError names each bad row; returns what is stored."""
+def rules_file(data: bytes, name: str, base: DiagnosisTable) -> dict[str, Any]:
+    """A diagnosis table from a JSON file shaped like data/diagnosis.json: the whole table, or only its ``rules``
+    (a list, or an object with ``rules``), which then replace ``base``'s rules and keep its signals and examples.
+    Validated whole (a pattern that could not run in linear time is refused); InputError or ConfigError say why."""
+    if len(data) > RULES_MAX_BYTES:
+        raise InputError(f"'{name}' is {len(data):,} bytes; a rules file is at most {RULES_MAX_BYTES:,} bytes.")
+    try:
+        raw = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError(f"'{name}' is not UTF-8 text; a rules file is JSON, like data/diagnosis.json.") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"'{name}' is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}.") from None
+    except RecursionError:
+        raise InputError(f"'{name}' nests too deeply to be a rules file.") from None
+    if isinstance(raw, list):
+        raw = {"rules": raw}
+    if not isinstance(raw, dict) or "rules" not in raw:
+        raise InputError(f"'{name}' holds no 'rules': give the whole table (as data/diagnosis.json) or its rules, a "
+                         "list of rules or an object with 'rules'.")
+    if "signals" in raw:
+        content = raw
+    else:
+        content = {**base.model_dump(mode="json"), "rules": raw["rules"]}
+    parse_table(content, source=f"'{name}'")
+    return content
+
+
+def import_rules(store: Store, actor: Actor, data: bytes, name: str, version: str) -> DiagnosisTable:
+    """Save the rules of a JSON file (see ``rules_file``) as a new active version named ``version``."""
+    require(actor, Action.DIAGNOSE)
+    content = rules_file(data, name, active_table(store)[0])
+    save_version(store, actor, DIAGNOSIS, version, content)
+    return parse_table(content)
+
+
+def export_rules(store: Store) -> str:
+    """The active diagnosis table as JSON, shaped like data/diagnosis.json (what ``import_rules`` reads back)."""
+    return json.dumps(active_table(store)[0].model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+
+
+def mapping_content(kind: str, rows: list[dict[str, Any]], source: str = "the mapping",
+                    rows_at: list[int] | None = None) -> dict[str, Any]:
+    """Validate mapping rows (blank rows dropped); InputError names each bad row (its spreadsheet row: ``rows_at``,
+    else counted from 2 under a header); returns what is stored."""
     key, target = MAPPING_KINDS[kind]
     problems: list[Problem] = []
     out: list[dict[str, str]] = []
     seen: dict[str, int] = {}
-    for i, row in enumerate(rows, start=2):
+    for i, row in zip(rows_at or range(2, len(rows) + 2), rows, strict=True):
         family = str(row.get(key) or "").strip()
         value = str(row.get(target) or "").strip()
         if not family and not value:

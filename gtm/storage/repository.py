@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from gtm.domain.errors import ConfigError, GtmError, InputError, WriteConflict
+from gtm.domain.errors import DatabaseUnavailable, GtmError, InputError, WriteConflict
 from gtm.domain.matrix import ApproachMatrix, default_matrix, parse_matrix
 from gtm.domain.reviews import review_status
 from gtm.domain.vocabulary import normalise
@@ -117,7 +117,10 @@ class Store:
             except GtmError:
                 raise
             except Exception as exc:  # unreachable server, bad credentials, read-only file
-                raise ConfigError(f"cannot open database {self.display_url}: {exc.__class__.__name__}: {exc}") from None
+                raise DatabaseUnavailable(
+                    "The portfolio database cannot be opened right now. Try again in a minute; if it persists, tell "
+                    "your administrator (the error id leads to the details in the server's log).",
+                    f"cannot open database {self.display_url}: {exc.__class__.__name__}: {exc}") from None
 
     @property
     def display_url(self) -> str:

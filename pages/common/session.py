@@ -140,6 +140,12 @@ def _rows(url: str | None, workspace_name: str, rows_version: int) -> dict[str, 
     return portfolio_service.stored_rows(_open_store(url, workspace_name))
 
 
+def stored_opportunities(workspace_name: str | None = None) -> pd.DataFrame:
+    """The stored opportunities as read, before any diagnosis (shared: read them, never change them)."""
+    name = workspace_name or workspace()
+    return _rows(database_url(), name, store(name).rows_version())["opportunities"]
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _decisions(url: str | None, workspace_name: str, version: int) -> pd.DataFrame:
     return _open_store(url, workspace_name).decisions()

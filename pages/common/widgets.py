@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -9,7 +10,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from gtm import incidents
-from gtm.domain.errors import GtmError
+from gtm.domain.errors import DatabaseUnavailable, GtmError
 from gtm.domain.fmt import plain
 from gtm.export import tables
 from pages.common import session
@@ -18,7 +19,12 @@ T = TypeVar("T")
 
 
 def show_error(exc: Exception) -> None:
-    """A user's mistake as a message, never a traceback."""
+    """A user's mistake as a message, never a traceback. A database that cannot be opened is said in a plain
+    sentence with an error id: the driver's words (host, port, role) go to the server's log only."""
+    if isinstance(exc, DatabaseUnavailable):
+        error_id = incidents.report(exc, f"opening the database: {exc.detail}")
+        st.error(f"{plain(exc)} (error id {error_id})", icon=":material/error:")
+        return
     st.error(plain(exc), icon=":material/error:")
 
 
@@ -137,20 +143,46 @@ def list_picker() -> None:
                  help="Filter every page to a saved list's latest version (Key accounts page), or all accounts.")
 
 
-def data_source() -> None:
-    """The sidebar's workspace, active matrix and data source; stops the page with a message if the store cannot open."""
+def data_source(show_location: bool) -> None:
+    """The sidebar's workspace, active matrix and (``show_location``: for administrators) the data source's path or
+    URL; stops the page with a message if the store cannot open."""
     try:
         workspace_picker()
         list_picker()
         s = session.store()
         active = s.active_matrix()
     except GtmError as exc:
-        st.error(plain(exc))
+        show_error(exc)
         st.stop()
     st.caption("Active matrix")
     st.markdown(f"**{plain(active.name)}** · `{active.matrix.fingerprint}`")
-    st.caption("Data source")
-    st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
+    if show_location:  # where the data lives is an administrator's business, not every viewer's
+        st.caption("Data source")
+        st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
+
+
+def read_upload(label: str, key: str, *, types: list[str], max_bytes: int, help: str | None = None,
+                what: str = "") -> tuple[str, bytes, str] | None:
+    """A file uploader whose file is read only when the person asks ("Read the file"), so that an upload alone costs
+    the server nothing; returns (name, bytes, digest) once asked, else None. ``max_bytes`` bounds the upload in the
+    browser and on the server. Show it only to who may use what it reads: the service checks the role again."""
+    upload = st.file_uploader(label, type=types, key=key, help=help, max_upload_size=max(1, max_bytes // 2**20))
+    if upload is None:
+        st.session_state.pop(f"{key}__read", None)
+        return None
+    if upload.size > max_bytes:
+        st.error(f"{plain(upload.name)} is {upload.size:,} bytes; at most {max_bytes:,} are read here.",
+                 icon=":material/error:")
+        return None
+    raw = upload.getvalue()
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    if st.session_state.get(f"{key}__read") != digest:
+        st.caption(f"{plain(upload.name)} · {len(raw):,} bytes. Read it to check it before anything is used{what}.")
+        if st.button("Read the file", type="primary", key=f"{key}__read_button"):
+            st.session_state[f"{key}__read"] = digest
+            st.rerun()
+        return None
+    return upload.name, raw, digest
 
 
 def european_csv(key: str) -> bool:
