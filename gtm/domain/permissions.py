@@ -47,6 +47,8 @@ class Action(StrEnum):
     # Organisation design (issue 14)
     EDIT_ASSUMPTIONS = "edit_assumptions"  # save the economics' assumptions (costs, uplift, margin, coverage)
     SAVE_SCENARIO = "save_scenario"  # save a scenario: a structure per account
+    # Ownership decides who may record a decision: moving an account to another owner is not an import's side effect.
+    REASSIGN_ACCOUNTS = "reassign_accounts"
 
 
 # action -> roles allowed
@@ -72,6 +74,8 @@ RULES: dict[Action, frozenset[Role]] = {
     # try other assumptions on the page; only a save is checked.
     Action.EDIT_ASSUMPTIONS: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
     Action.SAVE_SCENARIO: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
+    # A sales leader decides on the accounts they own: who may change an owner (by import too) may not be one.
+    Action.REASSIGN_ACCOUNTS: frozenset({Role.FACILITATOR, Role.ADMIN}),
 }
 # A viewer reads everything and writes nothing.
 assert all(Role.VIEWER not in roles for roles in RULES.values())

@@ -120,10 +120,14 @@ class ImportResult:
     updated: int
     rejected: int
     business_units_added: int = 0
+    owners_kept: int = 0  # stored accounts whose owner the file changed, kept: the importer may not reassign
 
     def summary(self) -> str:
         """Counts in a line, for people."""
         extra = f", {self.business_units_added} business unit(s) created" if self.business_units_added else ""
+        if self.owners_kept:
+            extra += (f"; the owner of {self.owners_kept} stored account(s) was kept as it was (changing an owner "
+                      "needs a facilitator or an administrator)")
         return f"{self.kind}: {self.added} added, {self.updated} updated, {self.rejected} rejected{extra}"
 
 

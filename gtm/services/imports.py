@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import pandas as pd
+
 from gtm.domain.permissions import Action, Actor, require
 from gtm.ingest import columns as colmap
 from gtm.ingest import plan as ingest
@@ -49,12 +51,35 @@ def commit_import(
             return commit_import(store, plan, actor, skip_invalid=skip_invalid, progress=progress, tx=own)
     rows = plan.valid
     keep = ingest.kept_columns(plan)
-    added_bus = 0
+    added_bus = kept_owners = 0
     if plan.kind == "accounts":
+        if "owner" not in keep and not actor.can(Action.REASSIGN_ACCOUNTS):
+            rows, kept_owners = _keep_owners(store, tx, rows)
         store.upsert_accounts(tx, rows, keep, progress)
     else:
         added_bus = store.upsert_opportunities(tx, rows, keep, progress)
-    result = ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus)
+    result = ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus,
+                          kept_owners)
     audit.log(store, tx, actor, f"import.{plan.kind}", plan.source_name, added=result.added, updated=result.updated,
-              rejected=result.rejected, skip_invalid=skip_invalid, new_bus=added_bus)
+              rejected=result.rejected, skip_invalid=skip_invalid, new_bus=added_bus, owners_kept=kept_owners)
     return result
+
+
+def _keep_owners(store: Store, tx: Transaction, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """``rows`` with the stored owner of every stored account whose owner the file changes, and how many those are.
+
+    Ownership decides who may record a decision, so an importer who may not reassign accounts cannot move one to
+    another owner (or to themselves) by editing a CSV; new accounts take the file's owner."""
+    stored = store.account_owners(tx)
+    exists = rows["external_id"].isin(stored.index)
+    before = rows["external_id"].map(stored)
+
+    def folded(owners: pd.Series) -> pd.Series:
+        return owners.astype("string").fillna("").str.strip().str.casefold()
+
+    changed = exists & (folded(rows["owner"]) != folded(before))
+    if not changed.any():
+        return rows, 0
+    out = rows.copy()
+    out["owner"] = out["owner"].astype(object).where(~changed, before.astype(object))
+    return out, int(changed.sum())

@@ -652,6 +652,12 @@ class Store:
         return list(tx.execute(select(User.email).where(User.role == "admin", User.active.is_(True))).scalars())
 
     @staticmethod
+    def account_owners(tx: Transaction) -> pd.Series:
+        """Every stored account's owner (None where none is recorded), by CRM id."""
+        rows = tx.execute(select(Account.external_id, Account.owner)).all()
+        return pd.Series([r[1] for r in rows], index=pd.Index([r[0] for r in rows], dtype=object), dtype=object)
+
+    @staticmethod
     def account_owner(tx: Transaction, account_key: int) -> str | None:
         """The CRM owner recorded on an account (a name or an email), or None."""
         return tx.execute(select(Account.owner).where(Account.id == account_key)).scalar()
