@@ -216,10 +216,16 @@ def check_scores(scores: Mapping[str, Any], rules: MaturityRules | None = None) 
 
 
 def _latest_per_person(assessments: pd.DataFrame) -> pd.DataFrame:
-    """Each person's last assessment (rows are in the order saved): a person who scores again corrects their own."""
+    """Each person's last assessment (rows are in the order saved): a person who scores again corrects their own.
+
+    A person is their user id (``author_id``, their email) where one was kept: two people may share a display name.
+    Rows written before ids were kept fall back to the name."""
     if "author" not in assessments:
         return assessments
-    return assessments.drop_duplicates("author", keep="last")
+    who = assessments["author"].astype(str)
+    if "author_id" in assessments:
+        who = ("id:" + assessments["author_id"].astype("string")).fillna("name:" + who).astype(str)
+    return assessments[~who.duplicated(keep="last").to_numpy()]
 
 
 def score_table(assessments: pd.DataFrame, rules: MaturityRules | None = None) -> pd.DataFrame:

@@ -108,6 +108,12 @@ class Actor:
         """The BUs this actor heads (empty unless a BU head with BUs assigned)."""
         return self.bu if isinstance(self.bu, tuple) else ()
 
+    @property
+    def user_id(self) -> str:
+        """Who this is, for keeping what they wrote apart from anyone else's: the email (lower case) when signed
+        in, else the name (local mode, the command line). Two people may share a display name, never an email."""
+        return (self.email or "").strip().casefold() or self.name.strip()
+
     def can(self, action: Action) -> bool:
         """Whether this actor's role allows ``action`` at all."""
         return self.role in RULES[action]

@@ -288,7 +288,7 @@ def save_scenario(store: Store, actor: Actor, name: str, structures: pd.DataFram
         _, version = design_store.insert_scenario(
             tx, name=title, scope=scope_name, base=base_text, note=note_text,
             structures={keys[a]: c for a, c in zip(ids, codes)}, created_by=actor.name.strip(),
-            created_role=str(actor.role))
+            created_role=str(actor.role), created_by_id=actor.user_id)
         audit.log(store, tx, actor, "scenario.saved", f"{title} v{version}", name=title, version=version,
                   scope=scope_name, base=base_text, accounts=len(codes))
         return version

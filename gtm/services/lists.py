@@ -146,7 +146,7 @@ def _write_list(store: Store, tx: Transaction, actor: Actor, *, name: str, stage
     list_id, version = db.insert_list(
         tx, name=name, stage=stage, criteria=criteria, account_keys=[keys[a] for a in account_ids],
         created_by=actor.name.strip(), created_role=str(actor.role), target_value=target_value,
-        target_years=target_years, note=note)
+        target_years=target_years, note=note, created_by_id=actor.user_id)
     audit.log(store, tx, actor, "list.saved", f"{name} v{version}", stage=stage, accounts=len(account_ids),
               criteria=criteria, target_value=target_value, target_years=target_years)
     return list_id, version

@@ -110,7 +110,8 @@ def record_assessment(store: Store, actor: Actor, scope: str, assessed_on: date,
 
     def write(tx: Transaction) -> int:
         where = _scope(store, tx, scope)
-        found = maturity_store.insert_assessment(tx, where, day, checked, text, actor.name.strip(), str(actor.role))
+        found = maturity_store.insert_assessment(tx, where, day, checked, text, actor.name.strip(), str(actor.role),
+                                                 actor.user_id)
         audit.log(store, tx, actor, "maturity.assessed", where, assessed_on=day.isoformat(), scores=checked,
                   assessment=found, scored=sum(v is not None for v in checked.values()))
         return found

@@ -46,14 +46,16 @@ def latest_assumptions(store: Store) -> dict[str, Any] | None:
 
 
 def insert_scenario(tx: Transaction, *, name: str, scope: str | None, base: str, note: str,
-                    structures: Mapping[int, str], created_by: str, created_role: str | None) -> tuple[int, int]:
+                    structures: Mapping[int, str], created_by: str, created_role: str | None,
+                    created_by_id: str | None = None) -> tuple[int, int]:
     """Save the next version of scenario ``name`` with a structure per account key; returns (id, version)."""
     version = int(tx.execute(select(func.max(Scenario.version)).where(Scenario.name == name)).scalar() or 0) + 1
     try:
         with tx.begin_nested():
             scenario_id = int(tx.execute(insert(Scenario).values(
                 name=name, version=version, scope=scope, base=base, note=note, created_by=created_by,
-                created_role=created_role, created_at=utcnow()).returning(Scenario.id)).scalar_one())
+                created_by_id=created_by_id, created_role=created_role, created_at=utcnow())
+                .returning(Scenario.id)).scalar_one())
     except IntegrityError as exc:
         raise WriteConflict(TRY_AGAIN) from exc
     rows = [{"scenario_id": scenario_id, "account_id": k, "approach": a} for k, a in structures.items()]

@@ -33,7 +33,7 @@ def account_keys(tx: Transaction, account_ids: Sequence[str]) -> dict[str, int]:
 
 def insert_list(tx: Transaction, *, name: str, stage: str, criteria: dict[str, Any], account_keys: Sequence[int],
                 created_by: str, created_role: str | None, target_value: float | None = None,
-                target_years: int | None = None, note: str = "") -> tuple[int, int]:
+                target_years: int | None = None, note: str = "", created_by_id: str | None = None) -> tuple[int, int]:
     """Save a new version of the list ``name`` with its members in this order; returns (list id, version).
 
     Two writers saving the same name at once: one gets the unique (name, version) refusal, which is a
@@ -43,8 +43,8 @@ def insert_list(tx: Transaction, *, name: str, stage: str, criteria: dict[str, A
         with tx.begin_nested():
             list_id = int(tx.execute(insert(AccountList).values(
                 name=name, version=version, stage=stage, criteria=criteria, target_value=target_value,
-                target_years=target_years, note=note, created_by=created_by, created_role=created_role,
-                created_at=utcnow()).returning(AccountList.id)).scalar_one())
+                target_years=target_years, note=note, created_by=created_by, created_by_id=created_by_id,
+                created_role=created_role, created_at=utcnow()).returning(AccountList.id)).scalar_one())
     except IntegrityError as exc:
         raise WriteConflict(TRY_AGAIN) from exc
     if account_keys:

@@ -12,14 +12,15 @@ from sqlalchemy import insert, select
 from gtm.storage.models import MaturityAssessment
 from gtm.storage.repository import Store, Transaction
 
-COLUMNS = ["id", "scope", "assessed_on", "scores", "note", "author", "author_role", "created_at"]
+COLUMNS = ["id", "scope", "assessed_on", "scores", "note", "author", "author_id", "author_role", "created_at"]
 
 
 def insert_assessment(tx: Transaction, scope: str, assessed_on: date, scores: dict[str, Any], note: str,
-                      author: str, author_role: str | None) -> int:
+                      author: str, author_role: str | None, author_id: str | None = None) -> int:
     """Append one assessment inside the caller's transaction; returns its id."""
     found = tx.execute(insert(MaturityAssessment).values(
-        scope=scope, assessed_on=assessed_on, scores=scores, note=note, author=author, author_role=author_role)
+        scope=scope, assessed_on=assessed_on, scores=scores, note=note, author=author, author_id=author_id,
+        author_role=author_role)
         .returning(MaturityAssessment.id)).scalar_one()
     return int(found)
 

@@ -254,6 +254,7 @@ class AccountList(Base):
     target_years: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_by_id: Mapped[str | None] = mapped_column(String(320))  # the user's id (email): names may be shared
     created_role: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     __table_args__ = (UniqueConstraint("name", "version", name="uq_account_lists_name_version"),)
@@ -310,6 +311,7 @@ class MaturityAssessment(Base):
     scores: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)  # dimension code -> score
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     author: Mapped[str] = mapped_column(String(255), nullable=False)
+    author_id: Mapped[str | None] = mapped_column(String(320))  # the user's id (email): names may be shared
     author_role: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
 
@@ -358,6 +360,7 @@ class Scenario(Base):
     base: Mapped[str] = mapped_column(String(160), nullable=False)  # what it started from, in words
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
     created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_by_id: Mapped[str | None] = mapped_column(String(320))  # the user's id (email): names may be shared
     created_role: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     __table_args__ = (UniqueConstraint("name", "version", name="uq_scenarios_name_version"),)

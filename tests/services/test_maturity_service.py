@@ -154,3 +154,17 @@ def test_reads_filter_by_scope_and_dates(bus: Store) -> None:
     assert frame["assessed_on"].tolist() == [DAY, DAY - timedelta(days=30)]  # in the order saved
     assert isinstance(frame.loc[0, "scores"], dict) and frame.loc[0, "scores"]["tailoring"] == 3
     assert maturity_store.assessments(bus, "BU-A").empty
+
+
+def test_two_people_who_share_a_display_name_keep_their_own_scores(store: Store) -> None:
+    """j.smith@alpha and j.smith@beta both sign in as 'j.smith': each one's scores count, neither overwrites."""
+    alpha = Actor("j.smith", Role.SALES_LEADER, email="j.smith@alpha.example")
+    beta = Actor("j.smith", Role.SALES_LEADER, email="J.Smith@beta.example")
+    code = CODES[0]
+    maturity.record_assessment(store, alpha, "organisation", DAY, _scores(1))
+    maturity.record_assessment(store, beta, "organisation", DAY, _scores(5))
+    row = maturity.summary(store).set_index("dimension").loc[code]
+    assert row["people"] == 2 and row["mean"] == 3
+    maturity.record_assessment(store, alpha, "organisation", DAY, _scores(3))  # alpha corrects their own only
+    row = maturity.summary(store).set_index("dimension").loc[code]
+    assert row["people"] == 2 and row["mean"] == 4
