@@ -59,6 +59,7 @@ ECONOMICS_COLUMNS = (
 # Columns that add up over accounts (a total is their sum; payback is recomputed from the totals).
 ADDITIVE = tuple(c for c in ECONOMICS_COLUMNS if c not in ("account_id", "current", "plan", "moved", "payback_months"))
 ROLE_COLUMNS = ("role", "label", "source", "basis", "needed_by", "coverage", "accounts", "people")
+MAX_PEOPLE = 10_000_000  # people in one role: beyond any organisation, and far inside what the arithmetic holds
 
 
 @dataclass(frozen=True)
@@ -242,10 +243,11 @@ def roles_needed(counts: Mapping[str, int], a: Assumptions, playbook: Playbook) 
     for role in playbook.roles:
         accounts = int(sum(int(counts.get(code, 0)) for code in role.needed_by))
         coverage = float(a.coverage[role.code])
-        if role.basis == "programme":
-            people = math.ceil(coverage) if accounts else 0
-        else:
-            people = math.ceil(accounts / coverage - 1e-9) if accounts else 0
+        need = (coverage if role.basis == "programme" else accounts / coverage - 1e-9) if accounts else 0.0
+        if not math.isfinite(need) or need > MAX_PEOPLE:  # the bounds on coverage keep this out; say it, never crash
+            raise InputError(f"The {role.label.lower()}s needed cannot be computed: {accounts:,} account(s) at a "
+                             f"coverage of {coverage:g} is beyond {MAX_PEOPLE:,} people. Check the coverage ratio.")
+        people = math.ceil(need)
         rows.append({"role": role.code, "label": role.label, "source": role.source, "basis": role.basis,
                      "needed_by": ", ".join(vocab.APPROACHES.label(c) for c in role.needed_by),
                      "coverage": coverage, "accounts": accounts, "people": people})

@@ -20,6 +20,9 @@ from gtm.domain.rules import DATA_DIR, Example, load_rule_file
 
 PLAYBOOK_FILE = DATA_DIR / "approaches.json"
 MAX_MONEY = 1e12  # per account per year: anything above is a typo (a trillion), not an assumption
+# Accounts per person (or people for the programme): below 0.01 is a hundred people on one account, above 10,000 one
+# person for a whole portfolio. Outside is a typo, and 1e-300 would make the roles' arithmetic overflow.
+COVERAGE_RANGE = (0.01, 10_000.0)
 
 
 class Structure(BaseModel):
@@ -97,10 +100,11 @@ class Assumptions(BaseModel):
         if self.ramp_up_months >= 12 * self.horizon_years:
             raise ValueError(f"the ramp-up ({self.ramp_up_months} months) must be shorter than the horizon "
                              f"({self.horizon_years} years = {12 * self.horizon_years} months)")
+        low, high = COVERAGE_RANGE
         for role, ratio in self.coverage.items():
-            if not 0 < ratio <= 1e6:
-                raise ValueError(f"coverage of {role} is {ratio:g}; accepted: a number above 0 (accounts per person, "
-                                 "or people for the programme)")
+            if not low <= ratio <= high:
+                raise ValueError(f"coverage of {role} is {ratio:g}; accepted: a number from {low:g} to {high:,.0f} "
+                                 "(accounts per person, or people for the programme)")
         return self
 
     def as_dict(self) -> dict[str, Any]:

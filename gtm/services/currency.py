@@ -15,7 +15,9 @@ from gtm.services import audit
 from gtm.storage.repository import Store
 
 REPORTING_KEY = "reporting_currency"
-RATE_ACCEPTED = "accepted: a number above 0, e.g. 1.08 (units of the reporting currency per unit)"
+RATE_RANGE = (1e-6, 1e6)  # units of the reporting currency per unit: every real pair of currencies lies within
+RATE_ACCEPTED = (f"accepted: a number from {RATE_RANGE[0]:g} to {RATE_RANGE[1]:,.0f}, e.g. 1.08 (units of the "
+                 "reporting currency per unit)")
 
 
 def reporting_currency(store: Store) -> str:
@@ -98,7 +100,7 @@ def _validate(rows: Iterable[Mapping[str, Any]], reporting: str) -> tuple[dict[s
             rate = float(str(raw_rate).replace(",", ".")) if not isinstance(raw_rate, (int, float)) else float(raw_rate)
         except ValueError:
             rate = math.nan
-        if blank_rate or not math.isfinite(rate) or rate <= 0:
+        if blank_rate or not math.isfinite(rate) or not RATE_RANGE[0] <= rate <= RATE_RANGE[1]:
             problems.append(Problem(i, "rate", raw_rate, ("is empty; " if blank_rate else "is not a usable rate; ")
                                     + RATE_ACCEPTED))
             continue

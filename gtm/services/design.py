@@ -53,18 +53,22 @@ class SavedAssumptions:
     saved_by: str | None = None
     saved_at: Any = None
     note: str = ""
+    refused: str | None = None  # why the latest saved version is not in force (the defaults are), for the pages
 
 
 def assumptions(store: Store) -> SavedAssumptions:
     """The latest saved assumptions, else the playbook's defaults. A saved version that no longer validates (a
-    structure renamed in the vocabulary) raises an InputError naming the version and the fault."""
+    structure renamed in the vocabulary, a coverage ratio saved before ratios were bounded) is refused, never used:
+    the defaults are in force and ``refused`` says why, naming the version and the fault."""
     row = design_store.latest_assumptions(store)
     if row is None:
         return SavedAssumptions(playbook().defaults, 0)
     try:
         a = assumptions_from(row["body"])
     except InputError as exc:
-        raise InputError(f"The saved assumptions (version {row['version']}) cannot be read: {exc}") from None
+        return SavedAssumptions(playbook().defaults, 0, refused=(
+            f"The saved assumptions (version {row['version']}) are not used: {exc} The playbook's defaults are in "
+            "force until a sales leader, facilitator or administrator saves corrected ones."))
     return SavedAssumptions(a, int(row["version"]), row["created_by"], row["created_at"], row["note"] or "")
 
 

@@ -117,6 +117,8 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
     current = in_force()
     notes = book.assumption_notes
     state = saved()
+    if state.refused:
+        st.warning(plain(state.refused), icon=":material/warning:")
     title = ("Assumptions: **edited in this session, not saved**" if edited() else
              f"Assumptions: saved version {state.version} by {plain(state.saved_by)}" if state.version else
              "Assumptions: the defaults (data/approaches.json)")

@@ -135,7 +135,7 @@ def test_exchange_rates_are_validated_row_by_row_and_nothing_is_saved_on_a_mista
             {"currency": "USD", "rate": 1}, {"currency": "", "rate": None}])
     found = {(p.row, p.column, str(p.value)): p.reason for p in err.value.problems}
     assert found[(2, "currency", "euro")].startswith("is not a currency code; accepted: a three-letter ISO 4217")
-    assert found[(3, "rate", "-2")].startswith("is not a usable rate; accepted: a number above 0")
+    assert found[(3, "rate", "-2")].startswith("is not a usable rate; accepted: a number from 1e-06 to 1,000,000")
     assert found[(4, "currency", "EUR")] == "has a rate already (row 1); keep one"
     assert (5, "rate", "inf") in found
     assert "is the reporting currency (USD)" in found[(6, "currency", "USD")]
