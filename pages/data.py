@@ -1,7 +1,5 @@
 """Data: upload CRM exports (CSV/XLSX), check the mapping and every problem, import; templates and exports."""
 
-import hashlib
-
 import streamlit as st
 
 from gtm import incidents
@@ -43,26 +41,23 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rate
                     format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
     limits = Limits.upload()
     # A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
-    upload = st.file_uploader("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
-                              type=["csv", "txt", "tsv", "xlsx"], key=f"dt_file_{st.session_state.get('dt_round', 0)}",
-                              max_upload_size=max(1, limits.max_bytes.value // 2**20))
-
-    raw = upload.getvalue() if upload is not None else b""
+    # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
+    # limits (size, rows, columns, cells, time), so one person's file cannot hold the server for everyone else.
+    upload = widgets.read_upload("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
+                                 f"dt_file_{st.session_state.get('dt_round', 0)}", types=["csv", "txt", "tsv", "xlsx"],
+                                 max_bytes=limits.max_bytes.value,
+                                 what=f": the columns and every row (at most {limits.max_rows.value:,} rows and "
+                                      f"{limits.max_columns.value:,} columns), before anything is imported",
+                                 button_key="dt_read_file")
     if upload is None:
         st.session_state.pop("dt_plan", None)  # the file is gone: so is what was read from it
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    if upload is not None and st.session_state.get("dt_read") != digest:
-        # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
-        # limits (size, rows, columns, cells), so one person's file cannot hold the server for everyone else.
+    elif not upload.read:
         st.session_state.pop("dt_result", None)  # a new file: the previous import's result no longer applies
         st.session_state.pop("dt_rejects", None)
-        st.caption(f"{upload.name} · {len(raw):,} bytes. Read it to check the columns and every row before anything is "
-                   f"imported (at most {limits.max_rows.value:,} rows and {limits.max_columns.value:,} columns).")
-        if st.button("Read the file", type="primary", key="dt_read_file"):
-            st.session_state["dt_read"] = digest
-            st.rerun()
+    raw = upload.data if upload is not None else b""
+    digest = upload.digest if upload is not None else ""
 
-    if upload is not None and st.session_state.get("dt_read") == digest:
+    if upload is not None and upload.read:
         overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
         date_key = f"dt_dates_{kind}_{digest}"
         date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))

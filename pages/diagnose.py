@@ -96,14 +96,14 @@ with tab_rules:
                                      help="A file shaped like data/diagnosis.json (python -m gtm rules export), or "
                                           "only its rules: they load into the grid below to preview, then save.",
                                      what=" (it loads into the grid; nothing is saved until you save)")
-        if picked is not None and st.session_state.get("dg_rules_loaded") != picked[2]:
+        if picked is not None and picked.read and st.session_state.get("dg_rules_loaded") != picked.digest:
             try:
-                content = diagnosis.rules_file(picked[1], picked[0], table)
+                content = diagnosis.rules_file(picked.data, picked.name, table)
             except GtmError as exc:
                 widgets.show_error(exc)
             else:
                 st.session_state["dg_imported_diagnosis"] = content
-                st.session_state["dg_rules_loaded"] = picked[2]
+                st.session_state["dg_rules_loaded"] = picked.digest
                 st.session_state["dg_rules_gen"] = st.session_state.get("dg_rules_gen", 0) + 1
     imported_rules = st.session_state.get("dg_imported_diagnosis")
     grid = rule_table.rules_to_rows(diagnosis.parse_table(imported_rules) if imported_rules else table)
@@ -158,14 +158,14 @@ with tab_maps:
                                           help=f"Columns: product_family, {target}",
                                           what=" (it loads into the grid; nothing is saved until you save)")
                       if may_diagnose else None)  # who may not save a mapping has no file to read either
-            if picked is not None and st.session_state.get(f"dg_{kind}_loaded") != picked[2]:
+            if picked is not None and picked.read and st.session_state.get(f"dg_{kind}_loaded") != picked.digest:
                 try:
-                    rows = diagnosis.read_mapping_file(who, kind, picked[1], picked[0])["rows"]
+                    rows = diagnosis.read_mapping_file(who, kind, picked.data, picked.name)["rows"]
                 except GtmError as exc:
                     widgets.show_error(exc)
                 else:
                     st.session_state[f"dg_imported_{kind}"] = rows
-                    st.session_state[f"dg_{kind}_loaded"] = picked[2]
+                    st.session_state[f"dg_{kind}_loaded"] = picked.digest
                     st.session_state[f"dg_{kind}_gen"] = st.session_state.get(f"dg_{kind}_gen", 0) + 1
             active_rows = diagnosis.mapping_rows(s, kind)
             imported = st.session_state.get(f"dg_imported_{kind}")

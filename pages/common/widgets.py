@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -161,11 +162,22 @@ def data_source(show_location: bool) -> None:
         st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file a person uploaded: its name, bytes and digest, and whether they asked to read it yet."""
+
+    name: str
+    data: bytes
+    digest: str
+    read: bool
+
+
 def read_upload(label: str, key: str, *, types: list[str], max_bytes: int, help: str | None = None,
-                what: str = "") -> tuple[str, bytes, str] | None:
-    """A file uploader whose file is read only when the person asks ("Read the file"), so that an upload alone costs
-    the server nothing; returns (name, bytes, digest) once asked, else None. ``max_bytes`` bounds the upload in the
-    browser and on the server. Show it only to who may use what it reads: the service checks the role again."""
+                what: str = "", button_key: str | None = None) -> Upload | None:
+    """Every upload's one way in: a file uploader bounded to ``max_bytes`` (in the browser and on the server) whose
+    file is read only when the person asks ("Read the file"), so that an upload alone costs the server nothing.
+    None: no file (or one over the size, said). Show it only to who may use what it reads: the service that reads
+    the bytes checks the role again, within its own limits."""
     upload = st.file_uploader(label, type=types, key=key, help=help, max_upload_size=max(1, max_bytes // 2**20))
     if upload is None:
         st.session_state.pop(f"{key}__read", None)
@@ -178,11 +190,11 @@ def read_upload(label: str, key: str, *, types: list[str], max_bytes: int, help:
     digest = hashlib.sha256(raw).hexdigest()[:16]
     if st.session_state.get(f"{key}__read") != digest:
         st.caption(f"{plain(upload.name)} · {len(raw):,} bytes. Read it to check it before anything is used{what}.")
-        if st.button("Read the file", type="primary", key=f"{key}__read_button"):
+        if st.button("Read the file", type="primary", key=button_key or f"{key}__read_button"):
             st.session_state[f"{key}__read"] = digest
             st.rerun()
-        return None
-    return upload.name, raw, digest
+        return Upload(upload.name, raw, digest, read=False)
+    return Upload(upload.name, raw, digest, read=True)
 
 
 def european_csv(key: str) -> bool:

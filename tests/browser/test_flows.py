@@ -288,3 +288,19 @@ def test_xsrf_protection_is_on(page: Page, app_server: App) -> None:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code == 403
     assert "xsrf" in refused.value.read().decode(errors="replace").lower()
+
+
+# ---------------------------------------------------------------- the tables' own CSV download is off
+
+
+def test_no_table_offers_its_own_unsafe_csv_download(page: Page, app_server: App) -> None:
+    """Streamlit's table toolbar wrote '=HYPERLINK(...)' raw into its CSV; the app's own exports neutralise it."""
+    open_page(page, app_server, "diagnose")
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=TIMEOUT)
+    grid.hover()
+    page.wait_for_timeout(300)
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    expect(toolbar).to_be_attached(timeout=TIMEOUT)  # the toolbar is there (search, fullscreen) ...
+    expect(page.get_by_role("button", name="Download as CSV")).to_have_count(0)  # ... without the download
+    shot(page, "table-toolbar-without-download")

@@ -176,3 +176,21 @@ def test_find_an_opportunity_by_id_to_set_its_nature(demo_db: str) -> None:
     assert at.selectbox(key="dg_ov_opp").value == target
     at.text_input(key="dg_ov_opp_find").input("no opportunity is called this").run()
     assert any("No opportunity matches" in w.value for w in at.warning)
+
+
+def test_a_viewer_has_no_upload_and_a_leader_s_mapping_file_is_read_when_asked(demo_db: str) -> None:
+    at = run(PAGE)
+    act_as(at, "viewer", "Vic Viewer").run()
+    assert not at.exception
+    assert len(at.get("file_uploader")) == 0  # mapping and rule files are for who may save them
+    act_as(at, "sales_leader", "Dana Reyes").run()
+    uploaders = at.get("file_uploader")
+    assert len(uploaders) == 3  # the rules, and both mappings
+    bu_upload = next(u for u in uploaders if "family_bu" in str(u.key))
+    bu_upload.upload("families.csv", b"Product family;BU\r\nRobotics Cells;Automation\r\n", "text/csv").run()
+    assert not at.exception
+    key = next(b.key for b in at.button if str(b.key).endswith("__read_button"))
+    at.button(key=key).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert at.session_state[f"dg_imported_{diagnosis.FAMILY_BU}"] == [
+        {"product_family": "Robotics Cells", "bu": "Automation"}]
