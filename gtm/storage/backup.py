@@ -161,15 +161,23 @@ class Restored:
     seconds: float
 
     def summary(self) -> str:
-        """What a person reads after ``gtm restore``: the rows restored and the checks passed."""
-        shown = ("accounts", "opportunities", "business_units", "decisions", "reviews", "matrix_versions", "users",
-                 "audit_log")
-        rows = ", ".join(f"{self.counts[t]:,} {t.replace('_', ' ')}" for t in shown if t in self.counts)
+        """What a person reads after ``gtm restore``: what was restored where, the rows, the checks passed."""
+        rows = " · ".join(f"{label} {self.counts[table]:,}" for table, label in _SHOWN.items() if table in self.counts)
         how = "created it" if self.created else "replaced its data"
-        schema = f"schema {self.revision}" + (f", migrated from {self.migrated_from}" if self.migrated_from else "")
-        return (f"restored {self.backup} into {self.target} ({how}) in {self.seconds:.1f} s: {rows}; "
-                f"{len(self.counts)} tables, rows per table as in the backup, integrity ok, {schema}. "
-                "Running servers show the restored data on their next page.")
+        checked = (f"{len(self.counts)} tables, schema {self.revision} (migrated from {self.migrated_from})"
+                   if self.migrated_from else
+                   f"rows in all {len(self.counts)} tables as in the backup, schema {self.revision}")
+        return "\n".join([
+            f"restored {self.backup} into {self.target} ({how}) in {self.seconds:.2f} s",
+            f"rows: {rows}",
+            f"checked: integrity ok, {checked}",
+            "running servers show the restored data on their next page",
+        ])
+
+
+_SHOWN = {"accounts": "accounts", "opportunities": "opportunities", "business_units": "business units",
+          "decisions": "decisions", "reviews": "reviews", "matrix_versions": "matrix versions", "users": "users",
+          "audit_log": "audit entries"}
 
 
 def _open_backup(path: Path) -> sqlite3.Connection:

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-COMPRESSION = "lz4"  # of the IPC buffers: a third of the bytes to hash and read, decompressed in parallel
+COMPRESSION = "lz4"  # of the IPC buffers: under a third of the bytes to read and hash (84 MB, not 290, at 100k)
 _MISSING: dict[str, Any] = {"none": None, "nan": np.nan, "na": pd.NA, "nat": pd.NaT}
 _LENGTH = struct.Struct("<Q")
 

@@ -110,7 +110,8 @@ def test_the_drill_with_a_wal_left_behind_restores_exactly_the_backup(
 
     code, out, err = _run(capsys, "restore", str(copy), "--database", url)
     assert code == 0, err
-    assert f"restored {copy} into {live}" in out and "3 accounts" in out and "integrity ok" in out
+    assert f"restored {copy} into {live} (replaced its data)" in out
+    assert "rows: accounts 3 · opportunities 0" in out and "checked: integrity ok, rows in all" in out
 
     assert _rows(live) == _rows(copy)  # every row of every table, exactly; post-backup rows gone
     assert _integrity(live) == [("ok",)]
