@@ -351,14 +351,13 @@ def restore_sqlite(backup: Path | str, url: str | None, workspace: str | None = 
         raise InputError(f"{backup} is the live database itself; name a backup file.")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.name}.{secrets.token_hex(4)}.restoring")
+    done = False
     try:
         with db.file_lock(target):  # no server migrates, and no other restore runs, meanwhile
             counts, revision = _read_backup(backup, staging)
             revision, migrated_from = _bring_to_head(staging, revision, backup)
-            if not target.exists():
-                # A -wal left beside no database would be replayed onto the new file: SQLite's own recovery.
-                for stale in (Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")):
-                    stale.unlink(missing_ok=True)
+            # A new file is written through SQLite too: it drops a -wal left beside an empty database, which a file
+            # copied over the name would get replayed onto it.
             with _live(target) as live:
                 tables = set(_table_names(live))
                 if tables and not APP_TABLES <= tables:
@@ -383,7 +382,11 @@ def restore_sqlite(backup: Path | str, url: str | None, workspace: str | None = 
                                       f"{restored} against {expected}); restore again, with the servers stopped.")
                 if wal:
                     live.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # best effort: readers may hold older frames
+            done = True
     finally:
-        for leftover in (staging, Path(f"{staging}-wal"), Path(f"{staging}-shm"), Path(f"{staging}-journal")):
+        leftovers = [staging, Path(f"{staging}-wal"), Path(f"{staging}-shm"), Path(f"{staging}-journal")]
+        if not exists and not done:  # a file this restore created and could not fill: not a database to find later
+            leftovers += [target, Path(f"{target}-wal"), Path(f"{target}-shm"), Path(f"{target}-journal")]
+        for leftover in leftovers:
             leftover.unlink(missing_ok=True)
     return Restored(backup, target, restored, revision, migrated_from, not exists, time.perf_counter() - started)

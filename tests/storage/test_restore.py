@@ -223,15 +223,22 @@ def test_a_url_restore_cannot_write_is_refused(url: str, says: str, live: Path, 
     assert code == 2 and out == "" and says in err and "secret" not in err
 
 
-def test_a_missing_database_is_created_only_when_asked(live: Path, tmp_path: Path,
-                                                       capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_database_is_created_only_when_asked(live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     copy = Store(f"sqlite:///{live}").backup(tmp_path / "backup.db")
     lost = tmp_path / "lost" / "gtm.db"
     code, _, err = _run(capsys, "restore", str(copy), "--database", f"sqlite:///{lost}")
     assert code == 2 and f"there is no database at {lost}" in err and "--create" in err
     assert not lost.parent.exists()
-    # The database was lost but a server's -wal of it was not: it must not be replayed onto the new file.
-    lost.parent.mkdir()
+    code, _, err = _run(capsys, "restore", str(tmp_path / "missing.db"), "--database", f"sqlite:///{lost}", "--create")
+    assert code == 2 and not lost.exists()
+    with monkeypatch.context() as patch:  # a failure once the new file exists: no empty file left for a server
+        patch.setattr(backup, "_advance_versions", lambda *a: (_ for _ in ()).throw(sqlite3.OperationalError("disk")))
+        with pytest.raises(backup.ConfigError, match="could not be written"):
+            backup.restore_sqlite(copy, f"sqlite:///{lost}", create=True)
+    assert sorted(p.name for p in lost.parent.iterdir()) == ["gtm.db.lock"]
+    # The database was lost but a server's -wal of it was not: it must not be replayed onto the new file (as it
+    # would be onto a backup copied there).
     shutil.copyfile(f"{live}", tmp_path / "scratch.db")
     stale = sqlite3.connect(tmp_path / "scratch.db", isolation_level=None)
     stale.execute("PRAGMA wal_autocheckpoint=0")
