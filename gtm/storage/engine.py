@@ -82,8 +82,9 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-# Every SQLite engine of this process, so that it can be closed cleanly when the process ends (see close_sqlite).
-_SQLITE_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+# Every SQLite engine and the process that made it, so that it can be closed cleanly when that process ends (see
+# close_sqlite). A forked child never touches its parent's connections: SQLite forbids using them across fork().
+_SQLITE_ENGINES: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
 log = logging.getLogger("gtm")
 
 
@@ -100,7 +101,7 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 10})
             event.listen(engine, "connect", _sqlite_pragmas)
-            _SQLITE_ENGINES.add(engine)
+            _SQLITE_ENGINES[engine] = os.getpid()
             return engine
         if schema and schema != "public":
             # Only this schema: a table missing here must never be found in public (main's) instead.
@@ -117,9 +118,9 @@ def close_sqlite() -> None:
     connection to close then removes ``-wal`` and ``-shm``, so a stopped server leaves one self-contained file,
     which a backup can replace. A connection another thread still holds is left to the operating system.
     """
-    for engine in list(_SQLITE_ENGINES):
+    for engine, pid in list(_SQLITE_ENGINES.items()):
         database = engine.url.database
-        if not database or database == ":memory:":
+        if pid != os.getpid() or not database or database == ":memory:":
             continue
         try:
             if Path(database).exists():
