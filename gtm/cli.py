@@ -1,4 +1,5 @@
-"""The command line: assess, recommend, diagnose, matrix, demo, import, export, deck, backup, rules, users."""
+"""The command line: assess, recommend, diagnose, matrix, demo, import, export, deck, backup, restore, rules,
+users."""
 
 from __future__ import annotations
 
@@ -276,6 +277,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace a SQLite database's data with a backup's, checked first and after; safe while servers run."""
+    from gtm.storage.backup import restore_sqlite
+
+    print(restore_sqlite(args.file, args.database, args.workspace, create=args.create).summary())
+    return 0
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     """Add, change, deactivate or list the people who may sign in; the command line acts as administrator."""
     from gtm.domain.permissions import ADMIN, ROLE_LABELS, Role
@@ -406,6 +415,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE")
     p.add_argument("--database", metavar="URL")
     workspace(p)
+
+    p = add("restore", cmd_restore, "put a backup's data into the live SQLite database (servers may keep running)")
+    p.epilog = ("FILE (from gtm backup) is checked first: a SQLite database with GTM Fit's tables that passes "
+                "SQLite's integrity check; an older schema is migrated. Only then is it written into the live "
+                "database through SQLite's backup API, which the servers' open connections and its -wal file "
+                "take in their stride, and checked again: integrity, and rows per table as in the backup. The "
+                "data versions advance, so running servers show the restored data on their next page. Never "
+                "copy a backup over gtm.db instead. PostgreSQL: pg_restore.")
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--database", metavar="URL")
+    workspace(p)
+    p.add_argument("--create", action="store_true",
+                   help="create the database file when it does not exist (default: refuse, as a mistyped "
+                        "--database or --workspace would restore where no server looks)")
     return parser
 
 

@@ -152,9 +152,10 @@ def test_an_import_prepares_the_pages_snapshot_of_a_large_portfolio(
     assert code == 0 and "prepared the pages' snapshot of 2 opportunities" in out
     store = Store(db)
     name = snapshots.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp())
+    secret = store.snapshot_secret()
     store.dispose()
     assert [p.name for p in cache.iterdir()] == [f"{name}{snapshots.SUFFIX}"]
-    assert snapshots.load(name, cache) is not None  # the next page's first run reads this file
+    assert snapshots.load(name, secret, cache) is not None  # the next page's first run reads this file
 
 
 def test_mapping_file_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -39,8 +39,9 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
     diagnosis but not a new read); by default they are read.
     """
     name = snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) \
-        if snapshots else None
-    if (saved := snapshot.load(name)) is not None:
+        if snapshots and snapshot.folder() is not None else None
+    secret = store.snapshot_secret() if name is not None else b""
+    if (saved := snapshot.load(name, secret)) is not None:
         return saved
     stored = (rows or (lambda: stored_rows(store)))()
     opportunities, quarantined = diagnosed_with_problems(store, stored=stored["opportunities"])
@@ -54,14 +55,14 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
             later.name, later.daemon = "gtm-snapshot", True
             later.start()
         else:
-            snapshot.save(name, built)
+            snapshot.save(name, built, secret)
     return built
 
 
 def _save_if_current(store: Store, name: str, built: dict[str, pd.DataFrame]) -> None:
     """A delayed save: skipped when the portfolio has changed since (a newer version needs its own frames)."""
     if snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp()) == name:
-        snapshot.save(name, built)
+        snapshot.save(name, built, store.snapshot_secret())
 
 
 def prepare_snapshot(store: Store) -> int | None:

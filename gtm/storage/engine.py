@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import fcntl
+import logging
 import os
 import re
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -79,6 +82,12 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+# Every SQLite engine and the process that made it, so that it can be closed cleanly when that process ends (see
+# close_sqlite). A forked child never touches its parent's connections: SQLite forbids using them across fork().
+_SQLITE_ENGINES: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+log = logging.getLogger("gtm")
+
+
 def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
     """An engine for the URL; SQLite files and their folder are created on first use.
 
@@ -92,6 +101,7 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
                 Path(path).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 10})
             event.listen(engine, "connect", _sqlite_pragmas)
+            _SQLITE_ENGINES[engine] = os.getpid()
             return engine
         if schema and schema != "public":
             # Only this schema: a table missing here must never be found in public (main's) instead.
@@ -99,6 +109,30 @@ def make_engine(url: str | None = None, *, schema: str | None = None) -> Engine:
         return create_engine(url, pool_pre_ping=True)
     except Exception as exc:  # a malformed URL or missing driver is a configuration mistake
         raise ConfigError(f"cannot use database URL {safe_url(url)}: {exc}") from None
+
+
+def close_sqlite() -> None:
+    """Checkpoint the WAL of every SQLite database this process opened and close its pooled connections.
+
+    Runs when the process ends (atexit; ``streamlit run`` returns normally after SIGTERM or Ctrl-C). The last
+    connection to close then removes ``-wal`` and ``-shm``, so a stopped server leaves one self-contained file,
+    which a backup can replace. A connection another thread still holds is left to the operating system.
+    """
+    for engine, pid in list(_SQLITE_ENGINES.items()):
+        database = engine.url.database
+        if pid != os.getpid() or not database or database == ":memory:":
+            continue
+        try:
+            if Path(database).exists():
+                with engine.connect() as conn:
+                    conn.exec_driver_sql("PRAGMA busy_timeout=2000")  # a writer still at work: don't hold the exit long
+                    conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            engine.dispose()
+        except Exception as exc:  # noqa: BLE001 - closing what can be closed; the next start recovers the rest
+            log.warning("database %s not checkpointed on exit: %s", database, exc)
+
+
+atexit.register(close_sqlite)
 
 
 def safe_url(url: str) -> str:
@@ -154,6 +188,14 @@ def migration_lock(engine: Engine) -> Iterator[None]:
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         yield
         return
+    with file_lock(Path(database)):
+        yield
+
+
+@contextmanager
+def file_lock(database: Path) -> Iterator[None]:
+    """The exclusive lock on the file beside a SQLite database (``gtm.db.lock``) under which servers migrate and
+    ``gtm restore`` replaces the data."""
     with open(f"{database}.lock", "a+b") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:

@@ -149,6 +149,15 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON, nullable=False)
 
 
+class Secret(Base):
+    """A random secret the app draws for itself on first use (the key that signs the pages' snapshots); never shown,
+    exported or changed by a person. It travels with the database, so a copy of it (a backup) keeps its secrets."""
+
+    __tablename__ = "secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128), nullable=False)  # hex
+
+
 class ExchangeRate(Base):
     """How many units of the reporting currency one unit of ``currency`` is worth."""
 

@@ -47,6 +47,7 @@ from gtm.storage.models import (
     RuleVersion,
     Scenario,
     ScenarioStructure,
+    Secret,
     Setting,
     User,
     utcnow,
@@ -68,6 +69,7 @@ class NameTaken(Exception):
 
 TRY_AGAIN = "Another change was being saved at the same moment; try again."
 RETRIES = 6
+SNAPSHOT_SECRET = "snapshot_hmac"  # the name of the pages' snapshots' key in the secrets table
 # Keys of the transaction-level PostgreSQL advisory locks (two 32-bit keys: a class, then an object). Writers of
 # versions (matrix, rule tables) take turns under one lock, so the deactivate-then-activate never interleaves;
 # decisions on one account take turns under a lock per account, so "the latest decision I saw" can be checked.
@@ -184,6 +186,19 @@ class Store:
             stamp = secrets.randbelow(2**31 - 2) + 1  # 1 .. 2**31-1: fits PostgreSQL's integer
             if conn.execute(update(Meta).where(Meta.key == "portfolio_stamp").values(value=stamp)).rowcount == 0:
                 conn.execute(insert(Meta).values(key="portfolio_stamp", value=stamp))
+
+    def snapshot_secret(self) -> bytes:
+        """The key of the HMAC that signs the pages' snapshots (gtm.storage.snapshot): 32 random bytes drawn on
+        first use and kept in the database, so only who can read the database can sign a snapshot."""
+        with self.engine.begin() as conn:
+            value = conn.execute(select(Secret.value).where(Secret.name == SNAPSHOT_SECRET)).scalar()
+            if value is None:
+                insert_fn = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+                # Two servers drawing at once: the first insert wins and both read it back.
+                conn.execute(insert_fn(Secret).values(name=SNAPSHOT_SECRET, value=secrets.token_hex(32))
+                             .on_conflict_do_nothing(index_elements=["name"]))
+                value = conn.execute(select(Secret.value).where(Secret.name == SNAPSHOT_SECRET)).scalar_one()
+        return bytes.fromhex(value)
 
     # ------------------------------------------------------------------ reads
 

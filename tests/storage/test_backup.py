@@ -137,3 +137,12 @@ def test_the_demo_workspace_is_backed_up_from_its_own_file(tmp_path: Path, capsy
     assert code == 0, err
     assert _tables(target) == _tables(tmp_path / "gtm-demo.db")
     assert not (tmp_path / "gtm.db").exists()  # main was neither created nor touched
+
+
+def test_a_backup_is_one_self_contained_file(live: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "q.db"
+    assert _backup(capsys, str(target), "--database", f"sqlite:///{live}")[0] == 0
+    with sqlite3.connect(target) as conn:  # opening it, as a restore or a person would
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+        conn.execute("SELECT count(*) FROM accounts").fetchone()
+    assert not Path(f"{target}-wal").exists() and not Path(f"{target}-shm").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from pathlib import Path
 
@@ -13,8 +14,10 @@ from gtm.domain.permissions import ADMIN
 from gtm.services import accounts
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
-from gtm.storage import snapshot
+from gtm.storage import frame_ipc, snapshot
 from gtm.storage.repository import Store
+
+SECRET = bytes(range(32))
 
 
 @pytest.fixture
@@ -104,27 +107,27 @@ def test_a_small_portfolio_or_no_stamp_writes_no_file(demo: Store, cache: Path) 
 
 def test_a_damaged_or_foreign_file_is_rebuilt_not_trusted(tmp_path: Path) -> None:
     frames = {"accounts": pd.DataFrame({"account_id": ["A"], "name": ["Acme"]})}
-    path = snapshot.save("k1", frames, tmp_path)
+    path = snapshot.save("k1", frames, SECRET, tmp_path)
     assert path is not None
-    _same(frames, snapshot.load("k1", tmp_path) or {})
+    _same(frames, snapshot.load("k1", SECRET, tmp_path) or {})
     path.write_bytes(path.read_bytes()[:20])  # cut short, as by a full disk
-    assert snapshot.load("k1", tmp_path) is None
-    snapshot.save("k2", frames, tmp_path)
-    (tmp_path / f"k2{snapshot.SUFFIX}").rename(tmp_path / f"k3{snapshot.SUFFIX}")  # the name inside says k2
-    assert snapshot.load("k3", tmp_path) is None
-    assert snapshot.load("missing", tmp_path) is None and snapshot.load(None, tmp_path) is None
+    assert snapshot.load("k1", SECRET, tmp_path) is None
+    snapshot.save("k2", frames, SECRET, tmp_path)
+    (tmp_path / f"k2{snapshot.SUFFIX}").rename(tmp_path / f"k3{snapshot.SUFFIX}")  # signed as k2
+    assert snapshot.load("k3", SECRET, tmp_path) is None
+    assert snapshot.load("missing", SECRET, tmp_path) is None and snapshot.load(None, SECRET, tmp_path) is None
 
 
 def test_only_the_newest_files_stay(tmp_path: Path) -> None:
     frames = {"accounts": pd.DataFrame({"account_id": ["A"]})}
     for i in range(snapshot.KEEP + 3):
-        path = snapshot.save(f"k{i}", frames, tmp_path)
+        path = snapshot.save(f"k{i}", frames, SECRET, tmp_path)
         assert path is not None
         os.utime(path, (time.time() - 100 + i, time.time() - 100 + i))  # k0 oldest
     left = tmp_path / f".writing-old{snapshot.SUFFIX}"  # a writer killed mid-file, two hours ago
     left.write_bytes(b"half")
     os.utime(left, (time.time() - 7200, time.time() - 7200))
-    snapshot.save("last", frames, tmp_path)
+    snapshot.save("last", frames, SECRET, tmp_path)
     kept = sorted(p.name for p in tmp_path.iterdir())
     assert len(kept) == snapshot.KEEP and f"last{snapshot.SUFFIX}" in kept and f"k0{snapshot.SUFFIX}" not in kept
 
@@ -132,7 +135,7 @@ def test_only_the_newest_files_stay(tmp_path: Path) -> None:
 def test_a_folder_that_cannot_be_written_leaves_the_pages_working(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    assert snapshot.save("k", {"a": pd.DataFrame()}, blocked / "cache") is None
+    assert snapshot.save("k", {"a": pd.DataFrame()}, SECRET, blocked / "cache") is None
 
 
 def test_overrides_and_rates_keep_the_stored_rows_version_imports_and_approaches_advance_it(demo: Store) -> None:
@@ -167,7 +170,110 @@ def test_a_page_saves_the_snapshot_in_the_background_after_a_delay(demo: Store, 
     built = portfolio_service.frames(demo, min_rows=1, save_in_background=True)  # returns before the file exists
     name = snapshot.key(demo.url, demo.workspace, demo.portfolio_version(), demo.portfolio_stamp())
     for _ in range(200):
-        if (saved := snapshot.load(name)) is not None:
+        if (saved := snapshot.load(name, demo.snapshot_secret())) is not None:
             break
         time.sleep(0.05)
     _same(built, saved or {})
+
+
+# ---------------------------------------------------------------------------------------------- a folder not to trust
+
+
+class _Payload:
+    """Unpickling this creates ``marker``: what an attacker's file in the cache folder would run."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str, str]]:
+        return open, (str(self.marker), "w")
+
+
+def _malicious(marker: Path) -> bytes:
+    data = pickle.dumps({"format": 1, "key": "any", "frames": _Payload(marker)})
+    probe = marker.with_name("probe")
+    pickle.loads(pickle.dumps(_Payload(probe)))  # the payload is live: loading it as the old code did runs it
+    assert probe.exists()
+    probe.unlink()
+    return data
+
+
+def _name(store: Store) -> str:
+    name = snapshot.key(store.url, store.workspace, store.portfolio_version(), store.portfolio_stamp())
+    assert name is not None
+    return name
+
+
+def test_a_pickle_in_the_folder_is_never_run_and_the_frames_are_rebuilt(demo: Store, cache: Path,
+                                                                         tmp_path: Path) -> None:
+    expected = portfolio_service.frames(demo, snapshots=False)
+    marker = tmp_path / "ran"
+    cache.mkdir()
+    name = _name(demo)
+    for file in (cache / f"{name}{snapshot.SUFFIX}", cache / f"{name}.portfolio.pickle",
+                 cache / f"{name}.pickle", cache / "gtm.pkl"):
+        file.write_bytes(_malicious(marker))
+    _same(expected, portfolio_service.frames(demo, min_rows=1))
+    assert not marker.exists()
+    # The rebuilt frames took the name (a signed Arrow file) and the older version's pickle went, unread.
+    assert not (cache / f"{name}.portfolio.pickle").exists()
+    assert (cache / f"{name}{snapshot.SUFFIX}").read_bytes().startswith(snapshot.MAGIC)
+    _same(expected, snapshot.load(name, demo.snapshot_secret()) or {})
+    assert not marker.exists()
+
+
+def test_a_snapshot_changed_by_one_byte_is_not_served(demo: Store, cache: Path) -> None:
+    expected = portfolio_service.frames(demo, min_rows=1)
+    path = cache / f"{_name(demo)}{snapshot.SUFFIX}"
+    data = bytearray(path.read_bytes())
+    for at in (len(snapshot.MAGIC) + 3, len(data) // 2, len(data) - 1):  # in the HMAC, the middle, the end
+        changed = data.copy()
+        changed[at] ^= 0x01
+        path.write_bytes(changed)
+        assert snapshot.load(_name(demo), demo.snapshot_secret()) is None
+    _same(expected, portfolio_service.frames(demo, min_rows=1))  # rebuilt from the database and signed again
+    assert snapshot.load(_name(demo), demo.snapshot_secret()) is not None
+
+
+def test_a_valid_arrow_file_with_other_numbers_is_not_served(demo: Store, cache: Path) -> None:
+    real = portfolio_service.frames(demo, min_rows=1)
+    name, path = _name(demo), cache / f"{_name(demo)}{snapshot.SUFFIX}"
+    signed = path.read_bytes()
+    forged = {**real, "opportunities": real["opportunities"].assign(value=real["opportunities"]["value"] * 10)}
+    body = frame_ipc.dumps(forged)
+    head = len(snapshot.MAGIC) + 32
+    attempts = {
+        "signed with a key of its own": snapshot.MAGIC + snapshot._mac(b"guessed" * 5, name, body) + body,
+        "the real file's HMAC in front": signed[:head] + body,
+        "no HMAC at all": snapshot.MAGIC + bytes(32) + body,
+    }
+    for how, data in attempts.items():
+        path.write_bytes(data)
+        assert snapshot.load(name, demo.snapshot_secret()) is None, how
+        served = portfolio_service.frames(demo, min_rows=1)
+        assert served["opportunities"]["value"].sum() == real["opportunities"]["value"].sum(), how
+    path.write_bytes(signed)  # the one this database signed is served
+    _same(real, snapshot.load(name, demo.snapshot_secret()) or {})
+
+
+def test_a_snapshot_signed_by_another_database_is_not_served(demo: Store, cache: Path, tmp_path: Path) -> None:
+    portfolio_service.frames(demo, min_rows=1)
+    other = Store(f"sqlite:///{tmp_path / 'other.db'}")
+    assert other.snapshot_secret() != demo.snapshot_secret()
+    assert snapshot.load(_name(demo), other.snapshot_secret()) is None
+    other.dispose()
+
+
+def test_the_secret_is_drawn_once_and_kept_in_the_database(db_url: str) -> None:
+    first = Store(db_url)
+    secret = first.snapshot_secret()
+    again = Store(db_url)  # another server on the same database signs with the same key
+    assert len(secret) == 32 and secret == first.snapshot_secret() == again.snapshot_secret()
+    first.dispose()
+    again.dispose()
+
+
+def test_frames_a_snapshot_cannot_keep_exactly_are_not_written(tmp_path: Path) -> None:
+    odd = {"accounts": pd.DataFrame({"tags": pd.Series([["a", "b"], None], dtype=object)})}  # lists: not kept
+    assert snapshot.save("k", odd, SECRET, tmp_path) is None
+    assert not list(tmp_path.iterdir())
