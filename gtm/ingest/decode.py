@@ -14,6 +14,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from types import EllipsisType
 from typing import Any
 
@@ -38,6 +39,7 @@ _SNIFF_CHARS = 64 * 1024
 _CHUNK_ROWS = 50_000  # records parsed at a time: the limits are checked between chunks
 _PIECE = 4 * _MB  # bytes decoded at a time when checking or converting an encoding
 _ACCEPTED_FILES = "Upload a CSV file (comma, semicolon or tab separated) or an Excel workbook (.xlsx)."
+_clock = monotonic  # a module attribute, so that tests can drive the clock of the time limit
 
 
 @dataclass
@@ -60,24 +62,25 @@ def read_table(source: str | Path | bytes, *, name: str | None = None,
     """Read a CSV or XLSX file (path or bytes) into a Table; raises InputError for anything unreadable.
 
     ``limits`` default to the upload profile (``Limits.upload()``); a file beyond one is refused as soon as the
-    limit is crossed, with a message naming the limit and the setting that raises it. ``max_bytes`` overrides
-    the size limit only; None lifts it. Cells are stripped of surrounding whitespace and of control characters
-    (with a note); rows that are entirely blank are dropped but never renumber the others, so the index always
-    matches the spreadsheet.
+    limit is crossed, and a read longer than its time limit is stopped between blocks of rows, with a message
+    naming the limit and the setting that raises it. ``max_bytes`` overrides the size limit only; None lifts it.
+    Cells are stripped of surrounding whitespace and of control characters (with a note); rows that are entirely
+    blank are dropped but never renumber the others, so the index always matches the spreadsheet.
     """
     limits = limits or Limits.upload()
     if max_bytes is not ...:
         limits = limits.with_max_bytes(max_bytes)
     label = _label(source, name)
+    deadline = _Deadline(label, limits)
     data = _read_bytes(source, label, limits)
     if not data.strip(b" \t\r\n\x00\x1a") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        rows, notes = _xlsx_rows(data, label, limits)
-        frame = _finish(rows, label, notes)
+        rows, notes = _xlsx_rows(data, label, limits, deadline)
+        frame = _finish(rows, label, notes, deadline)
         return Table(frame, None, None, "xlsx", notes)
     _refuse_binary(data, label)
-    payload, encoding, notes = _decode(data, label)
+    payload, encoding, notes = _decode(data, label, deadline)
     del data  # the UTF-8 payload is the file from here on (the same object when the file was UTF-8)
     pandas_encoding = "utf-8-sig" if payload.startswith(codecs.BOM_UTF8) else "utf-8"
     head = payload[:_SNIFF_CHARS * 4].decode("utf-8", "ignore")[:_SNIFF_CHARS].lstrip("\ufeff")
@@ -92,8 +95,8 @@ def read_table(source: str | Path | bytes, *, name: str | None = None,
         if not payload.strip():
             raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
     _check_header_width(head, delimiter, label, limits)
-    rows_frame = _parse_csv(payload, pandas_encoding, delimiter, label, limits)
-    frame = _finish(rows_frame, label, notes)
+    rows_frame = _parse_csv(payload, pandas_encoding, delimiter, label, limits, deadline)
+    frame = _finish(rows_frame, label, notes, deadline)
     return Table(frame, encoding, delimiter, "csv", notes)
 
 
@@ -112,6 +115,21 @@ def over_limit(label: str, limit: Limit, profile: str, found: str, problem: Prob
     where = "for uploads" if profile == "upload" else "on the command line"
     return InputError(f"{label} is too large: {found}; the limit {where} is {allowed}. {hint} with {limit.setting}.",
                       [problem or Problem(None, None, None, f"{found}; the limit is {allowed} ({limit.setting})")])
+
+
+class _Deadline:
+    """The time limit of one read: ``check`` refuses the file once reading it has taken longer than the limit."""
+
+    def __init__(self, label: str, limits: Limits) -> None:
+        self.label, self.limits = label, limits
+        self.ends = _clock() + limits.max_seconds.value
+
+    def check(self, where: str) -> None:
+        """Refuse the file if its time is up; ``where`` says how far the read got ("at row 120,000")."""
+        if _clock() > self.ends:
+            limit = self.limits.max_seconds
+            raise over_limit(self.label, limit, self.limits.profile,
+                             f"reading it takes more than {limit.value:,} seconds (stopped {where})")
 
 
 def _label(source: str | Path | bytes, name: str | None) -> str:
@@ -193,7 +211,7 @@ def _truncated(label: str, detail: str) -> InputError:
                       [Problem(None, None, None, f"truncated file: {detail}")])
 
 
-def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
+def _decode(data: bytes, label: str, deadline: _Deadline) -> tuple[bytes, str, list[str]]:
     """The file as UTF-8 bytes (``data`` itself when it is UTF-8), the encoding found and notes.
 
     Order: BOM, strict UTF-8, UTF-16 heuristics, cp1252, charset-normalizer. Text is checked and converted a
@@ -202,7 +220,7 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     notes: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         try:
-            _check_utf8(data, 3, label)
+            _check_utf8(data, 3, deadline)
         except UnicodeDecodeError as exc:
             if exc.end >= len(data) - 3:
                 raise _truncated(label, "it ends in the middle of a character") from None
@@ -212,9 +230,9 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         order = "little" if data.startswith(codecs.BOM_UTF16_LE) else "big"
         notes.append(f"Decoded as UTF-16 ({order}-endian), as Excel writes 'Unicode text' files.")
-        return _to_utf8(data, "utf-16", label), "utf-16", notes
+        return _to_utf8(data, "utf-16", label, deadline), "utf-16", notes
     try:
-        _check_utf8(data, 0, label)
+        _check_utf8(data, 0, deadline)
         return data, "utf-8", notes
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end >= len(data) - 3:
@@ -223,11 +241,11 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     utf16 = _utf16_without_bom(data[:4096])
     if utf16:
         notes.append("Decoded as UTF-16 without a byte-order mark.")
-        return _to_utf8(data, utf16, label), "utf-16", notes
+        return _to_utf8(data, utf16, label, deadline), "utf-16", notes
     if b"\x00" in data[:_SNIFF_CHARS]:
         raise _not_a_spreadsheet(label, "a binary file")
     try:
-        payload = _to_utf8(data, "cp1252", label, strict_errors=True)
+        payload = _to_utf8(data, "cp1252", label, deadline, strict_errors=True)
         notes.append("Decoded as cp1252 (Windows Western European); the file is not valid UTF-8.")
         return payload, "cp1252", notes
     except UnicodeDecodeError:
@@ -237,16 +255,16 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     best = from_bytes(data[: 1024 * 1024]).best()
     if best is not None and best.encoding:
         try:
-            payload = _to_utf8(data, best.encoding, label, strict_errors=True)
+            payload = _to_utf8(data, best.encoding, label, deadline, strict_errors=True)
             notes.append(f"Decoded as {best.encoding} (guessed; the file is neither UTF-8 nor cp1252).")
             return payload, best.encoding, notes
         except (UnicodeDecodeError, LookupError):
             pass
     notes.append("Decoded as latin-1 (guessed); some characters may be wrong. Save the file as CSV UTF-8.")
-    return _to_utf8(data, "latin-1", label), "latin-1", notes
+    return _to_utf8(data, "latin-1", label, deadline), "latin-1", notes
 
 
-def _check_utf8(data: bytes, start: int, label: str) -> None:
+def _check_utf8(data: bytes, start: int, deadline: _Deadline) -> None:
     """Raise UnicodeDecodeError (positions in ``data``) unless ``data[start:]`` is UTF-8; a few MB at a time."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
@@ -257,9 +275,10 @@ def _check_utf8(data: bytes, start: int, label: str) -> None:
         except UnicodeDecodeError as exc:
             raise UnicodeDecodeError("utf-8", data, at + exc.start - pending, at + exc.end - pending,
                                      exc.reason) from None
+        deadline.check(f"checking its text at byte {min(at + _PIECE, len(data)):,}")
 
 
-def _to_utf8(data: bytes, encoding: str, label: str, *, strict_errors: bool = False) -> bytes:
+def _to_utf8(data: bytes, encoding: str, label: str, deadline: _Deadline, *, strict_errors: bool = False) -> bytes:
     """``data`` re-encoded from ``encoding`` to UTF-8, a few MB at a time.
 
     A decoding error is raised as is when ``strict_errors`` (the caller tries another encoding), else as InputError.
@@ -280,6 +299,7 @@ def _to_utf8(data: bytes, encoding: str, label: str, *, strict_errors: bool = Fa
         except UnicodeEncodeError:  # lone surrogates in UTF-16: no text can hold them
             raise InputError(f"{label} is not valid {encoding} text (a lone surrogate near byte {at}). "
                              "Save it as CSV UTF-8.", [Problem(None, None, None, f"invalid {encoding} text")]) from None
+        deadline.check(f"converting its text at byte {min(at + _PIECE, len(data)):,}")
     return out.getvalue()
 
 
@@ -334,7 +354,8 @@ def _check_header_width(head: str, delimiter: str, label: str, limits: Limits) -
                                                 f"({limits.max_columns.setting})"))
 
 
-def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits) -> pd.DataFrame:
+def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits,
+               deadline: _Deadline) -> pd.DataFrame:
     """Records as a frame of str with positional columns, index = spreadsheet row (the header is row 1).
 
     Parsed a chunk of records at a time; the limits on rows, columns, cells and cell length are checked after
@@ -360,6 +381,7 @@ def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits
                 rows += len(chunk)
                 _check_grid(chunk, rows, label, limits)
                 parts.append(chunk)
+                deadline.check(f"at row {rows:,}")
     except pd.errors.EmptyDataError:
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}",
                          [Problem(None, None, None, "the file is empty")]) from None
@@ -374,7 +396,7 @@ def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits
                 [Problem(row, None, None, "quoted value never ends (file truncated?)")],
             ) from None
         if "Expected" in msg and "fields" in msg:
-            return _parse_ragged(payload, encoding, delimiter, label, limits)
+            return _parse_ragged(payload, encoding, delimiter, label, limits, deadline)
         raise InputError(f"{label} could not be read as CSV ({msg.strip()}). {_ACCEPTED_FILES}") from None
     if not parts:
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
@@ -409,7 +431,8 @@ def _check_grid(chunk: pd.DataFrame, rows: int, label: str, limits: Limits) -> N
                                      f"{limits.max_cell_chars.value:,} are read ({limits.max_cell_chars.setting})"))
 
 
-def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits) -> pd.DataFrame:
+def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits,
+                  deadline: _Deadline) -> pd.DataFrame:
     """Rows wider than the header: fine when the extra cells are all blank (a trailing delimiter), else an error.
 
     Streamed record by record: only the header's width of each record is kept, and the limits still hold.
@@ -437,6 +460,7 @@ def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, lim
                 parts.append(pd.DataFrame(kept, dtype=str))
                 kept = []
                 _check_grid(parts[-1], number, label, limits)
+                deadline.check(f"at row {number:,}")
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise over_limit(label, limits.max_cell_chars, limits.profile,
@@ -478,12 +502,12 @@ def _check_last_row(payload: bytes, delimiter: str, raw: pd.DataFrame, label: st
 _MAX_ZIP_MEMBERS = 10_000  # a workbook of a few sheets has a few dozen parts
 
 
-def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
+def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> tuple[pd.DataFrame, list[str]]:
     """The first sheet's cells as text, index = spreadsheet row (1 = header); InputError for damaged ZIPs.
 
     Streamed with openpyxl's read-only mode: only stored cells are kept, rows are counted as they come, and
     the sheet's declared dimension, its widest row, its last row, its cells and the archive's uncompressed size
-    are checked against ``limits`` before they can cost memory or time.
+    are checked against ``limits`` before they can cost memory or time; the time limit between blocks of rows.
     """
     try:
         infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
@@ -506,6 +530,7 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, l
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
+            deadline.check("after opening the workbook")
             sheets = wb.worksheets
             if not sheets:
                 raise InputError(f"{label} has no worksheet.")
@@ -514,7 +539,7 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, l
                 notes.append(f"Read the first sheet, '{ws.title}', of {len(sheets)}.")
             _check_declared(ws, label, limits)
             ws.reset_dimensions()  # some generators write a wrong dimension; read every stored row
-            frame = _xlsx_stream(ws.iter_rows(), label, limits)
+            frame = _xlsx_stream(ws.iter_rows(), label, limits, deadline)
         finally:
             wb.close()
     except InputError:
@@ -534,16 +559,23 @@ def _check_declared(ws: Any, label: str, limits: Limits) -> None:
         raise over_limit(label, limits.max_rows, limits.profile, f"{declared} ({max_row:,} rows)")
 
 
-def _xlsx_stream(rows: Any, label: str, limits: Limits) -> pd.DataFrame:
+_CHECK_EVERY = 50_000  # rows plus cells streamed between two looks at the clock
+
+
+def _xlsx_stream(rows: Any, label: str, limits: Limits, deadline: _Deadline) -> pd.DataFrame:
     """Rows of openpyxl cells to a frame of text, a block of rows at a time; blank rows are never stored."""
     kept: list[list[str]] = [[]]  # row 1, the header, even when blank
     index: list[int] = [1]
     parts: list[pd.DataFrame] = []
     cells = 0
     number = 0
+    due = _CHECK_EVERY
     for number, row in enumerate(rows, start=1):
         if number > limits.max_rows.value:
             raise over_limit(label, limits.max_rows, limits.profile, f"its first sheet has a row {number:,} or beyond")
+        if number + cells >= due:
+            deadline.check(f"at row {number:,} of its first sheet")
+            due = number + cells + _CHECK_EVERY
         if not row:
             continue
         cells += len(row)  # openpyxl pads a row to its last stored cell: count what it costs
@@ -634,7 +666,7 @@ def column_letter(position: int) -> str:
 _CONTROL_CELL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # tab, line feed and carriage return are text
 
 
-def _finish(raw: pd.DataFrame, label: str, notes: list[str]) -> pd.DataFrame:
+def _finish(raw: pd.DataFrame, label: str, notes: list[str], deadline: _Deadline) -> pd.DataFrame:
     """Header checks, stripped cells, control characters removed, blank rows dropped.
 
     ``raw``'s index is the spreadsheet row number and its first row is the header (row 1).
@@ -649,6 +681,7 @@ def _finish(raw: pd.DataFrame, label: str, notes: list[str]) -> pd.DataFrame:
             removed.append((pos, int(controls.sum()), int(raw.index[controls.to_numpy(dtype=bool)][0])))
             values = values.str.replace(_CONTROL_CELL, "", regex=True)
         raw[col] = values.str.strip()
+        deadline.check(f"cleaning column {column_letter(pos)}")
     header = [str(h).lstrip("\ufeff").strip() for h in raw.iloc[0].tolist()]
     for pos, count, first in removed:
         name = header[pos] or f"column {column_letter(pos)}"

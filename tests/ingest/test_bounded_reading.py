@@ -12,7 +12,7 @@ import pytest
 
 from gtm.domain.errors import InputError
 from gtm.ingest import decode
-from gtm.ingest.limits import Limits
+from gtm.ingest.limits import Limit, Limits
 
 
 def workbook(cells: dict[str, object], *, dimension: bool = True) -> bytes:
@@ -121,3 +121,98 @@ def test_control_characters_are_removed_with_a_note() -> None:
     table = decode.read_table(b"Account ID,Account Name\nA1,Ac\x00me\x07 Corp\nA2,Plain\n")
     assert table.frame["Account Name"].tolist() == ["Acme Corp", "Plain"]
     assert any("Removed control characters" in n and "'Account Name'" in n and "row 2" in n for n in table.notes)
+
+
+# --- workbooks made by hand ----------------------------------------------------------------------------------------
+
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+
+def handmade(sheet_data: str, strings: bytes | None = None, *, prefix: str = "") -> bytes:
+    """A minimal valid workbook: one sheet of ``sheet_data`` (its <row> elements, tags under ``prefix`` such as
+    "x:"), and ``strings`` as its whole shared-strings part if given."""
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    xmlns = f'xmlns{":" + prefix.rstrip(":") if prefix else ""}="{MAIN}"'
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                   f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+                   f'<Override PartName="/xl/worksheets/sheet1.xml" ContentType="{ct}.worksheet+xml"/>'
+                   + (f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+                      if strings is not None else "") + "</Types>")
+        z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   f'relationships"><Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/>'
+                   "</Relationships>")
+        z.writestr("xl/workbook.xml", f'<workbook xmlns="{MAIN}" xmlns:r="{rel}"><sheets><sheet name="Export" '
+                   'sheetId="1" r:id="rId1"/></sheets></workbook>')
+        z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/'
+                   f'2006/relationships"><Relationship Id="rId1" Type="{rel}/worksheet" '
+                   f'Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="{rel}/sharedStrings" '
+                   'Target="sharedStrings.xml"/></Relationships>')
+        z.writestr("xl/worksheets/sheet1.xml", f"<{prefix}worksheet {xmlns}><{prefix}sheetData>{sheet_data}"
+                                               f"</{prefix}sheetData></{prefix}worksheet>")
+        if strings is not None:
+            z.writestr("xl/sharedStrings.xml", strings)
+    return out.getvalue()
+
+
+def inline(row: int, *values: str, numbered: bool = True, prefix: str = "") -> str:
+    """A <row> of inline-text cells in columns A, B ..., with their numbers (r="B2") when ``numbered``."""
+    p = prefix
+    cells = "".join((f'<{p}c r="{chr(65 + i)}{row}"' if numbered else f"<{p}c")
+                    + f' t="inlineStr"><{p}is><{p}t>{value}</{p}t></{p}is></{p}c>' for i, value in enumerate(values))
+    return (f'<{p}row r="{row}">' if numbered else f"<{p}row>") + cells + f"</{p}row>"
+
+
+# --- the time limit -------------------------------------------------------------------------------------------------
+
+
+def ticking(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """A clock that moves one second each time the reader looks at it; returns the times it was read at."""
+    seen: list[float] = []
+
+    def clock() -> float:
+        seen.append(float(len(seen)))
+        return seen[-1]
+
+    monkeypatch.setattr(decode, "_clock", clock)
+    return seen
+
+
+def test_a_csv_read_that_takes_too_long_is_stopped_between_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(decode, "_CHUNK_ROWS", 10)
+    monkeypatch.setenv("GTM_UPLOAD_MAX_SECONDS", "4")
+    body = b"Account ID,Account Name\n" + b"".join(b"A%d,Name %d\n" % (i, i) for i in range(100))
+    assert len(decode.read_table(body).frame) == 100  # with time to spare
+    ticking(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        decode.read_table(body, name="slow.csv")
+    # The clock: 0 at the start, 1 after checking the text, then 2, 3, 4 and 5 after rows 10, 20, 30 and 40.
+    assert str(caught.value) == (
+        "'slow.csv' is too large: reading it takes more than 4 seconds (stopped at row 40); the limit for uploads "
+        "is 4 seconds of reading. Export fewer columns or rows, or raise the limit with GTM_UPLOAD_MAX_SECONDS.")
+
+
+def test_an_xlsx_read_that_takes_too_long_is_stopped_between_blocks_of_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = handmade("".join(inline(r, "Account ID" if r == 1 else f"A{r}", "Account Name" if r == 1 else "Acme")
+                            for r in range(1, 200)))
+    monkeypatch.setattr(decode, "_CHECK_EVERY", 30)  # rows plus cells: a look at the clock every 10 rows of 2 cells
+    monkeypatch.setenv("GTM_CLI_MAX_SECONDS", "5")
+    ticking(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        decode.read_table(data, name="slow.xlsx", limits=Limits.command_line())
+    # The clock: 0 at the start, 1 once the workbook is open, then 2, 3, 4, 5 and 6 at rows 11, 21, 31, 41 and 51.
+    assert str(caught.value) == (
+        "'slow.xlsx' is too large: reading it takes more than 5 seconds (stopped at row 51 of its first sheet); "
+        "the limit on the command line is 5 seconds of reading. Export fewer columns or rows, or raise the limit "
+        "with GTM_CLI_MAX_SECONDS.")
+
+
+def test_the_time_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Limits.upload().max_seconds.value < Limits.command_line().max_seconds.value
+    monkeypatch.setenv("GTM_UPLOAD_MAX_SECONDS", "30")
+    monkeypatch.setenv("GTM_CLI_MAX_SECONDS", "0")  # nonsense: the default stays
+    assert Limits.upload().max_seconds == Limit(30, "seconds of reading", "GTM_UPLOAD_MAX_SECONDS")
+    assert Limits.command_line().max_seconds.value == 900
