@@ -10,13 +10,14 @@ import codecs
 import csv
 import io
 import re
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from time import monotonic
 from types import EllipsisType
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_CHARS = 64 * 1024
 _CHUNK_ROWS = 50_000  # records parsed at a time: the limits are checked between chunks
-_PIECE = 4 * _MB  # bytes decoded at a time when checking or converting an encoding
+_PIECE = 4 * _MB  # bytes read from a pipe, decoded, or decompressed from a workbook's part at a time
 _ACCEPTED_FILES = "Upload a CSV file (comma, semicolon or tab separated) or an Excel workbook (.xlsx)."
 _clock = monotonic  # a module attribute, so that tests can drive the clock of the time limit
 
@@ -64,6 +65,7 @@ def read_table(source: str | Path | bytes, *, name: str | None = None,
     ``limits`` default to the upload profile (``Limits.upload()``); a file beyond one is refused as soon as the
     limit is crossed, and a read longer than its time limit is stopped between blocks of rows, with a message
     naming the limit and the setting that raises it. ``max_bytes`` overrides the size limit only; None lifts it.
+    A path may be a regular file or a pipe (read up to the size limit); a device such as /dev/zero is refused.
     Cells are stripped of surrounding whitespace and of control characters (with a note); rows that are entirely
     blank are dropped but never renumber the others, so the index always matches the spreadsheet.
     """
@@ -72,7 +74,7 @@ def read_table(source: str | Path | bytes, *, name: str | None = None,
         limits = limits.with_max_bytes(max_bytes)
     label = _label(source, name)
     deadline = _Deadline(label, limits)
-    data = _read_bytes(source, label, limits)
+    data = _read_bytes(source, label, limits, deadline)
     if not data.strip(b" \t\r\n\x00\x1a") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
@@ -144,26 +146,51 @@ def _size(n: int) -> str:
     return f"{n / _MB:.1f} MB" if n >= _MB / 10 else f"{n:,} bytes"
 
 
-def _read_bytes(source: str | Path | bytes, label: str, limits: Limits) -> bytes:
+def _read_bytes(source: str | Path | bytes, label: str, limits: Limits, deadline: _Deadline) -> bytes:
+    """The file's bytes, never more than the size limit: a regular file or a pipe; a device is refused."""
     if isinstance(source, bytes):
-        size = len(source)
-    else:
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-        except OSError:
-            raise InputError(f"{label}: file not found ({path}).") from None
-        if path.is_dir():
-            raise InputError(f"{label} is a folder, not a file.")
-    if size > limits.max_bytes.value:
-        # Checked before reading so a huge upload never sits in memory twice.
-        raise over_limit(label, limits.max_bytes, limits.profile, _size(size))
-    if isinstance(source, bytes):
+        if len(source) > limits.max_bytes.value:
+            raise over_limit(label, limits.max_bytes, limits.profile, _size(len(source)))
         return source
+    path = Path(source)
     try:
-        return Path(source).read_bytes()
+        info = path.stat()
+    except OSError:
+        raise InputError(f"{label}: file not found ({path}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{label} is a folder, not a file.")
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        # A device (/dev/zero, a terminal) has no size and may never end: refused before a byte is read.
+        raise InputError(f"{label} is a device, not a file ({path}). Save the export as a file and import that file.",
+                         [Problem(None, None, None, "a device, not a file")])
+    if info.st_size > limits.max_bytes.value:
+        # Checked before reading so a huge file never sits in memory.
+        raise over_limit(label, limits.max_bytes, limits.profile, _size(info.st_size))
+    try:
+        with path.open("rb") as file:
+            return _read_bounded(file, info.st_size, label, limits, deadline)
     except OSError as exc:
         raise InputError(f"{label} could not be read: {exc.strerror or exc}.") from None
+
+
+def _read_bounded(file: IO[bytes], size: int, label: str, limits: Limits, deadline: _Deadline) -> bytes:
+    """At most the size limit's bytes of ``file``; refused as soon as one more byte comes.
+
+    A pipe (``<(unzip -p export.zip)``) reports no size: it is read a few megabytes at a time. A regular file is
+    read in one piece of its own size, unless it grows while it is read.
+    """
+    limit = limits.max_bytes.value
+    pieces: list[bytes] = []
+    total = 0
+    want = min(size, limit) + 1 if size else _PIECE
+    while piece := file.read(min(want, limit + 1 - total)):
+        pieces.append(piece)
+        total += len(piece)
+        if total > limit:
+            raise over_limit(label, limits.max_bytes, limits.profile, f"more than {_size(limit)}")
+        deadline.check(f"after {_size(total)} of it")
+        want = _PIECE
+    return b"".join(pieces)  # the one piece itself, not a copy, when the file came in one piece
 
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (

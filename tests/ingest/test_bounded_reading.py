@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import resource
+import subprocess
+import sys
+import threading
 import tracemalloc
 import zipfile
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -123,9 +129,10 @@ def test_control_characters_are_removed_with_a_note() -> None:
     assert any("Removed control characters" in n and "'Account Name'" in n and "row 2" in n for n in table.notes)
 
 
-# --- workbooks made by hand ----------------------------------------------------------------------------------------
+# --- workbooks made by hand, and reading in a child process of little memory -----------------------------------
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def handmade(sheet_data: str, strings: bytes | None = None, *, prefix: str = "") -> bytes:
@@ -156,6 +163,34 @@ def handmade(sheet_data: str, strings: bytes | None = None, *, prefix: str = "")
         if strings is not None:
             z.writestr("xl/sharedStrings.xml", strings)
     return out.getvalue()
+
+
+# The child reads the file under an address-space limit of its own imports plus ``sys.argv[3]`` MB.
+READ_IN_LITTLE_MEMORY = """
+import resource, sys
+from pathlib import Path
+from gtm.domain.errors import InputError
+from gtm.ingest import decode
+from gtm.ingest.limits import Limits
+import openpyxl.reader.excel  # loaded before the limit, like the rest of the reader
+
+with open("/proc/self/status") as status:
+    size = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+resource.setrlimit(resource.RLIMIT_AS, (size + int(sys.argv[3]) * 2**20,) * 2)
+try:
+    decode.read_table(Path(sys.argv[1]), limits=Limits.upload() if sys.argv[2] == "upload" else Limits.command_line())
+    print("read")
+except InputError as exc:
+    print(f"refused: {exc}")
+"""
+
+
+def read_in_little_memory(path: Path, profile: str, megabytes: int) -> str:
+    child = subprocess.run([sys.executable, "-c", READ_IN_LITTLE_MEMORY, str(path), profile, str(megabytes)],
+                           capture_output=True, text=True, timeout=120, cwd=ROOT,
+                           env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    assert child.returncode == 0, child.stderr[-2000:]
+    return child.stdout
 
 
 def inline(row: int, *values: str, numbered: bool = True, prefix: str = "") -> str:
@@ -216,3 +251,56 @@ def test_the_time_limits_come_from_the_environment(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("GTM_CLI_MAX_SECONDS", "0")  # nonsense: the default stays
     assert Limits.upload().max_seconds == Limit(30, "seconds of reading", "GTM_UPLOAD_MAX_SECONDS")
     assert Limits.command_line().max_seconds.value == 900
+
+
+# --- paths that are not regular files -------------------------------------------------------------------------------
+
+
+def test_dev_zero_is_refused_at_once_in_little_memory(tmp_path: Path) -> None:
+    out = read_in_little_memory(Path("/dev/zero"), "command line", 200)
+    assert out == ("refused: 'zero' is a device, not a file (/dev/zero). Save the export as a file and import "
+                   "that file.\n"), out
+
+
+def test_gtm_import_of_dev_zero_is_a_message(tmp_path: Path) -> None:
+    def little_memory() -> None:  # in the child: a run away read fails fast instead of taking the machine
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 2**30,) * 2)
+
+    child = subprocess.run([sys.executable, "-m", "gtm", "import", "accounts", "/dev/zero", "--database",
+                            f"sqlite:///{tmp_path / 'gtm.db'}"], capture_output=True, text=True, timeout=120,
+                           cwd=ROOT, preexec_fn=little_memory)
+    assert (child.returncode, child.stdout) == (2, "")
+    assert child.stderr == ("error: 'zero' is a device, not a file (/dev/zero). Save the export as a file and "
+                            "import that file.\n")
+
+
+def write_to_fifo(path: Path, data: bytes) -> threading.Thread:
+    """A writer that opens the FIFO (waiting for its reader) and writes ``data``; a reader that stops is fine."""
+    def write() -> None:
+        try:
+            with path.open("wb") as fifo:
+                fifo.write(data)
+        except BrokenPipeError:
+            pass
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    return writer
+
+
+def test_a_pipe_is_read_up_to_the_size_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fifo = tmp_path / "export"
+    os.mkfifo(fifo)
+    body = b"Account ID,Account Name\n" + b"".join(b"A%d,Name %d\n" % (i, i) for i in range(50_000))  # 0.9 MB
+    writer = write_to_fifo(fifo, body)
+    table = decode.read_table(fifo, limits=Limits.command_line())  # as gtm import reads <(unzip -p export.zip)
+    writer.join(10)
+    assert len(table.frame) == 50_000 and table.frame.loc[50_001, "Account Name"] == "Name 49999"
+
+    monkeypatch.setenv("GTM_CLI_MAX_MB", "0.5")
+    writer = write_to_fifo(fifo, body)
+    with pytest.raises(InputError) as caught:
+        decode.read_table(fifo, limits=Limits.command_line())
+    writer.join(10)
+    assert str(caught.value) == ("'export' is too large: more than 0.5 MB; the limit on the command line is 0.5 MB. "
+                                 "Export fewer columns or rows, or raise the limit with GTM_CLI_MAX_MB.")
