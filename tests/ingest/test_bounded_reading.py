@@ -165,6 +165,13 @@ def handmade(sheet_data: str, strings: bytes | None = None, *, prefix: str = "")
     return out.getvalue()
 
 
+def shared(entries: bytes, *, prefix: bytes = b"") -> bytes:
+    xmlns = b"xmlns" + (b":" + prefix.rstrip(b":") if prefix else b"")
+    return b"<" + prefix + b"sst " + xmlns + b'="' + MAIN.encode() + b'">' + entries + b"</" + prefix + b"sst>"
+
+
+HEADER_FROM_STRINGS = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+
 # The child reads the file under an address-space limit of its own imports plus ``sys.argv[3]`` MB.
 READ_IN_LITTLE_MEMORY = """
 import resource, sys
@@ -199,6 +206,54 @@ def inline(row: int, *values: str, numbered: bool = True, prefix: str = "") -> s
     cells = "".join((f'<{p}c r="{chr(65 + i)}{row}"' if numbered else f"<{p}c")
                     + f' t="inlineStr"><{p}is><{p}t>{value}</{p}t></{p}is></{p}c>' for i, value in enumerate(values))
     return (f'<{p}row r="{row}">' if numbered else f"<{p}row>") + cells + f"</{p}row>"
+
+
+# --- XLSX: shared strings measured from the raw XML, before openpyxl -------------------------------------------
+
+
+def test_a_shared_strings_bomb_is_refused_before_openpyxl_holds_it(tmp_path: Path) -> None:
+    # 2,000,001 two-letter texts (36 MB unzipped, 70 kB zipped): one more than the upload limit. openpyxl held
+    # such a table whole, about 190 bytes an entry, before the first row: here that is beyond the 200 MB allowed.
+    path = tmp_path / "bomb.xlsx"
+    entries = Limits.upload().max_shared_strings.value + 1
+    path.write_bytes(handmade(HEADER_FROM_STRINGS, shared(b"<si><t>ab</t></si>" * entries)))
+    assert path.stat().st_size < 200_000
+    out = read_in_little_memory(path, "upload", 200)
+    assert out.startswith("refused: 'bomb.xlsx' is too large: its shared-strings table holds more than 2,000,000 "
+                          "distinct texts; the limit for uploads is 2,000,000 distinct texts"), out
+    assert "GTM_UPLOAD_MAX_SHARED_STRINGS." in out
+
+
+def test_a_shared_strings_table_beyond_its_size_limit_is_refused_unread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("GTM_CLI_MAX_SHARED_STRINGS_MB", "0.5")
+    data = handmade(HEADER_FROM_STRINGS, shared(b"<si><t>%s</t></si>" % (b"x" * 90) * 6000))  # 0.6 MB
+    with pytest.raises(InputError) as caught:
+        decode.read_table(data, name="long texts.xlsx", limits=Limits.command_line())
+    assert str(caught.value) == (
+        "'long texts.xlsx' is too large: its shared-strings table (the distinct texts of its cells) unpacks to "
+        "0.6 MB; the limit on the command line is 0.5 MB. Export fewer columns or rows, or raise the limit with "
+        "GTM_CLI_MAX_SHARED_STRINGS_MB.")
+
+
+ENTRY_FORMS = [b"<si><t>Account ID</t></si>", b"<si><t>Account Name</t></si>", b"<si/>", b'<si\n><t>a</t></si>',
+               b'<si xml:space="preserve"><t> b </t></si>', b"<si><r><t>rich</t></r><r><t> text</t></r></si>",
+               b"<si><t>a&lt;si>b</t></si>"]
+
+
+@pytest.mark.parametrize("prefix", [b"", b"x:"], ids=["plain", "prefixed"])
+def test_shared_strings_are_counted_exactly_whatever_their_form_and_wherever_a_piece_ends(
+        prefix: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    entries = [e.replace(b"<", b"<" + prefix).replace(b"<" + prefix + b"/", b"</" + prefix)
+               for e in ENTRY_FORMS] * 3
+    strings = shared(b"".join(entries), prefix=prefix)
+    monkeypatch.setattr(decode, "_PIECE", 7)  # every tag is cut by a piece somewhere
+    monkeypatch.setenv("GTM_UPLOAD_MAX_SHARED_STRINGS", str(len(entries)))
+    table = decode.read_table(handmade(HEADER_FROM_STRINGS + '<row r="2"><c r="A2" t="s"><v>5</v></c>'
+                                       '<c r="B2" t="s"><v>20</v></c></row>', strings))
+    assert table.frame.to_dict("records") == [{"Account ID": "rich text", "Account Name": "a<si>b"}]
+    monkeypatch.setenv("GTM_UPLOAD_MAX_SHARED_STRINGS", str(len(entries) - 1))
+    with pytest.raises(InputError, match=f"more than {len(entries) - 1} distinct texts.*GTM_UPLOAD_MAX_SHARED_STRINGS"):
+        decode.read_table(handmade(HEADER_FROM_STRINGS, strings))
 
 
 # --- the time limit -------------------------------------------------------------------------------------------------
