@@ -534,11 +534,11 @@ _MAX_ZIP_MEMBERS = 10_000  # a workbook of a few sheets has a few dozen parts
 def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> tuple[pd.DataFrame, list[str]]:
     """The first sheet's cells as text, index = spreadsheet row (1 = header); InputError for damaged ZIPs.
 
-    Before openpyxl reads anything, the archive's uncompressed size is checked and the shared-strings table
-    (which openpyxl holds whole before any row) is measured and its entries counted, a piece at a time. Then the
-    sheet is streamed with openpyxl's read-only mode: only stored cells are kept, rows are counted as they come,
-    and the sheet's declared dimension, its widest row, its last row and its cells are checked against
-    ``limits`` before they can cost memory or time; the time limit between blocks of rows.
+    Before openpyxl reads anything, the archive's uncompressed size is checked, the shared-strings table (which
+    openpyxl holds whole before any row) is measured and its entries counted, and the first sheet's XML is
+    scanned for its declared range, its last row and its cells, a piece at a time. Then the sheet is streamed
+    with openpyxl's read-only mode: only stored cells are kept, and its rows, columns, cells and cell lengths are
+    checked as they come, with the time limit between blocks of rows.
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -558,10 +558,12 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> 
         raise over_limit(label, limits.max_unzipped_bytes, limits.profile, f"it unpacks to {_size(unzipped)}")
     import openpyxl  # imported lazily: only XLSX uploads pay for it
 
-    strings_part = _shared_strings_part(archive, names)
+    strings_part, sheet_part = _xlsx_parts(archive, names)
     try:
         if strings_part:
             _check_shared_strings(archive, strings_part, label, limits, deadline)
+        if sheet_part:
+            _prescan_sheet(archive, sheet_part, label, limits, deadline)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
         raise _truncated(label, f"the Excel workbook is damaged ({type(exc).__name__})") from None
     notes: list[str] = []
@@ -576,7 +578,7 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> 
             ws = sheets[0]
             if len(sheets) > 1:
                 notes.append(f"Read the first sheet, '{ws.title}', of {len(sheets)}.")
-            _check_declared(ws, label, limits)
+            _check_declared((ws.min_column, ws.min_row, ws.max_column, ws.max_row), label, limits)
             ws.reset_dimensions()  # some generators write a wrong dimension; read every stored row
             frame = _xlsx_stream(ws.iter_rows(), label, limits, deadline)
         finally:
@@ -588,24 +590,33 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> 
     return frame, notes
 
 
-def _shared_strings_part(archive: zipfile.ZipFile, names: set[str]) -> str | None:
-    """The shared-strings part, found as openpyxl finds it (in [Content_Types].xml); None if there is none.
+def _xlsx_parts(archive: zipfile.ZipFile, names: set[str]) -> tuple[str | None, str | None]:
+    """The shared-strings part and the first worksheet's part, found as openpyxl finds them; None if not found.
 
-    openpyxl loads the part that [Content_Types].xml names, whatever the workbook's relationships say: the scan
-    must measure that very part.
+    openpyxl loads the shared strings named in [Content_Types].xml, and reads the first sheet of the workbook's
+    <sheets> whose relationship leads to a worksheet in the archive; the pre-scans must measure those very parts.
     """
     from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
     from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
     from openpyxl.xml.functions import fromstring
 
+    strings = sheet = None
     try:
-        found = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES))).find(SHARED_STRINGS)
-    except Exception:  # noqa: BLE001 - damage openpyxl refuses in its turn, before it reads any string
-        return None
-    return found.PartName[1:] if found is not None and found.PartName[1:] in names else None
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        found = manifest.find(SHARED_STRINGS)
+        strings = found.PartName[1:] if found is not None and found.PartName[1:] in names else None
+        parser = WorkbookParser(archive, _find_workbook_part(manifest).PartName[1:], keep_links=False)
+        parser.parse()
+        sheet = next((rel.target for _, rel in parser.find_sheets()
+                      if rel.target in names and "chartsheet" not in rel.Type), None)
+    except Exception:  # noqa: BLE001 - damage openpyxl refuses in its turn; until then the parts found are scanned
+        pass
+    return strings, sheet
 
 
-_LONGEST_TAG = 4096  # bytes of a start tag kept when a piece cuts it (an <si> tag is a few dozen)
+_LONGEST_TAG = 4096  # bytes of a start tag kept when a piece cuts it (a row's or a cell's tag is a few dozen)
 
 
 def _xml_pieces(part: IO[bytes], deadline: _Deadline, where: str) -> Iterator[bytes]:
@@ -624,9 +635,15 @@ def _xml_pieces(part: IO[bytes], deadline: _Deadline, where: str) -> Iterator[by
         yield tail
 
 
-# Start tags with or without a namespace prefix (<si>, <x:si>), then a space, "/" or ">".
+# Start tags with or without a namespace prefix (<si>, <x:si>), then a space, "/" or ">", so <sheetData> is no <s..>.
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
 _SI = re.compile(rb"<si[\s/>]")
 _SI_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:si[\s/>]")
+_CELL_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+_ROW = re.compile(_PREFIX + rb"row(?=[\s/>])([^>]*)")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\s*(\d+)\s*["']""")
+_DIMENSION = re.compile(_PREFIX + rb"""dimension\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_SHEET_DATA = re.compile(_PREFIX + rb"sheetData[\s/>]")
 
 
 def _check_shared_strings(archive: zipfile.ZipFile, part: str, label: str, limits: Limits,
@@ -655,10 +672,61 @@ def _check_shared_strings(archive: zipfile.ZipFile, part: str, label: str, limit
                                  "distinct texts")
 
 
-def _check_declared(ws: Any, label: str, limits: Limits) -> None:
+def _prescan_sheet(archive: zipfile.ZipFile, part: str, label: str, limits: Limits, deadline: _Deadline) -> None:
+    """Refuse the first sheet beyond the row or cell limit from its raw XML, before openpyxl parses a row.
+
+    Reads the declared range (``<dimension ref>``), the number of every ``<row>`` (its ``r``, else the one before
+    plus one, as openpyxl counts) and the ``<c>`` elements. A row's cells counted by their tags are never more
+    than openpyxl's padded row holds (cells in column order, as every generator writes them), so the scan
+    refuses no sheet that the stream would read.
+    """
+    last = cells = 0
+    before_data = True
+    with archive.open(part) as stream:
+        for text in _xml_pieces(stream, deadline, "while counting the rows of its first sheet"):
+            if before_data:
+                data = _SHEET_DATA.search(text)
+                declared = _DIMENSION.search(text, 0, data.start() if data else len(text))
+                if declared:
+                    _check_declared(_boundaries(declared.group(1)), label, limits)
+                before_data = data is None
+            tags = _ROW.findall(text)  # the attributes of each <row>
+            numbers = _ROW_NUMBER.findall(b" ".join(tags)) if tags else []
+            if len(numbers) == len(tags):  # every row states its number: the usual case
+                last = max(last, *map(int, numbers)) if numbers else last
+            else:  # some rows are numbered by their place, one after the row before
+                for attributes in tags:
+                    number = _ROW_NUMBER.search(attributes)
+                    last = max(last, int(number.group(1))) if number else last + 1
+            if last > limits.max_rows.value:
+                raise over_limit(label, limits.max_rows, limits.profile,
+                                 f"its first sheet has a row {limits.max_rows.value + 1:,} or beyond")
+            cells += text.count(b"<c ") + text.count(b"<c>")
+            if b":c" in text:
+                cells += len(_CELL_PREFIXED.findall(text))
+            if cells > limits.max_cells.value:
+                raise over_limit(label, limits.max_cells, limits.profile,
+                                 f"more than {limits.max_cells.value:,} cells (its first sheet holds {cells:,} "
+                                 "or more)")
+
+
+def _boundaries(ref: bytes) -> tuple[Any, Any, Any, Any]:
+    """A ``<dimension ref>`` as openpyxl reads it: (min column, min row, max column, max row); Nones if unreadable."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        bounds: tuple[Any, Any, Any, Any] = range_boundaries(ref.decode("ascii").strip().upper())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None, None, None, None  # openpyxl refuses it as damaged
+    return bounds
+
+
+def _check_declared(bounds: tuple[Any, Any, Any, Any], label: str, limits: Limits) -> None:
     """Refuse a sheet whose ``<dimension ref>`` declares more rows or columns than the limits."""
-    max_row, max_column = ws.max_row, ws.max_column
-    declared = f"its first sheet declares the range {ws.calculate_dimension()}" if max_row and max_column else ""
+    min_column, min_row, max_column, max_row = bounds
+    declared = (f"its first sheet declares the range {column_letter(min_column - 1)}{min_row}:"
+                f"{column_letter(max_column - 1)}{max_row}"
+                if all(isinstance(b, int) and b > 0 for b in bounds) else "")
     if isinstance(max_column, int) and max_column > limits.max_columns.value:
         raise over_limit(label, limits.max_columns, limits.profile, f"{declared} ({max_column:,} columns)")
     if isinstance(max_row, int) and max_row > limits.max_rows.value:

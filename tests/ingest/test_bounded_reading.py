@@ -59,8 +59,12 @@ def test_a_tiny_workbook_reaching_column_xfd_is_refused_in_little_memory(dimensi
     finally:
         tracemalloc.stop()
     message = str(caught.value)
-    setting = "GTM_UPLOAD_MAX_COLUMNS" if limits.profile == "upload" else "GTM_CLI_MAX_COLUMNS"
-    assert "too large" in message and "XFD" in message and "16,384 columns" in message and setting in message
+    if limits.profile == "upload" and not dimension:
+        # Its row 1,048,576 is found by the scan of the sheet's XML, before openpyxl parses row 2 and its XFD.
+        assert "too large" in message and "row 250,001 or beyond" in message and "GTM_UPLOAD_MAX_ROWS" in message
+    else:
+        setting = "GTM_UPLOAD_MAX_COLUMNS" if limits.profile == "upload" else "GTM_CLI_MAX_COLUMNS"
+        assert "too large" in message and "XFD" in message and "16,384 columns" in message and setting in message
     assert peak < 20 * 2**20  # it took 8 GB when every row was padded to column XFD
 
 
@@ -208,7 +212,7 @@ def inline(row: int, *values: str, numbered: bool = True, prefix: str = "") -> s
     return (f'<{p}row r="{row}">' if numbered else f"<{p}row>") + cells + f"</{p}row>"
 
 
-# --- XLSX: shared strings measured from the raw XML, before openpyxl -------------------------------------------
+# --- XLSX: shared strings, rows and cells measured from the raw XML, before openpyxl ----------------------------
 
 
 def test_a_shared_strings_bomb_is_refused_before_openpyxl_holds_it(tmp_path: Path) -> None:
@@ -256,6 +260,59 @@ def test_shared_strings_are_counted_exactly_whatever_their_form_and_wherever_a_p
         decode.read_table(handmade(HEADER_FROM_STRINGS, strings))
 
 
+def parsed_rows(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the rows openpyxl parses from now on."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    parsed: list[int] = []
+    parse_row = WorkSheetParser.parse_row
+
+    def counting(self: WorkSheetParser, row: object) -> object:
+        parsed.append(1)
+        return parse_row(self, row)
+
+    monkeypatch.setattr(WorkSheetParser, "parse_row", counting)
+    return parsed
+
+
+def test_a_sheet_of_250001_records_is_refused_before_openpyxl_parses_a_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The probe's file: 250,001 records (rows 2 to 250,002) and no declared range; 58 s of openpyxl before.
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(2, 250_003))
+    data = handmade('<row r="1"><c r="A1" t="inlineStr"><is><t>Account ID</t></is></c></row>' + rows)
+    parsed = parsed_rows(monkeypatch)
+    with pytest.raises(InputError, match=r"row 250,001 or beyond.*250,000 rows.*GTM_UPLOAD_MAX_ROWS"):
+        decode.read_table(data, name="long.xlsx")
+    assert parsed == []
+
+
+@pytest.mark.parametrize("form", ["numbered", "unnumbered", "prefixed"])
+def test_the_row_and_cell_scan_counts_as_openpyxl_does(form: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At the limit the sheet reads; one row or one cell more is refused before openpyxl parses a row."""
+    prefix = "x:" if form == "prefixed" else ""
+
+    def sheet(records: int) -> bytes:
+        return handmade("".join(inline(r, *(("Account ID", "Account Name") if r == 1 else (f"A{r}", f"Name {r}")),
+                                       numbered=form != "unnumbered", prefix=prefix) for r in range(1, records + 2)),
+                        prefix=prefix)
+
+    monkeypatch.setattr(decode, "_PIECE", 11)  # every tag is cut by a piece somewhere
+    monkeypatch.setenv("GTM_UPLOAD_MAX_ROWS", "40")
+    assert decode.read_table(sheet(39)).frame.index[-1] == 40
+    parsed = parsed_rows(monkeypatch)
+    with pytest.raises(InputError, match=r"row 41 or beyond.*40 rows.*GTM_UPLOAD_MAX_ROWS"):
+        decode.read_table(sheet(40))
+    assert parsed == []
+
+    monkeypatch.delenv("GTM_UPLOAD_MAX_ROWS")
+    monkeypatch.setenv("GTM_UPLOAD_MAX_CELLS", "60")
+    assert decode.read_table(sheet(29)).frame.shape == (29, 2)  # 30 rows of 2 cells
+    parsed.clear()
+    with pytest.raises(InputError, match=r"more than 60 cells \(its first sheet holds 6[12] or more\).*"
+                                         r"GTM_UPLOAD_MAX_CELLS"):
+        decode.read_table(sheet(30))
+    assert parsed == []
+
+
 # --- the time limit -------------------------------------------------------------------------------------------------
 
 
@@ -293,9 +350,10 @@ def test_an_xlsx_read_that_takes_too_long_is_stopped_between_blocks_of_rows(monk
     ticking(monkeypatch)
     with pytest.raises(InputError) as caught:
         decode.read_table(data, name="slow.xlsx", limits=Limits.command_line())
-    # The clock: 0 at the start, 1 once the workbook is open, then 2, 3, 4, 5 and 6 at rows 11, 21, 31, 41 and 51.
+    # The clock: 0 at the start, 1 after the scan of the sheet, 2 once the workbook is open, then 3, 4, 5 and 6
+    # at rows 11, 21, 31 and 41.
     assert str(caught.value) == (
-        "'slow.xlsx' is too large: reading it takes more than 5 seconds (stopped at row 51 of its first sheet); "
+        "'slow.xlsx' is too large: reading it takes more than 5 seconds (stopped at row 41 of its first sheet); "
         "the limit on the command line is 5 seconds of reading. Export fewer columns or rows, or raise the limit "
         "with GTM_CLI_MAX_SECONDS.")
 
