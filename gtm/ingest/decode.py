@@ -115,6 +115,7 @@ def over_limit(label: str, limit: Limit, profile: str, found: str, problem: Prob
     else:
         allowed = f"{limit.value:,} {limit.what}"
         hint = ("Shorten the cell, or raise the limit" if "one cell" in limit.what
+                else "Clear the workbook's unused cell styles, or raise the limit" if "styles" in limit.what
                 else "Export fewer columns or rows, or raise the limit")
     where = "for uploads" if profile == "upload" else "on the command line"
     return InputError(f"{label} is too large: {found}; the limit {where} is {allowed}. {hint} with {limit.setting}.",
@@ -534,8 +535,8 @@ _MAX_ZIP_MEMBERS = 10_000  # a workbook of a few sheets has a few dozen parts
 def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> tuple[pd.DataFrame, list[str]]:
     """The first sheet's cells as text, index = spreadsheet row (1 = header); InputError for damaged ZIPs.
 
-    Before openpyxl reads anything, the archive's uncompressed size is checked, the shared-strings table (which
-    openpyxl holds whole before any row) is measured and its entries counted, and the first sheet's XML is
+    Before openpyxl reads anything, the archive's uncompressed size is checked, the styles' elements and the
+    shared-strings table (both held whole before any row) are measured and counted, and the first sheet's XML is
     scanned for its declared range, its last row and its cells, a piece at a time. Then the sheet is streamed
     with openpyxl's read-only mode: only stored cells are kept, and its rows, columns, cells and cell lengths are
     checked as they come, with the time limit between blocks of rows.
@@ -560,6 +561,8 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> 
 
     strings_part, sheet_part = _xlsx_parts(archive, names)
     try:
+        if _STYLES_PART in names:
+            _check_styles(archive, label, limits, deadline)
         if strings_part:
             _check_shared_strings(archive, strings_part, label, limits, deadline)
         if sheet_part:
@@ -617,12 +620,28 @@ def _xlsx_parts(archive: zipfile.ZipFile, names: set[str]) -> tuple[str | None, 
 
 
 _LONGEST_TAG = 4096  # bytes of a start tag kept when a piece cuts it (a row's or a cell's tag is a few dozen)
+# Text between two tags: a cell holds at most 32,767 characters, 330 KB even written as &#x1F600; references.
+_LONGEST_TEXT = _MB
+_TEXT_BLOCK = 256 * 1024  # bytes looked at a time for the text between tags
 
 
-def _xml_pieces(part: IO[bytes], deadline: _Deadline, where: str) -> Iterator[bytes]:
-    """A part's XML, decompressed a piece at a time; a tag cut at the end of a piece is moved to the next one."""
+def _xml_pieces(part: IO[bytes], label: str, what: str, deadline: _Deadline) -> Iterator[bytes]:
+    """A part's XML, decompressed a piece at a time; a tag cut at the end of a piece is moved to the next one.
+
+    A megabyte of text between two tags is refused: no cell holds it, and openpyxl's parser would keep it
+    whole (300 MB of spaces between two rows took 800 MB).
+    """
     tail = b""
+    run = 0  # bytes since the last "<"
     while piece := part.read(_PIECE):
+        for start in range(0, len(piece), _TEXT_BLOCK):  # a run shorter than a block is shorter than a cell
+            end = min(start + _TEXT_BLOCK, len(piece))
+            first = piece.find(b"<", start, end)
+            leading = run + ((end if first < 0 else first) - start)  # the text that runs into this block
+            if leading > _LONGEST_TEXT:
+                raise _truncated(label, f"{what} holds more than {_size(_LONGEST_TEXT)} of text between two tags, "
+                                        "which no spreadsheet writes")
+            run = leading if first < 0 else end - piece.rfind(b"<", start, end)
         text = tail + piece if tail else piece
         cut = text.rfind(b"<")
         if cut >= 0 and text.find(b">", cut) < 0:
@@ -630,7 +649,7 @@ def _xml_pieces(part: IO[bytes], deadline: _Deadline, where: str) -> Iterator[by
         else:
             tail = b""
         yield text
-        deadline.check(where)
+        deadline.check(f"while scanning {what}")
     if tail:
         yield tail
 
@@ -659,7 +678,7 @@ def _check_shared_strings(archive: zipfile.ZipFile, part: str, label: str, limit
                          f"its shared-strings table (the distinct texts of its cells) unpacks to {_size(size)}")
     entries = 0
     with archive.open(part) as stream:
-        for text in _xml_pieces(stream, deadline, "while counting its shared strings"):
+        for text in _xml_pieces(stream, label, "its shared strings", deadline):
             found = text.count(b"<si>") + text.count(b"<si ")
             if text.count(b"<si") != found:  # <si/>, <si and a line break, or another tag starting with "si"
                 found = len(_SI.findall(text))
@@ -670,6 +689,24 @@ def _check_shared_strings(archive: zipfile.ZipFile, part: str, label: str, limit
                 raise over_limit(label, limits.max_shared_strings, limits.profile,
                                  f"its shared-strings table holds more than {limits.max_shared_strings.value:,} "
                                  "distinct texts")
+
+
+_STYLES_PART = "xl/styles.xml"  # openpyxl reads the styles by this name
+
+
+def _check_styles(archive: zipfile.ZipFile, label: str, limits: Limits, deadline: _Deadline) -> None:
+    """Refuse a styles part beyond the element limit, counted while it streams, before openpyxl reads it whole.
+
+    openpyxl makes an object of every format, font, fill or border before the first row is read: a 45 KB file
+    whose styles held 1,000,000 cell formats took 800 MB and 9 s.
+    """
+    elements = 0
+    with archive.open(_STYLES_PART) as stream:
+        for text in _xml_pieces(stream, label, "its styles part", deadline):
+            elements += text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+            if elements > limits.max_style_elements.value:
+                raise over_limit(label, limits.max_style_elements, limits.profile,
+                                 f"its styles part holds more than {limits.max_style_elements.value:,} elements")
 
 
 def _prescan_sheet(archive: zipfile.ZipFile, part: str, label: str, limits: Limits, deadline: _Deadline) -> None:
@@ -683,7 +720,7 @@ def _prescan_sheet(archive: zipfile.ZipFile, part: str, label: str, limits: Limi
     last = cells = 0
     before_data = True
     with archive.open(part) as stream:
-        for text in _xml_pieces(stream, deadline, "while counting the rows of its first sheet"):
+        for text in _xml_pieces(stream, label, "its first sheet", deadline):
             if before_data:
                 data = _SHEET_DATA.search(text)
                 declared = _DIMENSION.search(text, 0, data.start() if data else len(text))

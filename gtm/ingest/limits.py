@@ -19,6 +19,7 @@ EXCEL_MAX_COLUMNS = 16_384
 EXCEL_MAX_CELL_CHARS = 32_767
 _SHARED_STRINGS = "distinct texts in its shared-strings table"
 _SHARED_STRINGS_SIZE = "the uncompressed size of its shared-strings table"
+_STYLES = "elements in its styles part (cell formats, fonts, fills, borders ...)"
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class Limits:
     - ``max_unzipped_bytes``: for XLSX, the uncompressed size of the archive, which a tiny file can inflate.
     - ``max_shared_strings`` and ``max_shared_strings_bytes``: for XLSX, the entries and the uncompressed size of
       the shared-strings table (the workbook's distinct texts), which is held whole before any row is read.
+    - ``max_style_elements``: for XLSX, the elements of the styles part, each of which openpyxl makes an object
+      of before any row is read (Excel itself keeps at most 64,000 cell formats).
     - ``max_seconds``: the time one read may take; the read stops between blocks of rows once it is over.
     """
 
@@ -54,6 +57,7 @@ class Limits:
     max_unzipped_bytes: Limit
     max_shared_strings: Limit
     max_shared_strings_bytes: Limit
+    max_style_elements: Limit
     max_seconds: Limit
 
     @classmethod
@@ -75,6 +79,7 @@ class Limits:
             _env_mb("GTM_UPLOAD_MAX_UNZIPPED_MB", 500, "the workbook's uncompressed size"),
             _env_int("GTM_UPLOAD_MAX_SHARED_STRINGS", 2_000_000, _SHARED_STRINGS),
             _env_mb("GTM_UPLOAD_MAX_SHARED_STRINGS_MB", 100, _SHARED_STRINGS_SIZE),
+            _env_int("GTM_UPLOAD_MAX_STYLE_ELEMENTS", 500_000, _STYLES),
             _env_int("GTM_UPLOAD_MAX_SECONDS", 120, "seconds of reading"),
         )
 
@@ -95,6 +100,7 @@ class Limits:
             _env_mb("GTM_CLI_MAX_UNZIPPED_MB", 4_000, "the workbook's uncompressed size"),
             _env_int("GTM_CLI_MAX_SHARED_STRINGS", 5_000_000, _SHARED_STRINGS),
             _env_mb("GTM_CLI_MAX_SHARED_STRINGS_MB", 250, _SHARED_STRINGS_SIZE),
+            _env_int("GTM_CLI_MAX_STYLE_ELEMENTS", 1_000_000, _STYLES),
             _env_int("GTM_CLI_MAX_SECONDS", 900, "seconds of reading"),
         )
 

@@ -417,3 +417,41 @@ def test_a_pipe_is_read_up_to_the_size_limit(tmp_path: Path, monkeypatch: pytest
     writer.join(10)
     assert str(caught.value) == ("'export' is too large: more than 0.5 MB; the limit on the command line is 0.5 MB. "
                                  "Export fewer columns or rows, or raise the limit with GTM_CLI_MAX_MB.")
+
+
+# --- XLSX: the styles, and text between tags ------------------------------------------------------------------------
+
+
+def test_a_styles_bomb_is_refused_before_openpyxl_makes_its_objects(monkeypatch: pytest.MonkeyPatch) -> None:
+    # openpyxl makes an object of every cell format before the first row: 1,000,000 of them (45 KB zipped) took
+    # 800 MB and 9 s. Here the limit is lowered to 300 elements.
+    monkeypatch.setenv("GTM_UPLOAD_MAX_STYLE_ELEMENTS", "300")
+    plain = workbook({"A1": "Account ID", "B1": "Account Name", "A2": "ACC-1", "B2": "Acme"})
+    assert decode.read_table(plain).frame.to_dict("records") == [{"Account ID": "ACC-1", "Account Name": "Acme"}]
+    source, bomb = zipfile.ZipFile(io.BytesIO(plain)), io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            part = source.read(info.filename)
+            if info.filename == "xl/styles.xml":
+                part = re.sub(rb'<cellXfs count="\d+">', b'<cellXfs count="301">' + b'<xf numFmtId="0"/>' * 300, part)
+            target.writestr(info.filename, part)
+    with pytest.raises(InputError) as caught:
+        decode.read_table(bomb.getvalue(), name="styled.xlsx")
+    assert str(caught.value) == (
+        "'styled.xlsx' is too large: its styles part holds more than 300 elements; the limit for uploads is 300 "
+        "elements in its styles part (cell formats, fonts, fills, borders ...). Clear the workbook's unused cell "
+        "styles, or raise the limit with GTM_UPLOAD_MAX_STYLE_ELEMENTS.")
+
+
+def test_megabytes_of_text_between_two_tags_are_refused_before_openpyxl_keeps_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # 300 MB of spaces between two rows (300 kB zipped) took 800 MB; no cell holds more than 32,767 characters.
+    rows = inline(1, "Account ID", "Account Name") + inline(2, "ACC-1", "Acme")
+    assert len(decode.read_table(handmade(rows + " " * 300_000 + inline(3, "ACC-2", "Globex"))).frame) == 2
+    parsed = parsed_rows(monkeypatch)
+    with pytest.raises(InputError) as caught:
+        decode.read_table(handmade(rows + " " * 3_000_000 + inline(3, "ACC-2", "Globex")), name="spaced.xlsx")
+    assert str(caught.value) == (
+        "'spaced.xlsx' looks truncated or damaged: its first sheet holds more than 1.0 MB of text between two tags, "
+        "which no spreadsheet writes. Export or download it again.")
+    assert parsed == []
