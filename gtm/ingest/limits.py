@@ -64,10 +64,10 @@ class Limits:
     def upload(cls) -> Limits:
         """Browser uploads: 50 MB (GTM_MAX_UPLOAD_MB), 250,000 rows, 500 columns, 10 million cells, 120 seconds.
 
-        A 250,000-row export of 16 columns reads in about 1 s as CSV, 17 to 27 s as XLSX, and 40 s as XLSX with
-        its texts inline (as openpyxl and pandas write them), in about 230 MB. It holds about 500,000 distinct
-        texts (15 MB of shared strings): a quarter of the 2,000,000 allowed, which openpyxl holds in 370 MB.
-        scripts/bench_read.py measures these.
+        A 250,000-row export of 16 columns reads in about 1 s as CSV, 17 to 27 s as XLSX, and 40 to 63 s as XLSX
+        with its texts inline (as openpyxl and pandas write them), in about 230 MB, on two busy cores. It holds
+        about 500,000 distinct texts (15 MB of shared strings): a quarter of the 2,000,000 allowed, which openpyxl
+        holds in about 375 MB, as it does a styles part at its limit. scripts/bench_read.py measures these.
         """
         return cls(
             "upload",
