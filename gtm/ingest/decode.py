@@ -138,11 +138,14 @@ class _Deadline:
 
 
 def _label(source: str | Path | bytes, name: str | None) -> str:
-    if name:
-        return f"'{Path(name).name}'"
-    if isinstance(source, bytes):
+    if not name and isinstance(source, bytes):
         return "The file"
-    return f"'{Path(source).name}'"
+    shown = Path(name or str(source))
+    # A device or a pipe (<(unzip -p export.zip) is /dev/fd/63) is named in full: "63" alone says nothing.
+    return f"'{shown}'" if str(shown.parent) in _SYSTEM_FOLDERS else f"'{shown.name}'"
+
+
+_SYSTEM_FOLDERS = ("/dev", "/dev/fd", "/proc/self/fd")
 
 
 def _size(n: int) -> str:
@@ -164,7 +167,7 @@ def _read_bytes(source: str | Path | bytes, label: str, limits: Limits, deadline
         raise InputError(f"{label} is a folder, not a file.")
     if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
         # A device (/dev/zero, a terminal) has no size and may never end: refused before a byte is read.
-        raise InputError(f"{label} is a device, not a file ({path}). Save the export as a file and import that file.",
+        raise InputError(f"{label} is a device, not a file. Save the export as a file and import that file.",
                          [Problem(None, None, None, "a device, not a file")])
     if info.st_size > limits.max_bytes.value:
         # Checked before reading so a huge file never sits in memory.
