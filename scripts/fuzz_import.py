@@ -35,22 +35,35 @@ HEADERS = {"accounts": ["Account ID", "Account Name", "Industry", "Annual Revenu
 # --------------------------------------------------------------------------- the corpus
 
 
-def _xlsx(sheets: list[tuple[str | None, str]], extra: dict[str, bytes] | None = None) -> bytes:
-    """A hand-made workbook: per sheet an optional <dimension ref> and the <sheetData> content."""
+def _xlsx(sheets: list[tuple[str | None, str]], extra: dict[str, bytes] | None = None,
+          strings: bytes | None = None) -> bytes:
+    """A hand-made workbook: per sheet an optional <dimension ref> and the <sheetData> content; ``strings`` is
+    its shared-strings part (the whole <sst> element), if any."""
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    n = len(sheets)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        # The workbook's content type is what openpyxl finds it by: without it every workbook is "damaged".
         z.writestr("[Content_Types].xml", '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                   '<Default Extension="xml" ContentType="application/xml"/></Types>')
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   f'<Override PartName="/xl/workbook.xml" ContentType="{ct}.sheet.main+xml"/>'
+                   + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="{ct}.worksheet+xml"/>'
+                             for i in range(1, n + 1))
+                   + (f'<Override PartName="/xl/sharedStrings.xml" ContentType="{ct}.sharedStrings+xml"/>'
+                      if strings is not None else "") + "</Types>")
         z.writestr("_rels/.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                    f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
         z.writestr("xl/workbook.xml", f'<workbook {ns} xmlns:r="{rel}"><sheets>' + "".join(
-            f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, len(sheets) + 1)) + "</sheets></workbook>")
+            f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, n + 1)) + "</sheets></workbook>")
         z.writestr("xl/_rels/workbook.xml.rels", '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
                    'relationships">' + "".join(f'<Relationship Id="rId{i}" Type="{rel}/worksheet" '
-                                               f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, len(sheets) + 1))
-                   + "</Relationships>")
+                                               f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, n + 1))
+                   + (f'<Relationship Id="rId{n + 1}" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/>'
+                      if strings is not None else "") + "</Relationships>")
+        if strings is not None:
+            z.writestr("xl/sharedStrings.xml", strings)
         for i, (dimension, data) in enumerate(sheets, start=1):
             dim = f'<dimension ref="{dimension}"/>' if dimension else ""
             z.writestr(f"xl/worksheets/sheet{i}.xml", f"<worksheet {ns}>{dim}<sheetData>{data}</sheetData></worksheet>")
@@ -65,6 +78,13 @@ def _row(number: int, cells: dict[str, str]) -> str:
     return f'<row r="{number}">{inner}</row>'
 
 
+def _strings(entry: bytes, n: int, prefix: bytes = b"") -> bytes:
+    """A shared-strings part of ``n`` times ``entry``, its elements under namespace ``prefix`` (b"x:") if given."""
+    main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xmlns = b"xmlns" + (b":" + prefix.rstrip(b":") if prefix else b"")
+    return b"<" + prefix + b"sst " + xmlns + b'="' + main + b'">' + entry * n + b"</" + prefix + b"sst>"
+
+
 def _csv(header: list[str], rows: list[list[str]], delimiter: str = ",", encoding: str = "utf-8") -> bytes:
     def cell(v: str) -> str:
         return '"' + v.replace('"', '""') + '"' if any(c in v for c in (delimiter, '"', "\n", "\r")) else v
@@ -73,9 +93,24 @@ def _csv(header: list[str], rows: list[list[str]], delimiter: str = ",", encodin
 
 
 def corpus(rng: random.Random, n: int) -> list[tuple[str, bytes]]:
-    """``n`` hostile files: fixed bombs first, then random mixes of hostile cells, encodings and structures."""
+    """``n`` hostile files: fixed bombs first, then random mixes of hostile cells, encodings and structures.
+
+    Every workbook is one openpyxl opens (its content types name the workbook and sheets), so a bomb reaches
+    the reader rather than being refused as damaged.
+    """
     head = _row(1, {"A": "Account ID", "B": "Account Name"})
+    one = head + _row(2, {"A": "ACC-1", "B": "Acme"})
     files: list[tuple[str, bytes]] = [
+        # The probe's bomb: 12 M two-letter shared strings, 216 MB from a 526 KB file (2 GB and 90 s in openpyxl).
+        ("strings-bomb-12m.xlsx", _xlsx([(None, one)], strings=_strings(b"<si><t>ab</t></si>", 12_000_000))),
+        # Within the size limit but beyond the number of entries: empty entries, and entries under a prefix.
+        ("strings-bomb-empty.xlsx", _xlsx([(None, one)], strings=_strings(b"<si/>", 2_500_000))),
+        ("strings-bomb-prefixed.xlsx", _xlsx([(None, one)],
+                                             strings=_strings(b"<x:si><x:t>a</x:t></x:si>", 2_500_000, b"x:"))),
+        # 250,001 records of two cells: 58 s of openpyxl before the row limit refused it; the XML scan refuses it.
+        ("rows-250001.xlsx", _xlsx([(None, head + "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c><c r="B{i}" '
+                                                          f't="inlineStr"><is><t>N{i}</t></is></c></row>'
+                                                          for i in range(2, 250_003)))])),
         ("bomb-xfd-declared.xlsx", _xlsx([("A1:XFD1048576", head + _row(2, {"XFD": "x"}) + _row(1048576, {"A": "y"}))])),
         ("bomb-xfd-undeclared.xlsx", _xlsx([(None, head + _row(2, {"XFD": "x"}) + _row(1048576, {"A": "y"}))])),
         ("far-row.xlsx", _xlsx([(None, head + _row(1048576, {"A": "ACC-1", "B": "Acme"}))])),
@@ -84,6 +119,10 @@ def corpus(rng: random.Random, n: int) -> list[tuple[str, bytes]]:
         ("whitespace-bomb.xlsx", _xlsx([(None, head + " " * 300_000_000)])),
         ("styles-bomb.xlsx", _xlsx([(None, head)], {"xl/styles.xml": b"<styleSheet>" + b" " * 200_000_000
                                                       + b"</styleSheet>"})),
+        # 2,000,000 cell formats (36 MB from 90 KB): openpyxl makes an object of each before the first row.
+        ("styles-bomb-formats.xlsx", _xlsx([(None, one)], {"xl/styles.xml": (
+            b'<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>'
+            + b'<xf numFmtId="0"/>' * 2_000_000 + b"</cellXfs></styleSheet>")})),
         ("wide-header.csv", (",".join(f"c{i}" for i in range(100_000)) + "\n1\n").encode()),
         ("commas.csv", b"Account ID,Account Name\n" + b"," * 40_000_000 + b"\n"),
         ("rows-300k.csv", b"Account ID,Account Name\n" + b"".join(b"A%d,N%d\n" % (i, i) for i in range(300_000))),

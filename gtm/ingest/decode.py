@@ -10,12 +10,16 @@ import codecs
 import csv
 import io
 import re
+import stat
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import monotonic
 from types import EllipsisType
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -36,8 +40,9 @@ DELIMITERS = (",", ";", "\t")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 _SNIFF_CHARS = 64 * 1024
 _CHUNK_ROWS = 50_000  # records parsed at a time: the limits are checked between chunks
-_PIECE = 4 * _MB  # bytes decoded at a time when checking or converting an encoding
+_PIECE = 4 * _MB  # bytes read from a pipe, decoded, or decompressed from a workbook's part at a time
 _ACCEPTED_FILES = "Upload a CSV file (comma, semicolon or tab separated) or an Excel workbook (.xlsx)."
+_clock = monotonic  # a module attribute, so that tests can drive the clock of the time limit
 
 
 @dataclass
@@ -60,24 +65,26 @@ def read_table(source: str | Path | bytes, *, name: str | None = None,
     """Read a CSV or XLSX file (path or bytes) into a Table; raises InputError for anything unreadable.
 
     ``limits`` default to the upload profile (``Limits.upload()``); a file beyond one is refused as soon as the
-    limit is crossed, with a message naming the limit and the setting that raises it. ``max_bytes`` overrides
-    the size limit only; None lifts it. Cells are stripped of surrounding whitespace and of control characters
-    (with a note); rows that are entirely blank are dropped but never renumber the others, so the index always
-    matches the spreadsheet.
+    limit is crossed, and a read longer than its time limit is stopped between blocks of rows, with a message
+    naming the limit and the setting that raises it. ``max_bytes`` overrides the size limit only; None lifts it.
+    A path may be a regular file or a pipe (read up to the size limit); a device such as /dev/zero is refused.
+    Cells are stripped of surrounding whitespace and of control characters (with a note); rows that are entirely
+    blank are dropped but never renumber the others, so the index always matches the spreadsheet.
     """
     limits = limits or Limits.upload()
     if max_bytes is not ...:
         limits = limits.with_max_bytes(max_bytes)
     label = _label(source, name)
-    data = _read_bytes(source, label, limits)
+    deadline = _Deadline(label, limits)
+    data = _read_bytes(source, label, limits, deadline)
     if not data.strip(b" \t\r\n\x00\x1a") or data in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        rows, notes = _xlsx_rows(data, label, limits)
-        frame = _finish(rows, label, notes)
+        rows, notes = _xlsx_rows(data, label, limits, deadline)
+        frame = _finish(rows, label, notes, deadline)
         return Table(frame, None, None, "xlsx", notes)
     _refuse_binary(data, label)
-    payload, encoding, notes = _decode(data, label)
+    payload, encoding, notes = _decode(data, label, deadline)
     del data  # the UTF-8 payload is the file from here on (the same object when the file was UTF-8)
     pandas_encoding = "utf-8-sig" if payload.startswith(codecs.BOM_UTF8) else "utf-8"
     head = payload[:_SNIFF_CHARS * 4].decode("utf-8", "ignore")[:_SNIFF_CHARS].lstrip("\ufeff")
@@ -92,8 +99,8 @@ def read_table(source: str | Path | bytes, *, name: str | None = None,
         if not payload.strip():
             raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
     _check_header_width(head, delimiter, label, limits)
-    rows_frame = _parse_csv(payload, pandas_encoding, delimiter, label, limits)
-    frame = _finish(rows_frame, label, notes)
+    rows_frame = _parse_csv(payload, pandas_encoding, delimiter, label, limits, deadline)
+    frame = _finish(rows_frame, label, notes, deadline)
     return Table(frame, encoding, delimiter, "csv", notes)
 
 
@@ -108,44 +115,88 @@ def over_limit(label: str, limit: Limit, profile: str, found: str, problem: Prob
     else:
         allowed = f"{limit.value:,} {limit.what}"
         hint = ("Shorten the cell, or raise the limit" if "one cell" in limit.what
+                else "Clear the workbook's unused cell styles, or raise the limit" if "styles" in limit.what
                 else "Export fewer columns or rows, or raise the limit")
     where = "for uploads" if profile == "upload" else "on the command line"
     return InputError(f"{label} is too large: {found}; the limit {where} is {allowed}. {hint} with {limit.setting}.",
                       [problem or Problem(None, None, None, f"{found}; the limit is {allowed} ({limit.setting})")])
 
 
+class _Deadline:
+    """The time limit of one read: ``check`` refuses the file once reading it has taken longer than the limit."""
+
+    def __init__(self, label: str, limits: Limits) -> None:
+        self.label, self.limits = label, limits
+        self.ends = _clock() + limits.max_seconds.value
+
+    def check(self, where: str) -> None:
+        """Refuse the file if its time is up; ``where`` says how far the read got ("at row 120,000")."""
+        if _clock() > self.ends:
+            limit = self.limits.max_seconds
+            raise over_limit(self.label, limit, self.limits.profile,
+                             f"reading it takes more than {limit.value:,} seconds (stopped {where})")
+
+
 def _label(source: str | Path | bytes, name: str | None) -> str:
-    if name:
-        return f"'{Path(name).name}'"
-    if isinstance(source, bytes):
+    if not name and isinstance(source, bytes):
         return "The file"
-    return f"'{Path(source).name}'"
+    shown = Path(name or str(source))
+    # A device or a pipe (<(unzip -p export.zip) is /dev/fd/63) is named in full: "63" alone says nothing.
+    return f"'{shown}'" if str(shown.parent) in _SYSTEM_FOLDERS else f"'{shown.name}'"
+
+
+_SYSTEM_FOLDERS = ("/dev", "/dev/fd", "/proc/self/fd")
 
 
 def _size(n: int) -> str:
     return f"{n / _MB:.1f} MB" if n >= _MB / 10 else f"{n:,} bytes"
 
 
-def _read_bytes(source: str | Path | bytes, label: str, limits: Limits) -> bytes:
+def _read_bytes(source: str | Path | bytes, label: str, limits: Limits, deadline: _Deadline) -> bytes:
+    """The file's bytes, never more than the size limit: a regular file or a pipe; a device is refused."""
     if isinstance(source, bytes):
-        size = len(source)
-    else:
-        path = Path(source)
-        try:
-            size = path.stat().st_size
-        except OSError:
-            raise InputError(f"{label}: file not found ({path}).") from None
-        if path.is_dir():
-            raise InputError(f"{label} is a folder, not a file.")
-    if size > limits.max_bytes.value:
-        # Checked before reading so a huge upload never sits in memory twice.
-        raise over_limit(label, limits.max_bytes, limits.profile, _size(size))
-    if isinstance(source, bytes):
+        if len(source) > limits.max_bytes.value:
+            raise over_limit(label, limits.max_bytes, limits.profile, _size(len(source)))
         return source
+    path = Path(source)
     try:
-        return Path(source).read_bytes()
+        info = path.stat()
+    except OSError:
+        raise InputError(f"{label}: file not found ({path}).") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise InputError(f"{label} is a folder, not a file.")
+    if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        # A device (/dev/zero, a terminal) has no size and may never end: refused before a byte is read.
+        raise InputError(f"{label} is a device, not a file. Save the export as a file and import that file.",
+                         [Problem(None, None, None, "a device, not a file")])
+    if info.st_size > limits.max_bytes.value:
+        # Checked before reading so a huge file never sits in memory.
+        raise over_limit(label, limits.max_bytes, limits.profile, _size(info.st_size))
+    try:
+        with path.open("rb") as file:
+            return _read_bounded(file, info.st_size, label, limits, deadline)
     except OSError as exc:
         raise InputError(f"{label} could not be read: {exc.strerror or exc}.") from None
+
+
+def _read_bounded(file: IO[bytes], size: int, label: str, limits: Limits, deadline: _Deadline) -> bytes:
+    """At most the size limit's bytes of ``file``; refused as soon as one more byte comes.
+
+    A pipe (``<(unzip -p export.zip)``) reports no size: it is read a few megabytes at a time. A regular file is
+    read in one piece of its own size, unless it grows while it is read.
+    """
+    limit = limits.max_bytes.value
+    pieces: list[bytes] = []
+    total = 0
+    want = min(size, limit) + 1 if size else _PIECE
+    while piece := file.read(min(want, limit + 1 - total)):
+        pieces.append(piece)
+        total += len(piece)
+        if total > limit:
+            raise over_limit(label, limits.max_bytes, limits.profile, f"more than {_size(limit)}")
+        deadline.check(f"after {_size(total)} of it")
+        want = _PIECE
+    return b"".join(pieces)  # the one piece itself, not a copy, when the file came in one piece
 
 
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -193,7 +244,7 @@ def _truncated(label: str, detail: str) -> InputError:
                       [Problem(None, None, None, f"truncated file: {detail}")])
 
 
-def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
+def _decode(data: bytes, label: str, deadline: _Deadline) -> tuple[bytes, str, list[str]]:
     """The file as UTF-8 bytes (``data`` itself when it is UTF-8), the encoding found and notes.
 
     Order: BOM, strict UTF-8, UTF-16 heuristics, cp1252, charset-normalizer. Text is checked and converted a
@@ -202,7 +253,7 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     notes: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
         try:
-            _check_utf8(data, 3, label)
+            _check_utf8(data, 3, deadline)
         except UnicodeDecodeError as exc:
             if exc.end >= len(data) - 3:
                 raise _truncated(label, "it ends in the middle of a character") from None
@@ -212,9 +263,9 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         order = "little" if data.startswith(codecs.BOM_UTF16_LE) else "big"
         notes.append(f"Decoded as UTF-16 ({order}-endian), as Excel writes 'Unicode text' files.")
-        return _to_utf8(data, "utf-16", label), "utf-16", notes
+        return _to_utf8(data, "utf-16", label, deadline), "utf-16", notes
     try:
-        _check_utf8(data, 0, label)
+        _check_utf8(data, 0, deadline)
         return data, "utf-8", notes
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.end >= len(data) - 3:
@@ -223,11 +274,11 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     utf16 = _utf16_without_bom(data[:4096])
     if utf16:
         notes.append("Decoded as UTF-16 without a byte-order mark.")
-        return _to_utf8(data, utf16, label), "utf-16", notes
+        return _to_utf8(data, utf16, label, deadline), "utf-16", notes
     if b"\x00" in data[:_SNIFF_CHARS]:
         raise _not_a_spreadsheet(label, "a binary file")
     try:
-        payload = _to_utf8(data, "cp1252", label, strict_errors=True)
+        payload = _to_utf8(data, "cp1252", label, deadline, strict_errors=True)
         notes.append("Decoded as cp1252 (Windows Western European); the file is not valid UTF-8.")
         return payload, "cp1252", notes
     except UnicodeDecodeError:
@@ -237,16 +288,16 @@ def _decode(data: bytes, label: str) -> tuple[bytes, str, list[str]]:
     best = from_bytes(data[: 1024 * 1024]).best()
     if best is not None and best.encoding:
         try:
-            payload = _to_utf8(data, best.encoding, label, strict_errors=True)
+            payload = _to_utf8(data, best.encoding, label, deadline, strict_errors=True)
             notes.append(f"Decoded as {best.encoding} (guessed; the file is neither UTF-8 nor cp1252).")
             return payload, best.encoding, notes
         except (UnicodeDecodeError, LookupError):
             pass
     notes.append("Decoded as latin-1 (guessed); some characters may be wrong. Save the file as CSV UTF-8.")
-    return _to_utf8(data, "latin-1", label), "latin-1", notes
+    return _to_utf8(data, "latin-1", label, deadline), "latin-1", notes
 
 
-def _check_utf8(data: bytes, start: int, label: str) -> None:
+def _check_utf8(data: bytes, start: int, deadline: _Deadline) -> None:
     """Raise UnicodeDecodeError (positions in ``data``) unless ``data[start:]`` is UTF-8; a few MB at a time."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     view = memoryview(data)
@@ -257,9 +308,10 @@ def _check_utf8(data: bytes, start: int, label: str) -> None:
         except UnicodeDecodeError as exc:
             raise UnicodeDecodeError("utf-8", data, at + exc.start - pending, at + exc.end - pending,
                                      exc.reason) from None
+        deadline.check(f"checking its text at byte {min(at + _PIECE, len(data)):,}")
 
 
-def _to_utf8(data: bytes, encoding: str, label: str, *, strict_errors: bool = False) -> bytes:
+def _to_utf8(data: bytes, encoding: str, label: str, deadline: _Deadline, *, strict_errors: bool = False) -> bytes:
     """``data`` re-encoded from ``encoding`` to UTF-8, a few MB at a time.
 
     A decoding error is raised as is when ``strict_errors`` (the caller tries another encoding), else as InputError.
@@ -280,6 +332,7 @@ def _to_utf8(data: bytes, encoding: str, label: str, *, strict_errors: bool = Fa
         except UnicodeEncodeError:  # lone surrogates in UTF-16: no text can hold them
             raise InputError(f"{label} is not valid {encoding} text (a lone surrogate near byte {at}). "
                              "Save it as CSV UTF-8.", [Problem(None, None, None, f"invalid {encoding} text")]) from None
+        deadline.check(f"converting its text at byte {min(at + _PIECE, len(data)):,}")
     return out.getvalue()
 
 
@@ -334,7 +387,8 @@ def _check_header_width(head: str, delimiter: str, label: str, limits: Limits) -
                                                 f"({limits.max_columns.setting})"))
 
 
-def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits) -> pd.DataFrame:
+def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits,
+               deadline: _Deadline) -> pd.DataFrame:
     """Records as a frame of str with positional columns, index = spreadsheet row (the header is row 1).
 
     Parsed a chunk of records at a time; the limits on rows, columns, cells and cell length are checked after
@@ -360,6 +414,7 @@ def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits
                 rows += len(chunk)
                 _check_grid(chunk, rows, label, limits)
                 parts.append(chunk)
+                deadline.check(f"at row {rows:,}")
     except pd.errors.EmptyDataError:
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}",
                          [Problem(None, None, None, "the file is empty")]) from None
@@ -374,7 +429,7 @@ def _parse_csv(payload: bytes, encoding: str, delimiter: str, label: str, limits
                 [Problem(row, None, None, "quoted value never ends (file truncated?)")],
             ) from None
         if "Expected" in msg and "fields" in msg:
-            return _parse_ragged(payload, encoding, delimiter, label, limits)
+            return _parse_ragged(payload, encoding, delimiter, label, limits, deadline)
         raise InputError(f"{label} could not be read as CSV ({msg.strip()}). {_ACCEPTED_FILES}") from None
     if not parts:
         raise InputError(f"{label} is empty. {_ACCEPTED_FILES}", [Problem(None, None, None, "the file is empty")])
@@ -409,7 +464,8 @@ def _check_grid(chunk: pd.DataFrame, rows: int, label: str, limits: Limits) -> N
                                      f"{limits.max_cell_chars.value:,} are read ({limits.max_cell_chars.setting})"))
 
 
-def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits) -> pd.DataFrame:
+def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, limits: Limits,
+                  deadline: _Deadline) -> pd.DataFrame:
     """Rows wider than the header: fine when the extra cells are all blank (a trailing delimiter), else an error.
 
     Streamed record by record: only the header's width of each record is kept, and the limits still hold.
@@ -437,6 +493,7 @@ def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, lim
                 parts.append(pd.DataFrame(kept, dtype=str))
                 kept = []
                 _check_grid(parts[-1], number, label, limits)
+                deadline.check(f"at row {number:,}")
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise over_limit(label, limits.max_cell_chars, limits.profile,
@@ -478,15 +535,18 @@ def _check_last_row(payload: bytes, delimiter: str, raw: pd.DataFrame, label: st
 _MAX_ZIP_MEMBERS = 10_000  # a workbook of a few sheets has a few dozen parts
 
 
-def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, list[str]]:
+def _xlsx_rows(data: bytes, label: str, limits: Limits, deadline: _Deadline) -> tuple[pd.DataFrame, list[str]]:
     """The first sheet's cells as text, index = spreadsheet row (1 = header); InputError for damaged ZIPs.
 
-    Streamed with openpyxl's read-only mode: only stored cells are kept, rows are counted as they come, and
-    the sheet's declared dimension, its widest row, its last row, its cells and the archive's uncompressed size
-    are checked against ``limits`` before they can cost memory or time.
+    Before openpyxl reads anything, the archive's uncompressed size is checked, the styles' elements and the
+    shared-strings table (both held whole before any row) are measured and counted, and the first sheet's XML is
+    scanned for its declared range, its last row and its cells, a piece at a time. Then the sheet is streamed
+    with openpyxl's read-only mode: only stored cells are kept, and its rows, columns, cells and cell lengths are
+    checked as they come, with the time limit between blocks of rows.
     """
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise _truncated(label, "the Excel (.xlsx) file cannot be opened as a ZIP archive") from None
     names = {i.filename for i in infos}
@@ -502,19 +562,31 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, l
         raise over_limit(label, limits.max_unzipped_bytes, limits.profile, f"it unpacks to {_size(unzipped)}")
     import openpyxl  # imported lazily: only XLSX uploads pay for it
 
+    strings_part, sheet_part = _xlsx_parts(archive, names)
+    try:
+        if _STYLES_PART in names:
+            _check_styles(archive, label, limits, deadline)
+        if strings_part:
+            _check_shared_strings(archive, strings_part, label, limits, deadline)
+        if sheet_part:
+            _prescan_sheet(archive, sheet_part, label, limits, deadline)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as exc:
+        raise _truncated(label, f"the Excel workbook is damaged ({type(exc).__name__})") from None
     notes: list[str] = []
     try:
-        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        # keep_links=False: external links hold cached copies of other workbooks, never read here.
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
         try:
+            deadline.check("after opening the workbook")
             sheets = wb.worksheets
             if not sheets:
                 raise InputError(f"{label} has no worksheet.")
             ws = sheets[0]
             if len(sheets) > 1:
                 notes.append(f"Read the first sheet, '{ws.title}', of {len(sheets)}.")
-            _check_declared(ws, label, limits)
+            _check_declared((ws.min_column, ws.min_row, ws.max_column, ws.max_row), label, limits)
             ws.reset_dimensions()  # some generators write a wrong dimension; read every stored row
-            frame = _xlsx_stream(ws.iter_rows(), label, limits)
+            frame = _xlsx_stream(ws.iter_rows(), label, limits, deadline)
         finally:
             wb.close()
     except InputError:
@@ -524,26 +596,200 @@ def _xlsx_rows(data: bytes, label: str, limits: Limits) -> tuple[pd.DataFrame, l
     return frame, notes
 
 
-def _check_declared(ws: Any, label: str, limits: Limits) -> None:
+def _xlsx_parts(archive: zipfile.ZipFile, names: set[str]) -> tuple[str | None, str | None]:
+    """The shared-strings part and the first worksheet's part, found as openpyxl finds them; None if not found.
+
+    openpyxl loads the shared strings named in [Content_Types].xml, and reads the first sheet of the workbook's
+    <sheets> whose relationship leads to a worksheet in the archive; the pre-scans must measure those very parts.
+    """
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.reader.workbook import WorkbookParser
+    from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+
+    strings = sheet = None
+    try:
+        manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+        found = manifest.find(SHARED_STRINGS)
+        strings = found.PartName[1:] if found is not None and found.PartName[1:] in names else None
+        parser = WorkbookParser(archive, _find_workbook_part(manifest).PartName[1:], keep_links=False)
+        parser.parse()
+        sheet = next((rel.target for _, rel in parser.find_sheets()
+                      if rel.target in names and "chartsheet" not in rel.Type), None)
+    except Exception:  # noqa: BLE001 - damage openpyxl refuses in its turn; until then the parts found are scanned
+        pass
+    return strings, sheet
+
+
+_LONGEST_TAG = 4096  # bytes of a start tag kept when a piece cuts it (a row's or a cell's tag is a few dozen)
+# Text between two tags: a cell holds at most 32,767 characters, 330 KB even written as &#x1F600; references.
+_LONGEST_TEXT = _MB
+_TEXT_BLOCK = 256 * 1024  # bytes looked at a time for the text between tags
+
+
+def _xml_pieces(part: IO[bytes], label: str, what: str, deadline: _Deadline) -> Iterator[bytes]:
+    """A part's XML, decompressed a piece at a time; a tag cut at the end of a piece is moved to the next one.
+
+    A megabyte of text between two tags is refused: no cell holds it, and openpyxl's parser would keep it
+    whole (300 MB of spaces between two rows took 800 MB).
+    """
+    tail = b""
+    run = 0  # bytes since the last "<"
+    while piece := part.read(_PIECE):
+        for start in range(0, len(piece), _TEXT_BLOCK):  # a run shorter than a block is shorter than a cell
+            end = min(start + _TEXT_BLOCK, len(piece))
+            first = piece.find(b"<", start, end)
+            leading = run + ((end if first < 0 else first) - start)  # the text that runs into this block
+            if leading > _LONGEST_TEXT:
+                raise _truncated(label, f"{what} holds more than {_size(_LONGEST_TEXT)} of text between two tags, "
+                                        "which no spreadsheet writes")
+            run = leading if first < 0 else end - piece.rfind(b"<", start, end)
+        text = tail + piece if tail else piece
+        cut = text.rfind(b"<")
+        if cut >= 0 and text.find(b">", cut) < 0:
+            text, tail = text[:cut], text[cut:cut + _LONGEST_TAG]
+        else:
+            tail = b""
+        yield text
+        deadline.check(f"while scanning {what}")
+    if tail:
+        yield tail
+
+
+# Start tags with or without a namespace prefix (<si>, <x:si>), then a space, "/" or ">", so <sheetData> is no <s..>.
+_PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
+_SI = re.compile(rb"<si[\s/>]")
+_SI_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:si[\s/>]")
+_CELL_PREFIXED = re.compile(rb"<[A-Za-z_][\w.-]*:c[\s/>]")
+_ROW = re.compile(_PREFIX + rb"row(?=[\s/>])([^>]*)")
+_ROW_NUMBER = re.compile(rb"""\sr\s*=\s*["']\s*(\d+)\s*["']""")
+_DIMENSION = re.compile(_PREFIX + rb"""dimension\s[^>]*?\bref\s*=\s*["']([^"']*)["']""")
+_SHEET_DATA = re.compile(_PREFIX + rb"sheetData[\s/>]")
+
+
+def _check_shared_strings(archive: zipfile.ZipFile, part: str, label: str, limits: Limits,
+                          deadline: _Deadline) -> None:
+    """Refuse a shared-strings table beyond its size or entry limit, counted while it streams, before openpyxl.
+
+    openpyxl holds every entry (about 170 bytes each, plus its text) before the first row is read: 12 million
+    entries of two letters, 216 MB from a 526 KB file, took 2 GB and 90 s.
+    """
+    size = archive.getinfo(part).file_size
+    if size > limits.max_shared_strings_bytes.value:
+        raise over_limit(label, limits.max_shared_strings_bytes, limits.profile,
+                         f"its shared-strings table (the distinct texts of its cells) unpacks to {_size(size)}")
+    entries = 0
+    with archive.open(part) as stream:
+        for text in _xml_pieces(stream, label, "its shared strings", deadline):
+            found = text.count(b"<si>") + text.count(b"<si ")
+            if text.count(b"<si") != found:  # <si/>, <si and a line break, or another tag starting with "si"
+                found = len(_SI.findall(text))
+            if b":si" in text:
+                found += len(_SI_PREFIXED.findall(text))
+            entries += found
+            if entries > limits.max_shared_strings.value:
+                raise over_limit(label, limits.max_shared_strings, limits.profile,
+                                 f"its shared-strings table holds more than {limits.max_shared_strings.value:,} "
+                                 "distinct texts")
+
+
+_STYLES_PART = "xl/styles.xml"  # openpyxl reads the styles by this name
+
+
+def _check_styles(archive: zipfile.ZipFile, label: str, limits: Limits, deadline: _Deadline) -> None:
+    """Refuse a styles part beyond the element limit, counted while it streams, before openpyxl reads it whole.
+
+    openpyxl makes an object of every format, font, fill or border before the first row is read: a 45 KB file
+    whose styles held 1,000,000 cell formats took 800 MB and 9 s.
+    """
+    elements = 0
+    with archive.open(_STYLES_PART) as stream:
+        for text in _xml_pieces(stream, label, "its styles part", deadline):
+            elements += text.count(b"<") - text.count(b"</") - text.count(b"<?") - text.count(b"<!")
+            if elements > limits.max_style_elements.value:
+                raise over_limit(label, limits.max_style_elements, limits.profile,
+                                 f"its styles part holds more than {limits.max_style_elements.value:,} elements")
+
+
+def _prescan_sheet(archive: zipfile.ZipFile, part: str, label: str, limits: Limits, deadline: _Deadline) -> None:
+    """Refuse the first sheet beyond the row or cell limit from its raw XML, before openpyxl parses a row.
+
+    Reads the declared range (``<dimension ref>``), the number of every ``<row>`` (its ``r``, else the one before
+    plus one, as openpyxl counts) and the ``<c>`` elements. A row's cells counted by their tags are never more
+    than openpyxl's padded row holds (cells in column order, as every generator writes them), so the scan
+    refuses no sheet that the stream would read.
+    """
+    last = cells = 0
+    before_data = True
+    with archive.open(part) as stream:
+        for text in _xml_pieces(stream, label, "its first sheet", deadline):
+            if before_data:
+                data = _SHEET_DATA.search(text)
+                declared = _DIMENSION.search(text, 0, data.start() if data else len(text))
+                if declared:
+                    _check_declared(_boundaries(declared.group(1)), label, limits)
+                before_data = data is None
+            tags = _ROW.findall(text)  # the attributes of each <row>
+            numbers = _ROW_NUMBER.findall(b" ".join(tags)) if tags else []
+            if len(numbers) == len(tags):  # every row states its number: the usual case
+                last = max(last, *map(int, numbers)) if numbers else last
+            else:  # some rows are numbered by their place, one after the row before
+                for attributes in tags:
+                    number = _ROW_NUMBER.search(attributes)
+                    last = max(last, int(number.group(1))) if number else last + 1
+            if last > limits.max_rows.value:
+                raise over_limit(label, limits.max_rows, limits.profile,
+                                 f"its first sheet has a row {limits.max_rows.value + 1:,} or beyond")
+            cells += text.count(b"<c ") + text.count(b"<c>")
+            if b":c" in text:
+                cells += len(_CELL_PREFIXED.findall(text))
+            if cells > limits.max_cells.value:
+                raise over_limit(label, limits.max_cells, limits.profile,
+                                 f"more than {limits.max_cells.value:,} cells (its first sheet holds {cells:,} "
+                                 "or more)")
+
+
+def _boundaries(ref: bytes) -> tuple[Any, Any, Any, Any]:
+    """A ``<dimension ref>`` as openpyxl reads it: (min column, min row, max column, max row); Nones if unreadable."""
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        bounds: tuple[Any, Any, Any, Any] = range_boundaries(ref.decode("ascii").strip().upper())
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None, None, None, None  # openpyxl refuses it as damaged
+    return bounds
+
+
+def _check_declared(bounds: tuple[Any, Any, Any, Any], label: str, limits: Limits) -> None:
     """Refuse a sheet whose ``<dimension ref>`` declares more rows or columns than the limits."""
-    max_row, max_column = ws.max_row, ws.max_column
-    declared = f"its first sheet declares the range {ws.calculate_dimension()}" if max_row and max_column else ""
+    min_column, min_row, max_column, max_row = bounds
+    declared = (f"its first sheet declares the range {column_letter(min_column - 1)}{min_row}:"
+                f"{column_letter(max_column - 1)}{max_row}"
+                if all(isinstance(b, int) and b > 0 for b in bounds) else "")
     if isinstance(max_column, int) and max_column > limits.max_columns.value:
         raise over_limit(label, limits.max_columns, limits.profile, f"{declared} ({max_column:,} columns)")
     if isinstance(max_row, int) and max_row > limits.max_rows.value:
         raise over_limit(label, limits.max_rows, limits.profile, f"{declared} ({max_row:,} rows)")
 
 
-def _xlsx_stream(rows: Any, label: str, limits: Limits) -> pd.DataFrame:
+_CHECK_EVERY = 50_000  # rows plus cells streamed between two looks at the clock
+
+
+def _xlsx_stream(rows: Any, label: str, limits: Limits, deadline: _Deadline) -> pd.DataFrame:
     """Rows of openpyxl cells to a frame of text, a block of rows at a time; blank rows are never stored."""
     kept: list[list[str]] = [[]]  # row 1, the header, even when blank
     index: list[int] = [1]
     parts: list[pd.DataFrame] = []
     cells = 0
     number = 0
+    due = _CHECK_EVERY
     for number, row in enumerate(rows, start=1):
         if number > limits.max_rows.value:
             raise over_limit(label, limits.max_rows, limits.profile, f"its first sheet has a row {number:,} or beyond")
+        if number + cells >= due:
+            deadline.check(f"at row {number:,} of its first sheet")
+            due = number + cells + _CHECK_EVERY
         if not row:
             continue
         cells += len(row)  # openpyxl pads a row to its last stored cell: count what it costs
@@ -634,7 +880,7 @@ def column_letter(position: int) -> str:
 _CONTROL_CELL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # tab, line feed and carriage return are text
 
 
-def _finish(raw: pd.DataFrame, label: str, notes: list[str]) -> pd.DataFrame:
+def _finish(raw: pd.DataFrame, label: str, notes: list[str], deadline: _Deadline) -> pd.DataFrame:
     """Header checks, stripped cells, control characters removed, blank rows dropped.
 
     ``raw``'s index is the spreadsheet row number and its first row is the header (row 1).
@@ -649,6 +895,7 @@ def _finish(raw: pd.DataFrame, label: str, notes: list[str]) -> pd.DataFrame:
             removed.append((pos, int(controls.sum()), int(raw.index[controls.to_numpy(dtype=bool)][0])))
             values = values.str.replace(_CONTROL_CELL, "", regex=True)
         raw[col] = values.str.strip()
+        deadline.check(f"cleaning column {column_letter(pos)}")
     header = [str(h).lstrip("\ufeff").strip() for h in raw.iloc[0].tolist()]
     for pos, count, first in removed:
         name = header[pos] or f"column {column_letter(pos)}"

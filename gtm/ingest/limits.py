@@ -17,6 +17,9 @@ _MB = 1024 * 1024
 EXCEL_MAX_ROWS = 1_048_576
 EXCEL_MAX_COLUMNS = 16_384
 EXCEL_MAX_CELL_CHARS = 32_767
+_SHARED_STRINGS = "distinct texts in its shared-strings table"
+_SHARED_STRINGS_SIZE = "the uncompressed size of its shared-strings table"
+_STYLES = "elements in its styles part (cell formats, fonts, fills, borders ...)"
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,11 @@ class Limits:
     - ``max_cells``: rows x columns of the grid read, the bound on memory for wide and long files alike.
     - ``max_cell_chars``: one cell's length (Excel itself holds at most 32,767 characters in a cell).
     - ``max_unzipped_bytes``: for XLSX, the uncompressed size of the archive, which a tiny file can inflate.
+    - ``max_shared_strings`` and ``max_shared_strings_bytes``: for XLSX, the entries and the uncompressed size of
+      the shared-strings table (the workbook's distinct texts), which is held whole before any row is read.
+    - ``max_style_elements``: for XLSX, the elements of the styles part, each of which openpyxl makes an object
+      of before any row is read (Excel itself keeps at most 64,000 cell formats).
+    - ``max_seconds``: the time one read may take; the read stops between blocks of rows once it is over.
     """
 
     profile: Profile
@@ -47,10 +55,20 @@ class Limits:
     max_cells: Limit
     max_cell_chars: Limit
     max_unzipped_bytes: Limit
+    max_shared_strings: Limit
+    max_shared_strings_bytes: Limit
+    max_style_elements: Limit
+    max_seconds: Limit
 
     @classmethod
     def upload(cls) -> Limits:
-        """Browser uploads: 50 MB (GTM_MAX_UPLOAD_MB), 250,000 rows, 500 columns, 10 million cells."""
+        """Browser uploads: 50 MB (GTM_MAX_UPLOAD_MB), 250,000 rows, 500 columns, 10 million cells, 120 seconds.
+
+        A 250,000-row export of 16 columns reads in about 1 s as CSV, 17 to 27 s as XLSX, and 40 to 63 s as XLSX
+        with its texts inline (as openpyxl and pandas write them), in about 230 MB, on two busy cores. It holds
+        about 500,000 distinct texts (15 MB of shared strings): a quarter of the 2,000,000 allowed, which openpyxl
+        holds in about 375 MB, as it does a styles part at its limit. scripts/bench_read.py measures these.
+        """
         return cls(
             "upload",
             _env_mb("GTM_MAX_UPLOAD_MB", 50, "the file's size"),
@@ -59,13 +77,18 @@ class Limits:
             _env_int("GTM_UPLOAD_MAX_CELLS", 10_000_000, "cells (rows x columns)"),
             _env_int("GTM_UPLOAD_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS, "characters in one cell"),
             _env_mb("GTM_UPLOAD_MAX_UNZIPPED_MB", 500, "the workbook's uncompressed size"),
+            _env_int("GTM_UPLOAD_MAX_SHARED_STRINGS", 2_000_000, _SHARED_STRINGS),
+            _env_mb("GTM_UPLOAD_MAX_SHARED_STRINGS_MB", 100, _SHARED_STRINGS_SIZE),
+            _env_int("GTM_UPLOAD_MAX_STYLE_ELEMENTS", 500_000, _STYLES),
+            _env_int("GTM_UPLOAD_MAX_SECONDS", 120, "seconds of reading"),
         )
 
     @classmethod
     def command_line(cls) -> Limits:
-        """The command line: 400 MB (GTM_CLI_MAX_MB), 1,048,575 data rows (all Excel holds), 2,000 columns.
+        """The command line: 400 MB (GTM_CLI_MAX_MB), 1,048,575 data rows (all Excel holds), 2,000 columns, 15 minutes.
 
-        A 1,000,000-row opportunities export of about 16 columns (160 MB) reads in well under 1 GB of memory.
+        A 1,000,000-row opportunities export of about 16 columns (160 MB) reads in well under 1 GB of memory; the
+        5,000,000 distinct texts its shared strings may hold cost openpyxl about 950 MB and 30 to 40 s.
         """
         return cls(
             "command line",
@@ -75,6 +98,10 @@ class Limits:
             _env_int("GTM_CLI_MAX_CELLS", 40_000_000, "cells (rows x columns)"),
             _env_int("GTM_CLI_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS, "characters in one cell"),
             _env_mb("GTM_CLI_MAX_UNZIPPED_MB", 4_000, "the workbook's uncompressed size"),
+            _env_int("GTM_CLI_MAX_SHARED_STRINGS", 5_000_000, _SHARED_STRINGS),
+            _env_mb("GTM_CLI_MAX_SHARED_STRINGS_MB", 250, _SHARED_STRINGS_SIZE),
+            _env_int("GTM_CLI_MAX_STYLE_ELEMENTS", 1_000_000, _STYLES),
+            _env_int("GTM_CLI_MAX_SECONDS", 900, "seconds of reading"),
         )
 
     def with_max_bytes(self, max_bytes: int | None) -> Limits:
