@@ -71,8 +71,11 @@ def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) 
     if ids:
         return ids, "the latest focus list"
     top = portfolio.biggest_misfits(assessed, FOCUS_SIZE)
+    if top.empty:
+        return [], ("no focus list yet, and no account has value at stake (no diagnosed opportunity sits outside its "
+                    "realistic band)")
     many = (f"the {FOCUS_SIZE} accounts with the most value at stake" if len(top) == FOCUS_SIZE else
-            f"every account with value at stake ({len(top)})")
+            f"the {len(top)} accounts with any value at stake (fewer than {FOCUS_SIZE} have some)")
     return ([str(a) for a in top["account_id"]],
             f"no focus list yet, so {many} (the value of their opportunities outside the realistic band)")
 

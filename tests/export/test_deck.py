@@ -654,6 +654,9 @@ def test_an_account_known_by_its_name_shows_its_name_and_keeps_its_id_in_the_not
                       skip_invalid=True)
         ids = [str(a) for a in store.accounts()["account_id"]]
         assert all(a.startswith("name:") for a in ids)
+        before = _open(deck_service.build_deck(store))  # no list, no opportunity outside its band: no focus account
+        assert "Focus accounts (0): no focus list yet, and no account has value at stake" in _text(before.slides[0])
+        assert "No focus accounts" in _text(before.slides[4]) and len(before.slides) == 6
         lists.save_list(store, ADMIN, "Named", "focus", ids)
         prs = _open(deck_service.build_deck(store))
     finally:
@@ -678,3 +681,11 @@ def test_a_workspace_without_accounts_is_refused_in_a_sentence(tmp_path: Path) -
             deck_service.build_deck(store)
     finally:
         store.dispose()
+
+
+def test_fewer_accounts_at_stake_than_a_focus_list_are_counted_as_they_are(plain_demo: Store) -> None:
+    assessed = _assessed(plain_demo)
+    three = portfolio.biggest_misfits(assessed, 3)["account_id"]
+    ids, why = deck_service.focus_accounts(plain_demo, assessed[assessed["account_id"].isin(three)], None)
+    assert ids == [str(a) for a in three]
+    assert "the 3 accounts with any value at stake (fewer than 15 have some)" in why
