@@ -228,12 +228,19 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_deck(args: argparse.Namespace) -> int:
     """The workshop's PowerPoint hand-out: matrix, funnel, maturity, one slide per focus account, plan."""
     from gtm.services.deck import build_deck
+    from gtm.services.demo import seed_demo
+    from gtm.storage.engine import DEMO
     from gtm.storage.repository import Store
 
     path = Path(args.output)
     if path.suffix.lower() != ".pptx":
         raise InputError(f"{args.output}: the hand-out is a PowerPoint file; name it with the ending .pptx.")
     store = Store(args.database, workspace=args.workspace)
+    if store.workspace == DEMO and store.is_empty():
+        # As the app does when the demo is first opened: a never-seeded demo is loaded, never handed out empty.
+        seed_demo(store)
+        print("the demo workspace was empty: loaded the demo portfolio into it first (as `gtm demo` does)",
+              file=sys.stderr)
     data = build_deck(store, args.list)
     path.write_bytes(data)
     print(f"wrote the hand-out ({len(data):,} bytes) to {path}", file=sys.stderr)

@@ -207,11 +207,15 @@ tried = design_inputs.in_force() if design_inputs.edited() else None
 if tried is not None:
     st.caption("The hand-out's economics use the assumptions tried in this session on the Design page (not saved); "
                "its small print says so.")
-st.download_button("Download the hand-out (PowerPoint)", lambda: deck_service.build_deck(s, assumptions=tried),
-                   file_name=f"gtm-hand-out-{session.workspace()}.pptx", mime=deck_service.MIME, key="dt_export_deck",
-                   on_click="ignore", icon=":material/slideshow:",
-                   help="The portfolio matrix, the funnel, the maturity radar, the focus accounts' economics, one slide "
-                        "per focus account and the engagement plan, as editable PowerPoint tables and charts")
+no_deck = deck_service.refusal(s)  # an empty workspace, or the fonts the slides' text is measured with missing
+if no_deck:
+    st.info(plain(no_deck), icon=":material/slideshow:")
+else:
+    st.download_button("Download the hand-out (PowerPoint)", lambda: deck_service.build_deck(s, assumptions=tried),
+                       file_name=f"gtm-hand-out-{session.workspace()}.pptx", mime=deck_service.MIME,
+                       key="dt_export_deck", on_click="ignore", icon=":material/slideshow:",
+                       help="The portfolio matrix, the funnel, the maturity radar, the focus accounts' economics, one "
+                            "slide per focus account and the engagement plan, as editable PowerPoint tables and charts")
 
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium (browser tests) and PostgreSQL (storage tests).
+# Debian packages the test suite needs: Chromium (browser tests), PostgreSQL (storage tests) and fonts-liberation
+# (the hand-out measures its text with Liberation Sans, the metrics of Arial: gtm/export/deck/layout.py).
 # Starts PostgreSQL and creates the test role and database. Needs root; prints what it skips otherwise.
 set -euo pipefail
 if [ "$(id -u)" != "0" ]; then
-  echo "setup_system: not root; skipping apt-get (Chromium and PostgreSQL must already be installed)" >&2
+  echo "setup_system: not root; skipping apt-get (Chromium, PostgreSQL and fonts-liberation must already be installed)" >&2
   exit 0
 fi
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || need+=(postgresql)
+[ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || need+=(fonts-liberation)
 if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq

@@ -44,3 +44,24 @@ def test_an_unknown_list_is_a_clear_message_and_a_non_zero_exit(tmp_path: Path) 
 def test_the_output_must_be_a_pptx(tmp_path: Path) -> None:
     result = gtm("deck", "-o", str(tmp_path / "hand-out.pdf"), "--database", f"sqlite:///{tmp_path / 'gtm.db'}")
     assert result.returncode == 2 and "Traceback" not in result.stderr and ".pptx" in result.stderr
+
+
+def test_a_never_seeded_demo_is_loaded_first_and_said_so(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gtm.db'}"
+    target = tmp_path / "hand-out.pptx"
+    result = gtm("deck", "-o", str(target), "--workspace", "demo", "--database", url)
+    assert result.returncode == 0, result.stderr
+    assert "the demo workspace was empty: loaded the demo portfolio into it first" in result.stderr
+    prs = Presentation(str(target))
+    funnel = "\n".join(s.text_frame.text for s in prs.slides[2].shapes if s.has_text_frame)
+    assert "Long list\n400 accounts" in funnel
+    again = gtm("deck", "-o", str(target), "--workspace", "demo", "--database", url)
+    assert again.returncode == 0 and "was empty" not in again.stderr  # seeded once, never reset
+
+
+def test_a_workspace_without_accounts_is_refused_with_a_sentence(tmp_path: Path) -> None:
+    target = tmp_path / "hand-out.pptx"
+    result = gtm("deck", "-o", str(target), "--database", f"sqlite:///{tmp_path / 'gtm.db'}")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: Workspace 'main' holds no accounts yet")
+    assert not target.exists()

@@ -10,10 +10,13 @@ from gtm.domain import economics, portfolio
 from gtm.domain.errors import InputError
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.playbook import Assumptions
+from gtm.domain.vocabulary import Fit
 from gtm.export import deck
+from gtm.ingest.plan import NAME_ID_PREFIX
 from gtm.services import design, lists, maturity, plans
 from gtm.services.currency import reporting_currency
 from gtm.services.portfolio import frames
+from gtm.storage.engine import DEMO
 from gtm.storage.repository import Store
 
 FOCUS_SIZE = 15  # the deck's case: 400 potential accounts, 50, then the 15 of most interest to BU leaders
@@ -24,8 +27,29 @@ MIME = deck.MIME  # what a browser is told the download is
 
 def build_deck(store: Store, list_name: str | None = None, assumptions: Assumptions | None = None) -> bytes:
     """The hand-out as .pptx bytes: the accounts of ``list_name``, else of the latest focus list, else the
-    FOCUS_SIZE accounts with the most value at stake."""
+    FOCUS_SIZE accounts with the most value at stake. A workspace without accounts is refused (InputError)."""
+    problem = refusal(store)
+    if problem:
+        raise InputError(problem)
     return deck.render(deck_content(store, list_name, assumptions=assumptions))
+
+
+def refusal(store: Store) -> str | None:
+    """Why no hand-out can be made of ``store``'s workspace, in a sentence (None: it can): no accounts yet, or the
+    fonts its text is measured with are not installed."""
+    if store.is_empty():
+        return (f"Workspace {store.workspace!r} holds no accounts yet, so a hand-out would show nothing but empty "
+                "slides: import accounts and opportunities first (the Data page, or gtm import).")
+    try:
+        deck.font_files()
+    except deck.FontMissing as exc:
+        return str(exc)
+    return None
+
+
+def organisation(store: Store) -> str:
+    """Whose hand-out it is: the workspace's name (the store keeps no organisation name), the demo said as such."""
+    return "The demo portfolio (workspace demo)" if store.workspace == DEMO else f"Workspace {store.workspace}"
 
 
 def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) -> tuple[list[str], str]:
@@ -47,9 +71,13 @@ def focus_accounts(store: Store, assessed: pd.DataFrame, list_name: str | None) 
     if ids:
         return ids, "the latest focus list"
     top = portfolio.biggest_misfits(assessed, FOCUS_SIZE)
+    if top.empty:
+        return [], ("no focus list yet, and no account has value at stake (no diagnosed opportunity sits outside its "
+                    "realistic band)")
+    many = (f"the {FOCUS_SIZE} accounts with the most value at stake" if len(top) == FOCUS_SIZE else
+            f"the {len(top)} accounts with any value at stake (fewer than {FOCUS_SIZE} have some)")
     return ([str(a) for a in top["account_id"]],
-            f"no focus list yet, so the {FOCUS_SIZE} accounts with the most value at stake (the value of their "
-            "opportunities outside the realistic band)")
+            f"no focus list yet, so {many} (the value of their opportunities outside the realistic band)")
 
 
 def _decision(rows: pd.DataFrame) -> deck.Decision | None:
@@ -82,10 +110,12 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     known = set(accounts["account_id"].astype(str))
     missing = [a for a in ids if a not in known]
     ids = [a for a in ids if a in known]
-    notes = [f"{len(missing)} account(s) of the list are not in this workspace's portfolio and are left out: "
-             + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")] if missing else []
+    notes = [f"{len(missing)} account(s) of the list are not in this workspace's portfolio and are left out (their "
+             "ids are in the speaker notes)."] if missing else []
+    speaker = [f"Left out, not in this workspace's portfolio: {', '.join(missing)}."] if missing else []
 
     opps = assessed[assessed["account_id"].isin(ids)]
+    misfit = opps["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT])
     recs = portfolio.recommendations(opps, matrix, currency)
     summary_frame = portfolio.account_summary(accounts[accounts["account_id"].isin(ids)], opps, recs)
     summary = summary_frame.set_index("account_id").to_dict("index")
@@ -106,16 +136,18 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
             rationale=str(row["recommendation_rationale"]) if pd.notna(row.get("recommendation_rationale"))
             else "No opportunities yet.",
             flagged=portfolio.fit_summary(mine, currency), decision=_decision(decisions[decisions["account_id"] == account_id]),
-            undiagnosed=int(mine["nature"].isna().sum()), details=details))
+            undiagnosed=int(mine["nature"].isna().sum()), details=details,
+            id_is_internal=account_id.startswith(NAME_ID_PREFIX)))
 
     content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,
                    cells=portfolio.cell_summary(assessed) if len(assessed) else deck.empty_cells(), figures=figures,
-                   chosen_by=f"{chosen_by}.", accounts=focus, notes=notes,
+                   chosen_by=f"{chosen_by}.", accounts=focus, notes=notes, speaker_notes=speaker,
+                   organisation=organisation(store), at_stake=float(opps.loc[misfit, "value"].sum()) if ids else None,
                    economics=focus_economics(store, summary_frame, opps, matrix, decisions, ids, currency,
                                              tried=assumptions))
     content.update(_funnel(store, data))
     content.update(_maturity(store))
-    content.update(_plan(store, today))
+    content.update(_plan(store))
     return deck.DeckContent(**content)  # type: ignore[arg-type]
 
 
@@ -168,11 +200,10 @@ def _maturity(store: Store) -> dict[str, object]:
                                                 f"{people} {'person' if people == 1 else 'people'}; weakest first"}
 
 
-def _plan(store: Store, today: date) -> dict[str, object]:
+def _plan(store: Store) -> dict[str, object]:
     latest = plans.latest_plan(store)
-    if latest is None:
-        schedule = plans.schedule_frame(plans.default_plan(), today)
-        return {"plan": schedule, "plan_note": f"No plan saved yet: the default plan, from {deck.day(today)}"}
+    if latest is None:  # said on the slide in a sentence: a default plan from today would be no one's plan
+        return {}
     plan, start, for_accounts = latest
     return {"plan": plans.schedule_frame(plan, start),
             "plan_note": f"The saved plan, from {deck.day(start)}"
