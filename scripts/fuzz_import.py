@@ -1,8 +1,9 @@
-"""The broad, slow fuzz corpus of the import, outside CI: hundreds of hostile files x both kinds x each database.
+"""The broad, slow fuzz corpus of the import, outside CI: hundreds of hostile files x every kind x each database.
 
 Every file is imported as accounts and as opportunities, with the browser's upload limits (what the Data page
-reads with), into SQLite (and PostgreSQL when GTM_TEST_POSTGRES_URL is set), in a worker process that is killed
-after 30 s. Prints how many runs were refused with a message, accepted, ended in a traceback or hung, and the
+reads with), read as a product family -> BU and -> nature mapping (as the Diagnose page's upload does, then saved
+as a version) and imported as diagnosis rules (as `gtm rules import`), into SQLite (and PostgreSQL when
+GTM_TEST_POSTGRES_URL is set), in a worker process that is killed after 30 s. Prints how many runs were refused with a message, accepted, ended in a traceback or hung, and the
 peak memory (the worker's resident set, reset before each run).
 
     .venv/bin/python scripts/fuzz_import.py [--files 200] [--seed 7] [--keep DIR]
@@ -29,7 +30,12 @@ HOSTILE = ["1e309", "4e308", "-inf", "nan", "1" * 400, "9" * 1_000_000, "٣٤٥"
            "0001-01-01", "9999-12-31", "2026-01-01T10:00+25:00", "a\x00b", "\x07", "=1+1", "\u202e", "€",
            "$1,234.50", "1.234,50 €", "(1,200)", "45%", "31/12/2026", "Turnkey", "", '"', "x" * 40_000]
 HEADERS = {"accounts": ["Account ID", "Account Name", "Industry", "Annual Revenue", "Growth potential", "Owner"],
-           "opportunities": ["Opportunity ID", "Account ID", "Amount", "Close Date", "Probability (%)", "Stage"]}
+           "opportunities": ["Opportunity ID", "Account ID", "Amount", "Close Date", "Probability (%)", "Stage"],
+           "family-bu": ["Product family", "BU"], "family-nature": ["product_family", "nature"]}
+KINDS = ("accounts", "opportunities", "family_bu", "family_nature", "rules")
+# Patterns a backtracking engine takes exponential time on, and what RE2 cannot run in linear time.
+PATTERNS = [r"^(\D+)+\d", r"(a|aa)*b", r"(x+x+)+y", r"^(a)\1+$", r"(?=a)b", r"(?<!x)y", r"(?>a+)b", "a++b",
+            "(" * 200 + "a" + ")" * 200, "a{1000}{1000}", "(unclosed", "x" * 5_000, "\x00", r"[\d-a]"]
 
 
 # --------------------------------------------------------------------------- the corpus
@@ -130,6 +136,7 @@ def corpus(rng: random.Random, n: int) -> list[tuple[str, bytes]]:
         ("nul.csv", _csv(HEADERS["accounts"], [["ACC-N", "Nul\x00Corp", "", "", "", ""]])),
         ("opportunities-as-either.csv", _csv(HEADERS["opportunities"], [["O1", "ACC-1", "10", "2026-01-01", "5", "x"]])),
     ]
+    files += _rule_files(rng) + _mapping_files()
     encodings = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252"]
     while len(files) < n:
         i = len(files)
@@ -156,6 +163,41 @@ def corpus(rng: random.Random, n: int) -> list[tuple[str, bytes]]:
     return files[:n]
 
 
+def _rule_files(rng: random.Random) -> list[tuple[str, bytes]]:
+    """Diagnosis rule files: every dangerous pattern alone, JSON bombs, and files shaped wrong."""
+    import json
+
+    def rule(pattern: str) -> dict[str, object]:
+        return {"id": "typed", "nature": "turnkey", "wording": "typed",
+                "when": [{"column": "name", "op": "matches", "value": pattern}]}
+
+    last = {"id": "none", "nature": None, "when": [], "wording": "Nothing says which."}
+    out = [(f"rules-pattern-{i}.json", json.dumps([rule(p), last]).encode()) for i, p in enumerate(PATTERNS)]
+    out += [
+        ("rules-deep.json", b"[" * 100_000 + b"]" * 100_000),
+        ("rules-big.json", b'{"rules": [' + b'{"id":"r","nature":null,"when":[],"wording":"x"},' * 40_000 + b"1]}"),
+        ("rules-not-utf8.json", b'{"rules": "\xff\xfe"}' + bytes(range(128, 256))),
+        ("rules-wrong-shape.json", b'{"signals": 1, "rules": {"a": 2}}'),
+        ("rules-many-conditions.json", json.dumps([{**rule("x"), "when": [{"column": "name", "op": "matches",
+                                                                            "value": rng.choice(PATTERNS[:3])}] * 500},
+                                                   last]).encode()),
+    ]
+    return out
+
+
+def _mapping_files() -> list[tuple[str, bytes]]:
+    """Product family mappings: hostile cells, duplicates, many rows, wrong columns."""
+    hostile = [[h, h] for h in HOSTILE]
+    return [
+        ("mapping-hostile.csv", _csv(HEADERS["family-bu"], hostile)),
+        ("mapping-nature-hostile.csv", _csv(HEADERS["family-nature"], [[h, h] for h in HOSTILE] + [["Drives", "=1+1"]])),
+        ("mapping-many.csv", _csv(HEADERS["family-bu"], [[f"F{i}", f"B{i % 7}"] for i in range(25_000)])),
+        ("mapping-46mb.csv", b"product_family,bu\n" + b"x" * 46_000_000 + b",y\n"),
+        ("mapping-duplicates.csv", _csv(HEADERS["family-bu"], [["Drives", "A"], ["drives ", "B"]])),
+        ("mapping-wrong-columns.csv", _csv(["family", "unit"], [["Drives", "A"]])),
+    ]
+
+
 # --------------------------------------------------------------------------- the runs
 
 
@@ -170,8 +212,14 @@ def _peak_mb() -> float:
 def _worker(conn: Connection) -> None:
     from gtm.domain.errors import GtmError
     from gtm.domain.permissions import ADMIN
+    from gtm.services import diagnosis
     from gtm.services.imports import commit_import, plan_import
     from gtm.storage.repository import Store
+
+    versions = 0
+
+    def written(store: Store) -> tuple[object, ...]:
+        return (store.counts(), *(len(store.rule_versions(k)) for k in ("diagnosis", "family_bu", "family_nature")))
 
     stores: dict[str, Store] = {}
     while True:
@@ -182,15 +230,28 @@ def _worker(conn: Connection) -> None:
         store = stores.get(url) or stores.setdefault(url, Store(url))
         with open("/proc/self/clear_refs", "w") as refs:
             refs.write("5")  # reset the peak resident set, so each run reports its own
-        before = store.counts()
+        before = written(store)
         started = time.perf_counter()
+        name = Path(path).name
+        versions += 1
         try:
-            plan = plan_import(store, kind, Path(path), name=Path(path).name)
-            commit_import(store, plan, ADMIN, skip_invalid=True)
-            outcome, detail = "accepted", plan.summary()
+            if kind in ("accounts", "opportunities"):
+                plan = plan_import(store, kind, Path(path), name=name)
+                commit_import(store, plan, ADMIN, skip_invalid=True)
+                outcome, detail = "accepted", plan.summary()
+            elif kind == "rules":
+                with open(path, "rb") as f:  # as `gtm rules import` reads: a byte count
+                    data = f.read(diagnosis.RULES_MAX_BYTES + 1)
+                table = diagnosis.import_rules(store, ADMIN, data, name, f"fuzz-{versions}")
+                outcome, detail = "accepted", f"{len(table.rules)} rules"
+                diagnosis.activate_version(store, ADMIN, "diagnosis", "default")  # the next file starts afresh
+            else:
+                rows = diagnosis.read_mapping_file(ADMIN, kind, Path(path).read_bytes(), name)
+                diagnosis.save_version(store, ADMIN, kind, f"fuzz-{versions}", rows)
+                outcome, detail = "accepted", f"{len(rows['rows'])} rows"
         except GtmError as exc:
             outcome, detail = "refused", str(exc).splitlines()[0][:160]
-            if store.counts() != before:
+            if written(store) != before:
                 outcome, detail = "partial write", detail
         except BaseException:  # noqa: BLE001 - what the script counts
             outcome, detail = "traceback", traceback.format_exc(limit=3)[-600:]
@@ -242,7 +303,7 @@ def main() -> int:
         worker = ctx.Process(target=_worker, args=(child,), daemon=True)
         worker.start()
         for path in paths:
-            for kind in ("accounts", "opportunities"):
+            for kind in KINDS:
                 parent.send((str(path), kind, url))
                 if parent.poll(HANG_S):
                     outcome, seconds, peak, detail = parent.recv()
@@ -262,7 +323,8 @@ def main() -> int:
         parent.send(None)
         worker.join(10)
     runs = sum(tally.values())
-    print(f"runs: {runs} ({len(files)} files x 2 kinds x {len(backends)} database(s): {', '.join(backends)})")
+    print(f"runs: {runs} ({len(files)} files x {len(KINDS)} kinds x {len(backends)} database(s): "
+          f"{', '.join(backends)})")
     for outcome in ("refused", "accepted", "traceback", "partial write", "hang"):
         print(f"  {outcome:14} {tally[outcome]}")
     peaks.sort(reverse=True)
