@@ -124,12 +124,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     store = Store(args.database, workspace=args.workspace)
     # Typing --reset on the command line is the confirmation; the service still refuses any workspace but demo.
-    results = seed_demo(store, reset=args.reset, confirm=store.workspace if args.reset else None)
+    results = seed_demo(store, reset=args.reset, confirm=store.workspace if args.reset else None,
+                        workshop_story=False if args.without_workshop else None)
     if results is None:
         print(f"{store.display_url} already holds the demo; use --reset to reload it.")
         return 0
     for r in results:
         print(r.summary())
+    if not args.without_workshop:
+        print("and its workshop under way: the shortlist and focus list, two maturity assessments, the plan, "
+              "decisions with reviews and a scenario (--without-workshop: the portfolio alone)")
     return 0
 
 
@@ -358,6 +362,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("demo", cmd_demo, "load the bundled demo portfolio into the (empty) demo workspace")
     p.add_argument("--reset", action="store_true", help="reload the demo workspace; never touches main")
+    p.add_argument("--without-workshop", action="store_true",
+                   help="the portfolio alone: no lists, assessments, plan, decisions or scenario (to build them live)")
     p.add_argument("--database", metavar="URL")
     workspace(p, "demo")
 

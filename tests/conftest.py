@@ -16,6 +16,10 @@ from gtm.storage.repository import Store
 # Shared helpers (fixtures_import) sit here; test files in sub-folders import them by name.
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+# The demo portfolio alone unless a test asks for its workshop (the pages' demo_db fixture, the story's own tests):
+# a test that builds lists, assessments or decisions starts from none, and seeding stays quick.
+os.environ.setdefault("GTM_DEMO_WORKSHOP", "0")
+
 SERVER_URL = os.environ.get("GTM_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

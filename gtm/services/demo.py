@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection
 
 import pandas as pd
@@ -11,7 +12,7 @@ from gtm.domain.permissions import ADMIN, Action, Actor, require
 from gtm.ingest import demo
 from gtm.ingest import plan as ingest
 from gtm.ingest.plan import ImportResult
-from gtm.services import audit
+from gtm.services import audit, workshop
 from gtm.services.currency import reporting_currency
 from gtm.services.imports import commit_import
 from gtm.storage.engine import DEMO
@@ -19,8 +20,12 @@ from gtm.storage.repository import Store
 
 
 def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
-              confirm: str | None = None) -> list[ImportResult] | None:
-    """Load data/demo into the empty demo workspace (or, with ``reset``, replace it) in one transaction.
+              confirm: str | None = None, workshop_story: bool | None = None) -> list[ImportResult] | None:
+    """Load data/demo into the empty demo workspace (or, with ``reset``, replace it) in one transaction, then carry
+    out its workshop (data/demo/workshop.json: the lists, maturity scores, plan, decisions, reviews and a scenario;
+    gtm.services.workshop), so that every page opens on a workshop under way. ``workshop_story`` False loads the
+    portfolio alone, for a facilitator who builds the funnel in front of the room (default: GTM_DEMO_WORKSHOP, on
+    unless 0).
 
     Only the demo workspace is ever seeded or reset: any other workspace holds an organisation's portfolio, whose
     history is append-only. A reset also needs ``confirm``, the workspace name as the person typed it.
@@ -49,6 +54,15 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
     with store.transaction() as tx:
         if reset:
             store.clear_portfolio(tx)
+            store.clear_programme(tx)  # the demo's maturity scores and plans: the story brings its own
         audit.log(store, tx, actor, "demo.reset" if reset else "demo.seeded", store.workspace)
         store.upsert_business_units(tx, bus)
-        return [commit_import(store, acc_plan, actor, tx=tx), commit_import(store, opp_plan, actor, tx=tx)]
+        results = [commit_import(store, acc_plan, actor, tx=tx), commit_import(store, opp_plan, actor, tx=tx)]
+    if workshop_story if workshop_story is not None else workshop_wanted():
+        workshop.seed_story(store)
+    return results
+
+
+def workshop_wanted() -> bool:
+    """Whether the demo comes with its workshop under way: GTM_DEMO_WORKSHOP, on unless 0, false, no or off."""
+    return os.environ.get("GTM_DEMO_WORKSHOP", "1").strip().lower() not in ("0", "false", "no", "off")

@@ -37,9 +37,11 @@ from gtm.storage.models import (
     AuditEntry,
     BusinessUnit,
     Decision,
+    EngagementPlan,
     ExchangeRate,
     FocusPick,
     MatrixVersion,
+    MaturityAssessment,
     Meta,
     NatureOverride,
     Opportunity,
@@ -703,6 +705,12 @@ class Store:
                       NatureOverride, Review, Decision, Opportunity, Account, BusinessUnit):
             tx.execute(delete(model))
         self.bump(tx)
+
+    def clear_programme(self, tx: Transaction) -> None:
+        """Delete every maturity assessment and engagement plan (inside a transaction): a demo reset's clean slate."""
+        for model in (MaturityAssessment, EngagementPlan):
+            tx.execute(delete(model))
+        self.bump(tx, portfolio=False)
 
     def backup(self, target: Path | str) -> Path:
         """A consistent, checked copy of a live SQLite database (see gtm.storage.backup)."""

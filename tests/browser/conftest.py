@@ -102,12 +102,14 @@ def streamlit_server(env: dict[str, str], cwd: Path, log: Path, port: int) -> It
 
 
 @pytest.fixture(scope="module")
-def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """Start the app headless on a free port against a fresh SQLite file (seeded with the demo)."""
+def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """Start the app headless on a free port against a fresh SQLite file (seeded with the demo; with its workshop
+    when the test module sets ``DEMO_WORKSHOP = True``)."""
     tmp = tmp_path_factory.mktemp("app")
     db_url = f"sqlite:///{tmp / 'browser.db'}"
     port = _free_port()
-    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1"}
+    workshop = "1" if getattr(request.module, "DEMO_WORKSHOP", False) else "0"
+    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1", "GTM_DEMO_WORKSHOP": workshop}
     log = tmp / "streamlit.log"
     try:
         with streamlit_server(env, ROOT, log, port) as base:

@@ -46,7 +46,7 @@ def test_an_empty_database_says_there_is_nothing_to_design_yet(empty_db: str) ->
     assert not at.metric
 
 
-def test_the_demo_answers_the_three_questions_for_every_account(demo_db: str) -> None:
+def test_the_demo_answers_the_three_questions_for_every_account(bare_demo_db: str) -> None:
     at = run(PAGE)
     assert not at.error
     figures = _metrics(at)
@@ -127,7 +127,7 @@ def test_presentation_mode_shows_the_answers_without_the_export(demo_db: str) ->
     assert not at.get("download_button")
 
 
-def test_the_moves_that_pay_keep_the_others_at_today_s_structure(demo_db: str) -> None:
+def test_the_moves_that_pay_keep_the_others_at_today_s_structure(bare_demo_db: str) -> None:
     at = run(PAGE)
     recommended = _metrics(at)
     at.selectbox(key="dz_plan").select(design.PAYING).run()

@@ -24,7 +24,8 @@ def test_the_page_runs_on_an_empty_database_with_a_clear_message(empty_db: str) 
     assert not at.error
 
 
-def test_the_demo_funnel_from_400_to_50_to_15(demo_db: str) -> None:
+def test_the_demo_funnel_from_400_to_50_to_15(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = run(PAGE)
     assert _metrics(at)["Long list"] == "400" and _metrics(at)["Shortlist"] == "0"
     assert any("No shortlist saved yet" in i.value for i in at.info)

@@ -51,7 +51,8 @@ def test_an_empty_database_says_no_assessment_yet_and_offers_the_form(empty_db: 
     assert at.selectbox(key="mt_scope").options == ["The organisation"]
 
 
-def test_two_people_score_the_demo_organisation_and_the_radar_shows_the_spread(demo_db: str) -> None:
+def test_two_people_score_the_demo_organisation_and_the_radar_shows_the_spread(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run(PAGE), "sales_leader", "Sam Lee").run()
     assert "No maturity assessment yet" in at.info[0].value
     _score(at, {**dict.fromkeys(CODES, 4), "decisions": 1, "feedback": "Not scored"}, note="our first look")
@@ -81,14 +82,16 @@ def test_two_people_score_the_demo_organisation_and_the_radar_shows_the_spread(d
     assert store.audit_log()["action"].tolist()[:2] == ["maturity.assessed", "maturity.assessed"]
 
 
-def test_a_dimension_left_without_a_choice_is_said_and_nothing_is_saved(demo_db: str) -> None:
+def test_a_dimension_left_without_a_choice_is_said_and_nothing_is_saved(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = run(PAGE)
     _score(at, {c: 3 for c in CODES if c not in ("planning", "leverage")})
     assert "Choose a score from 1 to 5, or 'Not scored', for: Account planning, What is leveraged." in _text(at)
     assert maturity.dates(Store(demo_db)) == []
 
 
-def test_two_dates_are_compared(demo_db: str) -> None:
+def test_two_dates_are_compared(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     store = Store(demo_db)
     earlier, later = date.today() - timedelta(days=120), date.today() - timedelta(days=1)
     sam = Actor("Sam Lee", Role.SALES_LEADER)

@@ -39,14 +39,15 @@ def test_the_default_plan_shows_on_an_empty_database(empty_db: str) -> None:
     assert any("No plan saved yet" in c.value for c in at.caption)
 
 
-def test_the_page_runs_on_the_demo_portfolio(demo_db: str) -> None:
+def test_the_page_runs_on_the_demo_portfolio(bare_demo_db: str) -> None:
     at = run(PAGE)
     assert not at.error
     assert "**0** of 15 activities done" in _figures(at)
     assert [d for d in at.get("download_button") if d.proto.label in ("Plan (CSV)", "Plan (XLSX)")]
 
 
-def test_a_facilitator_lengthens_an_activity_and_saves_a_version(demo_db: str) -> None:
+def test_a_facilitator_lengthens_an_activity_and_saves_a_version(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run(PAGE), "facilitator", "Fay Chen").run()
     at.date_input(key="pl_start_0").set_value(date(2026, 1, 5)).run()
     assert "27 weeks**, 05 Jan 2026 → 13 Jul 2026" in _figures(at)
@@ -79,7 +80,8 @@ def test_a_bad_duration_is_said_and_cannot_be_saved(demo_db: str) -> None:
     assert _figures(at).startswith("**27 weeks**")  # the plan as loaded
 
 
-def test_readers_and_presentation_mode_see_the_plan_without_editing(demo_db: str) -> None:
+def test_readers_and_presentation_mode_see_the_plan_without_editing(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     plans.save_plan(Store(demo_db), Actor("Fay", Role.FACILITATOR), "Workshop", date(2026, 1, 5),
                     plans.default_plan(), "Focus list")
     at = act_as(run(PAGE), "viewer", "Vic Viewer").run()

@@ -79,7 +79,8 @@ def test_the_page_opens_on_the_decisions_waiting_for_my_verdict(demo_db: str) ->
     _no_empty_words(table)
 
 
-def test_approving_two_selected_rows_records_both_and_the_page_says_so_at_once(demo_db: str) -> None:
+def test_approving_two_selected_rows_records_both_and_the_page_says_so_at_once(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at, store, bu, ids = _inbox(demo_db)
     _select(at, [0, 1])
     approve = at.button(key="rv_approve")
@@ -150,7 +151,8 @@ def test_a_list_that_moved_under_the_selection_is_not_acted_on(demo_db: str) -> 
     assert sorted(map(len, _verdicts(store, ids))) == [0, 1]
 
 
-def test_a_new_verdict_on_a_reviewed_decision_asks_first(demo_db: str) -> None:
+def test_a_new_verdict_on_a_reviewed_decision_asks_first(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at, store, bu, ids = _inbox(demo_db, decided=1)
     decisions.review_decision(store, ADA, ids[0], "approved", "", bu=bu)
     at.run()

@@ -34,7 +34,8 @@ def _select_account(at, account_name: str):  # type: ignore[no-untyped-def]
     return at.run()
 
 
-def test_each_bu_with_value_approves_before_a_decision_is_approved(demo_db: str) -> None:
+def test_each_bu_with_value_approves_before_a_decision_is_approved(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     store = Store(demo_db)
     account, bus = _multi_bu_account(store)
     _decide(demo_db, account)

@@ -110,7 +110,8 @@ def test_a_sales_leader_saves_the_recommendation_for_a_list(demo_db: str) -> Non
     assert store.audit_log()["action"].iloc[0] == "scenario.saved"
 
 
-def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(demo_db: str) -> None:
+def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run(PAGE), "sales_leader", "Sam Lee").run()
     at.selectbox(key="sc_start").set_value(design.CURRENT).run()
     editor = _table(at, STRUCTURE)
@@ -157,7 +158,8 @@ def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(demo
     assert at.get("plotly_chart")  # people per role, A and B
 
 
-def test_a_viewer_sees_no_save_button_and_the_service_refuses_them(demo_db: str) -> None:
+def test_a_viewer_sees_no_save_button_and_the_service_refuses_them(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run(PAGE), "viewer", "Vic Viewer").run()
     assert not at.error and not [b for b in at.button if b.key == "sc_save"]
     assert "Saving a scenario is for sales leaders, workshop facilitators and administrators." in _text(at)
@@ -170,13 +172,15 @@ def test_a_viewer_sees_no_save_button_and_the_service_refuses_them(demo_db: str)
 
 
 @pytest.mark.parametrize("name", ["", "   ", "x" * 129])
-def test_a_wrong_name_is_said_and_nothing_is_saved(demo_db: str, name: str) -> None:
+def test_a_wrong_name_is_said_and_nothing_is_saved(bare_demo_db: str, name: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = _save(run(PAGE), name)
     assert "give a name of 1 to 128 characters" in _errors(at)
     assert design.scenarios(Store(demo_db)).empty
 
 
-def test_a_wrong_structure_is_said_and_nothing_is_saved(demo_db: str) -> None:
+def test_a_wrong_structure_is_said_and_nothing_is_saved(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = run(PAGE)
     _edit(at, {1: {STRUCTURE: "Chief happiness officer"}})
     _save(at, "Odd")
@@ -186,7 +190,7 @@ def test_a_wrong_structure_is_said_and_nothing_is_saved(demo_db: str) -> None:
     assert design.scenarios(Store(demo_db)).empty
 
 
-def test_the_xlsx_export_has_the_three_sheets(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_xlsx_export_has_the_three_sheets(bare_demo_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
     made: dict[str, Callable[[], object]] = {}
     add = MediaFileManager.add_deferred
 
