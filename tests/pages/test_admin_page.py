@@ -101,13 +101,16 @@ def test_each_role_is_shown_only_the_controls_it_may_use(demo_db: str, role: str
     assert ("pf_ap_editor" in _keys(at)) is edit_approaches
 
 
-def test_a_viewer_exports_on_the_data_page_but_is_not_offered_an_import(demo_db: str) -> None:
+def test_a_viewer_exports_but_is_not_offered_an_import(demo_db: str) -> None:
     at = act_as(run("pages/data.py"), "viewer", "Vic").run()
     assert not at.exception
     assert not at.get("file_uploader")
     assert not [b for b in at.button if b.key in ("dt_demo", "dt_rates_save", "dt_reporting_set")]
+    assert any("Importing is for administrators, workshop facilitators and sales leaders" in i.value for i in at.info)
+    at.switch_page("pages/exports.py").run()  # the exports have a page of their own, open to everyone
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Accounts (CSV)" in labels and "Everything (XLSX)" in labels
+    at.switch_page("pages/data.py").run()
     act_as(at, "facilitator", "Fay").run()
     assert at.get("file_uploader")
     assert [b for b in at.button if b.key == "dt_demo"]
