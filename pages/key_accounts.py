@@ -13,7 +13,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.permissions import Action, Role
 from gtm.export import charts
 from gtm.services import lists
-from pages.common import identity, present, session, widgets
+from pages.common import identity, navigation, present, session, widgets
 
 SHOWN = 2000  # points drawn and rows listed: the largest accounts; more is slow to send and nobody reads them
 rules = funnel.default_rules()
@@ -29,8 +29,8 @@ st.caption(f"The deck's funnel: every potential account, narrowed to {rules.shor
 if (chosen := session.chosen_list()) is not None:
     st.caption(f"The sidebar's list **{plain(chosen)}** does not filter this page: the funnel starts from every account.")
 if d.accounts.empty:
-    st.info("No accounts yet: import accounts and opportunities on the Data page (or open the demo workspace) to "
-            "build the funnel.", icon=":material/filter_alt:")
+    navigation.empty_state("No accounts yet: import accounts and opportunities on the Import page (or open the demo "
+                           "workspace) to build the funnel.", icon=":material/filter_alt:")
     st.stop()
 
 store = session.store()
