@@ -9,12 +9,16 @@ from acting import act_as
 from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
 from gtm.storage.repository import Store
-from pages.common.auth import LOCAL_BANNER
+from pages.common.auth import LOCAL_BANNER, LOCAL_HELP
 
 
-def test_local_mode_says_you_act_as_administrator(empty_db: str) -> None:
+def test_local_mode_says_you_act_as_administrator_in_one_line(empty_db: str) -> None:
     at = run()
-    assert any(w.value == LOCAL_BANNER for w in at.warning), [w.value for w in at.warning]
+    badge = [m for m in at.sidebar.markdown if LOCAL_BANNER in m.value]
+    assert len(badge) == 1 and badge[0].value.startswith(":orange-badge["), [m.value for m in at.sidebar.markdown]
+    assert badge[0].help == LOCAL_HELP and "Configure sign-in" in LOCAL_HELP and "before sharing this app" in LOCAL_HELP
+    assert len(LOCAL_BANNER) <= 40  # one line of the sidebar; the help says the rest
+    assert not at.sidebar.warning
     assert any("Local administrator" in m.value and "Administrator" in m.value for m in at.sidebar.markdown)
 
 
