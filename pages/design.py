@@ -32,6 +32,7 @@ if not showing:
     st.caption("Designing the organisation: for the accounts you choose, what structure each needs, who must be "
                "hired or assigned, and what it costs and is worth. Every figure comes from the assumptions below: "
                "change them and every figure follows.")
+    navigation.related("pages/design.py")
 if d.account_table.empty:
     navigation.empty_state("No accounts yet: import accounts and opportunities on the Import page (or open the demo "
                            "workspace) to design their organisation.", icon=":material/groups:")

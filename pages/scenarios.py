@@ -39,6 +39,7 @@ st.title("Scenarios")
 if not showing:
     st.caption("Give each account a structure, save it as a named scenario, and compare two plans side by side: "
                "the people per role, the cost, the value at stake and the accounts that move.")
+    navigation.related("pages/scenarios.py")
 if d.account_table.empty:
     navigation.empty_state("No accounts yet: import accounts and opportunities on the Import page (or open the demo "
                            "workspace) to build scenarios.", icon=":material/compare_arrows:")

@@ -127,3 +127,29 @@ def empty_state(message: str, icon: str = ":material/inbox:") -> None:
     left.page_link("pages/data.py", label="Import a CRM export", icon=":material/upload_file:", query_params=here)
     right.page_link("pages/start.py", label="Start: the first hour, step by step", icon=":material/flag:",
                     query_params=here)
+
+
+# The Organisation section's three pages answer three questions: what each structure is (Structures), what one plan
+# needs and costs for your accounts (Design), which plan (Scenarios). One line at the top of each says so, with links.
+_ORGANISATION = {
+    "pages/structures.py": ("Structures", ":material/account_tree:"),
+    "pages/design.py": ("Design", ":material/groups:"),
+    "pages/scenarios.py": ("Scenarios", ":material/compare_arrows:"),
+}
+_RELATED = {
+    "pages/structures.py": "This is the playbook. **Design** applies it to your accounts: the structures one plan needs, "
+                           "the people and what it costs and is worth; **Scenarios** builds such plans and compares two.",
+    "pages/design.py": "One plan in detail. Each structure is described on **Structures**; plans of your own are built "
+                       "and compared on **Scenarios**, and can be designed here.",
+    "pages/scenarios.py": "Plans side by side. **Design** shows one plan in detail and holds the assumptions; "
+                          "**Structures** says what each structure is.",
+}
+
+
+def related(here: str) -> None:
+    """The line at the top of an Organisation page: how it relates to the other two, with a link to each."""
+    st.caption(_RELATED[here])
+    row = st.container(horizontal=True, gap="small")
+    for path, (title, icon) in _ORGANISATION.items():
+        if path != here:
+            row.page_link(path, label=f"Open {title}", icon=icon, query_params={"workspace": session.workspace()})
