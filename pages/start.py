@@ -59,7 +59,8 @@ st.caption("The first hour with your CRM export, step by step: import the accoun
 workspace = session.workspace()
 show_workspace(workspace)
 progress = session.progress()
-show_progress(progress)
 actor = identity.actor()
-for i, each in enumerate(progress.steps, start=1):
-    show_step(i, each, actor)
+with st.container(width=1000):  # on a wide screen each step's link stays near its words
+    show_progress(progress)
+    for i, each in enumerate(progress.steps, start=1):
+        show_step(i, each, actor)
