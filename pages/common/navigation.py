@@ -18,8 +18,9 @@ from gtm.domain.fmt import plain
 from gtm.services import progress
 from pages.common import session
 
-# Old or hand-typed spellings of a page's address, and the page's own (a page's url_path is its file's name).
-ALIASES = {"key-accounts": "key_accounts"}
+# Other spellings of a page's address (a hyphen for the underscore; the Data page's title), and the page's own
+# (a page's url_path is its file's name).
+ALIASES = {"key-accounts": "key_accounts", "import": "data"}
 # The pages that fix a step of the first hour (gtm.services.progress names them, never by file).
 PLACES = {progress.IMPORT: "pages/data.py", progress.DIAGNOSE: "pages/diagnose.py",
           progress.PORTFOLIO: "pages/portfolio.py", progress.ACCOUNT: "pages/account.py",

@@ -73,10 +73,10 @@ def test_an_unknown_address_says_so_and_links_to_start(app_server: App, page: Pa
 
 def test_both_spellings_open_key_accounts_and_portfolio_keeps_its_address(app_server: App, page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
-    for path in ("key-accounts", "key_accounts"):
+    for path, title in (("key-accounts", "Key accounts"), ("key_accounts", "Key accounts"), ("import", "Import")):
         page.goto(f"{app_server.url}/{path}?workspace=demo")
         wait_for_app(page)
-        expect(heading(page)).to_have_text("Key accounts", timeout=TIMEOUT)
+        expect(heading(page)).to_have_text(title, timeout=TIMEOUT)
         expect(page.get_by_text("Page not found")).to_have_count(0)
     page.goto(f"{app_server.url}/portfolio?workspace=demo&bu=BU-AUT")
     wait_for_app(page)
