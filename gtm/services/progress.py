@@ -323,7 +323,7 @@ def _decisions(opps: pd.DataFrame, recs: pd.DataFrame, decisions: pd.DataFrame) 
     recommended = int(recs["recommended_approach"].notna().sum()) if "recommended_approach" in recs else 0
     figures = (f"{len(latest):,} of {recommended:,} accounts with a recommendation have a decision" if recommended
                else f"{_plural(len(latest), 'account')} with a decision")
-    if len(latest):
+    if len(latest):  # the first decision is the first hour's; the others follow account by account
         return Step("decisions", title, True, figures, place=PORTFOLIO, link="Biggest misfits")
     if opps.empty:
         return _waiting("decisions", title)
@@ -350,8 +350,8 @@ def _reviews(decisions: pd.DataFrame) -> Step:
         f" ({int((status == 'approved').sum()):,} approved, {int((status == 'challenged').sum()):,} challenged)"
         if reviewed.any() else "")
     waiting = int((~reviewed).sum())
-    if not waiting:
-        return Step("reviews", title, True, figures, place=REVIEW, link="Review", share=1.0)
-    return Step("reviews", title, False, figures,
-                f"{_plural(waiting, 'decision')} {'waits' if waiting == 1 else 'wait'} for a BU head's verdict on the "
-                "Review page.", REVIEW, "Review", float(reviewed.mean()))
+    # Like the decisions, the first verdict is the first hour's: a decision recorded since then waits, and says so,
+    # without sending the workspace back to Start.
+    return Step("reviews", title, bool(reviewed.any()), figures,
+                f"{_plural(waiting, 'decision')} {_verb(waiting, 'waits', 'wait')} for a BU head's verdict on the "
+                "Review page." if waiting else "", REVIEW, "Review", float(reviewed.mean()))

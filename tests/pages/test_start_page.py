@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 
+from acting import act_as
 from fixtures_import import load, text_bytes
 from streamlit.testing.v1 import AppTest
 from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
@@ -84,6 +85,9 @@ def test_half_way_through_the_root_still_opens_start_which_says_what_is_missing(
     assert ("diagnose", "Map product families to BUs") in links and ("diagnose", "Diagnose") in links
     assert ("portfolio", "Set current approaches") in links
     assert all("workspace=main" in p for p, _ in _links(at))  # every link keeps the workspace
+    act_as(at, "viewer", "Vic Viewer").run()  # a viewer reads what is missing, and who may do it
+    captions = " ".join(c.value.replace("\\", "") for c in at.main.caption)
+    assert "(Administrators, workshop facilitators and sales leaders do this.)" in captions
     at = run("pages/portfolio.py", workspace="main")  # Portfolio stays one click away
     assert at.title[0].value == "Portfolio" and not at.exception
 

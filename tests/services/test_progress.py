@@ -145,11 +145,13 @@ def test_decisions_and_reviews_count_each_accounts_latest_decision() -> None:
     p = _check(accounts, assessed, recs, newest_first)
     assert p.step("decisions").done and p.step("decisions").figures == ("2 of 2 accounts with a recommendation "
                                                                         "have a decision")
-    reviews = p.step("reviews")
-    assert not reviews.done and reviews.figures == "1 of 2 decisions reviewed (1 approved, 0 challenged)"
+    reviews = p.step("reviews")  # a first verdict is recorded: done, and the one waiting is said
+    assert reviews.done and reviews.figures == "1 of 2 decisions reviewed (1 approved, 0 challenged)"
     assert reviews.missing == "1 decision waits for a BU head's verdict on the Review page."
+    waiting = _check(accounts, assessed, recs, newest_first.assign(review_status=["pending", "pending", "approved"]))
+    assert not waiting.step("reviews").done and waiting.step("reviews").missing.startswith("2 decisions wait")
     done = _check(accounts, assessed, recs, newest_first.assign(review_status=["challenged", "approved", "x"]))
-    assert done.step("reviews").done
+    assert done.step("reviews").done and not done.step("reviews").missing
 
 
 @pytest.mark.parametrize("outcome", [True, False])
