@@ -49,7 +49,7 @@ def show_step(number: int, step: Step, who: Actor) -> None:
     lines.markdown(f"{mark} **{number}. {step.title}** · {'done' if step.done else 'to do'} · {plain(step.figures)}")
     if step.missing:
         lines.caption(plain(step.missing) + ("" if who.can(step.needs) else
-                                             f" ({widgets.who_may(step.needs).capitalize()} do this.)"))
+                                             f" ({widgets.who_may(step.needs).capitalize()} may do this.)"))
     navigation.step_link(step, link)
 
 

@@ -1,5 +1,6 @@
-"""The app's addresses beyond st.navigation: the root opens Start until a workspace is set up (Portfolio after), an
-old spelling of a page's address opens that page, and an address that names no page says so.
+"""The app's addresses beyond st.navigation: the root opens Start until a workspace is set up (Portfolio after),
+another spelling of a page's address opens that page, and an address that names no page says so. Also the links
+that show the way on: a step of the first hour, what comes next, an empty page's way on, the Organisation pages'.
 
 Streamlit serves its default page, after a "Page not found" dialog, for any address it does not know. Here the
 address is read before st.navigation resolves it: an alias is pointed at its page and an unknown one at the root,
@@ -53,7 +54,7 @@ def _ask_for(path: str) -> None:
 
 def follow_address(open_paths: Iterable[str], closed: Mapping[str, str]) -> None:
     """Before st.navigation: an alias opens its page; an address of a page this person may not open
-    (``closed``: url_path -> title) or of no page at all opens the root, which says so (see ``root``)."""
+    (``closed``: url_path -> title) or of no page at all opens the root, which says so (``no_page``)."""
     first = session.first_request_path()  # a server's first request, answered before navigation existed
     asked = first if first is not None else requested_path()
     if not asked:
@@ -98,9 +99,9 @@ def no_page() -> None:
     st.page_link("pages/portfolio.py", label="Go to Portfolio", icon=":material/grid_view:", query_params=here)
 
 
-def step_link(step: progress.Step, slot: Any = st, label: str | None = None) -> None:
+def step_link(step: progress.Step, slot: Any = st) -> None:
     """A link to the place that fixes ``step``, in this workspace (with what the step adds, e.g. the account)."""
-    slot.page_link(PLACES[step.place], label=label or step.link, icon=":material/arrow_forward:",
+    slot.page_link(PLACES[step.place], label=step.link, icon=":material/arrow_forward:",
                    query_params={"workspace": session.workspace(), **step.query})
 
 
