@@ -100,11 +100,19 @@ def _values(opps: pd.DataFrame) -> np.ndarray:
 
 
 def _texts(opps: pd.DataFrame, column: str) -> pd.Series:
-    """A column as lower-case words ("" where empty), whatever its dtype: each distinct value is read once, so a
-    million rows of a few stages or sources cost one factorisation."""
-    codes, distinct = pd.factorize(opps[column])
-    words = np.append(pd.Index(distinct).astype(str).str.strip().str.lower().to_numpy(dtype=object), "")
-    return pd.Series(words[codes], index=opps.index)  # code -1 (empty) takes the last word, ""
+    """A column as lower-case words, blank where empty, as a categorical: each distinct value is read once and the
+    comparisons run on codes, so a million rows of a few stages or sources cost one factorisation."""
+    values = opps[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, distinct = values.cat.codes.to_numpy(), values.cat.categories
+    else:
+        codes, distinct = pd.factorize(values)
+    words = pd.Index(distinct).astype(str).str.strip().str.lower()
+    merged, inverse = np.unique(words.to_numpy(dtype=str), return_inverse=True)  # "Lost" and "lost" are one word
+    # Code -1 (an empty cell) takes the last entry: a code past the words, which, like a blank word, becomes -1.
+    codes = np.append(np.asarray(inverse).ravel(), len(merged))[codes]
+    codes = np.where(np.append(merged == "", True)[codes], -1, codes)
+    return pd.Series(pd.Categorical.from_codes(codes, categories=pd.Index(merged)), index=opps.index)
 
 
 def _pct(share: float) -> str:
@@ -116,12 +124,6 @@ def _pct(share: float) -> str:
     return f"{share:.0%}"
 
 
-def _lost(opps: pd.DataFrame) -> np.ndarray:
-    if "outcome" not in opps:
-        return np.zeros(len(opps), dtype=bool)
-    return (_texts(opps, "outcome") == "lost").to_numpy()
-
-
 def progress(accounts: pd.DataFrame, assessed: pd.DataFrame, recommendations: pd.DataFrame,
              decisions: pd.DataFrame) -> Progress:
     """The first hour's steps for a workspace: imported, BUs known, stages understood, natures diagnosed, current
@@ -131,12 +133,14 @@ def progress(accounts: pd.DataFrame, assessed: pd.DataFrame, recommendations: pd
     ``nature_source`` and ``approach_assumed`` are read when present). A lost deal is no longer at stake: BUs, natures
     and recommendations are counted over the others.
     """
-    lost = _lost(assessed)
+    # Read once: the outcome says which deals are lost (left out of BUs, natures and recommendations) and is a step.
+    outcome = _texts(assessed, "outcome") if "outcome" in assessed else None
+    lost = (outcome == "lost").to_numpy(dtype=bool) if outcome is not None else np.zeros(len(assessed), dtype=bool)
     at_stake = assessed[~lost] if lost.any() else assessed
     return Progress((
         _imported(accounts, assessed),
         _bus(at_stake, lost_count=int(lost.sum())),
-        _stages(assessed),
+        _stages(assessed, outcome),
         _natures(at_stake, lost_count=int(lost.sum())),
         _structures(accounts, assessed),
         _recommendations(at_stake, recommendations),
@@ -168,7 +172,7 @@ def _bus(opps: pd.DataFrame, lost_count: int) -> Step:
     if opps.empty:
         return _waiting("bus", title)
     value = _values(opps)
-    known = (_texts(opps, "bu") != "").to_numpy() if "bu" in opps else np.zeros(len(opps), dtype=bool)
+    known = _texts(opps, "bu").notna().to_numpy() if "bu" in opps else np.zeros(len(opps), dtype=bool)
     share = _share(known, value)
     missing_n = int((~known).sum())
     scope = " at stake (lost deals left out)" if lost_count else ""
@@ -182,7 +186,7 @@ def _bus(opps: pd.DataFrame, lost_count: int) -> Step:
             figures += ": " + ", ".join(by)
     if not missing_n:
         return Step("bus", title, True, figures, place=DIAGNOSE, link="Product families and BUs", share=share)
-    families = "product_family" in opps and (_texts(opps, "product_family")[~known] != "").any()
+    families = "product_family" in opps and _texts(opps, "product_family")[~known].notna().any()
     missing = (f"{_plural(missing_n, 'opportunity', 'opportunities')} ({_pct(1 - share)} of the value) "
                f"{_verb(missing_n, 'has', 'have')} no BU: "
                + ("map their product families to BUs on the Diagnose page." if families else
@@ -190,17 +194,16 @@ def _bus(opps: pd.DataFrame, lost_count: int) -> Step:
     return Step("bus", title, False, figures, missing, DIAGNOSE, "Map product families to BUs", share)
 
 
-def _stages(opps: pd.DataFrame) -> Step:
+def _stages(opps: pd.DataFrame, outcome: pd.Series | None) -> Step:
     title = "Stages understood"
     if opps.empty:
         return _waiting("stages", title)
-    if "outcome" not in opps:
-        staged = "stage" in opps and bool((_texts(opps, "stage") != "").any())
+    if outcome is None:
+        staged = "stage" in opps and bool(_texts(opps, "stage").notna().any())
         figures = "stages imported, not read as open, won or lost" if staged else "no stage column imported"
         missing = ("Nothing says which deals are open, won or lost, so a lost deal still counts as at stake"
                    + ("." if staged else ": import the opportunities again with their Stage (or Probability) column."))
         return Step("stages", title, False, figures, missing, IMPORT, "Import a file")
-    outcome = _texts(opps, "outcome")
     counts = {o: int((outcome == o).sum()) for o in _KNOWN_OUTCOMES}
     unknown = len(opps) - sum(counts.values())
     share = 1 - unknown / len(opps)
