@@ -386,7 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.epilog = ("By default the columns keep their field names (account_id, current_approach ...) and vocabulary "
                 "codes (lead_unit, cross_sell, overkill): a file scripts can rely on, and accounts and "
                 "opportunities that gtm import reads back as they are. --labels writes what the pages show "
-                "instead (the Data page's downloads): their headers ('Account id', 'Current approach', "
+                "instead (the Exports & hand-out page's downloads): their headers ('Account id', 'Current approach', "
                 "'Value (EUR)'), labels and fits in words. Either way ids are whole numbers, timestamps ISO 8601 "
                 "with their zone, and a cell starting with = + - @ is neutralised.")
     p.add_argument("what", choices=("accounts", "opportunities", "decisions", "audit"))

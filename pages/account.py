@@ -14,7 +14,7 @@ from gtm.domain.recommend import EXPECTED_VALUE_NOTE
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
-from pages.common import identity, present, session, widgets
+from pages.common import identity, navigation, present, session, widgets
 
 RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
 SHOWN = {"current": "current structure", "recommended": "★ recommended"}  # where the chart draws the opportunities
@@ -22,7 +22,7 @@ SHOWN = {"current": "current structure", "recommended": "★ recommended"}  # wh
 d = session.data()
 st.title("Account")
 if d.accounts.empty:
-    st.info("No accounts yet. Import them on the **Data** page.", icon=":material/inbox:")
+    navigation.empty_state("No accounts yet: import them on the Import page, with their opportunities.")
     st.stop()
 
 accounts = d.account_table

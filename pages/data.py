@@ -1,4 +1,5 @@
-"""Data: upload CRM exports (CSV/XLSX), check the mapping and every problem, import; templates and exports."""
+"""Import: upload CRM exports (CSV/XLSX), check the mapping and every problem, import; the reporting currency and rates;
+the demo reload. Exports, templates and the hand-out are on the Exports & hand-out page (pages/exports.py)."""
 
 import streamlit as st
 
@@ -12,11 +13,10 @@ from gtm.ingest import columns
 from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportResult, rejects_file_name
 from gtm.services import currency as currency_service
-from gtm.services import deck as deck_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
-from pages.common import design_inputs, identity, session, widgets
+from pages.common import identity, navigation, session, widgets
 
 s = session.store()  # the workspace on view: exports, currency
 imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
@@ -29,10 +29,10 @@ def currency_choices(first: str, *also: str | None) -> list[str]:
 
 DATE_CHOICES = {"as detected": None, "day first (31/03/2026)": "dd/mm/yyyy", "month first (03/31/2026)": "mm/dd/yyyy"}
 
-st.title("Data")
+st.title("Import")
 who = identity.actor()
 
-if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rates, not the import
+if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the import
     st.subheader("Import a CRM export", anchor=False)
     if session.workspace() != session.MAIN:
         st.info(f"You are viewing the **{session.workspace()}** workspace. Imports go to **{session.MAIN}**, your "
@@ -171,51 +171,16 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the exports and rate
 
     if "dt_result" in st.session_state:
         st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
+        navigation.show_next(session.MAIN)  # what comes next in the portfolio just imported
     if "dt_rejects" in st.session_state:
         data, name = st.session_state["dt_rejects"]
         st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
                            mime="text/csv", key="dt_rejects_dl")
-
-st.subheader("Templates", anchor=False)
-t1, t2 = st.columns(2)
-# Files are built when clicked (a callable), so drawing the page stays fast.
-t1.download_button("Accounts template (CSV)", lambda: columns.template_csv("accounts"),
-                   file_name="accounts-template.csv", mime="text/csv", key="dt_tpl_accounts", on_click="ignore")
-t2.download_button("Opportunities template (CSV)", lambda: columns.template_csv("opportunities"),
-                   file_name="opportunities-template.csv", mime="text/csv", key="dt_tpl_opps", on_click="ignore")
-
-st.subheader("Exports", anchor=False)
-st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
-           "history: with the pages' headers and words. Formulas are neutralised: a cell starting with = + - @ "
-           "opens as text, never as a formula.")
-european = widgets.european_csv("dt_eu")
-sep = tables.separator(european)
-cur = session.currency()  # the headers name the currency the amounts are in, as the pages do
-e = st.columns(4)
-for i, what in enumerate(portfolio_service.EXPORTS):
-    e[i].download_button(f"{what.capitalize()} (CSV)",
-                         lambda what=what: tables.people_csv(portfolio_service.export_frame(s, what), what, cur, sep=sep),
-                         file_name=f"gtm-{what}.csv", mime="text/csv", key=f"dt_export_{what}", on_click="ignore")
-e[3].download_button("Everything (XLSX)",
-                     lambda: tables.people_xlsx({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS},
-                                                cur),
-                     file_name="gtm-export.xlsx", key="dt_export_xlsx", on_click="ignore",
-                     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-# The workshop's hand-out: built when clicked, for the focus list (or the 15 accounts with the most value at stake),
-# at the assumptions in force in this session (tried on the Design page, or saved).
-tried = design_inputs.in_force() if design_inputs.edited() else None
-if tried is not None:
-    st.caption("The hand-out's economics use the assumptions tried in this session on the Design page (not saved); "
-               "its small print says so.")
-no_deck = deck_service.refusal(s)  # an empty workspace, or the fonts the slides' text is measured with missing
-if no_deck:
-    st.info(plain(no_deck), icon=":material/slideshow:")
 else:
-    st.download_button("Download the hand-out (PowerPoint)", lambda: deck_service.build_deck(s, assumptions=tried),
-                       file_name=f"gtm-hand-out-{session.workspace()}.pptx", mime=deck_service.MIME,
-                       key="dt_export_deck", on_click="ignore", icon=":material/slideshow:",
-                       help="The portfolio matrix, the funnel, the maturity radar, the focus accounts' economics, one "
-                            "slide per focus account and the engagement plan, as editable PowerPoint tables and charts")
+    st.info(f"Importing is for {widgets.who_may(Action.IMPORT_DATA)}. The portfolio's files are on Exports & "
+            "hand-out.", icon=":material/lock:")
+st.page_link("pages/exports.py", label="Exports, templates and the hand-out", icon=":material/download:",
+             query_params={"workspace": session.workspace()})
 
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()

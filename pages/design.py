@@ -17,7 +17,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.funnel import default_rules as funnel_rules
 from gtm.export import charts
 from gtm.services import design
-from pages.common import design_inputs, identity, present, session, widgets
+from pages.common import design_inputs, identity, navigation, present, session, widgets
 
 SHOWN = 1000  # accounts listed on the page (largest first); the export holds every one
 TODAY_COLOUR, PLAN_COLOUR = "#9AA0A6", "#0072B2"
@@ -32,9 +32,10 @@ if not showing:
     st.caption("Designing the organisation: for the accounts you choose, what structure each needs, who must be "
                "hired or assigned, and what it costs and is worth. Every figure comes from the assumptions below: "
                "change them and every figure follows.")
+    navigation.related("pages/design.py")
 if d.account_table.empty:
-    st.info("No accounts yet: import accounts and opportunities on the Data page (or open the demo workspace) to "
-            "design their organisation.", icon=":material/groups:")
+    navigation.empty_state("No accounts yet: import accounts and opportunities on the Import page (or open the demo "
+                           "workspace) to design their organisation.", icon=":material/groups:")
     st.stop()
 
 # ---------------------------------------------------------------------------------------------- what, for whom

@@ -9,7 +9,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import matrices
-from pages.common import draft, identity, present, session, widgets
+from pages.common import draft, identity, navigation, present, session, widgets
 
 SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and nobody reads them
 
@@ -106,7 +106,9 @@ later = side is None or side.segmented_control(
 head.subheader(("Whole portfolio under this band" if later else f"Before the edit: '{plain(active.name)}'")
                if changed else f"Whole portfolio under '{plain(active.name)}'", anchor=False)
 if d.opportunities.empty:
-    board.info("No opportunities to judge yet; import some on the Data page.", icon=":material/inbox:")
+    with board:
+        navigation.empty_state("No opportunities to judge yet: import some on the Import page. The band can be "
+                               "edited meanwhile.")
 else:
     preview = session.data(matrix) if changed else d
     before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)

@@ -8,7 +8,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
 from gtm.services import accounts
-from pages.common import draft, identity, present, session, widgets
+from pages.common import draft, identity, navigation, present, session, widgets
 
 STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
 
@@ -18,10 +18,9 @@ title, side, filters = st.columns([2.2, 1.4, 1], vertical_alignment="bottom")
 title.title("Portfolio")
 
 if active.opportunities.empty:
-    st.info(f"The portfolio of workspace **{session.workspace()}** is empty. Import accounts and opportunities on "
-            "the **Data** page (they go to workspace main), or look at the demo workspace (sidebar).",
-            icon=":material/inbox:")
-    st.page_link("pages/data.py", label="Go to Data", icon=":material/upload_file:")
+    navigation.empty_state(f"The portfolio of workspace **{session.workspace()}** is empty. Import accounts and "
+                           "opportunities on the Import page (they go to workspace main), or look at the demo "
+                           "workspace (sidebar).")
     st.stop()
 
 # A band edit not saved yet (Matrix page) can be shown here, to the room, before anyone saves it.

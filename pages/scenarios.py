@@ -19,7 +19,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.playbook import Assumptions
 from gtm.export import charts
 from gtm.services import design
-from pages.common import design_inputs, identity, present, session, widgets
+from pages.common import design_inputs, identity, navigation, present, session, widgets
 
 EDITABLE = 500  # accounts in the editor (largest pipeline value first); the others keep the start point's structure
 SHOWN = 1000  # accounts moved listed on the page; the exports hold every one
@@ -39,9 +39,10 @@ st.title("Scenarios")
 if not showing:
     st.caption("Give each account a structure, save it as a named scenario, and compare two plans side by side: "
                "the people per role, the cost, the value at stake and the accounts that move.")
+    navigation.related("pages/scenarios.py")
 if d.account_table.empty:
-    st.info("No accounts yet: import accounts and opportunities on the Data page (or open the demo workspace) to "
-            "build scenarios.", icon=":material/compare_arrows:")
+    navigation.empty_state("No accounts yet: import accounts and opportunities on the Import page (or open the demo "
+                           "workspace) to build scenarios.", icon=":material/compare_arrows:")
     st.stop()
 
 table = d.account_table

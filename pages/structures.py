@@ -13,7 +13,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.services import design
-from pages.common import design_inputs, present, session
+from pages.common import design_inputs, navigation, present, session
 
 MARKERS = ("The structure you opened", "The structure you compare it with")
 
@@ -38,6 +38,7 @@ st.title("Structures")
 if not presenting:
     st.caption("The playbook of the seven go-to-market structures, lightest first: who owns the account and decides, "
                "what each needs and costs, and the opportunities it is realistic for.")
+    navigation.related("pages/structures.py")
 
 st.page_link("pages/design.py", label="Costs and coverage ratios are assumptions: edit them on the Design page",
              icon=":material/groups:")

@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py", "pages/matrix.py",
-         "pages/key_accounts.py", "pages/structures.py", "pages/design.py",
-         "pages/scenarios.py",
-         "pages/data.py"]
+PAGES = ["pages/start.py", "pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py",
+         "pages/matrix.py", "pages/key_accounts.py", "pages/structures.py", "pages/design.py", "pages/scenarios.py",
+         "pages/data.py", "pages/exports.py"]
 TARGET_MS = 300.0
 
 

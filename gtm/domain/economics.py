@@ -312,7 +312,7 @@ def in_currency(a: Assumptions, reporting: str, rates: Mapping[str, float]) -> t
     rate = rates.get(a.currency)
     if not rate:
         raise InputError(f"The cost assumptions are in {a.currency} and the reporting currency is {reporting}, with "
-                         f"no exchange rate for {a.currency}: add one on the Data page, or choose {reporting} as the "
+                         f"no exchange rate for {a.currency}: add one on the Import page, or choose {reporting} as the "
                          "costs' currency in the assumptions and enter the costs in it.")
     body = a.as_dict()
     body["currency"] = reporting
@@ -323,7 +323,7 @@ def in_currency(a: Assumptions, reporting: str, rates: Mapping[str, float]) -> t
     except ValidationError as exc:
         raise InputError(f"The cost assumptions in {a.currency}, converted at {rate:g} {reporting} per {a.currency}, "
                          f"are not accepted in {reporting}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}. "
-                         f"Lower the costs, or correct the exchange rate on the Data page.") from None
+                         f"Lower the costs, or correct the exchange rate on the Import page.") from None
     return converted, f"Costs converted from {a.currency} at {rate:g} {reporting} per {a.currency}."
 
 

@@ -64,7 +64,7 @@ def _nature_found(frame: pd.DataFrame) -> pd.DataFrame:
 _ACCOUNT_ID = Column("account_id", "Account id")
 _ACCOUNT = Column("account_name", "Account")
 
-# Data page "Accounts": the account's own fields (as imported), its figures, recommendation and latest decision.
+# Exports page "Accounts": the account's own fields (as imported), its figures, recommendation and latest decision.
 ACCOUNTS = Table("Accounts", (
     _ACCOUNT_ID, Column("name", "Account"), Column("industry", "Industry"), Column("region", "Region"),
     Column("parent_id", "Parent account id"), Column("owner", "Owner"),
@@ -88,7 +88,7 @@ ACCOUNTS = Table("Accounts", (
     Column("review_status", "Review"),
 ))
 
-# Data page "Opportunities": the Account page's opportunity table, then the rest of what the engine read.
+# Exports page "Opportunities": the Account page's opportunity table, then the rest of what the engine read.
 OPPORTUNITIES = Table("Opportunities", (
     Column("opportunity_id", "Opportunity id"), _ACCOUNT_ID, _ACCOUNT, Column("name", "Opportunity"),
     Column("fit", "Fit", "fit"), Column("steps", "Steps", "whole"),
@@ -105,7 +105,7 @@ OPPORTUNITIES = Table("Opportunities", (
     Column("region", "Region"),
 ), rest=True, prepare=_nature_found)
 
-# Data page "Decisions": the Account page's decision history, with the account and the review trail.
+# Exports page "Decisions": the Account page's decision history, with the account and the review trail.
 DECISIONS = Table("Decisions", (
     Column("decision_id", "Decision id", "whole"), _ACCOUNT_ID, _ACCOUNT,
     Column("created_at", "When", "timestamp"), Column("author", "Who"), Column("author_role", "Role", "role"),

@@ -13,7 +13,10 @@ import streamlit as st
 
 Mode = Literal["oidc", "header", "local"]
 HEADER_ENV = "GTM_AUTH_HEADER"
-LOCAL_BANNER = ("Local single-user mode: you act as administrator. Configure sign-in before sharing this app.")
+# One line in the sidebar; the whole story in its help.
+LOCAL_BANNER = "Local mode: you act as administrator"
+LOCAL_HELP = ("Local single-user mode: no sign-in is configured, so anyone who can open this app acts as its "
+              "administrator. Configure sign-in (OpenID Connect or a proxy header) before sharing this app.")
 
 
 @dataclass(frozen=True)

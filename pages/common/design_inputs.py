@@ -138,7 +138,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
             money_in = c5.selectbox("Currency of the costs", currencies, key=f"{key}_currency_{gen}",
                                     help="The costs below are in this currency. Choosing another does not convert "
                                          "them: enter them in it. Costs in another currency than the reporting one "
-                                         "are converted at the workspace's rate (the Data page).")
+                                         "are converted at the workspace's rate (the Import page).")
             costs = pd.DataFrame({
                 "Structure": [vocab.APPROACHES.label(c) for c in vocab.APPROACHES.codes],
                 f"Cost to serve a year ({current.currency})": [current.cost_to_serve[c]

@@ -45,9 +45,10 @@ def actor() -> Actor:
 
 
 def banner() -> None:
-    """Local single-user mode says so on every page: anyone who can open the app is its administrator."""
+    """Local single-user mode says so on every page, in one line (its help says the rest): anyone who can open the
+    app is its administrator."""
     if auth.mode() == "local":
-        st.warning(auth.LOCAL_BANNER, icon=":material/lock_open:")
+        st.badge(auth.LOCAL_BANNER, icon=":material/lock_open:", color="orange", help=auth.LOCAL_HELP)
 
 
 def _keep_view_as() -> None:

@@ -20,6 +20,7 @@ from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
 from gtm.services import portfolio as portfolio_service
+from gtm.services import progress as progress_service
 from gtm.services.demo import seed_demo
 from gtm.storage.engine import DEMO, MAIN, WORKSPACES
 from gtm.storage.repository import Store
@@ -36,10 +37,24 @@ def _leave_folder_mode() -> None:
     that request through app.py like every later one.
     """
     from streamlit.runtime.pages_manager import PagesManager
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
+        # The address asked for is lost in the rerun (folder mode answered it, or failed to): keep it for
+        # pages/common/navigation.py, which resolves aliases and unknown addresses.
+        asked = getattr(getattr(get_script_run_ctx(), "pages_manager", None), "intended_page_name", None)
+        if asked:
+            st.session_state[_FIRST_REQUEST] = str(asked).strip("/")
         st.rerun()
+
+
+_FIRST_REQUEST = "nav_first_request"
+
+
+def first_request_path() -> str | None:
+    """The address a server's very first request asked for (taken once), None afterwards."""
+    return st.session_state.pop(_FIRST_REQUEST, None)
 
 
 # Every page reads the store through this module, so importing it is the first thing any page does.
@@ -60,6 +75,11 @@ def database_url() -> str | None:
 
 def _seeding_demo() -> bool:
     return os.environ.get("GTM_SEED_DEMO", "1").strip().lower() not in ("0", "false", "no", "off")
+
+
+def demo_offered() -> bool:
+    """Whether the demo workspace holds the bundled demo portfolio (GTM_SEED_DEMO is not off)."""
+    return _seeding_demo()
 
 
 @st.cache_resource(show_spinner="Opening the portfolio database…")
@@ -396,3 +416,29 @@ def _say_list(list_id: int, accounts: int) -> None:
     row = frame[frame["list_id"] == list_id].iloc[0]
     st.caption(f":material/filter_alt: Filtered to the list **{plain(row['name'])}** v{int(row['version'])} "
                f"({accounts:,} accounts); choose *all* under Accounts in the sidebar to see every account.")
+
+
+# ---------------------------------------------------------------------------------------------- the first hour
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _progress(url: str | None, workspace_name: str, portfolio_version: int, version: int,
+              matrix_json: str) -> progress_service.Progress:
+    raw = _portfolio(url, workspace_name, portfolio_version)
+    judged = _judged(url, workspace_name, portfolio_version, matrix_json, True)
+    return progress_service.progress(raw["accounts"], judged["assessed"], judged["recommendations"],
+                                     _decisions(url, workspace_name, version))
+
+
+def progress(workspace_name: str | None = None) -> progress_service.Progress:
+    """The first hour's checklist of a workspace (default: the one on view), over every account and the active
+    matrix; computed once per data version."""
+    name = workspace_name or workspace()
+    s = store(name)
+    return _progress(database_url(), name, s.portfolio_version(), s.data_version(),
+                     s.active_matrix().matrix.model_dump_json())
+
+
+def set_up(workspace_name: str | None = None) -> bool:
+    """Whether a workspace is set up, so that its root opens Portfolio rather than Start: the demo always, another
+    once every step of its first hour is done."""
+    name = workspace_name or workspace()
+    return name == DEMO or progress(name).complete

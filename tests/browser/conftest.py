@@ -180,6 +180,8 @@ def view_as(page: Page, app: App, role: str, name: str) -> None:
     page.reload()
     wait_for_app(page)
     label = f"{name} · {ROLE_LABELS[role]}"
+    # The chooser stands below the navigation: bring it to the top of the sidebar, so that its list opens in full.
+    page.locator(".st-key-sb_view_as").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.locator(".st-key-sb_view_as button[aria-label='Open']").click()
     page.get_by_role("option", name=label, exact=True).click()
     wait_for_app(page)

@@ -32,6 +32,12 @@ def _nudge(page: Page, nature: str, key: str = "ArrowLeft") -> None:
     wait_for_app(page)
 
 
+def _open(page: Page, title: str, section: str = "Decide") -> None:
+    """In presentation mode the navigation's sections stand in the top bar: open one, then click the page."""
+    page.locator('[data-testid="stTopNavSection"]').filter(has_text=section).click()
+    page.get_by_role("menuitem", name=title, exact=True).click()
+
+
 def test_a_band_edit_is_shown_kept_undone_and_saved_on_one_screen(page: Page, app_server: App) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{app_server.url}/matrix?workspace=demo&present=1")
@@ -49,8 +55,9 @@ def test_a_band_edit_is_shown_kept_undone_and_saved_on_one_screen(page: Page, ap
         assert _inside(part), part  # the matrix, Save and Undo, all on the one screen
     page.screenshot(path="test-artifacts/draft-matrix-1280x720.png")
 
-    # The room sees the effect on the Portfolio page (the top navigation: the same session, so the same draft).
-    page.get_by_role("link", name="Portfolio", exact=True).click()
+    # The room sees the effect on the Portfolio page (the top navigation's Decide section: the same session, so the
+    # same draft).
+    _open(page, "Portfolio")
     wait_for_app(page)
     expect(page.locator(".st-key-pf_draft")).to_be_visible(timeout=TIMEOUT)
     expect(page.locator('[data-testid="stMain"]').get_by_text("under the unsaved band draft")).to_be_visible()
@@ -76,7 +83,7 @@ def test_a_band_edit_is_shown_kept_undone_and_saved_on_one_screen(page: Page, ap
     expect(page.locator('[data-testid="stMain"]').get_by_text("Whole portfolio under 'Workshop draft'")).to_be_visible()
     assert _dashed(page) == 0
 
-    page.get_by_role("link", name="Portfolio", exact=True).click()
+    _open(page, "Portfolio")
     wait_for_app(page)
     expect(page.locator('[data-testid="stMain"] h1')).to_have_text("Portfolio", timeout=TIMEOUT)
     expect(page.get_by_role("link", name="Open the draft")).to_have_count(0)

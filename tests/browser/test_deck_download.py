@@ -1,4 +1,4 @@
-"""Chromium: the workshop's hand-out downloads from the Data page and opens as a PowerPoint deck whose slides are
+"""Chromium: the workshop's hand-out downloads from the Exports & hand-out page and opens as a PowerPoint deck whose slides are
 the portfolio matrix (a native table), the funnel, the maturity radar, the focus accounts and the plan."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ TIMEOUT = 60_000
 
 def test_the_hand_out_downloads_and_opens(page: Page, app_server: App) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
-    page.goto(f"{app_server.url}/data?workspace=demo")
+    page.goto(f"{app_server.url}/exports?workspace=demo")
     wait_for_app(page)
-    button = page.locator(".st-key-dt_export_deck button").first
+    button = page.locator(".st-key-ex_export_deck button").first
     expect(button).to_be_visible(timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as download:
         button.click()

@@ -13,6 +13,9 @@ def test_first_request_to_a_deep_link_gets_the_whole_app(app_server: App, page: 
     expect(page.get_by_role("heading", name="Account", exact=True)).to_be_visible()
     expect(page.get_by_text("Active matrix")).to_be_visible()  # app.py's sidebar ran
     expect(page.get_by_text("Page not found")).to_have_count(0)
-    expect(page.locator('[data-testid="stSidebarNav"]')).to_have_count(0)  # no folder-style page list
+    # The app's navigation in sections, not the folder-style list of every file in pages/ (which has no sections).
+    nav = page.locator('[data-testid="stSidebarNav"]')
+    expect(nav.locator('[data-testid="stNavSectionHeader"]').filter(has_text="Decide")).to_have_count(1)
+    expect(nav.get_by_text("common", exact=True)).to_have_count(0)
     assert "account=ACC-0002" in page.url
     shot(page, "account-first-request")

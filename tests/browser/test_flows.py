@@ -27,12 +27,14 @@ TIMEOUT = 30_000
 XSS_NAME = "<img src=x onerror=alert(1)>"
 
 PAGES = [
-    ("", "Portfolio", "portfolio"),
+    ("", "Portfolio", "portfolio"),  # the demo is set up: its root opens the Portfolio page
+    ("start", "Start", "start"),
     ("account", "Account", "account"),
     ("diagnose", "Diagnose", "diagnose"),
     ("review", "Review", "review"),
     ("matrix", "Matrix", "matrix"),
-    ("data", "Data", "data"),
+    ("data", "Import", "data"),
+    ("exports", "Exports & hand-out", "exports"),
 ]
 
 

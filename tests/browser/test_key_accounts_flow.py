@@ -20,7 +20,7 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     page.goto(f"{app_server.url}/key_accounts?workspace=demo")
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
-    expect(main.get_by_text("No shortlist saved yet", exact=False).first).to_be_visible(timeout=TIMEOUT)
+    expect(main.get_by_text("Now: step 1 of 3", exact=False).first).to_be_visible(timeout=TIMEOUT)  # the long list
     page.locator(".st-key-ka_save_short button").click()
     wait_for_app(page)
     expect(page.get_by_text("Shortlist saved (50 accounts)")).to_be_visible(timeout=TIMEOUT)
@@ -38,6 +38,8 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     view_as(page, app_server, "bu_head", "Hal")  # the same page, reloaded: a new address would be a new session
     page.set_viewport_size({"width": 1280, "height": 720})
     wait_for_app(page)
+    # The page opens on step 2, the shortlist, where the BU leaders pick.
+    expect(page.get_by_role("tab", name="2 · Shortlist: the BUs' picks")).to_have_attribute("aria-selected", "true")
     grid = page.locator(".st-key-ka_marks_1_BU-AUT, [class*='st-key-ka_marks_']").first
     expect(grid).to_be_visible(timeout=TIMEOUT)
     grid.scroll_into_view_if_needed()
@@ -64,6 +66,7 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     view_as(page, app_server, "facilitator", "Fay")
     page.set_viewport_size({"width": 1280, "height": 720})
     wait_for_app(page)
+    page.get_by_role("tab", name="3 · Focus list").click()  # step 3: the focus list from the picks
     page.locator(".st-key-ka_target input").fill("3500000000")
     page.locator(".st-key-ka_target input").press("Enter")
     wait_for_app(page)

@@ -9,12 +9,16 @@ from acting import act_as
 from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
 from gtm.storage.repository import Store
-from pages.common.auth import LOCAL_BANNER
+from pages.common.auth import LOCAL_BANNER, LOCAL_HELP
 
 
-def test_local_mode_says_you_act_as_administrator(empty_db: str) -> None:
+def test_local_mode_says_you_act_as_administrator_in_one_line(empty_db: str) -> None:
     at = run()
-    assert any(w.value == LOCAL_BANNER for w in at.warning), [w.value for w in at.warning]
+    badge = [m for m in at.sidebar.markdown if LOCAL_BANNER in m.value]
+    assert len(badge) == 1 and badge[0].value.startswith(":orange-badge["), [m.value for m in at.sidebar.markdown]
+    assert badge[0].help == LOCAL_HELP and "Configure sign-in" in LOCAL_HELP and "before sharing this app" in LOCAL_HELP
+    assert len(LOCAL_BANNER) <= 40  # one line of the sidebar; the help says the rest
+    assert not at.sidebar.warning
     assert any("Local administrator" in m.value and "Administrator" in m.value for m in at.sidebar.markdown)
 
 
@@ -101,13 +105,16 @@ def test_each_role_is_shown_only_the_controls_it_may_use(demo_db: str, role: str
     assert ("pf_ap_editor" in _keys(at)) is edit_approaches
 
 
-def test_a_viewer_exports_on_the_data_page_but_is_not_offered_an_import(demo_db: str) -> None:
+def test_a_viewer_exports_but_is_not_offered_an_import(demo_db: str) -> None:
     at = act_as(run("pages/data.py"), "viewer", "Vic").run()
     assert not at.exception
     assert not at.get("file_uploader")
     assert not [b for b in at.button if b.key in ("dt_demo", "dt_rates_save", "dt_reporting_set")]
+    assert any("Importing is for administrators, workshop facilitators and sales leaders" in i.value for i in at.info)
+    at.switch_page("pages/exports.py").run()  # the exports have a page of their own, open to everyone
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Accounts (CSV)" in labels and "Everything (XLSX)" in labels
+    at.switch_page("pages/data.py").run()
     act_as(at, "facilitator", "Fay").run()
     assert at.get("file_uploader")
     assert [b for b in at.button if b.key == "dt_demo"]

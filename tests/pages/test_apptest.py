@@ -11,9 +11,14 @@ from streamlit.testing.v1 import AppTest
 from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ["pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py", "pages/matrix.py",
-         "pages/structures.py", "pages/key_accounts.py", "pages/maturity.py", "pages/plan.py", "pages/design.py",
-         "pages/scenarios.py", "pages/data.py"]
+PAGES = ["pages/start.py", "pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py",
+         "pages/matrix.py", "pages/structures.py", "pages/key_accounts.py", "pages/maturity.py", "pages/plan.py",
+         "pages/design.py", "pages/scenarios.py", "pages/data.py", "pages/exports.py"]
+# Pages that need a portfolio: on an empty one they link to the import and to Start (navigation.empty_state).
+LINKED = {"pages/portfolio.py", "pages/account.py", "pages/matrix.py", "pages/key_accounts.py", "pages/design.py",
+          "pages/scenarios.py"}
+# The words that name a next step in the other pages' empty states (an import, a score).
+NEXT_STEP = ("import some", "score it below")
 TIMEOUT = 60
 
 
@@ -42,17 +47,32 @@ def test_every_page_runs_on_the_demo_portfolio(demo_db: str, page: str) -> None:
     assert not at.error
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.xfail(
+    strict=True, reason="pages/review.py belongs to the review engineer: its empty state names no next step yet"))
+    if p == "pages/review.py" else p for p in PAGES])
 def test_every_page_has_a_clear_empty_state(empty_db: str, page: str) -> None:
     at = run(page)
     text = " ".join(e.value for e in [*at.info, *at.markdown, *at.caption])
+    links = [e.proto.page for e in at.main.get("page_link")]
     if page == "pages/plan.py":  # a plan needs no portfolio: the default plan shows, and says it is one
         assert "No plan saved yet: the default plan is shown." in text
     elif page == "pages/structures.py":  # the playbook needs no portfolio: the seven cards, no account in any
         assert "0 in it today" in text and len(at.subheader) == 7
-    elif page != "pages/data.py":
+    elif page == "pages/start.py":  # the checklist, its first step the import
+        assert "Nothing is imported yet" in text.replace("\\", "") and "data" in links
+    elif page == "pages/data.py":  # the import itself, and the way to the exports
+        assert at.get("file_uploader") and "exports" in links
+    elif page == "pages/exports.py":  # empty files with their headers, and the way to the import
+        assert "The portfolio is empty" in text and "data" in links
+    else:
         assert at.info, f"{page} shows no empty-state message"
         assert any(w in text.lower() for w in ("import", "no ", "nothing", "empty"))
+        # ... and what to do next: links on (the import, Start), or a sentence naming the step
+        said = " ".join(i.value.lower() for i in at.info)
+        if page in LINKED:
+            assert {"data", "start"} <= set(links), (page, links)
+        else:
+            assert any(w in said for w in NEXT_STEP), (page, said)
 
 
 def test_portfolio_bu_filter_changes_the_figures(demo_db: str) -> None:

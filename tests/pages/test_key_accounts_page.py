@@ -87,3 +87,37 @@ def test_presentation_mode_hides_the_editing_controls(demo_db: str) -> None:
     assert not at.exception
     keys = {b.key for b in at.button}
     assert "ka_save_short" not in keys and "ka_save_focus" not in keys
+
+
+def _open_tab(at) -> str:  # type: ignore[no-untyped-def]
+    """The label of the tab the page opens on (the tab container's default)."""
+    def containers(node):  # type: ignore[no-untyped-def]
+        for child in getattr(node, "children", {}).values():
+            proto = getattr(child, "proto", None)
+            if "Block" in type(proto).__name__ and proto.WhichOneof("type") == "tab_container":
+                yield proto.tab_container
+            yield from containers(child)
+    index = next(containers(at.main)).default_tab_index
+    return str(at.tabs[index].label)
+
+
+def test_the_page_goes_one_stage_at_a_time_and_opens_on_the_current_one(demo_db: str) -> None:
+    at = run(PAGE)
+    assert [t.label for t in at.tabs] == ["1 · Long list → shortlist", "2 · Shortlist: the BUs' picks",
+                                          "3 · Focus list", "The funnel and saved lists"]
+    assert _open_tab(at) == "1 · Long list → shortlist"
+    assert any("Now: step 1 of 3" in c.value for c in at.caption)
+    at.button(key="ka_save_short").click().run()
+    assert _open_tab(at) == "2 · Shortlist: the BUs' picks"  # the BU leaders pick on the saved shortlist
+    assert any("Now: step 2 of 3" in c.value for c in at.caption)
+    store, fay = Store(demo_db), Actor("Fay", Role.FACILITATOR)
+    short = lists.list_accounts(store, stage="short")
+    lists.save_bu_marks(store, Actor("Ana", Role.ADMIN), "BU-AUT", picks={a: True for a in short[:5]},
+                        list_name="Shortlist")
+    at.run()
+    at.button(key="ka_save_focus").click().run()
+    assert not at.exception and _open_tab(at) == "3 · Focus list"
+    assert any("the three steps are done" in c.value for c in at.caption)
+    lists.save_list(store, fay, "Shortlist", "short", short[:20])  # a new shortlist starts the steps again
+    at.run()
+    assert _open_tab(at) == "2 · Shortlist: the BUs' picks"

@@ -37,18 +37,21 @@ def test_the_app_opens_on_demo_while_main_is_empty_and_on_main_once_it_holds_acc
     import_into_main()
     at = run()
     assert at.selectbox(key="sb_workspace").value == "main"
+    assert at.title[0].value == "Start"  # main is not set up yet: its root is the first hour's checklist
+    at.switch_page("pages/portfolio.py").run()
     assert opportunities(at) == "2"
 
 
 def test_without_the_demo_seeded_the_app_opens_on_main(empty_db: str) -> None:
     at = run()
-    assert at.selectbox(key="sb_workspace").value == "main"
+    assert at.selectbox(key="sb_workspace").value == "main" and at.title[0].value == "Start"
+    at.switch_page("pages/portfolio.py").run()
     assert any("workspace **main** is empty" in i.value for i in at.info)
 
 
 def test_workspace_in_the_url_chooses_the_portfolio_and_links_keep_it(demo_db: str) -> None:
     import_into_main()
-    assert opportunities(run(workspace="main")) == "2"
+    assert opportunities(run("pages/portfolio.py", workspace="main")) == "2"
     at = run(workspace="demo")
     assert opportunities(at) == "3,552"
     tables = [df.value for df in at.dataframe if "link" in df.value.columns]
