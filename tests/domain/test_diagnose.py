@@ -343,3 +343,39 @@ def test_each_kind_of_condition(condition: dict[str, Any] | list[dict[str, Any]]
                           "Amount": ["5000", "900", "1200", "x"], "value": [5000.0, 900.0, 1200.0, 5.0]})
     out = diagnose(frame, table)
     assert (out["diagnosis_rule"] == "hit").tolist() == expected
+
+
+def test_a_bu_comes_from_the_file_else_from_the_family_mapping_and_says_which() -> None:
+    from gtm.domain.diagnose import Mappings, assign_bus, resolve_natures
+
+    opps = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3", "o4"], "account_id": ["A"] * 4,
+                         "bu": ["BU-EN", None, None, None], "bu_name": ["Energy", None, None, None],
+                         "product_family": ["Drives", "drives ", "Sensors", None], "nature": [None] * 4,
+                         "name": ["w", "x", "y", "z"], "value": [200_000.0] * 4})
+    mappings = Mappings.from_rows([("Drives", "automation"), ("Sensors", "Sensing")])
+    bus = pd.DataFrame({"bu_id": ["BU-AUT", "BU-EN"], "name": ["Automation", "Energy"]})
+    out = assign_bus(opps, mappings, bus)
+    assert out["bu"].tolist()[:3] == ["BU-EN", "BU-AUT", "Sensing"]  # Sensing is not stored yet: its name as id
+    assert out["bu_name"].tolist()[:3] == ["Energy", "Automation", "Sensing"]
+    assert out["bu_source"].astype(object).tolist()[:3] == ["file", "mapping", "mapping"]
+    assert pd.isna(out["bu"].iloc[3]) and pd.isna(out["bu_source"].iloc[3])
+    assert opps["bu"].isna().tolist() == [False, True, True, True]  # the stored frame is left as it is
+    resolved = resolve_natures(opps, table=default_diagnosis(), mappings=mappings, business_units=bus)
+    assert resolved["bu_source"].astype(object).tolist()[:3] == ["file", "mapping", "mapping"]
+    # three BUs at the account, each a large deal: the BUs the mapping gave count
+    assert natures(resolved)[:3] == ["cross_sell"] * 3
+
+
+def test_a_nature_from_the_mapping_is_said_to_come_from_the_mapping() -> None:
+    from gtm.domain.diagnose import Mappings, resolve_natures
+    from gtm.domain.portfolio import nature_found
+
+    opps = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3"], "nature": [None, "turnkey", None],
+                         "product_family": ["Spares", "Spares", "Drives"], "name": ["a", "b", "Turnkey plant"],
+                         "value": [1.0, 1.0, 1.0]})
+    out = resolve_natures(opps, table=default_diagnosis(),
+                          mappings=Mappings.from_rows(family_nature=[("spares", "qualification")]))
+    assert out["nature_source"].astype(object).tolist() == ["mapping", "given", "rule"]
+    found = nature_found(out).tolist()
+    assert found[0].startswith("mapping") and "rule" not in found[0]
+    assert found[1:] == ["given in the CRM file", "rule: turnkey-words"]
