@@ -551,6 +551,18 @@ def _expand(records: pd.Series) -> pd.DataFrame:
     return out.reindex(records.index)
 
 
+def rule_view(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """What the rules read of stored opportunities: their columns, with the signals and kept CRM columns (stored as
+    dicts) as columns of their own, without what a diagnosis decides."""
+    view = opportunities.drop(columns=[c for c in ("nature", "nature_source", "diagnosis_rule", "diagnosis_reason",
+                                                   "signals", "attributes") if c in opportunities])
+    for column in ("signals", "attributes"):
+        if column in opportunities:
+            extra = _expand(opportunities[column])
+            view = view.join(extra[[c for c in extra.columns if c not in view.columns]])
+    return view
+
+
 BU_SOURCES = ("file", "mapping")
 
 
@@ -609,12 +621,7 @@ def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None 
     ``diagnosis_rule``, ``diagnosis_reason`` and ``bu_source`` (file, mapping or blank).
     """
     frame = assign_bus(opportunities, mappings, business_units)  # new columns only: the stored ones stay shared
-    view = frame.drop(columns=[c for c in ("nature", "nature_source", "diagnosis_rule", "signals", "attributes")
-                               if c in frame])
-    for column in ("signals", "attributes"):
-        if column in frame:
-            extra = _expand(frame[column])
-            view = view.join(extra[[c for c in extra.columns if c not in view.columns]])
+    view = rule_view(frame)
     diag, _problems = diagnose_with_problems(view, table, mappings=mappings)  # stored signals were checked at import
     given = pd.Series(pd.Categorical(frame["nature"], dtype=vocab.NATURES.dtype), index=frame.index) \
         if "nature" in frame else pd.Series(pd.Categorical([None] * len(frame), dtype=vocab.NATURES.dtype),

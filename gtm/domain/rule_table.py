@@ -7,12 +7,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
 from gtm.domain import vocabulary as vocab
-from gtm.domain.diagnose import FACTS, Condition, DiagnosisTable, Mappings, Signal, diagnose
+from gtm.domain.diagnose import FACTS, Condition, DiagnosisTable, Mappings, Signal, diagnose_with_problems, rule_view
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import money
 from gtm.domain.words import default_words
 
 COLUMNS = ("rule", "nature", "kind", "subject", "op", "value", "wording")
@@ -217,21 +219,87 @@ def question(signal: Signal) -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the questionnaire diagnoses: the nature (None: not yet diagnosed), the rule that fired, its wording."""
+    """What the questionnaire diagnoses: the nature (None: not yet diagnosed), the rule that fired, its wording, and
+    the nature the product family -> nature mapping gives the opportunity (None: none), which decides before the
+    rules."""
 
     nature: str | None
     rule: str
     wording: str
+    mapped: str | None = None
 
 
-def classify(table: DiagnosisTable, name: str, answers: dict[str, Any], mappings: Mappings | None = None) -> Answer:
-    """Diagnose one opportunity from its name and the answers (signal -> value), alone on its account."""
-    row = {"name": name, **answers}
-    frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()})
-    out = diagnose(frame, table, mappings=mappings)
-    nature = out["nature"].iloc[0]
-    return Answer(None if pd.isna(nature) else str(nature), str(out["diagnosis_rule"].iloc[0]),
-                  str(out["diagnosis_reason"].iloc[0]))
+def classify(table: DiagnosisTable, name: str, answers: dict[str, Any], mappings: Mappings | None = None,
+             account: pd.DataFrame | None = None, opportunity_id: str | None = None) -> Answer:
+    """Diagnose one opportunity by the rules from its name and the answers (signal -> value).
+
+    With ``account`` (its account's opportunities as the portfolio holds them) and ``opportunity_id``, its account's
+    facts (the BUs there, the deal's share) and its other columns hold; without, it stands alone on its account.
+    The product family -> BU mapping counts for the facts; the family -> nature mapping is said in ``mapped``.
+    """
+    mappings = mappings or Mappings()
+    if account is not None and opportunity_id is not None and "opportunity_id" in account:
+        frame = rule_view(account).astype(object)
+        chosen = (frame["opportunity_id"].astype(str) == str(opportunity_id)).to_numpy()
+        for column, value in {"name": name, **answers}.items():
+            if column not in frame:
+                frame[column] = None
+            frame.loc[chosen, column] = value
+    else:
+        chosen = np.array([True])
+        frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in {"name": name, **answers}.items()})
+    # Stored signals were checked at import; an unreadable answer reads as not signalled, as in the portfolio.
+    out, _problems = diagnose_with_problems(frame, table, mappings=Mappings(family_bu=mappings.family_bu))
+    at = int(np.flatnonzero(chosen)[0])
+    nature = out["nature"].iloc[at]
+    family = frame["product_family"].iloc[at] if "product_family" in frame else None
+    mapped = mappings.family_nature.get(vocab.normalise(family)) if family is not None and pd.notna(family) else None
+    return Answer(None if pd.isna(nature) else str(nature), str(out["diagnosis_rule"].iloc[at]),
+                  str(out["diagnosis_reason"].iloc[at]), mapped)
+
+
+def given_answers(signals: Any, table: DiagnosisTable) -> dict[str, Any]:
+    """The answers the CRM file already gives (an opportunity's stored signals): yes/no as "yes" or "no", counts as
+    whole numbers; a cell that cannot be read is left for the person to answer."""
+    if not isinstance(signals, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for name, cell in signals.items():
+        spec = table.signals.get(name)
+        if spec is None or cell is None or (isinstance(cell, float) and pd.isna(cell)) or str(cell).strip() == "":
+            continue
+        if spec.type == "bool":
+            reading = default_words().read(str(cell))
+            if reading in ("yes", "no"):
+                out[name] = reading
+        else:
+            number = _number(str(cell))
+            if number is not None and number >= 0 and float(number).is_integer():
+                out[name] = int(number)
+    return out
+
+
+def known_facts(account: pd.DataFrame, opportunity_id: str, currency: str) -> list[tuple[str, str]]:
+    """What the data already says about one opportunity and its account, as (what, said) pairs for people: its deal
+    size, its product family, stage and type, its account's BUs (from the file or the product family -> BU mapping)
+    and its share of the account's value."""
+    row = account.loc[account["opportunity_id"].astype(str) == str(opportunity_id)].iloc[0]
+    out: list[tuple[str, str]] = []
+    value = row.get("value")
+    if value is not None and pd.notna(value):
+        out.append(("Deal size", money(float(value), currency)))
+    for column, what in (("product_family", "Product family"), ("stage", "Stage"), ("type", "Type")):
+        cell = row.get(column)
+        if cell is not None and pd.notna(cell) and str(cell).strip():
+            out.append((what, str(cell)))
+    if "bu_name" in account:
+        names = sorted({str(b) for b in account["bu_name"].dropna() if str(b).strip()})
+        out.append(("BUs at its account", f"{len(names)}: {', '.join(names)}" if names
+                    else "none known (no BU in the file, no product family -> BU mapping for it)"))
+    total = float(pd.to_numeric(account["value"], errors="coerce").fillna(0).sum()) if "value" in account else 0.0
+    if total > 0 and value is not None and pd.notna(value):
+        out.append(("Share of its account's value", f"{float(value) / total:.0%}"))
+    return out
 
 
 # ------------------------------------------------------------------ a draft of the rules, edited rule by rule

@@ -102,9 +102,37 @@ def test_the_questionnaire_classifies_with_the_rule_that_fired() -> None:
     assert classify(table(), "Spare parts Q3", {"turnkey": "no"}).nature == "qualification"
     nothing = classify(table(), "Drives", {s: "no" for s in ("turnkey", "one_time")})
     assert nothing.nature is None and nothing.rule == table().rules[-1].id
+    # the answers are the rules' to judge; what the product family -> nature mapping says (it decides before the
+    # rules) is said beside them
     mapped = classify(table(), "Drives", {"product_family": "Pumps"},
                       Mappings.from_rows(family_nature=[("Pumps", "Cross-sell")]))
-    assert mapped.nature == "cross_sell"
+    assert (mapped.nature, mapped.mapped) == (None, "cross_sell")
+
+
+def test_the_questionnaire_starts_from_the_opportunity_and_its_account() -> None:
+    from gtm.domain.rule_table import given_answers, known_facts
+
+    account = pd.DataFrame({
+        "opportunity_id": ["o1", "o2", "o3"], "account_id": ["A"] * 3, "name": ["Line 4", "Sensors", "Fuse"],
+        "bu": ["Automation", None, "Energy"], "bu_name": ["Automation", None, "Energy"],
+        "product_family": ["Drives", "Sensors", "Spares"], "stage": ["Proposal", None, "Closed Lost"],
+        "value": [300_000.0, 100_000.0, 50.0],
+        "signals": [{"turnkey": "no", "bu_count": ""}, None, {"one_time": "✓", "bu_count": "x"}],
+        "attributes": [{"Lead Source": "Partner"}, None, None]})
+    mappings = Mappings.from_rows([("Sensors", "Sensing")])
+    # o1 at an account that buys from three BUs (Sensing through the mapping), a deal of $300k: cross-sell
+    answer = classify(table(), "Line 4", {"turnkey": "no"}, mappings, account=account, opportunity_id="o1")
+    assert (answer.nature, answer.rule) == ("cross_sell", "multi-bu-account")
+    alone = classify(table(), "Line 4", {"turnkey": "no"}, mappings)
+    assert alone.nature is None  # alone on its account, as before
+    assert classify(table(), "Line 4", {"turnkey": "yes"}, mappings, account=account,
+                    opportunity_id="o1").nature == "turnkey"
+    assert given_answers(account["signals"].iloc[0], table()) == {"turnkey": "no"}
+    assert given_answers(account["signals"].iloc[2], table()) == {"one_time": "yes"}  # "x" is no count: asked
+    facts = dict(known_facts(account.assign(bu_name=["Automation", "Sensing", "Energy"]), "o1", "USD"))
+    assert facts["Deal size"] == "$300.0k" and facts["Product family"] == "Drives" and facts["Stage"] == "Proposal"
+    assert facts["BUs at its account"] == "3: Automation, Energy, Sensing"
+    assert facts["Share of its account's value"] == "75%"
 
 
 def _ids(rows: list[dict[str, str]]) -> list[str]:
