@@ -267,3 +267,14 @@ def with_evidence(mapping: pd.DataFrame, found: pd.DataFrame, key: str = "produc
     folded = pd.Index([vocab.normalise(v) for v in mapping[key].astype(str)])
     extra = by_folded.reindex(folded).reset_index(drop=True)
     return pd.concat([mapping.reset_index(drop=True), extra], axis=1)
+
+
+def mapping_table(mapping: pd.DataFrame, found: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
+    """The table a mapping is filled in: its rows, then a blank row per value of ``key`` in the data it does not map
+    yet (largest value first: the blanks that matter most on top), each with its evidence beside it (``evidence``)."""
+    target = [c for c in mapping.columns if c != key]
+    known = {vocab.normalise(f) for f in mapping[key].astype(str)}
+    missing = [f for f in found[key] if vocab.normalise(f) not in known]
+    blanks = pd.DataFrame([{key: f, **{c: None for c in target}} for f in missing], columns=[key, *target])
+    rows = pd.concat([mapping, blanks], ignore_index=True) if len(blanks) else mapping.reset_index(drop=True)
+    return with_evidence(rows.astype(object), found, key)

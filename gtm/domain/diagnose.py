@@ -551,6 +551,21 @@ def _expand(records: pd.Series) -> pd.DataFrame:
     return out.reindex(records.index)
 
 
+def attribute_names(records: pd.Series) -> list[str]:
+    """The keys of a column of dicts (the CRM columns an import kept), in order of first appearance; each distinct
+    dict is read once (rows read in bulk share one dict per distinct value)."""
+    present = records.dropna()
+    if present.empty:
+        return []
+    ids = np.fromiter((id(d) for d in present), dtype=np.int64, count=len(present))
+    _, first = np.unique(ids, return_index=True)
+    names: dict[str, None] = {}
+    for record in present.iloc[np.sort(first)]:
+        if isinstance(record, dict):
+            names.update(dict.fromkeys(map(str, record)))
+    return list(names)
+
+
 def rule_view(opportunities: pd.DataFrame) -> pd.DataFrame:
     """What the rules read of stored opportunities: their columns, with the signals and kept CRM columns (stored as
     dicts) as columns of their own, without what a diagnosis decides."""

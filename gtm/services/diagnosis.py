@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from gtm.domain import coverage, sanity
 from gtm.domain import vocabulary as vocab
-from gtm.domain.diagnose import DiagnosisTable, Mappings, default_diagnosis, resolve_natures
+from gtm.domain.diagnose import DiagnosisTable, Mappings, attribute_names, default_diagnosis, resolve_natures
 from gtm.domain.errors import ConfigError, InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
@@ -115,6 +116,24 @@ def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None, m
     return resolve_natures(opportunities, store.nature_overrides(), table,
                            mappings if mappings is not None else active_mappings(store),
                            store.business_units() if business_units is None else business_units), problems
+
+
+RULE_FIELDS = ("name", "product_family", "type", "stage", "owner", "bu", "probability", "account_name")
+
+
+def column_words() -> dict[str, str]:
+    """What each opportunity field is, in the import's words ("the sales stage"), for the rules' sentences."""
+    from gtm.ingest.columns import fields
+
+    return {f.name: re.split(r" \(|;", f.description, maxsplit=1)[0] for f in fields("opportunities")}
+
+
+def rule_columns(opportunities: pd.DataFrame, table: DiagnosisTable | None = None) -> list[str]:
+    """The columns a rule may test, as pickers offer them: the opportunity's own fields, then the CRM columns kept
+    from the import (Lead Source, Description …), then any other column the rules already name."""
+    kept = attribute_names(opportunities["attributes"]) if "attributes" in opportunities else []
+    named = [str(c.column) for r in (table.rules if table else ()) for c in r.when if c.column is not None]
+    return list(dict.fromkeys([*RULE_FIELDS, *kept, *named]))
 
 
 PREVIEW_SAMPLE = 20_000  # opportunities a what-if by someone who may not save is previewed on

@@ -157,3 +157,13 @@ def test_evidence_per_family_folds_spellings_and_says_what_it_does_not_know() ->
     assert shown["bu"].tolist()[0] == "Motion" and shown["opportunities"].tolist()[0] == 2
     assert pd.isna(shown["opportunities"].iloc[1])  # Pumps: none in the data
     assert evidence(_crm(), "stage").empty
+
+
+def test_the_mapping_is_filled_in_beside_its_evidence() -> None:
+    from gtm.domain.coverage import evidence, mapping_table
+
+    mapping = pd.DataFrame({"product_family": ["sensors"], "bu": ["Sensing"]})
+    table = mapping_table(mapping, evidence(_crm()))
+    assert table["product_family"].tolist() == ["sensors", "Drives", "Spares"]  # mapped, then the rest largest first
+    assert table["bu"].tolist()[0] == "Sensing" and pd.isna(table["bu"].iloc[1])
+    assert table["opportunities"].tolist() == [2, 2, 1] and table["bus"].tolist()[1] == "Automation"
