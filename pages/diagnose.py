@@ -185,13 +185,16 @@ def _held(key: str, fresh: pd.DataFrame) -> pd.DataFrame:
 
 
 EVIDENCE_CONFIG = {
-    "opportunities": st.column_config.NumberColumn("Opportunities", disabled=True, format="%d"),
-    "value": st.column_config.NumberColumn(f"Value ({cur})", disabled=True, format="compact"),
-    "median_value": st.column_config.NumberColumn(f"Median deal ({cur})", disabled=True, format="compact"),
-    "won": st.column_config.TextColumn("Won (of closed deals)", disabled=True,
-                                       help="From the opportunities' outcome (open, won, lost)"),
-    "bus": st.column_config.TextColumn("BUs it touches", disabled=True),
-    "accounts": st.column_config.NumberColumn("Accounts", disabled=True, format="%d"),
+    "opportunities": st.column_config.NumberColumn("Opportunities", disabled=True, format="%d", width="small"),
+    "value": st.column_config.NumberColumn(f"Value ({cur})", disabled=True, format="compact", width="small"),
+    "median_value": st.column_config.NumberColumn(f"Median deal ({cur})", disabled=True, format="compact",
+                                                  width="small"),
+    "won": st.column_config.TextColumn("Won", disabled=True, width="small",
+                                       help="The share of its closed deals that were won, from the opportunities' "
+                                            "outcome (open, won, lost): unknown without an outcome, or while all are "
+                                            "open"),
+    "bus": st.column_config.TextColumn("BUs it touches", disabled=True, width="medium"),
+    "accounts": st.column_config.NumberColumn("Accounts", disabled=True, format="%d", width="small"),
 }
 
 with tab_maps:
@@ -230,8 +233,9 @@ with tab_maps:
             _held(key, fresh), key=key, num_rows="dynamic", hide_index=True, width="stretch",
             column_order=["product_family", target, *coverage.EVIDENCE_COLUMNS],
             column_config={"product_family": st.column_config.TextColumn("Product family", required=True),
-                           target: (st.column_config.SelectboxColumn("Nature", options=list(NATURES.labels))
-                                    if target == "nature" else st.column_config.TextColumn("BU")),
+                           target: (st.column_config.SelectboxColumn("Nature", options=list(NATURES.labels),
+                                                                     width="medium")
+                                    if target == "nature" else st.column_config.TextColumn("BU", width="medium")),
                            **EVIDENCE_CONFIG})
         try:
             content = diagnosis.mapping_content(kind, coverage.filled(edited, target), source=label)

@@ -227,7 +227,8 @@ def evidence(opps: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
     """What a person mapping ``key``'s values (product families, else Type or Stage) can go on, per value (spellings
     that fold alike together, shown as the first): its opportunities, value, median deal size, won share (of its
     closed deals, from ``outcome`` open/won/lost: "unknown" without the column or a closed deal), the BUs and the
-    number of accounts it touches; largest value first. One pass: a groupby over integer codes."""
+    number of accounts it touches; largest value first. The won share reads "62% of 29" (closed deals),
+    "unknown" without an outcome column, "unknown (all open)" before any deal closed. One pass: a groupby over integer codes."""
     columns = [key, *EVIDENCE_COLUMNS]
     if key not in opps or opps.empty:
         return pd.DataFrame(columns=columns)
@@ -252,9 +253,8 @@ def evidence(opps: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
     bus = frame[["group", "bu"]].dropna().drop_duplicates().groupby("group")["bu"].agg(_names)
     agg["bus"] = bus.reindex(agg.index).fillna("")
     share = agg["won_count"] / agg["closed"].where(agg["closed"] > 0)
-    agg["won"] = [("unknown: no outcome in the data" if outcome is None else "unknown: none closed yet")
-                  if pd.isna(s) else f"{s:.0%} ({int(w)} of {int(c)} closed)"
-                  for s, w, c in zip(share, agg["won_count"], agg["closed"])]
+    agg["won"] = [("unknown" if outcome is None else "unknown (all open)") if pd.isna(s)
+                  else f"{s:.0%} of {int(c)}" for s, c in zip(share, agg["closed"])]
     agg[key] = spelling.reindex(agg.index).to_numpy()
     out: pd.DataFrame = agg.sort_values(["value", key], ascending=[False, True])[columns]
     return out.reset_index(drop=True)

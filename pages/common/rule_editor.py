@@ -100,7 +100,7 @@ def show_sentences(gen: int, table: DiagnosisTable, currency: str, columns: Mapp
     rev = st.session_state[_keys(gen)[1]]
     blocks = rt.rule_blocks(rows)
     sentences = [rule_words.draft_sentence([rows[i] for i in idx], table, currency, columns) for _, idx in blocks]
-    st.markdown("\n".join(f"{n}. {plain(sentence)} {plain(f'({rule_id})')}"
+    st.markdown("\n".join(f"{n}. {plain(sentence)} :gray[{plain(rule_id)}]"
                           for n, ((rule_id, _), sentence) in enumerate(zip(blocks, sentences), start=1)))
     if not isinstance(st.session_state.get(PICK), int) or not 0 <= st.session_state[PICK] < len(blocks):
         st.session_state[PICK] = 0
@@ -163,11 +163,13 @@ def _condition_row(gen: int, rev: int, position: int, j: int, row: dict[str, str
     ops = rule_words.comparison_options(row["kind"], row["subject"], table)
     op = row["op"] if row["op"] in ops else ops[0]
     key = f"dg_s_{rev}_{j}_op"
-    c[1].selectbox("Comparison", ops, index=ops.index(op), key=key, format_func=rt.COMPARISONS.__getitem__,
+    yes_no = rule_words.is_yes_no(row["kind"], row["subject"], table)
+    c[1].selectbox("Comparison", ops, index=ops.index(op), key=key,
+                   format_func=lambda o: "is" if yes_no else rt.COMPARISONS[o],
                    label_visibility="hidden" if j else "visible",
                    on_change=_set_condition, args=(gen, position, j, "op", key))
     key = f"dg_s_{rev}_{j}_value"
-    if rule_words.is_yes_no(row["kind"], row["subject"], table):
+    if yes_no:
         said = "no" if str(row["value"]).strip().lower() in ("false", "no", "0") else "yes"
         c[2].selectbox("Value", ["yes", "no"], index=["yes", "no"].index(said), key=key,
                        label_visibility="hidden" if j else "visible",

@@ -148,10 +148,10 @@ def test_evidence_per_family_folds_spellings_and_says_what_it_does_not_know() ->
     assert (drives["opportunities"], drives["value"], drives["median_value"], drives["accounts"]) == (2, 400.0, 200.0,
                                                                                                        1)
     assert drives["bus"] == "Automation" and found.iloc[1]["bus"] == "Energy, Sensing"
-    assert drives["won"] == "unknown: no outcome in the data"
+    assert drives["won"] == "unknown"  # no outcome column
     outcomes = evidence(_crm().assign(outcome=["won", "lost", "open", "open", "lost", "won"]))
     assert outcomes.set_index("product_family")["won"].to_dict() == {
-        "Drives": "50% (1 of 2 closed)", "Sensors": "unknown: none closed yet", "Spares": "0% (0 of 1 closed)"}
+        "Drives": "50% of 2", "Sensors": "unknown (all open)", "Spares": "0% of 1"}
     mapping = pd.DataFrame({"product_family": ["DRIVES", "Pumps"], "bu": ["Motion", None]})
     shown = with_evidence(mapping, found)
     assert shown["bu"].tolist()[0] == "Motion" and shown["opportunities"].tolist()[0] == 2
