@@ -592,9 +592,7 @@ def assign_bus(opportunities: pd.DataFrame, mappings: Mappings | None = None,
     """
     out = opportunities.copy(deep=False)
     n = len(out)
-    bu = out["bu"].to_numpy(dtype=object) if "bu" in out else np.full(n, None, dtype=object)
-    names = out["bu_name"].to_numpy(dtype=object) if "bu_name" in out else bu
-    has = pd.notna(bu)
+    has = out["bu"].notna().to_numpy() if "bu" in out else np.zeros(n, dtype=bool)
     source = np.where(has, 0, -1)
     family = mappings.family_bu if mappings is not None else {}
     if family and "product_family" in out and not has.all():
@@ -605,17 +603,20 @@ def assign_bus(opportunities: pd.DataFrame, mappings: Mappings | None = None,
             for ext, name in zip(business_units["bu_id"].astype(str), business_units["name"].astype(str)):
                 known.setdefault(normalise(name), (ext, name))
         codes, uniques = pd.factorize(out["product_family"], use_na_sentinel=True)
-        ids = np.full(len(uniques) + 1, None, dtype=object)
-        labels = np.full(len(uniques) + 1, None, dtype=object)
+        ids: list[str | None] = [None] * (len(uniques) + 1)  # the last: a blank family
+        labels: list[str | None] = [None] * (len(uniques) + 1)
         for i, value in enumerate(uniques):
             target = family.get(normalise(value))
             if target:
                 ids[i], labels[i] = known.get(normalise(target), (target, target))
-        mapped = ids[codes]
-        use = ~has & pd.notna(mapped)
+        codes = np.where(codes < 0, len(uniques), codes)
+        use = ~has & np.array([i is not None for i in ids], dtype=bool)[codes]
         if use.any():  # otherwise the stored columns stay as they are, shared
-            out["bu"] = np.where(use, mapped, bu)
-            out["bu_name"] = np.where(use, labels[codes], names)
+            # Taken per distinct family and kept as the stored text columns are (no Python string per row).
+            for column, values in (("bu", ids), ("bu_name", labels)):
+                stored = out[column] if column in out else pd.Series(None, index=out.index, dtype="str")
+                mapped = pd.Series(values, dtype=stored.dtype).take(codes).set_axis(out.index)
+                out[column] = stored.mask(use, mapped)
             source = np.where(use, 1, source)
     out["bu_source"] = pd.Categorical.from_codes(source.astype(np.int8), categories=pd.Index(BU_SOURCES))
     return out
