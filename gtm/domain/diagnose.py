@@ -622,6 +622,14 @@ def assign_bus(opportunities: pd.DataFrame, mappings: Mappings | None = None,
     return out
 
 
+def account_bus(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """account_id, bu: the BUs with value (summed above zero) at each account, from the file or the product family
+    -> BU mapping (``assign_bus``); the read model's answer to "which BUs does this account touch"."""
+    known = opportunities[["account_id", "bu", "value"]].dropna(subset=["account_id", "bu"])
+    sums = known.groupby(["account_id", "bu"], observed=True, sort=True)["value"].sum()
+    return sums[sums > 0].reset_index()[["account_id", "bu"]]
+
+
 NATURE_SOURCES = ("person", "given", "mapping", "rule", "undiagnosed")
 
 

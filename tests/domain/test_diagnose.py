@@ -364,6 +364,9 @@ def test_a_bu_comes_from_the_file_else_from_the_family_mapping_and_says_which() 
     assert resolved["bu_source"].astype(object).tolist()[:3] == ["file", "mapping", "mapping"]
     # three BUs at the account, each a large deal: the BUs the mapping gave count
     assert natures(resolved)[:3] == ["cross_sell"] * 3
+    from gtm.domain.diagnose import account_bus
+
+    assert account_bus(resolved).values.tolist() == [["A", "BU-AUT"], ["A", "BU-EN"], ["A", "Sensing"]]
 
 
 def test_a_nature_from_the_mapping_is_said_to_come_from_the_mapping() -> None:
