@@ -227,7 +227,7 @@ with tab_maps:
         if target == "nature":
             fresh["nature"] = fresh["nature"].map(lambda v: LABELS.get(v, v))
         if imported is not None:
-            st.caption("Loaded from the file: preview it, then save it as a version.")
+            st.caption("Loaded from the CSV: preview it, then save it as a version.")
         key = f"dg_{kind}_editor_{gen}_{st.session_state.get(f'dg_{kind}_gen', 0)}"
         edited = st.data_editor(
             _held(key, fresh), key=key, num_rows="dynamic", hide_index=True, width="stretch",
@@ -470,9 +470,8 @@ with tab_todo:
         if pick is None:
             st.stop()
         chosen = before.loc[before["opportunity_id"] == pick].iloc[0]
-        found = portfolio.nature_found(before.loc[before["opportunity_id"] == pick]).iloc[0]
         st.markdown(f"Now: **{plain(LABELS.get(str(chosen['nature']), 'not yet diagnosed'))}** "
-                    f"({plain(found)}) · {plain(chosen['diagnosis_reason'])}")
+                    f"({plain(chosen['nature_source'])}) · {plain(chosen['diagnosis_reason'])}")
         if not may_diagnose:
             st.caption("Sales leaders, facilitators and administrators set an opportunity's nature.")
         else:

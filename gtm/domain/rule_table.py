@@ -298,7 +298,8 @@ def known_facts(account: pd.DataFrame, opportunity_id: str, currency: str) -> li
                     else "none known (no BU in the file, no product family -> BU mapping for it)"))
     total = float(pd.to_numeric(account["value"], errors="coerce").fillna(0).sum()) if "value" in account else 0.0
     if total > 0 and value is not None and pd.notna(value):
-        out.append(("Share of its account's value", f"{float(value) / total:.0%}"))
+        share = float(value) / total
+        out.append(("Share of its account's value", f"{share:.0%}" if share >= 0.005 else "under 1%"))
     return out
 
 

@@ -80,6 +80,8 @@ def test_import_a_name_keyed_export_then_map_families_and_coverage_rises(page: P
     uploader = page.locator(f".st-key-dg_{diagnosis.FAMILY_NATURE}_csv_0 input[type='file']")
     uploader.set_input_files(str(FIXTURES / "diagnose" / "family_nature.csv"))
     wait_for_app(page)
+    page.locator(f".st-key-dg_{diagnosis.FAMILY_NATURE}_csv_0__read_button button").click()  # read when asked
+    wait_for_app(page)
     no_exception(page)
     expect(panel).to_contain_text("Loaded from the CSV", timeout=TIMEOUT)
     coverage = metric(panel, "Coverage")
