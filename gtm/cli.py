@@ -1,5 +1,5 @@
 """The command line: assess, recommend, diagnose, matrix, demo, import, export, deck, backup, restore, rules,
-users."""
+mappings, users."""
 
 from __future__ import annotations
 
@@ -101,7 +101,17 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     mapped = columns.map_columns(list(frame.columns), "opportunities")
     frame = frame.rename(columns={header: field for field, header in mapped.fields.items()
                                   if field not in frame.columns})
-    _write(diagnose(frame), args.output)
+    if "value" in frame:  # "$150,000.00" as a CRM writes it: the deal size the rules compare (blank: unknown)
+        from gtm.ingest import cells
+
+        values, problems = cells.parse_amounts(frame["value"], "value")
+        if problems:
+            raise InputError.from_problems(f"{len(problems)} amount(s) could not be read.", problems)
+        diagnosed = diagnose(frame.assign(value=values))
+        out = diagnosed.assign(value=frame["value"])  # written back as the file gave it
+    else:
+        out = diagnose(frame)
+    _write(out, args.output)
     return 0
 
 
@@ -296,6 +306,40 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+MAPPING_KINDS = {"family-bu": ("family_bu", "product family -> BU"),
+                 "family-nature": ("family_nature", "product family -> nature")}
+
+
+def cmd_mappings(args: argparse.Namespace) -> int:
+    """Product family mappings as files: import a CSV/XLSX as a new active version, or export the active one."""
+    from gtm.domain.permissions import ADMIN
+    from gtm.ingest.limits import Limits
+    from gtm.services import diagnosis
+    from gtm.storage.repository import Store
+
+    kind, words = MAPPING_KINDS[args.kind]
+    store = Store(args.database, workspace=args.workspace)
+    if args.action == "export":
+        _write(diagnosis.mapping_csv(store, kind), args.output)
+        return 0
+    if not args.file:
+        raise InputError(f"mappings import {args.kind} needs a FILE: CSV or XLSX with the columns "
+                         f"{', '.join(diagnosis.MAPPING_KINDS[kind])}.")
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"{args.file}: not a file; give a CSV or XLSX with the columns "
+                         f"{', '.join(diagnosis.MAPPING_KINDS[kind])}.")
+    limits = Limits.command_line()
+    with path.open("rb") as f:
+        data = f.read(limits.max_bytes.value + 1)  # a byte count, never the size the file claims
+    version = (args.name or path.stem).strip()
+    families, created = diagnosis.import_mapping(store, ADMIN, kind, data, path.name, version, limits)
+    print(f"saved and activated the {words} mapping {version!r} ({families} product families)")
+    if created:
+        print(f"created {len(created)} business unit(s) it names: {', '.join(created)}")
+    return 0
+
+
 def cmd_users(args: argparse.Namespace) -> int:
     """Add, change, deactivate or list the people who may sign in; the command line acts as administrator."""
     from gtm.domain.permissions import ADMIN, ROLE_LABELS, Role
@@ -413,6 +457,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", nargs="?", help="import: JSON shaped like data/diagnosis.json, or its rules")
     p.add_argument("-o", "--output", metavar="OUT", help="export: write here instead of stdout")
     p.add_argument("--name", help="import: the version's name (default: the file's name without .json)")
+    p.add_argument("--database", metavar="URL")
+    workspace(p)
+
+    p = add("mappings", cmd_mappings, "product family mappings as files: import a CSV/XLSX as a new active version, "
+                                       "or export the active one")
+    p.epilog = ("family-bu: columns product_family, bu (a BU not stored yet is created with the name as given); "
+                "family-nature: columns product_family, nature (a code or a label). Export writes the same CSV.")
+    p.add_argument("action", choices=("import", "export"))
+    p.add_argument("kind", choices=tuple(MAPPING_KINDS))
+    p.add_argument("file", metavar="FILE", nargs="?", help="import: CSV or XLSX")
+    p.add_argument("-o", "--output", metavar="OUT", help="export: write here (.csv or .xlsx) instead of stdout")
+    p.add_argument("--name", help="import: the version's name (default: the file's name without its ending)")
     p.add_argument("--database", metavar="URL")
     workspace(p)
 

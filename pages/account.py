@@ -171,7 +171,8 @@ else:
                       "bu_name", "probability", "stage", "opportunity_id", "rationale"],
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
-            "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
+            "found": st.column_config.TextColumn("Nature found", help="Who decided, in this order: a person, the CRM "
+                                                                     "file, the product family mapping, or which rule"),
             "value": value_column, "expected_value": expected_column,
             "value_original": st.column_config.NumberColumn("In the file", format="compact",
                                                             help="The amount as the CRM file gave it, in its currency"),

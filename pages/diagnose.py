@@ -1,10 +1,10 @@
-"""Diagnose: edit the diagnosis rules and product family mappings with a live preview, ask the questions, and let
-a person decide the opportunities nothing else diagnoses."""
+"""Diagnose: edit the diagnosis rules (as sentences, or as the advanced grid) and the product family mappings beside
+their evidence, with a live preview; ask the questions about one opportunity; let a person decide the rest."""
 
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import coverage, portfolio, rule_table
+from gtm.domain import coverage, portfolio, rule_table, rule_words
 from gtm.domain.diagnose import DiagnosisTable, Mappings
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import money, plain
@@ -12,7 +12,7 @@ from gtm.domain.permissions import Action, Actor, Role
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
-from pages.common import identity, session, widgets
+from pages.common import identity, rule_editor, session, widgets
 
 s = session.store()
 d = session.data()
@@ -23,8 +23,9 @@ table, table_name = diagnosis.active_table(s)
 st.title("Diagnose")
 if refusal := diagnosis.refused_rules(s):
     st.error(plain(refusal), icon=":material/gpp_bad:")
-st.caption("What nature is each opportunity? Rules and product family mappings decide where the file does not; "
-           "a person decides the rest. Edits below are previewed on the whole portfolio and saved only when you save.")
+st.caption("What nature is each opportunity? In this order: a person's decision, the nature the CRM file gives, the "
+           "product family → nature mapping, then the rules, first match from the top. Edits below are previewed "
+           "on the whole portfolio and saved only when you save.")
 has_data = not d.opportunities.empty
 if not has_data:
     st.info("No opportunities to diagnose yet; import some on the Data page. You can still edit the rules.",
@@ -36,15 +37,25 @@ def _active_name(kind: str) -> str:
     return "default" if found is None else found[0]
 
 
-# A switch, reset or save starts the editors again from the new active versions (a new generation of keys).
-active_names = (table_name, _active_name(diagnosis.FAMILY_BU), _active_name(diagnosis.FAMILY_NATURE))
-if st.session_state.get("dg_base") != list(active_names):
-    if "dg_base" in st.session_state:
-        st.session_state["dg_gen"] = st.session_state.get("dg_gen", 0) + 1
-        for kind in (diagnosis.DIAGNOSIS, diagnosis.FAMILY_BU, diagnosis.FAMILY_NATURE):
+KINDS = (diagnosis.DIAGNOSIS, diagnosis.FAMILY_BU, diagnosis.FAMILY_NATURE)
+active_names = {diagnosis.DIAGNOSIS: table_name, diagnosis.FAMILY_BU: _active_name(diagnosis.FAMILY_BU),
+                diagnosis.FAMILY_NATURE: _active_name(diagnosis.FAMILY_NATURE)}
+
+
+def _generations() -> dict[str, int]:
+    """Per rule table, a generation that moves on when its active version changes (a save, switch or reset): only
+    that table's editor starts again from the new version; the others keep their unsaved edits."""
+    gens: dict[str, int] = st.session_state.setdefault("dg_gens", {kind: 0 for kind in KINDS})
+    seen: dict[str, str] = st.session_state.setdefault("dg_seen", dict(active_names))
+    for kind in KINDS:
+        if seen.get(kind) != active_names[kind]:
+            gens[kind] = gens.get(kind, 0) + 1
+            seen[kind] = active_names[kind]
             st.session_state.pop(f"dg_imported_{kind}", None)
-    st.session_state["dg_base"] = list(active_names)
-gen = st.session_state.get("dg_gen", 0)
+    return gens
+
+
+gens = _generations()
 
 
 @st.cache_resource(max_entries=2, show_spinner="Diagnosing the portfolio under the draft…")  # each holds a portfolio
@@ -63,7 +74,7 @@ def _versions(kind: str, active: str, label: str) -> None:
         return
     names = ["default", *s.rule_versions(kind)["name"].tolist()]
     target = st.selectbox(f"Active {label}", names, index=names.index(active) if active in names else 0,
-                          key=f"dg_{kind}_version_{gen}")
+                          key=f"dg_{kind}_version_{gens[kind]}")
     c1, c2 = st.columns(2)
     if c1.button("Activate", key=f"dg_{kind}_activate", disabled=target == active, width="stretch"):
         widgets.run_action(lambda: diagnosis.activate_version(s, who, kind, target), toast=f"Activated '{plain(target)}'")
@@ -80,57 +91,59 @@ def _save(kind: str, content: dict | None, changed: bool, placeholder: str) -> N
     if st.button("Save and activate", type="primary", key=f"dg_{kind}_save", disabled=content is None or not changed,
                  width="stretch"):
         widgets.run_action(lambda: diagnosis.save_version(s, who, kind, name, content or {}),
-                           toast=f"Saved and activated '{plain(name.strip())}'")
+                           toast=f"Saved and activated '{plain(name.strip())}'", flags=lambda created: {
+                               "dg_created_bus": created} if created else {})
 
 
 tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(["Rules", "Product families", "Questionnaire",
                                                    "To-do and overrides"])
 
 # ------------------------------------------------------------------ rules
+columns_said = diagnosis.column_words()
+rules_gen = gens[diagnosis.DIAGNOSIS]
+rule_editor.start(table, rules_gen)
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def _rule_columns(url: str | None, workspace: str, portfolio_version: int, _opportunities: pd.DataFrame) -> list[str]:
+    """The columns a rule may test (the fields, the CRM columns kept by the import), per portfolio version."""
+    return diagnosis.rule_columns(_opportunities)
+
+
 with tab_rules:
-    st.caption(f"Active rules: **{plain(table_name)}**. First match wins, top to bottom; one row per condition, the "
-               "rows of a rule together. Lists are comma-separated; the last rule has no condition.")
+    st.caption(f"Active rules: **{plain(table_name)}**. Each rule as a sentence, first match wins from the top; pick "
+               "one to edit it. The rules decide only where no person, no CRM file and no product family mapping "
+               "has said which nature.")
     if may_diagnose:  # rules as data: a JSON file shaped like data/diagnosis.json, or its rules
-        picked = widgets.read_upload("Import rules (JSON)", f"dg_rules_file_{gen}", types=["json"],
+        picked = widgets.read_upload("Import rules (JSON)", f"dg_rules_file_{rules_gen}", types=["json"],
                                      max_bytes=diagnosis.RULES_MAX_BYTES,
                                      help="A file shaped like data/diagnosis.json (python -m gtm rules export), or "
-                                          "only its rules: they load into the grid below to preview, then save.",
-                                     what=" (it loads into the grid; nothing is saved until you save)")
+                                          "only its rules: they load into the editor below to preview, then save.",
+                                     what=" (it loads into the editor; nothing is saved until you save)")
         if picked is not None and picked.read and st.session_state.get("dg_rules_loaded") != picked.digest:
             try:
                 content = diagnosis.rules_file(picked.data, picked.name, table)
             except GtmError as exc:
                 widgets.show_error(exc)
             else:
-                st.session_state["dg_imported_diagnosis"] = content
+                rule_editor.load(diagnosis.parse_table(content), rules_gen)
+                st.session_state["dg_imported_diagnosis"] = True
                 st.session_state["dg_rules_loaded"] = picked.digest
-                st.session_state["dg_rules_gen"] = st.session_state.get("dg_rules_gen", 0) + 1
-    imported_rules = st.session_state.get("dg_imported_diagnosis")
-    grid = rule_table.rules_to_rows(diagnosis.parse_table(imported_rules) if imported_rules else table)
-    if imported_rules:
+    if st.session_state.get("dg_imported_diagnosis"):
         st.caption("Loaded from the file: preview it, then save it as a version.")
-    # Every rule visible at once (35 px a row); the wording scrolls sideways on narrow screens.
-    edited_rules = st.data_editor(
-        grid, key=f"dg_rules_{gen}" + (f"_{n}" if (n := st.session_state.get("dg_rules_gen", 0)) else ""),
-        num_rows="dynamic", hide_index=True, width="stretch",
-        height=min(35 * (len(grid) + 2) + 3, 900),
-        column_config={
-            "rule": st.column_config.TextColumn("Rule id", width=170),
-            "nature": st.column_config.SelectboxColumn("Nature", options=rule_table.nature_options(), width=190),
-            "kind": st.column_config.SelectboxColumn("Kind", options=list(rule_table.KINDS), width=70,
-                                                     help="What the condition tests: a signal, a column, a fact"),
-            "subject": st.column_config.TextColumn("Subject", width=150),
-            "op": st.column_config.SelectboxColumn("Op", options=list(rule_table.OPS), width=110),
-            "value": st.column_config.TextColumn("Value", width=260, help="Lists: comma-separated"),
-            "wording": st.column_config.TextColumn("Wording", width=420),
-        })
-    draft_table: DiagnosisTable | None
-    try:
-        draft_table = diagnosis.parse_table(rule_table.rows_to_content(edited_rules, table), source="the edited rules")
-    except GtmError as exc:
-        draft_table = None
-        widgets.show_error(exc)
-        st.caption("The preview keeps the active rules until the edit is valid.")
+    column_names = [*_rule_columns(session.database_url(), session.workspace(), d.portfolio_version,
+                                  d.opportunities),
+                    *diagnosis.rule_columns(pd.DataFrame(), table)]
+    rule_editor.show_sentences(rules_gen, table, cur, columns_said, list(dict.fromkeys(column_names)))
+    with st.expander("Advanced: the rules as a grid (one row per condition)"):
+        st.caption("The same draft as the sentences above: an edit here shows there. Lists are comma-separated; "
+                   "the last rule has no condition.")
+        grid_pending = rule_editor.show_grid(rules_gen, table)
+    draft = rule_editor.validated(rules_gen, table, grid_pending)
+    if draft.problem is not None:
+        widgets.show_error(draft.problem)
+        st.caption("The preview keeps the active rules until the edit can be used.")
+    draft_table: DiagnosisTable | None = draft.table if not draft.grid_pending else None
     rules_changed = draft_table is not None and draft_table != table
     left, right = st.columns(2)
     with left:
@@ -144,60 +157,116 @@ with tab_rules:
 LABELS = {t.code: t.label for t in NATURES.terms}
 draft_rows: dict[str, list[dict] | None] = {}
 map_changed: dict[str, bool] = {}
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _evidence(url: str | None, workspace: str, portfolio_version: int, list_id: int, key: str,
+              _opportunities: pd.DataFrame) -> pd.DataFrame:
+    """Per product family (or Type, Stage): what a person mapping it can go on (one groupby, per portfolio
+    version)."""
+    return coverage.evidence(_opportunities, key)
+
+
+def _evidence_of(key: str) -> pd.DataFrame:
+    return _evidence(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, key,
+                     d.opportunities)
+
+
+def _held(key: str, fresh: pd.DataFrame) -> pd.DataFrame:
+    """The table an editor edits: kept as it was while it holds unsaved edits (an edit is kept against the rows it
+    was made on), else the newest (the portfolio may have changed)."""
+    state = st.session_state.get(key)
+    pending = isinstance(state, dict) and any(state.get(k) for k in ("edited_rows", "added_rows", "deleted_rows"))
+    held = st.session_state.get(f"{key}__base")
+    if held is None or (not pending and not held.equals(fresh)):
+        st.session_state[f"{key}__base"] = fresh
+    base: pd.DataFrame = st.session_state[f"{key}__base"]
+    return base
+
+
+EVIDENCE_CONFIG = {
+    "opportunities": st.column_config.NumberColumn("Opportunities", disabled=True, format="%d", width="small"),
+    "value": st.column_config.NumberColumn(f"Value ({cur})", disabled=True, format="compact", width="small"),
+    "median_value": st.column_config.NumberColumn(f"Median deal ({cur})", disabled=True, format="compact",
+                                                  width="small"),
+    "won": st.column_config.TextColumn("Won", disabled=True, width="small",
+                                       help="The share of its closed deals that were won, from the opportunities' "
+                                            "outcome (open, won, lost): unknown without an outcome, or while all are "
+                                            "open"),
+    "bus": st.column_config.TextColumn("BUs it touches", disabled=True, width="medium"),
+    "accounts": st.column_config.NumberColumn("Accounts", disabled=True, format="%d", width="small"),
+}
+
 with tab_maps:
-    st.caption("Map each product family to its BU (several BUs at one account suggest cross-selling) and, where a "
-               "family says it, to a nature (decides where no rule does). Blank rows are families in the data "
-               "without a mapping: fill them in.")
-    cols = st.columns(2)
-    for col, kind, target, label in ((cols[0], diagnosis.FAMILY_BU, "bu", "Product family → BU"),
-                                     (cols[1], diagnosis.FAMILY_NATURE, "nature", "Product family → nature")):
-        with col:
-            st.subheader(label, anchor=False)
-            picked = (widgets.read_upload("Import a CSV or XLSX", f"dg_{kind}_csv_{gen}", types=["csv", "xlsx"],
-                                          max_bytes=diagnosis.mapping_limits().max_bytes.value,
-                                          help=f"Columns: product_family, {target}",
-                                          what=" (it loads into the grid; nothing is saved until you save)")
-                      if may_diagnose else None)  # who may not save a mapping has no file to read either
-            if picked is not None and picked.read and st.session_state.get(f"dg_{kind}_loaded") != picked.digest:
-                try:
-                    rows = diagnosis.read_mapping_file(who, kind, picked.data, picked.name)["rows"]
-                except GtmError as exc:
-                    widgets.show_error(exc)
-                else:
-                    st.session_state[f"dg_imported_{kind}"] = rows
-                    st.session_state[f"dg_{kind}_loaded"] = picked.digest
-                    st.session_state[f"dg_{kind}_gen"] = st.session_state.get(f"dg_{kind}_gen", 0) + 1
-            active_rows = diagnosis.mapping_rows(s, kind)
-            imported = st.session_state.get(f"dg_imported_{kind}")
-            start = pd.DataFrame(imported, columns=active_rows.columns) if imported is not None else active_rows
-            base = coverage.family_gaps(start, d.opportunities)
-            if target == "nature":
-                base["nature"] = base["nature"].map(lambda v: LABELS.get(v, v))
-            if imported is not None:
-                st.caption("Loaded from the CSV: preview it, then save it as a version.")
-            edited = st.data_editor(
-                base, key=f"dg_{kind}_editor_{gen}_{st.session_state.get(f'dg_{kind}_gen', 0)}", num_rows="dynamic",
-                hide_index=True, width="stretch",
-                column_config={"product_family": st.column_config.TextColumn("Product family", required=True),
-                               target: (st.column_config.SelectboxColumn("Nature", options=list(NATURES.labels))
-                                        if target == "nature" else st.column_config.TextColumn("BU"))})
+    st.caption("Fill each product family in beside what the data says about it. Its BU counts as the BU of every "
+               "opportunity whose file names none (several BUs at one account suggest cross-selling; a BU not "
+               "stored yet is created when you save). Its nature decides before the rules (a person and the CRM "
+               "file still come first). Blank rows are families in the data without a mapping, largest first.")
+    for kind, target, label in ((diagnosis.FAMILY_BU, "bu", "Product family → BU"),
+                                (diagnosis.FAMILY_NATURE, "nature", "Product family → nature")):
+        gen = gens[kind]
+        st.subheader(label, anchor=False)
+        picked = (widgets.read_upload("Import a CSV or XLSX", f"dg_{kind}_csv_{gen}", types=["csv", "xlsx"],
+                                      max_bytes=diagnosis.mapping_limits().max_bytes.value,
+                                      help=f"Columns: product_family, {target}",
+                                      what=" (it loads into the table; nothing is saved until you save)")
+                  if may_diagnose else None)  # who may not save a mapping has no file to read either
+        if picked is not None and picked.read and st.session_state.get(f"dg_{kind}_loaded") != picked.digest:
             try:
-                content = diagnosis.mapping_content(kind, coverage.filled(edited, target), source=label)
+                rows = diagnosis.read_mapping_file(who, kind, picked.data, picked.name)["rows"]
             except GtmError as exc:
                 widgets.show_error(exc)
-                draft_rows[kind], map_changed[kind] = None, False
             else:
-                draft_rows[kind] = content["rows"]
-                map_changed[kind] = content["rows"] != active_rows.to_dict("records")
-            export = pd.DataFrame(draft_rows[kind] if draft_rows[kind] is not None else active_rows,
-                                  columns=active_rows.columns)
+                st.session_state[f"dg_imported_{kind}"] = rows
+                st.session_state[f"dg_{kind}_loaded"] = picked.digest
+                st.session_state[f"dg_{kind}_gen"] = st.session_state.get(f"dg_{kind}_gen", 0) + 1
+        active_rows = diagnosis.mapping_rows(s, kind)
+        imported = st.session_state.get(f"dg_imported_{kind}")
+        start = pd.DataFrame(imported, columns=active_rows.columns) if imported is not None else active_rows
+        fresh = coverage.mapping_table(start, _evidence_of("product_family"))
+        if target == "nature":
+            fresh["nature"] = fresh["nature"].map(lambda v: LABELS.get(v, v))
+        if imported is not None:
+            st.caption("Loaded from the CSV: preview it, then save it as a version.")
+        key = f"dg_{kind}_editor_{gen}_{st.session_state.get(f'dg_{kind}_gen', 0)}"
+        edited = st.data_editor(
+            _held(key, fresh), key=key, num_rows="dynamic", hide_index=True, width="stretch",
+            column_order=["product_family", target, *coverage.EVIDENCE_COLUMNS],
+            column_config={"product_family": st.column_config.TextColumn("Product family", required=True),
+                           target: (st.column_config.SelectboxColumn("Nature", options=list(NATURES.labels),
+                                                                     width="medium")
+                                    if target == "nature" else st.column_config.TextColumn("BU", width="medium")),
+                           **EVIDENCE_CONFIG})
+        try:
+            content = diagnosis.mapping_content(kind, coverage.filled(edited, target), source=label)
+        except GtmError as exc:
+            widgets.show_error(exc)
+            draft_rows[kind], map_changed[kind] = None, False
+        else:
+            draft_rows[kind] = content["rows"]
+            map_changed[kind] = content["rows"] != active_rows.to_dict("records")
+        export = pd.DataFrame(draft_rows[kind] if draft_rows[kind] is not None else active_rows,
+                              columns=active_rows.columns)
+        left, middle, right = st.columns(3)
+        with left:
             # The editor's headers and words; commas always, since the import above reads this file back.
             st.download_button("Export as CSV", tables.people_csv(export, headers.MAPPINGS[kind], cur),
                                file_name=f"{kind}.csv", mime="text/csv", key=f"dg_{kind}_export",
                                icon=":material/download:", help="Comma-separated, as the import above reads it back")
+        with middle:
             _save(kind, {"rows": draft_rows[kind]} if draft_rows[kind] is not None else None, map_changed[kind],
                   "e.g. Families 2026")
-            _versions(kind, active_names[1 if kind == diagnosis.FAMILY_BU else 2], "mapping")
+        with right:
+            _versions(kind, active_names[kind], "mapping")
+    if created := st.session_state.pop("dg_created_bus", None):
+        st.success(f"New business units from the mapping: {plain(', '.join(created))}. Review and Admin list them.",
+                   icon=":material/add_business:")
+    others = [(c, w) for c, w in (("type", "Type"), ("stage", "Stage")) if not _evidence_of(c).empty]
+    if others:
+        with st.expander(f"Evidence by {' and '.join(w for _, w in others)} (for rules on those columns)"):
+            for column, words in others:
+                st.dataframe(_evidence_of(column), hide_index=True, key=f"dg_evidence_{column}", width="stretch",
+                             column_config={column: words, **EVIDENCE_CONFIG})
     maps_preview = st.container()
 
 
@@ -224,6 +293,15 @@ if changed and has_data:
                        f"{preview.total:,} opportunities): sales leaders, facilitators and administrators preview the "
                        "whole portfolio.")
 
+dominant = coverage.dominant_rule(after) if has_data else None
+dominant_note = ""
+if dominant is not None:
+    ruling = next((r for r in preview_table.rules if r.id == dominant.rule), None)
+    said = f" {rule_words.rule_sentence(ruling, preview_table, cur, columns_said)}" if ruling else ""
+    dominant_note = (f"One rule decides {dominant.share:.0%} of the diagnosed value ({money(dominant.value, cur)}): "
+                     f"check it. {dominant.rule}:{said} A rule that decides most of a portfolio usually describes "
+                     "the accounts rather than each deal: a product family mapping or a narrower rule says more.")
+
 
 def _draw_preview(where: str) -> None:
     """Coverage and the nature distribution before → after, and what changes."""
@@ -244,6 +322,8 @@ def _draw_preview(where: str) -> None:
     m[1].metric("Not yet diagnosed", f"{cov_after.undiagnosed_count:,}",
                 f"{undiagnosed_delta:+,}" if undiagnosed_delta else None, delta_color="inverse")
     m[2].metric("Value not yet diagnosed", money(cov_after.undiagnosed_value, cur))
+    if dominant_note:
+        st.warning(plain(dominant_note), icon=":material/rule:")
     if changed:
         st.caption(f"Coverage {cov_before.share:.1%} → {cov_after.share:.1%}")
     shown = (["nature", "count_before", "count_after", "count_change", "value_before", "value_after"] if changed
@@ -269,7 +349,7 @@ def _draw_preview(where: str) -> None:
                      column_config={"name": "Opportunity", "account_name": "Account",
                                     "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact"),
                                     "nature_before": "Nature before", "nature_after": "Nature after",
-                                    "rule_after": "Rule after"})
+                                    "rule_after": "Found after"})
         st.dataframe(accounts.head(500).assign(link=session.account_links(accounts["account_id"], "/account")),
                      hide_index=True, key=f"dg_accounts_{where}", width="stretch",
                      column_order=["link", "account_name", "opportunities", "value"],
@@ -303,29 +383,54 @@ def _pick_opportunity(label: str, key: str, help: str) -> str | None:
     return chosen
 
 
+def _start_questions(opp: str | None, row: pd.Series | None) -> None:
+    """A newly chosen opportunity: its name and the answers its file gives fill the questions (before they are
+    drawn); the person answers the rest."""
+    if st.session_state.get("dg_q_for", "") == (opp or ""):
+        return
+    st.session_state["dg_q_for"] = opp or ""
+    given = rule_table.given_answers(row["signals"] if row is not None and "signals" in row else None, table)
+    st.session_state["dg_q_name"] = "" if row is None or pd.isna(row["name"]) else str(row["name"])
+    for signal, spec in table.signals.items():
+        st.session_state[f"dg_q_{signal}"] = given.get(signal, "no" if spec.type == "bool" else 0)
+    st.session_state["dg_q_given"] = sorted(given)
+
+
 with tab_quiz:
-    st.caption(f"Answer in plain words; the active rules (**{plain(table_name)}**) classify as you go.")
+    st.caption(f"Pick an opportunity: what the data already says about it is filled in; answer the rest in plain "
+               f"words and the active rules (**{plain(table_name)}**) classify as you go.")
+    opp = (_pick_opportunity("The opportunity", "dg_q_opp", "Opportunities not yet diagnosed come first, largest "
+                             "first.") if has_data else None)
+    row = before.loc[before["opportunity_id"] == opp].iloc[0] if opp is not None else None
+    account = d.opportunities[d.opportunities["account_id"] == row["account_id"]] if row is not None else None
+    _start_questions(opp, row)
     left, right = st.columns(2)
     with left:
+        if row is not None and account is not None:
+            known = rule_table.known_facts(account, str(opp), cur)
+            st.markdown("**What the data says**\n\n" + "\n".join(f"- {plain(what)}: {plain(said)}"
+                                                                  for what, said in known))
         name = st.text_input("The opportunity's name", key="dg_q_name", placeholder="e.g. Line 4 turnkey plant")
+        given = set(st.session_state.get("dg_q_given", []))
         answers: dict[str, object] = {}
         for signal, spec in table.signals.items():
+            asked = rule_table.question(spec) + (" (the CRM file says)" if signal in given else "")
             if spec.type == "bool":
-                answers[signal] = st.radio(rule_table.question(spec), ["no", "yes"], horizontal=True,
-                                           key=f"dg_q_{signal}")
+                answers[signal] = st.radio(asked, ["no", "yes"], horizontal=True, key=f"dg_q_{signal}")
             else:
-                answers[signal] = st.number_input(rule_table.question(spec), min_value=0, step=1,
-                                                  key=f"dg_q_{signal}")
+                answers[signal] = st.number_input(asked, min_value=0, step=1, key=f"dg_q_{signal}")
     with right:
-        result = rule_table.classify(table, name, answers, active_mappings)
+        result = rule_table.classify(table, name, answers, active_mappings, account=account, opportunity_id=opp)
         with st.container(border=True, key="dg_q_result"):
-            st.caption("Nature")
+            st.caption("Nature by the rules")
             st.markdown(f"### {plain(LABELS[result.nature]) if result.nature else 'Not yet diagnosed'}")
             st.markdown(f"Rule **{plain(result.rule)}**: {plain(result.wording)}")
-        opp = (_pick_opportunity("Apply to the opportunity", "dg_q_opp",
-                                 "Opportunities not yet diagnosed come first, largest first.") if has_data else None)
-        if opp is not None:
-            row = before.loc[before["opportunity_id"] == opp].iloc[0]
+            if result.mapped:
+                family = row["product_family"] if row is not None else ""
+                st.caption(plain(f"Its product family '{family}' is mapped to {LABELS[result.mapped]}: the mapping "
+                                 "decides before the rules. Applying your answer records a person's decision, which "
+                                 "decides before both."))
+        if row is not None and opp is not None:
             current = str(row["approach"]) if pd.notna(row["approach"]) else portfolio.assumed_approach()
             approach = st.selectbox("Approach", list(APPROACHES.codes), index=APPROACHES.codes.index(current),
                                     format_func=APPROACHES.label, key=f"dg_q_approach_{opp}",

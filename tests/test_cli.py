@@ -142,12 +142,15 @@ def test_output_neutralises_formulas(tmp_path: Path, cmd: str) -> None:
 def test_diagnose_reads_a_salesforce_export_by_its_headers(tmp_path: Path) -> None:
     src = tmp_path / "sf.csv"
     src.write_text("Opportunity ID,Opportunity Name,Account Name,Business Unit,Amount\n"
-                   "O1,Turnkey bottling line,Acme,Drives,1000\nO2,Retrofit,Acme,Sensors,5\nO3,Retrofit,Beta,Drives,5\n")
+                   "O1,Turnkey bottling line,Acme,Drives,1000\nO2,Retrofit,Acme,Sensors,\"150,000\"\n"
+                   "O3,Retrofit,Beta,Drives,5\nO4,Spare fuse,Acme,Sensors,50\n")
     result = gtm("diagnose", str(src))
     assert result.returncode == 0, result.stderr
     out = pd.read_csv(io.StringIO(result.stdout))
-    assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", ""]
-    assert out["diagnosis_rule"].tolist() == ["turnkey-words", "multi-bu-account", "not-yet-diagnosed"]
+    # two BUs sell into Acme: its large deal is cross-sell, its $50 fuse is not (no blanket rule)
+    assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", "", ""]
+    assert out["diagnosis_rule"].tolist() == ["turnkey-words", "multi-bu-account", "not-yet-diagnosed",
+                                              "not-yet-diagnosed"]
 
 
 def test_export_keeps_field_names_and_codes_that_import_reads_back_and_labels_on_request(tmp_path: Path) -> None:

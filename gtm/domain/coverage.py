@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from gtm.domain import portfolio
 from gtm.domain import vocabulary as vocab
 
 UNDIAGNOSED = "not yet diagnosed"
@@ -94,8 +95,8 @@ def changes(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     out = after.loc[moved, cols].copy()
     out["nature_before"] = old[moved]
     out["nature_after"] = new[moved]
-    out["rule_after"] = after.loc[moved, "diagnosis_rule"].astype(str).to_numpy() if "diagnosis_rule" in after \
-        else ""
+    # how the new nature was found, in the Account page's words: "mapping: product family 'Spares'", "rule: …"
+    out["rule_after"] = portfolio.nature_found(after.loc[moved]).to_numpy() if "nature_source" in after else ""
     ordered: pd.DataFrame = out.sort_values(["value", "opportunity_id"], ascending=[False, True])
     return ordered.reset_index(drop=True)
 
@@ -184,3 +185,96 @@ def labels(opps: pd.DataFrame, ids: list[str]) -> dict[str, str]:
     text = (rows["opportunity_id"].astype(str) + " · " + rows["name"].astype(str) + " · "
             + rows["account_name"].astype(str))
     return dict(zip(rows["opportunity_id"].astype(str), text))
+
+
+@dataclass(frozen=True)
+class Dominant:
+    """A rule that decides most of the diagnosed value: worth a look before trusting it."""
+
+    rule: str
+    share: float  # of the value of every opportunity with a nature
+    value: float
+
+
+def dominant_rule(opps: pd.DataFrame, threshold: float = 0.5) -> Dominant | None:
+    """The rule deciding more than ``threshold`` of the diagnosed value (every opportunity with a nature, however
+    found), or None. One rule deciding most of it is usually a blanket rule, not evidence."""
+    if opps.empty or "diagnosis_rule" not in opps:
+        return None
+    value = np.nan_to_num(opps["value"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    diagnosed = opps["nature"].notna().to_numpy()
+    total = float(value[diagnosed].sum())
+    by_rule = (opps["nature_source"] == "rule").to_numpy(dtype=bool) & diagnosed
+    if total <= 0 or not by_rule.any():
+        return None
+    rules = pd.Categorical(opps["diagnosis_rule"])  # the diagnosis's categories: no text per row
+    codes = rules.codes[by_rule]
+    per_rule = np.bincount(codes[codes >= 0], weights=value[by_rule][codes >= 0], minlength=len(rules.categories))
+    best = int(per_rule.argmax())
+    share = float(per_rule[best]) / total
+    return Dominant(str(rules.categories[best]), share, float(per_rule[best])) if share > threshold else None
+
+
+EVIDENCE_COLUMNS = ["opportunities", "value", "median_value", "won", "bus", "accounts"]
+
+
+def _names(names: pd.Series, most: int = 3) -> str:
+    listed = sorted(str(n) for n in names)
+    return ", ".join(listed[:most]) + (f" +{len(listed) - most} more" if len(listed) > most else "")
+
+
+def evidence(opps: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
+    """What a person mapping ``key``'s values (product families, else Type or Stage) can go on, per value (spellings
+    that fold alike together, shown as the first): its opportunities, value, median deal size, won share (of its
+    closed deals, from ``outcome`` open/won/lost: "unknown" without the column or a closed deal), the BUs and the
+    number of accounts it touches; largest value first. The won share reads "62% of 29" (closed deals),
+    "unknown" without an outcome column, "unknown (all open)" before any deal closed. One pass: a groupby over integer codes."""
+    columns = [key, *EVIDENCE_COLUMNS]
+    if key not in opps or opps.empty:
+        return pd.DataFrame(columns=columns)
+    codes, uniques = pd.factorize(opps[key].astype("string").str.strip(), use_na_sentinel=True)
+    folded_codes, _folded = pd.factorize(pd.Index([vocab.normalise(u) for u in uniques], dtype=object))
+    spelling = pd.Series(uniques.astype(object)).groupby(folded_codes).first()
+    group = np.append(folded_codes, -1)[codes]
+    blank = np.append(pd.Index([vocab.normalise(u) for u in uniques]) == "", True)[codes]
+    keep = (group >= 0) & ~blank
+    value = opps["value"].to_numpy(dtype=float, na_value=np.nan)
+    outcome = opps["outcome"].astype("string").str.strip().str.lower() if "outcome" in opps else None
+    bu = opps["bu_name"] if "bu_name" in opps else opps["bu"] if "bu" in opps else pd.Series(None, index=opps.index)
+    frame = pd.DataFrame({
+        "group": group, "value": value, "account": pd.factorize(opps["account_id"])[0] if "account_id" in opps
+        else np.zeros(len(opps), dtype=np.int64), "bu": bu.to_numpy(dtype=object),
+        "won": (outcome == "won").fillna(False).to_numpy(dtype=bool) if outcome is not None else False,
+        "closed": outcome.isin(["won", "lost"]).fillna(False).to_numpy(dtype=bool) if outcome is not None else False,
+    })[keep]
+    agg = frame.groupby("group").agg(opportunities=("value", "size"), value=("value", "sum"),
+                                     median_value=("value", "median"), won_count=("won", "sum"),
+                                     closed=("closed", "sum"), accounts=("account", "nunique"))
+    bus = frame[["group", "bu"]].dropna().drop_duplicates().groupby("group")["bu"].agg(_names)
+    agg["bus"] = bus.reindex(agg.index).fillna("")
+    share = agg["won_count"] / agg["closed"].where(agg["closed"] > 0)
+    agg["won"] = [("unknown" if outcome is None else "unknown (all open)") if pd.isna(s)
+                  else f"{s:.0%} of {int(c)}" for s, c in zip(share, agg["closed"])]
+    agg[key] = spelling.reindex(agg.index).to_numpy()
+    out: pd.DataFrame = agg.sort_values(["value", key], ascending=[False, True])[columns]
+    return out.reset_index(drop=True)
+
+
+def with_evidence(mapping: pd.DataFrame, found: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
+    """The mapping's rows with the evidence of their value beside them (matched after ``normalise``; blank where the
+    data holds none of it)."""
+    by_folded = found.assign(_k=[vocab.normalise(v) for v in found[key]]).drop(columns=[key]).set_index("_k")
+    folded = pd.Index([vocab.normalise(v) for v in mapping[key].astype(str)])
+    extra = by_folded.reindex(folded).reset_index(drop=True)
+    return pd.concat([mapping.reset_index(drop=True), extra], axis=1)
+
+
+def mapping_table(mapping: pd.DataFrame, found: pd.DataFrame, key: str = "product_family") -> pd.DataFrame:
+    """The table a mapping is filled in: its rows, then a blank row per value of ``key`` in the data it does not map
+    yet (largest value first: the blanks that matter most on top), each with its evidence beside it (``evidence``)."""
+    target = [c for c in mapping.columns if c != key]
+    known = {vocab.normalise(f) for f in mapping[key].astype(str)}
+    missing = [f for f in found[key] if vocab.normalise(f) not in known]
+    blanks = pd.DataFrame([{key: f, **{c: None for c in target}} for f in missing], columns=[key, *target])
+    rows = pd.concat([mapping, blanks], ignore_index=True) if len(blanks) else mapping.reset_index(drop=True)
+    return with_evidence(rows.astype(object), found, key)

@@ -101,6 +101,9 @@ FACTS: dict[str, str] = {
     "account_value_share": "the opportunity's share of its account's total value, from 0 to 1",
     "deal_size": "the opportunity's amount (in the reporting currency when one is known)",
 }
+# Facts about the account an opportunity belongs to, not about the opportunity itself: a rule on them alone would give
+# every opportunity of such an account one nature (DOMAIN.md section 3), so it needs a condition on the deal too.
+ACCOUNT_FACTS = ("account_bu_count", "account_family_count", "account_value_share")
 NumberOp = Literal["==", "!=", ">=", ">", "<=", "<"]
 TextOp = Literal["equals", "one_of", "contains_word", "matches"]
 _TEXT_OPS = ("equals", "one_of", "contains_word", "matches")
@@ -151,6 +154,17 @@ class Condition(BaseModel):
         """What the condition tests, for people: the signal, column or fact name."""
         return str(self.signal or self.column or self.fact)
 
+    def narrows_the_deal(self, signals: Mapping[str, Signal]) -> bool:
+        """Whether the condition tests the opportunity itself (a signal, a column or deal_size) and fails for an
+        opportunity the file says nothing about: ``bu_count == 0`` holds where the column is absent, so it does not
+        narrow anything down."""
+        if self.fact in ACCOUNT_FACTS:
+            return False
+        if self.signal is not None:
+            absent = SIGNAL_TYPES[signals[self.signal].type].absent if self.signal in signals else None
+            return absent is None or not bool(_OPS[self.op](absent, self.value))
+        return self.op != "!="  # a blank cell or amount is NaN: every compare fails but "is not"
+
 
 class Rule(BaseModel):
     """One row of the decision table: when every condition holds, the nature is ``nature`` (None: not yet diagnosed)."""
@@ -183,6 +197,11 @@ class Mappings(BaseModel):
 
 
 FAMILY_RULE = "product-family-map"
+
+
+def mapping_reason(family: str, nature: str) -> str:
+    """Why a mapped opportunity has its nature: the row of the product family -> nature mapping that decided."""
+    return f"The product family -> nature mapping maps '{family}' to {vocab.NATURES.label(nature)}."
 
 
 class Diagnosed(BaseModel):
@@ -221,6 +240,19 @@ class DiagnosisTable(BaseModel):
             for cond in rule.when:
                 if cond.signal is not None and cond.signal not in self.signals:
                     raise ValueError(f"rule '{rule.id}': unknown signal '{cond.signal}' ({', '.join(self.signals)})")
+        for rule in self.rules[:-1]:
+            if not rule.when:
+                raise ValueError(f"rule '{rule.id}' has no condition: it would give every opportunity that reaches it "
+                                 "the same nature and the rules below it would never fire; only the last rule has "
+                                 "no condition")
+            on_account = [c.fact for c in rule.when if c.fact in ACCOUNT_FACTS]
+            if on_account and not any(c.narrows_the_deal(self.signals) for c in rule.when):
+                raise ValueError(
+                    f"rule '{rule.id}' tests only the account ({', '.join(map(str, on_account))}), which describes "
+                    "the account, not each deal: on its own it gives every opportunity of such an account the same "
+                    "nature, a $50 spare part included. Add a condition on the opportunity itself (a signal, a column "
+                    "or deal_size, e.g. the deal is at least 100,000) that an opportunity the file says nothing "
+                    "about does not meet")
         for i, example in enumerate(self.examples):
             if not example.input:
                 raise ValueError(f"examples[{i}]: give at least one column")
@@ -299,9 +331,10 @@ def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> di
 
 def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None, *,
              mappings: Mappings | None = None) -> pd.DataFrame:
-    """Add ``nature``, ``diagnosis_rule`` and ``diagnosis_reason``: the first rule whose conditions all hold.
+    """Add ``nature``, ``diagnosis_rule`` and ``diagnosis_reason``: the product family -> nature mapping where it
+    maps the opportunity's family (rule ``product-family-map``), else the first rule whose conditions all hold.
 
-    ``nature`` is empty (NaN) where no rule and no product-family mapping says which: not yet diagnosed.
+    ``nature`` is empty (NaN) where no mapping and no rule says which: not yet diagnosed.
     Raises InputError naming every cell that is not a value of its signal's type.
     """
     out, problems = diagnose_with_problems(frame, table, mappings=mappings)
@@ -477,23 +510,31 @@ def diagnose_with_problems(frame: pd.DataFrame, table: DiagnosisTable | None = N
     rule_ids = [r.id for r in table.rules]
     wordings = [r.wording for r in table.rules]
     nature_codes = natures[fired]
+    reason_of_row = fired  # an index into ``wordings``
     family_col = columns.find("product_family")
     if mappings.family_nature and family_col is not None:
-        # The quick start: a mapped product family decides where no rule did.
-        codes, _raw, folded = columns.text(family_col)
-        mapped = np.array([vocab.NATURES.codes.index(mappings.family_nature[f]) if f in mappings.family_nature
-                           else -1 for f in folded] + [-1], dtype=np.int8)[codes]
-        use = (nature_codes < 0) & (mapped >= 0)
+        # An explicit mapping someone made wins over the general rules; its reason names the mapping's row.
+        codes, raw, folded = columns.text(family_col)
+        mapped_unique = np.full(len(raw) + 1, -1, dtype=np.int8)
+        reason_unique = np.full(len(raw) + 1, -1, dtype=np.intp)
+        for i, (spelling, key) in enumerate(zip(raw, folded)):
+            if key in mappings.family_nature:
+                nature = mappings.family_nature[key]
+                mapped_unique[i] = vocab.NATURES.codes.index(nature)
+                reason_unique[i] = len(wordings)
+                wordings.append(mapping_reason(str(spelling), nature))
+        mapped = mapped_unique[codes]
+        use = mapped >= 0
         nature_codes = np.where(use, mapped, nature_codes)
         fired = np.where(use, len(rule_ids), fired)
+        reason_of_row = np.where(use, reason_unique[codes], reason_of_row)
         rule_ids.append(FAMILY_RULE)
-        wordings.append("Its product family is mapped to this nature (product family -> nature mapping).")
     out = frame.copy(deep=False)
     out["nature"] = pd.Categorical.from_codes(nature_codes, dtype=vocab.NATURES.dtype)
     out["diagnosis_rule"] = pd.Categorical.from_codes(fired, categories=pd.Index(rule_ids))
     # Two rules may share a wording; categories must be unique, so index the distinct wordings.
-    wording_of_rule, distinct = pd.factorize(pd.Index(wordings))
-    out["diagnosis_reason"] = pd.Categorical.from_codes(wording_of_rule[fired], categories=pd.Index(distinct))
+    wording_index, distinct = pd.factorize(pd.Index(wordings))
+    out["diagnosis_reason"] = pd.Categorical.from_codes(wording_index[reason_of_row], categories=pd.Index(distinct))
     return out, problems
 
 
@@ -510,29 +551,110 @@ def _expand(records: pd.Series) -> pd.DataFrame:
     return out.reindex(records.index)
 
 
+def attribute_names(records: pd.Series) -> list[str]:
+    """The keys of a column of dicts (the CRM columns an import kept), in order of first appearance; each distinct
+    dict is read once (rows read in bulk share one dict per distinct value)."""
+    present = records.dropna()
+    if present.empty:
+        return []
+    ids = np.fromiter((id(d) for d in present), dtype=np.int64, count=len(present))
+    _, first = np.unique(ids, return_index=True)
+    names: dict[str, None] = {}
+    for record in present.iloc[np.sort(first)]:
+        if isinstance(record, dict):
+            names.update(dict.fromkeys(map(str, record)))
+    return list(names)
+
+
+def rule_view(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """What the rules read of stored opportunities: their columns, with the signals and kept CRM columns (stored as
+    dicts) as columns of their own, without what a diagnosis decides."""
+    view = opportunities.drop(columns=[c for c in ("nature", "nature_source", "diagnosis_rule", "diagnosis_reason",
+                                                   "signals", "attributes") if c in opportunities])
+    for column in ("signals", "attributes"):
+        if column in opportunities:
+            extra = _expand(opportunities[column])
+            view = view.join(extra[[c for c in extra.columns if c not in view.columns]])
+    return view
+
+
+BU_SOURCES = ("file", "mapping")
+
+
+def assign_bus(opportunities: pd.DataFrame, mappings: Mappings | None = None,
+               business_units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each opportunity's BU: the one the file named, else its product family's through the product family -> BU
+    mapping (``bu_source`` file, mapping, or blank when neither says).
+
+    ``bu`` is the BU's id and ``bu_name`` its name: a mapped name is looked up in ``business_units`` (bu_id, name;
+    by id or name, any case and punctuation); a BU not stored yet keeps the name as given for both, the id it is
+    created with when the mapping is saved. Adds columns to a shallow copy; one lookup per distinct family.
+    """
+    out = opportunities.copy(deep=False)
+    n = len(out)
+    has = out["bu"].notna().to_numpy() if "bu" in out else np.zeros(n, dtype=bool)
+    source = np.where(has, 0, -1)
+    family = mappings.family_bu if mappings is not None else {}
+    if family and "product_family" in out and not has.all():
+        known: dict[str, tuple[str, str]] = {}
+        if business_units is not None and len(business_units):
+            for ext, name in zip(business_units["bu_id"].astype(str), business_units["name"].astype(str)):
+                known[normalise(ext)] = (ext, name)
+            for ext, name in zip(business_units["bu_id"].astype(str), business_units["name"].astype(str)):
+                known.setdefault(normalise(name), (ext, name))
+        codes, uniques = pd.factorize(out["product_family"], use_na_sentinel=True)
+        ids: list[str | None] = [None] * (len(uniques) + 1)  # the last: a blank family
+        labels: list[str | None] = [None] * (len(uniques) + 1)
+        for i, value in enumerate(uniques):
+            target = family.get(normalise(value))
+            if target:
+                ids[i], labels[i] = known.get(normalise(target), (target, target))
+        codes = np.where(codes < 0, len(uniques), codes)
+        use = ~has & np.array([i is not None for i in ids], dtype=bool)[codes]
+        if use.any():  # otherwise the stored columns stay as they are, shared
+            # Taken per distinct family and kept as the stored text columns are (no Python string per row).
+            for column, values in (("bu", ids), ("bu_name", labels)):
+                stored = out[column] if column in out else pd.Series(None, index=out.index, dtype="str")
+                mapped = pd.Series(values, dtype=stored.dtype).take(codes).set_axis(out.index)
+                out[column] = stored.mask(use, mapped)
+            source = np.where(use, 1, source)
+    out["bu_source"] = pd.Categorical.from_codes(source.astype(np.int8), categories=pd.Index(BU_SOURCES))
+    return out
+
+
+def account_bus(opportunities: pd.DataFrame) -> pd.DataFrame:
+    """account_id, bu: the BUs with value (summed above zero) at each account, from the file or the product family
+    -> BU mapping (``assign_bus``); the read model's answer to "which BUs does this account touch"."""
+    known = opportunities[["account_id", "bu", "value"]].dropna(subset=["account_id", "bu"])
+    sums = known.groupby(["account_id", "bu"], observed=True, sort=True)["value"].sum()
+    return sums[sums > 0].reset_index()[["account_id", "bu"]]
+
+
+NATURE_SOURCES = ("person", "given", "mapping", "rule", "undiagnosed")
+
+
 def resolve_natures(opportunities: pd.DataFrame, overrides: pd.DataFrame | None = None,
-                    table: DiagnosisTable | None = None, mappings: Mappings | None = None) -> pd.DataFrame:
-    """Each opportunity's nature and who decided it: a person's override, else the file, else the first rule.
+                    table: DiagnosisTable | None = None, mappings: Mappings | None = None,
+                    business_units: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each opportunity's nature and who decided it, in this order: a person's override, else the file, else the
+    product family -> nature mapping, else the first rule; and its BU (``assign_bus``).
 
     ``opportunities`` as stored: ``nature`` given by the file (blank when not), ``signals`` and ``attributes`` as
     dicts. ``overrides``: opportunity_id, nature (blank: withdrawn), reason, author, created_at, newest last.
-    Adds ``nature`` (blank: not yet diagnosed), ``nature_source`` (person, given, rule or undiagnosed),
-    ``diagnosis_rule`` and ``diagnosis_reason``.
+    Adds ``nature`` (blank: not yet diagnosed), ``nature_source`` (person, given, mapping, rule or undiagnosed),
+    ``diagnosis_rule``, ``diagnosis_reason`` and ``bu_source`` (file, mapping or blank).
     """
-    frame = opportunities.copy(deep=False)  # new columns only: the stored ones stay shared (copy on write)
-    view = frame.drop(columns=[c for c in ("nature", "nature_source", "diagnosis_rule", "signals", "attributes")
-                               if c in frame])
-    for column in ("signals", "attributes"):
-        if column in frame:
-            extra = _expand(frame[column])
-            view = view.join(extra[[c for c in extra.columns if c not in view.columns]])
+    frame = assign_bus(opportunities, mappings, business_units)  # new columns only: the stored ones stay shared
+    view = rule_view(frame)
     diag, _problems = diagnose_with_problems(view, table, mappings=mappings)  # stored signals were checked at import
     given = pd.Series(pd.Categorical(frame["nature"], dtype=vocab.NATURES.dtype), index=frame.index) \
         if "nature" in frame else pd.Series(pd.Categorical([None] * len(frame), dtype=vocab.NATURES.dtype),
                                             index=frame.index)
     ruled = diag["nature"]
     nature = given.where(given.notna(), ruled)
-    source = np.where(given.notna(), "given", np.where(ruled.notna(), "rule", "undiagnosed")).astype(object)
+    by_mapping = (diag["diagnosis_rule"] == FAMILY_RULE).to_numpy(dtype=bool)
+    source = np.where(given.notna(), "given", np.where(by_mapping, "mapping",
+                                                       np.where(ruled.notna(), "rule", "undiagnosed"))).astype(object)
     rule = diag["diagnosis_rule"].astype(object).where(given.isna(), "given in the file")
     reason = diag["diagnosis_reason"].astype(object).where(given.isna(), "The CRM file gives this nature.")
     if overrides is not None and len(overrides) and "opportunity_id" in frame:
@@ -597,16 +719,15 @@ def diagnose_row(row: Mapping[str, Any], table: DiagnosisTable | None = None, *,
     """
     table = table or default_diagnosis()
     mappings = mappings or Mappings()
+    keys = {normalise(k): k for k in row}
+    family_key = keys.get("product family")
+    family = normalise(row[family_key]) if family_key and row[family_key] is not None else ""
+    if family in mappings.family_nature:  # an explicit mapping decides before the general rules
+        return mappings.family_nature[family], FAMILY_RULE
     frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()})
     signals_arrays, _ = _read_signals(frame, table)
     signals = {k: v[0] for k, v in signals_arrays.items()}
     for rule in table.rules:
         if all(_holds(c, row, signals, facts or {}) for c in rule.when):
-            if rule.nature is None:
-                keys = {normalise(k): k for k in row}
-                family_key = keys.get("product family")
-                family = normalise(row[family_key]) if family_key and row[family_key] is not None else ""
-                if family in mappings.family_nature:
-                    return mappings.family_nature[family], FAMILY_RULE
             return rule.nature, rule.id
     return None, table.default_rule.id

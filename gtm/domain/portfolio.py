@@ -475,10 +475,14 @@ _FOUND = {"given": "given in the CRM file", "undiagnosed": "not yet diagnosed"}
 
 
 def nature_found(opps: pd.DataFrame) -> pd.Series:
-    """How each opportunity's nature was found, in words: given, which rule, which person, or not yet."""
+    """How each opportunity's nature was found, in words: which person, given, which mapping row, which rule, or not
+    yet (the order in which they decide)."""
     source = opps["nature_source"].astype(object) if "nature_source" in opps else pd.Series("", index=opps.index)
     rule = opps["diagnosis_rule"].astype(object).fillna("") if "diagnosis_rule" in opps else ""
     words = source.map(_FOUND)
     words = words.where(source != "rule", "rule: " + rule)
+    if (source == "mapping").any():
+        family = opps["product_family"].astype(object).fillna("") if "product_family" in opps else ""
+        words = words.where(source != "mapping", "mapping: product family '" + family + "'")
     words = words.where(source != "person", rule)  # "set by <name>"
     return words.fillna(source)

@@ -3,21 +3,30 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from gtm.domain import vocabulary as vocab
-from gtm.domain.diagnose import FACTS, Condition, DiagnosisTable, Mappings, Signal, diagnose
+from gtm.domain.diagnose import FACTS, Condition, DiagnosisTable, Mappings, Signal, diagnose_with_problems, rule_view
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import money
 from gtm.domain.words import default_words
 
 COLUMNS = ("rule", "nature", "kind", "subject", "op", "value", "wording")
 UNDIAGNOSED = "not yet diagnosed"
 KINDS = ("signal", "column", "fact")
 OPS = ("==", "!=", ">=", ">", "<=", "<", "equals", "one_of", "contains_word", "matches")
+# The comparisons in words, as the rules' sentences and pickers say them (never the operator itself).
+COMPARISONS = {">=": "is at least", ">": "is more than", "<=": "is at most", "<": "is less than", "==": "is exactly",
+               "!=": "is not", "equals": "is", "one_of": "is one of", "contains_word": "contains the word",
+               "matches": "matches the pattern"}
+NUMBER_OPS = (">=", ">", "<=", "<", "==", "!=")
+COLUMN_OPS = ("contains_word", "equals", "one_of", "matches", *NUMBER_OPS)
 _LIST_OPS = ("one_of", "contains_word")
 _TEXT_OPS = ("equals", "matches")
 
@@ -92,6 +101,40 @@ def _accepted_value(op: str, kind: str, signal: Signal | None) -> str:
     return "a number"
 
 
+def _parse_condition(cells: dict[str, str], base: DiagnosisTable
+                     ) -> tuple[dict[str, Any], None] | tuple[None, tuple[str, str | None, str]]:
+    """One grid row's condition as the table stores it, or (column, value, reason) saying why it cannot be one."""
+    kind, op = cells["kind"].lower(), cells["op"]
+    if kind not in KINDS:
+        return None, ("kind", cells["kind"] or None, f"is not a subject kind; accepted: {', '.join(KINDS)}")
+    if op not in OPS:
+        return None, ("op", op or None, f"is not an operator; accepted: {' '.join(OPS)}")
+    subject = cells["subject"]
+    signal = base.signals.get(subject) if kind == "signal" else None
+    if kind == "signal" and signal is None:
+        return None, ("subject", subject, f"is not a signal; accepted: {', '.join(base.signals)}")
+    if kind == "fact" and subject not in FACTS:
+        return None, ("subject", subject, f"is not a fact; accepted: {', '.join(FACTS)}")
+    value = _value(cells["value"], op, kind, signal)
+    if value is None:
+        return None, ("value", cells["value"] or None,
+                      f"does not fit '{COMPARISONS[op]}' ({op}); accepted: {_accepted_value(op, kind, signal)}")
+    return {kind: subject, "op": op, "value": value}, None
+
+
+def condition_of_row(row: Mapping[str, Any], base: DiagnosisTable) -> Condition | None:
+    """A grid row's condition, or None while it cannot be one (a value still to type, a comparison that does not
+    fit the subject)."""
+    cells = {c: "" if row.get(c) is None or pd.isna(row.get(c)) else str(row.get(c)).strip() for c in COLUMNS}
+    found, _problem = _parse_condition(cells, base)
+    if found is None:
+        return None
+    try:
+        return Condition.model_validate(found)
+    except ValidationError:
+        return None
+
+
 def rows_to_content(rows: pd.DataFrame, base: DiagnosisTable) -> dict[str, Any]:
     """The table dict (``base`` with its rules replaced by the grid's), for ``parse_table`` to validate.
 
@@ -101,6 +144,7 @@ def rows_to_content(rows: pd.DataFrame, base: DiagnosisTable) -> dict[str, Any]:
     problems: list[Problem] = []
     rules: list[dict[str, Any]] = []
     by_id: dict[str, dict[str, Any]] = {}
+    first_row: dict[str, int] = {}
     last_id = ""
     for n, (_, row) in enumerate(rows.iterrows(), start=1):
         cells = {c: _cell(row, c) for c in COLUMNS}
@@ -130,32 +174,20 @@ def rows_to_content(rows: pd.DataFrame, base: DiagnosisTable) -> dict[str, Any]:
             rule = {"id": rule_id, "nature": nature, "when": [], "wording": cells["wording"]}
             by_id[rule_id] = rule
             rules.append(rule)
+            first_row[rule_id] = n
         elif not rule["wording"] and cells["wording"]:
             rule["wording"] = cells["wording"]
         if not cells["subject"]:
             continue
-        kind, op = cells["kind"].lower(), cells["op"]
-        if kind not in KINDS:
-            problems.append(Problem(n, "kind", cells["kind"] or None, f"is not a subject kind; accepted: "
-                                                                      f"{', '.join(KINDS)}"))
+        condition, problem = _parse_condition(cells, base)
+        if problem is not None:
+            problems.append(Problem(n, *problem))
             continue
-        if op not in OPS:
-            problems.append(Problem(n, "op", op or None, f"is not an operator; accepted: {' '.join(OPS)}"))
-            continue
-        subject = cells["subject"]
-        signal = base.signals.get(subject) if kind == "signal" else None
-        if kind == "signal" and signal is None:
-            problems.append(Problem(n, "subject", subject, f"is not a signal; accepted: {', '.join(base.signals)}"))
-            continue
-        if kind == "fact" and subject not in FACTS:
-            problems.append(Problem(n, "subject", subject, f"is not a fact; accepted: {', '.join(FACTS)}"))
-            continue
-        value = _value(cells["value"], op, kind, signal)
-        if value is None:
-            problems.append(Problem(n, "value", cells["value"] or None,
-                                    f"does not fit '{op}'; accepted: {_accepted_value(op, kind, signal)}"))
-            continue
-        rule["when"].append({kind: subject, "op": op, "value": value})
+        rule["when"].append(condition)
+    for rule in rules:
+        if not rule["wording"]:
+            problems.append(Problem(first_row[rule["id"]], "wording", None, "is empty; say in a sentence why this "
+                                    "rule decides: people read it as the reason for the nature"))
     if problems:
         raise InputError.from_problems(f"The edited rules: {len(problems)} cell(s) cannot be used.", problems)
     content = base.model_dump(mode="json")
@@ -187,18 +219,199 @@ def question(signal: Signal) -> str:
 
 @dataclass(frozen=True)
 class Answer:
-    """What the questionnaire diagnoses: the nature (None: not yet diagnosed), the rule that fired, its wording."""
+    """What the questionnaire diagnoses: the nature (None: not yet diagnosed), the rule that fired, its wording, and
+    the nature the product family -> nature mapping gives the opportunity (None: none), which decides before the
+    rules."""
 
     nature: str | None
     rule: str
     wording: str
+    mapped: str | None = None
 
 
-def classify(table: DiagnosisTable, name: str, answers: dict[str, Any], mappings: Mappings | None = None) -> Answer:
-    """Diagnose one opportunity from its name and the answers (signal -> value), alone on its account."""
-    row = {"name": name, **answers}
-    frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()})
-    out = diagnose(frame, table, mappings=mappings)
-    nature = out["nature"].iloc[0]
-    return Answer(None if pd.isna(nature) else str(nature), str(out["diagnosis_rule"].iloc[0]),
-                  str(out["diagnosis_reason"].iloc[0]))
+def classify(table: DiagnosisTable, name: str, answers: dict[str, Any], mappings: Mappings | None = None,
+             account: pd.DataFrame | None = None, opportunity_id: str | None = None) -> Answer:
+    """Diagnose one opportunity by the rules from its name and the answers (signal -> value).
+
+    With ``account`` (its account's opportunities as the portfolio holds them) and ``opportunity_id``, its account's
+    facts (the BUs there, the deal's share) and its other columns hold; without, it stands alone on its account.
+    The product family -> BU mapping counts for the facts; the family -> nature mapping is said in ``mapped``.
+    """
+    mappings = mappings or Mappings()
+    if account is not None and opportunity_id is not None and "opportunity_id" in account:
+        frame = rule_view(account).astype(object)
+        chosen = (frame["opportunity_id"].astype(str) == str(opportunity_id)).to_numpy()
+        for column, value in {"name": name, **answers}.items():
+            if column not in frame:
+                frame[column] = None
+            frame.loc[chosen, column] = value
+    else:
+        chosen = np.array([True])
+        frame = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in {"name": name, **answers}.items()})
+    # Stored signals were checked at import; an unreadable answer reads as not signalled, as in the portfolio.
+    out, _problems = diagnose_with_problems(frame, table, mappings=Mappings(family_bu=mappings.family_bu))
+    at = int(np.flatnonzero(chosen)[0])
+    nature = out["nature"].iloc[at]
+    family = frame["product_family"].iloc[at] if "product_family" in frame else None
+    mapped = mappings.family_nature.get(vocab.normalise(family)) if family is not None and pd.notna(family) else None
+    return Answer(None if pd.isna(nature) else str(nature), str(out["diagnosis_rule"].iloc[at]),
+                  str(out["diagnosis_reason"].iloc[at]), mapped)
+
+
+def given_answers(signals: Any, table: DiagnosisTable) -> dict[str, Any]:
+    """The answers the CRM file already gives (an opportunity's stored signals): yes/no as "yes" or "no", counts as
+    whole numbers; a cell that cannot be read is left for the person to answer."""
+    if not isinstance(signals, dict):
+        return {}
+    out: dict[str, Any] = {}
+    for name, cell in signals.items():
+        spec = table.signals.get(name)
+        if spec is None or cell is None or (isinstance(cell, float) and pd.isna(cell)) or str(cell).strip() == "":
+            continue
+        if spec.type == "bool":
+            reading = default_words().read(str(cell))
+            if reading in ("yes", "no"):
+                out[name] = reading
+        else:
+            number = _number(str(cell))
+            if number is not None and number >= 0 and float(number).is_integer():
+                out[name] = int(number)
+    return out
+
+
+def known_facts(account: pd.DataFrame, opportunity_id: str, currency: str) -> list[tuple[str, str]]:
+    """What the data already says about one opportunity and its account, as (what, said) pairs for people: its deal
+    size, its product family, stage and type, its account's BUs (from the file or the product family -> BU mapping)
+    and its share of the account's value."""
+    row = account.loc[account["opportunity_id"].astype(str) == str(opportunity_id)].iloc[0]
+    out: list[tuple[str, str]] = []
+    value = row.get("value")
+    if value is not None and pd.notna(value):
+        out.append(("Deal size", money(float(value), currency)))
+    for column, what in (("product_family", "Product family"), ("stage", "Stage"), ("type", "Type")):
+        cell = row.get(column)
+        if cell is not None and pd.notna(cell) and str(cell).strip():
+            out.append((what, str(cell)))
+    if "bu_name" in account:
+        names = sorted({str(b) for b in account["bu_name"].dropna() if str(b).strip()})
+        out.append(("BUs at its account", f"{len(names)}: {', '.join(names)}" if names
+                    else "none known (no BU in the file, no product family -> BU mapping for it)"))
+    total = float(pd.to_numeric(account["value"], errors="coerce").fillna(0).sum()) if "value" in account else 0.0
+    if total > 0 and value is not None and pd.notna(value):
+        share = float(value) / total
+        out.append(("Share of its account's value", f"{share:.0%}" if share >= 0.005 else "under 1%"))
+    return out
+
+
+# ------------------------------------------------------------------ a draft of the rules, edited rule by rule
+# The draft is the grid's rows (COLUMNS, text cells) as a list of dicts: the sentences' pickers and the advanced grid
+# edit the same rows, so neither loses what the other did.
+
+Rows = list[dict[str, str]]
+
+
+def draft_rows(table: DiagnosisTable) -> Rows:
+    """A table as draft rows (text cells, as the grid shows them)."""
+    return [{str(c): str(v) for c, v in row.items()} for row in rules_to_rows(table).to_dict("records")]
+
+
+def frame_rows(frame: pd.DataFrame) -> Rows:
+    """The grid's edited frame as draft rows; blank rows dropped."""
+    out = []
+    for record in frame.to_dict("records"):
+        row = {c: "" if record.get(c) is None or pd.isna(record.get(c)) else str(record.get(c)) for c in COLUMNS}
+        if any(v.strip() for v in row.values()):
+            out.append(row)
+    return out
+
+
+def rule_blocks(rows: Rows) -> list[tuple[str, list[int]]]:
+    """Each rule (by id, in order) with the indices of its rows (consecutive rows sharing an id)."""
+    blocks: list[tuple[str, list[int]]] = []
+    for i, row in enumerate(rows):
+        if blocks and blocks[-1][0] == row["rule"]:
+            blocks[-1][1].append(i)
+        else:
+            blocks.append((row["rule"], [i]))
+    return blocks
+
+
+def _rebuilt(blocks: list[list[dict[str, str]]]) -> Rows:
+    return [dict(row) for block in blocks for row in block]
+
+
+def _split(rows: Rows) -> list[list[dict[str, str]]]:
+    return [[dict(rows[i]) for i in indices] for _, indices in rule_blocks(rows)]
+
+
+def new_condition() -> dict[str, str]:
+    """A condition to complete: the opportunity's name contains a word still to type."""
+    return {"kind": "column", "subject": "name", "op": "contains_word", "value": ""}
+
+
+def add_rule(rows: Rows) -> tuple[Rows, int]:
+    """A new rule just above the last (the catch-all), leaving the opportunity not yet diagnosed until a person picks
+    its nature; returns the rows and the new rule's position."""
+    blocks = _split(rows)
+    taken = {block[0]["rule"] for block in blocks}
+    n = 1
+    while (rule_id := f"new-rule-{n}") in taken:
+        n += 1
+    at = max(len(blocks) - 1, 0)
+    blocks.insert(at, [{"rule": rule_id, "nature": UNDIAGNOSED, "wording": "", **new_condition()}])
+    return _rebuilt(blocks), at
+
+
+def remove_rule(rows: Rows, position: int) -> Rows:
+    """The rows without the rule at ``position`` (the last rule, the catch-all, stays)."""
+    blocks = _split(rows)
+    if 0 <= position < len(blocks) - 1:
+        del blocks[position]
+    return _rebuilt(blocks)
+
+
+def move_rule(rows: Rows, position: int, step: int) -> tuple[Rows, int]:
+    """The rule at ``position`` moved up (step -1) or down (+1), never past the last rule; returns its new place."""
+    blocks = _split(rows)
+    target = position + step
+    if not (0 <= position < len(blocks) - 1 and 0 <= target < len(blocks) - 1):
+        return _rebuilt(blocks), position
+    blocks[position], blocks[target] = blocks[target], blocks[position]
+    return _rebuilt(blocks), target
+
+
+def set_rule(rows: Rows, position: int, **cells: str) -> Rows:
+    """Set the rule-wide cells (rule id, nature, wording) of the rule at ``position`` on each of its rows."""
+    blocks = _split(rows)
+    for row in blocks[position]:
+        row.update(cells)
+    return _rebuilt(blocks)
+
+
+def add_condition(rows: Rows, position: int) -> Rows:
+    """One more condition on the rule at ``position`` (its first, when it had none)."""
+    blocks = _split(rows)
+    block = blocks[position]
+    if len(block) == 1 and not block[0]["subject"]:
+        block[0].update(new_condition())
+    else:
+        block.append({**block[-1], **new_condition()})
+    return _rebuilt(blocks)
+
+
+def remove_condition(rows: Rows, position: int, condition: int) -> Rows:
+    """The rule at ``position`` without its ``condition``-th condition (a rule keeps one row, then with none)."""
+    blocks = _split(rows)
+    block = blocks[position]
+    if len(block) == 1:
+        block[0].update({"kind": "", "subject": "", "op": "", "value": ""})
+    elif 0 <= condition < len(block):
+        del block[condition]
+    return _rebuilt(blocks)
+
+
+def set_condition(rows: Rows, position: int, condition: int, **cells: str) -> Rows:
+    """Set cells (kind, subject, op, value) of one condition of the rule at ``position``."""
+    blocks = _split(rows)
+    blocks[position][condition].update(cells)
+    return _rebuilt(blocks)

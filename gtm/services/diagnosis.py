@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,7 +13,7 @@ from pydantic import ValidationError
 
 from gtm.domain import coverage, sanity
 from gtm.domain import vocabulary as vocab
-from gtm.domain.diagnose import DiagnosisTable, Mappings, default_diagnosis, resolve_natures
+from gtm.domain.diagnose import DiagnosisTable, Mappings, attribute_names, default_diagnosis, resolve_natures
 from gtm.domain.errors import ConfigError, InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
@@ -91,8 +92,9 @@ def active_mappings(store: Store) -> Mappings:
 
 def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
                             mappings: Mappings | None = None, stored: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Every stored opportunity the engine can use with its nature and who decided it (person, given, rule or
-    undiagnosed); ``diagnosed_with_problems`` also says which were set aside and why.
+    """Every stored opportunity the engine can use with its nature and who decided it (person, given, mapping, rule
+    or undiagnosed) and its BU (from the file, else from the product family -> BU mapping: ``bu_source``);
+    ``diagnosed_with_problems`` also says which were set aside and why.
 
     ``value`` is in the reporting currency (NaN without a rate), ``value_original`` and ``currency`` as the file
     said: converted before the rules run, so that a deal-size threshold means the same in every currency.
@@ -101,17 +103,37 @@ def diagnosed_opportunities(store: Store, table: DiagnosisTable | None = None,
 
 
 def diagnosed_with_problems(store: Store, table: DiagnosisTable | None = None, mappings: Mappings | None = None,
-                            stored: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                            stored: pd.DataFrame | None = None, business_units: pd.DataFrame | None = None
+                            ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``diagnosed_opportunities``, and the stored values the engine cannot use (row, account_id, column, value,
     reason): an amount of inf written by an older version sets its opportunity aside instead of stopping a page.
     ``stored``: ``store.opportunities()`` already read (and not changed since), read again otherwise; it is
-    left as it is."""
+    left as it is. ``business_units``: ``store.business_units()`` already read, read again otherwise."""
     if table is None:
         table = active_table(store)[0]
     usable, problems = sanity.quarantine(store.opportunities() if stored is None else stored)
     opportunities = in_reporting_currency(store, usable)
     return resolve_natures(opportunities, store.nature_overrides(), table,
-                           mappings if mappings is not None else active_mappings(store)), problems
+                           mappings if mappings is not None else active_mappings(store),
+                           store.business_units() if business_units is None else business_units), problems
+
+
+RULE_FIELDS = ("name", "product_family", "type", "stage", "owner", "bu", "probability", "account_name")
+
+
+def column_words() -> dict[str, str]:
+    """What each opportunity field is, in the import's words ("the sales stage"), for the rules' sentences."""
+    from gtm.ingest.columns import fields
+
+    return {f.name: re.split(r" \(|;", f.description, maxsplit=1)[0] for f in fields("opportunities")}
+
+
+def rule_columns(opportunities: pd.DataFrame, table: DiagnosisTable | None = None) -> list[str]:
+    """The columns a rule may test, as pickers offer them: the opportunity's own fields, then the CRM columns kept
+    from the import (Lead Source, Description …), then any other column the rules already name."""
+    kept = attribute_names(opportunities["attributes"]) if "attributes" in opportunities else []
+    named = [str(c.column) for r in (table.rules if table else ()) for c in r.when if c.column is not None]
+    return list(dict.fromkeys([*RULE_FIELDS, *kept, *named]))
 
 
 PREVIEW_SAMPLE = 20_000  # opportunities a what-if by someone who may not save is previewed on
@@ -163,8 +185,9 @@ def _version_name(name: str) -> str:
     return name
 
 
-def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict[str, Any]) -> None:
-    """Save and activate a new version of the diagnosis rules or of a mapping; names are never overwritten."""
+def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict[str, Any]) -> list[str]:
+    """Save and activate a new version of the diagnosis rules or of a mapping; names are never overwritten. A product
+    family -> BU mapping creates the BUs it names that are not stored yet, in the same transaction; returns them."""
     require(actor, Action.DIAGNOSE)
     name = _version_name(name)
     if kind == DIAGNOSIS:
@@ -173,15 +196,18 @@ def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict
         raise InputError(f"Unknown rule table {kind!r}.")
     taken = InputError(f"A version named {name!r} already exists; choose another name.")
 
-    def write(tx: Transaction) -> None:
+    def write(tx: Transaction) -> list[str]:
         store.lock_rule_versions(tx)  # the name check stays true until the version is written
         if store.rule_name_taken(tx, kind, name):
             raise taken
         store.insert_rule_version(tx, kind, name, content, actor.name.strip(), activate=True)
-        audit.log(store, tx, actor, f"{kind}.saved", name, activated=True)
+        created = _create_mapped_bus(store, tx, kind, content)
+        audit.log(store, tx, actor, f"{kind}.saved", name, activated=True,
+                  **({"business_units_created": created} if created else {}))
+        return created
 
     try:
-        store.write(write)  # tried again when a concurrent write made it fail
+        return store.write(write)  # tried again when a concurrent write made it fail
     except NameTaken:
         raise taken from None
 
@@ -189,15 +215,26 @@ def save_version(store: Store, actor: Actor, kind: str, name: str, content: dict
 def activate_version(store: Store, actor: Actor, kind: str, name: str) -> None:
     """Make a saved version active; 'default' goes back to the bundled rules (or no mapping)."""
     require(actor, Action.DIAGNOSE)
+    found = store.rule_version(kind, name) if kind == FAMILY_BU and name != "default" else None  # never changes
 
     def write(tx: Transaction) -> None:
         store.lock_rule_versions(tx)
         if name != "default" and not store.rule_name_taken(tx, kind, name):
             raise InputError(f"No version named {name!r}.")
         store.activate_rule_version(tx, kind, None if name == "default" else name)
-        audit.log(store, tx, actor, f"{kind}.activated", name)
+        created = _create_mapped_bus(store, tx, kind, found[1]) if found else []
+        audit.log(store, tx, actor, f"{kind}.activated", name,
+                  **({"business_units_created": created} if created else {}))
 
     store.write(write)
+
+
+def _create_mapped_bus(store: Store, tx: Transaction, kind: str, content: dict[str, Any]) -> list[str]:
+    """The BUs a product family -> BU mapping names that are not stored yet, created in the caller's transaction
+    (so Review's and Admin's BU lists show them); returns their names."""
+    if kind != FAMILY_BU:
+        return []
+    return store.ensure_business_units(tx, [str(r.get("bu") or "") for r in content.get("rows", [])])
 
 
 MAPPING_MAX_ROWS = 20_000  # product families: a few hundred in a real CRM; a file of more is not a mapping
@@ -316,3 +353,13 @@ def mapping_content(kind: str, rows: list[dict[str, Any]], source: str = "the ma
 def mapping_csv(store: Store, kind: str) -> pd.DataFrame:
     """The active mapping as a table to export."""
     return mapping_rows(store, kind)
+
+
+def import_mapping(store: Store, actor: Actor, kind: str, data: bytes, name: str, version: str,
+                   limits: Limits | None = None) -> tuple[int, list[str]]:
+    """Save a mapping file (CSV or XLSX: product_family and bu, or nature by code or label) as a new active version
+    named ``version``, read within ``limits`` (default: the upload's); returns the families mapped and the BUs
+    created."""
+    require(actor, Action.DIAGNOSE)
+    content = parse_mapping_csv(kind, data, name, limits)
+    return len(content["rows"]), save_version(store, actor, kind, version, content)

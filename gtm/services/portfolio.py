@@ -44,7 +44,8 @@ def frames(store: Store, *, snapshots: bool = True, save_in_background: bool = F
     if (saved := snapshot.load(name, secret)) is not None:
         return saved
     stored = (rows or (lambda: stored_rows(store)))()
-    opportunities, quarantined = diagnosed_with_problems(store, stored=stored["opportunities"])
+    opportunities, quarantined = diagnosed_with_problems(store, stored=stored["opportunities"],
+                                                         business_units=stored["business_units"])
     built = {"accounts": stored["accounts"], "business_units": stored["business_units"],
              "opportunities": opportunities, "quarantined": quarantined}
     if name is not None and len(opportunities) >= (SNAPSHOT_MIN_ROWS if min_rows is None else min_rows):

@@ -626,6 +626,18 @@ class Store:
         self.bump(tx)
         return bus_added
 
+    def ensure_business_units(self, tx: Transaction, names: list[str]) -> list[str]:
+        """Create the BUs ``names`` names that no stored BU has as id or name (any case and punctuation), with the
+        name as given for both, as an import does; returns the names created."""
+        known = {normalise(ext) for ext, in tx.execute(select(BusinessUnit.external_id))}
+        known |= {normalise(name) for name, in tx.execute(select(BusinessUnit.name))}
+        spelled = (str(n).strip() for n in names)
+        new = list({normalise(b): b for b in spelled if b and normalise(b) not in known}.values())
+        _business_units(tx, pd.Series(new, dtype=object))
+        if new:
+            self.bump(tx)  # the stored rows changed: the BU lists read them again
+        return new
+
     def upsert_business_units(self, tx: Transaction, frame: pd.DataFrame) -> None:
         """Insert or update business units (bu_id, name, description) by their id."""
         rows = [{"external_id": r.bu_id, "name": r.name, "description": getattr(r, "description", None)}

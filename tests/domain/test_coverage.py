@@ -16,6 +16,7 @@ from gtm.domain.coverage import (
     override_history,
     pick_list,
 )
+from gtm.domain.vocabulary import NATURES
 
 
 def opps(natures: list[str | None], sources: list[str]) -> pd.DataFrame:
@@ -111,3 +112,58 @@ def test_the_pick_list_matches_a_full_sort_with_ties_and_gaps() -> None:
                                                                 ascending=[False, False, True])
     for limit in (10, 500, 2_000, 10_000):
         assert pick_list(opps, limit=limit) == full["opportunity_id"].head(limit).tolist()
+
+
+def _crm(n: int = 6) -> pd.DataFrame:
+    """A name-keyed export after the blanket rule: every opportunity of a multi-BU account called cross-sell."""
+    return pd.DataFrame({
+        "opportunity_id": [f"o{i}" for i in range(n)], "account_id": ["A", "A", "B", "B", "C", "C"][:n],
+        "product_family": ["Drives", "drives ", "Sensors", "Sensors", "Spares", None][:n],
+        "bu_name": ["Automation", "Automation", "Sensing", "Energy", None, None][:n],
+        "value": [100.0, 300.0, 50.0, 0.0, 25.0, 25.0][:n],
+        "nature": pd.Categorical(["cross_sell"] * n, categories=NATURES.codes),
+        "nature_source": pd.Categorical(["rule"] * n), "diagnosis_rule": pd.Categorical(["multi-bu-account"] * n),
+    })
+
+
+def test_one_rule_deciding_most_of_the_value_is_named() -> None:
+    from gtm.domain.coverage import dominant_rule
+
+    found = dominant_rule(_crm())
+    assert found is not None and found.rule == "multi-bu-account" and found.share == 1.0
+    mixed = _crm().assign(nature_source=pd.Categorical(["given", "given", "rule", "rule", "rule", "rule"]))
+    assert dominant_rule(mixed) is None  # 100 of 500 by the rule: no warning
+    people = _crm().assign(nature_source=pd.Categorical(["person"] + ["rule"] * 5))
+    found = dominant_rule(people)
+    assert found is not None and found.share == pytest.approx(400 / 500)
+    assert dominant_rule(_crm().assign(nature=pd.Categorical([None] * 6, categories=NATURES.codes))) is None
+
+
+def test_evidence_per_family_folds_spellings_and_says_what_it_does_not_know() -> None:
+    from gtm.domain.coverage import evidence, with_evidence
+
+    found = evidence(_crm())
+    assert found["product_family"].tolist() == ["Drives", "Sensors", "Spares"]  # largest first, blank left out
+    drives = found.iloc[0]
+    assert (drives["opportunities"], drives["value"], drives["median_value"], drives["accounts"]) == (2, 400.0, 200.0,
+                                                                                                       1)
+    assert drives["bus"] == "Automation" and found.iloc[1]["bus"] == "Energy, Sensing"
+    assert drives["won"] == "unknown"  # no outcome column
+    outcomes = evidence(_crm().assign(outcome=["won", "lost", "open", "open", "lost", "won"]))
+    assert outcomes.set_index("product_family")["won"].to_dict() == {
+        "Drives": "50% of 2", "Sensors": "unknown (all open)", "Spares": "0% of 1"}
+    mapping = pd.DataFrame({"product_family": ["DRIVES", "Pumps"], "bu": ["Motion", None]})
+    shown = with_evidence(mapping, found)
+    assert shown["bu"].tolist()[0] == "Motion" and shown["opportunities"].tolist()[0] == 2
+    assert pd.isna(shown["opportunities"].iloc[1])  # Pumps: none in the data
+    assert evidence(_crm(), "stage").empty
+
+
+def test_the_mapping_is_filled_in_beside_its_evidence() -> None:
+    from gtm.domain.coverage import evidence, mapping_table
+
+    mapping = pd.DataFrame({"product_family": ["sensors"], "bu": ["Sensing"]})
+    table = mapping_table(mapping, evidence(_crm()))
+    assert table["product_family"].tolist() == ["sensors", "Drives", "Spares"]  # mapped, then the rest largest first
+    assert table["bu"].tolist()[0] == "Sensing" and pd.isna(table["bu"].iloc[1])
+    assert table["opportunities"].tolist() == [2, 2, 1] and table["bus"].tolist()[1] == "Automation"

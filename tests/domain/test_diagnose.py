@@ -240,33 +240,86 @@ def test_words_in_a_name_any_case_and_punctuation() -> None:
     assert out["diagnosis_rule"].tolist()[:2] == ["turnkey-words", "turnkey-words"]
 
 
-def test_several_bus_at_one_account_is_cross_sell_and_one_bu_alone_is_not() -> None:
+def test_several_bus_at_one_account_is_cross_sell_for_a_large_deal_and_one_bu_alone_is_not() -> None:
     frame = pd.DataFrame({"account_id": ["A", "A", "B", "B"], "bu": ["Drives", "Sensors", "Drives", "drives "],
-                          "name": ["x", "y", "z", "w"], "value": [1.0, 3.0, 1.0, 1.0]})
+                          "name": ["x", "y", "z", "w"], "value": [150_000.0, 300_000.0, 150_000.0, 150_000.0]})
     out = diagnose(frame)
     assert natures(out) == ["cross_sell", "cross_sell", None, None]  # "drives " is the same BU as "Drives"
     assert out["diagnosis_rule"].tolist()[:2] == ["multi-bu-account", "multi-bu-account"]
+
+
+def test_no_blanket_rule_a_small_or_lost_deal_at_a_multi_bu_account_is_not_cross_sell() -> None:
+    # The first hour with a real CRM export: every opportunity of a multi-BU account became "Cross-sell / referral",
+    # a $50 item and a $0 lost deal included.
+    frame = pd.DataFrame({"account_id": ["A"] * 4, "bu": ["Drives", "Sensors", "Drives", "Sensors"],
+                          "name": ["Spare fuse", "Closed Lost retrofit", "Line 4 drives", "Plant sensors"],
+                          "value": [50.0, 0.0, 99_999.0, 100_000.0]})
+    out = diagnose(frame)
+    assert natures(out) == [None, None, None, "cross_sell"]
+    shipped = default_diagnosis()
+    for rule in shipped.rules:  # no shipped rule decides on account facts alone
+        if any(c.fact in ("account_bu_count", "account_family_count", "account_value_share") for c in rule.when):
+            assert any(c.narrows_the_deal(shipped.signals) for c in rule.when), rule.id
+
+
+@pytest.mark.parametrize(("when", "named"), [
+    ([{"fact": "account_bu_count", "op": ">=", "value": 2}], "account_bu_count"),
+    ([{"fact": "account_family_count", "op": ">=", "value": 3},
+      {"fact": "account_value_share", "op": ">", "value": 0.5}], "account_family_count, account_value_share"),
+    # bu_count == 0 holds where the file has no such column: it narrows nothing down
+    ([{"fact": "account_bu_count", "op": ">=", "value": 2}, {"signal": "bu_count", "op": "==", "value": 0}],
+     "account_bu_count"),
+    ([{"fact": "account_bu_count", "op": ">=", "value": 2}, {"fact": "deal_size", "op": "!=", "value": 0}],
+     "account_bu_count"),
+])
+def test_a_rule_on_account_facts_alone_is_refused_in_a_sentence(when: list[dict[str, Any]], named: str) -> None:
+    raw = {**_table(), "rules": [{"id": "blanket", "nature": "cross_sell", "when": when, "wording": "All."},
+                                 {"id": "rest", "nature": None, "when": [], "wording": "Rest."}]}
+    with pytest.raises(ValueError, match="a condition on the opportunity itself") as info:
+        DiagnosisTable.model_validate(raw)
+    assert f"rule 'blanket' tests only the account ({named})" in str(info.value)
+
+
+@pytest.mark.parametrize("deal", [{"fact": "deal_size", "op": ">=", "value": 100_000},
+                                  {"column": "Stage", "op": "equals", "value": "Proposal"},
+                                  {"signal": "bu_count", "op": ">=", "value": 2}])
+def test_a_rule_on_an_account_fact_and_the_deal_itself_is_accepted(deal: dict[str, Any]) -> None:
+    raw = {**_table(), "rules": [{"id": "big", "nature": "cross_sell", "wording": "Big.",
+                                  "when": [{"fact": "account_bu_count", "op": ">=", "value": 2}, deal]},
+                                 {"id": "rest", "nature": None, "when": [], "wording": "Rest."}]}
+    assert DiagnosisTable.model_validate(raw).rules[0].id == "big"
+
+
+def test_a_rule_without_conditions_before_the_last_is_refused() -> None:
+    raw = {**_table(), "rules": [{"id": "all", "nature": "cross_sell", "when": [], "wording": "All."},
+                                 {"id": "rest", "nature": None, "when": [], "wording": "Rest."}]}
+    with pytest.raises(ValueError, match="rule 'all' has no condition: it would give every opportunity"):
+        DiagnosisTable.model_validate(raw)
 
 
 def test_a_product_family_mapped_to_a_bu_counts_as_that_bu() -> None:
     from gtm.domain.diagnose import Mappings
 
     frame = pd.DataFrame({"account_id": ["A", "A"], "product_family": ["Servo drives", "Vision sensors"],
-                          "name": ["x", "y"], "value": [1.0, 1.0]})
+                          "name": ["x", "y"], "value": [200_000.0, 200_000.0]})
     assert natures(diagnose(frame)) == [None, None]
     mapped = Mappings.from_rows([("servo drives", "Motion"), ("Vision Sensors", "Sensing")])
     assert natures(diagnose(frame, mappings=mapped)) == ["cross_sell", "cross_sell"]
 
 
-def test_a_product_family_mapped_to_a_nature_decides_only_where_no_rule_did() -> None:
+def test_a_product_family_mapped_to_a_nature_wins_over_the_rules_and_says_which_row() -> None:
     from gtm.domain.diagnose import Mappings
 
-    frame = pd.DataFrame({"product_family": ["Spares", "Spares", "Turbines"],
-                          "name": ["Turnkey plant", "Order 7", "Order 8"]})
+    frame = pd.DataFrame({"product_family": ["Spares", "SPARES ", "Turbines"],
+                          "name": ["Turnkey plant", "Order 7", "Turnkey plant"]})
     mapped = Mappings.from_rows(family_nature=[("spares", "Qualification / one-time action")])
     out = diagnose(frame, mappings=mapped)
-    assert natures(out) == ["turnkey", "qualification", None]
-    assert out["diagnosis_rule"].tolist() == ["turnkey-words", "product-family-map", "not-yet-diagnosed"]
+    # an explicit mapping someone made is not overruled by a general rule (the turnkey words)
+    assert natures(out) == ["qualification", "qualification", "turnkey"]
+    assert out["diagnosis_rule"].tolist() == ["product-family-map", "product-family-map", "turnkey-words"]
+    assert out["diagnosis_reason"].tolist()[:2] == [
+        "The product family -> nature mapping maps 'Spares' to Qualification / one-time action.",
+        "The product family -> nature mapping maps 'SPARES ' to Qualification / one-time action."]
 
 
 @pytest.mark.parametrize(("condition", "expected"), [
@@ -276,15 +329,56 @@ def test_a_product_family_mapped_to_a_nature_decides_only_where_no_rule_did() ->
     ({"column": "Lead Source", "op": "matches", "value": r"^web"}, [True, False, True, False]),
     ({"column": "Amount", "op": ">=", "value": 1000}, [True, False, True, False]),
     ({"column": "No Such Column", "op": "equals", "value": "x"}, [False, False, False, False]),
-    ({"fact": "account_value_share", "op": ">", "value": 0.5}, [True, False, True, True]),
+    ([{"fact": "account_value_share", "op": ">", "value": 0.5}, {"fact": "deal_size", "op": ">=", "value": 0}],
+     [True, False, True, True]),
     ({"fact": "deal_size", "op": "<", "value": 10}, [False, False, False, True]),
 ])
-def test_each_kind_of_condition(condition: dict[str, Any], expected: list[bool]) -> None:
+def test_each_kind_of_condition(condition: dict[str, Any] | list[dict[str, Any]], expected: list[bool]) -> None:
+    when = condition if isinstance(condition, list) else [condition]  # an account fact goes with one on the deal
     table = DiagnosisTable.model_validate({**_table(), "rules": [
-        {"id": "hit", "nature": "cross_sell", "when": [condition], "wording": "Hit."},
+        {"id": "hit", "nature": "cross_sell", "when": when, "wording": "Hit."},
         {"id": "rest", "nature": None, "when": [], "wording": "Rest."}]})
     frame = pd.DataFrame({"account_id": ["A", "A", "B", "C"], "Stage": ["Closed Won", "proposal", "Lost", None],
                           "Lead Source": ["Web", "Partner  Referral!", "web form", ""],
                           "Amount": ["5000", "900", "1200", "x"], "value": [5000.0, 900.0, 1200.0, 5.0]})
     out = diagnose(frame, table)
     assert (out["diagnosis_rule"] == "hit").tolist() == expected
+
+
+def test_a_bu_comes_from_the_file_else_from_the_family_mapping_and_says_which() -> None:
+    from gtm.domain.diagnose import Mappings, assign_bus, resolve_natures
+
+    opps = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3", "o4"], "account_id": ["A"] * 4,
+                         "bu": ["BU-EN", None, None, None], "bu_name": ["Energy", None, None, None],
+                         "product_family": ["Drives", "drives ", "Sensors", None], "nature": [None] * 4,
+                         "name": ["w", "x", "y", "z"], "value": [200_000.0] * 4})
+    mappings = Mappings.from_rows([("Drives", "automation"), ("Sensors", "Sensing")])
+    bus = pd.DataFrame({"bu_id": ["BU-AUT", "BU-EN"], "name": ["Automation", "Energy"]})
+    out = assign_bus(opps, mappings, bus)
+    assert out["bu"].tolist()[:3] == ["BU-EN", "BU-AUT", "Sensing"]  # Sensing is not stored yet: its name as id
+    assert out["bu_name"].tolist()[:3] == ["Energy", "Automation", "Sensing"]
+    assert out["bu_source"].astype(object).tolist()[:3] == ["file", "mapping", "mapping"]
+    assert pd.isna(out["bu"].iloc[3]) and pd.isna(out["bu_source"].iloc[3])
+    assert opps["bu"].isna().tolist() == [False, True, True, True]  # the stored frame is left as it is
+    resolved = resolve_natures(opps, table=default_diagnosis(), mappings=mappings, business_units=bus)
+    assert resolved["bu_source"].astype(object).tolist()[:3] == ["file", "mapping", "mapping"]
+    # three BUs at the account, each a large deal: the BUs the mapping gave count
+    assert natures(resolved)[:3] == ["cross_sell"] * 3
+    from gtm.domain.diagnose import account_bus
+
+    assert account_bus(resolved).values.tolist() == [["A", "BU-AUT"], ["A", "BU-EN"], ["A", "Sensing"]]
+
+
+def test_a_nature_from_the_mapping_is_said_to_come_from_the_mapping() -> None:
+    from gtm.domain.diagnose import Mappings, resolve_natures
+    from gtm.domain.portfolio import nature_found
+
+    opps = pd.DataFrame({"opportunity_id": ["o1", "o2", "o3"], "nature": [None, "turnkey", None],
+                         "product_family": ["Spares", "Spares", "Drives"], "name": ["a", "b", "Turnkey plant"],
+                         "value": [1.0, 1.0, 1.0]})
+    out = resolve_natures(opps, table=default_diagnosis(),
+                          mappings=Mappings.from_rows(family_nature=[("spares", "qualification")]))
+    assert out["nature_source"].astype(object).tolist() == ["mapping", "given", "rule"]
+    found = nature_found(out).tolist()
+    assert found[0].startswith("mapping") and "rule" not in found[0]
+    assert found[1:] == ["given in the CRM file", "rule: turnkey-words"]

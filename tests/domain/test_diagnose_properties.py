@@ -8,7 +8,16 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gtm.domain.diagnose import DiagnosisTable, Mappings, account_facts, default_diagnosis, diagnose, diagnose_row
+from gtm.domain.diagnose import (
+    ACCOUNT_FACTS,
+    Condition,
+    DiagnosisTable,
+    Mappings,
+    account_facts,
+    default_diagnosis,
+    diagnose,
+    diagnose_row,
+)
 from gtm.domain.vocabulary import NATURES
 
 WORDS = ["Turnkey", "turn-key", "pilot", "EPC", "retrofit", "Savings", "bespoke", "line 4", "", "Trial", "plant"]
@@ -46,9 +55,19 @@ rule_lists = st.lists(st.tuples(st.lists(conditions, min_size=1, max_size=2), st
                       min_size=1, max_size=6)
 
 
+def _on_the_deal(when: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A rule on account facts alone is refused (it would call every deal of such an account alike): add one on
+    the deal itself."""
+    signals = default_diagnosis().signals
+    conds = [Condition.model_validate(c) for c in when]
+    if any(c.fact in ACCOUNT_FACTS for c in conds) and not any(c.narrows_the_deal(signals) for c in conds):
+        return [*when, {"fact": "deal_size", "op": ">=", "value": 1000}]
+    return when
+
+
 def _table(rules: list[tuple[list[dict[str, Any]], str]]) -> DiagnosisTable:
     base = default_diagnosis().model_dump(mode="json")
-    base["rules"] = [{"id": f"r{i}", "nature": nature, "when": when, "wording": f"Rule {i}."}
+    base["rules"] = [{"id": f"r{i}", "nature": nature, "when": _on_the_deal(when), "wording": f"Rule {i}."}
                      for i, (when, nature) in enumerate(rules)]
     base["rules"].append({"id": "none", "nature": None, "when": [], "wording": "None."})
     return DiagnosisTable.model_validate(base)

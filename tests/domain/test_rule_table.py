@@ -102,6 +102,87 @@ def test_the_questionnaire_classifies_with_the_rule_that_fired() -> None:
     assert classify(table(), "Spare parts Q3", {"turnkey": "no"}).nature == "qualification"
     nothing = classify(table(), "Drives", {s: "no" for s in ("turnkey", "one_time")})
     assert nothing.nature is None and nothing.rule == table().rules[-1].id
+    # the answers are the rules' to judge; what the product family -> nature mapping says (it decides before the
+    # rules) is said beside them
     mapped = classify(table(), "Drives", {"product_family": "Pumps"},
                       Mappings.from_rows(family_nature=[("Pumps", "Cross-sell")]))
-    assert mapped.nature == "cross_sell"
+    assert (mapped.nature, mapped.mapped) == (None, "cross_sell")
+
+
+def test_the_questionnaire_starts_from_the_opportunity_and_its_account() -> None:
+    from gtm.domain.rule_table import given_answers, known_facts
+
+    account = pd.DataFrame({
+        "opportunity_id": ["o1", "o2", "o3"], "account_id": ["A"] * 3, "name": ["Line 4", "Sensors", "Fuse"],
+        "bu": ["Automation", None, "Energy"], "bu_name": ["Automation", None, "Energy"],
+        "product_family": ["Drives", "Sensors", "Spares"], "stage": ["Proposal", None, "Closed Lost"],
+        "value": [300_000.0, 100_000.0, 50.0],
+        "signals": [{"turnkey": "no", "bu_count": ""}, None, {"one_time": "✓", "bu_count": "x"}],
+        "attributes": [{"Lead Source": "Partner"}, None, None]})
+    mappings = Mappings.from_rows([("Sensors", "Sensing")])
+    # o1 at an account that buys from three BUs (Sensing through the mapping), a deal of $300k: cross-sell
+    answer = classify(table(), "Line 4", {"turnkey": "no"}, mappings, account=account, opportunity_id="o1")
+    assert (answer.nature, answer.rule) == ("cross_sell", "multi-bu-account")
+    alone = classify(table(), "Line 4", {"turnkey": "no"}, mappings)
+    assert alone.nature is None  # alone on its account, as before
+    assert classify(table(), "Line 4", {"turnkey": "yes"}, mappings, account=account,
+                    opportunity_id="o1").nature == "turnkey"
+    assert given_answers(account["signals"].iloc[0], table()) == {"turnkey": "no"}
+    assert given_answers(account["signals"].iloc[2], table()) == {"one_time": "yes"}  # "x" is no count: asked
+    facts = dict(known_facts(account.assign(bu_name=["Automation", "Sensing", "Energy"]), "o1", "USD"))
+    assert facts["Deal size"] == "$300.0k" and facts["Product family"] == "Drives" and facts["Stage"] == "Proposal"
+    assert facts["BUs at its account"] == "3: Automation, Energy, Sensing"
+    assert facts["Share of its account's value"] == "75%"
+
+
+def _ids(rows: list[dict[str, str]]) -> list[str]:
+    from gtm.domain.rule_table import rule_blocks
+
+    return [rule for rule, _ in rule_blocks(rows)]
+
+
+def test_a_draft_is_edited_rule_by_rule_and_stays_the_grid_s_rows() -> None:
+    from gtm.domain.rule_table import (
+        add_condition,
+        add_rule,
+        draft_rows,
+        move_rule,
+        remove_condition,
+        remove_rule,
+        set_condition,
+        set_rule,
+    )
+
+    rows = draft_rows(table())
+    ids = _ids(rows)
+    rows, at = add_rule(rows)
+    assert at == len(ids) - 1 and _ids(rows)[at] == "new-rule-1" and _ids(rows)[-1] == ids[-1]  # above the last
+    rows = set_rule(rows, at, nature="Qualification / one-time action", wording="Pumps are one-off orders.")
+    rows = set_condition(rows, at, 0, value="pump, pumps")
+    rows = add_condition(rows, at)
+    rows = set_condition(rows, at, 1, kind="fact", subject="deal_size", op="<", value="20000")
+    rows, top = move_rule(rows, at, -1)
+    assert top == at - 1 and _ids(rows)[top] == "new-rule-1"
+    assert move_rule(rows, top, +1)[1] == at  # down again, but never below the last rule:
+    assert move_rule(rows, len(ids), -1)[1] == len(ids)  # the last rule itself stays last
+    edited = DiagnosisTable.model_validate(rows_to_content(pd.DataFrame(rows, columns=list(COLUMNS)), table()))
+    rule = edited.rules[top]
+    assert (rule.nature, [c.subject for c in rule.when]) == ("qualification", ["name", "deal_size"])
+    assert rule.when[0].value == ("pump", "pumps") and rule.when[1].value == 20000
+    rows = remove_condition(rows, top, 0)
+    assert [r["subject"] for r in rows if r["rule"] == "new-rule-1"] == ["deal_size"]
+    rows = remove_condition(rows, top, 0)  # its last condition: the rule keeps one row without a condition
+    assert [r["subject"] for r in rows if r["rule"] == "new-rule-1"] == [""]
+    rows = remove_rule(rows, top)
+    assert _ids(rows) == ids
+    assert _ids(remove_rule(rows, len(ids) - 1)) == ids  # the catch-all stays
+
+
+def test_a_rule_without_a_reason_is_named() -> None:
+    from gtm.domain.rule_table import add_rule, draft_rows, set_condition, set_rule
+
+    rows, at = add_rule(draft_rows(table()))
+    rows = set_condition(set_rule(rows, at, nature="Turnkey solutions"), at, 0, value="plant")
+    with pytest.raises(InputError) as err:
+        rows_to_content(pd.DataFrame(rows, columns=list(COLUMNS)), table())
+    assert "column 'wording'" in str(err.value) and "is empty; say in a sentence why this rule decides" in str(err.value)

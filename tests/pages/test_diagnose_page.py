@@ -118,7 +118,7 @@ def test_a_rule_edit_previews_the_changed_natures_before_saving(demo_db: str) ->
     before = metric(at, "Coverage")
     rows = at.session_state["dg_rules_0"] if "dg_rules_0" in at.session_state else None
     assert rows is None or not rows["edited_rows"]
-    # row 13 (index 12) is one-time-words: make it say cross-sell instead
+    # row 13 (index 12) is one-time-purchase: make it say cross-sell instead
     _edit(at, "dg_rules_0", {12: {"nature": "Cross-sell / referral"}})
     text = " ".join(m.value for m in at.markdown)
     assert "change nature" in text
