@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
@@ -61,7 +61,7 @@ against = "the **unsaved band draft**" if with_draft else f"matrix **{plain(d.ma
 f = view.figures
 if showing:
     st.markdown(f"**{f.accounts:,}** accounts · **{f.opportunities:,}** opportunities · "
-                f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{f.realistic_share:.0%}** of value "
+                f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{share(f.realistic_share)}** of value "
                 f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
                 "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else "")
                 + (" · under the unsaved band draft" if with_draft else ""))
@@ -70,7 +70,7 @@ else:
     m[0].metric("Accounts", f"{f.accounts:,}")
     m[1].metric("Opportunities", f"{f.opportunities:,}")
     m[2].metric("Total value", charts.money(f.total_value, session.currency()))
-    m[3].metric("✓ In band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
+    m[3].metric("✓ In band", share(f.realistic_share), help="Share of value whose current approach is a realistic option")
     m[4].metric("▲ Overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely overkill: opportunities whose current approach is heavier than the band, and their value")

@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import assess
 from gtm.domain.currency import DEFAULT_REPORTING
-from gtm.domain.fmt import money
+from gtm.domain.fmt import money, share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.reviews import latest_verdicts
@@ -95,9 +95,9 @@ class Figures:
         """One sentence on what the fit figures leave out (empty when nothing is); amounts in ``currency``."""
         if not self.undiagnosed_count:
             return ""
-        share = self.undiagnosed_value / self.total_value if self.total_value else 0.0
+        part = self.undiagnosed_value / self.total_value if self.total_value else 0.0
         return (f"{self.undiagnosed_count:,} opportunit{'y' if self.undiagnosed_count == 1 else 'ies'} "
-                f"({money(self.undiagnosed_value, currency)}, {share:.1%} of the value) are not yet diagnosed and are left out "
+                f"({money(self.undiagnosed_value, currency)}, {share(part)} of the value) are not yet diagnosed and are left out "
                 "of fit shares and recommendations.")
 
 

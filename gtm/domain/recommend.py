@@ -11,7 +11,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import require_columns
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.fmt import moneys
+from gtm.domain.fmt import moneys, shares
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 
 RECOMMEND_COLUMNS = (
@@ -149,9 +149,9 @@ def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
         return pd.Series(moneys(x.tolist(), currency), index=x.index)
 
     labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(vocab.APPROACHES.labels)).astype(str))
-    share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
+    share = shares(out["recommended_in_band_share"].fillna(0))
     text = (
-        "'" + labels + "' keeps " + share + "% of the " + _money(out["expected_value"])
+        "'" + labels + "' keeps " + share + " of the " + _money(out["expected_value"])
         + " expected value inside the realistic band"
     )
     over = np.where(
@@ -169,8 +169,7 @@ def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
     has_cur = out["current_in_band_share"].notna()
     cur = np.where(
         has_cur,
-        "; today " + (out["current_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
-        + "% of it is in band",
+        "; today " + shares(out["current_in_band_share"].fillna(0)) + " of it is in band",
         "",
     )
     return cast(pd.Series, text + over + under + cur + ".")  # a Series: text leads the sum

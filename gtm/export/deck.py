@@ -31,7 +31,7 @@ from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from gtm.domain import vocabulary as vocab
-from gtm.domain.fmt import money
+from gtm.domain.fmt import money, share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.playbook import Assumptions
 from gtm.domain.portfolio import Figures
@@ -353,7 +353,7 @@ def _title_slide(prs: Any, content: DeckContent) -> None:
     if fig is not None and fig.accounts:
         paras.append(Para(
             f"{fig.accounts:,} accounts · {fig.opportunities:,} opportunities · {money(fig.total_value, content.currency)}"
-            f" · {fig.realistic_share:.0%} of the diagnosed value sits in the realistic band", 16, space_before=12,
+            f" · {share(fig.realistic_share)} of the diagnosed value sits in the realistic band", 16, space_before=12,
             max_lines=2))
     paras.append(Para(f"Focus accounts ({len(content.accounts)}): {content.chosen_by}", 16, space_before=12,
                       max_lines=3))
@@ -374,7 +374,7 @@ def _matrix_slide(prs: Any, content: DeckContent) -> None:
     sub = ""
     if fig is not None:
         sub = (f"{fig.opportunities - fig.undiagnosed_count:,} diagnosed opportunities by nature and their "
-               f"account's current approach · {fig.realistic_share:.0%} of their value is realistic")
+               f"account's current approach · {share(fig.realistic_share)} of their value is realistic")
     slide = _Slide(prs, SLIDE_TITLES["matrix"], sub)
     natures, approaches = vocab.NATURES.terms, vocab.APPROACHES.terms
     label_w, col_w = 2.45, (13.333 - 2 * MARGIN - 2.45) / len(natures)
