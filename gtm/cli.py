@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from gtm.domain.errors import GtmError, InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix
 from gtm.domain.vocabulary import normalise
 
@@ -49,7 +50,7 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
         values, found = cells.parse_percent(frame["probability"], "probability")
         frame["probability"], problems = values, problems + found
     if problems:
-        raise InputError.from_problems(f"{len(problems)} number(s) could not be read.", problems)
+        raise InputError.from_problems(f"{count(len(problems), 'number')} could not be read.", problems)
     if "value" in frame and np.isnan(frame["value"].to_numpy(dtype=float)).any():
         rows = frame.index[np.isnan(frame["value"].to_numpy(dtype=float))][:5]
         raise InputError(f"Column 'value': rows {', '.join(map(str, rows))} are empty; every opportunity needs a value.")
@@ -67,7 +68,7 @@ def _write(frame: pd.DataFrame, out: str | None, sep: str = ",") -> None:
         path.write_bytes(to_xlsx_bytes({"data": frame}))
     else:
         path.write_bytes(to_csv_bytes(frame, sep=sep))
-    print(f"wrote {len(frame)} row(s) to {path}", file=sys.stderr)
+    print(f"wrote {count(len(frame), 'row')} to {path}", file=sys.stderr)
 
 
 def _matrix(args: argparse.Namespace) -> ApproachMatrix:
@@ -162,7 +163,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         target = Path(args.rejects or rejects_file_name(args.file))
         target.write_bytes(to_csv_bytes(rejects))
-        print(f"wrote {len(rejects)} rejected row(s) with reasons to {target}")
+        print(f"wrote {count(len(rejects), 'rejected row')} with reasons to {target}")
     if args.dry_run:
         print("dry run: nothing was written")
         return 0 if plan.ok else 1

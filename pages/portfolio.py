@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.fmt import plain, share
+from gtm.domain.fmt import count, plain, plural, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
@@ -97,8 +97,8 @@ if points:  # a clicked cell: who stands in it, largest first
     members = session.cell(d, bu, region, industry, fit, nature, approach)
     where = NATURES.label(nature) if nature else "Not yet diagnosed"
     st.subheader(f"{where} at {APPROACHES.label(approach)}", anchor=False)
-    st.caption(f"{members.opportunity_count:,} opportunit{'y' if members.opportunity_count == 1 else 'ies'} at "
-               f"{members.account_count:,} account(s), {plain(charts.money(members.value, session.currency()))}; "
+    st.caption(f"{count(members.opportunity_count, 'opportunity')} at {count(members.account_count, 'account')}, "
+               f"{plain(charts.money(members.value, session.currency()))}; "
                "largest first" + (f" (the first {len(members.opportunities):,} shown)"
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")
@@ -119,7 +119,8 @@ if points:  # a clicked cell: who stands in it, largest first
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
 if f.assumed_accounts:
-    st.caption(f"{f.assumed_accounts:,} account(s) have no current approach recorded: they are judged as "
+    st.caption(f"{count(f.assumed_accounts, 'account')} {plural(f.assumed_accounts, 'has', 'have')} no current "
+               "approach recorded: they are judged as "
                f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
 
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
@@ -188,7 +189,7 @@ if identity.actor().can(Action.IMPORT_DATA) and not present.presenting():  # who
         editable = d.accounts[["account_id", "name", "current_approach"]]
         if only_unset:
             editable = editable[editable["current_approach"].isna()]
-        st.caption(f"{len(editable):,} account(s)" + (" (the first 500 are shown; import a file with a current approach "
+        st.caption(count(len(editable), "account") + (" (the first 500 are shown; import a file with a current approach "
                                                       "column for more)" if len(editable) > 500 else ""))
         labels = {c: APPROACHES.label(c) for c in APPROACHES.codes}
         grid = editable.head(500).assign(current_approach=editable["current_approach"].map(labels))
@@ -199,6 +200,6 @@ if identity.actor().can(Action.IMPORT_DATA) and not present.presenting():  # who
                                "Current approach", options=list(labels.values()), help="Empty: not set")},
         )
         changes = accounts.changed_approaches(grid, edited)
-        if st.button(f"Save {len(changes)} change(s)", key="pf_ap_save", disabled=not changes):
+        if st.button(f"Save {count(len(changes), 'change')}", key="pf_ap_save", disabled=not changes):
             widgets.run_action(lambda: accounts.set_current_approaches(session.store(), identity.actor(), changes),
                                toast="Current approaches saved")

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio
-from gtm.domain.fmt import money, plain
+from gtm.domain.fmt import count, money, plain, plural
 from gtm.domain.permissions import Action, Role
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts, tables
@@ -82,8 +82,8 @@ show = st.radio("Show", ["waiting", "all"], horizontal=True, key="rv_show",
                 else f"All flagged accounts ({len(queue)})")
 rows = portfolio.waiting_rows(queue, show == "waiting")
 at_stake = plain(money(float(rows["value_at_stake"].sum()) if len(rows) else 0.0, session.currency()))
-st.markdown(f"**{len(rows)}** account(s) listed, **{at_stake}** at stake; **{waiting}** decision(s) wait for "
-            f"the verdict of BU {bu_name}.")
+st.markdown(f"**{count(len(rows), 'account')}** listed, **{at_stake}** at stake; **{count(waiting, 'decision')}** "
+            f"{plural(waiting, 'waits', 'wait')} for the verdict of BU {bu_name}.")
 if left_out:
     st.caption(plain(f"In this BU: {left_out}"))
 
@@ -172,8 +172,9 @@ decided = picked[picked["decision_id"].notna()]
 if not chosen:
     st.caption("Select rows (the boxes at the left of the table) to approve or challenge their decisions.")
 if len(decided) < len(picked):
-    st.info(f"{len(picked) - len(decided)} selected account(s) have no decision yet, so there is nothing to approve "
-            "there; sales leaders record decisions on the Account page.", icon=":material/info:")
+    undecided = len(picked) - len(decided)
+    st.info(f"{count(undecided, 'selected account')} {plural(undecided, 'has', 'have')} no decision yet, so there is "
+            "nothing to approve there; sales leaders record decisions on the Account page.", icon=":material/info:")
 if len(decided) == 1:  # one decision: what was decided and why, before a verdict on it
     row = decided.iloc[0]
     st.markdown(f"**{plain(row['account_name'])}** — {plain(APPROACHES.label(row['decided_approach']))}, decided by "
@@ -197,7 +198,8 @@ confirmed = True
 if len(again):  # a verdict on a decided review: say so first, and ask before replacing it
     counts = again["my_verdict"].value_counts()
     said = ", ".join(f"{n} {v}" for v, n in counts.items())
-    st.warning(f"{len(again)} of the {len(decided)} selected decision(s) already carry the verdict of BU {bu_name} "
+    st.warning(f"{len(again)} of the {count(len(decided), 'selected decision')} already "
+               f"{plural(len(again), 'carries', 'carry')} the verdict of BU {bu_name} "
                f"({said}). A new verdict replaces that BU's previous one.", icon=":material/warning:")
     confirmed = st.checkbox(f"Replace the verdict of BU {bu_name} on {'it' if len(again) == 1 else 'them'}",
                             key="rv_confirm")
@@ -212,7 +214,7 @@ if approve or challenge:
     ids = [int(i) for i in decided["decision_id"]]
     shown = {decision: version for _, decision, version in (seen[i] for i in chosen) if decision}
     names = dict(zip(ids, decided["account_name"].astype(str)))
-    done = f"{n} decision(s) {verdict} for BU {bu_names.get(bu, bu)}"
+    done = f"{count(n, 'decision')} {verdict} for BU {bu_names.get(bu, bu)}"
     widgets.run_action(lambda: decisions.review_decisions(session.store(), who, ids, verdict, comment, bu=bu,
                                                           expected_latest=shown, names=names),
                        toast=done, flags={"rv_clear": True})

@@ -14,7 +14,7 @@ import streamlit as st
 from gtm.domain import economics
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain, plural
 from gtm.domain.permissions import Action
 from gtm.domain.playbook import Assumptions
 from gtm.export import charts
@@ -183,7 +183,7 @@ def build() -> None:
             "Account ID": st.column_config.TextColumn(width=90),
         })
     changed = int((edited[STRUCTURE].astype(object) != frame[STRUCTURE]).sum())
-    st.caption(f"{changed:,} account(s) changed from the start point."
+    st.caption(f"{count(changed, 'account')} changed from the start point."
                + "".join(f" {plain(n)}" for n in notes))
     if not may_save:
         st.caption("Saving a scenario is for sales leaders, workshop facilitators and administrators.")
@@ -319,7 +319,8 @@ with board.container(width=ROLES_WIDTH):
                                 "B − A": st.column_config.TextColumn(width=70, alignment="right")})
 
 moved = frames["Accounts moved"]
-st.markdown(f"**Accounts moved**: {len(moved):,} account(s) have another structure in B than in A"
+st.markdown(f"**Accounts moved**: {count(len(moved), 'account')} {plural(len(moved), 'has', 'have')} another "
+            "structure in B than in A"
             + (f"; the {SHOWN:,} largest are listed, the exports hold every one." if len(moved) > SHOWN else "."))
 if len(moved):
     money_cols = [col for col in moved.columns if col.endswith(f"{cur})")]

@@ -11,7 +11,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import require_columns
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.fmt import moneys, shares
+from gtm.domain.fmt import count, moneys, shares
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 
 RECOMMEND_COLUMNS = (
@@ -44,7 +44,7 @@ def _numeric(frame: pd.DataFrame, column: str, low: float, high: float | None, w
     if bad.any():
         idx = np.flatnonzero(bad)
         problems = [Problem(row, column, v, f"is not {what}") for row, v in raw.iloc[idx[:5]].items()]
-        raise InputError.from_problems(f"Column '{column}': {len(idx)} row(s) not {what}.", problems)
+        raise InputError.from_problems(f"Column '{column}': {count(len(idx), 'row')} not {what}.", problems)
     return values
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from gtm.domain import economics, portfolio
 from gtm.domain.errors import InputError
+from gtm.domain.fmt import count, plural
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.playbook import Assumptions
 from gtm.export import deck
@@ -82,7 +83,8 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     known = set(accounts["account_id"].astype(str))
     missing = [a for a in ids if a not in known]
     ids = [a for a in ids if a in known]
-    notes = [f"{len(missing)} account(s) of the list are not in this workspace's portfolio and are left out: "
+    notes = [f"{count(len(missing), 'account')} of the list {plural(len(missing), 'is', 'are')} not in this workspace's "
+             "portfolio and left out: "
              + ", ".join(missing[:5]) + (" …" if len(missing) > 5 else "")] if missing else []
 
     opps = assessed[assessed["account_id"].isin(ids)]

@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import drill, portfolio
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
@@ -305,7 +305,7 @@ def _show_quarantined(problems: pd.DataFrame) -> None:
     st.warning(f"{opportunities:,} stored opportunit{'y holds' if opportunities == 1 else 'ies hold'} values the "
                "engine can't use, so every figure on this page leaves them out. Correct them in the CRM and import "
                "them again (an import updates an opportunity by its id).", icon=":material/report:")
-    with st.expander(f"Show the {len(problems):,} value(s) set aside"):
+    with st.expander(f"Show the {count(len(problems), 'value')} set aside"):
         st.dataframe(problems, hide_index=True, width="stretch",
                      column_config={"row": "opportunity", "account_id": "account"})
 

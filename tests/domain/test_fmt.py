@@ -2,10 +2,9 @@
 
 import math
 
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
-
-import pandas as pd
 
 from gtm.domain.fmt import count, money, moneys, plain, plural, share, shares
 

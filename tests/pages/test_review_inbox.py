@@ -87,7 +87,7 @@ def test_approving_two_selected_rows_records_both_and_the_page_says_so_at_once(d
     approve.click().run()
     assert not at.error, [e.value for e in at.error]
     assert _verdicts(store, ids) == [["approved"], ["approved"]]
-    assert [t.value for t in at.toast] == [f"2 decision(s) approved for BU {_bu_name(store, bu)}"]
+    assert [t.value for t in at.toast] == [f"2 decisions approved for BU {_bu_name(store, bu)}"]
     # Nothing waits any more; the count, the table and the labels say so, and no "(pending)" survives.
     assert "Waiting for my verdict (0)" in at.radio(key="rv_show").options
     assert "(pending)" not in _texts(at)

@@ -121,7 +121,7 @@ def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(demo
                                                                                  "current_approach"])]
     heavier = vocab.APPROACHES.labels[min(vocab.APPROACHES.labels.index(now) + 2, len(LABEL) - 1)]
     _edit(at, {0: {STRUCTURE: heavier}})
-    assert "1 account(s) changed from the start point." in _text(at)
+    assert "1 account changed from the start point." in _text(at)
     _save(at, "One account heavier")
     assert not at.error, _errors(at)
 
@@ -140,7 +140,7 @@ def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(demo
            [[first["Account ID"], first["Account"], now, heavier]]
     assert moved["Steps (+ heavier in B)"].tolist() == [vocab.APPROACHES.labels.index(heavier)
                                                         - vocab.APPROACHES.labels.index(now)]
-    assert "Accounts moved: 1 account(s) have another structure in B than in A." in _text(at)
+    assert "Accounts moved: 1 account has another structure in B than in A." in _text(at)
     summary = _table(at, "B − A").set_index("Figure")
     assert summary.loc["Accounts moved from their current structure"].tolist() == ["0", "1", "+1"]
     assert summary.loc["Accounts"].tolist() == ["400", "400", "0"]

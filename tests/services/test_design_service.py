@@ -174,7 +174,7 @@ def test_a_scenario_of_a_few_accounts_leaves_the_others_at_their_current_structu
     named = design.plan_named(filled, key, accounts, filled.decisions())
     assert named.account_ids == ["ACC-1"]
     plan, notes = design.over_accounts(named, accounts, ["ACC-1", "ACC-3"])
-    assert plan.tolist() == ["lead_unit", "lead_unit"] and "1 account(s) not in this plan" in notes[-1]
+    assert plan.tolist() == ["lead_unit", "lead_unit"] and "1 account not in this plan keeps its current structure" in notes[-1]
     with pytest.raises(InputError, match="No saved scenario with id 999"):
         design.plan_named(filled, "scenario:999", accounts, filled.decisions())
 
@@ -215,7 +215,7 @@ def test_the_moves_that_pay_keep_only_the_recommended_moves_with_a_positive_net(
     assert pays.tolist() == [False, True, False, False, False]  # only ACC-2 (market BU -> traditional sales)
     # The sentences count the accounts shown: ACC-1 and ACC-3 stay, ACC-2 moves.
     _, notes = design.over_accounts(named, accounts, ["ACC-1", "ACC-2", "ACC-3"])
-    assert "2 account(s) whose recommended move does not pay back within 3 years" in " ".join(notes)
+    assert "2 accounts whose recommended move does not pay back within 3 years" in " ".join(notes)
     _, notes = design.over_accounts(named, accounts, ["ACC-2"])
     assert not any("does not pay back" in n for n in notes)
     paying = design.design(accounts, assessed, filled.active_matrix().matrix, named.structures, a)
