@@ -98,10 +98,9 @@ st.caption(
     f"incremental sales across 15 focus accounts in {target.years} years; here, the plan adds "
     f"{money(t['stake_plan'] - t['stake_current'], cur)} of value at stake to today's across {t.accounts:,} accounts.")
 if t.moved:
-    st.caption(f"Of the {t.moved:,} moves, **{t.paying:,}** pay back within {horizon} years at these assumptions "
-               f"(net {money(t.paying_net, cur)} together); the other {t.moved - t.paying:,} cost more than they "
-               f"bring (net {money(t.losing_net, cur)}). The tables list each account's net and payback; the plan "
-               "'The recommendation where the move pays back' keeps only the moves that pay.")
+    st.caption(plain(design.moves_that_pay(t, horizon, cur)) + " The tables list each account's net and payback"
+               + ("; the plan 'The recommendation where the move pays back' keeps only the moves that pay."
+                  if 0 < t.paying < t.moved else "."))
 for note in [*notes, *result.notes]:
     st.caption(plain(note))
 

@@ -400,6 +400,26 @@ def _paying(accounts: pd.DataFrame, decisions: pd.DataFrame, assessed: pd.DataFr
                      None, [], tuple(flags))
 
 
+def moves_that_pay(t: econ.Totals, horizon_years: int, currency: str) -> str:
+    """How many of a plan's moves pay back within the horizon and what they net, and the others, in one sentence;
+    empty when nothing moves. Nobody reads "the other 0 cost more than they bring": all, none or one are said so."""
+    moved, paying, within = t.moved, t.paying, f"within {count(horizon_years, 'year')} at these assumptions"
+    losing = moved - paying
+    if not moved:
+        return ""
+    if moved == 1:
+        return (f"The one move pays back {within} (net {money(t.paying_net, currency)})." if paying else
+                f"The one move does not pay back {within} (net {money(t.losing_net, currency)}).")
+    if paying == moved:
+        return f"All {moved:,} moves pay back {within} (net {money(t.paying_net, currency)} together)."
+    if not paying:
+        return f"None of the {moved:,} moves pays back {within}: together they net {money(t.losing_net, currency)}."
+    return (f"Of the {moved:,} moves, {paying:,} {plural(paying, 'pays', 'pay')} back {within} (net "
+            f"{money(t.paying_net, currency)}{'' if paying == 1 else ' together'}); the other {losing:,} "
+            f"{plural(losing, 'costs more than it brings', 'cost more than they bring')} (net "
+            f"{money(t.losing_net, currency)}).")
+
+
 def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -> tuple[pd.Series, list[str]]:
     """``plan``'s structures over ``ids``: where the plan names no structure for an account (a scenario of other
     accounts), its current structure, and a note saying how many."""
