@@ -299,6 +299,8 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.action == "add":
         if not args.role:
             raise InputError("users add needs --role (viewer, sales_leader, bu_head, facilitator, admin).")
+        if users.parse_role(args.role) == Role.BU_HEAD and not args.bu:
+            raise InputError(f"{users.no_bus_to_head(store)} Name each with --bu (--bu BU-A --bu BU-B).")
         email = users.add_user(store, ADMIN, args.email, args.role, args.name, args.bu)
         print(f"added {email} as {ROLE_LABELS[users.parse_role(args.role)]}")
     elif args.action == "update":

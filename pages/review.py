@@ -36,8 +36,14 @@ showing = present.presenting()
 st.title("Review")
 st.caption("The decisions waiting for your verdict first, then every account touching the BU whose current "
            "approach, or latest decision, is flagged — by value at stake.")
-if d.business_units.empty or d.opportunities.empty:
-    st.info("Nothing to review yet: the portfolio has no business units or opportunities.", icon=":material/inbox:")
+if d.opportunities.empty:
+    st.info("Nothing to review yet: the portfolio has no opportunities. Import them on the Data page.",
+            icon=":material/inbox:")
+    st.stop()
+if portfolio.without_bu(d.opportunities):  # a CRM export without a BU column: BUs come from the family mapping
+    st.info(plain(portfolio.no_bu_sentence(len(d.opportunities))), icon=":material/lan:")
+    st.page_link("pages/diagnose.py", label="Map product families to BUs on the Diagnose page",
+                 query_params={"workspace": session.workspace()}, icon=":material/troubleshoot:")
     st.stop()
 
 who = identity.actor()

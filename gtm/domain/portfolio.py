@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import assess
 from gtm.domain.currency import DEFAULT_REPORTING
-from gtm.domain.fmt import money, share
+from gtm.domain.fmt import count, money, share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.reviews import latest_verdicts
@@ -27,6 +27,19 @@ from gtm.domain.vocabulary import Fit
 def assumed_approach() -> str:
     """The approach assumed where none is recorded: the lightest one."""
     return vocab.APPROACHES.codes[0]
+
+
+def without_bu(opportunities: pd.DataFrame) -> bool:
+    """Whether the portfolio has opportunities but none with a BU (no BU column and no product family -> BU
+    mapping yet): nothing can then be reviewed by BU nor headed, and the pages say so with no_bu_sentence."""
+    return len(opportunities) > 0 and ("bu" not in opportunities or not opportunities["bu"].notna().any())
+
+
+def no_bu_sentence(opportunities: int) -> str:
+    """What a portfolio whose opportunities carry no BU lacks, and where to give them one."""
+    lacking = "it has no BU" if opportunities == 1 else "none has a BU"
+    return (f"The portfolio has {count(opportunities, 'opportunity')} but {lacking}: map product families to BUs "
+            "on the Diagnose page.")
 
 
 UNDIAGNOSED_RATIONALE = ("Not yet diagnosed: nothing in the data says which nature this opportunity has, so it is "
