@@ -5,6 +5,7 @@ Pure functions over DataFrames.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import count, money, share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
-from gtm.domain.reviews import latest_verdicts
+from gtm.domain.reviews import MIXED, latest_verdicts
 from gtm.domain.vocabulary import Fit
 
 
@@ -285,19 +286,25 @@ def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, n
                         diff[["account_id", "account_name", "before", "after"]].reset_index(drop=True))
 
 
-QUEUE_EMPTY_COLUMNS = ["account_id", "account_name", "value_at_stake", "decision_id", "my_verdict", "waiting"]
+QUEUE_EMPTY_COLUMNS = ["account_id", "account_name", "value_at_stake", "decision_id", "my_verdict", "waiting",
+                       "my_bus", "waiting_on"]
 
 
-def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.DataFrame, bu: str | None,
-                 matrix: ApproachMatrix, reviews: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Accounts touching ``bu`` whose current approach or latest decision is flagged, or that carry a decision;
-    those waiting for ``bu``'s verdict first, then by value at stake.
+def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.DataFrame,
+                 bus: str | Sequence[str] | None, matrix: ApproachMatrix,
+                 reviews: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Accounts touching ``bus`` (one BU, a BU head's several, None: every BU) whose current approach or latest
+    decision is flagged, or that carry a decision; each account once, those waiting for a verdict of ``bus`` first,
+    then by value at stake.
 
-    ``my_verdict`` is ``bu``'s latest verdict on the account's latest decision ("" when none; ``reviews`` as
-    Store.reviews, None: none known). ``waiting``: a decision exists, ``bu`` has value at the account (so its
-    verdict is needed, see gtm.domain.reviews) and has not given it yet.
+    ``my_bus``: the BUs of ``bus`` the account touches ("BU-A, BU-B"); ``waiting_on``: those of them with value at
+    the account (so their verdict is needed, see gtm.domain.reviews) that have not given it on its latest decision;
+    ``waiting``: a decision exists and ``waiting_on`` is not empty; ``my_verdict``: the latest verdict of ``bus`` on
+    it ("approved", "challenged", "mixed" when their BUs differ, "" when none; ``reviews`` as Store.reviews, None:
+    none known).
     """
-    touching = assessed if bu is None else assessed[assessed["bu"] == bu]
+    scope = _bu_scope(bus)
+    touching = assessed if scope is None else assessed[assessed["bu"].isin(scope)]
     ids = touching["account_id"].unique()
     opps = assessed[assessed["account_id"].isin(ids)]
     if opps.empty:
@@ -332,27 +339,47 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
         if c not in agg:
             agg[c] = None
     agg["judged_on"] = np.where(agg["decided_approach"].notna(), "latest decision", "current approach")
-    agg["my_verdict"], agg["waiting"] = _verdicts_of(agg, touching, reviews, bu)
+    agg["my_verdict"], agg["waiting"], agg["my_bus"], agg["waiting_on"] = _verdicts_of(agg, touching, reviews, scope)
     return agg.sort_values(["waiting", "value_at_stake", "account_id"],
                            ascending=[False, False, True]).reset_index(drop=True)
 
 
+def _bu_scope(bus: str | Sequence[str] | None) -> list[str] | None:
+    """The BUs a queue is for: one named, several (a BU head's), or None for every BU."""
+    if bus is None:
+        return None
+    return [bus] if isinstance(bus, str) else [str(b) for b in bus]
+
+
 def _verdicts_of(queue: pd.DataFrame, touching: pd.DataFrame, reviews: pd.DataFrame | None,
-                 bu: str | None) -> tuple[pd.Series, pd.Series]:
-    """``bu``'s latest verdict on each row's decision ("" when none), and whether the row waits for it."""
-    decided = queue["decision_id"].notna()
-    mine = pd.Series("", index=queue.index, dtype=object)
-    if bu is None:
-        return mine, pd.Series(False, index=queue.index)
+                 scope: list[str] | None) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Per queue row: the verdict of ``scope``'s BUs on its decision, whether it waits for one of them, the BUs of
+    ``scope`` the account touches and those it waits on (texts "BU-A, BU-B"), one merge over (account, BU) pairs."""
+    none = pd.Series("", index=queue.index, dtype=object)
+    if scope is None:
+        return none, pd.Series(False, index=queue.index), none.copy(), none.copy()
+    pairs = (touching[touching["account_id"].isin(queue["account_id"])]
+             .assign(bu=lambda f: f["bu"].astype(str))
+             .groupby(["account_id", "bu"], observed=True)["value"].sum().rename("bu_value").reset_index())
+    keys = pd.to_numeric(queue["decision_id"], errors="coerce").fillna(-1).astype("int64")
+    pairs = pairs.merge(pd.DataFrame({"account_id": queue["account_id"].to_numpy(), "decision_id": keys.to_numpy()}),
+                        on="account_id")
     if reviews is not None and len(reviews):
-        verdicts = latest_verdicts(reviews)
-        given = verdicts[verdicts["bu"] == bu].set_index("decision_id")["verdict"]
-        given.index = given.index.astype("int64")
-        keys = pd.to_numeric(queue["decision_id"], errors="coerce").fillna(-1).astype("int64")
-        mine = keys.map(given).astype(object).fillna("")
-    has_value = touching.groupby("account_id")["value"].sum() > 0
-    needed = queue["account_id"].map(has_value).fillna(False).astype(bool)
-    return mine, decided & needed & (mine == "")
+        given = latest_verdicts(reviews).astype({"bu": str})
+        given = given[given["bu"].isin(scope)].assign(decision_id=lambda f: f["decision_id"].astype("int64"))
+        pairs = pairs.merge(given, on=["decision_id", "bu"], how="left")
+    else:
+        pairs["verdict"] = None
+    pairs = pairs.sort_values(["account_id", "bu"], kind="stable")
+    pairs["waits"] = (pairs["decision_id"] >= 0) & (pairs["bu_value"] > 0) & pairs["verdict"].isna()
+    mine = pairs.groupby("account_id")["bu"].agg(", ".join)
+    waits_on = pairs[pairs["waits"]].groupby("account_id")["bu"].agg(", ".join)
+    said = pairs.dropna(subset=["verdict"]).groupby("account_id")["verdict"]
+    verdict = said.first().where(said.nunique() == 1, MIXED)
+    account = queue["account_id"]
+    waiting_on = account.map(waits_on).astype(object).fillna("")
+    return (account.map(verdict).astype(object).fillna(""), queue["decision_id"].notna() & (waiting_on != ""),
+            account.map(mine).astype(object).fillna(""), waiting_on)
 
 
 def waiting_rows(queue: pd.DataFrame, waiting_only: bool) -> pd.DataFrame:
