@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from gtm.domain import portfolio
-from gtm.domain.fmt import count, plain, plural, share
+from gtm.domain.fmt import count, plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
@@ -11,6 +10,7 @@ from gtm.services import accounts
 from pages.common import draft, identity, present, session, widgets
 
 STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
+CURRENT = "current-structures"  # the anchor of the section where current structures are set
 
 active = session.data()
 showing = present.presenting()  # the projector view: the whole matrix above the fold at 1280x720
@@ -64,6 +64,7 @@ if showing:
                 f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{share(f.realistic_share)}** of value "
                 f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
                 "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else "")
+                + (f" · {count(f.assumed_accounts, 'account')} at an assumed structure" if f.assumed_accounts else "")
                 + (" · under the unsaved band draft" if with_draft else ""))
 else:
     m = st.columns(6)
@@ -77,6 +78,8 @@ else:
     m[5].metric("▼ Insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely insufficient: opportunities whose current approach is lighter than the band, and their value")
+    if f.assumed_accounts:  # beside the misfits that rest on it: how many structures are assumed, and where to set them
+        st.caption(plain(f.assumed()) + f" [Set current structures](#{CURRENT})")
 
 picked = st.plotly_chart(
     charts.portfolio_matrix(view.cells, d.matrix, height=525 if showing else 470, undiagnosed=view.undiagnosed,
@@ -118,11 +121,6 @@ if points:  # a clicked cell: who stands in it, largest first
                                    "opportunity_id": "Opportunity id"})
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
-if f.assumed_accounts:
-    st.caption(f"{count(f.assumed_accounts, 'account')} {plural(f.assumed_accounts, 'has', 'have')} no current "
-               "approach recorded: they are judged as "
-               f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
-
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
     st.dataframe(charts.matrix_table(view.cells, d.matrix), hide_index=True, key="pf_matrix_table",
                  column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
@@ -183,7 +181,14 @@ if view.todo_count:
     )
     st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")
 
-if identity.actor().can(Action.IMPORT_DATA) and not present.presenting():  # who may change accounts: the editor
+may_set = identity.actor().can(Action.IMPORT_DATA)
+if may_set or f.assumed_accounts:  # where the link beside the figures leads
+    st.subheader("Current structures", anchor=CURRENT)
+    st.caption("An account's current structure is the approach it is served by today: the misfits judge it. Import it "
+               "with a Current approach column on the Data page"
+               + (", or set it here." if may_set else "; sales leaders, workshop facilitators and administrators also "
+                                                      "set it here."))
+if may_set:  # who may change accounts: the editor
     with st.expander("Current approach per account (set many at once)"):
         only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")
         editable = d.accounts[["account_id", "name", "current_approach"]]

@@ -21,6 +21,7 @@ SHOWN_ROWS = "rv_shown"  # (account, decision, latest review) of each row shown 
 PER_BU = "rv_per_bu_"  # + decision id + BU: a verdict chosen for one BU of several
 VERDICTS = {"approved": "✓ Approve", "challenged": "✗ Challenge"}
 STATUS_WIDTH = 120  # px: "no decision yet", the longest status, whole at the table's font
+VERDICT_WIDTH = 150  # px: "not needed (no value)", the longest verdict words
 
 
 def _no_selection() -> None:
@@ -139,9 +140,9 @@ def _view(rows: pd.DataFrame) -> pd.DataFrame:
 
 # The key columns first, so that they fit 1366 px with the sidebar open; the long texts last. A head of several BUs
 # sees which of theirs each decision waits on.
-COLUMNS = ["account_name", "review_status", "fit_badge", "value_at_stake", "approach_label", "your_verdict",
-           *(["waiting_on"] if several else []), "link", "worst_steps", "judged_on", "author", "approvals",
-           "review_comment"]
+COLUMNS = ["account_name", "review_status", "fit_badge", "value_at_stake", "approach_label",
+           *(["waiting_on"] if several else []), "your_verdict", "link", "worst_steps", "judged_on", "author",
+           "approvals", "review_comment"]
 
 
 def _said(value: object, empty: str) -> str:
@@ -195,7 +196,7 @@ else:
                                                             format="compact"),
             "approach_label": "Approach",
             "your_verdict": st.column_config.TextColumn("Your verdict" if several else f"Verdict of {named(scope)}",
-                                                        width="medium"),
+                                                        width=VERDICT_WIDTH),
             "waiting_on": st.column_config.TextColumn("Waiting on", help="The BUs of yours whose verdict the decision "
                                                                          "still waits for"),
             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),

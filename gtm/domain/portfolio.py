@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import assess
 from gtm.domain.currency import DEFAULT_REPORTING
-from gtm.domain.fmt import count, money, share
+from gtm.domain.fmt import count, money, plural, share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.reviews import MIXED, latest_verdicts
@@ -104,6 +104,17 @@ class Figures:
     def diagnosed_value(self) -> float:
         """The value the fit shares are computed over: every opportunity with a nature."""
         return self.total_value - self.undiagnosed_value
+
+    def assumed(self) -> str:
+        """One sentence on the accounts whose current structure the fit figures assume (empty when none do)."""
+        n = self.assumed_accounts
+        if not n:
+            return ""
+        lightest = vocab.APPROACHES.label(assumed_approach()).lower()
+        of = f"{n:,} of the {count(self.accounts, 'account')}" if n < self.accounts else \
+            ("The one account" if n == 1 else f"All {n:,} accounts")
+        return (f"{of} {plural(n, 'has', 'have')} no current structure recorded: the misfits judge "
+                f"{plural(n, 'it', 'them')} as served by {lightest} (assumed).")
 
     def left_out(self, currency: str = DEFAULT_REPORTING) -> str:
         """One sentence on what the fit figures leave out (empty when nothing is); amounts in ``currency``."""

@@ -123,7 +123,7 @@ DECISIONS = Table("Decisions", (
 REVIEW = Table("Review", (
     _ACCOUNT, Column("review_status", "Status"), Column("fit_badge", "Worst fit"),
     Column("value_at_stake", "Value at stake ({currency})", "number"), Column("approach_label", "Approach"),
-    Column("your_verdict", "Verdict of {bu}"), Column("waiting_on", "Waiting on"), _ACCOUNT_ID, Column("worst_steps", "Steps", "whole"),
+    Column("waiting_on", "Waiting on"), Column("your_verdict", "Verdict of {bu}"), _ACCOUNT_ID, Column("worst_steps", "Steps", "whole"),
     Column("judged_on", "Judged on"), Column("author", "Decided by"),
     Column("approvals", "BUs (each with value must approve)"), Column("review_comment", "Review comment"),
 ))

@@ -159,8 +159,8 @@ def test_the_review_export_says_which_bus_of_a_head_of_several_a_decision_waits_
     view = pd.DataFrame({"account_id": ["A-1"], "account_name": ["Acme"], "your_verdict": ["awaited"],
                          "waiting_on": ["BU-AUT, BU-DRV"]})
     records = _csv(tables.review_csv(view, "EUR", "Automation Systems and Drives"), ",")
-    assert records[0] == ["Account", "Verdict of Automation Systems and Drives", "Waiting on", "Account id"]
-    assert records[1] == ["Acme", "awaited", "BU-AUT, BU-DRV", "A-1"]
+    assert records[0] == ["Account", "Waiting on", "Verdict of Automation Systems and Drives", "Account id"]
+    assert records[1] == ["Acme", "BU-AUT, BU-DRV", "awaited", "A-1"]
 
 
 def test_the_mapping_exports_read_back_through_the_diagnose_pages_import() -> None:
