@@ -147,11 +147,12 @@ if changed and draft_matrix is not None and not d.opportunities.empty:
     st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value, session.currency()))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
     # Stacked full width, with short approach names, so no column is cut off.
-    st.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
-                                       to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+    st.dataframe(widgets.money_table(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
+                                                           to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+                                     ["value"], session.currency()),
                  hide_index=True, key="mx_changed",
                  column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact")})
+                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
     short = {t.code: t.short_label for t in APPROACHES.terms}
     moved = effect.recommendation_changes.head(SHOWN)
     if len(effect.recommendation_changes) > SHOWN:

@@ -106,28 +106,29 @@ if points:  # a clicked cell: who stands in it, largest first
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")
     left, right = st.columns([2, 3])
-    left.dataframe(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+    left.dataframe(widgets.money_table(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+                                       ["value"], session.currency()),
                    hide_index=True, key="pf_cell_accounts", column_order=["account_name", "value", "opportunities", "link"],
                    column_config={"account_name": "Account", "opportunities": "Opportunities",
-                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
                                   "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
-    right.dataframe(members.opportunities, hide_index=True, key="pf_cell_opps",
+    right.dataframe(widgets.money_table(members.opportunities, ["value"], session.currency()), hide_index=True,
+                    key="pf_cell_opps",
                     column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
                                   if c in members.opportunities],
                     column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
-                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
-                                                                          format="compact"),
+                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
                                    "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
                                    "opportunity_id": "Opportunity id"})
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
-    st.dataframe(charts.matrix_table(view.cells, d.matrix), hide_index=True, key="pf_matrix_table",
+    st.dataframe(widgets.money_table(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency()),
+                 hide_index=True, key="pf_matrix_table",
                  column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
                                 "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
                                 "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
-                                                                       format="compact")})
+                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
 with st.expander("What the natures and approaches mean"):
     st.dataframe(glossary(), hide_index=True, key="pf_glossary",
                  column_config={"kind": "Kind", "rank": "Rank", "label": "Name",
@@ -141,7 +142,7 @@ else:
     misfits = misfits.assign(link=session.account_links(misfits["account_id"]),
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
     st.dataframe(
-        misfits, hide_index=True, key="pf_misfits",
+        widgets.money_table(misfits, ["misfit_value"], session.currency()), hide_index=True, key="pf_misfits",
         # The account and what is at stake first: on a phone the rest scrolls sideways.
         column_order=["account_name", "misfit_value", "misfits", "approach", "overkill", "insufficient", "worst_steps",
                       "link"],
@@ -152,7 +153,7 @@ else:
             "misfits": "Misfit opportunities",
             "overkill": "▲ Overkill",
             "insufficient": "▼ Insufficient",
-            "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})", format="compact"),
+            "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})"),
             "worst_steps": st.column_config.NumberColumn("Worst steps", help=STEPS_HELP),
         },
     )
@@ -165,18 +166,18 @@ else:
 
 todo = view.todo  # the largest 200
 if view.todo_count:
-    st.subheader(f"To do: {view.todo_count:,} opportunit{'y' if view.todo_count == 1 else 'ies'} not yet diagnosed")
+    st.subheader(f"To do: {count(view.todo_count, 'opportunity')} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
     shown = todo.assign(link=session.account_links(todo["account_id"]))
     st.dataframe(
-        shown, hide_index=True, key="pf_todo",
+        widgets.money_table(shown, ["value"], session.currency()), hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")
                       if c in shown and shown[c].notna().any()],
         column_config={
             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
             "account_name": "Account", "opportunity_id": "Opportunity id", "name": "Opportunity",
             "product_family": "Product family",
-            "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+            "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
         },
     )
     st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")

@@ -186,14 +186,14 @@ else:
                 "again.", icon=":material/refresh:")
     st.session_state[SHOWN_ROWS] = now
     st.dataframe(
-        view[COLUMNS], hide_index=True, key=TABLE, on_select="rerun", selection_mode="multi-row",
+        widgets.money_table(view[COLUMNS], ["value_at_stake"], session.currency()), hide_index=True, key=TABLE,
+        on_select="rerun", selection_mode="multi-row",
         column_config={
             "account_name": "Account",
             # Sized to its longest words: sized to the first rows' "pending", it cut "no decision yet".
             "review_status": st.column_config.TextColumn("Status", width=STATUS_WIDTH),
             "fit_badge": "Worst fit",
-            "value_at_stake": st.column_config.NumberColumn(f"Value at stake ({session.currency()})",
-                                                            format="compact"),
+            "value_at_stake": st.column_config.NumberColumn(f"Value at stake ({session.currency()})"),
             "approach_label": "Approach",
             "your_verdict": st.column_config.TextColumn("Your verdict" if several else f"Verdict of {named(scope)}",
                                                         width=VERDICT_WIDTH),

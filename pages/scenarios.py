@@ -167,11 +167,13 @@ def build() -> None:
                f"The **{EDITABLE:,}** accounts with the largest pipeline value of **{total:,}**: the other "
                f"{total - EDITABLE:,} keep the start point's structure in the scenario.")
     edited = st.data_editor(
-        frame, key=f"sc_rows_{gen}", hide_index=True, width="stretch", height=320,
+        # The pipeline value (never edited) written as the page's figures are; the structure is edited as text.
+        widgets.money_table(frame, [f"Pipeline value ({cur})"], cur), key=f"sc_rows_{gen}", hide_index=True,
+        width="stretch", height=320,
         disabled=list(frame.columns) if not may_save else [c for c in frame.columns if c != STRUCTURE],
         column_config={
             "Account": st.column_config.TextColumn(width=170, pinned=True),
-            f"Pipeline value ({cur})": st.column_config.NumberColumn(format="compact", width=135,
+            f"Pipeline value ({cur})": st.column_config.NumberColumn(width=135,
                                                                      help="The amounts of the account's opportunities summed"),
             "Today": st.column_config.TextColumn(width=125, help="The current structure (none recorded: the "
                                                                 "lightest, as on every page)"),
@@ -324,8 +326,9 @@ st.markdown(f"**Accounts moved**: {count(len(moved), 'account')} {plural(len(mov
             + (f"; the {SHOWN:,} largest are listed, the exports hold every one." if len(moved) > SHOWN else "."))
 if len(moved):
     money_cols = [col for col in moved.columns if col.endswith(f"{cur})")]
-    st.dataframe(moved.head(SHOWN), hide_index=True, key="sc_moved", width="stretch", height=300 if showing else 400,
-                 column_config={**{col: st.column_config.NumberColumn(format="compact") for col in money_cols},
+    st.dataframe(widgets.money_table(moved.head(SHOWN), money_cols, cur), hide_index=True, key="sc_moved",
+                 width="stretch", height=300 if showing else 400,
+                 column_config={**{col: st.column_config.NumberColumn() for col in money_cols},
                                 "Steps (+ heavier in B)": st.column_config.NumberColumn(format="%+d")})
 notes = list(dict.fromkeys([*c.notes, *design_a.notes, *design_b.notes]))
 notes += [f"A: {n}" for n in notes_a] + [f"B: {n}" for n in notes_b]
