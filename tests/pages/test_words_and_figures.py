@@ -68,7 +68,7 @@ def test_one_amount_reads_the_same_in_a_pages_figures_and_its_tables(demo_db: st
     row = int(np.flatnonzero(results.value["open"].to_numpy() == "▶")[0])
     assert _shown(results)["value"].iloc[row] == value  # "$11.6M" in the figure, "$11.6M" in the table
     assert _tables_write_money_as_the_figures_do(at) >= 3
-    for page in ("pages/review.py", "pages/design.py", "pages/scenarios.py"):
+    for page in ("pages/review.py", "pages/design.py", "pages/scenarios.py", "pages/key_accounts.py"):
         at.switch_page(page).run()
         assert not at.exception, page
         assert _tables_write_money_as_the_figures_do(at) >= 1, page
