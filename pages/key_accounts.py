@@ -90,7 +90,8 @@ focus_ids = _members(url, ws, int(focus_list["list_id"]), store.data_version()) 
 
 
 # Amounts as the figures write them (widgets.money_table); the size axis is an amount, a percentage or a score.
-PIPELINE = st.column_config.NumberColumn(f"Pipeline value ({cur})")
+PIPELINE_LABEL = f"Pipeline value ({cur})"
+PIPELINE = st.column_config.NumberColumn(PIPELINE_LABEL)
 
 
 def _fmt(axis: funnel.Axis, x: float) -> str:
@@ -272,13 +273,14 @@ elif scorer or picker:
     scale = rules.score_scale
     base = base[["of_interest", *[c for c in base.columns if c != "of_interest"]]]  # the tick first, at hand
     edited = st.data_editor(
-        widgets.money_table(base, ["value"], cur), hide_index=True, width="stretch",
+        base.assign(value=widgets.money_text(base["value"], cur)), hide_index=True, width="stretch",
         key=f"ka_marks_{short['list_id']}_{bu}",
         disabled=["account_id", "name", "value", "marked"] + ([] if scorer else ["size_score", "ease_score"])
                  + ([] if picker else ["of_interest"]),
         column_config={
             "account_id": "Account", "name": "Name",
-            "value": PIPELINE,
+            # Text in this editor (widgets.money_text): the rows are by value.
+            "value": st.column_config.TextColumn(PIPELINE_LABEL, alignment="right"),
             "size_score": st.column_config.NumberColumn(f"Size (0-{scale})", min_value=0, max_value=scale, step=0.5),
             "ease_score": st.column_config.NumberColumn(f"Ease (0-{scale})", min_value=0, max_value=scale, step=0.5),
             "of_interest": st.column_config.CheckboxColumn("Pick", width="small", help="Of interest to this BU: a pick for the focus list"),

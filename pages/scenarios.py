@@ -34,6 +34,7 @@ d = session.data(every_account=True)
 s = session.store()
 who = identity.actor()
 cur = session.currency()
+PIPELINE = f"Pipeline value ({cur})"  # the editor's read-only amount, written as the page's figures
 showing = present.presenting()
 st.title("Scenarios")
 if not showing:
@@ -167,13 +168,13 @@ def build() -> None:
                f"The **{EDITABLE:,}** accounts with the largest pipeline value of **{total:,}**: the other "
                f"{total - EDITABLE:,} keep the start point's structure in the scenario.")
     edited = st.data_editor(
-        # The pipeline value (never edited) written as the page's figures are; the structure is edited as text.
-        widgets.money_table(frame, [f"Pipeline value ({cur})"], cur), key=f"sc_rows_{gen}", hide_index=True,
-        width="stretch", height=320,
+        # The pipeline value (never edited) written as the page's figures are, as text: the rows are by value.
+        frame.assign(**{PIPELINE: widgets.money_text(frame[PIPELINE], cur)}), key=f"sc_rows_{gen}",
+        hide_index=True, width="stretch", height=320,
         disabled=list(frame.columns) if not may_save else [c for c in frame.columns if c != STRUCTURE],
         column_config={
             "Account": st.column_config.TextColumn(width=170, pinned=True),
-            f"Pipeline value ({cur})": st.column_config.NumberColumn(width=135,
+            PIPELINE: st.column_config.TextColumn(width=135, alignment="right",
                                                                      help="The amounts of the account's opportunities summed"),
             "Today": st.column_config.TextColumn(width=125, help="The current structure (none recorded: the "
                                                                 "lightest, as on every page)"),

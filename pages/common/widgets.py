@@ -13,7 +13,7 @@ import streamlit as st
 
 from gtm import incidents
 from gtm.domain.errors import DatabaseUnavailable, GtmError
-from gtm.domain.fmt import money, plain
+from gtm.domain.fmt import money, moneys, plain
 from gtm.export import tables
 from pages.common import session
 
@@ -49,6 +49,13 @@ def money_table(frame: pd.DataFrame, columns: Iterable[str] | Mapping[str, str |
             styler = styler.format(lambda v, c=str(code): money(v, c), subset=pd.IndexSlice[rows, [column]],
                                    na_rep="")
     return styler
+
+
+def money_text(values: pd.Series, currency: str) -> pd.Series:
+    """Amounts as text, written as the page's figures are, for an editor's read-only column: a Styler in
+    st.data_editor put an edit on the wrong row in Chromium, so editors show money as text (rows ordered by value)."""
+    return pd.Series(moneys(values.astype(float).tolist(), currency), index=values.index, dtype=object) \
+        .where(values.notna(), "")
 
 
 def show_error(exc: Exception) -> None:

@@ -93,7 +93,11 @@ def test_a_sales_leader_saves_the_recommendation_for_a_list(demo_db: str) -> Non
     assert at.selectbox(key="sc_start").value == design.RECOMMENDED
     editor = _table(at, STRUCTURE)
     assert sorted(editor["Account ID"]) == sorted(ids)
-    assert editor["Pipeline value (USD)"].is_monotonic_decreasing  # largest first
+    # Largest first; the amounts as the page's figures write them ("$113.6M"), text in the editor.
+    units = {"k": 1e3, "M": 1e6, "B": 1e9}
+    amounts = [float(v.lstrip("$").rstrip("kMB").replace(",", "")) * units.get(v[-1], 1.0)
+               for v in editor["Pipeline value (USD)"]]
+    assert amounts == sorted(amounts, reverse=True) and editor["Pipeline value (USD)"].iloc[0].startswith("$")
     _save(at, "From the recommendation")
     assert not at.error, _errors(at)
 
