@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio, structures
-from gtm.domain.fmt import money, plain
+from gtm.domain.fmt import count, money, plain
 from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.recommend import EXPECTED_VALUE_NOTE
 from gtm.domain.vocabulary import APPROACHES, NATURES
@@ -151,7 +151,7 @@ if recommended and len(opps):
                               (under, "▼ The recommendation would under-serve", "acc_under")):
         weighed = " " + plain(f"({money(float(frame['expected_value'].sum()), session.currency())} expected value)") \
             if len(frame) and "expected_value" in frame else ""
-        st.markdown(f"**{title} {len(frame)} opportunit{'y' if len(frame) == 1 else 'ies'}**{weighed}")
+        st.markdown(f"**{title} {count(len(frame), 'opportunity') if len(frame) else 'no opportunity'}**{weighed}")
         if len(frame):
             st.dataframe(widgets.money_table(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
                                              MONEY, session.currency()),

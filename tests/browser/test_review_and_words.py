@@ -64,3 +64,32 @@ def test_a_head_of_two_bus_approves_once_in_the_browser(page: Page, app_server: 
     wait_for_app(page)
     reviews = demo.reviews(decision)
     assert sorted(reviews["bu"]) == bus and set(reviews["verdict"]) == {"approved"}
+
+
+def test_a_search_result_clicked_opens_that_account_with_its_value_as_the_figure_says(page: Page,
+                                                                                      app_server: App) -> None:
+    """The search results' values are written as the figures are (a styled table, checked cell by cell in
+    tests/pages/test_words_and_figures.py): a click on the third result still opens the third account."""
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(f"{app_server.url}/account?workspace=demo")
+    wait_for_app(page)
+    demo = Store(app_server.db_url)
+    accounts = demo.accounts()
+    field = page.locator(".st-key-acc_search input")
+    field.fill("gmbh")
+    field.press("Enter")
+    wait_for_app(page)
+    content = page.locator('[data-testid="stMain"]')
+    grid = content.locator('[data-testid="stDataFrame"]').first
+    expect(grid).to_be_visible(timeout=TIMEOUT)
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 14, box["y"] + 35 * 3 + 17)  # the third result's selection box
+    wait_for_app(page)
+    opened = page.evaluate("() => new URL(location.href).searchParams.get('account')")
+    rows = grid.locator("table tbody tr")  # the grid's accessible mirror of its visible cells
+    third = rows.nth(2).inner_text()
+    assert opened in third, (opened, third)  # the row clicked is the account opened
+    name = str(accounts.set_index("account_id").loc[opened, "name"])
+    expect(content.locator("h2").first).to_have_text(name, timeout=TIMEOUT)
+    shot(page, "account-search-styled-values")  # the canvas draws "$33.4M" as the figure beside it does

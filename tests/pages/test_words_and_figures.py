@@ -80,3 +80,10 @@ def test_one_amount_reads_the_same_in_a_pages_figures_and_its_tables(demo_db: st
         at.switch_page(page).run()
         assert not at.exception, page
         assert _tables_write_money_as_the_figures_do(at) >= 1, page
+
+
+def test_no_sentence_counts_zero_things_on_the_account_page(demo_db: str) -> None:
+    at = run("pages/account.py", account="ACC-0044")  # its recommendation under-serves none of its opportunities
+    said = [m.value for m in at.markdown]
+    assert "**▼ The recommendation would under-serve no opportunity**" in said, said
+    assert not any("serve 0 opportunities" in m for m in said)
