@@ -369,9 +369,8 @@ def _verdicts_of(queue: pd.DataFrame, touching: pd.DataFrame, reviews: pd.DataFr
     none = pd.Series("", index=queue.index, dtype=object)
     if scope is None:
         return none, pd.Series(False, index=queue.index), none.copy(), none.copy()
-    pairs = (touching[touching["account_id"].isin(queue["account_id"])]
-             .assign(bu=lambda f: f["bu"].astype(str))
-             .groupby(["account_id", "bu"], observed=True)["value"].sum().rename("bu_value").reset_index())
+    pairs = (touching[["account_id", "bu", "value"]].groupby(["account_id", "bu"], observed=True)["value"].sum()
+             .rename("bu_value").reset_index().astype({"bu": str}))  # the merge below keeps the queue's accounts
     keys = pd.to_numeric(queue["decision_id"], errors="coerce").fillna(-1).astype("int64")
     pairs = pairs.merge(pd.DataFrame({"account_id": queue["account_id"].to_numpy(), "decision_id": keys.to_numpy()}),
                         on="account_id")
@@ -381,16 +380,33 @@ def _verdicts_of(queue: pd.DataFrame, touching: pd.DataFrame, reviews: pd.DataFr
         pairs = pairs.merge(given, on=["decision_id", "bu"], how="left")
     else:
         pairs["verdict"] = None
-    pairs = pairs.sort_values(["account_id", "bu"], kind="stable")
     pairs["waits"] = (pairs["decision_id"] >= 0) & (pairs["bu_value"] > 0) & pairs["verdict"].isna()
-    mine = pairs.groupby("account_id")["bu"].agg(", ".join)
-    waits_on = pairs[pairs["waits"]].groupby("account_id")["bu"].agg(", ".join)
     said = pairs.dropna(subset=["verdict"]).groupby("account_id")["verdict"]
     verdict = said.first().where(said.nunique() == 1, MIXED)
     account = queue["account_id"]
-    waiting_on = account.map(waits_on).astype(object).fillna("")
-    return (account.map(verdict).astype(object).fillna(""), queue["decision_id"].notna() & (waiting_on != ""),
-            account.map(mine).astype(object).fillna(""), waiting_on)
+    mine, waits_on = _bu_lists(pairs, account, sorted(scope))
+    return (account.map(verdict).astype(object).fillna(""), queue["decision_id"].notna() & (waits_on != ""),
+            mine, waits_on)
+
+
+def _bu_lists(pairs: pd.DataFrame, account: pd.Series, bus: list[str]) -> tuple[pd.Series, pd.Series]:
+    """Per ``account`` row: the BUs of ``pairs`` (account_id, bu, waits) it touches and those it waits on, as text
+    "BU-A, BU-B", built a BU at a time over whole columns (a join per account took seconds at 100,000 accounts)."""
+    row = pd.Index(account).get_indexer(pd.Index(pairs["account_id"]))
+    col = pd.Index(bus).get_indexer(pd.Index(pairs["bu"]))
+    keep = (row >= 0) & (col >= 0)
+    touched = np.zeros((len(account), len(bus)), dtype=bool)
+    waiting = np.zeros_like(touched)
+    touched[row[keep], col[keep]] = True
+    waits = pairs["waits"].to_numpy(dtype=bool) & keep
+    waiting[row[waits], col[waits]] = True
+    out = []
+    for flags in (touched, waiting):
+        text = np.full(len(account), "", dtype=object)
+        for j, bu in enumerate(bus):
+            text = text + np.where(flags[:, j], ", " + bu, "")
+        out.append(pd.Series(text, index=account.index, dtype=object).str.removeprefix(", "))
+    return out[0], out[1]
 
 
 def waiting_rows(queue: pd.DataFrame, waiting_only: bool) -> pd.DataFrame:
