@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from gtm.domain.errors import GtmError, InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix
 from gtm.domain.vocabulary import normalise
 
@@ -50,7 +51,7 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
         values, found = cells.parse_percent(frame["probability"], "probability")
         frame["probability"], problems = values, problems + found
     if problems:
-        raise InputError.from_problems(f"{len(problems)} number(s) could not be read.", problems)
+        raise InputError.from_problems(f"{count(len(problems), 'number')} could not be read.", problems)
     if "value" in frame and np.isnan(frame["value"].to_numpy(dtype=float)).any():
         rows = frame.index[np.isnan(frame["value"].to_numpy(dtype=float))][:5]
         raise InputError(f"Column 'value': rows {', '.join(map(str, rows))} are empty; every opportunity needs a value.")
@@ -68,7 +69,7 @@ def _write(frame: pd.DataFrame, out: str | None, sep: str = ",") -> None:
         path.write_bytes(to_xlsx_bytes({"data": frame}))
     else:
         path.write_bytes(to_csv_bytes(frame, sep=sep))
-    print(f"wrote {len(frame)} row(s) to {path}", file=sys.stderr)
+    print(f"wrote {count(len(frame), 'row')} to {path}", file=sys.stderr)
 
 
 def _matrix(args: argparse.Namespace) -> ApproachMatrix:
@@ -177,7 +178,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
         target = Path(args.rejects or rejects_file_name(args.file))
         target.write_bytes(to_csv_bytes(rejects))
-        print(f"wrote {len(rejects)} rejected row(s) with reasons to {target}")
+        print(f"wrote {count(len(rejects), 'rejected row')} with reasons to {target}")
     if args.dry_run:
         print("dry run: nothing was written")
         return 0 if plan.ok else 1
@@ -362,6 +363,8 @@ def cmd_users(args: argparse.Namespace) -> int:
     if args.action == "add":
         if not args.role:
             raise InputError("users add needs --role (viewer, sales_leader, bu_head, facilitator, admin).")
+        if users.parse_role(args.role) == Role.BU_HEAD and not args.bu:
+            raise InputError(f"{users.no_bus_to_head(store)} Name each with --bu (--bu BU-A --bu BU-B).")
         email = users.add_user(store, ADMIN, args.email, args.role, args.name, args.bu)
         print(f"added {email} as {ROLE_LABELS[users.parse_role(args.role)]}")
     elif args.action == "update":

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio, structures
-from gtm.domain.fmt import money, plain
+from gtm.domain.fmt import count, money, plain
 from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.recommend import EXPECTED_VALUE_NOTE
 from gtm.domain.vocabulary import APPROACHES, NATURES
@@ -47,12 +47,13 @@ if query.strip():
         st.caption(f"{len(found):,} match{'' if len(found) == 1 else 'es'}, largest value first{more}. "
                    "Click a row to open that account.")
         st.dataframe(
-            top.assign(open=np.where(top["account_id"] == chosen, "▶", "")), hide_index=True, key=results_key,
+            widgets.money_table(top.assign(open=np.where(top["account_id"] == chosen, "▶", "")), ["value"],
+                                session.currency()), hide_index=True, key=results_key,
             on_select="rerun", selection_mode="single-row", height=35 * (min(len(top), 5) + 1) + 3,  # 5 rows, scroll
             column_order=["open", "name", "account_id", "value", "industry", "region"],
             column_config={"open": st.column_config.TextColumn("", width=30, help="The account shown below"),
                            "name": st.column_config.TextColumn("Account", width="large"), "account_id": "Id",
-                           "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact",
+                           "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
                                                                   help="The full amount of its opportunities"),
                            "industry": "Industry", "region": "Region"})
 if chosen is None:  # no link and no search: the account with the most value in a misfit
@@ -135,10 +136,10 @@ drawn = portfolio.fit_under(opps, recommended, d.matrix) if recommended and show
 st.plotly_chart(charts.account_matrix(drawn, d.matrix, recommended, currency=session.currency(), shown=shown),
                 key="acc_matrix", config={"displayModeBar": False})
 
-value_column = st.column_config.NumberColumn(f"Full value ({session.currency()})", format="compact",
+value_column = st.column_config.NumberColumn(f"Full value ({session.currency()})",
                                              help="The amount in the CRM, not weighted by probability")
-expected_column = st.column_config.NumberColumn(f"Expected value ({session.currency()})", format="compact",
-                                                help=EXPECTED_VALUE_NOTE)
+expected_column = st.column_config.NumberColumn(f"Expected value ({session.currency()})", help=EXPECTED_VALUE_NOTE)
+MONEY = ["value", "expected_value"]  # in the reporting currency, written as the figures above (widgets.money_table)
 steps_column = st.column_config.NumberColumn("Steps", help=portfolio.STEPS_HELP)
 if recommended and len(opps):
     over, under = portfolio.served_by(opps, recommended, d.matrix)
@@ -150,9 +151,10 @@ if recommended and len(opps):
                               (under, "▼ The recommendation would under-serve", "acc_under")):
         weighed = " " + plain(f"({money(float(frame['expected_value'].sum()), session.currency())} expected value)") \
             if len(frame) and "expected_value" in frame else ""
-        st.markdown(f"**{title} {len(frame)} opportunit{'y' if len(frame) == 1 else 'ies'}**{weighed}")
+        st.markdown(f"**{title} {count(len(frame), 'opportunity') if len(frame) else 'no opportunity'}**{weighed}")
         if len(frame):
-            st.dataframe(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
+            st.dataframe(widgets.money_table(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
+                                             MONEY, session.currency()),
                          column_order=list(served_config), column_config=served_config, hide_index=True, key=key)
 
 st.subheader("Opportunities")
@@ -164,8 +166,10 @@ else:
         found=portfolio.nature_found(opps),
         fit_badge=opps["fit"].astype(object).map(charts.fit_badge),
     )
+    own = table["currency"].astype(object) if "currency" in table else pd.Series(None, index=table.index, dtype=object)
     st.dataframe(
-        table, hide_index=True, key="acc_opps",
+        widgets.money_table(table, {**dict.fromkeys(MONEY, session.currency()), "value_original": own}),
+        hide_index=True, key="acc_opps",
         column_order=["name", "fit_badge", "steps", "value", "expected_value", "value_original", "currency",
                       "nature_label", "found",
                       "bu_name", "probability", "stage", "opportunity_id", "rationale"],
@@ -174,7 +178,7 @@ else:
             "found": st.column_config.TextColumn("Nature found", help="Who decided, in this order: a person, the CRM "
                                                                      "file, the product family mapping, or which rule"),
             "value": value_column, "expected_value": expected_column,
-            "value_original": st.column_config.NumberColumn("In the file", format="compact",
+            "value_original": st.column_config.NumberColumn("In the file",
                                                             help="The amount as the CRM file gave it, in its currency"),
             "currency": st.column_config.TextColumn("Currency", help="The currency the CRM file gave"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),

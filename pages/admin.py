@@ -26,6 +26,14 @@ bus = pd.concat([s.business_units(), session.store().business_units()]).drop_dup
 bu_ids = bus["bu_id"].astype(str).tolist()
 bu_names = dict(zip(bus["bu_id"].astype(str), bus["name"]))
 
+
+def show_no_bus() -> None:
+    """Where BUs are offered for a BU head and there is none: why, and the way to the Diagnose page's mapping."""
+    st.info(plain(users.no_bus_to_head(s)), icon=":material/lan:")
+    st.page_link("pages/diagnose.py", label="Map product families to BUs on the Diagnose page",
+                 query_params={"workspace": session.workspace()}, icon=":material/troubleshoot:")
+
+
 if people.empty:
     st.info("No users yet: add the first people below (or `python -m gtm users add EMAIL --role admin`).",
             icon=":material/group_add:")
@@ -43,6 +51,8 @@ name = c2.text_input("Name", key="ad_name", placeholder="as shown on decisions")
 role = c3.selectbox("Role", ROLES, format_func=lambda r: ROLE_LABELS[Role(r)], key="ad_role")
 new_bus = c4.multiselect("BUs (for a BU head)", bu_ids, format_func=lambda b: bu_names.get(b, b), key="ad_bus",
                          disabled=role != Role.BU_HEAD)
+if role == Role.BU_HEAD and not bu_ids:
+    show_no_bus()
 if st.button("Add", type="primary", key="ad_add"):
     widgets.run_action(lambda: users.add_user(s, who, email, role, name, new_bus if role == Role.BU_HEAD else ()),
                        toast=f"Added {plain(email.strip().lower())}")
@@ -62,6 +72,8 @@ if not people.empty:
                                 disabled=new_role != Role.BU_HEAD)
     active = d3.checkbox("Active", value=bool(current["active"]), key=f"ad_active_{pick}",
                          help="A deactivated person signs in as a viewer.")
+    if new_role == Role.BU_HEAD and not bu_ids:
+        show_no_bus()
     if st.button("Save changes", key="ad_save"):
         widgets.run_action(lambda: users.update_user(s, who, pick, role=new_role, active=active,
                                                      bus=chosen_bus if new_role == Role.BU_HEAD else ()),

@@ -99,10 +99,9 @@ st.caption(
     f"incremental sales across 15 focus accounts in {target.years} years; here, the plan adds "
     f"{money(t['stake_plan'] - t['stake_current'], cur)} of value at stake to today's across {t.accounts:,} accounts.")
 if t.moved:
-    st.caption(f"Of the {t.moved:,} moves, **{t.paying:,}** pay back within {horizon} years at these assumptions "
-               f"(net {money(t.paying_net, cur)} together); the other {t.moved - t.paying:,} cost more than they "
-               f"bring (net {money(t.losing_net, cur)}). The tables list each account's net and payback; the plan "
-               "'The recommendation where the move pays back' keeps only the moves that pay.")
+    st.caption(plain(design.moves_that_pay(t, horizon, cur)) + " The tables list each account's net and payback"
+               + ("; the plan 'The recommendation where the move pays back' keeps only the moves that pay."
+                  if 0 < t.paying < t.moved else "."))
 for note in [*notes, *result.notes]:
     st.caption(plain(note))
 
@@ -119,10 +118,10 @@ need = pd.DataFrame({  # the answer first (today, plan, net, payback), then the 
     "Net": shown["net"].to_numpy(), "Payback": shown["payback"].to_numpy(),
     f"Expected value ({cur})": shown["value"].to_numpy(), "Playbook": structure_links,
 })
-st.dataframe(need, hide_index=True, key="dz_need", width="stretch", height=300 if showing else 360, column_config={
+st.dataframe(widgets.money_table(need, [f"Expected value ({cur})", "Net"], cur), hide_index=True, key="dz_need", width="stretch", height=300 if showing else 360, column_config={
     "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
-    f"Expected value ({cur})": st.column_config.NumberColumn(format="compact"),
-    "Net": st.column_config.NumberColumn(f"Net ({cur})", format="compact", help=economics.FORMULAS["net"]),
+    f"Expected value ({cur})": st.column_config.NumberColumn(),
+    "Net": st.column_config.NumberColumn(f"Net ({cur})", help=economics.FORMULAS["net"]),
     "Payback": st.column_config.TextColumn(help=economics.FORMULAS["payback"]),
     "Playbook": st.column_config.LinkColumn("Playbook", display_text="See the card",
                                             help="The plan's structure in the playbook (Structures page)")})
@@ -170,9 +169,9 @@ st.caption(f"Over {horizon} years, in {cur}. The set-up of the moves costs {mone
 money_cols = ["value", "cost_year_current", "cost_year_plan", "setup_cost", "stake_plan", "benefit_plan", "net",
               "cost_without_benefit_plan", "left_on_table_plan"]
 per_account = shown[["name", "current", "plan", *money_cols, "payback"]].rename(columns=design.ECONOMICS_HEADERS)
-st.dataframe(per_account, hide_index=True, key="dz_economics", width="stretch", height=300 if showing else 360,
-             column_config={design.ECONOMICS_HEADERS[c]: st.column_config.NumberColumn(format="compact")
-                            for c in money_cols})
+st.dataframe(widgets.money_table(per_account, [design.ECONOMICS_HEADERS[c] for c in money_cols], cur), hide_index=True,
+             key="dz_economics", width="stretch", height=300 if showing else 360,
+             column_config={design.ECONOMICS_HEADERS[c]: st.column_config.NumberColumn() for c in money_cols})
 if showing:
     st.stop()
 

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm.domain import funnel
-from gtm.domain.fmt import money, plain
+from gtm.domain.fmt import count, money, plain, plural
 from gtm.domain.permissions import Action, Role
 from gtm.export import charts
 from gtm.services import lists
@@ -23,6 +23,8 @@ d = session.data(every_account=True)
 showing = present.presenting()
 who = identity.actor()
 cur = session.currency()
+PIPELINE_LABEL = f"Pipeline value ({cur})"
+PIPELINE = st.column_config.NumberColumn(PIPELINE_LABEL)  # amounts as the figures write them (widgets.money_table)
 st.title("Key accounts")
 st.caption(f"The deck's funnel: every potential account, narrowed to {rules.shortlist_size} on size of opportunity "
            f"and ease of access, then to the {rules.focus_size} of most interest to the BU leaders.")
@@ -141,6 +143,9 @@ with long_tab:
                             "its size.")
     placed = _positioned(url, ws, d.portfolio_version, d.version, scope, size_axis, ease_axis, growth)
     size_ax, ease_ax = rules.axis(size_axis), rules.axis(ease_axis)
+    # Amounts as the figures write them (widgets.money_table); the size axis is an amount, a percentage or a score.
+    money_cols = ["value", *(["size"] if size_ax.unit == "money" else [])]
+    size_column = st.column_config.NumberColumn(size_ax.label, format=None if size_ax.unit == "money" else "%.1f")
     cover = funnel.coverage(placed)
 
 
@@ -189,10 +194,10 @@ with long_tab:
     if cover.not_scored or cover.size_unknown:
         unknown = placed[placed["ease"].isna() | placed["size"].isna()]
         with st.expander(f"Accounts not scored ({len(unknown):,})"):
-            st.dataframe(unknown.nlargest(SHOWN, "value")[["account_id", "name", "value", "size", "ease"]], hide_index=True,
-                         width="stretch", key="ka_unscored",
-                         column_config={"value": st.column_config.NumberColumn("Pipeline value", format="compact"),
-                                        "size": st.column_config.NumberColumn(size_ax.label, format="compact"),
+            st.dataframe(widgets.money_table(unknown.nlargest(SHOWN, "value")[["account_id", "name", "value", "size",
+                                                                               "ease"]], money_cols, cur),
+                         hide_index=True, width="stretch", key="ka_unscored",
+                         column_config={"value": PIPELINE, "size": size_column,
                                         "ease": st.column_config.NumberColumn(ease_ax.label, format="%.1f")})
 
     # ---------------------------------------------------------------------------------------------- the shortlist
@@ -217,23 +222,24 @@ with long_tab:
         args = (None, float(min_size or 0) or None, float(min_ease or 0) or None)
     preview = _preview(url, ws, d.portfolio_version, d.version, scope, size_axis, ease_axis, growth, *args)
     chosen = preview[preview["in_list"]]
-    st.markdown(f"**{len(chosen):,}** account(s) in the preview, "
+    st.markdown(f"**{count(len(chosen), 'account')}** in the preview, "
                 f"**{plain(money(float(chosen['value'].sum()), cur))}** of pipeline"
                 + (f"; the saved shortlist **{plain(short['name'])} v{short['version']}** holds {len(short_ids)}."
                    if short else "; no shortlist saved yet."))
     table_cols = ["rank", "account_id", "name", "value", *([] if size_axis == "value" else ["size"]), "ease", "reason"]
     shown = pd.concat([chosen.head(SHOWN), preview[~preview["in_list"]].head(20)])
-    st.dataframe(shown[table_cols], hide_index=True, width="stretch", height=300, key="ka_preview",
+    st.dataframe(widgets.money_table(shown[table_cols], money_cols, cur), hide_index=True, width="stretch", height=300,
+                 key="ka_preview",
                  column_config={"rank": st.column_config.NumberColumn("Rank", width="small"),
                                 "account_id": "Account", "name": "Name",
-                                "value": st.column_config.NumberColumn("Pipeline value", format="compact"),
-                                "size": st.column_config.NumberColumn(size_ax.label, format="compact"),
+                                "value": PIPELINE, "size": size_column,
                                 "ease": st.column_config.NumberColumn(ease_ax.label, format="%.1f"),
                                 "reason": "Why in or out"})
     if manager:
         picked_on_short = int(lists.picks(store, int(short["list_id"]))["picked"].astype(bool).sum()) if short else 0
         if picked_on_short:  # the BU leaders' picks belong to the version they were made on
-            st.warning(f"{picked_on_short} pick(s) of the BU leaders are on {plain(str(short['name']))} "
+            st.warning(f"{count(picked_on_short, 'pick')} of the BU leaders {plural(picked_on_short, 'is', 'are')} on "
+                       f"{plain(str(short['name']))} "
                        f"v{short['version']}. Saving the shortlist again makes a new version whose picks start afresh; "
                        "the focus list is built from the latest version's picks.", icon=":material/warning:")
         n1, n2 = st.columns([3, 1], vertical_alignment="bottom")
@@ -283,12 +289,14 @@ with short_tab:
         scale = rules.score_scale
         base = base[["of_interest", *[c for c in base.columns if c != "of_interest"]]]  # the tick first, at hand
         edited = st.data_editor(
-            base, hide_index=True, width="stretch", key=f"ka_marks_{short['list_id']}_{bu}",
+            base.assign(value=widgets.money_text(base["value"], cur)), hide_index=True, width="stretch",
+            key=f"ka_marks_{short['list_id']}_{bu}",
             disabled=["account_id", "name", "value", "marked"] + ([] if scorer else ["size_score", "ease_score"])
                      + ([] if picker else ["of_interest"]),
             column_config={
                 "account_id": "Account", "name": "Name",
-                "value": st.column_config.NumberColumn("Pipeline value", format="compact"),
+                # Text in this editor (widgets.money_text): the rows are by value.
+                "value": st.column_config.TextColumn(PIPELINE_LABEL, alignment="right"),
                 "size_score": st.column_config.NumberColumn(f"Size (0-{scale})", min_value=0, max_value=scale, step=0.5),
                 "ease_score": st.column_config.NumberColumn(f"Ease (0-{scale})", min_value=0, max_value=scale, step=0.5),
                 "of_interest": st.column_config.CheckboxColumn("Pick", width="small", help="Of interest to this BU: a pick for the focus list"),
@@ -301,7 +309,7 @@ with short_tab:
         flips = edited["of_interest"].to_numpy(dtype=bool) != base["of_interest"].to_numpy(dtype=bool)
         pick_changes = dict(zip(edited["account_id"][flips].astype(str), edited["of_interest"][flips].astype(bool)))
         n = len(score_changes) + len(pick_changes)
-        if st.button(f"Save {n} change(s) for {bu}" if n else "Nothing changed yet", key="ka_save_marks",
+        if st.button(f"Save {count(n, 'change')} for {bu}" if n else "Nothing changed yet", key="ka_save_marks",
                      type="primary", disabled=not n, icon=":material/how_to_reg:"):
             widgets.run_action(lambda: lists.save_bu_marks(
                 store, who, bu, scores=score_changes, picks=pick_changes, list_name=str(short["name"]),
@@ -309,7 +317,7 @@ with short_tab:
     if short:
         standing = funnel.latest_picks(picks)
         st.caption(plain(f"Picks on {short['name']} v{short['version']}: {len(standing)} from "
-                         f"{standing['bu'].nunique() if len(standing) else 0} BU(s)."))
+                         f"{count(standing['bu'].nunique() if len(standing) else 0, 'BU')}."))
         if len(standing):
             st.dataframe(standing[["account_id", "bu", "author", "created_at"]], hide_index=True, width="stretch",
                          key="ka_picks", height=min(300, 38 + 35 * len(standing)),
@@ -329,12 +337,13 @@ with focus_tab:
         ranked = lists.focus_from_picks(store, short, pipeline, focus_n)
         ranked = ranked.merge(d.accounts[["account_id", "name"]], on="account_id", how="left")
         infocus = ranked[ranked["in_list"]]
-        st.markdown(f"**{len(infocus)}** account(s) picked into focus, **{plain(money(float(infocus['value'].sum()), cur))}**"
-                    f" of pipeline (most BUs first, then value).")
-        st.dataframe(ranked[["rank", "account_id", "name", "value", "bus", "picked_by", "reason"]].head(SHOWN),
+        st.markdown(f"**{count(len(infocus), 'account')}** picked into focus, "
+                    f"**{plain(money(float(infocus['value'].sum()), cur))}** of pipeline (most BUs first, then value).")
+        st.dataframe(widgets.money_table(ranked[["rank", "account_id", "name", "value", "bus", "picked_by", "reason"]]
+                                         .head(SHOWN), ["value"], cur),
                      hide_index=True, width="stretch", key="ka_focus", height=300,
                      column_config={"rank": "Rank", "account_id": "Account", "name": "Name",
-                                    "value": st.column_config.NumberColumn("Pipeline value", format="compact"),
+                                    "value": PIPELINE,
                                     "bus": "BUs", "picked_by": "Picked by BUs", "reason": "Why in or out"})
         if manager:
             deck = rules.deck_target
@@ -376,10 +385,11 @@ with saved_tab:
     if versions.empty:
         st.info("No list saved yet.", icon=":material/info:")
     else:
-        st.dataframe(versions[["name", "version", "stage", "accounts", "created_by", "created_at", "target_value",
-                               "target_years"]], hide_index=True, width="stretch", key="ka_versions",
+        st.dataframe(widgets.money_table(versions[["name", "version", "stage", "accounts", "created_by", "created_at",
+                                                   "target_value", "target_years"]], ["target_value"], cur),
+                     hide_index=True, width="stretch", key="ka_versions",
                      column_config={"name": "List", "version": "Version", "stage": "Stage", "accounts": "Accounts",
                                     "created_by": "Saved by",
                                     "created_at": st.column_config.DatetimeColumn("When (UTC)", format="YYYY-MM-DD HH:mm"),
-                                    "target_value": st.column_config.NumberColumn("Target", format="compact"),
+                                    "target_value": st.column_config.NumberColumn(f"Target ({cur})"),
                                     "target_years": "Years"})

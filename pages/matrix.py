@@ -4,7 +4,7 @@ import streamlit as st
 
 from gtm.domain import portfolio
 from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
@@ -120,13 +120,13 @@ else:
     over_text = f"{over_delta:+,}" if later and over_delta else None
     under_text = f"{under_delta:+,}" if later and under_delta else None
     if showing:  # one line of figures, so the whole matrix fits a 1280x720 screen under it
-        board.markdown(f"✓ **{shown.realistic_share:.1%}** of value in band" + (f" ({share_text})" if share_text else "")
+        board.markdown(f"✓ **{share(shown.realistic_share)}** of value in band" + (f" ({share_text})" if share_text else "")
                        + f" · ▲ **{shown.overkill_count:,}** likely overkill" + (f" ({over_text})" if over_text else "")
                        + f" · ▼ **{shown.insufficient_count:,}** likely insufficient"
                        + (f" ({under_text})" if under_text else ""))
     else:
         m = board.columns(3)
-        m[0].metric("✓ Value in band", f"{shown.realistic_share:.1%}", share_text)
+        m[0].metric("✓ Value in band", share(shown.realistic_share), share_text)
         m[1].metric("▲ Likely overkill", f"{shown.overkill_count:,}", over_text, delta_color="inverse")
         m[2].metric("▼ Likely insufficient", f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
     left_out = plain(shown.left_out(session.currency())) + " A band edit cannot move them."
@@ -149,11 +149,12 @@ if changed and draft_matrix is not None and not d.opportunities.empty:
     st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value, session.currency()))}) change fit; "
                 f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
     # Stacked full width, with short approach names, so no column is cut off.
-    st.dataframe(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
-                                       to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+    st.dataframe(widgets.money_table(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
+                                                           to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+                                     ["value"], session.currency()),
                  hide_index=True, key="mx_changed",
                  column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact")})
+                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
     short = {t.code: t.short_label for t in APPROACHES.terms}
     moved = effect.recommendation_changes.head(SHOWN)
     if len(effect.recommendation_changes) > SHOWN:

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from gtm.domain import portfolio
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
@@ -11,6 +10,7 @@ from gtm.services import accounts
 from pages.common import draft, identity, navigation, present, session, widgets
 
 STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
+CURRENT = "current-structures"  # the anchor of the section where current structures are set
 
 active = session.data()
 showing = present.presenting()  # the projector view: the whole matrix above the fold at 1280x720
@@ -60,22 +60,25 @@ against = "the **unsaved band draft**" if with_draft else f"matrix **{plain(d.ma
 f = view.figures
 if showing:
     st.markdown(f"**{f.accounts:,}** accounts · **{f.opportunities:,}** opportunities · "
-                f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{f.realistic_share:.0%}** of value "
+                f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{share(f.realistic_share)}** of value "
                 f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
                 "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else "")
+                + (f" · {count(f.assumed_accounts, 'account')} at an assumed structure" if f.assumed_accounts else "")
                 + (" · under the unsaved band draft" if with_draft else ""))
 else:
     m = st.columns(6)
     m[0].metric("Accounts", f"{f.accounts:,}")
     m[1].metric("Opportunities", f"{f.opportunities:,}")
     m[2].metric("Total value", charts.money(f.total_value, session.currency()))
-    m[3].metric("✓ In band", f"{f.realistic_share:.0%}", help="Share of value whose current approach is a realistic option")
+    m[3].metric("✓ In band", share(f.realistic_share), help="Share of value whose current approach is a realistic option")
     m[4].metric("▲ Overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely overkill: opportunities whose current approach is heavier than the band, and their value")
     m[5].metric("▼ Insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely insufficient: opportunities whose current approach is lighter than the band, and their value")
+    if f.assumed_accounts:  # beside the misfits that rest on it: how many structures are assumed, and where to set them
+        st.caption(plain(f.assumed()) + f" [Set current structures](#{CURRENT})")
 
 picked = st.plotly_chart(
     charts.portfolio_matrix(view.cells, d.matrix, height=525 if showing else 470, undiagnosed=view.undiagnosed,
@@ -96,38 +99,35 @@ if points:  # a clicked cell: who stands in it, largest first
     members = session.cell(d, bu, region, industry, fit, nature, approach)
     where = NATURES.label(nature) if nature else "Not yet diagnosed"
     st.subheader(f"{where} at {APPROACHES.label(approach)}", anchor=False)
-    st.caption(f"{members.opportunity_count:,} opportunit{'y' if members.opportunity_count == 1 else 'ies'} at "
-               f"{members.account_count:,} account(s), {plain(charts.money(members.value, session.currency()))}; "
+    st.caption(f"{count(members.opportunity_count, 'opportunity')} at {count(members.account_count, 'account')}, "
+               f"{plain(charts.money(members.value, session.currency()))}; "
                "largest first" + (f" (the first {len(members.opportunities):,} shown)"
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")
     left, right = st.columns([2, 3])
-    left.dataframe(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+    left.dataframe(widgets.money_table(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+                                       ["value"], session.currency()),
                    hide_index=True, key="pf_cell_accounts", column_order=["account_name", "value", "opportunities", "link"],
                    column_config={"account_name": "Account", "opportunities": "Opportunities",
-                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
                                   "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
-    right.dataframe(members.opportunities, hide_index=True, key="pf_cell_opps",
+    right.dataframe(widgets.money_table(members.opportunities, ["value"], session.currency()), hide_index=True,
+                    key="pf_cell_opps",
                     column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
                                   if c in members.opportunities],
                     column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
-                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
-                                                                          format="compact"),
+                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
                                    "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
                                    "opportunity_id": "Opportunity id"})
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
-if f.assumed_accounts:
-    st.caption(f"{f.assumed_accounts:,} account(s) have no current approach recorded: they are judged as "
-               f"not set (assumed {plain(APPROACHES.label(portfolio.assumed_approach()).lower())}); set it below.")
-
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
-    st.dataframe(charts.matrix_table(view.cells, d.matrix), hide_index=True, key="pf_matrix_table",
+    st.dataframe(widgets.money_table(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency()),
+                 hide_index=True, key="pf_matrix_table",
                  column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
                                 "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
                                 "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})",
-                                                                       format="compact")})
+                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
 with st.expander("What the natures and approaches mean"):
     st.dataframe(glossary(), hide_index=True, key="pf_glossary",
                  column_config={"kind": "Kind", "rank": "Rank", "label": "Name",
@@ -141,7 +141,7 @@ else:
     misfits = misfits.assign(link=session.account_links(misfits["account_id"]),
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
     st.dataframe(
-        misfits, hide_index=True, key="pf_misfits",
+        widgets.money_table(misfits, ["misfit_value"], session.currency()), hide_index=True, key="pf_misfits",
         # The account and what is at stake first: on a phone the rest scrolls sideways.
         column_order=["account_name", "misfit_value", "misfits", "approach", "overkill", "insufficient", "worst_steps",
                       "link"],
@@ -152,7 +152,7 @@ else:
             "misfits": "Misfit opportunities",
             "overkill": "▲ Overkill",
             "insufficient": "▼ Insufficient",
-            "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})", format="compact"),
+            "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})"),
             "worst_steps": st.column_config.NumberColumn("Worst steps", help=STEPS_HELP),
         },
     )
@@ -165,29 +165,36 @@ else:
 
 todo = view.todo  # the largest 200
 if view.todo_count:
-    st.subheader(f"To do: {view.todo_count:,} opportunit{'y' if view.todo_count == 1 else 'ies'} not yet diagnosed")
+    st.subheader(f"To do: {count(view.todo_count, 'opportunity')} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
     shown = todo.assign(link=session.account_links(todo["account_id"]))
     st.dataframe(
-        shown, hide_index=True, key="pf_todo",
+        widgets.money_table(shown, ["value"], session.currency()), hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")
                       if c in shown and shown[c].notna().any()],
         column_config={
             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
             "account_name": "Account", "opportunity_id": "Opportunity id", "name": "Opportunity",
             "product_family": "Product family",
-            "value": st.column_config.NumberColumn(f"Value ({session.currency()})", format="compact"),
+            "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
         },
     )
     st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")
 
-if identity.actor().can(Action.IMPORT_DATA) and not present.presenting():  # who may change accounts: the editor
+may_set = identity.actor().can(Action.IMPORT_DATA)
+if may_set or f.assumed_accounts:  # where the link beside the figures leads
+    st.subheader("Current structures", anchor=CURRENT)
+    st.caption("An account's current structure is the approach it is served by today: the misfits judge it. Import it "
+               "with a Current approach column on the Data page"
+               + (", or set it here." if may_set else "; sales leaders, workshop facilitators and administrators also "
+                                                      "set it here."))
+if may_set:  # who may change accounts: the editor
     with st.expander("Current approach per account (set many at once)"):
         only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")
         editable = d.accounts[["account_id", "name", "current_approach"]]
         if only_unset:
             editable = editable[editable["current_approach"].isna()]
-        st.caption(f"{len(editable):,} account(s)" + (" (the first 500 are shown; import a file with a current approach "
+        st.caption(count(len(editable), "account") + (" (the first 500 are shown; import a file with a current approach "
                                                       "column for more)" if len(editable) > 500 else ""))
         labels = {c: APPROACHES.label(c) for c in APPROACHES.codes}
         grid = editable.head(500).assign(current_approach=editable["current_approach"].map(labels))
@@ -198,6 +205,6 @@ if identity.actor().can(Action.IMPORT_DATA) and not present.presenting():  # who
                                "Current approach", options=list(labels.values()), help="Empty: not set")},
         )
         changes = accounts.changed_approaches(grid, edited)
-        if st.button(f"Save {len(changes)} change(s)", key="pf_ap_save", disabled=not changes):
+        if st.button(f"Save {count(len(changes), 'change')}", key="pf_ap_save", disabled=not changes):
             widgets.run_action(lambda: accounts.set_current_approaches(session.store(), identity.actor(), changes),
                                toast="Current approaches saved")

@@ -14,7 +14,7 @@ import streamlit as st
 from gtm.domain import economics
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain, plural
 from gtm.domain.permissions import Action
 from gtm.domain.playbook import Assumptions
 from gtm.export import charts
@@ -34,6 +34,7 @@ d = session.data(every_account=True)
 s = session.store()
 who = identity.actor()
 cur = session.currency()
+PIPELINE = f"Pipeline value ({cur})"  # the editor's read-only amount, written as the page's figures
 showing = present.presenting()
 st.title("Scenarios")
 if not showing:
@@ -168,11 +169,13 @@ def build() -> None:
                f"The **{EDITABLE:,}** accounts with the largest pipeline value of **{total:,}**: the other "
                f"{total - EDITABLE:,} keep the start point's structure in the scenario.")
     edited = st.data_editor(
-        frame, key=f"sc_rows_{gen}", hide_index=True, width="stretch", height=320,
+        # The pipeline value (never edited) written as the page's figures are, as text: the rows are by value.
+        frame.assign(**{PIPELINE: widgets.money_text(frame[PIPELINE], cur)}), key=f"sc_rows_{gen}",
+        hide_index=True, width="stretch", height=320,
         disabled=list(frame.columns) if not may_save else [c for c in frame.columns if c != STRUCTURE],
         column_config={
             "Account": st.column_config.TextColumn(width=170, pinned=True),
-            f"Pipeline value ({cur})": st.column_config.NumberColumn(format="compact", width=135,
+            PIPELINE: st.column_config.TextColumn(width=135, alignment="right",
                                                                      help="The amounts of the account's opportunities summed"),
             "Today": st.column_config.TextColumn(width=125, help="The current structure (none recorded: the "
                                                                 "lightest, as on every page)"),
@@ -184,7 +187,7 @@ def build() -> None:
             "Account ID": st.column_config.TextColumn(width=90),
         })
     changed = int((edited[STRUCTURE].astype(object) != frame[STRUCTURE]).sum())
-    st.caption(f"{changed:,} account(s) changed from the start point."
+    st.caption(f"{count(changed, 'account')} changed from the start point."
                + "".join(f" {plain(n)}" for n in notes))
     if not may_save:
         st.caption("Saving a scenario is for sales leaders, workshop facilitators and administrators.")
@@ -320,12 +323,14 @@ with board.container(width=ROLES_WIDTH):
                                 "B − A": st.column_config.TextColumn(width=70, alignment="right")})
 
 moved = frames["Accounts moved"]
-st.markdown(f"**Accounts moved**: {len(moved):,} account(s) have another structure in B than in A"
+st.markdown(f"**Accounts moved**: {count(len(moved), 'account')} {plural(len(moved), 'has', 'have')} another "
+            "structure in B than in A"
             + (f"; the {SHOWN:,} largest are listed, the exports hold every one." if len(moved) > SHOWN else "."))
 if len(moved):
     money_cols = [col for col in moved.columns if col.endswith(f"{cur})")]
-    st.dataframe(moved.head(SHOWN), hide_index=True, key="sc_moved", width="stretch", height=300 if showing else 400,
-                 column_config={**{col: st.column_config.NumberColumn(format="compact") for col in money_cols},
+    st.dataframe(widgets.money_table(moved.head(SHOWN), money_cols, cur), hide_index=True, key="sc_moved",
+                 width="stretch", height=300 if showing else 400,
+                 column_config={**{col: st.column_config.NumberColumn() for col in money_cols},
                                 "Steps (+ heavier in B)": st.column_config.NumberColumn(format="%+d")})
 notes = list(dict.fromkeys([*c.notes, *design_a.notes, *design_b.notes]))
 notes += [f"A: {n}" for n in notes_a] + [f"B: {n}" for n in notes_b]

@@ -182,3 +182,15 @@ def test_export_keeps_field_names_and_codes_that_import_reads_back_and_labels_on
     assert "_" not in first["Recommended approach"] and first["Recommended approach"]
     usage = " ".join(gtm("export", "--help").stdout.split())
     assert "--labels" in usage and "gtm import reads back" in usage
+
+
+def test_users_add_refuses_a_bu_head_without_bu(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'gtm.db'}"
+    refused = gtm("users", "add", "bo@example.com", "--role", "bu_head", "--database", url)
+    assert refused.returncode == 2, refused.stderr
+    assert "A BU head heads at least one BU" in refused.stderr and "--bu" in refused.stderr
+    assert "Traceback" not in refused.stderr
+    listed = gtm("users", "list", "--database", url)
+    assert "bo@example.com" not in listed.stdout
+    added = gtm("users", "add", "bo@example.com", "--role", "bu_head", "--bu", "BU-AUT", "--database", url)
+    assert added.returncode == 0, added.stderr  # a BU named while the store has none yet (the demo's, say)

@@ -108,7 +108,7 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_rejects_with_reasons(
                        "--skip-invalid", "--rejects", str(rejects))
     assert code == 0
     assert "opportunities: 2 added, 0 updated, 2 rejected" in out
-    assert f"wrote 2 rejected row(s) with reasons to {rejects}" in out
+    assert f"wrote 2 rejected rows with reasons to {rejects}" in out
     back = pd.read_csv(rejects, encoding="utf-8-sig", dtype=str, keep_default_na=False)
     assert back["row"].tolist() == ["3", "4"]
     assert back["Account Name"].tolist() == ["Mueller AG", "Ørsted Façades A/S"]  # as written, accents intact

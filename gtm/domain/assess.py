@@ -10,6 +10,7 @@ import pandas as pd
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import plural
 from gtm.domain.matrix import ApproachMatrix, default_matrix
 from gtm.domain.vocabulary import Vocabulary
 
@@ -22,7 +23,7 @@ def require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> N
     if missing:
         have = ", ".join(map(str, frame.columns)) or "no columns"
         raise InputError(
-            f"{what} needs column(s) {', '.join(repr(c) for c in missing)}; the input has: {have}",
+            f"{what} needs the {plural(len(missing), 'column')} {', '.join(repr(c) for c in missing)}; the input has: {have}",
             [Problem(None, c, None, "missing column") for c in missing],
         )
 

@@ -27,6 +27,7 @@ from pydantic import ValidationError
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError
+from gtm.domain.fmt import count, plural
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix
 from gtm.domain.playbook import Assumptions, Playbook
 
@@ -238,14 +239,14 @@ def roles_needed(counts: Mapping[str, int], a: Assumptions, playbook: Playbook) 
     whole people; a programme role has its coverage in people as soon as one account needs it."""
     unknown = sorted(set(counts) - set(vocab.APPROACHES.codes))
     if unknown:
-        raise InputError(f"Unknown structure(s) {unknown}; accepted: {', '.join(vocab.APPROACHES.codes)}.")
+        raise InputError(f"Unknown {plural(len(unknown), 'structure')} {', '.join(unknown)}; accepted: {', '.join(vocab.APPROACHES.codes)}.")
     rows = []
     for role in playbook.roles:
         accounts = int(sum(int(counts.get(code, 0)) for code in role.needed_by))
         coverage = float(a.coverage[role.code])
         need = (coverage if role.basis == "programme" else accounts / coverage - 1e-9) if accounts else 0.0
         if not math.isfinite(need) or need > MAX_PEOPLE:  # the bounds on coverage keep this out; say it, never crash
-            raise InputError(f"The {role.label.lower()}s needed cannot be computed: {accounts:,} account(s) at a "
+            raise InputError(f"The {role.label.lower()}s needed cannot be computed: {count(accounts, 'account')} at a "
                              f"coverage of {coverage:g} is beyond {MAX_PEOPLE:,} people. Check the coverage ratio.")
         people = math.ceil(need)
         rows.append({"role": role.code, "label": role.label, "source": role.source, "basis": role.basis,

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
+import pandas as pd
+
 from gtm.domain.currency import DEFAULT_REPORTING, symbol
 
 
@@ -31,6 +34,39 @@ def moneys(values: Iterable[float], currency: str = DEFAULT_REPORTING) -> list[s
         else:
             out.append(f"{sign}{prefix}{a:,.0f}")
     return out
+
+
+def share(x: float) -> str:
+    """A share of a whole as people read it everywhere: one decimal, a trailing ".0" dropped (5.3%, 50%, 0.4%)."""
+    return str(shares(pd.Series([float(x)])).iloc[0])
+
+
+def shares(values: pd.Series) -> pd.Series:
+    """``share`` for a whole column at once (a portfolio's 100,000 rationales): text with the same index."""
+    points = (pd.to_numeric(values, errors="coerce").astype(float) * 100).round(1)
+    points = points.where(points != 0, 0.0)  # -0.0 reads 0
+    text = points.astype(str).str.removesuffix(".0")
+    return text.where(np.isfinite(points), "not known") + np.where(np.isfinite(points), "%", "")
+
+
+def plural(n: int | float, word: str, many: str | None = None) -> str:
+    """``word`` as said of ``n`` things: "account" for 1, "accounts" otherwise; regular English endings
+    ("opportunity" → "opportunities", "match" → "matches"), or ``many`` for any other ("person", "people")."""
+    if n == 1:
+        return word
+    if many is not None:
+        return many
+    if re.search(r"[^aeiou]y$", word):
+        return word[:-1] + "ies"
+    if re.search(r"(?:s|x|z|ch|sh)$", word):
+        return word + "es"
+    return word + "s"
+
+
+def count(n: int | float, word: str, many: str | None = None) -> str:
+    """``n`` with its word, thousands separated: "1 account", "7,375 opportunities" (``many`` as in ``plural``)."""
+    number = f"{int(n):,}" if float(n).is_integer() else f"{n:,.1f}"
+    return f"{number} {plural(n, word, many)}"
 
 
 _MARKDOWN_SPECIALS = set("\\`*_{}[]()#+-.!|<>$~:=")

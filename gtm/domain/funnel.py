@@ -19,6 +19,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gtm.domain.errors import InputError
+from gtm.domain.fmt import count, plural
 from gtm.domain.recommend import expected_values
 from gtm.domain.rules import DATA_DIR, Example, HitPolicy, load_rule_file
 
@@ -144,7 +145,7 @@ def score_means(scores: pd.DataFrame, scale: int) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype=float) for c in cols}, index=pd.Index([], name="account_id"))
     bad = scores[(scores["score"] < 0) | (scores["score"] > scale)]
     if len(bad):
-        raise InputError(f"Scores run from 0 to {scale}; {len(bad)} stored score(s) are outside it.")
+        raise InputError(f"Scores run from 0 to {scale}; {count(len(bad), 'stored score')} {plural(len(bad), 'is', 'are')} outside it.")
     table = scores.pivot_table(index="account_id", columns="measure", values="score", aggfunc=["mean", "count"])
     out = pd.DataFrame(index=table.index)
     for m in MEASURES:

@@ -12,6 +12,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from gtm.domain import vocabulary as vocab
+from gtm.domain.fmt import plural
 from gtm.domain.rules import DATA_DIR, Example, config_error, load_rule_file
 from gtm.domain.vocabulary import Approach, Fit, Nature
 
@@ -89,7 +90,7 @@ class ApproachMatrix(BaseModel):
     def _check(self) -> ApproachMatrix:
         missing = [vocab.NATURES.label(c) for c in vocab.NATURES.codes if c not in self.bands]
         if missing:
-            raise ValueError(f"no band for nature(s): {', '.join(missing)}; every nature needs one")
+            raise ValueError(f"no band for the {plural(len(missing), 'nature')} {', '.join(missing)}; every nature needs one")
         previous: tuple[str, int, int] | None = None
         for code in vocab.NATURES.codes:
             band = self.bands[code]

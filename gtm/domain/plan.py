@@ -28,6 +28,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from gtm.domain.errors import ConfigError, InputError, Problem
+from gtm.domain.fmt import plural
 from gtm.domain.rules import DATA_DIR, Example, config_error, describe, read_json
 
 Status = Literal["not started", "in progress", "done", "blocked"]
@@ -307,7 +308,7 @@ def plan_from_rows(phases: Sequence[Phase] | Plan, rows: pd.DataFrame,
     names = [p.name for p in known]
     missing = [c for c in ROW_COLUMNS if c not in rows.columns and c not in ("offset", "owner", "status")]
     if missing:
-        raise InputError(f"The plan's table lacks the column(s) {', '.join(missing)}.")
+        raise InputError(f"The plan's table lacks the {plural(len(missing), 'column')} {', '.join(missing)}.")
     grouped: dict[str, list[dict[str, Any]]] = {n: [] for n in names}
     problems: list[Problem] = []
     for number, record in enumerate(rows.to_dict("records"), start=1):  # dozens of rows: a loop is fine

@@ -11,7 +11,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.assess import require_columns
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.fmt import moneys
+from gtm.domain.fmt import count, moneys, shares
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
 
 RECOMMEND_COLUMNS = (
@@ -44,7 +44,7 @@ def _numeric(frame: pd.DataFrame, column: str, low: float, high: float | None, w
     if bad.any():
         idx = np.flatnonzero(bad)
         problems = [Problem(row, column, v, f"is not {what}") for row, v in raw.iloc[idx[:5]].items()]
-        raise InputError.from_problems(f"Column '{column}': {len(idx)} row(s) not {what}.", problems)
+        raise InputError.from_problems(f"Column '{column}': {count(len(idx), 'row')} not {what}.", problems)
     return values
 
 
@@ -149,9 +149,9 @@ def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
         return pd.Series(moneys(x.tolist(), currency), index=x.index)
 
     labels = pd.Series(out["recommended_approach"].cat.rename_categories(list(vocab.APPROACHES.labels)).astype(str))
-    share = (out["recommended_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
+    share = shares(out["recommended_in_band_share"].fillna(0))
     text = (
-        "'" + labels + "' keeps " + share + "% of the " + _money(out["expected_value"])
+        "'" + labels + "' keeps " + share + " of the " + _money(out["expected_value"])
         + " expected value inside the realistic band"
     )
     over = np.where(
@@ -169,8 +169,7 @@ def _rationales(out: pd.DataFrame, currency: str) -> pd.Series:
     has_cur = out["current_in_band_share"].notna()
     cur = np.where(
         has_cur,
-        "; today " + (out["current_in_band_share"].fillna(0) * 100).round().astype(int).astype(str)
-        + "% of it is in band",
+        "; today " + shares(out["current_in_band_share"].fillna(0)) + " of it is in band",
         "",
     )
     return cast(pd.Series, text + over + under + cur + ".")  # a Series: text leads the sum

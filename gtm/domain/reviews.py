@@ -14,6 +14,7 @@ import pandas as pd
 PENDING, APPROVED, CHALLENGED = "pending", "approved", "challenged"
 MARKS = {APPROVED: "✓", CHALLENGED: "✗ challenged"}
 AWAITING = "awaiting"
+MIXED = "mixed"  # a BU head's BUs gave different verdicts on one decision
 COLUMNS = ["review_status", "review_comment", "reviewer", "approvals", "latest_review_id"]
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.rules import DATA_DIR, Example, load_rule_file
 
 __all__ = ["DATA_DIR", "Approach", "Fit", "Nature", "Term", "Vocabularies", "Vocabulary", "default_vocabularies",
@@ -190,7 +191,7 @@ class Vocabulary(BaseModel):
                 for row, v in values.items()
             ]
             raise InputError.from_problems(
-                f"Column '{column}': {len(bad)} row(s) with no recognised {self.name}. "
+                f"Column '{column}': {count(len(bad), 'row')} with no recognised {self.name}. "
                 f"Accepted ({self.name} code, label, any case, or an obvious variant): {self.accepted()}",
                 problems,
             )

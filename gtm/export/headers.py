@@ -119,11 +119,12 @@ DECISIONS = Table("Decisions", (
 ))
 
 # Review page "Export this view": the queue table as the page words it (its ``_view``), the account id in place of
-# its link, every row (the page lists the first thousand). ``{bu}``: the name of the BU reviewed.
+# its link, every row (the page lists the first thousand). ``{bu}``: the names of the BUs reviewed; "Waiting on":
+# the BUs of a head of several that a decision still waits on.
 REVIEW = Table("Review", (
     _ACCOUNT, Column("review_status", "Status"), Column("fit_badge", "Worst fit"),
     Column("value_at_stake", "Value at stake ({currency})", "number"), Column("approach_label", "Approach"),
-    Column("your_verdict", "Verdict of {bu}"), _ACCOUNT_ID, Column("worst_steps", "Steps", "whole"),
+    Column("waiting_on", "Waiting on"), Column("your_verdict", "Verdict of {bu}"), _ACCOUNT_ID, Column("worst_steps", "Steps", "whole"),
     Column("judged_on", "Judged on"), Column("author", "Decided by"),
     Column("approvals", "BUs (each with value must approve)"), Column("review_comment", "Review comment"),
 ))

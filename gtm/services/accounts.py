@@ -8,6 +8,7 @@ import pandas as pd
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.permissions import Action, Actor, require
 from gtm.services import audit
 from gtm.storage.repository import Store
@@ -37,12 +38,12 @@ def set_current_approaches(store: Store, actor: Actor, approaches: Mapping[str, 
     known = set(store.accounts()["account_id"])
     problems += [Problem(a, "account", a, "is not a stored account") for a in codes if a not in known]
     if problems:
-        raise InputError.from_problems(f"{len(problems)} row(s) cannot be saved; nothing was changed.", problems)
+        raise InputError.from_problems(f"{count(len(problems), 'row')} cannot be saved; nothing was changed.", problems)
     if not codes:
         return 0
     with store.transaction() as tx:
         changed = store.update_current_approaches(tx, codes)
-        audit.log(store, tx, actor, "accounts.approach_set", f"{len(codes)} account(s)", changed=changed,
+        audit.log(store, tx, actor, "accounts.approach_set", count(len(codes), 'account'), changed=changed,
                   approaches=dict(list(codes.items())[:AUDITED_ROWS]), listed=min(len(codes), AUDITED_ROWS))
         return changed
 

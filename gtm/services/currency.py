@@ -10,6 +10,7 @@ import pandas as pd
 
 from gtm.domain import currency as cur
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.permissions import Action, Actor, require
 from gtm.services import audit
 from gtm.storage.repository import Store
@@ -117,12 +118,12 @@ def set_exchange_rates(store: Store, actor: Actor, rows: Iterable[Mapping[str, A
     reporting = reporting_currency(store)
     table, problems = _validate(rows, reporting)
     used = _used_currencies(store)
-    for code, count in used.items():
+    for code, n in used.items():
         if code != reporting and code not in table:
-            problems.append(Problem(None, "currency", code, f"is the currency of {int(count)} stored opportunit"
-                                    f"{'y' if count == 1 else 'ies'}; its rate cannot be removed (change it instead)"))
+            problems.append(Problem(None, "currency", code, f"is the currency of {count(int(n), 'stored opportunity')}; "
+                                    "its rate cannot be removed (change it instead)"))
     if problems:
-        raise InputError.from_problems(f"{len(problems)} exchange rate(s) cannot be used; nothing was saved.",
+        raise InputError.from_problems(f"{count(len(problems), 'exchange rate')} cannot be used; nothing was saved.",
                                        problems)
     with store.transaction() as tx:
         store.replace_exchange_rates(tx, dict(sorted(table.items())), actor.name.strip())

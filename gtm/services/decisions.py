@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from gtm.domain.errors import InputError, PermissionDenied, Problem
+from gtm.domain.fmt import plural
 from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.domain.vocabulary import APPROACHES
 from gtm.services import audit
@@ -96,38 +97,52 @@ def record_decision(
 
 
 def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, comment: str, *,
-                    bu: str | None = None, expected_latest: int | None = None) -> int:
+                    bu: str | None = None, bus: Sequence[str] | None = None,
+                    expected_latest: int | None = None) -> int:
     """Append a verdict (approved or challenged) on an account's latest decision; returns the last review's id.
 
-    A BU head reviews for each of their BUs that the account touches (``bu``: for that one only). An administrator
-    reviews for ``bu`` when given, standing in for its head, else without a BU: a challenge then counts, an
-    approval does not replace the BUs' own (see gtm.domain.reviews). ``expected_latest`` is the id of the latest
-    review the person saw on the decision (0: none); when someone reviewed it meanwhile, nothing is written.
+    A BU head reviews in one act for each of their BUs that the account touches, a row per BU (``bus``: for those,
+    ``bu``: for that one only; each must be theirs and touched by the account, or nothing is written). An
+    administrator reviews for ``bus`` or ``bu`` when given, standing in for their heads, else without a BU: a
+    challenge then counts, an approval does not replace the BUs' own (see gtm.domain.reviews). ``expected_latest``
+    is the id of the latest review the person saw on the decision (0: none); when someone reviewed it meanwhile,
+    nothing is written.
     """
     verdict, comment = _verdict(actor, verdict, comment)
-    return store.write(lambda tx: _write_review(store, tx, actor, decision_id, verdict, comment, bu, expected_latest))
+    wanted = _wanted(bu, bus)
+
+    def write(tx: Transaction) -> int:
+        account = _open(store, tx, decision_id, expected_latest)
+        return _record(store, tx, actor, decision_id, account, verdict, comment, wanted)
+
+    return store.write(write)
 
 
 def review_decisions(store: Store, actor: Actor, decision_ids: Iterable[int], verdict: str, comment: str, *,
-                     bu: str | None = None, expected_latest: Mapping[int, int] | None = None,
+                     bu: str | None = None, bus: Mapping[int, Sequence[str]] | None = None,
+                     expected_latest: Mapping[int, int] | None = None,
                      names: Mapping[int, str] | None = None) -> dict[int, int]:
     """The same verdict on several decisions, all in one transaction: every one is recorded, or none is.
 
-    The rules are review_decision's, decision by decision; ``expected_latest`` maps a decision id to the latest
-    review id the person saw on it (0: none; a decision it leaves out is not checked). ``names`` (e.g. the
-    accounts' names) say which decision a refusal is about. Returns, per decision, the id of its last new review.
+    The rules are review_decision's, decision by decision; ``bus`` maps a decision id to the BUs the verdict is
+    recorded for on it (a decision it leaves out: ``bu``, else every BU of a BU head's that the account touches).
+    ``expected_latest`` maps a decision id to the latest review id the person saw on it (0: none; a decision it
+    leaves out is not checked). ``names`` (e.g. the accounts' names) say which decision a refusal is about.
+    Returns, per decision, the id of its last new review.
     """
     verdict, comment = _verdict(actor, verdict, comment)
     ids = sorted({int(i) for i in decision_ids})  # one order for every writer: accounts are locked in turn
     if not ids:
         raise InputError("Choose at least one decision to review.")
-    seen, called = expected_latest or {}, names or {}
+    seen, called, per_decision = expected_latest or {}, names or {}, bus or {}
 
     def write(tx: Transaction) -> dict[int, int]:
         done: dict[int, int] = {}
         for i in ids:
             try:
-                done[i] = _write_review(store, tx, actor, i, verdict, comment, bu, seen.get(i))
+                account = _open(store, tx, i, seen.get(i))
+                wanted = _wanted(bu, per_decision[i]) if i in per_decision else _wanted(bu, None)
+                done[i] = _record(store, tx, actor, i, account, verdict, comment, wanted)
             except (InputError, PermissionDenied) as exc:
                 if len(ids) == 1:
                     raise
@@ -137,6 +152,41 @@ def review_decisions(store: Store, actor: Actor, decision_ids: Iterable[int], ve
         return done
 
     return store.write(write)
+
+
+def review_by_bu(store: Store, actor: Actor, decision_id: int, verdicts: Mapping[str, str], comment: str, *,
+                 expected_latest: int | None = None) -> int:
+    """A verdict per BU on one decision (a head approving for one of their BUs and challenging for another), all in
+    one transaction: every verdict is recorded, or none is. Each BU is checked as review_decision checks ``bus``;
+    a challenge among them needs the comment. Returns the last new review's id."""
+    chosen = {str(b).strip(): v for b, v in verdicts.items() if str(b).strip()}
+    if not chosen:
+        raise InputError("Choose a verdict for at least one BU.")
+    checked = {b: _verdict(actor, v, comment) for b, v in chosen.items()}
+    by_verdict: dict[str, list[str]] = {}
+    for b, (v, _) in checked.items():
+        by_verdict.setdefault(v, []).append(b)
+    said = next(iter(checked.values()))[1]
+
+    def write(tx: Transaction) -> int:
+        account = _open(store, tx, decision_id, expected_latest)
+        last = 0
+        for v in VERDICTS:  # approvals first, then challenges: one audit entry per verdict
+            if v in by_verdict:
+                last = _record(store, tx, actor, decision_id, account, v, said, sorted(by_verdict[v]))
+        return last
+
+    return store.write(write)
+
+
+def _wanted(bu: str | None, bus: Sequence[str] | None) -> list[str] | None:
+    """The BUs a verdict is asked for: ``bus`` when given (at least one), else ``bu``, else None (the default)."""
+    if bus is not None:
+        named = list(dict.fromkeys(str(b).strip() for b in bus if str(b).strip()))
+        if not named:
+            raise InputError("Choose at least one BU to record the verdict for.")
+        return named
+    return [bu] if bu is not None else None
 
 
 def _verdict(actor: Actor, verdict: str, comment: str) -> tuple[str, str]:
@@ -151,9 +201,9 @@ def _verdict(actor: Actor, verdict: str, comment: str) -> tuple[str, str]:
     return verdict, comment
 
 
-def _write_review(store: Store, tx: Transaction, actor: Actor, decision_id: int, verdict: str, comment: str,
-                  bu: str | None, expected_latest: int | None) -> int:
-    """One decision's verdict inside the caller's transaction (checked as review_decision says); the last review id."""
+def _open(store: Store, tx: Transaction, decision_id: int, expected_latest: int | None) -> int:
+    """The key of the decision's account, once checked that the decision is its latest and that nobody reviewed it
+    since the person looked (``expected_latest``); the account's decisions are locked for the transaction."""
     account = store.decision_account_key(tx, decision_id)
     if account is None:
         raise InputError(f"No decision with id {decision_id}.")
@@ -164,7 +214,14 @@ def _write_review(store: Store, tx: Transaction, actor: Actor, decision_id: int,
                          f"{latest[2]:%Y-%m-%d %H:%M} UTC); look at it, then review that one.")
     if expected_latest is not None and store.latest_review_id(tx, decision_id) != expected_latest:
         raise InputError("Someone reviewed this decision meanwhile; look at their verdict, then review again.")
-    bu_keys = _review_bus(store, tx, actor, account, bu)
+    return account
+
+
+def _record(store: Store, tx: Transaction, actor: Actor, decision_id: int, account: int, verdict: str, comment: str,
+            wanted: list[str] | None) -> int:
+    """One verdict on one decision inside the caller's transaction: a review row per BU (checked by _review_bus)
+    and one audit entry naming them; the last review id."""
+    bu_keys = _review_bus(store, tx, actor, account, wanted)
     last = 0
     for _, key in bu_keys:
         last = store.insert_review(tx, decision_id=decision_id, verdict=verdict, comment=comment,
@@ -174,23 +231,31 @@ def _write_review(store: Store, tx: Transaction, actor: Actor, decision_id: int,
 
 
 def _review_bus(store: Store, tx: Transaction, actor: Actor, account: int,
-                bu: str | None) -> list[tuple[str | None, int | None]]:
-    """The BUs (external id, row id) a review is recorded for; [(None, None)]: an administrator's, without a BU."""
-    if actor.role != Role.BU_HEAD and bu is None:
+                wanted: list[str] | None) -> list[tuple[str | None, int | None]]:
+    """The BUs (external id, row id) a review is recorded for; [(None, None)]: an administrator's, without a BU.
+
+    Without ``wanted``, a BU head's every BU the account touches (at least one). Named BUs must all be the head's
+    and touched by the account: one that is not refuses the whole verdict."""
+    if actor.role != Role.BU_HEAD and wanted is None:
         return [(None, None)]
-    wanted = [bu] if bu is not None else list(actor.bus)
-    if actor.role == Role.BU_HEAD and bu is not None and bu not in actor.bus:
-        raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may not review for BU {bu}.")
+    if actor.role == Role.BU_HEAD and wanted is not None:
+        others = [b for b in wanted if b not in actor.bus]
+        if others:
+            raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may not review for "
+                                   f"{plural(len(others), 'BU')} {', '.join(others)}.")
     found: list[tuple[str | None, int | None]] = []
-    for name in wanted:
+    untouched: list[str] = []
+    for name in list(actor.bus) if wanted is None else wanted:
         key = store.business_unit_key(tx, name)
         if key is not None and store.account_touches_bu(tx, account, key):
             found.append((name, key))
-    if not found and bu is None:
+        else:
+            untouched.append(name)
+    if wanted is None and not found:
         raise PermissionDenied(f"BU head of {', '.join(actor.bus) or 'no BU'} may review only decisions on "
                                "accounts that touch their BUs.")
-    if not found:
-        raise PermissionDenied(f"{', '.join(wanted) or 'No BU'}: the account has no opportunity in "
-                               f"{'that BU' if len(wanted) == 1 else 'those BUs'}; a review is recorded for a "
+    if wanted is not None and untouched:
+        raise PermissionDenied(f"{', '.join(untouched)}: the account has no opportunity in "
+                               f"{'that BU' if len(untouched) == 1 else 'those BUs'}; a review is recorded for a "
                                "BU the account touches.")
     return found

@@ -8,6 +8,7 @@ import pandas as pd
 
 from gtm.domain import economics, portfolio
 from gtm.domain.errors import InputError
+from gtm.domain.fmt import count, plural
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import Fit
@@ -110,8 +111,8 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     known = set(accounts["account_id"].astype(str))
     missing = [a for a in ids if a not in known]
     ids = [a for a in ids if a in known]
-    notes = [f"{len(missing)} account(s) of the list are not in this workspace's portfolio and are left out (their "
-             "ids are in the speaker notes)."] if missing else []
+    notes = [f"{count(len(missing), 'account')} of the list {plural(len(missing), 'is', 'are')} not in this workspace's "
+             "portfolio and left out (their ids are in the speaker notes)."] if missing else []
     speaker = [f"Left out, not in this workspace's portfolio: {', '.join(missing)}."] if missing else []
 
     opps = assessed[assessed["account_id"].isin(ids)]

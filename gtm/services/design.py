@@ -15,7 +15,7 @@ import pandas as pd
 from gtm.domain import economics as econ
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.fmt import money
+from gtm.domain.fmt import count, money, plural
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.playbook import Assumptions, Playbook, assumptions_from, default_playbook
@@ -80,7 +80,8 @@ def save_assumptions(store: Store, actor: Actor, raw: dict[str, Any] | Assumptio
     note = _note(note)
     missing = sorted(set(playbook().defaults.coverage) - set(a.coverage))
     if missing:
-        raise InputError(f"The coverage ratios miss the role(s) {missing}; give accounts per person for each.")
+        raise InputError(f"The coverage ratios miss the {plural(len(missing), 'role')} {', '.join(missing)}; give "
+                         "accounts per person for each.")
 
     def write(tx: Transaction) -> int:
         version = design_store.insert_assumptions(tx, a.as_dict(), note=note, created_by=actor.name.strip(),
@@ -114,19 +115,20 @@ def current_structures(accounts: pd.DataFrame) -> tuple[pd.Series, int]:
                      dtype=object), int(assumed.sum())
 
 
-# A sentence about some of a plan's accounts ("{n} account(s) …") and which accounts it is about: a page counts
-# them among the accounts it shows, not in the whole portfolio.
-Flag = tuple[str, pd.Index]
+# A sentence about some of a plan's accounts, said of one and of several ("{n} account without a decision takes …",
+# "{n} accounts … take …"), and which accounts it is about: a page counts them among the accounts it shows, not in
+# the whole portfolio.
+Flag = tuple[tuple[str, str], pd.Index]
 
 
 def _say(flags: Sequence[Flag], ids: Sequence[str] | pd.Index | None = None) -> list[str]:
     """The sentences of ``flags`` with their counts among ``ids`` (every account when None); none for a count of 0."""
     keep = None if ids is None else pd.Index(ids).astype(str)
     out = []
-    for template, flagged in flags:
+    for (one, several), flagged in flags:
         n = len(flagged) if keep is None else int(flagged.isin(keep).sum())
         if n:
-            out.append(template.format(n=f"{n:,}"))
+            out.append((one if n == 1 else several).format(n=f"{n:,}"))
     return out
 
 
@@ -146,16 +148,20 @@ def _source_plan(accounts: pd.DataFrame, decisions: pd.DataFrame, source: str) -
         decided = decided.reindex(current.index)
         no_decision = decided.isna()
         plan = decided.where(~no_decision, rec)
-        flags.append(("{n} account(s) without a decision take their recommendation.",
+        flags.append((("{n} account without a decision takes its recommendation.",
+                       "{n} accounts without a decision take their recommendation."),
                       current.index[no_decision.to_numpy()]))
         if len(latest) and "review_status" in latest:
             challenged = latest.loc[latest["review_status"] == "challenged", "account_id"].astype(str)
-            flags.append(("{n} of these latest decisions are challenged in review; they count as decided all the "
-                          "same.", pd.Index(challenged)))
+            flags.append((("{n} of these latest decisions is challenged in review; it counts as decided all the "
+                           "same.",
+                           "{n} of these latest decisions are challenged in review; they count as decided all the "
+                           "same."), pd.Index(challenged)))
     else:
         plan = rec
     missing = plan.isna()
-    flags.append(("{n} account(s) with no recommendation (nothing diagnosed) keep their current structure.",
+    flags.append((("{n} account with no recommendation (nothing diagnosed) keeps its current structure.",
+                   "{n} accounts with no recommendation (nothing diagnosed) keep their current structure."),
                   current.index[missing.to_numpy()]))
     return plan.where(~missing, current), flags
 
@@ -208,12 +214,13 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
     ids = pd.Index(current.index if account_ids is None else pd.Index(account_ids).astype(str))
     unknown = ids.difference(current.index)
     if len(unknown):
-        raise InputError.from_problems(f"{len(unknown)} account(s) are not in the portfolio.",
+        raise InputError.from_problems(f"{count(len(unknown), 'account')} {plural(len(unknown), 'is', 'are')} not in "
+                                       "the portfolio.",
                                        [Problem(None, "account_id", v, "is not a stored account") for v in unknown[:5]])
     planned = plan.reindex(ids)
     if planned.isna().any():
         gaps = ids[planned.isna().to_numpy()]
-        raise InputError.from_problems(f"The plan gives no structure to {len(gaps)} account(s).",
+        raise InputError.from_problems(f"The plan gives no structure to {count(len(gaps), 'account')}.",
                                        [Problem(None, "account_id", v, "has no structure") for v in gaps[:5]])
     today = current.reindex(ids)
     cur = econ.approach_indices(today.to_numpy(), "current structure")
@@ -229,10 +236,12 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
     assumed_here = int(accounts.loc[accounts["account_id"].isin(ids), "current_approach"].isna().sum()) \
         if assumed else 0
     if assumed_here:
-        notes.append(f"{assumed_here:,} account(s) have no recorded current structure: taken as "
+        notes.append(f"{count(assumed_here, 'account')} {plural(assumed_here, 'has', 'have')} no recorded current "
+                     "structure: taken as "
                      f"{vocab.APPROACHES.label(assumed_approach())}, as on every page.")
     if totals.unknown_waste:
-        notes.append(f"{totals.unknown_waste:,} account(s) have nothing diagnosed: whether their cost serves anything is not known, "
+        notes.append(f"{count(totals.unknown_waste, 'account')} {plural(totals.unknown_waste, 'has', 'have')} nothing "
+                     "diagnosed: whether their cost serves anything is not known, "
                      "so it is left out of the overkill figures (today and in the plan).")
     if totals["undiagnosed_value"] > 0:
         notes.append(f"{money(totals['undiagnosed_value'], a.currency)} of expected value is not yet diagnosed: it is in no band, so "
@@ -286,7 +295,8 @@ def save_scenario(store: Store, actor: Actor, name: str, structures: pd.DataFram
         keys = account_keys(tx, ids)
         missing = [a for a in ids if a not in keys]
         if missing:
-            raise InputError.from_problems(f"{len(missing)} account(s) of the scenario are not stored.",
+            raise InputError.from_problems(f"{count(len(missing), 'account')} of the scenario "
+                                           f"{plural(len(missing), 'is', 'are')} not stored.",
                                            [Problem(None, "account_id", a, "is not a stored account")
                                             for a in missing[:5]])
         _, version = design_store.insert_scenario(
@@ -364,8 +374,9 @@ def plan_named(store: Store, key: str, accounts: pd.DataFrame, decisions: pd.Dat
     if saved.empty:
         raise InputError(f"No saved scenario with id {scenario_id} in workspace {store.workspace!r}.")
     known = saved.index.isin(accounts["account_id"].astype(str))
-    notes = [] if known.all() else [f"{int((~known).sum()):,} account(s) of the scenario are no longer in the "
-                                    "portfolio and are left out."]
+    gone = int((~known).sum())
+    notes = [] if known.all() else [f"{count(gone, 'account')} of the scenario {plural(gone, 'is', 'are')} no longer "
+                                    "in the portfolio and left out."]
     kept = saved[known]
     return NamedPlan(kept, [str(a) for a in kept.index], notes)
 
@@ -382,10 +393,31 @@ def _paying(accounts: pd.DataFrame, decisions: pd.DataFrame, assessed: pd.DataFr
     e = d.economics
     pays = pd.Series((e["moved"] & (e["net"] > 0)).to_numpy(), index=e["account_id"].to_numpy())
     kept = pd.Index(e.loc[(e["moved"] & ~pays.to_numpy()).to_numpy(), "account_id"].astype(str))
-    flags.append((f"{{n}} account(s) whose recommended move does not pay back within {a.horizon_years} years at "
-                  "these assumptions keep today's structure.", kept))
+    within = f"within {count(a.horizon_years, 'year')} at these assumptions"
+    flags.append(((f"{{n}} account whose recommended move does not pay back {within} keeps today's structure.",
+                   f"{{n}} accounts whose recommended move does not pay back {within} keep today's structure."), kept))
     return NamedPlan(recommended.where(pays.reindex(recommended.index).to_numpy(), current.reindex(recommended.index)),
                      None, [], tuple(flags))
+
+
+def moves_that_pay(t: econ.Totals, horizon_years: int, currency: str) -> str:
+    """How many of a plan's moves pay back within the horizon and what they net, and the others, in one sentence;
+    empty when nothing moves. Nobody reads "the other 0 cost more than they bring": all, none or one are said so."""
+    moved, paying, within = t.moved, t.paying, f"within {count(horizon_years, 'year')} at these assumptions"
+    losing = moved - paying
+    if not moved:
+        return ""
+    if moved == 1:
+        return (f"The one move pays back {within} (net {money(t.paying_net, currency)})." if paying else
+                f"The one move does not pay back {within} (net {money(t.losing_net, currency)}).")
+    if paying == moved:
+        return f"All {moved:,} moves pay back {within} (net {money(t.paying_net, currency)} together)."
+    if not paying:
+        return f"None of the {moved:,} moves pays back {within}: together they net {money(t.losing_net, currency)}."
+    return (f"Of the {moved:,} moves, {paying:,} {plural(paying, 'pays', 'pay')} back {within} (net "
+            f"{money(t.paying_net, currency)}{'' if paying == 1 else ' together'}); the other {losing:,} "
+            f"{plural(losing, 'costs more than it brings', 'cost more than they bring')} (net "
+            f"{money(t.losing_net, currency)}).")
 
 
 def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -> tuple[pd.Series, list[str]]:
@@ -397,7 +429,9 @@ def over_accounts(plan: NamedPlan, accounts: pd.DataFrame, ids: Sequence[str]) -
     gaps = out.isna()
     notes = list(plan.notes) + _say(plan.flags, index)
     if gaps.any():
-        notes.append(f"{int(gaps.sum()):,} account(s) not in this plan keep their current structure in it.")
+        n = int(gaps.sum())
+        notes.append(f"{count(n, 'account')} not in this plan {plural(n, 'keeps its', 'keep their')} current "
+                     "structure in it.")
     return out.where(~gaps, current.reindex(index)), notes
 
 
@@ -474,7 +508,8 @@ def compare(a: Design, b: Design, names: tuple[str, str]) -> Comparison:
     notes = []
     only = len(ea.index.symmetric_difference(eb.index))
     if only:
-        notes.append(f"{only:,} account(s) are in one plan only: they count in its figures, not in the moves.")
+        notes.append(f"{count(only, 'account')} {plural(only, 'is', 'are')} in one plan only: "
+                     f"{plural(only, 'it counts', 'they count')} in its figures, not in the moves.")
     return Comparison(names, pd.DataFrame(rows), roles, moved, notes)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from gtm.domain import funnel
 from gtm.domain.errors import InputError, PermissionDenied
+from gtm.domain.fmt import count, plural
 from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.services import audit
 from gtm.storage import lists as db
@@ -141,7 +142,7 @@ def _write_list(store: Store, tx: Transaction, actor: Actor, *, name: str, stage
     keys = db.account_keys(tx, account_ids)
     missing = [a for a in account_ids if a not in keys]
     if missing:
-        raise InputError(f"{len(missing)} account(s) of the list are not in this portfolio: "
+        raise InputError(f"{count(len(missing), 'account')} of the list {plural(len(missing), 'is', 'are')} not in this portfolio: "
                          f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}.")
     list_id, version = db.insert_list(
         tx, name=name, stage=stage, criteria=criteria, account_keys=[keys[a] for a in account_ids],

@@ -10,6 +10,7 @@ import pandas as pd
 
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.permissions import MAX_NAME, ROLE_LABELS, Action, Actor, Role, require
+from gtm.domain.portfolio import no_bu_sentence
 from gtm.domain.vocabulary import normalise
 from gtm.services import audit
 from gtm.storage.repository import Store, Transaction
@@ -40,18 +41,33 @@ def parse_role(value: str | Role) -> Role:
     return role
 
 
-def _bus(store: Store, role: Role, bus: Iterable[str] | None) -> list[str]:
+def _bus(store: Store, role: Role, bus: Iterable[str] | None, *, active: bool = True) -> list[str]:
+    """The BUs a user heads, checked: a BU head's are stored BUs, at least one while they may sign in; others none."""
     wanted = [b.strip() for b in (bus or ()) if b and b.strip()]
     if role != Role.BU_HEAD:
         if wanted:
             raise InputError(f"Only a BU head heads BUs; a {ROLE_LABELS[role].lower()} takes none.")
         return []
     known = store.business_units()["bu_id"].astype(str).tolist()
+    if not wanted and active:  # a BU head of no BU reviews nothing and sees an empty inbox: say why instead
+        raise InputError(no_bus_to_head(store, known), [Problem(None, "bu", "", "at least one BU")])
     unknown = [b for b in wanted if known and b not in known]
     if unknown:
         raise InputError(f"Unknown BU {', '.join(unknown)}; known BUs: {', '.join(known)}.",
                          [Problem(None, "bu", b, "a stored BU id") for b in unknown])
     return list(dict.fromkeys(wanted))
+
+
+def no_bus_to_head(store: Store, known: list[str] | None = None) -> str:
+    """Why a BU head cannot be saved without BUs, and where BUs come from when the portfolio has none yet."""
+    known = store.business_units()["bu_id"].astype(str).tolist() if known is None else known
+    if known:
+        return f"A BU head heads at least one BU: choose theirs among {', '.join(known)}."
+    opportunities = store.counts()["opportunities"]
+    if opportunities:
+        return f"A BU head heads at least one BU, and there is none to choose yet. {no_bu_sentence(opportunities)}"
+    return ("A BU head heads at least one BU, and the portfolio has none yet: import opportunities with a BU "
+            "column, or map product families to BUs on the Diagnose page.")
 
 
 def _name(name: str | None, email: str) -> str:
@@ -94,7 +110,9 @@ def update_user(store: Store, actor: Actor, email: str, *, role: str | Role | No
             raise InputError(f"{key} is not a user; add them first.")
         new_role = parse_role(role) if role is not None else Role(current["role"])
         kept = current["bus"] if new_role == Role.BU_HEAD else []
-        values: dict[str, object] = {"role": new_role.value, "bus": _bus(store, new_role, kept if bus is None else bus)}
+        stays = bool(current["active"] if active is None else active)  # who can no longer sign in heads nothing
+        values: dict[str, object] = {"role": new_role.value,
+                                     "bus": _bus(store, new_role, kept if bus is None else bus, active=stays)}
         if name is not None:
             values["name"] = _name(name, key)
         if active is not None:

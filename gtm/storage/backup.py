@@ -35,6 +35,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
 from gtm.domain.errors import ConfigError, InputError
+from gtm.domain.fmt import count
 from gtm.storage import engine as db
 
 _EXAMPLE = "sqlite:////path/to/gtm.db"
@@ -88,7 +89,7 @@ def _check(copy: Path, expected_tables: int) -> None:
         faults = " ".join("; ".join(verdict).split())
         raise ConfigError(f"the copy failed SQLite's integrity check ({faults[:300]}).")
     if tables != expected_tables:
-        raise ConfigError(f"the copy holds {tables} table(s), the database {expected_tables}.")
+        raise ConfigError(f"the copy holds {count(tables, 'table')}, the database {expected_tables}.")
 
 
 def _fsync(path: Path) -> None:

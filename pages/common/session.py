@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from gtm.domain import drill, portfolio
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
@@ -300,20 +301,21 @@ def filter_options(d: PortfolioData, column: str) -> list[str]:
 
 @st.cache_resource(max_entries=8, show_spinner=False)
 def _review_queue(url: str | None, workspace_name: str, portfolio_version: int, version: int, matrix_json: str,
-                  bu: str) -> tuple[pd.DataFrame, portfolio.Figures]:
+                  bus: tuple[str, ...]) -> tuple[pd.DataFrame, portfolio.Figures]:
     raw = _portfolio(url, workspace_name, portfolio_version)
     assessed = _judged(url, workspace_name, portfolio_version, matrix_json, True)["assessed"]
-    queue = portfolio.review_queue(raw["accounts"], assessed, _decisions(url, workspace_name, version), bu,
+    queue = portfolio.review_queue(raw["accounts"], assessed, _decisions(url, workspace_name, version), list(bus),
                                    parse_matrix(json.loads(matrix_json)), _open_store(url, workspace_name).reviews())
-    return queue, portfolio.figures(assessed[assessed["bu"] == bu])
+    return queue, portfolio.figures(assessed[assessed["bu"].isin(bus)])
 
 
-def review_queue(d: PortfolioData, bu: str) -> tuple[pd.DataFrame, portfolio.Figures]:
-    """The Review page's queue for ``bu`` (shared: read it, never change it): the rows waiting for ``bu``'s verdict
-    first (``waiting``, ``my_verdict``), then by value at stake; and the BU's figures."""
+def review_queue(d: PortfolioData, bus: Sequence[str]) -> tuple[pd.DataFrame, portfolio.Figures]:
+    """The Review page's queue for ``bus`` (one BU, or a BU head's several; shared: read it, never change it): each
+    account once, those waiting for a verdict of ``bus`` first (``waiting``, ``waiting_on``, ``my_verdict``), then
+    by value at stake; and the figures of those BUs."""
     queue, figures = _review_queue(database_url(), workspace(), d.portfolio_version, d.version,
-                                   d.matrix.model_dump_json(), bu)
-    if d.list_id:  # the account list's accounts only (the BU's figures stay the whole BU's)
+                                   d.matrix.model_dump_json(), tuple(sorted(bus)))
+    if d.list_id:  # the account list's accounts only (the BUs' figures stay the whole BUs')
         listed = _list_ids(database_url(), workspace(), d.list_id, d.portfolio_version)
         queue = queue[queue["account_id"].isin(listed)]
     return queue, figures
@@ -325,7 +327,7 @@ def _show_quarantined(problems: pd.DataFrame) -> None:
     st.warning(f"{opportunities:,} stored opportunit{'y holds' if opportunities == 1 else 'ies hold'} values the "
                "engine can't use, so every figure on this page leaves them out. Correct them in the CRM and import "
                "them again (an import updates an opportunity by its id).", icon=":material/report:")
-    with st.expander(f"Show the {len(problems):,} value(s) set aside"):
+    with st.expander(f"Show the {count(len(problems), 'value')} set aside"):
         st.dataframe(problems, hide_index=True, width="stretch",
                      column_config={"row": "opportunity", "account_id": "account"})
 

@@ -3,21 +3,60 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import pandas as pd
 import streamlit as st
 
 from gtm import incidents
 from gtm.domain.errors import DatabaseUnavailable, GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import money, moneys, plain
 from gtm.domain.permissions import ROLE_LABELS, RULES, Action
 from gtm.export import tables
 from pages.common import session
 
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
 T = TypeVar("T")
+
+
+MONEY_STYLED_CELLS = 60_000  # a larger table is sent as numbers: styling it would cost the run a second or more
+
+
+def money_table(frame: pd.DataFrame, columns: Iterable[str] | Mapping[str, str | pd.Series],
+                currency: str = "") -> pd.DataFrame | Styler:
+    """``frame`` for st.dataframe with its money ``columns`` written as the page's figures are (fmt.money: "$11.6M",
+    where Streamlit's compact format wrote "12M" for the same value), still numbers that sort as numbers.
+
+    ``columns`` in ``currency`` (the reporting currency), or a mapping of column to its currency: a code, or a Series
+    (the frame's index) naming each row's own. Give those columns a NumberColumn without a format: a column config's
+    format would win over this one. A table of more than MONEY_STYLED_CELLS cells keeps its numbers whole (no page
+    lists that many rows but an account's own opportunities)."""
+    wanted = dict(columns) if isinstance(columns, Mapping) else dict.fromkeys(columns, currency)
+    chosen = {c: cur for c, cur in wanted.items() if c in frame.columns}
+    if not chosen or frame.empty or frame.size > MONEY_STYLED_CELLS:
+        return frame
+    styler = frame.style
+    for column, cur in chosen.items():
+        if isinstance(cur, str):
+            styler = styler.format(lambda v, c=cur: money(v, c), subset=[column], na_rep="")
+            continue
+        for code in cur.dropna().unique():
+            rows = cur.index[cur == code]
+            styler = styler.format(lambda v, c=str(code): money(v, c), subset=pd.IndexSlice[rows, [column]],
+                                   na_rep="")
+    return styler
+
+
+def money_text(values: pd.Series, currency: str) -> pd.Series:
+    """Amounts as text, written as the page's figures are, for an editor's read-only column (rows ordered by value).
+    Editors take no Styler: with one, the grid drew slower and a browser flow's edit once landed on another row."""
+    return pd.Series(moneys(values.astype(float).tolist(), currency), index=values.index, dtype=object) \
+        .where(values.notna(), "")
 
 
 def show_error(exc: Exception) -> None:

@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -161,20 +161,22 @@ ROLE_LABELS = {"viewer": "Viewer", "sales_leader": "Sales leader", "bu_head": "B
                "facilitator": "Workshop facilitator", "admin": "Administrator"}
 
 
-def view_as(page: Page, app: App, role: str, name: str) -> None:
+def view_as(page: Page, app: App, role: str, name: str, bus: Sequence[str] = ()) -> None:
     """Local single-user mode's supported way to act as someone: store them as a user (main workspace, as an
-    administrator would), reload, and choose them in the sidebar's "View as"."""
+    administrator would), reload, and choose them in the sidebar's "View as". A BU head heads ``bus`` (default: the
+    demo's BU-AUT; a BU head is never saved without BUs)."""
     from gtm.domain.permissions import ADMIN
     from gtm.services import users
     from gtm.storage.repository import Store
 
     email = name.lower().replace(" ", ".") + "@example.com"
+    heads = list(bus or ("BU-AUT",)) if role == "bu_head" else []
     store = Store(app.main_url or app.db_url)
     try:
         if store.user(email) is None:
-            users.add_user(store, ADMIN, email, role, name)
+            users.add_user(store, ADMIN, email, role, name, heads)
         else:
-            users.update_user(store, ADMIN, email, role=role, name=name)
+            users.update_user(store, ADMIN, email, role=role, name=name, bus=heads)
     finally:
         store.dispose()
     page.reload()

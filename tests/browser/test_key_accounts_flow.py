@@ -50,7 +50,7 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
         page.mouse.click(box["x"] + 37, box["y"] + 35 * (row + 1) + 17)
         page.wait_for_timeout(200)
     save = page.locator(".st-key-ka_save_marks button")
-    expect(save).to_contain_text("Save 3 change(s)", timeout=TIMEOUT)
+    expect(save).to_contain_text("Save 3 changes", timeout=TIMEOUT)
     shot(page, "key-accounts-bu-head-1280x720")
     save.click()
     wait_for_app(page)

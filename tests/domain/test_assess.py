@@ -137,7 +137,7 @@ def test_pyarrow_strings_and_objects_give_the_same_answer() -> None:
 def test_missing_columns_are_named_with_what_the_input_has() -> None:
     with pytest.raises(InputError) as info:
         assess(pd.DataFrame({"nature": ["turnkey"], "stage": ["won"]}))
-    assert "assess needs column(s) 'approach'; the input has: nature, stage" in str(info.value)
+    assert "assess needs the column 'approach'; the input has: nature, stage" in str(info.value)
     with pytest.raises(InputError, match="'nature', 'approach'"):
         assess(pd.DataFrame({"x": [1]}))
 

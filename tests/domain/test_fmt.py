@@ -2,10 +2,11 @@
 
 import math
 
+import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gtm.domain.fmt import money, moneys, plain
+from gtm.domain.fmt import count, money, moneys, plain, plural, share, shares
 
 
 def test_money_is_compact() -> None:
@@ -38,3 +39,23 @@ def test_plain_shows_web_and_email_addresses_as_code_never_as_links() -> None:
     assert plain("http://x.example/a`b") == "``http://x.example/a`b``"  # a fence longer than any backtick run
     assert plain("https://x.example/`") == "`` https://x.example/` ``"
     assert plain("<b>x</b> at http://x.example") == r"\<b\>x\</b\> at `http://x.example`"
+
+
+def test_a_share_reads_with_one_precision_everywhere() -> None:
+    # The same share read 5% on the Portfolio page and 5.3% on the Matrix page: one decimal, a trailing .0 dropped.
+    assert [share(x) for x in (0.053, 0.05, 0.5, 1.0, 0.0, 0.0004, 0.9996)] == \
+        ["5.3%", "5%", "50%", "100%", "0%", "0%", "100%"]
+    assert share(-0.00001) == "0%"  # never "-0%"
+
+
+@given(st.lists(st.floats(min_value=-2, max_value=2, allow_nan=False)))
+def test_shares_formats_each_value_as_share_does(values: list[float]) -> None:
+    assert shares(pd.Series(values, dtype=float)).tolist() == [share(x) for x in values]
+
+
+def test_counts_say_one_thing_in_the_singular_and_others_in_the_plural() -> None:
+    assert [count(n, "account") for n in (0, 1, 2, 1234)] == ["0 accounts", "1 account", "2 accounts", "1,234 accounts"]
+    assert [count(n, "opportunity") for n in (1, 7375)] == ["1 opportunity", "7,375 opportunities"]
+    assert count(3, "match") == "3 matches" and count(2, "BU") == "2 BUs" and count(1, "BU") == "1 BU"
+    assert count(2, "person", "people") == "2 people" and plural(1, "person", "people") == "person"
+    assert plural(2, "has", "have") == "have" and plural(1, "has", "have") == "has"

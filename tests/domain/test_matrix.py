@@ -130,7 +130,7 @@ def test_missing_nature_is_named() -> None:
     raw = default_raw()
     del raw["bands"]["turnkey"]
     message = _error(raw)
-    assert "no band for nature(s): Turnkey solutions" in message
+    assert "no band for the nature Turnkey solutions" in message
 
 
 def test_unknown_approach_names_the_nature_and_the_value() -> None:

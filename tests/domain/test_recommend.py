@@ -167,12 +167,12 @@ def test_bad_values_and_probabilities_name_row_column_and_value(column: str, bad
     with pytest.raises(InputError) as info:
         recommend(frame)
     message = str(info.value)
-    assert f"Column '{column}': 1 row(s) {reason}" in message
+    assert f"Column '{column}': 1 row {reason}" in message
     assert f"row o2, column '{column}'" in message
 
 
 def test_missing_columns_and_accounts_are_named() -> None:
-    with pytest.raises(InputError, match="recommend needs column\\(s\\) 'value'"):
+    with pytest.raises(InputError, match="recommend needs the column 'value'"):
         recommend(pd.DataFrame({"account_id": ["A"], "nature": ["turnkey"]}))
     with pytest.raises(InputError, match="row 1, column 'account_id': is empty"):
         recommend(opps(("A", "turnkey", 1), (None, "turnkey", 1)))

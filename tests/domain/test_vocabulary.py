@@ -145,7 +145,7 @@ def test_indices_error_names_column_rows_values_and_accepted_values() -> None:
         NATURES.indices(s, "nature")
     message = str(info.value)
     assert "Column 'nature'" in message
-    assert "2 row(s)" in message
+    assert "2 rows" in message
     assert "row o2, column 'nature': value 'mega deal'" in message
     assert "row o4, column 'nature': value 'galaxy'" in message
     assert "turnkey (Turnkey solutions)" in message
@@ -156,7 +156,7 @@ def test_indices_error_lists_only_the_first_five_rows_but_counts_them_all() -> N
     s = pd.Series(["nope"] * 12)
     with pytest.raises(InputError) as info:
         APPROACHES.indices(s, "approach")
-    assert "12 row(s)" in str(info.value)
+    assert "12 rows" in str(info.value)
     assert len(info.value.problems) == 5
     assert "row 5" not in str(info.value)
 

@@ -155,6 +155,14 @@ def test_the_review_export_is_the_tables_view_under_its_headers() -> None:
         assert dict(zip(records[0], records[2]))["Value at stake (EUR)"] == ("1500,5" if european else "1500.5")
 
 
+def test_the_review_export_says_which_bus_of_a_head_of_several_a_decision_waits_on() -> None:
+    view = pd.DataFrame({"account_id": ["A-1"], "account_name": ["Acme"], "your_verdict": ["awaited"],
+                         "waiting_on": ["BU-AUT, BU-DRV"]})
+    records = _csv(tables.review_csv(view, "EUR", "Automation Systems and Drives"), ",")
+    assert records[0] == ["Account", "Waiting on", "Verdict of Automation Systems and Drives", "Account id"]
+    assert records[1] == ["Acme", "BU-AUT, BU-DRV", "awaited", "A-1"]
+
+
 def test_the_mapping_exports_read_back_through_the_diagnose_pages_import() -> None:
     assert set(headers.MAPPINGS) == {diagnosis.FAMILY_BU, diagnosis.FAMILY_NATURE}
     rows = pd.DataFrame({"product_family": ["Drives", "=Evil"], "nature": ["turnkey", "cross_sell"]})

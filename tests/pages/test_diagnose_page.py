@@ -80,7 +80,7 @@ def test_override_without_a_reason_is_refused(demo_db: str) -> None:
 
 def test_a_bu_head_may_not_set_a_nature(demo_db: str) -> None:
     at = run(PAGE)
-    act_as(at, "bu_head", "Pat")
+    act_as(at, "bu_head", "Pat", bus=["BU-AUT"])
     at.run()
     at.radio(key="dg_q_turnkey").set_value("yes").run()
     assert not [b for b in at.button if b.key in ("dg_q_apply", "dg_diagnosis_save", "dg_ov_save")]

@@ -29,7 +29,7 @@ def test_the_demo_funnel_from_400_to_50_to_15(bare_demo_db: str) -> None:
     at = run(PAGE)
     assert _metrics(at)["Long list"] == "400" and _metrics(at)["Shortlist"] == "0"
     assert any("No shortlist saved yet" in i.value for i in at.info)
-    assert any("50** account(s) in the preview" in m.value for m in at.markdown)
+    assert any("50 accounts** in the preview" in m.value for m in at.markdown)
     at.button(key="ka_save_short").click().run()  # the local administrator facilitates
     assert not at.exception
     store = Store(demo_db)

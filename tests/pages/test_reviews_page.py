@@ -41,8 +41,7 @@ def test_each_bu_with_value_approves_before_a_decision_is_approved(bare_demo_db:
     _decide(demo_db, account)
     name = str(store.decisions(account).iloc[0]["account_name"])
     for i, bu in enumerate(bus):
-        at = act_as(run("pages/review.py"), "bu_head", f"Head of {bu}", bus=[bu])
-        at.selectbox(key="rv_bu").set_value(bu).run()
+        at = act_as(run("pages/review.py"), "bu_head", f"Head of {bu}", bus=[bu]).run()  # no BU to choose
         assert at.radio(key="rv_show").value == "waiting"  # the decision waits for this BU's verdict
         _select_account(at, name)
         assert any("Where the BUs stand" in c.value for c in at.caption)
@@ -55,7 +54,7 @@ def test_each_bu_with_value_approves_before_a_decision_is_approved(bare_demo_db:
     # Back on the approved decision, the page warns before a new verdict, and the status shows it is approved.
     assert at.radio(key="rv_show").value == "all"  # nothing waits for this BU any more
     _select_account(at, name)
-    assert any("already carry the verdict" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("already carr" in w.value for w in at.warning), [w.value for w in at.warning]
     table = next(df.value for df in at.dataframe if df.key == "rv_table")
     assert table.loc[table["account_name"] == name, "review_status"].tolist() == ["approved"]
 
@@ -68,8 +67,7 @@ def test_the_second_of_two_reviewers_sees_the_first_verdict_before_writing(demo_
     name = str(store.decisions(account).iloc[0]["account_name"])
     pages = []
     for who in ("Ann", "Ben"):
-        at = act_as(run("pages/review.py"), "bu_head", who, bus=[bus[0]])
-        at.selectbox(key="rv_bu").set_value(bus[0]).run()
+        at = act_as(run("pages/review.py"), "bu_head", who, bus=[bus[0]]).run()
         pages.append(_select_account(at, name))
     first, second = pages
     first.button(key="rv_approve").click().run()

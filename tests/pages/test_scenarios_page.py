@@ -93,7 +93,11 @@ def test_a_sales_leader_saves_the_recommendation_for_a_list(demo_db: str) -> Non
     assert at.selectbox(key="sc_start").value == design.RECOMMENDED
     editor = _table(at, STRUCTURE)
     assert sorted(editor["Account ID"]) == sorted(ids)
-    assert editor["Pipeline value (USD)"].is_monotonic_decreasing  # largest first
+    # Largest first; the amounts as the page's figures write them ("$113.6M"), text in the editor.
+    units = {"k": 1e3, "M": 1e6, "B": 1e9}
+    amounts = [float(v.lstrip("$").rstrip("kMB").replace(",", "")) * units.get(v[-1], 1.0)
+               for v in editor["Pipeline value (USD)"]]
+    assert amounts == sorted(amounts, reverse=True) and editor["Pipeline value (USD)"].iloc[0].startswith("$")
     _save(at, "From the recommendation")
     assert not at.error, _errors(at)
 
@@ -122,7 +126,7 @@ def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(bare
                                                                                  "current_approach"])]
     heavier = vocab.APPROACHES.labels[min(vocab.APPROACHES.labels.index(now) + 2, len(LABEL) - 1)]
     _edit(at, {0: {STRUCTURE: heavier}})
-    assert "1 account(s) changed from the start point." in _text(at)
+    assert "1 account changed from the start point." in _text(at)
     _save(at, "One account heavier")
     assert not at.error, _errors(at)
 
@@ -141,7 +145,7 @@ def test_a_changed_structure_is_saved_and_compared_as_the_one_account_moved(bare
            [[first["Account ID"], first["Account"], now, heavier]]
     assert moved["Steps (+ heavier in B)"].tolist() == [vocab.APPROACHES.labels.index(heavier)
                                                         - vocab.APPROACHES.labels.index(now)]
-    assert "Accounts moved: 1 account(s) have another structure in B than in A." in _text(at)
+    assert "Accounts moved: 1 account has another structure in B than in A." in _text(at)
     summary = _table(at, "B − A").set_index("Figure")
     assert summary.loc["Accounts moved from their current structure"].tolist() == ["0", "1", "+1"]
     assert summary.loc["Accounts"].tolist() == ["400", "400", "0"]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, insert, select
 
+from gtm.domain import economics as econ
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError, PermissionDenied
 from gtm.domain.permissions import ADMIN, Actor, Role
@@ -174,7 +175,7 @@ def test_a_scenario_of_a_few_accounts_leaves_the_others_at_their_current_structu
     named = design.plan_named(filled, key, accounts, filled.decisions())
     assert named.account_ids == ["ACC-1"]
     plan, notes = design.over_accounts(named, accounts, ["ACC-1", "ACC-3"])
-    assert plan.tolist() == ["lead_unit", "lead_unit"] and "1 account(s) not in this plan" in notes[-1]
+    assert plan.tolist() == ["lead_unit", "lead_unit"] and "1 account not in this plan keeps its current structure" in notes[-1]
     with pytest.raises(InputError, match="No saved scenario with id 999"):
         design.plan_named(filled, "scenario:999", accounts, filled.decisions())
 
@@ -215,8 +216,28 @@ def test_the_moves_that_pay_keep_only_the_recommended_moves_with_a_positive_net(
     assert pays.tolist() == [False, True, False, False, False]  # only ACC-2 (market BU -> traditional sales)
     # The sentences count the accounts shown: ACC-1 and ACC-3 stay, ACC-2 moves.
     _, notes = design.over_accounts(named, accounts, ["ACC-1", "ACC-2", "ACC-3"])
-    assert "2 account(s) whose recommended move does not pay back within 3 years" in " ".join(notes)
+    assert "2 accounts whose recommended move does not pay back within 3 years" in " ".join(notes)
     _, notes = design.over_accounts(named, accounts, ["ACC-2"])
     assert not any("does not pay back" in n for n in notes)
     paying = design.design(accounts, assessed, filled.active_matrix().matrix, named.structures, a)
     assert paying.totals.paying == paying.totals.moved  # every move kept pays
+
+
+@pytest.mark.parametrize(("moved", "paying", "said"), [
+    (12, 12, "All 12 moves pay back within 3 years at these assumptions (net $5.0M together)."),
+    (12, 0, "None of the 12 moves pays back within 3 years at these assumptions: together they net -$2.0M."),
+    (12, 5, "Of the 12 moves, 5 pay back within 3 years at these assumptions (net $5.0M together); the other 7 cost "
+            "more than they bring (net -$2.0M)."),
+    (12, 11, "Of the 12 moves, 11 pay back within 3 years at these assumptions (net $5.0M together); the other 1 "
+             "costs more than it brings (net -$2.0M)."),
+    (2, 1, "Of the 2 moves, 1 pays back within 3 years at these assumptions (net $5.0M); the other 1 costs more than "
+           "it brings (net -$2.0M)."),
+    (1, 1, "The one move pays back within 3 years at these assumptions (net $5.0M)."),
+    (1, 0, "The one move does not pay back within 3 years at these assumptions (net -$2.0M)."),
+    (0, 0, ""),
+])
+def test_the_moves_that_pay_are_said_without_a_sentence_about_zero_moves(moved: int, paying: int, said: str) -> None:
+    totals = econ.Totals(accounts=20, moved=moved, sums={}, payback_months=None, unknown_waste=0, paying=paying,
+                         paying_net=5e6 if paying else 0.0, losing_net=-2e6 if paying < moved else 0.0)
+    assert design.moves_that_pay(totals, 3, "USD") == said
+    assert "the other 0" not in said

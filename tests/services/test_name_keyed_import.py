@@ -111,7 +111,7 @@ def test_the_command_line_imports_by_name_and_writes_rejects_next_to_a_sensible_
     assert "note: No id column: each account's id is derived from its name" in out
     assert main(["import", "opportunities", str(OPPORTUNITIES), "--database", db_url, "--skip-invalid"]) == 0
     out = capsys.readouterr().out
-    assert "wrote 2 rejected row(s) with reasons to sf_opportunities_by_name.rejected.csv" in out
+    assert "wrote 2 rejected rows with reasons to sf_opportunities_by_name.rejected.csv" in out
     back = pd.read_csv(tmp_path / "sf_opportunities_by_name.rejected.csv", encoding="utf-8-sig", dtype=str)
     assert back["Account Name"].tolist() == ["Acme Corp", "Nortwind Industrial"]
     assert "did you mean 'Northwind Industrial'" in back["reasons"][1]

@@ -7,7 +7,7 @@ from sqlalchemy import insert
 
 from gtm.domain.errors import InputError, PermissionDenied
 from gtm.domain.permissions import ADMIN, RULES, Action, Actor, Role
-from gtm.services import decisions, users
+from gtm.services import audit, decisions, users
 from gtm.storage.models import Account, BusinessUnit, Opportunity
 from gtm.storage.repository import Store
 
@@ -98,3 +98,42 @@ def test_a_bu_head_reviews_accounts_touching_any_of_their_bus(store: Store) -> N
     with pytest.raises(PermissionDenied, match="BU-A, BU-B may review only"):
         decisions.review_decision(store, bo, third, "approved", "")
     assert Actor("Old", Role.BU_HEAD, "BU-A").bus == ("BU-A",)  # one BU as before still works
+
+
+def _opportunities_without_bu(store: Store, n: int) -> None:
+    """A portfolio as a CRM export without a BU column leaves it: accounts and opportunities, no BU."""
+    with store.engine.begin() as conn:
+        acc = conn.execute(insert(Account).values(external_id="ACC-1", name="Acme").returning(Account.id)).scalar_one()
+        for i in range(n):
+            conn.execute(insert(Opportunity).values(external_id=f"O-{i}", account_id=acc, value=50.0))
+
+
+def test_a_bu_head_without_bus_is_refused_naming_the_bus_to_choose_from(store: Store) -> None:
+    _portfolio(store)
+    with pytest.raises(InputError, match=r"A BU head heads at least one BU: choose theirs among BU-A, BU-B, BU-C\."):
+        users.add_user(store, ADMIN, "bo@example.com", "bu_head", "Bo Lind")
+    with pytest.raises(InputError, match="at least one BU"):
+        users.add_user(store, ADMIN, "bo@example.com", "bu_head", "Bo Lind", ["", "  "])
+    assert users.list_users(store).empty and audit.entries(store, ADMIN).empty  # nothing written
+    users.add_user(store, ADMIN, "fay@example.com", "facilitator", "Fay")
+    with pytest.raises(InputError, match="choose theirs among"):
+        users.update_user(store, ADMIN, "fay@example.com", role="bu_head")
+    assert users.actor_for(store, "fay@example.com").role == Role.FACILITATOR
+
+
+def test_a_bu_head_without_bus_is_refused_saying_the_portfolio_has_none_yet(store: Store) -> None:
+    _opportunities_without_bu(store, 3)
+    with pytest.raises(InputError) as info:
+        users.add_user(store, ADMIN, "bo@example.com", "bu_head", "Bo Lind")
+    assert str(info.value) == ("A BU head heads at least one BU, and there is none to choose yet. The portfolio has 3 "
+                               "opportunities but none has a BU: map product families to BUs on the Diagnose page.")
+    assert users.list_users(store).empty
+
+
+def test_a_bu_head_of_no_bu_can_still_be_deactivated(store: Store) -> None:
+    _portfolio(store)
+    users.add_user(store, ADMIN, "bo@example.com", "bu_head", "Bo Lind", ["BU-A"])
+    with pytest.raises(InputError, match="at least one BU"):
+        users.update_user(store, ADMIN, "bo@example.com", bus=[])
+    users.deactivate_user(store, ADMIN, "bo@example.com")  # whoever can no longer sign in heads nothing
+    assert users.sign_in(store, "bo@example.com").actor.role == Role.VIEWER

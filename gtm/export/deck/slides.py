@@ -20,6 +20,7 @@ from pptx.util import Pt
 from gtm.domain import maturity as maturity_rules
 from gtm.domain import vocabulary as vocab
 from gtm.domain.fmt import money
+from gtm.domain.fmt import share as fmt_share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.vocabulary import Fit
 from gtm.export.charts import FIT_SYMBOLS, FIT_TEXT, FIT_TINTS, TEXT, cell_colour, cell_strength, fit_words
@@ -71,7 +72,7 @@ def headlines(content: DeckContent) -> list[tuple[str, str]]:
     else:
         accounts = (plural(fig.accounts, "account"), f"{plural(fig.opportunities, 'opportunity', 'opportunities')} "
                                                      f"worth {money(fig.total_value, cur)}")
-        share = ((f"{fig.realistic_share:.0%}", "of the diagnosed value sits in a realistic structure")
+        share = ((fmt_share(fig.realistic_share), "of the diagnosed value sits in a realistic structure")
                  if fig.diagnosed_value > 0 else
                  ("Not known", "the share of value in a realistic structure: no opportunity is diagnosed yet"))
     amount, years = content.target
@@ -131,7 +132,7 @@ def matrix_slide(prs: Any, content: DeckContent) -> None:
     sub = ""
     if fig is not None:
         sub = (f"{fig.opportunities - fig.undiagnosed_count:,} diagnosed opportunities by nature and their "
-               f"account's current approach · {fig.realistic_share:.0%} of their value is realistic")
+               f"account's current approach · {fmt_share(fig.realistic_share)} of their value is realistic")
     slide = Slide(prs, SLIDE_TITLES["matrix"], sub)
     natures, approaches = vocab.NATURES.terms, vocab.APPROACHES.terms
     label_w = 2.9
