@@ -372,19 +372,51 @@ class Store:
 
     @staticmethod
     def account_touches_bu(tx: Transaction, account_key: int, bu_key: int) -> bool:
-        """Whether the account has at least one opportunity of the BU."""
-        return bool(tx.execute(select(func.count()).select_from(Opportunity).where(
-            Opportunity.account_id == account_key, Opportunity.bu_id == bu_key)).scalar())
+        """Whether the account has at least one opportunity of the BU: named by the file, or, where the file named
+        none, through the active product family -> BU mapping (as the pages read BUs)."""
+        if tx.execute(select(func.count()).select_from(Opportunity).where(
+                Opportunity.account_id == account_key, Opportunity.bu_id == bu_key)).scalar():
+            return True
+        families = tx.execute(select(Opportunity.product_family).distinct().where(
+            Opportunity.account_id == account_key, Opportunity.bu_id.is_(None),
+            Opportunity.product_family.is_not(None))).scalars().all()
+        if not families:
+            return False
+        bu = tx.execute(select(BusinessUnit.external_id, BusinessUnit.name).where(BusinessUnit.id == bu_key)).first()
+        mapped = _family_bus(tx)
+        names = {normalise(bu.external_id), normalise(bu.name)} if bu is not None else set()
+        return any(normalise(mapped.get(normalise(f), "")) in names for f in families)
 
     def decided_account_bus(self) -> pd.DataFrame:
         """account_id, bu: the BUs with value (opportunity value summed above zero) at each account that has a
-        decision; each of them reviews it (gtm.domain.reviews)."""
-        stmt = (select(Account.external_id.label("account_id"), BusinessUnit.external_id.label("bu"))
-                .join(Opportunity, Opportunity.account_id == Account.id)
-                .join(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
-                .where(Account.id.in_(select(Decision.account_id)))
-                .group_by(Account.external_id, BusinessUnit.external_id).having(func.sum(Opportunity.value) > 0))
-        return self._frame(stmt)
+        decision; each of them reviews it (gtm.domain.reviews). A BU comes from the file, or, where the file named
+        none, from the active product family -> BU mapping, as the pages read BUs."""
+        decided = select(Decision.account_id)
+        named = (select(Account.external_id.label("account_id"), BusinessUnit.external_id.label("bu"),
+                        func.sum(Opportunity.value).label("value"))
+                 .join(Opportunity, Opportunity.account_id == Account.id)
+                 .join(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
+                 .where(Account.id.in_(decided))
+                 .group_by(Account.external_id, BusinessUnit.external_id))
+        by_family = (select(Account.external_id.label("account_id"), Opportunity.product_family,
+                            func.sum(Opportunity.value).label("value"))
+                     .join(Opportunity, Opportunity.account_id == Account.id)
+                     .where(Account.id.in_(decided), Opportunity.bu_id.is_(None),
+                            Opportunity.product_family.is_not(None))
+                     .group_by(Account.external_id, Opportunity.product_family))
+        with self.engine.connect() as conn:
+            frames = [pd.read_sql(named, conn)]
+            families = pd.read_sql(by_family, conn)
+            if len(families):
+                mapped = _family_bus(conn)
+                units = conn.execute(select(BusinessUnit.external_id, BusinessUnit.name)).all()
+                ids = {normalise(name): ext for ext, name in units}
+                ids.update({normalise(ext): ext for ext, _ in units})
+                target = families["product_family"].map(lambda f: ids.get(normalise(mapped.get(normalise(f), ""))))
+                frames.append(families.assign(bu=target).dropna(subset=["bu"])[["account_id", "bu", "value"]])
+        both = pd.concat(frames, ignore_index=True)
+        sums = both.groupby(["account_id", "bu"], sort=True)["value"].sum()
+        return sums[sums > 0].reset_index()[["account_id", "bu"]]
 
     @staticmethod
     def latest_review_id(tx: Transaction, decision_id: int) -> int:
@@ -729,6 +761,15 @@ class Store:
         from gtm.storage.backup import backup_sqlite
 
         return backup_sqlite(self.url, target)
+
+
+def _family_bus(conn: Connection) -> dict[str, str]:
+    """The active product family -> BU mapping: normalised family -> the BU as the mapping names it (id or name)."""
+    content = conn.execute(select(RuleVersion.content).where(
+        RuleVersion.kind == "family_bu", RuleVersion.is_active.is_(True)).limit(1)).scalar()
+    rows = (content or {}).get("rows", []) if isinstance(content, dict) else []
+    return {normalise(str(r.get("product_family", ""))): str(r.get("bu", "")) for r in rows
+            if r.get("product_family") and r.get("bu")}
 
 
 def _bands_json(matrix: ApproachMatrix) -> dict[str, Any]:
