@@ -222,7 +222,7 @@ class Store:
         return arrow.read_frame(self.engine, stmt, text_as_objects=True)
 
     _OPPORTUNITY_COLUMNS = ("opportunity_id", "account_id", "account_name", "bu", "bu_name", "name", "nature",
-                            "nature_source", "diagnosis_rule", "value", "currency", "probability", "stage",
+                            "nature_source", "diagnosis_rule", "value", "currency", "probability", "stage", "outcome",
                             "close_date", "type", "owner", "product_family", "signals", "attributes", "approach",
                             "industry", "region")
 
@@ -236,7 +236,7 @@ class Store:
             Opportunity.external_id.label("opportunity_id"), Opportunity.account_id.label("account_key"),
             Opportunity.bu_id.label("bu_key"), Opportunity.name, Opportunity.nature, Opportunity.nature_source,
             Opportunity.diagnosis_rule, Opportunity.value, Opportunity.currency, Opportunity.probability,
-            Opportunity.stage, Opportunity.close_date, Opportunity.type, Opportunity.owner,
+            Opportunity.stage, Opportunity.outcome, Opportunity.close_date, Opportunity.type, Opportunity.owner,
             Opportunity.product_family, Opportunity.signals, Opportunity.attributes,
         ).order_by(Opportunity.external_id), json_columns=("signals", "attributes"), date_columns=("close_date",))
         accounts = arrow.read_frame(self.engine, select(
@@ -601,7 +601,7 @@ class Store:
             "account_id": _keys(rows["account_external_id"], acc_keys.get),
             "bu_id": _keys(rows["bu"], lambda name: bu_keys.get(normalise(name))),
             **{c: rows[c] for c in ("name", "nature", "nature_source", "diagnosis_rule", "value", "probability",
-                                    "stage", "close_date", "type", "owner", "currency", "product_family",
+                                    "stage", "outcome", "close_date", "type", "owner", "currency", "product_family",
                                     "signals", "attributes")},
         }
         _bulk_upsert(tx, Opportunity.__table__, data, len(rows), keep, progress,  # type: ignore[arg-type]
