@@ -428,7 +428,7 @@ def _matrix_slide(prs: Any, content: DeckContent) -> None:
         slide.text(MARGIN + swatch + 0.08, y, 13.333 - 2 * MARGIN - swatch - 0.08, line_h,
                    [Para(words, 11, max_lines=1)], anchor=MSO_ANCHOR.MIDDLE)
     note = "Each cell: the symbol of its fit, the number of opportunities and their value; a darker shade, more value."
-    if fig is not None and fig.undiagnosed_count:
+    if fig is not None and fig.left_out(cur):
         note += " " + fig.left_out(cur)
     y = top + 3 * line_h + 0.03
     slide.text(MARGIN, y, 13.333 - 2 * MARGIN, 7.5 - 0.4 - y, [Para(note, 10, colour=CAPTION)])

@@ -17,9 +17,10 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.outcomes import lost
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.playbook import Assumptions, Playbook, assumptions_from, default_playbook
-from gtm.domain.portfolio import assumed_approach
+from gtm.domain.portfolio import assumed_approach, lost_sentence
 from gtm.export import tables
 from gtm.services import audit
 from gtm.services import currency as currency_service
@@ -183,8 +184,8 @@ class Design:
 def exposure(assessed: pd.DataFrame, matrix: ApproachMatrix, account_ids: Sequence[str]) -> econ.Exposure:
     """The value each structure serves in band, overkills and under-serves, per account of ``account_ids``: what a
     page caches (it changes with the data and the matrix, not with the assumptions or the plan)."""
-    return econ.exposure(assessed[["account_id", "nature", "expected_value"]], matrix,
-                         pd.Index(account_ids).astype(str))
+    columns = ["account_id", "nature", "expected_value"] + (["outcome"] if "outcome" in assessed else [])
+    return econ.exposure(assessed[columns], matrix, pd.Index(account_ids).astype(str))
 
 
 def _rows_of(exp: econ.Exposure, ids: pd.Index) -> econ.Exposure:
@@ -237,6 +238,11 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
     if totals["undiagnosed_value"] > 0:
         notes.append(f"{money(totals['undiagnosed_value'], a.currency)} of expected value is not yet diagnosed: it is in no band, so "
                      "it adds no value at stake.")
+    if "outcome" in assessed:
+        gone = lost(assessed) & assessed["account_id"].isin(ids).to_numpy()
+        if gone.any():
+            notes.append(lost_sentence(int(gone.sum()), float(assessed.loc[gone, "value"].sum()), a.currency,
+                                       "the value in band, the value at stake and the overkill figures"))
     return Design(table, totals, roles, a, notes)
 
 
