@@ -14,9 +14,14 @@ import pytest
 from fixtures_import import LEADER
 
 from gtm.cli import main
-from gtm.domain.permissions import ADMIN
+from gtm.domain import portfolio
+from gtm.domain.errors import InputError, PermissionDenied
+from gtm.domain.outcomes import WON_WEIGHT_DEFAULT
+from gtm.domain.permissions import ADMIN, Actor, Role
+from gtm.export import headers
 from gtm.ingest import columns
-from gtm.services import diagnosis
+from gtm.services import diagnosis, outcomes
+from gtm.services import portfolio as portfolio_service
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.services.imports import commit_import, plan_import
 from gtm.storage.repository import Store
@@ -191,3 +196,66 @@ def test_the_preview_counts_what_the_import_then_gives(store: Store, with_bu: bo
     outcomes = after["outcome"].value_counts()
     assert (plan.diagnosis.open, plan.diagnosis.won, plan.diagnosis.lost) == \
         (outcomes.get("open", 0), outcomes.get("won", 0), outcomes.get("lost", 0))
+
+
+def test_lost_deals_leave_the_figures_and_recommendations_and_the_export_says_each_outcome(store: Store) -> None:
+    _with_accounts(store)
+    commit_import(store, plan_import(store, "opportunities", OPPORTUNITIES), LEADER)
+    opps = portfolio_service.export_frame(store, "opportunities")
+    assert set(opps["outcome"]) == {"open", "won", "lost"}
+    lost = opps[opps["outcome"] == "lost"]
+    assert lost["fit"].isna().all() and (lost["expected_value"] == 0).all()
+    assert (lost["rationale"] == portfolio.LOST_RATIONALE).all()
+    assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), store.active_matrix().matrix)
+    figures = portfolio.figures(assessed)
+    assert (figures.lost_count, figures.opportunities) == (len(lost), len(opps) - len(lost))
+    assert figures.lost_value == pytest.approx(lost["value"].sum())
+    assert f"{len(lost):,} lost deals" in figures.left_out()
+    accounts = portfolio_service.export_frame(store, "accounts").set_index("account_id")
+    assert accounts["lost_count"].sum() == len(lost)
+    assert accounts["opportunities"].sum() == len(opps) - len(lost)
+    # The people's export and gtm export --labels: the same column, under the page's header.
+    people = headers.for_people(opps, headers.OPPORTUNITIES, "USD")
+    assert people["Outcome"].tolist() == opps["outcome"].tolist()
+
+
+def test_gtm_export_opportunities_writes_the_outcome_and_imports_back(db_url: str, tmp_path: Path) -> None:
+    store = Store(db_url)
+    _with_accounts(store)
+    commit_import(store, plan_import(store, "opportunities", OPPORTUNITIES), LEADER)
+    before = store.opportunities().set_index("opportunity_id")["outcome"]
+    out = tmp_path / "opps.csv"
+    assert main(["export", "opportunities", "-o", str(out), "--database", db_url]) == 0
+    written = pd.read_csv(out)
+    assert written.set_index("opportunity_id")["outcome"].sort_index().tolist() == before.sort_index().tolist()
+    # Read back as it was written: the outcome column is the file's word for it, whatever the stage says.
+    back = plan_import(store, "opportunities", out, name="opps.csv")
+    assert back.columns.fields["outcome"] == "outcome"
+    assert set(back.stages()["how"]) == {"outcome"}
+    store.dispose()
+
+
+def test_the_won_deal_weight_is_a_facilitator_s_setting_and_every_recommendation_follows(store: Store) -> None:
+    _with_accounts(store)
+    commit_import(store, plan_import(store, "opportunities", OPPORTUNITIES), LEADER)
+    content = diagnosis.mapping_content(diagnosis.FAMILY_NATURE, [
+        {"product_family": f, "nature": n} for f, n in (("Spare Parts", "qualification"), ("Drives", "qualification"),
+                                                         ("Sensors", "cross_sell"), ("Automation", "turnkey"),
+                                                         ("Power Systems", "turnkey"),
+                                                         ("Service Contracts", "coordinated_strategy"))])
+    diagnosis.save_version(store, ADMIN, diagnosis.FAMILY_NATURE, "families", content)
+    assert outcomes.won_weight(store) == WON_WEIGHT_DEFAULT
+    with pytest.raises(PermissionDenied):
+        outcomes.set_won_weight(store, LEADER, 1.0)
+    with pytest.raises(InputError, match="from 0% to 100%"):
+        outcomes.set_won_weight(store, Actor("Fay", Role.FACILITATOR), "150 %")
+    before = store.portfolio_version()
+    recs = {}
+    for weight in ("0 %", "100%"):
+        assert outcomes.set_won_weight(store, Actor("Fay", Role.FACILITATOR), weight) in (0.0, 1.0)
+        table = portfolio_service.export_frame(store, "accounts").set_index("account_id")
+        recs[weight] = table["recommended_approach"].astype(str)
+    assert store.portfolio_version() > before  # the pages' frames are judged again
+    assert (recs["0 %"] != recs["100%"]).any()  # won deals weigh in: some recommendations move
+    assert outcomes.won_weight(store) == 1.0
+    assert store.audit_log(1)["action"].tolist() == ["outcomes.won_weight_set"]
