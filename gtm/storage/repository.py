@@ -360,12 +360,12 @@ class Store:
             Opportunity.account_id == account_key, Opportunity.bu_id == bu_key)).scalar())
 
     def decided_account_bus(self) -> pd.DataFrame:
-        """account_id, bu: the BUs with value (opportunity value summed above zero) at each account that has a
-        decision; each of them reviews it (gtm.domain.reviews)."""
+        """account_id, bu: the BUs with value (opportunity value summed above zero, lost deals left out: they are no
+        longer at stake) at each account that has a decision; each of them reviews it (gtm.domain.reviews)."""
         stmt = (select(Account.external_id.label("account_id"), BusinessUnit.external_id.label("bu"))
                 .join(Opportunity, Opportunity.account_id == Account.id)
                 .join(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
-                .where(Account.id.in_(select(Decision.account_id)))
+                .where(Account.id.in_(select(Decision.account_id)), Opportunity.outcome != "lost")
                 .group_by(Account.external_id, BusinessUnit.external_id).having(func.sum(Opportunity.value) > 0))
         return self._frame(stmt)
 

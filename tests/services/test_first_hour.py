@@ -20,7 +20,7 @@ from gtm.domain.outcomes import WON_WEIGHT_DEFAULT
 from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.export import headers
 from gtm.ingest import columns
-from gtm.services import diagnosis, outcomes
+from gtm.services import decisions, diagnosis, outcomes
 from gtm.services import portfolio as portfolio_service
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.services.imports import commit_import, plan_import
@@ -259,3 +259,13 @@ def test_the_won_deal_weight_is_a_facilitator_s_setting_and_every_recommendation
     assert (recs["0 %"] != recs["100%"]).any()  # won deals weigh in: some recommendations move
     assert outcomes.won_weight(store) == 1.0
     assert store.audit_log(1)["action"].tolist() == ["outcomes.won_weight_set"]
+
+
+def test_a_bu_whose_only_deal_at_an_account_is_lost_is_not_asked_to_approve(store: Store) -> None:
+    _with_accounts(store)
+    data = (b"Opportunity ID,Account Name,Amount,Business Unit,Stage\r\n"
+            b"R1,Acme Corporation,1000,BU Power,Proposal\r\nR2,Acme Corporation,5000,BU Drives,Closed Lost\r\n")
+    commit_import(store, plan_import(store, "opportunities", data, name="r.csv"), LEADER)
+    decisions.record_decision(store, ADMIN, "name:acme corporation", "lead_unit", "Power leads")
+    (decision,) = store.decisions().itertuples()
+    assert decision.approvals == "BU Power awaiting"  # BU Drives lost its deal: nothing of it is at stake
