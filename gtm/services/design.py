@@ -200,11 +200,12 @@ def _rows_of(exp: econ.Exposure, ids: pd.Index) -> econ.Exposure:
 
 def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix, plan: pd.Series,
            a: Assumptions, *, account_ids: Sequence[str] | None = None,
-           weighed: econ.Exposure | None = None) -> Design:
+           weighed: econ.Exposure | None = None, won_weight: float | None = None) -> Design:
     """The economics and roles of moving ``account_ids`` (default: every account of ``accounts``) from their current
     structures to ``plan`` (approach codes, index account_id), at assumptions ``a`` (costs in the reporting
     currency). ``assessed``: the opportunities with account_id, nature and expected_value; ``weighed``: their
-    ``exposure`` already computed for these accounts (or more), which saves reading them again."""
+    ``exposure`` already computed for these accounts (or more), which saves reading them again. ``won_weight``: the
+    weight ``assessed`` gave won deals (assess_portfolio), said in a note when the accounts hold won deals."""
     current, assumed = current_structures(accounts)
     ids = pd.Index(current.index if account_ids is None else pd.Index(account_ids).astype(str))
     unknown = ids.difference(current.index)
@@ -239,7 +240,12 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
         notes.append(f"{money(totals['undiagnosed_value'], a.currency)} of expected value is not yet diagnosed: it is in no band, so "
                      "it adds no value at stake.")
     if "outcome" in assessed:
-        gone = lost(assessed) & assessed["account_id"].isin(ids).to_numpy()
+        mine = assessed["account_id"].isin(ids).to_numpy()
+        won = (assessed["outcome"] == "won").to_numpy() & mine
+        if won.any() and won_weight is not None:
+            notes.append(f"{int(won.sum()):,} won deal(s) weigh {won_weight:.0%} of their amount in the value in band "
+                         "(the workspace's won-deal weight, set on the Portfolio page): business already done.")
+        gone = lost(assessed) & mine
         if gone.any():
             notes.append(lost_sentence(int(gone.sum()), float(assessed.loc[gone, "value"].sum()), a.currency,
                                        "the value in band, the value at stake and the overkill figures"))

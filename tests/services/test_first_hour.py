@@ -21,6 +21,7 @@ from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.export import headers
 from gtm.ingest import columns
 from gtm.services import decisions, diagnosis, outcomes
+from gtm.services import design as design_service
 from gtm.services import portfolio as portfolio_service
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.services.imports import commit_import, plan_import
@@ -269,3 +270,18 @@ def test_a_bu_whose_only_deal_at_an_account_is_lost_is_not_asked_to_approve(stor
     decisions.record_decision(store, ADMIN, "name:acme corporation", "lead_unit", "Power leads")
     (decision,) = store.decisions().itertuples()
     assert decision.approvals == "BU Power awaiting"  # BU Drives lost its deal: nothing of it is at stake
+
+
+def test_the_design_says_what_won_deals_weigh_and_how_many_lost_deals_it_leaves_out(store: Store) -> None:
+    _with_accounts(store)
+    commit_import(store, plan_import(store, "opportunities", OPPORTUNITIES), LEADER)
+    matrix = store.active_matrix().matrix
+    assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), matrix, 0.3)
+    accounts = store.accounts()
+    plan = accounts.set_index("account_id")["current_approach"].fillna("traditional_sales")
+    made = design_service.design(accounts, assessed, matrix, plan, design_service.playbook().defaults,
+                                 won_weight=0.3)
+    notes = " ".join(made.notes)
+    won, gone = (int((assessed["outcome"] == o).sum()) for o in ("won", "lost"))
+    assert f"{won:,} won deal(s) weigh 30% of their amount" in notes
+    assert f"{gone:,} lost deals" in notes and "left out of the value in band" in notes
