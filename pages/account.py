@@ -172,14 +172,14 @@ else:
         found=portfolio.nature_found(opps),
         # A lost deal has no fit because it is no longer at stake, not because its nature is unknown.
         fit_badge=opps["fit"].astype(object).map(charts.fit_badge).where(play, "– lost: left out"),
-        outcome_label=(opps["outcome"] if "outcome" in opps else pd.Series("open", index=opps.index))
+        outcome=(opps["outcome"] if "outcome" in opps else pd.Series("open", index=opps.index))
         .astype(object).map(OUTCOME_LABELS),
     ).iloc[np.argsort(~play, kind="stable")]  # the deals at stake first, the lost ones after them
     st.dataframe(
         table, hide_index=True, key="acc_opps",
         column_order=["name", "fit_badge", "steps", "value", "expected_value", "value_original", "currency",
                       "nature_label", "found",
-                      "bu_name", "probability", "stage", "outcome_label", "opportunity_id", "rationale"],
+                      "bu_name", "probability", "stage", "outcome", "opportunity_id", "rationale"],
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Given in the CRM, or diagnosed by which rule"),
@@ -189,8 +189,8 @@ else:
             "currency": st.column_config.TextColumn("Currency", help="The currency the CRM file gave"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
             "fit_badge": "Fit", "steps": steps_column, "rationale": st.column_config.TextColumn("Why", width="large"),
-            "outcome_label": st.column_config.TextColumn("Outcome", help="Open, won or lost, as read at import from "
-                                                         "the stage, the probability or your stage mapping"),
+            "outcome": st.column_config.TextColumn("Outcome", help="Open, won or lost, as read at import from the "
+                                                   "stage, the probability or your stage mapping"),
         },
     )
 

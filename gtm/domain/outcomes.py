@@ -24,6 +24,7 @@ from gtm.domain.words import read_bools
 Outcome = Literal["open", "won", "lost"]
 OUTCOMES: tuple[Outcome, ...] = ("open", "won", "lost")
 OUTCOME_LABELS: dict[str, str] = {"open": "Open", "won": "Won", "lost": "Lost"}
+OUTCOME_DTYPE = pd.CategoricalDtype(list(OUTCOMES))
 # How an outcome was read, strongest first; "unsaid": closed, but nothing says won or lost (a problem).
 How = Literal["mapping", "outcome", "flags", "stage", "probability", "none", "unsaid"]
 HOW_WORDS: dict[str, str] = {
@@ -271,12 +272,24 @@ def stage_table(stage: pd.Series | None, outcome: pd.Series, how: pd.Series,
     return grouped[["stage", "outcome", "how", "opportunities", "value"]].reset_index(drop=True)
 
 
+def is_outcome(frame: pd.DataFrame, outcome: Outcome) -> np.ndarray:
+    """True for every opportunity whose outcome is ``outcome``; a frame without an outcome column holds open deals
+    only."""
+    if "outcome" not in frame:
+        return np.full(len(frame), outcome == "open", dtype=bool)
+    column = frame["outcome"]
+    if isinstance(column.dtype, pd.CategoricalDtype):  # compared on the codes: a million rows in a millisecond
+        categories = list(column.cat.categories)
+        if outcome not in categories:
+            return np.zeros(len(frame), dtype=bool)
+        return np.asarray(column.cat.codes.to_numpy() == categories.index(outcome), dtype=bool)
+    return np.asarray((column == outcome).to_numpy(dtype=bool, na_value=False), dtype=bool)
+
+
 def in_play(frame: pd.DataFrame) -> np.ndarray:
     """True for every opportunity still at stake (open or won); False for a lost one. A frame without an outcome
     column holds no lost deal."""
-    if "outcome" not in frame:
-        return np.ones(len(frame), dtype=bool)
-    return ~(frame["outcome"].astype(object) == "lost").to_numpy(dtype=bool)
+    return ~is_outcome(frame, "lost")
 
 
 def lost(frame: pd.DataFrame) -> np.ndarray:

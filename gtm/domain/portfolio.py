@@ -17,7 +17,7 @@ from gtm.domain.assess import assess
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
-from gtm.domain.outcomes import WON_WEIGHT_DEFAULT, in_play
+from gtm.domain.outcomes import OUTCOME_DTYPE, WON_WEIGHT_DEFAULT, in_play
 from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.reviews import latest_verdicts
 from gtm.domain.vocabulary import Fit
@@ -45,6 +45,8 @@ def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix,
     nature. Expected values weigh a won deal by ``won_weight`` and a lost one by nothing (``expected_values``).
     """
     opps = opportunities.copy(deep=False)
+    if "outcome" in opps:  # three words over a million rows: a category column, compared on its codes
+        opps["outcome"] = opps["outcome"].astype(OUTCOME_DTYPE)
     opps["expected_value"] = expected_values(opps, won_weight) if len(opps) else pd.Series(dtype=float)
     approach = opps["approach"].astype(object) if "approach" in opps else pd.Series(None, index=opps.index, dtype=object)
     opps["approach_assumed"] = approach.isna().to_numpy()

@@ -13,7 +13,7 @@ from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import moneys
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
-from gtm.domain.outcomes import WON_WEIGHT_DEFAULT, WON_WEIGHT_RANGE, won_weight_sentence
+from gtm.domain.outcomes import WON_WEIGHT_DEFAULT, WON_WEIGHT_RANGE, is_outcome, won_weight_sentence
 
 RECOMMEND_COLUMNS = (
     "account_id",
@@ -75,8 +75,7 @@ def expected_values(frame: pd.DataFrame, won_weight: float = WON_WEIGHT_DEFAULT)
     if not WON_WEIGHT_RANGE[0] <= won_weight <= WON_WEIGHT_RANGE[1]:
         raise InputError(f"The won-deal weight {won_weight!r} is outside {WON_WEIGHT_RANGE[0]:g} to "
                          f"{WON_WEIGHT_RANGE[1]:g}.")
-    outcome = frame["outcome"].astype(object).to_numpy()
-    return np.where(outcome == "won", value * won_weight, np.where(outcome == "lost", 0.0, expected))
+    return np.where(is_outcome(frame, "won"), value * won_weight, np.where(is_outcome(frame, "lost"), 0.0, expected))
 
 
 def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None,

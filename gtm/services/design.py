@@ -17,7 +17,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
-from gtm.domain.outcomes import lost
+from gtm.domain.outcomes import is_outcome, lost
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.playbook import Assumptions, Playbook, assumptions_from, default_playbook
 from gtm.domain.portfolio import assumed_approach, lost_sentence
@@ -241,7 +241,7 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
                      "it adds no value at stake.")
     if "outcome" in assessed:
         mine = assessed["account_id"].isin(ids).to_numpy()
-        won = (assessed["outcome"] == "won").to_numpy() & mine
+        won = is_outcome(assessed, "won") & mine
         if won.any() and won_weight is not None:
             notes.append(f"{int(won.sum()):,} won deal(s) weigh {won_weight:.0%} of their amount in the value in band "
                          "(the workspace's won-deal weight, set on the Portfolio page): business already done.")

@@ -119,10 +119,10 @@ def test_the_account_page_lists_a_lost_deal_apart_and_never_among_the_misfits(em
     per_account = stored.groupby("account_id")["outcome"].agg(lambda o: (o == "lost").sum())
     account = str(per_account.idxmax())
     at = _page("pages/account.py", account=account)
-    opps = next(d.value for d in at.dataframe if "outcome_label" in d.value.columns)  # the opportunities table
-    gone = opps[opps["outcome_label"] == "Lost"]
+    opps = next(d.value for d in at.dataframe if "fit_badge" in d.value.columns)  # the opportunities table
+    gone = opps[opps["outcome"] == "Lost"]
     assert len(gone) == per_account[account] and (gone["fit_badge"] == "– lost: left out").all()
-    served = [t.value for t in at.dataframe if "outcome_label" not in t.value.columns and "steps" in t.value.columns]
+    served = [t.value for t in at.dataframe if "fit_badge" not in t.value.columns and "steps" in t.value.columns]
     assert served  # the recommendation over- or under-serves some opportunities of this account...
     for listed in served:  # ...and never a lost one
         assert not set(listed["opportunity_id"]) & set(gone["opportunity_id"])
