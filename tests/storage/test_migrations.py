@@ -110,9 +110,11 @@ def test_0011_reads_the_outcome_of_every_stored_opportunity_from_its_stage_and_p
             conn.execute(text("INSERT INTO opportunities (id, external_id, account_id, nature_source, value, stage, "
                               "probability, updated_at) VALUES (:i, :e, 1, 'rule', 1.0, :s, :p, '2026-01-01')"),
                          {"i": i + 1, "e": f"O{i}", "s": stage, "p": probability})
+        conn.execute(text("INSERT INTO meta (key, value) VALUES ('portfolio_version', 7), ('portfolio_stamp', 5)"))
     engine.dispose()
     store = Store(url)
     opps = store.opportunities().set_index("opportunity_id")
+    assert store.portfolio_version() == 8 and store.portfolio_stamp() != 5  # no frame of the old one is read again
     store.dispose()
     assert opps.loc[[f"O{i}" for i in range(len(rows))], "outcome"].tolist() == \
         ["lost", "won", "lost", "won", "open", "open", "lost", "won"]

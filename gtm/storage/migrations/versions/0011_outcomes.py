@@ -7,6 +7,7 @@ Revises: 0009
 Create Date: 2026-12-08
 """
 
+import secrets
 from typing import Sequence, Union
 
 import numpy as np
@@ -36,13 +37,21 @@ def upgrade() -> None:
     index = pd.RangeIndex(len(frame))
     read = read_outcomes(index, stage=frame["stage"].astype(object),
                          probability=frame["probability"].to_numpy(dtype=float, na_value=np.nan))
+    changed = 0
     for (stage, probability), outcome in zip(pairs, read.outcome, strict=True):
         if outcome not in ("won", "lost"):
             continue
         where = [opportunities.c.stage.is_(None) if stage is None else opportunities.c.stage == stage,
                  opportunities.c.probability.is_(None) if probability is None
                  else opportunities.c.probability == probability]
-        conn.execute(sa.update(opportunities).where(*where).values(outcome=outcome))
+        changed += conn.execute(sa.update(opportunities).where(*where).values(outcome=outcome)).rowcount
+    if changed:
+        # The portfolio changed: a new version, so that no cached frame or snapshot of the old one is read again.
+        meta = sa.table("meta", sa.column("key", sa.String), sa.column("value", sa.Integer))
+        conn.execute(sa.update(meta).where(meta.c.key.in_(["data_version", "portfolio_version", "rows_version"]))
+                     .values(value=meta.c.value + 1))
+        conn.execute(sa.update(meta).where(meta.c.key == "portfolio_stamp")
+                     .values(value=secrets.randbelow(2**31 - 2) + 1))
 
 
 def downgrade() -> None:
