@@ -168,6 +168,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         print("ignored columns: " + ", ".join(repr(c) for c in plan.columns.unmapped))
     for note in plan.notes:
         print(f"note: {note}")
+    if plan.kind == "opportunities" and len(stages := plan.stage_lines()):
+        print("stages read as (change one with \"stages\" in --mapping, e.g. {\"stages\": {\"Verbal\": \"open\"}}):")
+        for line in stages:
+            print(f"  {line}")
     for p in plan.sorted_problems():
         print(f"problem: {p}", file=sys.stderr)
     print(plan.summary())

@@ -9,8 +9,9 @@ import streamlit as st
 
 from gtm.domain import portfolio, structures
 from gtm.domain.fmt import count, money, plain
+from gtm.domain.outcomes import OUTCOME_LABELS, in_play
 from gtm.domain.permissions import ROLE_LABELS
-from gtm.domain.recommend import EXPECTED_VALUE_NOTE
+from gtm.domain.recommend import expected_value_note
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
@@ -62,6 +63,7 @@ pick = chosen
 if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
 
+weighing = expected_value_note(session.won_weight())  # what each verdict below weighs, in words
 acc = accounts[ids == pick].iloc[0]
 st.set_page_config(page_title=f"{acc['name']} · Account · GTM Fit")  # the browser tab (plain text, not markup)
 opps = d.assessed[d.assessed["account_id"] == pick]
@@ -80,10 +82,12 @@ recommended = acc.get("recommended_approach")
 recommended = str(recommended) if pd.notna(recommended) else None
 # Status first: the structure today, the recommendation, and the latest decision with where its review stands.
 c = st.columns([1.15, 1.4, 1.9, 1.9, 1.9])
-c[0].metric("Opportunities", int(acc["opportunities"]))
+lost_count = int(acc.get("lost_count", 0) or 0)
+c[0].metric("Opportunities", int(acc["opportunities"]),
+            help=f"Open and won; {lost_count:,} lost deal(s) are left out" if lost_count else "Open and won")
 c[1].metric("Value", charts.money(acc["value"], session.currency()),
-            help="The full amounts of its opportunities. The verdicts below weigh them by expected value: "
-                 + EXPECTED_VALUE_NOTE.split(": ", 1)[1])
+            help="The full amounts of its open and won opportunities (lost deals are left out). The verdicts below "
+                 "weigh them by expected value: " + weighing.split(": ", 1)[1])
 with c[2]:
     st.caption("Current approach")
     st.markdown(f"**{APPROACHES.label(current)}**" if current else
@@ -120,12 +124,14 @@ if recommended:
     st.markdown(plain(acc["recommendation_rationale"]))
 elif len(opps):
     st.warning(plain(acc["recommendation_rationale"]), icon=":material/help:")
-st.caption(EXPECTED_VALUE_NOTE + " Both answers above weigh each opportunity by it; the tables show the full "
+st.caption(weighing + " Both answers above weigh each opportunity by it; the tables show the full "
            "value beside it.")
 account_figures = portfolio.figures(opps) if len(opps) else None
 if account_figures is not None and account_figures.undiagnosed_count:
-    st.warning(plain(account_figures.left_out(session.currency())) + " Set their nature on the **Diagnose** page.",
-               icon=":material/pending_actions:")
+    st.warning(plain(account_figures.left_out(session.currency())) + " Set the nature of those not yet diagnosed on "
+               "the **Diagnose** page.", icon=":material/pending_actions:")
+elif account_figures is not None and account_figures.lost_count:
+    st.caption(plain(account_figures.left_out(session.currency())))
 
 shown = "current"
 if recommended and len(opps):
@@ -138,7 +144,7 @@ st.plotly_chart(charts.account_matrix(drawn, d.matrix, recommended, currency=ses
 
 value_column = st.column_config.NumberColumn(f"Full value ({session.currency()})",
                                              help="The amount in the CRM, not weighted by probability")
-expected_column = st.column_config.NumberColumn(f"Expected value ({session.currency()})", help=EXPECTED_VALUE_NOTE)
+expected_column = st.column_config.NumberColumn(f"Expected value ({session.currency()})", help=weighing)
 MONEY = ["value", "expected_value"]  # in the reporting currency, written as the figures above (widgets.money_table)
 steps_column = st.column_config.NumberColumn("Steps", help=portfolio.STEPS_HELP)
 if recommended and len(opps):
@@ -161,18 +167,23 @@ st.subheader("Opportunities")
 if opps.empty:
     st.info("This account has no opportunities yet.")
 else:
+    play = in_play(opps)
     table = opps.assign(
-        nature_label=opps["nature"].astype(object).map(NATURES.label, na_action="ignore").fillna("— not yet diagnosed"),
+        nature_label=opps["nature"].astype(object).map(NATURES.label, na_action="ignore").astype(object)
+        .fillna("— not yet diagnosed"),
         found=portfolio.nature_found(opps),
-        fit_badge=opps["fit"].astype(object).map(charts.fit_badge),
-    )
+        # A lost deal has no fit because it is no longer at stake, not because its nature is unknown.
+        fit_badge=opps["fit"].astype(object).map(charts.fit_badge).where(play, "– lost: left out"),
+        outcome=(opps["outcome"] if "outcome" in opps else pd.Series("open", index=opps.index))
+        .astype(object).map(OUTCOME_LABELS),
+    ).iloc[np.argsort(~play, kind="stable")]  # the deals at stake first, the lost ones after them
     own = table["currency"].astype(object) if "currency" in table else pd.Series(None, index=table.index, dtype=object)
     st.dataframe(
         widgets.money_table(table, {**dict.fromkeys(MONEY, session.currency()), "value_original": own}),
         hide_index=True, key="acc_opps",
         column_order=["name", "fit_badge", "steps", "value", "expected_value", "value_original", "currency",
                       "nature_label", "found",
-                      "bu_name", "probability", "stage", "opportunity_id", "rationale"],
+                      "bu_name", "probability", "stage", "outcome", "opportunity_id", "rationale"],
         column_config={
             "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
             "found": st.column_config.TextColumn("Nature found", help="Who decided, in this order: a person, the CRM "
@@ -183,6 +194,8 @@ else:
             "currency": st.column_config.TextColumn("Currency", help="The currency the CRM file gave"),
             "probability": st.column_config.NumberColumn("Prob. %", format="%d"),
             "fit_badge": "Fit", "steps": steps_column, "rationale": st.column_config.TextColumn("Why", width="large"),
+            "outcome": st.column_config.TextColumn("Outcome", help="Open, won or lost, as read at import from the "
+                                                   "stage, the probability or your stage mapping"),
         },
     )
 

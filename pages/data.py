@@ -16,7 +16,7 @@ from gtm.services import currency as currency_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
-from pages.common import identity, navigation, session, widgets
+from pages.common import identity, navigation, outcomes, session, widgets
 
 s = session.store()  # the workspace on view: exports, currency
 imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
@@ -59,6 +59,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
 
     if upload is not None and upload.read:
         overrides = st.session_state.setdefault("dt_overrides", {}).setdefault(f"{kind}:{digest}", {})
+        stage_choices = st.session_state.setdefault("dt_stage_choices", {}).setdefault(f"{kind}:{digest}", {})
         date_key = f"dt_dates_{kind}_{digest}"
         date_format = DATE_CHOICES.get(st.session_state.get(date_key, "as detected"))
         reporting = session.currency(session.MAIN)
@@ -66,16 +67,21 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
         chosen = st.session_state.get(currency_key)
         # One plan per session, kept while nothing it depends on changes: choosing how to import reruns the page
         # without reading the file again.
-        plan_key = (kind, digest, tuple(sorted(overrides.items())), date_format, chosen, imports_to.data_version())
+        plan_key = (kind, digest, tuple(sorted(overrides.items())), date_format, chosen, imports_to.data_version(),
+                    tuple(sorted(stage_choices.items())))
         kept = st.session_state.get("dt_plan")
         if kept is not None and kept[0] == plan_key:
             plan = kept[1]
         else:
             st.session_state.pop("dt_plan", None)
             try:
+                # The preview counts what the import will diagnose on the stored portfolio, read as the pages read it.
                 plan = importer.plan_import(imports_to, kind, raw, name=upload.name, limits=limits,
-                                            mapping=columns.Mapping(columns=dict(overrides), date_format=date_format),
-                                            currency=chosen if chosen and chosen != reporting else None)
+                                            mapping=columns.Mapping(columns=dict(overrides), date_format=date_format,
+                                                                    stages=dict(stage_choices)),
+                                            currency=chosen if chosen and chosen != reporting else None,
+                                            stored=session.stored_opportunities(session.MAIN)
+                                            if kind == "opportunities" else None)
             except GtmError as exc:
                 widgets.show_error(exc)
                 st.stop()
@@ -119,6 +125,9 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
                 st.rerun()
             if plan.columns.unmapped:
                 st.caption("Not imported: " + ", ".join(map(plain, plan.columns.unmapped)))
+
+        if outcomes.show_stages(plan, stage_choices, session.won_weight(session.MAIN)):
+            st.rerun()
 
         raw_rows, parsed_rows = plan.preview()
         st.markdown("**The first rows, as in the file and as they will be stored**")

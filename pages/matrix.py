@@ -130,7 +130,7 @@ else:
         m[1].metric("▲ Likely overkill", f"{shown.overkill_count:,}", over_text, delta_color="inverse")
         m[2].metric("▼ Likely insufficient", f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
     left_out = plain(shown.left_out(session.currency())) + " A band edit cannot move them."
-    if shown.undiagnosed_count and not showing:
+    if (shown.undiagnosed_count or shown.lost_count) and not showing:  # what no band edit moves
         board.caption(left_out)
     judged = (preview if later else d).assessed
     board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
@@ -139,7 +139,7 @@ else:
                                                currency=session.currency(), compact=showing,
                                                compare_with=(active.matrix if later else matrix) if changed else None),
                        key="mx_chart", config={"displayModeBar": False})
-    if shown.undiagnosed_count and showing:
+    if (shown.undiagnosed_count or shown.lost_count) and showing:
         board.caption(left_out)
 
 if changed and draft_matrix is not None and not d.opportunities.empty:

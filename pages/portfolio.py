@@ -7,7 +7,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
 from gtm.services import accounts
-from pages.common import draft, identity, navigation, present, session, widgets
+from pages.common import draft, identity, navigation, outcomes, present, session, widgets
 
 STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
 CURRENT = "current-structures"  # the anchor of the section where current structures are set
@@ -92,7 +92,9 @@ if not showing:  # under the chart, so the figures and the whole matrix fit abov
         st.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:")
 if f.undiagnosed_count:
     (st.caption if showing else st.warning)(plain(f.left_out(session.currency())) +
-                                            " They stand in the grey column beside the matrix.")
+                                            " Those not yet diagnosed stand in the grey column beside the matrix.")
+elif f.lost_count:  # lost deals only: said, but nothing is to do
+    st.caption(plain(f.left_out(session.currency())))
 points = [p for p in (picked or {}).get("selection", {}).get("points", []) if p.get("customdata")]
 if points:  # a clicked cell: who stands in it, largest first
     nature, approach = (str(x) for x in points[0]["customdata"][:2])
@@ -121,6 +123,8 @@ if points:  # a clicked cell: who stands in it, largest first
                                    "opportunity_id": "Opportunity id"})
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
+outcomes.show_won_weight("pf_won")
+
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
     st.dataframe(widgets.money_table(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency()),
                  hide_index=True, key="pf_matrix_table",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import GtmError
+from gtm.domain.outcomes import in_play
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ def cell_members(assessed: pd.DataFrame, nature: str, approach: str, limit: int 
     else:
         in_nature = assessed["nature"].isna().to_numpy()
     values = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
-    mask = in_nature & (assessed["approach"] == approach).to_numpy(dtype=bool, na_value=False) & ~np.isnan(values)
+    mask = (in_nature & (assessed["approach"] == approach).to_numpy(dtype=bool, na_value=False) & ~np.isnan(values)
+            & in_play(assessed))  # a lost deal stands in no cell
     rows = assessed[mask]
     accounts = (rows.groupby("account_id", observed=True)
                 .agg(account_name=("account_name", "first"), opportunities=("value", "size"), value=("value", "sum"))

@@ -29,6 +29,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError
 from gtm.domain.fmt import count, plural
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix
+from gtm.domain.outcomes import in_play
 from gtm.domain.playbook import Assumptions, Playbook
 
 FORMULAS: dict[str, str] = {
@@ -78,11 +79,12 @@ class Exposure:
 
 def exposure(opportunities: pd.DataFrame, matrix: ApproachMatrix, account_ids: Sequence[str] | pd.Index) -> Exposure:
     """The exposure of each account in ``account_ids`` (an account without opportunities has zeros) from
-    opportunities with account_id, nature (empty: not yet diagnosed) and expected_value."""
+    opportunities with account_id, nature (empty: not yet diagnosed), expected_value and, optionally, outcome (a lost
+    deal is no longer at stake: it adds nothing)."""
     ids = pd.Index(account_ids)
     n_acc, n_nat = len(ids), len(vocab.NATURES)
     pos = ids.get_indexer(pd.Index(opportunities["account_id"]))
-    keep = pos >= 0
+    keep = (pos >= 0) & in_play(opportunities)
     ev = opportunities["expected_value"].to_numpy(dtype=float, na_value=0.0)
     nature = _nature_codes(opportunities["nature"])
     known = keep & (nature >= 0)

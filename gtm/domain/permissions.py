@@ -49,6 +49,8 @@ class Action(StrEnum):
     SAVE_SCENARIO = "save_scenario"  # save a scenario: a structure per account
     # Ownership decides who may record a decision: moving an account to another owner is not an import's side effect.
     REASSIGN_ACCOUNTS = "reassign_accounts"
+    # What a won deal weighs beside the open pipeline (issue 22): it moves every recommendation, like the matrix.
+    SET_WON_WEIGHT = "set_won_weight"
 
 
 # action -> roles allowed
@@ -76,6 +78,8 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.SAVE_SCENARIO: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
     # A sales leader decides on the accounts they own: who may change an owner (by import too) may not be one.
     Action.REASSIGN_ACCOUNTS: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    # The won-deal weight moves every recommendation at once, like a band edit: the workshop's facilitator owns it.
+    Action.SET_WON_WEIGHT: frozenset({Role.FACILITATOR, Role.ADMIN}),
 }
 # A viewer reads everything and writes nothing.
 assert all(Role.VIEWER not in roles for roles in RULES.values())

@@ -18,6 +18,7 @@ from gtm.domain.assess import assess
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import count, money, plural, share
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.outcomes import OUTCOME_DTYPE, WON_WEIGHT_DEFAULT, in_play
 from gtm.domain.recommend import expected_values, recommend
 from gtm.domain.reviews import MIXED, latest_verdicts
 from gtm.domain.vocabulary import Fit
@@ -45,20 +46,28 @@ def no_bu_sentence(opportunities: int) -> str:
 
 UNDIAGNOSED_RATIONALE = ("Not yet diagnosed: nothing in the data says which nature this opportunity has, so it is "
                          "left out of fit shares and recommendations until a person or a rule decides.")
+LOST_RATIONALE = ("Lost: this deal is no longer at stake, so it carries no fit and weighs nothing in the "
+                  "recommendation.")
 
 
-def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame:
-    """Opportunities with fit, steps, band and rationale at their account's current approach.
+def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix,
+                     won_weight: float = WON_WEIGHT_DEFAULT) -> pd.DataFrame:
+    """Opportunities with fit, steps, band, rationale and expected value at their account's current approach.
 
     Where no current approach is recorded the lightest is assumed (``approach_assumed`` says so). Opportunities
-    not yet diagnosed (no nature) keep an empty fit and say why.
+    not yet diagnosed (no nature) and lost ones (``outcome``) keep an empty fit and say why; a lost deal keeps its
+    nature. Expected values weigh a won deal by ``won_weight`` and a lost one by nothing (``expected_values``).
     """
     opps = opportunities.copy(deep=False)
-    opps["expected_value"] = expected_values(opps) if len(opps) else pd.Series(dtype=float)
+    if "outcome" in opps:  # three words over a million rows: a category column, compared on its codes
+        opps["outcome"] = opps["outcome"].astype(OUTCOME_DTYPE)
+    opps["expected_value"] = expected_values(opps, won_weight) if len(opps) else pd.Series(dtype=float)
     approach = opps["approach"].astype(object) if "approach" in opps else pd.Series(None, index=opps.index, dtype=object)
     opps["approach_assumed"] = approach.isna().to_numpy()
     opps["approach"] = approach.where(approach.notna(), assumed_approach())
-    known = (opps["nature"].notna() if "nature" in opps else pd.Series(False, index=opps.index)).to_numpy()
+    named = (opps["nature"].notna() if "nature" in opps else pd.Series(False, index=opps.index)).to_numpy()
+    play = in_play(opps)
+    known = named & play
     if known.all():
         return assess(opps, matrix)
     # Judge only the rows with a nature, on their two columns, and spread the answers back: splitting the wide
@@ -66,14 +75,20 @@ def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix) -> pd.
     judged = assess(opps.loc[known, ["nature", "approach"]], matrix)
     opps["approach"] = pd.Categorical.from_codes(vocab.APPROACHES.indices(opps["approach"], "approach"),
                                                  dtype=vocab.APPROACHES.dtype)
-    for col, dtype in (("nature", vocab.NATURES.dtype), ("fit", vocab.FITS.dtype),
-                       ("band_low", vocab.APPROACHES.dtype), ("band_high", vocab.APPROACHES.dtype)):
+    nature = _spread(judged["nature"].cat.codes.to_numpy(), known, -1)
+    gone = named & ~play  # a lost deal keeps the nature it had: the Account page lists it with it
+    if gone.any():
+        nature[gone] = vocab.NATURES.indices(opps.loc[gone, "nature"], "nature")
+    opps["nature"] = pd.Categorical.from_codes(nature, dtype=vocab.NATURES.dtype)
+    for col, dtype in (("fit", vocab.FITS.dtype), ("band_low", vocab.APPROACHES.dtype),
+                       ("band_high", vocab.APPROACHES.dtype)):
         opps[col] = pd.Categorical.from_codes(_spread(judged[col].cat.codes.to_numpy(), known, -1), dtype=dtype)
     opps["steps"] = _spread(judged["steps"].to_numpy(), known, 0)
     sentences = judged["rationale"].cat.categories
+    why = _spread(judged["rationale"].cat.codes.to_numpy(), known, len(sentences))
+    why[~play] = len(sentences) + 1
     opps["rationale"] = pd.Categorical.from_codes(
-        _spread(judged["rationale"].cat.codes.to_numpy(), known, len(sentences)),
-        categories=sentences.append(pd.Index([UNDIAGNOSED_RATIONALE])))
+        why, categories=sentences.append(pd.Index([UNDIAGNOSED_RATIONALE, LOST_RATIONALE])))
     return opps
 
 
@@ -99,10 +114,12 @@ class Figures:
     undiagnosed_count: int = 0
     undiagnosed_value: float = 0.0
     assumed_accounts: int = 0
+    lost_count: int = 0  # lost deals: left out of every figure above
+    lost_value: float = 0.0
 
     @property
     def diagnosed_value(self) -> float:
-        """The value the fit shares are computed over: every opportunity with a nature."""
+        """The value the fit shares are computed over: every opportunity at stake with a nature."""
         return self.total_value - self.undiagnosed_value
 
     def assumed(self) -> str:
@@ -117,30 +134,45 @@ class Figures:
                 f"{plural(n, 'it', 'them')} as served by {lightest} (assumed).")
 
     def left_out(self, currency: str = DEFAULT_REPORTING) -> str:
-        """One sentence on what the fit figures leave out (empty when nothing is); amounts in ``currency``."""
-        if not self.undiagnosed_count:
-            return ""
-        part = self.undiagnosed_value / self.total_value if self.total_value else 0.0
-        return (f"{self.undiagnosed_count:,} opportunit{'y' if self.undiagnosed_count == 1 else 'ies'} "
-                f"({money(self.undiagnosed_value, currency)}, {share(part)} of the value) are not yet diagnosed and are left out "
-                "of fit shares and recommendations.")
+        """What the fit figures leave out, in a sentence or two (empty when nothing is): opportunities not yet
+        diagnosed, and lost deals; amounts in ``currency``."""
+        parts = []
+        if self.undiagnosed_count:
+            part = self.undiagnosed_value / self.total_value if self.total_value else 0.0
+            parts.append(f"{count(self.undiagnosed_count, 'opportunity')} ({money(self.undiagnosed_value, currency)}, "
+                         f"{share(part)} of the value) {plural(self.undiagnosed_count, 'is', 'are')} not yet diagnosed "
+                         "and left out of fit shares and recommendations.")
+        if self.lost_count:
+            parts.append(lost_sentence(self.lost_count, self.lost_value, currency))
+        return " ".join(parts)
+
+
+def lost_sentence(number: int, value: float, currency: str = DEFAULT_REPORTING,
+                  left_out_of: str = "the figures, fits and recommendations") -> str:
+    """How many lost deals (and their value) the verdicts leave out, in a sentence."""
+    return (f"{count(number, 'lost deal')} ({money(value, currency)}) {plural(number, 'is', 'are')} left out of "
+            f"{left_out_of}: no longer at stake.")
 
 
 def figures(assessed: pd.DataFrame) -> Figures:
-    """Counts and values by fit; the value share in band is over diagnosed opportunities only."""
+    """Counts and values by fit of the opportunities at stake; the value share in band is over diagnosed ones only.
+    Lost deals are counted apart (``lost_count``, ``lost_value``)."""
+    play = in_play(assessed)
     value = assessed["value"].astype(float)
-    total = float(value.sum())
-    fit = assessed["fit"].astype(object)
+    at_stake = value[play]
+    total = float(at_stake.sum())
+    fit = assessed["fit"].astype(object)  # a lost deal has none
     count = {f: int((fit == f).sum()) for f in Fit}
     sums = {f: float(value[fit == f].sum()) for f in Fit}
     undiagnosed = assessed["nature"].isna().to_numpy() if "nature" in assessed else np.zeros(len(assessed), bool)
+    undiagnosed = undiagnosed & play
     undiagnosed_value = float(value[undiagnosed].sum())
     diagnosed = total - undiagnosed_value
-    assumed = (assessed.loc[assessed["approach_assumed"].astype(bool), "account_id"].nunique()
+    assumed = (assessed.loc[assessed["approach_assumed"].astype(bool).to_numpy() & play, "account_id"].nunique()
                if "approach_assumed" in assessed else 0)
     return Figures(
-        accounts=int(assessed["account_id"].nunique()),
-        opportunities=len(assessed),
+        accounts=int(assessed.loc[play, "account_id"].nunique()),
+        opportunities=int(play.sum()),
         total_value=total,
         realistic_share=sums[Fit.REALISTIC] / diagnosed if diagnosed else 0.0,
         overkill_count=count[Fit.OVERKILL],
@@ -150,6 +182,8 @@ def figures(assessed: pd.DataFrame) -> Figures:
         undiagnosed_count=int(undiagnosed.sum()),
         undiagnosed_value=undiagnosed_value,
         assumed_accounts=int(assumed),
+        lost_count=int((~play).sum()),
+        lost_value=float(value[~play].sum()),
     )
 
 
@@ -159,7 +193,8 @@ def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     n = pd.Categorical(assessed["nature"], categories=natures).codes.astype(np.int64)
     a = pd.Categorical(assessed["approach"], categories=approaches).codes.astype(np.int64)
     values = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
-    known = (n >= 0) & (a >= 0) & ~np.isnan(values)  # an amount without an exchange rate is not counted
+    # An amount without an exchange rate is not counted, nor a lost deal (no longer at stake).
+    known = (n >= 0) & (a >= 0) & ~np.isnan(values) & in_play(assessed)
     cell = n[known] * len(approaches) + a[known]
     size = len(natures) * len(approaches)
     # Counted on the category codes: grouping a million rows by their text took half a second.
@@ -169,38 +204,50 @@ def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
     return grid.assign(count=count.astype(np.int64), value=value)
 
 
+def _to_diagnose(assessed: pd.DataFrame) -> pd.Series:
+    """The opportunities not yet diagnosed and still at stake: a lost deal is no to-do."""
+    return pd.Series(assessed["nature"].isna().to_numpy() & in_play(assessed), index=assessed.index)
+
+
 def undiagnosed_summary(assessed: pd.DataFrame) -> pd.DataFrame:
-    """Count and value of opportunities not yet diagnosed, per current approach (the strip beside the matrix)."""
-    frame = assessed[assessed["nature"].isna()]
+    """Count and value of opportunities not yet diagnosed, per current approach (the strip beside the matrix); lost
+    deals are no to-do."""
+    frame = assessed[_to_diagnose(assessed)]
     agg = frame.groupby(frame["approach"].astype(str))["value"].agg(["count", "sum"])
     return (agg.reindex(list(vocab.APPROACHES.codes), fill_value=0).rename_axis("approach").reset_index()
             .rename(columns={"sum": "value"}))
 
 
 def undiagnosed_todo(assessed: pd.DataFrame, limit: int | None = None) -> pd.DataFrame:
-    """The opportunities not yet diagnosed, largest first: the to-do list."""
+    """The opportunities not yet diagnosed, largest first: the to-do list (a lost deal is none)."""
     cols = [c for c in ("opportunity_id", "name", "account_id", "account_name", "bu", "product_family", "value")
             if c in assessed]
     # Order on the two sort columns only, then take those rows from the frame: a head() of a sorted copy would
     # keep the whole copy's text alive behind a few rows.
     keys = [c for c in ("value", "opportunity_id") if c in assessed]
-    order = assessed.loc[assessed["nature"].isna(), keys].sort_values(keys, ascending=[False, True][:len(keys)]).index
+    order = assessed.loc[_to_diagnose(assessed), keys].sort_values(keys, ascending=[False, True][:len(keys)]).index
     return assessed.loc[order if limit is None else order[:limit], cols]
 
 
 NO_DIAGNOSIS = ("No opportunity of this account is diagnosed yet, so no structure can be recommended: diagnose its "
                 "opportunities first (a person on the Diagnose page, a product family mapping or a rule).")
+ALL_LOST = ("Every opportunity of this account is lost: nothing is at stake, so no structure is recommended "
+            "until a new one is imported.")
 
 
 def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix,
                     currency: str = DEFAULT_REPORTING, rationale: bool = True) -> pd.DataFrame:
-    """One recommendation per account with at least one diagnosed opportunity; undiagnosed ones are left out.
+    """One recommendation per account with at least one diagnosed opportunity at stake; undiagnosed and lost ones
+    are left out, and each weighs its ``expected_value`` (assess_portfolio's: won deals by the won-deal weight).
     Without ``rationale``, no sentence per account (see ``recommend``)."""
-    diagnosed = assessed[assessed["nature"].notna()] if "nature" in assessed else assessed.iloc[0:0]
+    keep = (assessed["nature"].notna().to_numpy() & in_play(assessed)) if "nature" in assessed \
+        else np.zeros(len(assessed), dtype=bool)
+    diagnosed = assessed[keep]
     if diagnosed.empty:
         return pd.DataFrame(columns=["account_id", "recommended_approach"] + (["rationale"] if rationale else []))
     cols = ["account_id", "nature", "value", "probability", "approach"]
-    return recommend(diagnosed[cols], matrix, currency, rationale=rationale)
+    weights = diagnosed["expected_value"] if "expected_value" in diagnosed else None
+    return recommend(diagnosed[cols], matrix, currency, rationale=rationale, weights=weights)
 
 
 def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
@@ -213,28 +260,36 @@ def account_summary(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.Dat
     """Accounts with value, misfit value and recommendation: what does not change when a decision is recorded."""
     # Only the columns summed, side by side: assigning to the whole frame would copy every column of it.
     value = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
+    play = in_play(assessed)
     undiagnosed = assessed["nature"].isna().to_numpy() if "nature" in assessed else np.zeros(len(assessed), bool)
     at_stake = pd.DataFrame({
-        "account_id": assessed["account_id"].to_numpy(), "value": value,
+        "account_id": assessed["account_id"].to_numpy(), "value": np.where(play, value, 0.0),
+        "in_play": play.astype(np.int64), "lost": (~play).astype(np.int64),
         "misfit_value": np.where(assessed["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT]).to_numpy(), value, 0.0),
         "worst_steps": assessed["steps"].astype(int).to_numpy(),
-        "undiagnosed_value": np.where(undiagnosed, value, 0.0),
+        "undiagnosed_value": np.where(undiagnosed & play, value, 0.0),
+        "lost_value": np.where(play, 0.0, value),
     }).groupby("account_id").agg(
-        opportunities=("value", "size"), value=("value", "sum"), misfit_value=("misfit_value", "sum"),
+        opportunities=("in_play", "sum"), value=("value", "sum"), misfit_value=("misfit_value", "sum"),
         worst_steps=("worst_steps", "max"), undiagnosed_value=("undiagnosed_value", "sum"),
+        lost_count=("lost", "sum"), lost_value=("lost_value", "sum"),
     )
-    out = accounts.merge(at_stake.drop(columns="undiagnosed_value"), left_on="account_id", right_index=True,
-                         how="left")
+    out = accounts.merge(at_stake.drop(columns=["undiagnosed_value", "lost_count", "lost_value"]),
+                         left_on="account_id", right_index=True, how="left")
     rec_cols = ["account_id", "recommended_approach", "current_in_band_share", "recommended_in_band_share",
                 "overserved_count", "overserved_value", "underserved_count", "underserved_value", "rationale"]
     out = out.merge(recs[[c for c in rec_cols if c in recs]].rename(columns={"rationale": "recommendation_rationale"}),
                     on="account_id", how="left")
-    out = out.merge(at_stake["undiagnosed_value"], left_on="account_id", right_index=True, how="left")
-    for c in ("opportunities", "value", "misfit_value", "worst_steps", "undiagnosed_value"):
+    out = out.merge(at_stake[["undiagnosed_value", "lost_count", "lost_value"]], left_on="account_id",
+                    right_index=True, how="left")
+    for c in ("opportunities", "value", "misfit_value", "worst_steps", "undiagnosed_value", "lost_count",
+              "lost_value"):
         out[c] = out[c].fillna(0)
     out["approach_assumed"] = out["current_approach"].isna() if "current_approach" in out else False
     no_rec = out["recommended_approach"].isna() & (out["opportunities"] > 0)
-    out["recommendation_rationale"] = out["recommendation_rationale"].astype(object).where(~no_rec, NO_DIAGNOSIS)
+    all_lost = out["recommended_approach"].isna() & (out["opportunities"] == 0) & (out["lost_count"] > 0)
+    out["recommendation_rationale"] = (out["recommendation_rationale"].astype(object).where(~no_rec, NO_DIAGNOSIS)
+                                       .where(~all_lost, ALL_LOST))
     return out
 
 
@@ -314,10 +369,11 @@ def review_queue(accounts: pd.DataFrame, assessed: pd.DataFrame, decisions: pd.D
     it ("approved", "challenged", "mixed" when their BUs differ, "" when none; ``reviews`` as Store.reviews, None:
     none known).
     """
+    play = in_play(assessed)  # a lost deal is no longer at stake: it flags nothing and asks no BU's verdict
     scope = _bu_scope(bus)
-    touching = assessed if scope is None else assessed[assessed["bu"].isin(scope)]
+    touching = assessed[play] if scope is None else assessed[assessed["bu"].isin(scope).to_numpy(dtype=bool) & play]
     ids = touching["account_id"].unique()
-    opps = assessed[assessed["account_id"].isin(ids)]
+    opps = assessed[assessed["account_id"].isin(ids).to_numpy() & play]
     if opps.empty:
         return pd.DataFrame(columns=QUEUE_EMPTY_COLUMNS)
     latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
@@ -442,7 +498,7 @@ class Overview:
 
 def overview(view: pd.DataFrame, misfit_limit: int = 15, todo_limit: int = 200) -> Overview:
     """The figures, matrix cells, undiagnosed strip, biggest misfits and to-do list of ``view``."""
-    count = int(view["nature"].isna().sum()) if "nature" in view else 0
+    count = int((view["nature"].isna().to_numpy() & in_play(view)).sum()) if "nature" in view else 0
     return Overview(figures(view), cell_summary(view), undiagnosed_summary(view), biggest_misfits(view, misfit_limit),
                     undiagnosed_todo(view, todo_limit), count)
 
@@ -479,9 +535,10 @@ STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look
 
 
 def fit_under(opps: pd.DataFrame, approach: str, matrix: ApproachMatrix) -> pd.DataFrame:
-    """The diagnosed opportunities judged as if ``approach`` served them: fit, steps, band and rationale at that
-    row (the account page's "under the recommendation" view); the undiagnosed have no column and are left out."""
-    opps = opps[opps["nature"].notna()] if "nature" in opps else opps
+    """The diagnosed opportunities at stake judged as if ``approach`` served them: fit, steps, band and rationale at
+    that row (the account page's "under the recommendation" view); the undiagnosed have no column and the lost are
+    no longer at stake: both are left out."""
+    opps = opps[opps["nature"].notna().to_numpy() & in_play(opps)] if "nature" in opps else opps[in_play(opps)]
     return assess(opps.drop(columns=["fit", "steps", "band_low", "band_high", "rationale"], errors="ignore")
                   .assign(approach=approach), matrix)
 
@@ -513,6 +570,8 @@ def fit_summary(opps: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> str:
     (as the recommendation weighs them: see recommend.EXPECTED_VALUE_NOTE), in ``currency``."""
     judged = opps.dropna(subset=["fit"]) if "fit" in opps else opps.iloc[0:0]
     if judged.empty:
+        if len(opps) and not in_play(opps).any():
+            return "Every opportunity of this account is lost, so nothing is at stake and nothing is flagged."
         return ("No opportunity of this account is diagnosed yet, so nothing can be flagged." if len(opps)
                 else "This account has no opportunities yet, so nothing is flagged.")
     approach = vocab.APPROACHES.label(str(judged["approach"].iloc[0]))

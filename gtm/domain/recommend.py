@@ -13,6 +13,7 @@ from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import count, moneys, shares
 from gtm.domain.matrix import INSUFFICIENT, OVERKILL, ApproachMatrix, default_matrix
+from gtm.domain.outcomes import WON_WEIGHT_DEFAULT, WON_WEIGHT_RANGE, is_outcome, won_weight_sentence
 
 RECOMMEND_COLUMNS = (
     "account_id",
@@ -53,28 +54,45 @@ EXPECTED_VALUE_NOTE = ("Expected value: the amount × the probability where the 
                        "where it does not.")
 
 
-def expected_values(frame: pd.DataFrame) -> np.ndarray:
-    """value x probability / 100 per row; a missing probability counts as 100 (percent): EXPECTED_VALUE_NOTE."""
+def expected_value_note(won_weight: float = WON_WEIGHT_DEFAULT) -> str:
+    """EXPECTED_VALUE_NOTE with what won and lost deals weigh (``won_weight``: the workspace's won-deal weight)."""
+    return ("Expected value: an open deal's amount × its probability where the CRM gives one (the amount alone "
+            "where it does not); " + won_weight_sentence(won_weight) + ".")
+
+
+def expected_values(frame: pd.DataFrame, won_weight: float = WON_WEIGHT_DEFAULT) -> np.ndarray:
+    """value x probability / 100 per row; a missing probability counts as 100 (percent): EXPECTED_VALUE_NOTE. With an
+    ``outcome`` column, a won deal weighs value x ``won_weight`` (business already done, whatever its probability)
+    and a lost one nothing: ``expected_value_note``."""
     value = _numeric(frame, "value", 0, None, "a number >= 0")
-    if "probability" not in frame.columns:
-        return value
-    prob = _numeric(frame, "probability", 0, 100, "a probability between 0 and 100 (percent)")
-    return value * np.where(np.isnan(prob), 100.0, prob) / 100.0
+    if "probability" in frame.columns:
+        prob = _numeric(frame, "probability", 0, 100, "a probability between 0 and 100 (percent)")
+        expected = value * np.where(np.isnan(prob), 100.0, prob) / 100.0
+    else:
+        expected = value
+    if "outcome" not in frame.columns:
+        return expected
+    if not WON_WEIGHT_RANGE[0] <= won_weight <= WON_WEIGHT_RANGE[1]:
+        raise InputError(f"The won-deal weight {won_weight!r} is outside {WON_WEIGHT_RANGE[0]:g} to "
+                         f"{WON_WEIGHT_RANGE[1]:g}.")
+    return np.where(is_outcome(frame, "won"), value * won_weight, np.where(is_outcome(frame, "lost"), 0.0, expected))
 
 
 def recommend(frame: pd.DataFrame, matrix: ApproachMatrix | None = None,
-              currency: str = DEFAULT_REPORTING, rationale: bool = True) -> pd.DataFrame:
+              currency: str = DEFAULT_REPORTING, rationale: bool = True,
+              weights: np.ndarray | pd.Series | None = None) -> pd.DataFrame:
     """One row per account: the approach minimising value-weighted steps outside the bands.
 
     Ties go to the larger value in band, then to the lighter structure. The current in-band
     share uses each opportunity's own ``approach`` when that column is present. With ``rationale``
     (the default) each row says why in a sentence; without, there is no ``rationale`` column (a band
     edit's preview compares recommendations and shows no sentence, and the text is most of the time).
+    ``weights``: each row's expected value when already weighed (won and lost deals: ``expected_values``).
     """
     matrix = matrix or default_matrix()
     require_columns(frame, ("account_id", "nature", "value"), "recommend")
     nature = vocab.NATURES.indices(frame["nature"], "nature")
-    weight = expected_values(frame)
+    weight = expected_values(frame) if weights is None else np.asarray(weights, dtype=float)
     has_current = "approach" in frame.columns
     current = vocab.APPROACHES.indices(frame["approach"], "approach") if has_current else None
 

@@ -13,6 +13,7 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import money
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.outcomes import in_play
 from gtm.domain.vocabulary import Fit
 
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency. A symbol always
@@ -337,8 +338,9 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                    "title": {"text": f"Fit under the {under}:"}},
         "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
     })
-    if len(opps):
-        frame = opps.dropna(subset=["approach", "nature"]).copy()  # the undiagnosed have no column to sit in
+    # The undiagnosed have no column to sit in, and a lost deal is no longer at stake: neither is drawn.
+    frame = opps[in_play(opps)].dropna(subset=["approach", "nature"]).copy() if len(opps) else opps
+    if len(frame):
         n_pos = frame["nature"].astype(str).map({c: i for i, c in enumerate(vocab.NATURES.codes)}).astype(float)
         a_pos = frame["approach"].astype(str).map({c: i for i, c in enumerate(vocab.APPROACHES.codes)}).astype(float)
         # Spread bubbles that share a cell on a small grid inside it, so each stays visible.

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gtm.domain.diagnose import DiagnosisTable, Signal, default_diagnosis
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.outcomes import Outcome, parse_outcome
 from gtm.domain.rules import DATA_DIR, Example, config_error, load_rule_file
 from gtm.domain.vocabulary import normalise
 
@@ -316,12 +317,22 @@ def _missing(spec: KindSpec, mapped: cabc.Mapping[str, str]) -> list[str]:
 
 
 class Mapping(BaseModel):
-    """A mapping file: canonical field -> the file's header (None to skip a field) and an optional date form."""
+    """A mapping file: canonical field -> the file's header (None to skip a field), an optional date form, and a
+    person's stage -> outcome mapping (open, won or lost; it wins over every stage word, see data/stages.json)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     columns: dict[str, str | None] = Field(default_factory=dict)
     date_format: Literal["dd/mm/yyyy", "mm/dd/yyyy"] | None = None
+    stages: dict[str, Outcome] = Field(default_factory=dict)
+
+    @field_validator("stages", mode="before")
+    @classmethod
+    def _fold_outcomes(cls, value: Any) -> Any:
+        # People write Won, LOST, " open ": only the word matters.
+        if isinstance(value, cabc.Mapping):
+            return {str(k): parse_outcome(v) for k, v in value.items()}
+        return value
 
     @field_validator("date_format", mode="before")
     @classmethod
@@ -358,7 +369,7 @@ def parse_mapping(text: str, *, name: str = "mapping") -> Mapping:
             except json.JSONDecodeError as exc:
                 raise InputError(f"Mapping file '{name}' is not valid JSON: {exc.msg} at line {exc.lineno}, "
                                  f"column {exc.colno}.") from None
-            if not ({"columns", "date_format"} & set(raw)):
+            if not ({"columns", "date_format", "stages"} & set(raw)):
                 raw = {"columns": raw}  # a bare {"value": "Deal Size"} object is a columns map
             return Mapping.model_validate(raw)
         columns: dict[str, str | None] = {}
@@ -380,4 +391,5 @@ def parse_mapping(text: str, *, name: str = "mapping") -> Mapping:
     except ValidationError as exc:
         reasons = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise InputError(f"Mapping file '{name}' is not valid: {reasons}. Expected "
-                         '{"columns": {"value": "Deal Size"}, "date_format": "dd/mm/yyyy" or null}.') from None
+                         '{"columns": {"value": "Deal Size"}, "date_format": "dd/mm/yyyy" or null, '
+                         '"stages": {"Verbal commit": "open", "Booked": "won"}}.') from None

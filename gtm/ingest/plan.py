@@ -15,6 +15,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gtm.domain import currency as money_codes
+from gtm.domain import outcomes
 from gtm.domain.diagnose import default_diagnosis, diagnose_with_problems
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
@@ -39,6 +40,8 @@ class ImportPlan:
     notes: list[str] = field(default_factory=list)
     existing: int = 0  # valid rows whose id is already stored (will be updated)
     currency_choice: bool = False  # some amounts name no currency (or a bare '$'): the file's currency is a choice
+    stage_mapping: dict[str, str] = field(default_factory=dict)  # a person's stage -> outcome, as given
+    diagnosis: DiagnosisCounts | None = None  # what the import will diagnose (set by gtm.services.imports)
 
     @property
     def rejected_rows(self) -> set[Any]:
@@ -93,13 +96,31 @@ class ImportPlan:
         raw = self.table.frame.head(rows)
         parsed = self.records.head(rows)
         names = {"external_id": "Id", "account_external_id": "Account", "parent_external_id": "Parent account",
-                 "preview_nature": "Nature (given, or diagnosed on this file)", "preview_rule": "Found by"}
+                 "preview_nature": "Nature once imported", "preview_rule": "Found by", "outcome": "Outcome"}
         labels = {f.name: f.description[:1].upper() + f.description[1:] for f in colmap.fields(self.kind)}
         shown = [c for c in parsed.columns
                  if c not in ("signals", "attributes", "nature", "nature_source", "diagnosis_rule")
                  and (c in names or c in labels) and parsed[c].notna().any()]
         parsed = parsed[shown].rename(columns={c: names.get(c) or labels.get(c, c) for c in shown})
         return raw, parsed
+
+    def stages(self) -> pd.DataFrame:
+        """Each distinct stage of the rows to import with the outcome read, how (in words) and how many opportunities:
+        stage, outcome, how, read_by, opportunities. Empty for accounts."""
+        if self.kind != "opportunities" or "outcome" not in self.records:
+            return pd.DataFrame(columns=["stage", "outcome", "how", "read_by", "opportunities"])
+        rows = self.valid
+        table = outcomes.stage_table(rows["stage"], rows["outcome"], rows["outcome_how"])
+        return table.assign(read_by=table["how"].map(outcomes.HOW_WORDS))[
+            ["stage", "outcome", "how", "read_by", "opportunities"]]
+
+    def stage_lines(self) -> list[str]:
+        """The stage table in lines for the command line: "'Closed Lost' -> lost (a word of the stage): 120"."""
+        table = self.stages()
+        return [f"{'(no stage)' if stage is None else repr(stage)} -> {outcome or 'not read'} ({read_by}): "
+                f"{int(count):,} opportunit{'y' if int(count) == 1 else 'ies'}"
+                for stage, outcome, read_by, count in zip(table["stage"], table["outcome"], table["read_by"],
+                                                          table["opportunities"], strict=True)]
 
     def summary(self) -> str:
         """One line: rows, valid, rejected, to add, to update."""
@@ -109,6 +130,31 @@ class ImportPlan:
         valid = len(self.valid)
         return (f"{len(self.records)} row(s) read, {valid} valid, {len(self.rejected_rows)} rejected; "
                 f"{valid - self.existing} to add, {self.existing} to update")
+
+
+@dataclass(frozen=True)
+class DiagnosisCounts:
+    """What an import of the plan's valid rows will give, read as the portfolio reads them (active rules, mappings and
+    overrides; gtm.services.imports): natures found and not, outcomes, and the rows rejected."""
+
+    diagnosed: int
+    undiagnosed: int
+    rejected: int
+    open: int = 0
+    won: int = 0
+    lost: int = 0
+
+    def sentence(self) -> str:
+        """The preview's one count, in a sentence."""
+        total = self.diagnosed + self.undiagnosed
+        rejected = (f"; {self.rejected:,} rejected row{'' if self.rejected == 1 else 's'} "
+                    f"{'is' if self.rejected == 1 else 'are'} not imported" if self.rejected else "")
+        lost = (f" {self.lost:,} of them {'is' if self.lost == 1 else 'are'} lost and will be left out of the fit "
+                f"figures and recommendations; {self.won:,} won." if self.lost or self.won else "")
+        return (f"Once imported, with the active rules and mappings: of the {total:,} opportunit"
+                f"{'y' if total == 1 else 'ies'} imported, {self.diagnosed:,} {'is' if self.diagnosed == 1 else 'are'} "
+                f"diagnosed and {self.undiagnosed:,} stay not yet diagnosed (a to-do, never a silent default)"
+                f"{rejected}.{lost}")
 
 
 @dataclass(frozen=True)
@@ -329,8 +375,13 @@ def _ids_from_names(raw: pd.Series, column: str, known_accounts: pd.DataFrame, p
     return one.where(one.notna(), derived).astype(object).where(usable.notna(), None)
 
 
-def _accounts_by_name(raw: pd.Series, column: str, accounts: pd.DataFrame,
-                      notes: list[str]) -> tuple[pd.Series, list[Problem]]:
+_UNKNOWN_ACCOUNT = "is not a known account name; "
+_UNKNOWN_ACCOUNT_FIX = "import the accounts first or correct the name"
+
+
+def _accounts_by_name(raw: pd.Series, column: str, accounts: pd.DataFrame, notes: list[str], *,
+                      unknown: str = _UNKNOWN_ACCOUNT,
+                      fix: str = _UNKNOWN_ACCOUNT_FIX) -> tuple[pd.Series, list[Problem]]:
     """The account id each name refers to (normalised, unique), and a problem for every other name.
 
     An unknown name close to a stored one gets a suggestion (difflib, over distinct unknown names only); a
@@ -362,8 +413,7 @@ def _accounts_by_name(raw: pd.Series, column: str, accounts: pd.DataFrame,
             close = close_names.best(key)
             if close is not None:
                 hint = f"did you mean '{stored.names[close]}' ({_ids_list(stored.ids[close])})? "
-        reasons.append("is not a known account name; " + (hint + "Import the accounts first or correct the name"
-                                                          if hint else "import the accounts first or correct the name"))
+        reasons.append(unknown + (hint + fix[:1].upper() + fix[1:] if hint else fix))
     if skipped:
         notes.append(f"More than {_SUGGEST_AT_MOST} account names are unknown: close names are suggested for the "
                      f"first {_SUGGEST_AT_MOST} only. Import the accounts first?")
@@ -372,6 +422,42 @@ def _accounts_by_name(raw: pd.Series, column: str, accounts: pd.DataFrame,
     bad = pd.notna(reason_of)
     problems = [Problem(r, column, raw.at[r], str(reason)) for r, reason in zip(raw.index[bad], reason_of[bad])]
     return resolved, problems
+
+
+def _parents(frame: pd.DataFrame, col: Any, out: pd.DataFrame, known_accounts: pd.DataFrame,
+             problems: list[Problem], notes: list[str]) -> pd.Series:
+    """Each account's parent id: the parent id column where it holds one; else the account the parent name column
+    names, stored or in this file, matched as opportunities' account names are (an unknown or ambiguous name is a
+    problem). A parent id that is no known id but the name of exactly one account is linked to it, and said."""
+    index = out.index
+    ids = _text(frame["parent_id"]) if "parent_id" in frame else pd.Series(None, index=index, dtype=object)
+    has_name = _text(frame["parent_name"]).notna() if "parent_name" in frame else pd.Series(False, index=index)
+    if not ids.notna().any() and not has_name.any():
+        return ids.astype(object)
+    mine = pd.DataFrame({"account_id": out["external_id"], "name": out["name"]}).dropna()
+    stored = known_accounts.loc[~known_accounts["account_id"].isin(mine["account_id"]), ["account_id", "name"]]
+    candidates = pd.concat([stored, mine], ignore_index=True).drop_duplicates("account_id")
+    # A name where an id belongs (a Salesforce report's "Parent Account" mapped to the parent's id): the account of
+    # that name, when exactly one goes by it; any other value stays an id (its account may come in a later import).
+    odd = ids.notna() & ~ids.isin(candidates["account_id"])
+    if odd.any():
+        by_name, _unknown = _accounts_by_name(ids[odd], col("parent_id"), candidates, [])
+        linked = by_name.dropna()
+        if len(linked):
+            first = linked.index[0]
+            notes.append(f"{len(linked)} parent id(s) in '{col('parent_id')}' are account names, not ids: each is "
+                         f"linked to the account of that name (e.g. row {first}: '{ids.at[first]}' -> "
+                         f"'{linked.at[first]}').")
+            ids = ids.where(~ids.index.isin(linked.index), linked.reindex(index))
+    need = ids.isna() & has_name
+    if need.any():
+        resolved, found = _accounts_by_name(
+            frame["parent_name"][need], col("parent_name"), candidates, notes,
+            unknown="is not the name of a stored account nor of an account in this file; ",
+            fix="import the parent account first, give its id in a parent id column, or correct the name")
+        problems += found
+        ids = ids.where(~need, resolved.reindex(index))
+    return ids.astype(object)
 
 
 def rejects_file_name(source_name: str) -> str:
@@ -451,7 +537,8 @@ def _missing_rates(currencies: pd.Series, ctx: _Currencies) -> list[Problem]:
 
 def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first: bool | None,
              known_accounts: pd.DataFrame, notes: list[str],
-             ctx: _Currencies = _Currencies()) -> tuple[pd.DataFrame, list[Problem], bool]:
+             ctx: _Currencies = _Currencies(),
+             stages: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[Problem], bool]:
     """Parse and validate the mapped columns into canonical records."""
     src = table.frame
     problems: list[Problem] = [Problem(None, None, None, m) for m in cmap.missing]
@@ -486,7 +573,7 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
         out["name"] = names
         for text_field in ("industry", "region", "owner"):
             out[text_field] = _text(frame[text_field]) if text_field in frame else None
-        out["parent_external_id"] = _text(frame["parent_id"]) if "parent_id" in frame else None
+        out["parent_external_id"] = _parents(frame, col, out, known_accounts, problems, notes)
         out["revenue"] = (_amount(frame, "revenue", col("revenue"), problems, what="is negative; revenue must be >= 0")
                           if "revenue" in frame else np.nan)
         for score in ("growth_potential", "ease_of_access"):
@@ -528,6 +615,22 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     problems += _first_problems(blank_value.to_numpy(), frame["value"], col("value"), "is empty; every opportunity needs an amount")
     out["probability"] = (_amount(frame, "probability", col("probability"), problems, percent=True, high=100,
                                   what="is outside 0-100; probability is a percent") if "probability" in frame else np.nan)
+    # Open, won or lost: a person's stage mapping, the file's outcome or IsWon / IsClosed columns, the stage's words
+    # or a probability of 0 or 100 (data/stages.json); the preview shows each stage with what it was read as.
+    reading = outcomes.read_outcomes(
+        src.index, stage=out["stage"] if "stage" in frame else None,
+        probability=out["probability"].to_numpy(dtype=float) if "probability" in frame else None,
+        won=frame["won"] if "won" in frame else None, closed=frame["closed"] if "closed" in frame else None,
+        outcome=frame["outcome"] if "outcome" in frame else None, mapping=stages,
+        headers={f: col(f) for f in ("outcome", "won", "closed", "stage")})
+    problems += reading.problems
+    out["outcome"] = reading.outcome
+    out["outcome_how"] = reading.how
+    if stages:
+        unknown = sorted(set(map(normalise, stages)) - set(_name_keys(out["stage"]).dropna()))
+        if unknown:
+            notes.append(f"The stage mapping names {len(unknown)} stage(s) this file does not hold: "
+                         + ", ".join(repr(k) for k in unknown[:5]) + ("…" if len(unknown) > 5 else "") + ".")
     if "close_date" in frame:
         dates, found, note = cells.parse_dates(frame["close_date"], col("close_date"), dayfirst=date_first)
         problems += found
@@ -561,12 +664,12 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     out["preview_rule"] = diag["diagnosis_rule"].astype(object).where(~is_given, "given in the file")
     to_diagnose = ~is_given
     if to_diagnose.any():
-        undiagnosed = int((to_diagnose & diag["nature"].isna()).sum())
-        notes.append(f"{int(to_diagnose.sum())} opportunit(ies) have no nature in the file: the diagnosis rules decide "
-                     f"from what the file holds (names, product families, BUs at the account"
-                     + (f", {', '.join(signals)}" if signals else "") + "). On this file alone, "
-                     f"{int(to_diagnose.sum()) - undiagnosed} are diagnosed and {undiagnosed} stay not yet diagnosed "
-                     "(a to-do, never a silent default).")
+        # How many of them the import will diagnose is counted against the portfolio, with the active rules and
+        # mappings (gtm.services.imports): a count on this file alone would not be what the import gives.
+        notes.append(f"{int(to_diagnose.sum())} opportunit(ies) have no nature in the file: they are diagnosed when "
+                     "the portfolio is read, by a person's override, a product family mapping or the rules, from what "
+                     "the file holds (names, product families, BUs at the account"
+                     + (f", {', '.join(signals)}" if signals else "") + ").")
     # Cells are text. Rows alike share one dict: a million rows hold as many dicts as distinct combinations.
     out["signals"] = _row_dicts({s: frame[s] for s in signals}, src.index) if signals else None
     if unmapped:
@@ -623,8 +726,9 @@ def plan_import(
     if max_bytes is not None:
         kwargs["max_bytes"] = max_bytes
     table = decode.read_table(source, **kwargs)
+    stages: dict[str, str] = {}
     if isinstance(mapping, colmap.Mapping):
-        overrides, date_format = dict(mapping.columns), mapping.date_format
+        overrides, date_format, stages = dict(mapping.columns), mapping.date_format, dict(mapping.stages)
     else:
         overrides, date_format = dict(mapping or {}), None
     cmap = colmap.map_columns(list(table.frame.columns), k, overrides)
@@ -636,7 +740,7 @@ def plan_import(
     if currency and chosen is None:
         raise InputError(f"The file's currency {currency!r} is not a currency code; {money_codes.CODE_ACCEPTED}.")
     ctx = _Currencies(chosen, reporting_currency, frozenset(rated_currencies))
-    records, problems, choice = _records(k, table, cmap, date_first, known_accounts, notes, ctx)
+    records, problems, choice = _records(k, table, cmap, date_first, known_accounts, notes, ctx, stages)
     problems += _too_long(k, records, cmap)
     if k == "opportunities" and "bu" in records and records["bu"].notna().any():
         known = {normalise(v) for v in (*business_units["bu_id"], *business_units["name"])}
@@ -646,7 +750,8 @@ def plan_import(
             shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
             notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
                          "Check the spelling if that is not intended.")
-    plan = ImportPlan(k, source_name, table, cmap, records, problems, notes, currency_choice=choice)
+    plan = ImportPlan(k, source_name, table, cmap, records, problems, notes, currency_choice=choice,
+                      stage_mapping=stages)
     if not plan.file_problems and "external_id" in records:
         plan.existing = _count_stored(plan.valid["external_id"].dropna(), stored_ids)
     return plan
@@ -677,6 +782,8 @@ def kept_columns(plan: ImportPlan) -> frozenset[str]:
     mapped = set(plan.columns.fields)
     optional = _ACCOUNT_OPTIONAL if plan.kind == "accounts" else _OPPORTUNITY_OPTIONAL
     keep = frozenset(column for column, canon in optional.items() if canon not in mapped)
+    if "parent_name" in mapped:
+        keep -= {"parent_external_id"}  # the parent named: linked by its name
     if plan.kind == "opportunities":
         if "nature" not in mapped:
             keep |= {"nature", "nature_source", "diagnosis_rule"}  # the file says nothing: a given nature stays
@@ -684,6 +791,8 @@ def kept_columns(plan: ImportPlan) -> frozenset[str]:
             keep |= {"signals"}
         if not plan.columns.unmapped:
             keep |= {"attributes"}
+        if not {"stage", "probability", "outcome", "won", "closed"} & mapped:
+            keep |= {"outcome"}  # the file says nothing of how the deal stands: what is stored stays
     return keep
 
 

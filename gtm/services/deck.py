@@ -10,12 +10,14 @@ from gtm.domain import economics, portfolio
 from gtm.domain.errors import InputError
 from gtm.domain.fmt import count, plural
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.outcomes import in_play
 from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import Fit
 from gtm.export import deck
 from gtm.ingest.plan import NAME_ID_PREFIX
 from gtm.services import design, lists, maturity, plans
 from gtm.services.currency import reporting_currency
+from gtm.services.outcomes import won_weight
 from gtm.services.portfolio import frames
 from gtm.storage.engine import DEMO
 from gtm.storage.repository import Store
@@ -103,7 +105,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     data = frames(store)
     matrix = store.active_matrix().matrix
     currency = reporting_currency(store)
-    assessed = portfolio.assess_portfolio(data["opportunities"], matrix)
+    assessed = portfolio.assess_portfolio(data["opportunities"], matrix, won_weight(store))
     figures = portfolio.figures(assessed) if len(assessed) else None
     ids, chosen_by = focus_accounts(store, assessed, list_name)
 
@@ -137,7 +139,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
             rationale=str(row["recommendation_rationale"]) if pd.notna(row.get("recommendation_rationale"))
             else "No opportunities yet.",
             flagged=portfolio.fit_summary(mine, currency), decision=_decision(decisions[decisions["account_id"] == account_id]),
-            undiagnosed=int(mine["nature"].isna().sum()), details=details,
+            undiagnosed=int((mine["nature"].isna().to_numpy() & in_play(mine)).sum()), details=details,
             id_is_internal=account_id.startswith(NAME_ID_PREFIX)))
 
     content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,

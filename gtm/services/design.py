@@ -17,9 +17,10 @@ from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
 from gtm.domain.fmt import count, money, plural
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.outcomes import is_outcome, lost
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.playbook import Assumptions, Playbook, assumptions_from, default_playbook
-from gtm.domain.portfolio import assumed_approach
+from gtm.domain.portfolio import assumed_approach, lost_sentence
 from gtm.export import tables
 from gtm.services import audit
 from gtm.services import currency as currency_service
@@ -189,8 +190,8 @@ class Design:
 def exposure(assessed: pd.DataFrame, matrix: ApproachMatrix, account_ids: Sequence[str]) -> econ.Exposure:
     """The value each structure serves in band, overkills and under-serves, per account of ``account_ids``: what a
     page caches (it changes with the data and the matrix, not with the assumptions or the plan)."""
-    return econ.exposure(assessed[["account_id", "nature", "expected_value"]], matrix,
-                         pd.Index(account_ids).astype(str))
+    columns = ["account_id", "nature", "expected_value"] + (["outcome"] if "outcome" in assessed else [])
+    return econ.exposure(assessed[columns], matrix, pd.Index(account_ids).astype(str))
 
 
 def _rows_of(exp: econ.Exposure, ids: pd.Index) -> econ.Exposure:
@@ -205,11 +206,12 @@ def _rows_of(exp: econ.Exposure, ids: pd.Index) -> econ.Exposure:
 
 def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatrix, plan: pd.Series,
            a: Assumptions, *, account_ids: Sequence[str] | None = None,
-           weighed: econ.Exposure | None = None) -> Design:
+           weighed: econ.Exposure | None = None, won_weight: float | None = None) -> Design:
     """The economics and roles of moving ``account_ids`` (default: every account of ``accounts``) from their current
     structures to ``plan`` (approach codes, index account_id), at assumptions ``a`` (costs in the reporting
     currency). ``assessed``: the opportunities with account_id, nature and expected_value; ``weighed``: their
-    ``exposure`` already computed for these accounts (or more), which saves reading them again."""
+    ``exposure`` already computed for these accounts (or more), which saves reading them again. ``won_weight``: the
+    weight ``assessed`` gave won deals (assess_portfolio), said in a note when the accounts hold won deals."""
     current, assumed = current_structures(accounts)
     ids = pd.Index(current.index if account_ids is None else pd.Index(account_ids).astype(str))
     unknown = ids.difference(current.index)
@@ -246,6 +248,16 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
     if totals["undiagnosed_value"] > 0:
         notes.append(f"{money(totals['undiagnosed_value'], a.currency)} of expected value is not yet diagnosed: it is in no band, so "
                      "it adds no value at stake.")
+    if "outcome" in assessed:
+        mine = assessed["account_id"].isin(ids).to_numpy()
+        won = is_outcome(assessed, "won") & mine
+        if won.any() and won_weight is not None:
+            notes.append(f"{int(won.sum()):,} won deal(s) weigh {won_weight:.0%} of their amount in the value in band "
+                         "(the workspace's won-deal weight, set on the Portfolio page): business already done.")
+        gone = lost(assessed) & mine
+        if gone.any():
+            notes.append(lost_sentence(int(gone.sum()), float(assessed.loc[gone, "value"].sum()), a.currency,
+                                       "the value in band, the value at stake and the overkill figures"))
     return Design(table, totals, roles, a, notes)
 
 

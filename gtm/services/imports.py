@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from gtm.domain import portfolio
 from gtm.domain.permissions import Action, Actor, require
+from gtm.domain.vocabulary import normalise
 from gtm.ingest import columns as colmap
 from gtm.ingest import plan as ingest
 from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportPlan, ImportResult
 from gtm.services import audit
 from gtm.services.currency import rates, reporting_currency
+from gtm.services.diagnosis import diagnosed_with_problems
 from gtm.storage.repository import Progress, Store, Transaction
 
 KINDS = ingest.KINDS
@@ -23,20 +29,122 @@ __all__ = ["KINDS", "ImportPlan", "ImportResult", "commit_import", "plan_import"
 def plan_import(
     store: Store, kind: str, source: str | Path | bytes, *, name: str | None = None,
     mapping: colmap.Mapping | Mapping[str, str] | None = None, max_bytes: int | None = None,
-    currency: str | None = None, limits: Limits | None = None,
+    currency: str | None = None, limits: Limits | None = None, stored: pd.DataFrame | None = None,
 ) -> ImportPlan:
     """Read, map and validate a file against the stored accounts, BUs, ids and exchange rates; nothing is written.
 
     ``currency`` is the file's currency where its amounts name none (default: the reporting currency); ``limits``
-    bound the read (default: ``Limits.upload()``; the command line passes ``Limits.command_line()``).
+    bound the read (default: ``Limits.upload()``; the command line passes ``Limits.command_line()``). An opportunities
+    plan also says what the import will diagnose (``plan.diagnosis``, one sentence in its notes, the preview's natures):
+    counted on the stored opportunities with the file's valid rows applied, through the same diagnosis every page
+    reads, so the preview's count is the import's. ``stored``: ``store.opportunities()`` when already at hand.
     """
-    return ingest.plan_import(
+    plan = ingest.plan_import(
         kind, source, known_accounts=store.accounts()[["account_id", "name"]],
         business_units=store.business_units(),
         stored_ids=store.stored_ids(kind) if kind in ingest.KINDS else (),
         name=name, mapping=mapping, max_bytes=max_bytes, currency=currency, limits=limits,
         reporting_currency=reporting_currency(store), rated_currencies=set(rates(store)),
     )
+    if plan.kind == "opportunities" and not plan.file_problems:
+        _count_diagnosis(store, plan, store.opportunities() if stored is None else stored)
+    return plan
+
+
+def _count_diagnosis(store: Store, plan: ImportPlan, stored: pd.DataFrame) -> None:
+    """Set ``plan.diagnosis``, its sentence and the preview's natures from the portfolio as the import will leave it."""
+    after = after_import(store, plan, stored)
+    diagnosed, _set_aside = diagnosed_with_problems(store, stored=after)
+    rows = plan.valid
+    mine = diagnosed[_among(diagnosed["opportunity_id"], rows["external_id"])].set_index("opportunity_id")
+    outcome = rows["outcome"].astype(object)
+    counts = ingest.DiagnosisCounts(
+        diagnosed=int(mine["nature"].notna().sum()), undiagnosed=int(mine["nature"].isna().sum()),
+        rejected=len(plan.rejected_rows), open=int((outcome == "open").sum()), won=int((outcome == "won").sum()),
+        lost=int((outcome == "lost").sum()))
+    plan.diagnosis = counts
+    plan.notes.append(counts.sentence())
+    # Each row of the file found once among the diagnosed ones (-1: rejected, not imported).
+    at = mine.index.get_indexer(pd.Index(plan.records["external_id"].where(plan.records.index.isin(rows.index))))
+    plan.records["preview_nature"] = pd.Series(_take(mine["nature"], at), index=plan.records.index, dtype=object)
+    plan.records["preview_rule"] = pd.Series(_take(portfolio.nature_found(mine), at, "rejected: not imported"),
+                                             index=plan.records.index, dtype=object)
+
+
+# The stored columns an import leaves as they are when the file lacks their field (ingest.kept_columns), as the
+# columns of ``Store.opportunities()``.
+_KEPT_AS = {"bu_id": ("bu", "bu_name")}
+_FROM_FILE = ("name", "nature", "nature_source", "diagnosis_rule", "value", "currency", "probability", "stage",
+              "outcome", "close_date", "type", "owner", "product_family", "signals", "attributes")
+
+
+def after_import(store: Store, plan: ImportPlan, stored: pd.DataFrame) -> pd.DataFrame:
+    """``stored`` (as ``Store.opportunities()``) as committing ``plan``'s valid rows would leave it: new rows added,
+    stored ones updated by id except the columns the file does not give, BUs found by id or name (or new)."""
+    rows = plan.valid
+    keep = ingest.kept_columns(plan)
+    accounts = store.accounts()
+    account = rows["account_external_id"]
+    # Each row's account looked up once, its columns taken by position (a map per column costs a look-up each).
+    at = pd.Index(accounts["account_id"]).get_indexer(pd.Index(account))
+
+    def of_account(column: str) -> np.ndarray:
+        return _take(accounts[column], at)
+
+    bu, bu_name = _business_units_after(store.business_units(), rows["bu"])
+    new = pd.DataFrame({
+        "opportunity_id": rows["external_id"], "account_id": account, "account_name": of_account("name"),
+        "bu": bu, "bu_name": bu_name, **{c: rows[c] for c in _FROM_FILE},
+        "approach": of_account("current_approach"), "industry": of_account("industry"), "region": of_account("region"),
+    }).reset_index(drop=True)
+    known = _among(new["opportunity_id"], stored["opportunity_id"])
+    if known.any():
+        where = pd.Index(stored["opportunity_id"]).get_indexer(pd.Index(new.loc[known, "opportunity_id"]))
+        for column in keep:
+            for target in _KEPT_AS.get(column, (column,)):
+                if target in stored:
+                    new[target] = new[target].astype(object)
+                    new.loc[known, target] = stored[target].astype(object).to_numpy()[where]
+    others = stored[~_among(stored["opportunity_id"], new["opportunity_id"])]
+    return pd.concat([others, new[list(stored.columns)]], ignore_index=True) if len(others) else \
+        new[list(stored.columns)]
+
+
+def _take(values: pd.Series, at: np.ndarray, missing: object = None) -> np.ndarray:
+    """``values`` at the positions ``at``, as objects; ``missing`` where a position is -1 (not found)."""
+    table = np.empty(len(values) + 1, dtype=object)
+    table[:-1] = values.astype(object).to_numpy()
+    table[-1] = missing
+    return np.asarray(table[at])
+
+
+def _among(ids: pd.Series, others: pd.Series) -> np.ndarray:
+    """Which of ``ids`` are among ``others``: Arrow's is_in (pandas' isin of Arrow strings builds Python lists, seconds
+    at a million rows)."""
+    if not len(ids) or not len(others):
+        return np.zeros(len(ids), dtype=bool)
+    wanted = pa.array(ids.astype("str"), type=pa.large_string(), from_pandas=True)
+    value_set = pa.array(others.astype("str").dropna(), type=pa.large_string(), from_pandas=True)
+    return np.asarray(pc.is_in(wanted, value_set=value_set).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _business_units_after(business_units: pd.DataFrame, named: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The BU id and name each file row's BU will have once imported: the stored BU of that id or name (folded),
+    else a new BU named as the file first writes it (as ``Store.upsert_opportunities`` creates them)."""
+    ids: dict[str, str] = {}
+    names: dict[str, str] = {}
+    for bu_id, bu_name in zip(business_units["bu_id"], business_units["name"], strict=True):
+        ids[normalise(bu_id)] = bu_id
+        names[bu_id] = bu_name
+    for bu_id, bu_name in zip(business_units["bu_id"], business_units["name"], strict=True):
+        ids.setdefault(normalise(bu_name), bu_id)
+    new = {normalise(b): b for b in pd.unique(named.dropna()) if normalise(b) not in ids}
+    ids.update(new)
+    names.update({b: b for b in new.values()})
+    codes, uniques = pd.factorize(named, use_na_sentinel=True)
+    found = [ids[normalise(u)] for u in uniques]
+    bu = pd.Series(np.array([*found, None], dtype=object)[codes], index=named.index, dtype=object)
+    return bu, bu.map(names)
 
 
 def commit_import(

@@ -11,6 +11,7 @@ from gtm.domain import portfolio
 from gtm.domain.errors import InputError
 from gtm.services.currency import reporting_currency
 from gtm.services.diagnosis import diagnosed_opportunities, diagnosed_with_problems
+from gtm.services.outcomes import won_weight
 from gtm.storage import snapshot
 from gtm.storage.repository import Store
 
@@ -88,7 +89,7 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
             lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
         ) if len(rev) else pd.Series(dtype=object)
         return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
-    assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active)
+    assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active, won_weight(store))
     if what == "opportunities":
         return _flat(assessed)
     recs = portfolio.recommendations(assessed, active, reporting_currency(store))

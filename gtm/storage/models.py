@@ -98,6 +98,9 @@ class Opportunity(Base):
     product_family: Mapped[str | None] = mapped_column(String(128))
     probability: Mapped[float | None] = mapped_column(Float)
     stage: Mapped[str | None] = mapped_column(String(128))
+    # open, won or lost, read at import from the stage, IsWon / IsClosed, the probability or a person's stage mapping
+    # (gtm.domain.outcomes); a lost deal leaves the verdicts (migration 0011).
+    outcome: Mapped[str] = mapped_column(String(8), nullable=False, default="open", server_default="open")
     close_date: Mapped[date | None] = mapped_column(Date)
     type: Mapped[str | None] = mapped_column(String(128))
     owner: Mapped[str | None] = mapped_column(String(255))

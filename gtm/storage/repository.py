@@ -239,7 +239,7 @@ class Store:
         return arrow.read_frame(self.engine, stmt, text_as_objects=True)
 
     _OPPORTUNITY_COLUMNS = ("opportunity_id", "account_id", "account_name", "bu", "bu_name", "name", "nature",
-                            "nature_source", "diagnosis_rule", "value", "currency", "probability", "stage",
+                            "nature_source", "diagnosis_rule", "value", "currency", "probability", "stage", "outcome",
                             "close_date", "type", "owner", "product_family", "signals", "attributes", "approach",
                             "industry", "region")
 
@@ -253,7 +253,7 @@ class Store:
             Opportunity.external_id.label("opportunity_id"), Opportunity.account_id.label("account_key"),
             Opportunity.bu_id.label("bu_key"), Opportunity.name, Opportunity.nature, Opportunity.nature_source,
             Opportunity.diagnosis_rule, Opportunity.value, Opportunity.currency, Opportunity.probability,
-            Opportunity.stage, Opportunity.close_date, Opportunity.type, Opportunity.owner,
+            Opportunity.stage, Opportunity.outcome, Opportunity.close_date, Opportunity.type, Opportunity.owner,
             Opportunity.product_family, Opportunity.signals, Opportunity.attributes,
         ).order_by(Opportunity.external_id), json_columns=("signals", "attributes"), date_columns=("close_date",))
         accounts = arrow.read_frame(self.engine, select(
@@ -388,20 +388,21 @@ class Store:
         return any(normalise(mapped.get(normalise(f), "")) in names for f in families)
 
     def decided_account_bus(self) -> pd.DataFrame:
-        """account_id, bu: the BUs with value (opportunity value summed above zero) at each account that has a
-        decision; each of them reviews it (gtm.domain.reviews). A BU comes from the file, or, where the file named
-        none, from the active product family -> BU mapping, as the pages read BUs."""
+        """account_id, bu: the BUs with value (opportunity value summed above zero, lost deals left out: they are no
+        longer at stake) at each account that has a decision; each of them reviews it (gtm.domain.reviews). A BU
+        comes from the file, or, where the file named none, from the active product family -> BU mapping, as the
+        pages read BUs."""
         decided = select(Decision.account_id)
         named = (select(Account.external_id.label("account_id"), BusinessUnit.external_id.label("bu"),
                         func.sum(Opportunity.value).label("value"))
                  .join(Opportunity, Opportunity.account_id == Account.id)
                  .join(BusinessUnit, Opportunity.bu_id == BusinessUnit.id)
-                 .where(Account.id.in_(decided))
+                 .where(Account.id.in_(decided), Opportunity.outcome != "lost")
                  .group_by(Account.external_id, BusinessUnit.external_id))
         by_family = (select(Account.external_id.label("account_id"), Opportunity.product_family,
                             func.sum(Opportunity.value).label("value"))
                      .join(Opportunity, Opportunity.account_id == Account.id)
-                     .where(Account.id.in_(decided), Opportunity.bu_id.is_(None),
+                     .where(Account.id.in_(decided), Opportunity.bu_id.is_(None), Opportunity.outcome != "lost",
                             Opportunity.product_family.is_not(None))
                      .group_by(Account.external_id, Opportunity.product_family))
         with self.engine.connect() as conn:
@@ -650,7 +651,7 @@ class Store:
             "account_id": _keys(rows["account_external_id"], acc_keys.get),
             "bu_id": _keys(rows["bu"], lambda name: bu_keys.get(normalise(name))),
             **{c: rows[c] for c in ("name", "nature", "nature_source", "diagnosis_rule", "value", "probability",
-                                    "stage", "close_date", "type", "owner", "currency", "product_family",
+                                    "stage", "outcome", "close_date", "type", "owner", "currency", "product_family",
                                     "signals", "attributes")},
         }
         _bulk_upsert(tx, Opportunity.__table__, data, len(rows), keep, progress,  # type: ignore[arg-type]

@@ -240,7 +240,7 @@ def _designed(url: str | None, workspace_name: str, version: int, portfolio_vers
     every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
     plan, notes = design.over_accounts(named, d.account_table, every)
     return design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,
-                         weighed=exposure(d, ids)), notes
+                         weighed=exposure(d, ids), won_weight=session.won_weight()), notes
 
 
 def designed(d: session.PortfolioData, scope: str, plan_key: str, a: Assumptions) -> tuple[design.Design, list[str]]:

@@ -20,6 +20,7 @@ from gtm.domain.fmt import count, plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
+from gtm.services import outcomes as outcomes_service
 from gtm.services import portfolio as portfolio_service
 from gtm.services import progress as progress_service
 from gtm.services.demo import seed_demo
@@ -183,6 +184,23 @@ def currency(workspace_name: str | None = None) -> str:
     return _currency(database_url(), name, store(name).portfolio_version())
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def _won_weight(url: str | None, workspace_name: str, version: int) -> tuple[float, str | None]:
+    s = _open_store(url, workspace_name)
+    return outcomes_service.won_weight(s), outcomes_service.refused_won_weight(s)
+
+
+def won_weight(workspace_name: str | None = None) -> float:
+    """What a won deal weighs in this workspace's recommendations (a share of its amount): every page says it."""
+    name = workspace_name or workspace()
+    return _won_weight(database_url(), name, store(name).portfolio_version())[0]
+
+
+def refused_won_weight() -> str | None:
+    """Why the stored won-deal weight is not used (the default stands in), or None."""
+    return _won_weight(database_url(), workspace(), store().portfolio_version())[1]
+
+
 @st.cache_resource(max_entries=6, show_spinner="Judging the portfolio…")
 def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
             rationale: bool) -> dict[str, pd.DataFrame]:
@@ -191,7 +209,9 @@ def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix
     on the arguments as passed (a keyword and a position differ): every call passes them all by position."""
     raw = _portfolio(url, workspace_name, portfolio_version)
     matrix = parse_matrix(json.loads(matrix_json))
-    assessed = portfolio.assess_portfolio(raw["opportunities"], matrix)
+    # The won-deal weight is a setting: a change makes a new portfolio version, so this entry is keyed on it too.
+    weight = _won_weight(url, workspace_name, portfolio_version)[0]
+    assessed = portfolio.assess_portfolio(raw["opportunities"], matrix, weight)
     recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, portfolio_version),
                                      rationale=rationale)
     return {"assessed": assessed, "recommendations": recs}

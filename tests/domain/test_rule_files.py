@@ -17,6 +17,7 @@ from gtm.domain.errors import ConfigError
 from gtm.domain.funnel import load_funnel_rules
 from gtm.domain.matrix import load_matrix
 from gtm.domain.maturity import load_maturity
+from gtm.domain.outcomes import load_stage_words
 from gtm.domain.plan import load_plan_file
 from gtm.domain.playbook import load_playbook
 from gtm.domain.rules import DATA_DIR, check_examples, json_path
@@ -35,6 +36,7 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
     "maturity.json": load_maturity,
     "engagement_plan.json": load_plan_file,
     "approaches.json": load_playbook,
+    "stages.json": load_stage_words,
 }
 
 

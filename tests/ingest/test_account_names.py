@@ -121,3 +121,17 @@ def test_many_opportunities_by_name_stay_fast() -> None:
     plan = plan_import("opportunities", csv("Opportunity ID,Account Name,Amount", *rows),
                        known_accounts=accounts, business_units=NO_BUS)
     assert len(plan.rejected_rows) == 10_000 and len(plan.valid) == 90_000
+
+
+def test_a_parent_named_links_to_the_stored_or_filed_account_of_that_name_and_nothing_is_guessed() -> None:
+    stored = pd.DataFrame({"account_id": ["ACC-1", "ACC-2", "ACC-3"],
+                           "name": ["Acme Corporation", "Contoso", "contoso"]})
+    plan = plan_import("accounts", csv("Account Name,Parent Account", "Acme Widgets, acme corporation ",
+                                       "Acme EU,Acme Widgets", "Foo,Contoso", "Bar,Acme Corp", "Qux,"),
+                       known_accounts=stored, business_units=NO_BUS, name="accounts.csv")
+    parents = plan.records["parent_external_id"]
+    assert parents[2] == "ACC-1" and parents[3] == "name:acme widgets" and pd.isna(parents[6])
+    found = {(p.row, p.column, p.value): p.reason for p in plan.problems}
+    assert set(found) == {(4, "Parent Account", "Contoso"), (5, "Parent Account", "Acme Corp")}
+    assert "several accounts (ACC-2, ACC-3)" in found[(4, "Parent Account", "Contoso")]
+    assert "nor of an account in this file" in found[(5, "Parent Account", "Acme Corp")]

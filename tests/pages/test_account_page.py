@@ -11,9 +11,10 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from gtm.domain.outcomes import WON_WEIGHT_DEFAULT
 from gtm.domain.permissions import ADMIN
 from gtm.domain.portfolio import STEPS_HELP
-from gtm.domain.recommend import EXPECTED_VALUE_NOTE
+from gtm.domain.recommend import expected_value_note
 from gtm.domain.vocabulary import APPROACHES
 from gtm.ingest import demo
 from gtm.ingest.limits import Limits
@@ -117,7 +118,8 @@ def test_both_verdicts_weigh_by_expected_value_and_say_so(demo_db: str) -> None:
     assert "expected value) are likely insufficient" in flagged and "step(s)" not in flagged
     why = next(i for i, t in enumerate(text) if t.startswith("**Why ") and "flagged" not in t)
     assert "expected value inside the realistic band" in text[why + 1]
-    assert any(c.value.startswith(EXPECTED_VALUE_NOTE) for c in at.caption)
+    # The note says what an open, a won and a lost deal weigh, at the workspace's won-deal weight.
+    assert any(c.value.startswith(expected_value_note(WON_WEIGHT_DEFAULT)) for c in at.caption)
 
 
 def test_steps_columns_explain_what_a_step_means(demo_db: str) -> None:

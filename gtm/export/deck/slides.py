@@ -186,7 +186,7 @@ def matrix_slide(prs: Any, content: DeckContent) -> None:
                    anchor=MSO_ANCHOR.MIDDLE)
     note = ("Each cell: the symbol of its fit, the number of opportunities and their value; a darker shade, more "
             "value; a pale cell holds no opportunity.")
-    if fig is not None and fig.undiagnosed_count:
+    if fig is not None and fig.left_out(cur):
         note += " " + fig.left_out(cur)
     y = top + 3 * line_h + 0.02
     slide.text(MARGIN, y, WIDTH, BOTTOM - y, [Para(note, 10, colour=CAPTION)])
