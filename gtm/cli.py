@@ -107,7 +107,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 
         values, problems = cells.parse_amounts(frame["value"], "value")
         if problems:
-            raise InputError.from_problems(f"{len(problems)} amount(s) could not be read.", problems)
+            raise InputError.from_problems(f"{count(len(problems), 'amount')} could not be read.", problems)
         diagnosed = diagnose(frame.assign(value=values))
         out = diagnosed.assign(value=frame["value"])  # written back as the file gave it
     else:
@@ -341,7 +341,7 @@ def cmd_mappings(args: argparse.Namespace) -> int:
     families, created = diagnosis.import_mapping(store, ADMIN, kind, data, path.name, version, limits)
     print(f"saved and activated the {words} mapping {version!r} ({families} product families)")
     if created:
-        print(f"created {len(created)} business unit(s) it names: {', '.join(created)}")
+        print(f"created {count(len(created), 'business unit')} it names: {', '.join(created)}")
     return 0
 
 

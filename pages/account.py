@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from gtm.domain import portfolio, structures
-from gtm.domain.fmt import count, money, plain
+from gtm.domain.fmt import count, money, plain, plural
 from gtm.domain.outcomes import OUTCOME_LABELS, in_play
 from gtm.domain.permissions import ROLE_LABELS
 from gtm.domain.recommend import expected_value_note
@@ -84,7 +84,8 @@ recommended = str(recommended) if pd.notna(recommended) else None
 c = st.columns([1.15, 1.4, 1.9, 1.9, 1.9])
 lost_count = int(acc.get("lost_count", 0) or 0)
 c[0].metric("Opportunities", int(acc["opportunities"]),
-            help=f"Open and won; {lost_count:,} lost deal(s) are left out" if lost_count else "Open and won")
+            help=f"Open and won; {count(lost_count, 'lost deal')} {plural(lost_count, 'is', 'are')} left out"
+            if lost_count else "Open and won")
 c[1].metric("Value", charts.money(acc["value"], session.currency()),
             help="The full amounts of its open and won opportunities (lost deals are left out). The verdicts below "
                  "weigh them by expected value: " + weighing.split(": ", 1)[1])

@@ -252,7 +252,8 @@ def design(accounts: pd.DataFrame, assessed: pd.DataFrame, matrix: ApproachMatri
         mine = assessed["account_id"].isin(ids).to_numpy()
         won = is_outcome(assessed, "won") & mine
         if won.any() and won_weight is not None:
-            notes.append(f"{int(won.sum()):,} won deal(s) weigh {won_weight:.0%} of their amount in the value in band "
+            notes.append(f"{count(int(won.sum()), 'won deal')} weigh{'s' if int(won.sum()) == 1 else ''} "
+                         f"{won_weight:.0%} of their amount in the value in band "
                          "(the workspace's won-deal weight, set on the Portfolio page): business already done.")
         gone = lost(assessed) & mine
         if gone.any():

@@ -21,7 +21,7 @@ from pptx.util import Emu
 
 from gtm.domain import portfolio
 from gtm.domain import vocabulary as vocab
-from gtm.domain.fmt import money
+from gtm.domain.fmt import money, share
 from gtm.domain.matrix import default_matrix
 from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.export import deck
@@ -588,7 +588,7 @@ def test_the_title_slide_says_whose_when_which_accounts_and_three_figures(worksh
     assert "Focus accounts (5): the latest focus list." in text
     cards = sorted((s for s in slide.shapes if s.name.startswith("Headline")), key=lambda s: s.left)
     assert [c.text_frame.text.split("\n")[0] for c in cards] == [
-        f"{fig.accounts} accounts", f"{fig.realistic_share:.0%}", "$3.5B"]
+        f"{fig.accounts} accounts", share(fig.realistic_share), "$3.5B"]
     assert money(fig.total_value) in cards[0].text_frame.text
     assert "in a realistic structure" in cards[1].text_frame.text and "target" in cards[2].text_frame.text
 

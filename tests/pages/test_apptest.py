@@ -101,7 +101,8 @@ def test_portfolio_filters_live_in_the_address_and_survive_leaving_the_page(demo
     assert unknown.multiselect(key="pf_bu").value == [] and metric(unknown, "Opportunities") == all_opps
 
 
-def test_saving_a_decision_adds_a_row_to_the_history(demo_db: str) -> None:
+def test_saving_a_decision_adds_a_row_to_the_history(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run("pages/account.py"), "facilitator", "Dana Reyes")
     at.text_area(key="dec_rationale").input("Turnkey work needs one front end")
     submit = next(b for b in at.button if b.label == "Record decision")
@@ -118,7 +119,8 @@ def test_saving_a_decision_adds_a_row_to_the_history(demo_db: str) -> None:
     assert "by Dana Reyes" in top and "review: **pending**" in top
 
 
-def test_a_decision_without_rationale_is_refused_with_a_message(demo_db: str) -> None:
+def test_a_decision_without_rationale_is_refused_with_a_message(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run("pages/account.py"), "facilitator", "Dana Reyes")
     next(b for b in at.button if b.label == "Record decision").click().run()
     assert any("rationale" in e.value for e in at.error)
@@ -148,7 +150,8 @@ def test_invalid_band_is_refused_with_a_reason(demo_db: str) -> None:
     assert any("never fall" in e.value for e in at.error)
 
 
-def test_bu_head_challenges_a_decision(demo_db: str) -> None:
+def test_bu_head_challenges_a_decision(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = act_as(run("pages/account.py", account="ACC-0002"), "facilitator", "Dana Reyes")
     at.text_area(key="dec_rationale").input("Keep reps for now")
     next(b for b in at.button if b.label == "Record decision").click().run()

@@ -24,20 +24,20 @@ def _imported() -> Store:
 
 def test_the_portfolio_says_how_many_structures_are_assumed_beside_the_misfits(empty_db: str) -> None:
     store = _imported()
-    at = run()
+    at = run("pages/portfolio.py")
     said = at.caption[0].value.replace("\\", "")  # the first line under the figures, above the matrix
     assert said.startswith("All 3 accounts have no current structure recorded: the misfits judge them as served by "
                            "traditional sales representatives and distributors (assumed)."), said
     assert said.endswith("[Set current structures](#current-structures)")
     assert [h.proto.anchor for h in at.subheader if h.value == "Current structures"] == ["current-structures"]
     accounts.set_current_approaches(store, ADMIN, {"0011x000001AbcD": "lead_unit"})
-    at = run()
+    at = run("pages/portfolio.py")
     assert at.caption[0].value.replace("\\", "").startswith("2 of the 3 accounts have no current structure recorded")
 
 
 def test_a_viewer_is_told_who_sets_current_structures(empty_db: str) -> None:
     _imported()
-    at = act_as(run(), "viewer", "Vic").run()
+    at = act_as(run("pages/portfolio.py"), "viewer", "Vic").run()
     assert not at.exception
     assert "(#current-structures)" in at.caption[0].value
     assert any("workshop facilitators and administrators also set it here" in c.value for c in at.caption)
@@ -46,10 +46,10 @@ def test_a_viewer_is_told_who_sets_current_structures(empty_db: str) -> None:
 
 def test_presentation_mode_counts_them_in_the_one_line_of_figures(empty_db: str) -> None:
     _imported()
-    at = run(present="1")
+    at = run("pages/portfolio.py", present="1")
     assert any("3 accounts at an assumed structure" in m.value for m in at.markdown)
 
 
 def test_the_demo_assumes_no_structure_and_says_nothing_of_it(demo_db: str) -> None:
-    at = run()
+    at = run("pages/portfolio.py")
     assert not any("no current structure recorded" in c.value for c in at.caption)

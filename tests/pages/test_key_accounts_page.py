@@ -101,7 +101,8 @@ def _open_tab(at) -> str:  # type: ignore[no-untyped-def]
     return str(at.tabs[index].label)
 
 
-def test_the_page_goes_one_stage_at_a_time_and_opens_on_the_current_one(demo_db: str) -> None:
+def test_the_page_goes_one_stage_at_a_time_and_opens_on_the_current_one(bare_demo_db: str) -> None:
+    demo_db = bare_demo_db  # the demo portfolio without its workshop: this test builds it
     at = run(PAGE)
     assert [t.label for t in at.tabs] == ["1 · Long list → shortlist", "2 · Shortlist: the BUs' picks",
                                           "3 · Focus list", "The funnel and saved lists"]

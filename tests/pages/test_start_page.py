@@ -36,7 +36,7 @@ def _links(at: AppTest) -> list[tuple[str, str]]:
             for e in at.main.get("page_link")]
 
 
-def test_on_the_demo_the_root_opens_portfolio_and_start_points_to_ones_own_portfolio(demo_db: str) -> None:
+def test_on_the_demo_the_root_opens_portfolio_and_start_points_to_ones_own_portfolio(bare_demo_db: str) -> None:
     at = run()
     assert at.title[0].value == "Portfolio"  # the demo is set up: its root is the Portfolio page
     at.switch_page("pages/start.py").run()
@@ -104,3 +104,10 @@ def test_after_an_import_the_page_says_what_comes_next(empty_db: str) -> None:
     assert "**Next: accounts and opportunities imported.** No opportunities yet: import the opportunities file" in text
     links = [(p.split("?")[0], label) for p, label in _links(at)]
     assert ("data", "Import a file") in links and ("start", "Every step on Start") in links
+
+
+def test_the_demo_s_workshop_has_its_decisions_and_reviews_done(demo_db: str) -> None:
+    at = run()
+    at.switch_page("pages/start.py").run()
+    steps = _steps(at)
+    assert "**7. Decisions recorded** · done" in steps[6] and "**8. Reviews done** · done" in steps[7]

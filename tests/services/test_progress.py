@@ -89,7 +89,7 @@ def test_outcomes_are_counted_and_lost_deals_leave_the_bus_and_natures_shares() 
         [{"opportunity_id": "O1", "account_id": "A1", "value": 100.0, "nature": "turnkey", "bu": "BU-A",
           "outcome": "open", "nature_source": "given"},
          {"opportunity_id": "O2", "account_id": "A1", "value": 900.0, "nature": None, "bu": None,
-          "outcome": "Lost", "nature_source": "undiagnosed"},
+          "outcome": "lost", "nature_source": "undiagnosed"},
          {"opportunity_id": "O3", "account_id": "A1", "value": 100.0, "nature": "turnkey", "bu": "BU-A",
           "outcome": None, "nature_source": "rule"}],
         {"A1": "market_bu"})
