@@ -106,6 +106,6 @@ def test_a_click_on_a_cell_lists_its_accounts_and_opportunities(page: Page, app_
     main = page.locator('[data-testid="stMain"]')
     expect(main.get_by_role("heading", name="Cross-sell / referral at Traditional sales representatives and "
                                                "distributors")).to_be_visible(timeout=TIMEOUT)
-    expect(main.get_by_text(re.compile(r"677 opportunities at [\d,]+ account\(s\)"))).to_be_visible()
+    expect(main.get_by_text(re.compile(r"677 opportunities at [\d,]+ accounts"))).to_be_visible()
     expect(tables).to_have_count(before + 2)  # its accounts and its opportunities
     shot(page, "portfolio-cell-1920x1080")

@@ -298,7 +298,7 @@ def test_xsrf_protection_is_on(page: Page, app_server: App) -> None:
 def test_no_table_offers_its_own_unsafe_csv_download(page: Page, app_server: App) -> None:
     """Streamlit's table toolbar wrote '=HYPERLINK(...)' raw into its CSV; the app's own exports neutralise it."""
     open_page(page, app_server, "diagnose")
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid = page.locator('[data-testid="stDataFrame"]:visible').first
     expect(grid).to_be_visible(timeout=TIMEOUT)
     grid.hover()
     page.wait_for_timeout(300)
