@@ -13,4 +13,5 @@ fi
 .venv/bin/ruff check gtm tests app.py pages scripts
 .venv/bin/mypy gtm
 .venv/bin/lint-imports --no-cache  # the layer contract of pyproject.toml
-exec .venv/bin/python -m pytest "$@"
+# Two workers, a test file each at a time (a browser module shares one server): the whole suite on 2 cores.
+exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"
