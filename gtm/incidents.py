@@ -8,10 +8,11 @@ command line report such a failure here, and show ``message(error_id)`` instead 
 from __future__ import annotations
 
 import logging
-import os
 import secrets
 import sys
 from pathlib import Path
+
+from gtm.settings import settings
 
 LOGGER_NAME = "gtm"
 # No 0/O or 1/I: an id is read aloud and typed from a screenshot.
@@ -52,7 +53,7 @@ def message(error_id: str) -> str:
 
 def log_file() -> Path:
     """Where the command line writes traces: GTM_ERROR_LOG, else var/gtm-errors.log."""
-    return Path(os.environ.get("GTM_ERROR_LOG") or DEFAULT_LOG)
+    return Path(settings().error_log or DEFAULT_LOG)
 
 
 def report_to_file(exc: BaseException, where: str, path: Path) -> tuple[str, Path | None]:

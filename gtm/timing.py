@@ -19,13 +19,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from gtm.settings import settings
+
 ENV = "GTM_TIMING_LOG"
 _lock = threading.Lock()  # sessions run in threads of one server process; O_APPEND covers other processes
 
 
 def log_path() -> Path | None:
     """The timing log GTM_TIMING_LOG names, or None when timing is off."""
-    value = os.environ.get(ENV)
+    value = settings().timing_log
     return Path(value) if value else None
 
 

@@ -31,7 +31,7 @@ _MB = 1024 * 1024
 
 
 def max_upload_bytes() -> int:
-    """The upload size limit in bytes: GTM_MAX_UPLOAD_MB (default 50) megabytes."""
+    """The upload size limit in bytes: GTM_UPLOAD_MAX_MB (default 50) megabytes."""
     return Limits.upload().max_bytes.value
 
 

@@ -3,14 +3,15 @@
 Two profiles. ``Limits.upload()`` is for files people upload in the browser: tight, so that one upload can
 neither exhaust the server's memory nor hold its CPU for long while other people use the app.
 ``Limits.command_line()`` is for administrators on the command line: it reads a 1,000,000-row CRM export.
-Every limit can be raised (or lowered) with an environment variable named in the message of the refusal.
+Every limit can be raised (or lowered) with a setting (gtm.settings) named in the message of the refusal.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from typing import Literal
+
+from gtm.settings import settings
 
 Profile = Literal["upload", "command line"]
 _MB = 1024 * 1024
@@ -62,25 +63,26 @@ class Limits:
 
     @classmethod
     def upload(cls) -> Limits:
-        """Browser uploads: 50 MB (GTM_MAX_UPLOAD_MB), 250,000 rows, 500 columns, 10 million cells, 120 seconds.
+        """Browser uploads: 50 MB (GTM_UPLOAD_MAX_MB), 250,000 rows, 500 columns, 10 million cells, 120 seconds.
 
         A 250,000-row export of 16 columns reads in about 1 s as CSV, 17 to 27 s as XLSX, and 40 to 63 s as XLSX
         with its texts inline (as openpyxl and pandas write them), in about 230 MB, on two busy cores. It holds
         about 500,000 distinct texts (15 MB of shared strings): a quarter of the 2,000,000 allowed, which openpyxl
         holds in about 375 MB, as it does a styles part at its limit. scripts/bench_read.py measures these.
         """
+        s = settings()
         return cls(
             "upload",
-            _env_mb("GTM_MAX_UPLOAD_MB", 50, "the file's size"),
-            _env_int("GTM_UPLOAD_MAX_ROWS", 250_000, "rows"),
-            _env_int("GTM_UPLOAD_MAX_COLUMNS", 500, "columns"),
-            _env_int("GTM_UPLOAD_MAX_CELLS", 10_000_000, "cells (rows x columns)"),
-            _env_int("GTM_UPLOAD_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS, "characters in one cell"),
-            _env_mb("GTM_UPLOAD_MAX_UNZIPPED_MB", 500, "the workbook's uncompressed size"),
-            _env_int("GTM_UPLOAD_MAX_SHARED_STRINGS", 2_000_000, _SHARED_STRINGS),
-            _env_mb("GTM_UPLOAD_MAX_SHARED_STRINGS_MB", 100, _SHARED_STRINGS_SIZE),
-            _env_int("GTM_UPLOAD_MAX_STYLE_ELEMENTS", 500_000, _STYLES),
-            _env_int("GTM_UPLOAD_MAX_SECONDS", 120, "seconds of reading"),
+            _mb(s.upload_max_mb, "GTM_UPLOAD_MAX_MB", "the file's size"),
+            Limit(s.upload_max_rows, "rows", "GTM_UPLOAD_MAX_ROWS"),
+            Limit(s.upload_max_columns, "columns", "GTM_UPLOAD_MAX_COLUMNS"),
+            Limit(s.upload_max_cells, "cells (rows x columns)", "GTM_UPLOAD_MAX_CELLS"),
+            Limit(s.upload_max_cell_chars, "characters in one cell", "GTM_UPLOAD_MAX_CELL_CHARS"),
+            _mb(s.upload_max_unzipped_mb, "GTM_UPLOAD_MAX_UNZIPPED_MB", "the workbook's uncompressed size"),
+            Limit(s.upload_max_shared_strings, _SHARED_STRINGS, "GTM_UPLOAD_MAX_SHARED_STRINGS"),
+            _mb(s.upload_max_shared_strings_mb, "GTM_UPLOAD_MAX_SHARED_STRINGS_MB", _SHARED_STRINGS_SIZE),
+            Limit(s.upload_max_style_elements, _STYLES, "GTM_UPLOAD_MAX_STYLE_ELEMENTS"),
+            Limit(s.upload_max_seconds, "seconds of reading", "GTM_UPLOAD_MAX_SECONDS"),
         )
 
     @classmethod
@@ -90,18 +92,19 @@ class Limits:
         A 1,000,000-row opportunities export of about 16 columns (160 MB) reads in well under 1 GB of memory; the
         5,000,000 distinct texts its shared strings may hold cost openpyxl about 950 MB and 30 to 40 s.
         """
+        s = settings()
         return cls(
             "command line",
-            _env_mb("GTM_CLI_MAX_MB", 400, "the file's size"),
-            _env_int("GTM_CLI_MAX_ROWS", EXCEL_MAX_ROWS, "rows"),
-            _env_int("GTM_CLI_MAX_COLUMNS", 2_000, "columns"),
-            _env_int("GTM_CLI_MAX_CELLS", 40_000_000, "cells (rows x columns)"),
-            _env_int("GTM_CLI_MAX_CELL_CHARS", EXCEL_MAX_CELL_CHARS, "characters in one cell"),
-            _env_mb("GTM_CLI_MAX_UNZIPPED_MB", 4_000, "the workbook's uncompressed size"),
-            _env_int("GTM_CLI_MAX_SHARED_STRINGS", 5_000_000, _SHARED_STRINGS),
-            _env_mb("GTM_CLI_MAX_SHARED_STRINGS_MB", 250, _SHARED_STRINGS_SIZE),
-            _env_int("GTM_CLI_MAX_STYLE_ELEMENTS", 1_000_000, _STYLES),
-            _env_int("GTM_CLI_MAX_SECONDS", 900, "seconds of reading"),
+            _mb(s.cli_max_mb, "GTM_CLI_MAX_MB", "the file's size"),
+            Limit(s.cli_max_rows, "rows", "GTM_CLI_MAX_ROWS"),
+            Limit(s.cli_max_columns, "columns", "GTM_CLI_MAX_COLUMNS"),
+            Limit(s.cli_max_cells, "cells (rows x columns)", "GTM_CLI_MAX_CELLS"),
+            Limit(s.cli_max_cell_chars, "characters in one cell", "GTM_CLI_MAX_CELL_CHARS"),
+            _mb(s.cli_max_unzipped_mb, "GTM_CLI_MAX_UNZIPPED_MB", "the workbook's uncompressed size"),
+            Limit(s.cli_max_shared_strings, _SHARED_STRINGS, "GTM_CLI_MAX_SHARED_STRINGS"),
+            _mb(s.cli_max_shared_strings_mb, "GTM_CLI_MAX_SHARED_STRINGS_MB", _SHARED_STRINGS_SIZE),
+            Limit(s.cli_max_style_elements, _STYLES, "GTM_CLI_MAX_STYLE_ELEMENTS"),
+            Limit(s.cli_max_seconds, "seconds of reading", "GTM_CLI_MAX_SECONDS"),
         )
 
     def with_max_bytes(self, max_bytes: int | None) -> Limits:
@@ -110,21 +113,5 @@ class Limits:
         return replace(self, max_bytes=replace(self.max_bytes, value=value))
 
 
-def _env_int(name: str, default: int, what: str) -> Limit:
-    raw = os.environ.get(name, "").strip().replace("_", "").replace(",", "")
-    try:
-        value = int(float(raw)) if raw else default
-    except (ValueError, OverflowError):
-        value = default
-    return Limit(value if value > 0 else default, what, name)
-
-
-def _env_mb(name: str, default_mb: float, what: str) -> Limit:
-    raw = os.environ.get(name, "").strip()
-    try:
-        mb = float(raw) if raw else default_mb
-    except ValueError:
-        mb = default_mb
-    if not 0 < mb < 2**40:  # also nan and inf
-        mb = default_mb
-    return Limit(int(mb * _MB), what, name)
+def _mb(megabytes: float, name: str, what: str) -> Limit:
+    return Limit(int(megabytes * _MB), what, name)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Collection
 
 import pandas as pd
@@ -15,6 +14,7 @@ from gtm.ingest.plan import ImportResult
 from gtm.services import audit, workshop
 from gtm.services.currency import reporting_currency
 from gtm.services.imports import commit_import
+from gtm.settings import settings
 from gtm.storage.engine import DEMO
 from gtm.storage.repository import Store
 
@@ -65,4 +65,4 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
 
 def workshop_wanted() -> bool:
     """Whether the demo comes with its workshop under way: GTM_DEMO_WORKSHOP, on unless 0, false, no or off."""
-    return os.environ.get("GTM_DEMO_WORKSHOP", "1").strip().lower() not in ("0", "false", "no", "off")
+    return settings().demo_workshop

@@ -18,6 +18,7 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, text
 
 from gtm.domain.errors import ConfigError
+from gtm.settings import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SQLITE_PATH = ROOT / "var" / "gtm.db"
@@ -26,14 +27,14 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def resolve_url(url: str | None = None) -> str:
     """The database URL: explicit, else GTM_DATABASE_URL, else a SQLite file (GTM_DATABASE_PATH or var/gtm.db)."""
-    url = url or os.environ.get("GTM_DATABASE_URL")
+    url = url or settings().database_url
     if url:
         # Accept the plain postgres:// forms people paste; use the psycopg 3 driver.
         for prefix in ("postgres://", "postgresql://"):
             if url.startswith(prefix):
                 return "postgresql+psycopg://" + url[len(prefix):]
         return url
-    path = Path(os.environ.get("GTM_DATABASE_PATH") or DEFAULT_SQLITE_PATH)
+    path = Path(settings().database_path or DEFAULT_SQLITE_PATH)
     return f"sqlite:///{path.resolve()}"
 
 

@@ -40,6 +40,7 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy.engine import make_url
 
+from gtm.settings import settings
 from gtm.storage import frame_ipc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,7 +60,7 @@ Frames = dict[str, pd.DataFrame]
 def folder() -> Path | None:
     """Where snapshots live: GTM_CACHE_DIR, else var/cache beside the default database; None when GTM_CACHE_DIR is
     ``off`` (no snapshot is read or written: every server start rebuilds the frames from the database)."""
-    value = os.environ.get(ENV, "").strip()
+    value = (settings().cache_dir or "").strip()
     if value.lower() == "off":
         return None
     return Path(value or DEFAULT_FOLDER)

@@ -230,7 +230,7 @@ def test_too_large_names_size_and_limit(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         decode.read_table(path, max_bytes=1024 * 1024)
     message = str(err.value)
-    assert "too large" in message and "MB" in message and "1.0 MB" in message and "GTM_MAX_UPLOAD_MB" in message
+    assert "too large" in message and "MB" in message and "1.0 MB" in message and "GTM_UPLOAD_MAX_MB" in message
 
 
 def test_size_limit_comes_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -233,7 +233,7 @@ def test_a_file_over_the_upload_limit_is_a_clear_message_and_writes_nothing(stor
     data = text_bytes(SF_ACCOUNT_HEADER, SF_ACCOUNTS * 200)
     with pytest.raises(InputError) as caught:
         plan_import(store, "accounts", data, name="big.csv", max_bytes=10_000)
-    assert "too large" in str(caught.value) and "GTM_MAX_UPLOAD_MB" in str(caught.value)
+    assert "too large" in str(caught.value) and "GTM_UPLOAD_MAX_MB" in str(caught.value)
     assert snapshot(store) == before
 
 

@@ -32,6 +32,7 @@ from pptx.util import Emu, Pt
 from gtm.domain.errors import ConfigError
 from gtm.domain.vocabulary import Fit
 from gtm.export.charts import FIT_RAMPS, TEXT
+from gtm.settings import settings
 
 # 16:9 at PowerPoint's own size (13.333 x 7.5 in).
 SLIDE_WIDTH, SLIDE_HEIGHT = Emu(12_192_000), Emu(6_858_000)
@@ -66,7 +67,8 @@ class FontMissing(ConfigError):
 def font_dirs() -> list[Path]:
     """Where the fonts are looked for, in order: GTM_DECK_FONTS, then the system's font folders."""
     home = Path.home()
-    found = [Path(os.environ[FONT_ENV])] if os.environ.get(FONT_ENV) else []
+    folder = settings().deck_fonts
+    found = [Path(folder)] if folder else []
     return found + [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
                     Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local/share/fonts",
                     home / ".fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"),
