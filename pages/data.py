@@ -16,7 +16,7 @@ from gtm.services import currency as currency_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
-from pages.common import identity, navigation, outcomes, session, widgets
+from pages.common import address, identity, navigation, outcomes, session, widgets
 
 s = session.store()  # the workspace on view: exports, currency
 imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
@@ -189,7 +189,7 @@ else:
     st.info(f"Importing is for {widgets.who_may(Action.IMPORT_DATA)}. The portfolio's files are on Exports & "
             "hand-out.", icon=":material/lock:")
 st.page_link("pages/exports.py", label="Exports, templates and the hand-out", icon=":material/download:",
-             query_params={"workspace": session.workspace()})
+             query_params=address.here())
 
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()
