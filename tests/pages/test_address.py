@@ -162,3 +162,17 @@ def test_start_in_presentation_mode_offers_no_link_to_another_workspace(demo_db:
     at = run("pages/start.py", workspace="demo", present="1")
     assert all(_link_params(link.proto.query_string).get("workspace") == "demo" for link in at.main.get("page_link"))
     assert "The room stays on this workspace while presenting." in text(at)
+
+
+def test_an_import_while_presenting_lands_in_main_and_the_room_stays_on_the_demo(demo_db: str) -> None:
+    at = run("pages/data.py", workspace="demo", present="1")
+    assert any("the room stays on demo" in i.value for i in at.info)  # not "after an import the app shows main"
+    next(u for u in at.get("file_uploader")).upload(
+        "accounts.csv", b"Account ID,Account Name\r\nM-9,Northwind Industrial\r\n", "text/csv").run()
+    at.button(key="dt_read_file").click().run()
+    at.button(key="dt_commit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    assert "M-9" in set(Store(demo_db.replace("app-demo.db", "app.db")).accounts()["account_id"])  # main has it
+    assert place(at) == {"workspace": "demo", "present": "1"} and presenting(at)
+    assert "Imported into **main**; the room stays on demo." in text(at)
+    assert "asked for workspace" not in text(at)  # nothing was asked for and refused: the page knew
