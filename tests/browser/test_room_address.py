@@ -215,3 +215,34 @@ def test_showing_main_to_the_room_is_a_confirmed_act(room: App, page: Page) -> N
     wait_for_app(page)
     expect(page.locator(".st-key-present_workspace_ask")).to_contain_text("Workspace main", timeout=TIMEOUT)
     expect(page.locator('[data-testid="stSidebar"]')).to_have_count(0)
+
+
+def test_an_address_that_does_not_say_opens_the_room_in_the_presenting_browser(room: App, page: Page) -> None:
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{room.url}/matrix?workspace=demo&present=1")
+    wait_for_app(page)
+    in_the_room(page, "the Matrix page")
+    # A navigation link opened in a new tab, or the app's address typed in: a new session, and the address says
+    # nothing of the workspace or of presentation mode. The browser remembers the room.
+    bare = page.locator('[data-testid="stTopNavLink"]').first.get_attribute("href") or ""
+    assert "?" not in bare, bare  # Streamlit's own links carry no parameters
+    tab = page.context.new_page()
+    tab.set_viewport_size({"width": 1280, "height": 720})
+    for address in (bare, f"{room.url}/", f"{room.url}/account"):
+        tab.goto(address)
+        wait_for_app(tab)
+        expect(tab.get_by_text("This browser is presenting the demo workspace")).to_be_visible(timeout=TIMEOUT)
+        in_the_room(tab, f"{address} in a new tab")
+        tab.reload()  # the address says it now
+        wait_for_app(tab)
+        in_the_room(tab, f"{address} in a new tab, reloaded")
+    tab.screenshot(path=str(ARTIFACTS / "room-bare-address-1280x720.png"))
+    # Leaving presentation mode (it asks first) makes the browser forget: a bare address is the normal view again.
+    tab.locator(".st-key-present_leave_ask").click()
+    tab.get_by_role("button", name="Yes, leave presentation mode").click()
+    wait_for_app(tab)
+    expect(tab.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT)
+    tab.goto(f"{room.url}/start")
+    wait_for_app(tab)
+    expect(tab.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT)
+    assert "present=1" not in tab.url
