@@ -163,9 +163,10 @@ else:
     )
     st.caption("Open an account:")
     cols = st.columns(2)  # read down, largest first: on a phone the two columns stack in the same order
+    here = address.here()
     for i, row in enumerate(misfits.head(10).itertuples()):
         cols[i // 5].page_link("pages/account.py", label=plain(row.account_name),
-                              query_params=address.here(account=str(row.account_id)), icon=":material/open_in_new:")
+                              query_params={**here, "account": str(row.account_id)}, icon=":material/open_in_new:")
 
 todo = view.todo  # the largest 200
 if view.todo_count:

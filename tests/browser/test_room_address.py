@@ -186,6 +186,20 @@ def test_links_and_buttons_in_the_pages_keep_the_room_on_the_demo(room: App, pag
     wait_for_app(page)
     in_the_room(page, "the Matrix page after a band edit, reloaded")
 
+    # Design: a form submitted (the assumptions tried in this session).
+    page.goto(f"{room.url}/design?workspace=demo&present=1")
+    wait_for_app(page)
+    page.get_by_text("Assumptions:").first.click()  # the expander
+    uplift = page.locator(".st-key-dz_assume_uplift_0 input")
+    uplift.fill("25")
+    page.locator(".st-key-dz_assume_apply button").first.click()
+    wait_for_app(page)
+    expect(page.get_by_text("edited in this session, not saved")).to_be_visible(timeout=TIMEOUT)
+    in_the_room(page, "the Design page's assumptions form, submitted")
+    page.reload()
+    wait_for_app(page)
+    in_the_room(page, "the Design page after its form, reloaded")
+
 
 def test_an_account_of_main_in_the_address_is_said_and_never_shown(room: App, page: Page) -> None:
     page.set_viewport_size({"width": 1280, "height": 720})
