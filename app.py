@@ -6,7 +6,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
 from gtm.domain.permissions import Action
-from pages.common import auth, draft, housekeeping, identity, navigation, present, session, style, widgets
+from pages.common import address, auth, draft, housekeeping, identity, navigation, present, session, style, widgets
 
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
 
@@ -58,6 +58,10 @@ with widgets.unexpected_errors("sign-in"):
         st.navigation([st.Page(gate, title="Sign in", url_path="sign-in")], position="hidden").run()
         st.stop()
     who = identity.actor()
+    # Streamlit's navigation links carry no parameters, and a reload knows only its address: before anything is drawn
+    # (or the root switches page), the workspace, presentation mode and list go back into the address. While
+    # presenting, the workspace is the room's, whatever a link asks for.
+    address.keep()
 
 allowed = {section: [p for p, action in pages if action is None or who.can(action)]
            for section, pages in SECTIONS.items()}

@@ -15,7 +15,7 @@ from gtm.domain.recommend import expected_value_note
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
-from pages.common import identity, navigation, present, session, widgets
+from pages.common import address, identity, navigation, present, session, widgets
 
 RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
 SHOWN = {"current": "current structure", "recommended": "★ recommended"}  # where the chart draws the opportunities
@@ -28,9 +28,15 @@ if d.accounts.empty:
 
 accounts = d.account_table
 ids = accounts["account_id"]
-chosen = st.query_params.get("account")  # a copied link opens its account directly
-if chosen is not None and not (ids == chosen).any():
-    chosen = None
+asked = st.query_params.get("account")  # a copied link opens its account directly
+chosen = asked if asked is not None and (ids == asked).any() else None
+if asked is not None and chosen is None:
+    # Never another workspace's account, nor its id in front of a room (an id may be a name: "name:acme corp").
+    named = "" if present.presenting() else f" ({plain(asked)})"
+    scope = f"the list **{plain(session.chosen_list())}** of " if d.list_id else ""
+    st.warning(f"The account in the address{named} is not in {scope}the **{session.workspace()}** workspace, so it is "
+               f"not shown; the workspace stays {session.workspace()}. Below is the account with the most value in a "
+               "misfit: the search finds another.", icon=":material/search_off:")
 
 # One control: a search whose matches are listed largest value first; the largest opens, a click opens another.
 query = st.text_input("Find an account", key="acc_search",
@@ -71,7 +77,7 @@ head, share = st.columns([5, 1], vertical_alignment="bottom")
 head.header(plain(acc["name"]), anchor=False)
 with share.popover("Copy link", icon=":material/link:", key="acc_share"):
     # The address bar's URL (st.context.url: scheme, host and page, without the query), else a relative link.
-    st.code(f"{st.context.url or 'account'}?{urlencode({'workspace': session.workspace(), 'account': pick})}",
+    st.code(f"{st.context.url or 'account'}?{urlencode(address.here(account=pick))}",
             language=None, wrap_lines=True)
     st.caption(f"Copy it with the copy button that shows when you point at it: the link opens this account in the "
                f"**{plain(session.workspace())}** workspace.")
@@ -114,7 +120,7 @@ with c[4]:
 # Both structures' cards in the playbook: who owns the account, who decides, what each needs and costs.
 playbook = structures.playbook_link(current, recommended)
 st.page_link("pages/structures.py", icon=":material/account_tree:",
-             query_params={"workspace": session.workspace(), **playbook},
+             query_params=address.here(**playbook),
              label="See both structures in the playbook" if "compare" in playbook else
              "See this structure in the playbook")
 

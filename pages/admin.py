@@ -7,7 +7,7 @@ from gtm.domain.fmt import plain
 from gtm.domain.permissions import ROLE_LABELS, Action, Role
 from gtm.export import tables
 from gtm.services import audit, users
-from pages.common import identity, session, widgets
+from pages.common import address, identity, session, widgets
 
 ROLES = [Role.VIEWER, Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR, Role.ADMIN]
 
@@ -31,7 +31,7 @@ def show_no_bus() -> None:
     """Where BUs are offered for a BU head and there is none: why, and the way to the Diagnose page's mapping."""
     st.info(plain(users.no_bus_to_head(s)), icon=":material/lan:")
     st.page_link("pages/diagnose.py", label="Map product families to BUs on the Diagnose page",
-                 query_params={"workspace": session.workspace()}, icon=":material/troubleshoot:")
+                 query_params=address.here(), icon=":material/troubleshoot:")
 
 
 if people.empty:

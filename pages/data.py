@@ -16,10 +16,11 @@ from gtm.services import currency as currency_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
-from pages.common import identity, navigation, outcomes, session, widgets
+from pages.common import address, identity, navigation, outcomes, present, session, widgets
 
 s = session.store()  # the workspace on view: exports, currency
 imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
+room = present.room()  # presenting: the room stays on its workspace, whatever is imported or reloaded here
 
 
 def currency_choices(first: str, *also: str | None) -> list[str]:
@@ -35,8 +36,10 @@ who = identity.actor()
 if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the import
     st.subheader("Import a CRM export", anchor=False)
     if session.workspace() != session.MAIN:
+        after = (f"the room stays on {room} (“Workspace {room}” at the top shows {session.MAIN}, asking first)"
+                 if room else f"after an import the app shows {session.MAIN}")
         st.info(f"You are viewing the **{session.workspace()}** workspace. Imports go to **{session.MAIN}**, your "
-                f"organisation's portfolio; after an import the app shows {session.MAIN}.", icon=":material/info:")
+                f"organisation's portfolio; {after}.", icon=":material/info:")
     kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
                     format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
     limits = Limits.upload()
@@ -158,7 +161,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             def imported(result: ImportResult) -> dict[str, object]:
                 bar.progress(1.0, text="Done")
                 flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
-                session.use_workspace(session.MAIN)  # show what was just imported
+                if room is None:
+                    session.use_workspace(session.MAIN)  # show what was just imported
                 if mode == "skip" and plan.problems:
                     flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame(), sep=tables.separator(
                         bool(st.session_state.get(tables.EUROPEAN_SETTING, False)))), file_name)
@@ -180,7 +184,10 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
 
     if "dt_result" in st.session_state:
         st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
-        navigation.show_next(session.MAIN)  # what comes next in the portfolio just imported
+        if room is None or room == session.MAIN:
+            navigation.show_next(session.MAIN)  # what comes next in the portfolio just imported
+        else:
+            st.caption(f"Imported into **{session.MAIN}**; the room stays on {room}.")
     if "dt_rejects" in st.session_state:
         data, name = st.session_state["dt_rejects"]
         st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
@@ -189,7 +196,7 @@ else:
     st.info(f"Importing is for {widgets.who_may(Action.IMPORT_DATA)}. The portfolio's files are on Exports & "
             "hand-out.", icon=":material/lock:")
 st.page_link("pages/exports.py", label="Exports, templates and the hand-out", icon=":material/download:",
-             query_params={"workspace": session.workspace()})
+             query_params=address.here())
 
 st.subheader("Reporting currency and exchange rates", anchor=False)
 reporting = session.currency()
@@ -225,7 +232,8 @@ if who.can(Action.RESET_DEMO):
     if st.button("Reload the demo portfolio", key="dt_demo", disabled=typed.strip() != session.DEMO):
 
         def reloaded(_: object) -> dict[str, object]:
-            session.use_workspace(session.DEMO)
+            if room is None:
+                session.use_workspace(session.DEMO)
             return {"dt_demo_round": demo_round + 1}
 
         widgets.run_action(lambda: seed_demo(session.store(session.DEMO), reset=True, actor=who, confirm=typed),

@@ -17,7 +17,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.funnel import default_rules as funnel_rules
 from gtm.export import charts
 from gtm.services import design
-from pages.common import design_inputs, identity, navigation, present, session, widgets
+from pages.common import address, design_inputs, identity, navigation, present, session, widgets
 
 SHOWN = 1000  # accounts listed on the page (largest first); the export holds every one
 TODAY_COLOUR, PLAN_COLOUR = "#9AA0A6", "#0072B2"
@@ -109,11 +109,11 @@ for note in [*notes, *result.notes]:
 st.subheader("What structure does each account need?", anchor=False)
 shown = design.economics_frame(result, short=True, limit=SHOWN)
 plan_codes = result.economics.set_index("account_id").loc[shown["account_id"], "plan"].astype(str).to_numpy()
-structure_links = f"structures?workspace={session.workspace()}&structure=" + plan_codes
+structure_links = address.links("structures", "structure", plan_codes)
 if t.accounts > SHOWN:
     st.caption(f"The {SHOWN:,} accounts with the largest expected value of {t.accounts:,}; the export holds every one.")
 need = pd.DataFrame({  # the answer first (today, plan, net, payback), then the value and the playbook's card
-    "link": session.account_links(shown["account_id"]).to_numpy(), "Account": shown["name"].to_numpy(),
+    "link": address.account_links(shown["account_id"]).to_numpy(), "Account": shown["name"].to_numpy(),
     "Today": shown["current"].to_numpy(), "In the plan": shown["plan"].to_numpy(),
     "Net": shown["net"].to_numpy(), "Payback": shown["payback"].to_numpy(),
     f"Expected value ({cur})": shown["value"].to_numpy(), "Playbook": structure_links,

@@ -12,7 +12,7 @@ from gtm.domain.permissions import Action, Actor, Role
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
-from pages.common import identity, rule_editor, session, widgets
+from pages.common import address, identity, rule_editor, session, widgets
 
 s = session.store()
 d = session.data()
@@ -350,7 +350,7 @@ def _draw_preview(where: str) -> None:
                                     "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact"),
                                     "nature_before": "Nature before", "nature_after": "Nature after",
                                     "rule_after": "Found after"})
-        st.dataframe(accounts.head(500).assign(link=session.account_links(accounts["account_id"], "/account")),
+        st.dataframe(accounts.head(500).assign(link=address.account_links(accounts["account_id"], "/account")),
                      hide_index=True, key=f"dg_accounts_{where}", width="stretch",
                      column_order=["link", "account_name", "opportunities", "value"],
                      column_config={"link": link, "account_name": "Account", "opportunities": "Opportunities changing",
@@ -457,7 +457,7 @@ with tab_todo:
         if todo.empty:
             st.success("Every opportunity has a nature.")
         else:
-            st.dataframe(todo.head(1000).assign(link=session.account_links(todo["account_id"], "/account")),
+            st.dataframe(todo.head(1000).assign(link=address.account_links(todo["account_id"], "/account")),
                          hide_index=True, key="dg_todo", width="stretch",
                          column_order=["opportunity_id", "name", "value", "link", "account_name",
                                        *(["product_family"] if todo["product_family"].notna().any() else [])],

@@ -8,7 +8,7 @@ from gtm.export import tables
 from gtm.ingest import columns
 from gtm.services import deck as deck_service
 from gtm.services import portfolio as portfolio_service
-from pages.common import design_inputs, session, widgets
+from pages.common import address, design_inputs, session, widgets
 
 s = session.store()  # the workspace on view
 
@@ -16,7 +16,7 @@ st.title("Exports & hand-out")
 st.caption(f"Workspace **{session.workspace()}**. To bring a CRM export in, use the Import page; its templates are "
            "below.")
 st.page_link("pages/data.py", label="Import a CRM export", icon=":material/upload_file:",
-             query_params={"workspace": session.workspace()})
+             query_params=address.here())
 
 st.subheader("Exports", anchor=False)
 st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "

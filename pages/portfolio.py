@@ -7,7 +7,7 @@ from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
 from gtm.services import accounts
-from pages.common import draft, identity, navigation, outcomes, present, session, widgets
+from pages.common import address, draft, identity, navigation, outcomes, present, session, widgets
 
 STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"
 CURRENT = "current-structures"  # the anchor of the section where current structures are set
@@ -29,7 +29,8 @@ with_draft = draft_matrix is not None and side.toggle("Show the unsaved band dra
                                                       help="The band as edited on the Matrix page and not saved yet: "
                                                            "save, undo or discard it there")
 if draft_matrix is not None and showing:  # the normal view has it under the chart, where the figures are said
-    filters.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:")
+    filters.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:",
+                      query_params=address.here())
 d = session.data(draft_matrix) if with_draft else active
 
 bu_names = dict(zip(d.business_units["bu_id"], d.business_units["name"]))
@@ -89,7 +90,7 @@ if not showing:  # under the chart, so the figures and the whole matrix fit abov
     st.caption(f"Every opportunity judged at its account's current approach, against {against}"
                + (f"; only {plain(', '.join(chosen))}" if chosen else "") + ". Click a cell to list who stands in it.")
     if draft_matrix is not None:
-        st.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:")
+        st.page_link("pages/matrix.py", label="Open the draft", icon=":material/edit_note:", query_params=address.here())
 if f.undiagnosed_count:
     (st.caption if showing else st.warning)(plain(f.left_out(session.currency())) +
                                             " Those not yet diagnosed stand in the grey column beside the matrix.")
@@ -107,7 +108,7 @@ if points:  # a clicked cell: who stands in it, largest first
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")
     left, right = st.columns([2, 3])
-    left.dataframe(widgets.money_table(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+    left.dataframe(widgets.money_table(members.accounts.assign(link=address.account_links(members.accounts["account_id"])),
                                        ["value"], session.currency()),
                    hide_index=True, key="pf_cell_accounts", column_order=["account_name", "value", "opportunities", "link"],
                    column_config={"account_name": "Account", "opportunities": "Opportunities",
@@ -142,7 +143,7 @@ misfits = view.misfits
 if misfits.empty:
     st.success("No misfits in this view: every opportunity's current approach is a realistic option.")
 else:
-    misfits = misfits.assign(link=session.account_links(misfits["account_id"]),
+    misfits = misfits.assign(link=address.account_links(misfits["account_id"]),
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
     st.dataframe(
         widgets.money_table(misfits, ["misfit_value"], session.currency()), hide_index=True, key="pf_misfits",
@@ -162,16 +163,16 @@ else:
     )
     st.caption("Open an account:")
     cols = st.columns(2)  # read down, largest first: on a phone the two columns stack in the same order
-    here = session.workspace()
+    here = address.here()
     for i, row in enumerate(misfits.head(10).itertuples()):
         cols[i // 5].page_link("pages/account.py", label=plain(row.account_name),
-                              query_params={"workspace": here, "account": row.account_id}, icon=":material/open_in_new:")
+                              query_params={**here, "account": str(row.account_id)}, icon=":material/open_in_new:")
 
 todo = view.todo  # the largest 200
 if view.todo_count:
     st.subheader(f"To do: {count(view.todo_count, 'opportunity')} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
-    shown = todo.assign(link=session.account_links(todo["account_id"]))
+    shown = todo.assign(link=address.account_links(todo["account_id"]))
     st.dataframe(
         widgets.money_table(shown, ["value"], session.currency()), hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")
@@ -183,7 +184,8 @@ if view.todo_count:
             "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
         },
     )
-    st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:")
+    st.page_link("pages/diagnose.py", label="Diagnose these opportunities", icon=":material/troubleshoot:",
+                 query_params=address.here())
 
 may_set = identity.actor().can(Action.IMPORT_DATA)
 if may_set or f.assumed_accounts:  # where the link beside the figures leads

@@ -14,7 +14,7 @@ from gtm.domain.reviews import MIXED
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts, tables
 from gtm.services import decisions
-from pages.common import identity, present, session, widgets
+from pages.common import address, identity, present, session, widgets
 
 TABLE = "rv_table"  # the table's selection: positions of rows in the frame shown on the previous run
 SHOWN_ROWS = "rv_shown"  # (account, decision, latest review) of each row shown on the previous run
@@ -50,7 +50,7 @@ if d.opportunities.empty:
 if portfolio.without_bu(d.opportunities):  # a CRM export without a BU column: BUs come from the family mapping
     st.info(plain(portfolio.no_bu_sentence(len(d.opportunities))), icon=":material/lan:")
     st.page_link("pages/diagnose.py", label="Map product families to BUs on the Diagnose page",
-                 query_params={"workspace": session.workspace()}, icon=":material/troubleshoot:")
+                 query_params=address.here(), icon=":material/troubleshoot:")
     st.stop()
 
 who = identity.actor()
@@ -134,7 +134,7 @@ def _view(rows: pd.DataFrame) -> pd.DataFrame:
         review_comment=rows["review_comment"].astype(object).fillna(""),
         fit_badge=rows["worst_fit"].map(charts.fit_badge),
         approach_label=rows["judged_approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label),
-        link=session.account_links(rows["account_id"]),
+        link=address.account_links(rows["account_id"]),
     )
 
 

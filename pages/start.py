@@ -8,25 +8,28 @@ import streamlit as st
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Actor
 from gtm.services.progress import Progress, Step
-from pages.common import identity, navigation, session, widgets
+from pages.common import address, identity, navigation, present, session, widgets
 
 
 def show_workspace(workspace: str) -> None:
-    """Which portfolio the checklist is about; on the demo, the way to one's own."""
+    """Which portfolio the checklist is about; on the demo, the way to one's own (in presentation mode the room stays
+    on its workspace: another is shown from the top of the page, which asks first)."""
+    presenting = present.room() is not None
     if workspace == session.DEMO:
         main_empty = session.store(session.MAIN).is_empty()
         st.info(f"This is the **{session.DEMO}** workspace: the bundled demo portfolio, set up as an example. Your own "
-                f"CRM export goes to **{session.MAIN}**"
-                + (", which is still empty." if main_empty else ".") + " Its checklist is one click away:",
-                icon=":material/science:")
-        st.page_link("pages/start.py", label=f"Start with your own portfolio ({session.MAIN})",
-                     icon=":material/flag:", query_params={"workspace": session.MAIN})
+                f"CRM export goes to **{session.MAIN}**" + (", which is still empty." if main_empty else ".")
+                + (" The room stays on this workspace while presenting." if presenting else
+                   " Its checklist is one click away:"), icon=":material/science:")
+        if not presenting:
+            st.page_link("pages/start.py", label=f"Start with your own portfolio ({session.MAIN})",
+                         icon=":material/flag:", query_params=address.here(workspace=session.MAIN))
         return
     st.caption(f"Workspace **{plain(workspace)}**: your organisation's portfolio. Each step says what is missing and "
                "links to the page that fixes it.")
-    if session.demo_offered() and session.store(workspace).is_empty():
+    if session.demo_offered() and session.store(workspace).is_empty() and not presenting:
         st.page_link("pages/portfolio.py", label="Or look around the demo portfolio first",
-                     icon=":material/science:", query_params={"workspace": session.DEMO})
+                     icon=":material/science:", query_params=address.here(workspace=session.DEMO))
 
 
 def show_progress(p: Progress) -> None:
@@ -38,7 +41,7 @@ def show_progress(p: Progress) -> None:
         st.success("Every step is done: the portfolio is set up. Portfolio shows the whole matrix.",
                    icon=":material/check_circle:")
         st.page_link("pages/portfolio.py", label="Open Portfolio", icon=":material/grid_view:",
-                     query_params={"workspace": session.workspace()})
+                     query_params=address.here())
 
 
 def show_step(number: int, step: Step, who: Actor) -> None:

@@ -13,7 +13,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.services import design
-from pages.common import design_inputs, navigation, present, session
+from pages.common import address, design_inputs, navigation, present, session
 
 MARKERS = ("The structure you opened", "The structure you compare it with")
 
@@ -41,7 +41,7 @@ if not presenting:
     navigation.related("pages/structures.py")
 
 st.page_link("pages/design.py", label="Costs and coverage ratios are assumptions: edit them on the Design page",
-             icon=":material/groups:")
+             icon=":material/groups:", query_params=address.here())
 
 book = design.playbook()
 realistic = structures.realistic_for(d.matrix)

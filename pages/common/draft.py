@@ -10,6 +10,7 @@ import streamlit as st
 
 from gtm.domain.errors import GtmError
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from pages.common import address
 
 Bands = dict[str, tuple[str, str]]
 
@@ -102,4 +103,4 @@ def marker() -> None:
     if bands() is None:
         return
     st.page_link("pages/matrix.py", label="Unsaved band draft: open the Matrix page to save, undo or discard it",
-                 icon=":material/edit_note:")
+                 icon=":material/edit_note:", query_params=address.here())

@@ -17,7 +17,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm.domain.fmt import plain
 from gtm.services import progress
-from pages.common import session
+from pages.common import address, session
 
 # Other spellings of a page's address (a hyphen for the underscore; the Data page's title), and the page's own
 # (a page's url_path is its file's name).
@@ -94,29 +94,30 @@ def no_page() -> None:
     else:
         st.info(f"The page /{plain(path)} ({plain(why)}) is not open to your role; the pages you may open are in the "
                 "navigation, and **Start** shows what to do next.", icon=":material/lock:")
-    here = {"workspace": session.workspace()}
+    here = address.here()
     st.page_link("pages/start.py", label="Go to Start", icon=":material/flag:", query_params=here)
     st.page_link("pages/portfolio.py", label="Go to Portfolio", icon=":material/grid_view:", query_params=here)
 
 
-def step_link(step: progress.Step, slot: Any = st) -> None:
-    """A link to the place that fixes ``step``, in this workspace (with what the step adds, e.g. the account)."""
+def step_link(step: progress.Step, slot: Any = st, workspace: str | None = None) -> None:
+    """A link to the place that fixes ``step``, in ``workspace`` (default: this one), with what the step adds (e.g.
+    the account)."""
     slot.page_link(PLACES[step.place], label=step.link, icon=":material/arrow_forward:",
-                   query_params={"workspace": session.workspace(), **step.query})
+                   query_params=address.here(**({"workspace": workspace} if workspace else {}), **step.query))
 
 
 def show_next(workspace: str) -> None:
     """What comes next in ``workspace`` (after an import, say): the first step of the first hour not done yet, in one
     sentence with the link to its place, and Start for every step."""
     step = session.progress(workspace).next_step
-    here = {"workspace": workspace}
+    here = address.here(workspace=workspace)
     if step is None:
         st.markdown("**Next:** every step of the first hour is done; Portfolio shows the whole matrix.")
         st.page_link("pages/portfolio.py", label="Open Portfolio", icon=":material/grid_view:", query_params=here)
         return
     st.markdown(f"**Next: {plain(step.title.lower())}.** {plain(step.missing)}")
     left, right = st.columns(2)
-    step_link(step, left)
+    step_link(step, left, workspace)
     right.page_link("pages/start.py", label="Every step on Start", icon=":material/flag:", query_params=here)
 
 
@@ -124,7 +125,7 @@ def empty_state(message: str, icon: str = ":material/inbox:") -> None:
     """A page with nothing to show in this workspace: what is empty, and the two ways on (import a CRM export; Start,
     the first hour step by step), as links that keep the workspace."""
     st.info(message, icon=icon)
-    here = {"workspace": session.workspace()}
+    here = address.here()
     left, right = st.columns(2)
     left.page_link("pages/data.py", label="Import a CRM export", icon=":material/upload_file:", query_params=here)
     right.page_link("pages/start.py", label="Start: the first hour, step by step", icon=":material/flag:",
@@ -154,4 +155,4 @@ def related(here: str) -> None:
     row = st.container(horizontal=True, gap="small")
     for path, (title, icon) in _ORGANISATION.items():
         if path != here:
-            row.page_link(path, label=f"Open {title}", icon=icon, query_params={"workspace": session.workspace()})
+            row.page_link(path, label=f"Open {title}", icon=icon, query_params=address.here())

@@ -120,11 +120,6 @@ def store(workspace_name: str | None = None) -> Store:
     return _open_store(database_url(), workspace_name or workspace())
 
 
-def account_links(account_ids: pd.Series, prefix: str = "account") -> pd.Series:
-    """Links to the Account page that keep the workspace: ``account?workspace=demo&account=ACC-1``."""
-    return f"{prefix}?workspace={workspace()}&account=" + account_ids.astype(str)
-
-
 @dataclass(frozen=True)
 class PortfolioData:
     """Everything a page reads, computed once per data version and matrix."""

@@ -16,7 +16,7 @@ from gtm.domain.errors import DatabaseUnavailable, GtmError
 from gtm.domain.fmt import money, moneys, plain
 from gtm.domain.permissions import ROLE_LABELS, RULES, Action
 from gtm.export import tables
-from pages.common import session
+from pages.common import address, session
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -160,13 +160,12 @@ def _picked_workspace() -> None:
 
 
 def workspace_picker() -> None:
-    """The sidebar's workspace selector; keeps ?workspace=NAME in the address bar so a copied link opens it."""
-    asked = st.query_params.get("workspace")
+    """The sidebar's workspace selector (the address keeps ?workspace=NAME: pages/common/address.py)."""
+    asked = address.unknown_workspace()
     current = session.workspace()
-    if asked is not None and asked != current:
+    if asked is not None:
         st.warning(f"There is no workspace {plain(asked)!s} here; showing {current}. The workspaces are "
                    f"{' and '.join(session.WORKSPACES)}.", icon=":material/warning:")
-    session.use_workspace(current)  # page navigation drops query parameters: put it back
     st.session_state["sb_workspace"] = current
     st.selectbox("Workspace", session.WORKSPACES, key="sb_workspace", format_func=_WORKSPACE_LABELS.__getitem__,
                  on_change=_picked_workspace,
@@ -179,10 +178,10 @@ def _picked_list() -> None:
 
 
 def list_picker() -> None:
-    """The sidebar's "Accounts" chooser: every account, or a saved list (Key accounts page); kept in ?list=NAME."""
+    """The sidebar's "Accounts" chooser: every account, or a saved list (Key accounts page); kept in ?list=NAME
+    (pages/common/address.py)."""
     names = session.list_names()
     current = session.chosen_list()
-    session.use_list(current)  # page navigation drops query parameters: put it back (or drop an unknown name)
     if not names:
         return
     st.session_state["sb_list"] = current or ""

@@ -46,7 +46,8 @@ def test_a_facilitator_at_1280x720_sees_sliders_matrix_and_save_on_one_screen(pa
     expect(figures).to_contain_text("pts)")
     assert _inside(_box(chart), 1280, 720)  # still whole after the edit
 
-    page.get_by_role("button", name="Leave presentation mode").click()
+    page.get_by_role("button", name="Leave presentation mode").click()  # it asks first
+    page.get_by_role("button", name="Yes, leave presentation mode").click()
     wait_for_app(page)
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_text("Presentation mode")).to_be_visible()

@@ -231,7 +231,7 @@ def test_a_database_url_secret_is_used_when_no_variable_is_set(tmp_path: Path, m
 
 def test_presentation_mode_shows_the_projector_view(demo_db: str) -> None:
     at = run(present="1")
-    assert "Leave presentation mode" in [b.label for b in at.button]
+    assert "Yes, leave presentation mode" in [b.label for b in at.button]  # in "Leave presentation mode": it asks
     assert not [b.label for b in at.button if "change(s)" in b.label]  # the approach editor is hidden
     assert not any(t.label == "Presentation mode" for t in at.toggle)  # no sidebar
     at.switch_page("pages/matrix.py").run()  # the mode is kept from page to page
