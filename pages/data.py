@@ -6,7 +6,7 @@ import streamlit as st
 from gtm import incidents
 from gtm.domain import currency as money_codes
 from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain
 from gtm.domain.permissions import Action
 from gtm.export import tables
 from gtm.ingest import columns
@@ -141,7 +141,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             st.error("The file cannot be imported:\n\n" + "\n".join(f"- {plain(p.reason)}" for p in plan.file_problems),
                      icon=":material/error:")
         elif plan.problems:
-            st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
+            st.warning(f"{count(len(plan.problems), 'problem')} in {count(len(plan.rejected_rows), 'row')}",
+                       icon=":material/warning:")
             st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
                          column_config={"row": "Row", "column": "Column", "value": "Value",
                                         "reason": st.column_config.TextColumn("Reason", width="large")})
