@@ -317,11 +317,13 @@ def _draw_preview(where: str) -> None:
     delta = (cov_after.share - cov_before.share) * 100
     m[0].metric("Coverage", f"{cov_after.share:.1%}", f"{delta:+.1f} pts" if changed and round(delta, 1) else None,
                 help="Share of the value the CRM file gave no nature for that a rule, a mapping or a person "
-                     "diagnoses.")
+                     "diagnoses (lost deals left out).")
     undiagnosed_delta = cov_after.undiagnosed_count - cov_before.undiagnosed_count
     m[1].metric("Not yet diagnosed", f"{cov_after.undiagnosed_count:,}",
                 f"{undiagnosed_delta:+,}" if undiagnosed_delta else None, delta_color="inverse")
     m[2].metric("Value not yet diagnosed", money(cov_after.undiagnosed_value, cur))
+    if lost_note := coverage.left_out(cov_after, cur):
+        st.caption(plain(lost_note))
     if dominant_note:
         st.warning(plain(dominant_note), icon=":material/rule:")
     if changed:
