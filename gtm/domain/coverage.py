@@ -181,8 +181,7 @@ def pick_list(opps: pd.DataFrame, query: str = "", limit: int = 500) -> list[str
     frame = opps
     query = query.strip()
     if query:
-        text = (opps["name"].astype(str) + " " + opps["account_name"].astype(str) + " "
-                + opps["opportunity_id"].astype(str))
+        text = _words(opps, "name") + " " + _words(opps, "account_name") + " " + _words(opps, "opportunity_id")
         frame = opps[text.str.contains(query, case=False, regex=False).to_numpy()]
     # Sort only the rows that can make the list: per group (not yet diagnosed, diagnosed) those at least as large
     # as its limit-th largest value, ties included; a full sort of a million rows took a second.
@@ -204,9 +203,14 @@ def pick_list(opps: pd.DataFrame, query: str = "", limit: int = 500) -> list[str
 def labels(opps: pd.DataFrame, ids: list[str]) -> dict[str, str]:
     """``id · name · account`` for the given opportunity ids that are stored."""
     rows = opps[opps["opportunity_id"].isin(ids)]
-    text = (rows["opportunity_id"].astype(str) + " · " + rows["name"].astype(str) + " · "
-            + rows["account_name"].astype(str))
+    text = _words(rows, "opportunity_id") + " · " + _words(rows, "name") + " · " + _words(rows, "account_name")
     return dict(zip(rows["opportunity_id"].astype(str), text))
+
+
+def _words(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column with its missing cells blank: a file without opportunity names (a missing cell would make the
+    whole label missing, and a selectbox of labels fail)."""
+    return frame[column].astype(str).fillna("")
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from gtm.domain.coverage import (
     distribution,
     family_gaps,
     filled,
+    labels,
     left_out,
     override_history,
     pick_list,
@@ -183,3 +184,10 @@ def test_lost_deals_are_out_of_the_coverage_and_the_counts_by_nature_as_out_of_t
     table = distribution(lost, lost).set_index("nature")
     assert table.loc[UNDIAGNOSED, "count_after"] == 1 and table["count_after"].sum() == 2
     assert table.loc["Cross-sell / referral", "count_after"] == 0  # O3 is lost
+
+
+def test_an_opportunity_without_a_name_is_still_labelled_and_found() -> None:
+    # A CRM file without an Opportunity Name column: the Diagnose page's pickers failed on the missing label.
+    frame = BEFORE.assign(name=[None, "opp 1", None, "opp 3"])
+    assert labels(frame, ["O0", "O1"]) == {"O0": "O0 ·  · One", "O1": "O1 · opp 1 · One"}
+    assert pick_list(frame, "one") == ["O1", "O0"]  # the not yet diagnosed first
