@@ -95,8 +95,11 @@ def _save(kind: str, content: dict | None, changed: bool, placeholder: str) -> N
                                "dg_created_bus": created} if created else {})
 
 
-tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(["Rules", "Product families", "Questionnaire",
-                                                   "To-do and overrides"])
+TABS = {"rules": "Rules", "families": "Product families", "questionnaire": "Questionnaire",
+        "todo": "To-do and overrides"}
+# ?tab=families: a link whose fix is mapping product families (the first hour's BUs and natures) opens that tab.
+tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(list(TABS.values()),
+                                                  default=TABS.get(str(st.query_params.get("tab", "")), TABS["rules"]))
 
 # ------------------------------------------------------------------ rules
 columns_said = diagnosis.column_words()
