@@ -158,7 +158,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
 
             def imported(result: ImportResult) -> dict[str, object]:
                 bar.progress(1.0, text="Done")
-                flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
+                flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1,
+                                            "dt_to_top": True}
                 session.use_workspace(session.MAIN)  # show what was just imported
                 if mode == "skip" and plan.problems:
                     flags["dt_rejects"] = (tables.to_csv_bytes(plan.rejects_frame(), sep=tables.separator(
@@ -182,6 +183,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
     if "dt_result" in st.session_state:
         st.success(plain(st.session_state["dt_result"]), icon=":material/check_circle:")
         navigation.show_next(session.MAIN)  # what comes next in the portfolio just imported
+        if st.session_state.pop("dt_to_top", False):  # the Import button stood at the foot of the preview
+            widgets.scroll_to_top()
     if "dt_rejects" in st.session_state:
         data, name = st.session_state["dt_rejects"]
         st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
