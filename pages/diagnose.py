@@ -28,7 +28,7 @@ st.caption("What nature is each opportunity? In this order: a person's decision,
            "on the whole portfolio and saved only when you save.")
 has_data = not d.opportunities.empty
 if not has_data:
-    st.info("No opportunities to diagnose yet; import some on the Data page. You can still edit the rules.",
+    st.info("No opportunities to diagnose yet; import some on the Import page. You can still edit the rules.",
             icon=":material/inbox:")
 
 

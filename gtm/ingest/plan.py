@@ -537,7 +537,7 @@ def _missing_rates(currencies: pd.Series, ctx: _Currencies) -> list[Problem]:
     listed = ", ".join(f"{code} ({n} row{'s' if n != 1 else ''})" for code, n in counts.items())
     return [Problem(None, None, None,
                     f"No exchange rate for {listed}: amounts in {'these currencies' if len(counts) > 1 else 'it'} "
-                    f"cannot be converted to {ctx.reporting}, the reporting currency. Add the rate on the Data page "
+                    f"cannot be converted to {ctx.reporting}, the reporting currency. Add the rate on the Import page "
                     "(Reporting currency and exchange rates), then import the file again.")]
 
 
