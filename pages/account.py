@@ -192,7 +192,7 @@ else:
                       "nature_label", "found",
                       "bu_name", "probability", "stage", "outcome", "opportunity_id", "rationale"],
         column_config={
-            "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature",
+            "opportunity_id": "Id", "name": "Opportunity", "bu_name": "BU", "nature_label": "Nature", "stage": "Stage",
             "found": st.column_config.TextColumn("Nature found", help="Who decided, in this order: a person, the CRM "
                                                                      "file, the product family mapping, or which rule"),
             "value": value_column, "expected_value": expected_column,

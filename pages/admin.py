@@ -93,7 +93,7 @@ else:
                                 "workspace": "Workspace", "actor": "Who", "actor_email": "Email", "actor_role": "Role",
                                 "action": "What", "target": "On", "detail": st.column_config.TextColumn(
                                     "Detail", width="large")})
-    european = bool(st.session_state.get(tables.EUROPEAN_SETTING, False))  # the Data page's choice, kept
+    european = bool(st.session_state.get(tables.EUROPEAN_SETTING, False))  # the Exports & hand-out page's choice, kept
     st.download_button("Export the audit log (CSV)",
                        lambda: tables.people_csv(audit.entries(log_store, who), "audit", session.currency(),
                                                  sep=tables.separator(european)),

@@ -6,7 +6,7 @@ import streamlit as st
 from gtm import incidents
 from gtm.domain import currency as money_codes
 from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.fmt import count, plain
 from gtm.domain.permissions import Action
 from gtm.export import tables
 from gtm.ingest import columns
@@ -144,7 +144,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             st.error("The file cannot be imported:\n\n" + "\n".join(f"- {plain(p.reason)}" for p in plan.file_problems),
                      icon=":material/error:")
         elif plan.problems:
-            st.warning(f"{len(plan.problems)} problem(s) in {len(plan.rejected_rows)} row(s)", icon=":material/warning:")
+            st.warning(f"{count(len(plan.problems), 'problem')} in {count(len(plan.rejected_rows), 'row')}",
+                       icon=":material/warning:")
             st.dataframe(plan.problems_frame(), hide_index=True, key="dt_problems",
                          column_config={"row": "Row", "column": "Column", "value": "Value",
                                         "reason": st.column_config.TextColumn("Reason", width="large")})
@@ -160,7 +161,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
 
             def imported(result: ImportResult) -> dict[str, object]:
                 bar.progress(1.0, text="Done")
-                flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1}
+                flags: dict[str, object] = {"dt_result": result.summary(), "dt_round": st.session_state.get("dt_round", 0) + 1,
+                                            "dt_to_top": True}
                 if room is None:
                     session.use_workspace(session.MAIN)  # show what was just imported
                 if mode == "skip" and plan.problems:
@@ -188,6 +190,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             navigation.show_next(session.MAIN)  # what comes next in the portfolio just imported
         else:
             st.caption(f"Imported into **{session.MAIN}**; the room stays on {room}.")
+        if st.session_state.pop("dt_to_top", False):  # the Import button stood at the foot of the preview
+            widgets.scroll_to_top()
     if "dt_rejects" in st.session_state:
         data, name = st.session_state["dt_rejects"]
         st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),

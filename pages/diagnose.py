@@ -28,7 +28,7 @@ st.caption("What nature is each opportunity? In this order: a person's decision,
            "on the whole portfolio and saved only when you save.")
 has_data = not d.opportunities.empty
 if not has_data:
-    st.info("No opportunities to diagnose yet; import some on the Data page. You can still edit the rules.",
+    st.info("No opportunities to diagnose yet; import some on the Import page. You can still edit the rules.",
             icon=":material/inbox:")
 
 
@@ -95,8 +95,11 @@ def _save(kind: str, content: dict | None, changed: bool, placeholder: str) -> N
                                "dg_created_bus": created} if created else {})
 
 
-tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(["Rules", "Product families", "Questionnaire",
-                                                   "To-do and overrides"])
+TABS = {"rules": "Rules", "families": "Product families", "questionnaire": "Questionnaire",
+        "todo": "To-do and overrides"}
+# ?tab=families: a link whose fix is mapping product families (the first hour's BUs and natures) opens that tab.
+tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(list(TABS.values()),
+                                                  default=TABS.get(str(st.query_params.get("tab", "")), TABS["rules"]))
 
 # ------------------------------------------------------------------ rules
 columns_said = diagnosis.column_words()
@@ -184,11 +187,11 @@ def _held(key: str, fresh: pd.DataFrame) -> pd.DataFrame:
     return base
 
 
+EVIDENCE_MONEY = ["value", "median_value"]  # written as the page's figures: "$165.0M", not "165M"
 EVIDENCE_CONFIG = {
     "opportunities": st.column_config.NumberColumn("Opportunities", disabled=True, format="%d", width="small"),
-    "value": st.column_config.NumberColumn(f"Value ({cur})", disabled=True, format="compact", width="small"),
-    "median_value": st.column_config.NumberColumn(f"Median deal ({cur})", disabled=True, format="compact",
-                                                  width="small"),
+    "value": st.column_config.NumberColumn(f"Value ({cur})", disabled=True, width="small"),
+    "median_value": st.column_config.NumberColumn(f"Median deal ({cur})", disabled=True, width="small"),
     "won": st.column_config.TextColumn("Won", disabled=True, width="small",
                                        help="The share of its closed deals that were won, from the opportunities' "
                                             "outcome (open, won, lost): unknown without an outcome, or while all are "
@@ -224,6 +227,8 @@ with tab_maps:
         imported = st.session_state.get(f"dg_imported_{kind}")
         start = pd.DataFrame(imported, columns=active_rows.columns) if imported is not None else active_rows
         fresh = coverage.mapping_table(start, _evidence_of("product_family"))
+        for column in EVIDENCE_MONEY:  # an editor takes no Styler: its read-only amounts as text (widgets.money_text)
+            fresh[column] = widgets.money_text(fresh[column], cur)
         if target == "nature":
             fresh["nature"] = fresh["nature"].map(lambda v: LABELS.get(v, v))
         if imported is not None:
@@ -236,7 +241,9 @@ with tab_maps:
                            target: (st.column_config.SelectboxColumn("Nature", options=list(NATURES.labels),
                                                                      width="medium")
                                     if target == "nature" else st.column_config.TextColumn("BU", width="medium")),
-                           **EVIDENCE_CONFIG})
+                           **EVIDENCE_CONFIG,
+                           **{c: st.column_config.TextColumn(EVIDENCE_CONFIG[c]["label"], disabled=True, width="small")
+                              for c in EVIDENCE_MONEY}})
         try:
             content = diagnosis.mapping_content(kind, coverage.filled(edited, target), source=label)
         except GtmError as exc:
@@ -265,8 +272,8 @@ with tab_maps:
     if others:
         with st.expander(f"Evidence by {' and '.join(w for _, w in others)} (for rules on those columns)"):
             for column, words in others:
-                st.dataframe(_evidence_of(column), hide_index=True, key=f"dg_evidence_{column}", width="stretch",
-                             column_config={column: words, **EVIDENCE_CONFIG})
+                st.dataframe(widgets.money_table(_evidence_of(column), EVIDENCE_MONEY, cur), hide_index=True,
+                             key=f"dg_evidence_{column}", width="stretch", column_config={column: words, **EVIDENCE_CONFIG})
     maps_preview = st.container()
 
 
@@ -317,24 +324,27 @@ def _draw_preview(where: str) -> None:
     delta = (cov_after.share - cov_before.share) * 100
     m[0].metric("Coverage", f"{cov_after.share:.1%}", f"{delta:+.1f} pts" if changed and round(delta, 1) else None,
                 help="Share of the value the CRM file gave no nature for that a rule, a mapping or a person "
-                     "diagnoses.")
+                     "diagnoses (lost deals left out).")
     undiagnosed_delta = cov_after.undiagnosed_count - cov_before.undiagnosed_count
     m[1].metric("Not yet diagnosed", f"{cov_after.undiagnosed_count:,}",
                 f"{undiagnosed_delta:+,}" if undiagnosed_delta else None, delta_color="inverse")
     m[2].metric("Value not yet diagnosed", money(cov_after.undiagnosed_value, cur))
+    if lost_note := coverage.left_out(cov_after, cur):
+        st.caption(plain(lost_note))
     if dominant_note:
         st.warning(plain(dominant_note), icon=":material/rule:")
     if changed:
         st.caption(f"Coverage {cov_before.share:.1%} → {cov_after.share:.1%}")
     shown = (["nature", "count_before", "count_after", "count_change", "value_before", "value_after"] if changed
              else ["nature", "count_after", "value_after"])
-    st.dataframe(coverage.distribution(before, after), hide_index=True, key=f"dg_dist_{where}",
-                 width="stretch", column_order=shown,
+    # Amounts as the figures above write them ("$178.8M", not "179M"): widgets.money_table.
+    st.dataframe(widgets.money_table(coverage.distribution(before, after), ["value_before", "value_after"], cur),
+                 hide_index=True, key=f"dg_dist_{where}", width="stretch", column_order=shown,
                  column_config={"nature": "Nature", "count_before": "Before",
                                 "count_after": "After" if changed else "Opportunities", "count_change": "Change",
-                                "value_before": st.column_config.NumberColumn(f"Value before ({cur})", format="compact"),
+                                "value_before": st.column_config.NumberColumn(f"Value before ({cur})"),
                                 "value_after": st.column_config.NumberColumn(f"Value after ({cur})" if changed
-                                                                             else f"Value ({cur})", format="compact")})
+                                                                             else f"Value ({cur})")})
     if not changed:
         return
     moved = coverage.changes(before, after)
@@ -344,17 +354,19 @@ def _draw_preview(where: str) -> None:
     if len(moved):
         link = st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")
         # The accounts table below links to each account; here the opportunity's columns fit without scrolling.
-        st.dataframe(moved.head(500), hide_index=True, key=f"dg_moved_{where}", width="stretch",
+        st.dataframe(widgets.money_table(moved.head(500), ["value"], cur), hide_index=True, key=f"dg_moved_{where}",
+                     width="stretch",
                      column_order=["name", "account_name", "value", "nature_before", "nature_after", "rule_after"],
                      column_config={"name": "Opportunity", "account_name": "Account",
-                                    "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact"),
+                                    "value": st.column_config.NumberColumn(f"Value ({cur})"),
                                     "nature_before": "Nature before", "nature_after": "Nature after",
                                     "rule_after": "Found after"})
-        st.dataframe(accounts.head(500).assign(link=address.account_links(accounts["account_id"], "/account")),
+        st.dataframe(widgets.money_table(accounts.head(500).assign(
+                         link=address.account_links(accounts["account_id"], "/account")), ["value"], cur),
                      hide_index=True, key=f"dg_accounts_{where}", width="stretch",
                      column_order=["link", "account_name", "opportunities", "value"],
                      column_config={"link": link, "account_name": "Account", "opportunities": "Opportunities changing",
-                                    "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact")})
+                                    "value": st.column_config.NumberColumn(f"Value ({cur})")})
 
 
 with rules_preview:
@@ -457,14 +469,15 @@ with tab_todo:
         if todo.empty:
             st.success("Every opportunity has a nature.")
         else:
-            st.dataframe(todo.head(1000).assign(link=address.account_links(todo["account_id"], "/account")),
+            st.dataframe(widgets.money_table(todo.head(1000).assign(
+                             link=address.account_links(todo["account_id"], "/account")), ["value"], cur),
                          hide_index=True, key="dg_todo", width="stretch",
                          column_order=["opportunity_id", "name", "value", "link", "account_name",
                                        *(["product_family"] if todo["product_family"].notna().any() else [])],
                          column_config={"opportunity_id": "Id", "name": "Opportunity",
                                         "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
                                         "account_name": "Account", "product_family": "Product family",
-                                        "value": st.column_config.NumberColumn(f"Value ({cur})", format="compact")})
+                                        "value": st.column_config.NumberColumn(f"Value ({cur})")})
         st.subheader("Set an opportunity's nature", anchor=False)
         pick = _pick_opportunity("Opportunity", "dg_ov_opp", "Opportunities not yet diagnosed come first, largest first.")
         if pick is None:

@@ -44,7 +44,8 @@ url, ws, scope = session.database_url(), session.workspace(), session.list_scope
 # scores, picks and lists); shared between sessions, read-only.
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _pipeline(url: str | None, ws: str, portfolio_version: int, scope: int) -> pd.DataFrame:
-    return funnel.account_pipeline(d.opportunities)
+    # The won-deal weight is a workspace setting: a change makes a new portfolio version, hence a new entry.
+    return funnel.account_pipeline(d.opportunities, session.won_weight())
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -191,7 +191,7 @@ may_set = identity.actor().can(Action.IMPORT_DATA)
 if may_set or f.assumed_accounts:  # where the link beside the figures leads
     st.subheader("Current structures", anchor=CURRENT)
     st.caption("An account's current structure is the approach it is served by today: the misfits judge it. Import it "
-               "with a Current approach column on the Data page"
+               "with a Current approach column on the Import page"
                + (", or set it here." if may_set else "; sales leaders, workshop facilitators and administrators also "
                                                       "set it here."))
 if may_set:  # who may change accounts: the editor
@@ -201,7 +201,9 @@ if may_set:  # who may change accounts: the editor
         if only_unset:
             editable = editable[editable["current_approach"].isna()]
         st.caption(count(len(editable), "account") + (" (the first 500 are shown; import a file with a current approach "
-                                                      "column for more)" if len(editable) > 500 else ""))
+                                                      "column for more)" if len(editable) > 500 else "")
+                   + (". Many alike: set the first, select down to the last (Ctrl+Shift+↓) and press Ctrl+D to "
+                      "fill them (⌘ for Ctrl on a Mac)." if len(editable) > 1 else ""))
         labels = {c: APPROACHES.label(c) for c in APPROACHES.codes}
         grid = editable.head(500).assign(current_approach=editable["current_approach"].map(labels))
         edited = st.data_editor(

@@ -14,7 +14,7 @@ from gtm.domain.reviews import MIXED
 from gtm.domain.vocabulary import APPROACHES
 from gtm.export import charts, tables
 from gtm.services import decisions
-from pages.common import address, identity, present, session, widgets
+from pages.common import address, identity, navigation, present, session, widgets
 
 TABLE = "rv_table"  # the table's selection: positions of rows in the frame shown on the previous run
 SHOWN_ROWS = "rv_shown"  # (account, decision, latest review) of each row shown on the previous run
@@ -44,8 +44,9 @@ st.title("Review")
 st.caption("The decisions waiting for your verdict first, then every account touching your BUs whose current "
            "approach, or latest decision, is flagged — by value at stake.")
 if d.opportunities.empty:
-    st.info("Nothing to review yet: the portfolio has no opportunities. Import them on the Data page.",
-            icon=":material/inbox:")
+    navigation.empty_state("Nothing to review yet: the portfolio has no opportunities. Import them on the Import "
+                           "page; decisions on its accounts then wait here for the BU heads' verdicts.",
+                           icon=":material/inbox:")
     st.stop()
 if portfolio.without_bu(d.opportunities):  # a CRM export without a BU column: BUs come from the family mapping
     st.info(plain(portfolio.no_bu_sentence(len(d.opportunities))), icon=":material/lan:")
@@ -209,7 +210,7 @@ st.download_button("Export this view (CSV)",
                                              european=bool(st.session_state.get(tables.EUROPEAN_SETTING, False))),
                    file_name=f"review-{'-'.join(scope)}.csv", mime="text/csv", key="rv_export", on_click="ignore",
                    help="The table's headers and words, every flagged account. Semicolons for European Excel when "
-                        "chosen on the Data page.")
+                        "chosen on the Exports & hand-out page.")
 if rows.empty:
     st.stop()
 

@@ -36,7 +36,7 @@ def show_progress(p: Progress) -> None:
     """The bar, with the next step named; when every step is done, the way to Portfolio."""
     total, step = len(p.steps), p.next_step
     st.progress(p.done / total, text=f"{p.done} of {total} steps done"
-                + (f" · next: {plain(step.title.lower())}" if step is not None else ""))
+                + (f" · next: {plain(step.in_sentence)}" if step is not None else ""))
     if step is None:
         st.success("Every step is done: the portfolio is set up. Portfolio shows the whole matrix.",
                    icon=":material/check_circle:")

@@ -94,7 +94,7 @@ def test_any_rejected_row_fails_the_import_and_writes_nothing(
     assert "row 3, column 'Account Name': value 'Mueller AG'" in err
     assert "row 4, column 'Probability (%)': value '150'" in err
     assert "nothing was imported" in err and "Traceback" not in err
-    assert "4 row(s) read, 2 valid, 2 rejected" in out
+    assert "4 rows read, 2 valid, 2 rejected" in out
     assert snapshot(store) == before
     store.dispose()
 

@@ -33,7 +33,7 @@ def test_mappings_round_trip_and_reach_the_export(url: str, tmp_path: Path, caps
     assert main(["mappings", "import", "family-bu", str(bu_file), "--database", url]) == 0
     said = capsys.readouterr().out
     assert "saved and activated the product family -> BU mapping 'families' (2 product families)" in said
-    assert "created 2 business unit(s) it names: Automation, Energy" in said
+    assert "created 2 business units it names: Automation, Energy" in said
     # natures by label and by variant ("cross sell"), named on the command line
     assert main(["mappings", "import", "family-nature", str(FIXTURES / "diagnose/family_nature.csv"),
                  "--name", "natures 1", "--database", url]) == 0

@@ -1,7 +1,8 @@
 """What a draft of the diagnosis rules or mappings changes: natures before and after, and coverage.
 
 Both sides are opportunities as ``resolve_natures`` returns them (nature blank: not yet diagnosed; nature_source
-person, given, rule or undiagnosed), in the same order.
+person, given, rule or undiagnosed), in the same order. A lost deal (``outcome``) is no longer at stake: as it is no
+to-do, it is left out of the coverage and of the natures counted (``left_out`` says how many).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import pandas as pd
 
 from gtm.domain import portfolio
 from gtm.domain import vocabulary as vocab
+from gtm.domain.fmt import count, money
+from gtm.domain.outcomes import in_play
 
 UNDIAGNOSED = "not yet diagnosed"
 
@@ -24,10 +27,12 @@ def nature_labels(opps: pd.DataFrame) -> pd.Series:
 
 
 def distribution(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """Count and value per nature (lightest first, then 'not yet diagnosed'), before and after."""
+    """Count and value per nature (lightest first, then 'not yet diagnosed'), before and after, of the opportunities
+    at stake (lost deals left out)."""
     order = [*vocab.NATURES.labels, UNDIAGNOSED]
     out = pd.DataFrame({"nature": order})
     for side, opps in (("before", before), ("after", after)):
+        opps = opps[in_play(opps)]
         # Counted on the nature's category code (the last bin: none), not on a label per row.
         code = pd.Categorical(opps["nature"], categories=vocab.NATURES.codes).codes.astype(np.int64)
         code[code < 0] = len(vocab.NATURES.codes)
@@ -41,12 +46,15 @@ def distribution(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Coverage:
-    """How much of the value the file gave no nature for is diagnosed by a rule, a mapping or a person."""
+    """How much of the value the file gave no nature for is diagnosed by a rule, a mapping or a person, over the
+    opportunities at stake; the lost deals left out are counted apart."""
 
     diagnosed_value: float
     to_diagnose_value: float
     undiagnosed_count: int
     undiagnosed_value: float
+    lost_count: int = 0
+    lost_value: float = 0.0
 
     @property
     def share(self) -> float:
@@ -55,13 +63,27 @@ class Coverage:
 
 
 def coverage(opps: pd.DataFrame) -> Coverage:
-    """Coverage of one side: value diagnosed by a rule or a person over the value the file left to diagnose."""
-    value = opps["value"].astype(float).to_numpy()
-    undiagnosed = opps["nature"].isna().to_numpy()
-    to_diagnose = (opps["nature_source"] != "given").to_numpy(dtype=bool)  # on the categories, not row texts
+    """Coverage of one side: value diagnosed by a rule, a mapping or a person over the value the file left to
+    diagnose, both over the deals at stake: a lost deal is no to-do (as on the to-do list), so it counts neither as
+    diagnosed nor as not yet diagnosed."""
+    value = np.nan_to_num(opps["value"].to_numpy(dtype=float, na_value=np.nan), nan=0.0)
+    at_stake = in_play(opps)
+    undiagnosed = opps["nature"].isna().to_numpy() & at_stake
+    to_diagnose = (opps["nature_source"] != "given").to_numpy(dtype=bool) & at_stake  # on the categories
     return Coverage(diagnosed_value=float(value[to_diagnose & ~undiagnosed].sum()),
                     to_diagnose_value=float(value[to_diagnose].sum()),
-                    undiagnosed_count=int(undiagnosed.sum()), undiagnosed_value=float(value[undiagnosed].sum()))
+                    undiagnosed_count=int(undiagnosed.sum()), undiagnosed_value=float(value[undiagnosed].sum()),
+                    lost_count=int((~at_stake).sum()), lost_value=float(value[~at_stake].sum()))
+
+
+def left_out(cov: Coverage, currency: str) -> str:
+    """The sentence beside the coverage that says which lost deals it leaves out ("" when none)."""
+    if not cov.lost_count:
+        return ""
+    verb = "is" if cov.lost_count == 1 else "are"
+    return (f"{count(cov.lost_count, 'lost deal')} ({money(cov.lost_value, currency)}) {verb} left out of the "
+            "coverage, the counts by nature and the to-do list: a lost deal is no longer at stake, so it needs no "
+            "nature.")
 
 
 CHANGE_COLUMNS = ["opportunity_id", "name", "account_id", "account_name", "value", "nature_before", "nature_after",
@@ -159,8 +181,7 @@ def pick_list(opps: pd.DataFrame, query: str = "", limit: int = 500) -> list[str
     frame = opps
     query = query.strip()
     if query:
-        text = (opps["name"].astype(str) + " " + opps["account_name"].astype(str) + " "
-                + opps["opportunity_id"].astype(str))
+        text = _words(opps, "name") + " " + _words(opps, "account_name") + " " + _words(opps, "opportunity_id")
         frame = opps[text.str.contains(query, case=False, regex=False).to_numpy()]
     # Sort only the rows that can make the list: per group (not yet diagnosed, diagnosed) those at least as large
     # as its limit-th largest value, ties included; a full sort of a million rows took a second.
@@ -182,9 +203,14 @@ def pick_list(opps: pd.DataFrame, query: str = "", limit: int = 500) -> list[str
 def labels(opps: pd.DataFrame, ids: list[str]) -> dict[str, str]:
     """``id · name · account`` for the given opportunity ids that are stored."""
     rows = opps[opps["opportunity_id"].isin(ids)]
-    text = (rows["opportunity_id"].astype(str) + " · " + rows["name"].astype(str) + " · "
-            + rows["account_name"].astype(str))
+    text = _words(rows, "opportunity_id") + " · " + _words(rows, "name") + " · " + _words(rows, "account_name")
     return dict(zip(rows["opportunity_id"].astype(str), text))
+
+
+def _words(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A text column with its missing cells blank: a file without opportunity names (a missing cell would make the
+    whole label missing, and a selectbox of labels fail)."""
+    return frame[column].astype(str).fillna("")
 
 
 @dataclass(frozen=True)

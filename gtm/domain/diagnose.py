@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from gtm.domain import patterns
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.rules import DATA_DIR, Example, load_rule_file
 from gtm.domain.vocabulary import Nature, normalise
 from gtm.domain.words import read_bools
@@ -325,7 +326,7 @@ def read_signals(frame: pd.DataFrame, table: DiagnosisTable | None = None) -> di
     """Every signal as an array; absent columns read as 'not signalled' (False / 0); InputError for bad cells."""
     signals, problems = _read_signals(frame, table or default_diagnosis())
     if problems:
-        raise InputError.from_problems(f"{len(problems)} signal value(s) could not be read.", problems)
+        raise InputError.from_problems(f"{count(len(problems), 'signal value')} could not be read.", problems)
     return signals
 
 
@@ -339,7 +340,7 @@ def diagnose(frame: pd.DataFrame, table: DiagnosisTable | None = None, *,
     """
     out, problems = diagnose_with_problems(frame, table, mappings=mappings)
     if problems:
-        raise InputError.from_problems(f"{len(problems)} signal value(s) could not be read.", problems)
+        raise InputError.from_problems(f"{count(len(problems), 'signal value')} could not be read.", problems)
     return out
 
 

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from gtm.domain.errors import InputError
 from gtm.domain.fmt import count, plural
-from gtm.domain.outcomes import in_play
+from gtm.domain.outcomes import WON_WEIGHT_DEFAULT, in_play
 from gtm.domain.recommend import expected_values
 from gtm.domain.rules import DATA_DIR, Example, HitPolicy, load_rule_file
 
@@ -127,10 +127,10 @@ def default_rules() -> FunnelRules:
 # ---------------------------------------------------------------------------------------------- the two axes
 
 
-def account_pipeline(opportunities: pd.DataFrame) -> pd.DataFrame:
+def account_pipeline(opportunities: pd.DataFrame, won_weight: float = WON_WEIGHT_DEFAULT) -> pd.DataFrame:
     """Per account (index account_id): ``value`` (opportunity values summed across BUs; lost deals add nothing) and
-    ``expected_value`` (the frame's own where it has one: assess_portfolio weighs won deals by the workspace's
-    weight)."""
+    ``expected_value``: the frame's own where it has one (assess_portfolio's), else each deal's with a won deal
+    weighed by ``won_weight`` (pass the workspace's: gtm.services.outcomes.won_weight)."""
     if opportunities.empty:
         return pd.DataFrame({"value": pd.Series(dtype=float), "expected_value": pd.Series(dtype=float)},
                             index=pd.Index([], name="account_id"))
@@ -138,7 +138,7 @@ def account_pipeline(opportunities: pd.DataFrame) -> pd.DataFrame:
     value = np.where(in_play(opportunities), opportunities["value"].to_numpy(dtype=float, na_value=np.nan), 0.0)
     frame = pd.DataFrame({"account_id": opportunities["account_id"].to_numpy(), "value": value,
                           "expected_value": opportunities["expected_value"].to_numpy(dtype=float, na_value=np.nan)
-                          if "expected_value" in opportunities else expected_values(opportunities)})
+                          if "expected_value" in opportunities else expected_values(opportunities, won_weight)})
     return frame.groupby("account_id", sort=False)[["value", "expected_value"]].sum(min_count=1)
 
 

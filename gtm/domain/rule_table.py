@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from gtm.domain import vocabulary as vocab
 from gtm.domain.diagnose import FACTS, Condition, DiagnosisTable, Mappings, Signal, diagnose_with_problems, rule_view
 from gtm.domain.errors import InputError, Problem
-from gtm.domain.fmt import money
+from gtm.domain.fmt import count, money
 from gtm.domain.words import default_words
 
 COLUMNS = ("rule", "nature", "kind", "subject", "op", "value", "wording")
@@ -189,7 +189,7 @@ def rows_to_content(rows: pd.DataFrame, base: DiagnosisTable) -> dict[str, Any]:
             problems.append(Problem(first_row[rule["id"]], "wording", None, "is empty; say in a sentence why this "
                                     "rule decides: people read it as the reason for the nature"))
     if problems:
-        raise InputError.from_problems(f"The edited rules: {len(problems)} cell(s) cannot be used.", problems)
+        raise InputError.from_problems(f"The edited rules: {count(len(problems), 'cell')} cannot be used.", problems)
     content = base.model_dump(mode="json")
     content["rules"] = rules
     return content

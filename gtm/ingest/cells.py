@@ -18,6 +18,7 @@ import pandas as pd
 
 from gtm.domain import currency
 from gtm.domain.errors import Problem
+from gtm.domain.fmt import count
 
 _SPACES = " '\u00a0\u202f\u2009\u2019"  # thousands groupings seen in the wild: space, NBSP, thin space, Swiss '
 _MINUS = "-\u2212\u2013"
@@ -62,7 +63,8 @@ def digits_note(series: pd.Series, column: str) -> str | None:
         return None
     rows = int(series.isin([u for u, _ in converted]).sum())
     example, read = converted[0]
-    return (f"Column '{column}': {rows} cell(s) write digits of another script; they were read as 0-9 "
+    return (f"Column '{column}': {count(rows, 'cell')} {'writes' if rows == 1 else 'write'} digits of another script; "
+            f"{'it was' if rows == 1 else 'they were'} read as 0-9 "
             f"(e.g. '{example}' as '{read}').")
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from gtm.domain.diagnose import DiagnosisTable, Signal, default_diagnosis
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import plural
 from gtm.domain.outcomes import Outcome, parse_outcome
 from gtm.domain.rules import DATA_DIR, Example, config_error, load_rule_file
 from gtm.domain.vocabulary import normalise
@@ -74,7 +75,7 @@ class KindSpec(BaseModel):
         for group in self.one_of:
             unknown = [n for n in group.fields if n not in names]
             if unknown:
-                raise ValueError(f"one_of names unknown field(s) {unknown}; fields: {names}")
+                raise ValueError(f"one_of names {plural(len(unknown), 'an unknown field', 'unknown fields')} {unknown}; fields: {names}")
         owner: dict[str, str] = {}
         for spec in self.fields:
             for header in spec.headers:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.ingest.limits import Limit, Limits
 
 _MB = 1024 * 1024
@@ -501,7 +502,8 @@ def _parse_ragged(payload: bytes, encoding: str, delimiter: str, label: str, lim
         raise InputError(f"{label} could not be read as CSV ({exc}). {_ACCEPTED_FILES}") from None
     if bad:
         raise InputError.from_problems(
-            f"{label}: {len(bad)} row(s) have more values than the header has columns.", bad)
+            f"{label}: {count(len(bad), 'row')} {'has' if len(bad) == 1 else 'have'} more values than the header "
+            "has columns.", bad)
     if kept or not parts:
         parts.append(pd.DataFrame(kept, dtype=str, columns=range(width)))
         _check_grid(parts[-1], sum(len(p) for p in parts), label, limits)
@@ -897,9 +899,9 @@ def _finish(raw: pd.DataFrame, label: str, notes: list[str], deadline: _Deadline
         raw[col] = values.str.strip()
         deadline.check(f"cleaning column {column_letter(pos)}")
     header = [str(h).lstrip("\ufeff").strip() for h in raw.iloc[0].tolist()]
-    for pos, count, first in removed:
+    for pos, cleaned, first in removed:
         name = header[pos] or f"column {column_letter(pos)}"
-        notes.append(f"Removed control characters (such as NUL) from {count} cell(s) of '{name}' (first in row "
+        notes.append(f"Removed control characters (such as NUL) from {count(cleaned, 'cell')} of '{name}' (first in row "
                      f"{first}): they are invisible and cannot be stored.")
     body = raw.iloc[1:]
     nonblank = body != ""
@@ -916,7 +918,7 @@ def _finish(raw: pd.DataFrame, label: str, notes: list[str], deadline: _Deadline
                                                    f"(first in row {first}); give it a name"))
     inner_gaps = [p for p in range(len(header)) if p not in keep and keep and p < max(keep)]
     if inner_gaps and not problems:  # trailing empty columns are an export artefact; gaps are worth a word
-        notes.append(f"Ignored {len(inner_gaps)} empty column(s) without a header "
+        notes.append(f"Ignored {count(len(inner_gaps), 'empty column')} without a header "
                      f"({', '.join(column_letter(p) for p in inner_gaps)}).")
     seen: dict[str, int] = {}
     for pos in keep:

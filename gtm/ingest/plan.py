@@ -18,6 +18,7 @@ from gtm.domain import currency as money_codes
 from gtm.domain import outcomes
 from gtm.domain.diagnose import default_diagnosis, diagnose_with_problems
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.vocabulary import APPROACHES, NATURES, normalise
 from gtm.ingest import cells, decode
 from gtm.ingest import columns as colmap
@@ -118,17 +119,19 @@ class ImportPlan:
         """The stage table in lines for the command line: "'Closed Lost' -> lost (a word of the stage): 120"."""
         table = self.stages()
         return [f"{'(no stage)' if stage is None else repr(stage)} -> {outcome or 'not read'} ({read_by}): "
-                f"{int(count):,} opportunit{'y' if int(count) == 1 else 'ies'}"
-                for stage, outcome, read_by, count in zip(table["stage"], table["outcome"], table["read_by"],
+                f"{count(int(n), 'opportunity')}"
+                for stage, outcome, read_by, n in zip(table["stage"], table["outcome"], table["read_by"],
                                                           table["opportunities"], strict=True)]
 
     def summary(self) -> str:
         """One line: rows, valid, rejected, to add, to update."""
         if self.file_problems:
-            return (f"{len(self.records)} row(s) read; the file cannot be imported until "
-                    f"{len(self.file_problems)} problem(s) with the whole file are fixed")
+            n = len(self.file_problems)
+            return (f"{count(len(self.records), 'row')} read; the file cannot be imported until "
+                    + ("the problem with the whole file is fixed" if n == 1 else
+                       f"the {n:,} problems with the whole file are fixed"))
         valid = len(self.valid)
-        return (f"{len(self.records)} row(s) read, {valid} valid, {len(self.rejected_rows)} rejected; "
+        return (f"{count(len(self.records), 'row')} read, {valid} valid, {len(self.rejected_rows)} rejected; "
                 f"{valid - self.existing} to add, {self.existing} to update")
 
 
@@ -170,9 +173,9 @@ class ImportResult:
 
     def summary(self) -> str:
         """Counts in a line, for people."""
-        extra = f", {self.business_units_added} business unit(s) created" if self.business_units_added else ""
+        extra = f", {count(self.business_units_added, 'business unit')} created" if self.business_units_added else ""
         if self.owners_kept:
-            extra += (f"; the owner of {self.owners_kept} stored account(s) was kept as it was (changing an owner "
+            extra += (f"; the owner of {count(self.owners_kept, 'stored account')} was kept as it was (changing an owner "
                       "needs a facilitator or an administrator)")
         return f"{self.kind}: {self.added} added, {self.updated} updated, {self.rejected} rejected{extra}"
 
@@ -445,7 +448,8 @@ def _parents(frame: pd.DataFrame, col: Any, out: pd.DataFrame, known_accounts: p
         linked = by_name.dropna()
         if len(linked):
             first = linked.index[0]
-            notes.append(f"{len(linked)} parent id(s) in '{col('parent_id')}' are account names, not ids: each is "
+            notes.append(f"{count(len(linked), 'parent id')} in '{col('parent_id')}' "
+                         f"{'is an account name, not an id: it is' if len(linked) == 1 else 'are account names, not ids: each is'} "
                          f"linked to the account of that name (e.g. row {first}: '{ids.at[first]}' -> "
                          f"'{linked.at[first]}').")
             ids = ids.where(~ids.index.isin(linked.index), linked.reindex(index))
@@ -509,13 +513,15 @@ def _currencies(frame: pd.DataFrame, col: Any, money: cells.MoneyCells, ctx: _Cu
     file_currency = ctx.chosen or ctx.reporting
     if bare_dollar.any() and not ctx.chosen:
         notes.append("'$' read as US dollars (USD); if the file is in another dollar, choose its currency "
-                     f"({int(bare_dollar.sum())} amount(s)).")
+                     f"({count(int(bare_dollar.sum()), 'amount')}).")
     if unsaid.any():
         why = "chosen on import" if ctx.chosen else "the reporting currency"
         if unsaid.all():
             notes.append(f"No currency in the file: amounts are taken as {file_currency} ({why}).")
         else:
-            notes.append(f"{int(unsaid.sum())} amount(s) name no currency: taken as {file_currency} ({why}).")
+            n = int(unsaid.sum())
+            notes.append(f"{count(n, 'amount')} {'names' if n == 1 else 'name'} no currency: taken as {file_currency} "
+                         f"({why}).")
     result = column.where(column.notna(), named)
     result = result.where(~bare_dollar, ctx.chosen or "USD")
     result = result.where(~unsaid, file_currency)
@@ -531,7 +537,7 @@ def _missing_rates(currencies: pd.Series, ctx: _Currencies) -> list[Problem]:
     listed = ", ".join(f"{code} ({n} row{'s' if n != 1 else ''})" for code, n in counts.items())
     return [Problem(None, None, None,
                     f"No exchange rate for {listed}: amounts in {'these currencies' if len(counts) > 1 else 'it'} "
-                    f"cannot be converted to {ctx.reporting}, the reporting currency. Add the rate on the Data page "
+                    f"cannot be converted to {ctx.reporting}, the reporting currency. Add the rate on the Import page "
                     "(Reporting currency and exchange rates), then import the file again.")]
 
 
@@ -629,7 +635,7 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     if stages:
         unknown = sorted(set(map(normalise, stages)) - set(_name_keys(out["stage"]).dropna()))
         if unknown:
-            notes.append(f"The stage mapping names {len(unknown)} stage(s) this file does not hold: "
+            notes.append(f"The stage mapping names {count(len(unknown), 'stage')} this file does not hold: "
                          + ", ".join(repr(k) for k in unknown[:5]) + ("…" if len(unknown) > 5 else "") + ".")
     if "close_date" in frame:
         dates, found, note = cells.parse_dates(frame["close_date"], col("close_date"), dayfirst=date_first)
@@ -666,8 +672,9 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     if to_diagnose.any():
         # How many of them the import will diagnose is counted against the portfolio, with the active rules and
         # mappings (gtm.services.imports): a count on this file alone would not be what the import gives.
-        notes.append(f"{int(to_diagnose.sum())} opportunit(ies) have no nature in the file: they are diagnosed when "
-                     "the portfolio is read, by a person's override, a product family mapping or the rules, from what "
+        n = int(to_diagnose.sum())
+        notes.append(f"{count(n, 'opportunity')} {'has' if n == 1 else 'have'} no nature in the file: "
+                     f"{'it is' if n == 1 else 'they are'} diagnosed when the portfolio is read, by a person's override, a product family mapping or the rules, from what "
                      "the file holds (names, product families, BUs at the account"
                      + (f", {', '.join(signals)}" if signals else "") + ").")
     # Cells are text. Rows alike share one dict: a million rows hold as many dicts as distinct combinations.
@@ -748,7 +755,8 @@ def plan_import(
         new_bus = sorted({normalise(b): str(b) for b in named if normalise(b) not in known}.values())
         if new_bus:
             shown = ", ".join(new_bus[:5]) + (f" and {len(new_bus) - 5} more" if len(new_bus) > 5 else "")
-            notes.append(f"{len(new_bus)} business unit(s) are not known yet and will be created on import: {shown}. "
+            notes.append(f"{count(len(new_bus), 'business unit')} {'is' if len(new_bus) == 1 else 'are'} not known "
+                         f"yet and will be created on import: {shown}. "
                          "Check the spelling if that is not intended.")
     plan = ImportPlan(k, source_name, table, cmap, records, problems, notes, currency_choice=choice,
                       stage_mapping=stages)
@@ -802,5 +810,6 @@ def check_committable(plan: ImportPlan, *, skip_invalid: bool) -> None:
         raise InputError.from_problems(f"{plan.source_name}: the file cannot be imported.", plan.file_problems)
     if plan.problems and not skip_invalid:
         raise InputError.from_problems(
-            f"{plan.source_name}: {len(plan.rejected_rows)} row(s) have problems; nothing was imported. "
+            f"{plan.source_name}: {count(len(plan.rejected_rows), 'row')} "
+            f"{'has' if len(plan.rejected_rows) == 1 else 'have'} problems; nothing was imported. "
             "Fix them, or import with skip-invalid to take the valid rows only.", plan.problems)

@@ -42,7 +42,7 @@ def refusal(store: Store) -> str | None:
     fonts its text is measured with are not installed."""
     if store.is_empty():
         return (f"Workspace {store.workspace!r} holds no accounts yet, so a hand-out would show nothing but empty "
-                "slides: import accounts and opportunities first (the Data page, or gtm import).")
+                "slides: import accounts and opportunities first (the Import page, or gtm import).")
     try:
         deck.font_files()
     except deck.FontMissing as exc:

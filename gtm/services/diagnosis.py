@@ -15,6 +15,7 @@ from gtm.domain import coverage, sanity
 from gtm.domain import vocabulary as vocab
 from gtm.domain.diagnose import DiagnosisTable, Mappings, attribute_names, default_diagnosis, resolve_natures
 from gtm.domain.errors import ConfigError, InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.rules import describe
 from gtm.ingest.decode import read_table
@@ -346,7 +347,7 @@ def mapping_content(kind: str, rows: list[dict[str, Any]], source: str = "the ma
         seen[folded] = i
         out.append({key: family, target: value})
     if problems:
-        raise InputError.from_problems(f"{source}: {len(problems)} row(s) cannot be used; nothing was saved.", problems)
+        raise InputError.from_problems(f"{source}: {count(len(problems), 'row')} cannot be used; nothing was saved.", problems)
     return {"rows": out}
 
 

@@ -18,6 +18,8 @@ from gtm.domain.vocabulary import APPROACHES, Fit
 
 # Where a step is fixed: the page keys the pages turn into links (gtm never knows a page's file).
 IMPORT, DIAGNOSE, PORTFOLIO, ACCOUNT, REVIEW = "import", "diagnose", "portfolio", "account", "review"
+# The Diagnose page's product family mappings, opened by a step whose fix is mapping families (?tab=families).
+FAMILIES = {"tab": "families"}
 
 # Who found a nature, in the words the checklist uses (nature_source values; "mapping" is the product family ->
 # nature mapping's, "given" the CRM file's).
@@ -43,6 +45,15 @@ class Step:
     link: str = ""  # the link's words: "Import a file", "Diagnose"…
     share: float | None = None  # the share done (0–1) where one applies
     query: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def in_sentence(self) -> str:
+        """The title as said inside a sentence ("next: BUs known"): its first word in lower case, unless that word is
+        an abbreviation such as "BUs"."""
+        first, _, rest = self.title.partition(" ")
+        if sum(c.isupper() for c in first) > 1:
+            return self.title
+        return first.lower() + (" " + rest if rest else "")
 
     @property
     def needs(self) -> Action:
@@ -191,7 +202,8 @@ def _bus(opps: pd.DataFrame, lost_count: int) -> Step:
                f"{_verb(missing_n, 'has', 'have')} no BU: "
                + ("map their product families to BUs on the Diagnose page." if families else
                   "import a BU column, or a product family column and map the families to BUs on the Diagnose page."))
-    return Step("bus", title, False, figures, missing, DIAGNOSE, "Map product families to BUs", share)
+    return Step("bus", title, False, figures, missing, DIAGNOSE, "Map product families to BUs", share,
+                query=dict(FAMILIES) if families else {})
 
 
 def _stages(opps: pd.DataFrame, outcome: pd.Series | None) -> Step:
@@ -238,11 +250,12 @@ def _natures(opps: pd.DataFrame, lost_count: int) -> Step:
     undiagnosed = int((~known).sum())
     if not undiagnosed:
         return Step("natures", title, True, figures, place=DIAGNOSE, link="Diagnose", share=share)
+    families = "product_family" in opps and bool(_texts(opps, "product_family")[~known].notna().any())
     return Step("natures", title, False, figures,
                 f"{_plural(undiagnosed, 'opportunity', 'opportunities')} ({_pct(1 - share)} of the value) "
                 f"{_verb(undiagnosed, 'is', 'are')} not yet "
                 "diagnosed: map their product families to natures, add a rule, or decide them one by one on the "
-                "Diagnose page.", DIAGNOSE, "Diagnose", share)
+                "Diagnose page.", DIAGNOSE, "Diagnose", share, query=dict(FAMILIES) if families else {})
 
 
 def _structures(accounts: pd.DataFrame, opps: pd.DataFrame) -> Step:

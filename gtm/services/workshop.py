@@ -18,6 +18,7 @@ from gtm.domain.permissions import Actor, Role
 from gtm.domain.story import WorkshopStory, default_story
 from gtm.services import decisions, design, lists, maturity, plans
 from gtm.services.currency import reporting_currency
+from gtm.services.outcomes import won_weight
 from gtm.services.portfolio import frames
 from gtm.storage.repository import Store
 
@@ -37,14 +38,15 @@ def seed_story(store: Store, story: WorkshopStory | None = None, today: date | N
     data = frames(store, snapshots=False)
     opportunities, accounts = data["opportunities"], data["accounts"]
     matrix = store.active_matrix().matrix
-    assessed = portfolio.assess_portfolio(opportunities, matrix)
+    weight = won_weight(store)  # the workspace's, as the pages use it
+    assessed = portfolio.assess_portfolio(opportunities, matrix, weight)
     recommended = portfolio.recommendations(assessed, matrix, reporting_currency(store), rationale=False) \
         .set_index("account_id")["recommended_approach"]
     done = {"lists": 0, "picks": 0, "assessments": 0, "plans": 0, "decisions": 0, "reviews": 0, "scenarios": 0}
 
     # 400 -> 50: the top N on size of opportunity and ease of access (the Key accounts page's default axes).
     rules = funnel.default_rules()
-    pipeline = funnel.account_pipeline(opportunities)
+    pipeline = funnel.account_pipeline(opportunities, weight)
     placed = funnel.position(funnel.measures(accounts, pipeline, funnel.score_means(lists.scores(store), rules.score_scale),
                                             rules), story.shortlist.size_axis, story.shortlist.ease_axis)
     _, _, ranked = lists.build_shortlist(store, facilitator, placed, top_n=story.shortlist.top_n,

@@ -115,7 +115,7 @@ def show_next(workspace: str) -> None:
         st.markdown("**Next:** every step of the first hour is done; Portfolio shows the whole matrix.")
         st.page_link("pages/portfolio.py", label="Open Portfolio", icon=":material/grid_view:", query_params=here)
         return
-    st.markdown(f"**Next: {plain(step.title.lower())}.** {plain(step.missing)}")
+    st.markdown(f"**Next: {plain(step.in_sentence)}.** {plain(step.missing)}")
     left, right = st.columns(2)
     step_link(step, left, workspace)
     right.page_link("pages/start.py", label="Every step on Start", icon=":material/flag:", query_params=here)

@@ -152,6 +152,18 @@ def run_action(call: Callable[[], T], *, toast: str | None = None,
     st.rerun()
 
 
+# A fixed script, no data in it: the main area (Streamlit scrolls it, not the document) back to its top.
+_TO_TOP = ("<script>document.querySelector('[data-testid=\"stMain\"]')?.scrollTo({top: 0, behavior: 'instant'})"
+           "</script>")
+
+
+def scroll_to_top() -> None:
+    """Bring the top of the page into view: after an action at the foot of a long page (an import's button under its
+    preview) whose result stands at the top, Streamlit keeps the place scrolled to, which the shorter page now fills
+    with whatever came last."""
+    st.html(_TO_TOP, unsafe_allow_javascript=True)
+
+
 _WORKSPACE_LABELS = {session.MAIN: "main — your portfolio", session.DEMO: "demo — the demo portfolio"}
 
 

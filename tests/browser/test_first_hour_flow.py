@@ -1,55 +1,136 @@
-"""Real browser: the first hour with a Salesforce export. The preview shows each stage as read (open, won or lost)
-and counts what the import will diagnose; after the import the Portfolio leaves the lost deals out and says so."""
+"""Real browser, 1280x720: the whole first hour with a Salesforce-style export, as a new user with no command line.
+
+From an empty main workspace: open the app and find Start; import the accounts, then the opportunities (each stage
+read as open, won or lost before anything is written), seeing what comes next; map the product families to BUs and
+to natures in the Diagnose page's grids (the preview follows; the Account page then says each nature was found by the
+mapping); set the current structures at once; record a decision; add the head of both BUs, who approves it once on
+Review (a verdict for each BU); and Start's checklist is complete. The steps are scripts/first_hour.py's, which also
+prints what they took; here the store is checked between them. Screenshots: test-artifacts/first-hour-*.png.
+"""
 
 from __future__ import annotations
 
-import pandas as pd
-from conftest import ROOT, App, shot, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
-from playwright.sync_api import Page, expect
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 
-from gtm.domain.permissions import ADMIN
-from gtm.services import imports as importer
+import pandas as pd
+import pytest
+from conftest import ARTIFACTS, ROOT, streamlit_server  # tests/browser/conftest.py (rootdir-relative, no package)
+from playwright.sync_api import Page
+
+from gtm.domain.vocabulary import NATURES as NATURE_TERMS
+from gtm.services import diagnosis
 from gtm.storage.repository import Store
 
-CRM = ROOT / "tests" / "fixtures" / "crm"
-TIMEOUT = 30_000
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from first_hour import (  # noqa: E402  (scripts/first_hour.py: the steps, and what each took)
+    ACCOUNTS,
+    BU_HEAD,
+    BUS,
+    BUS_VERSION,
+    NATURES,
+    NATURES_VERSION,
+    OPPORTUNITIES,
+    RATIONALE,
+    VIEWPORT,
+    FirstHour,
+    Recorder,
+    free_port,
+    report,
+)
 
 
-def test_the_stages_are_read_before_the_import_and_lost_deals_are_left_out_after(page: Page, app_server: App) -> None:
-    main = Store(app_server.main_url)
-    importer.commit_import(main, importer.plan_import(main, "accounts", CRM / "sf_first_hour_accounts.csv"), ADMIN)
-    stages = pd.read_csv(CRM / "sf_first_hour_opportunities.csv", encoding="utf-8-sig")["Stage"].value_counts()
-    page.goto(f"{app_server.url}/data?workspace=main")
-    wait_for_app(page)
-    view_as(page, app_server, "facilitator", "Sam Steward")
-    page.locator(".st-key-dt_kind").get_by_text("Opportunities", exact=True).click()
-    wait_for_app(page)
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(
-        str(CRM / "sf_first_hour_opportunities.csv"))
-    wait_for_app(page)
-    page.locator(".st-key-dt_read_file button").click()
-    wait_for_app(page)
-    area = page.locator('[data-testid="stMain"]')
-    expect(area).to_contain_text("Open, won or lost: each stage as read", timeout=TIMEOUT)
-    expect(area).to_contain_text(f"{stages['Closed Lost']:,} lost")
-    expect(area).to_contain_text(f"of the {stages.sum():,} opportunities imported, 0 are diagnosed")
-    editor = page.locator(".st-key-dt_stages_editor")
-    expect(editor).to_contain_text("Closed Lost")
-    expect(editor).to_contain_text("a word of the stage")
-    editor.scroll_into_view_if_needed()
-    shot(page, "first-hour-stages")
+@dataclass(frozen=True)
+class Server:
+    url: str
+    main_url: str
+    timing_log: Path
 
-    page.locator(".st-key-dt_commit button").click()
-    wait_for_app(page)
-    expect(page.locator('[data-testid="stAlertContentSuccess"]').filter(
-        has_text=f"opportunities: {stages.sum()} added")).to_be_visible(timeout=TIMEOUT)
-    page.goto(f"{app_server.url}/portfolio?workspace=main")  # main is not set up yet: its root opens Start
-    wait_for_app(page)
-    area = page.locator('[data-testid="stMain"]')
-    expect(area).to_contain_text(f"{stages['Closed Lost']:,} lost deals", timeout=TIMEOUT)
-    expect(area).to_contain_text("left out of the figures, fits and recommendations")
-    opportunities = area.locator('[data-testid="stMetric"]').filter(has_text="Opportunities")
-    expect(opportunities.locator('[data-testid="stMetricValue"]')).to_have_text(
-        f"{stages.sum() - stages['Closed Lost']:,}")
-    shot(page, "first-hour-portfolio")
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """This module's own app: a fresh SQLite file whose main workspace is empty (the demo seeded, without its
+    workshop), the server's page runs logged (GTM_TIMING_LOG)."""
+    tmp = tmp_path_factory.mktemp("first-hour")
+    db_url = f"sqlite:///{tmp / 'first-hour.db'}"
+    timing_log = tmp / "timing.jsonl"
+    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1", "GTM_DEMO_WORKSHOP": "0",
+           "GTM_TIMING_LOG": str(timing_log)}
+    log = tmp / "streamlit.log"
+    try:
+        with streamlit_server(env, ROOT, log, free_port()) as url:
+            yield Server(url, db_url, timing_log)
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        if log.exists():
+            (ARTIFACTS / "streamlit-first-hour.log").write_bytes(log.read_bytes())
+
+
+def _file(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="utf-8-sig")
+
+
+def test_the_first_hour_from_raw_files_to_a_reviewed_decision(page: Page, server: Server) -> None:
+    page.set_viewport_size(VIEWPORT)
+    main = Store(server.main_url)
+    rec = Recorder(page, server.timing_log)
+    hour = FirstHour(page, rec, server.url, ARTIFACTS)
+    assert main.is_empty()
+
+    hour.open_app()
+    hour.import_accounts()
+    accounts = main.accounts().set_index("account_id")
+    assert len(accounts) == len(_file(ACCOUNTS))
+    assert accounts.loc["name:acme corporation emea", "parent_id"] == "name:acme corporation"  # parents by name
+
+    hour.import_opportunities()
+    stored = main.opportunities()
+    stages = _file(OPPORTUNITIES)["Stage"].value_counts()
+    assert len(stored) == stages.sum()
+    assert (stored["outcome"] == "lost").sum() == stages["Closed Lost"]
+    assert (stored["outcome"] == "won").sum() == stages["Closed Won"]
+    assert stored["bu"].isna().all() and stored["nature"].isna().all()  # the file says neither
+
+    hour.map_bus()
+    assert main.rule_version(diagnosis.FAMILY_BU) == (BUS_VERSION, {"rows": [
+        {"product_family": family, "bu": bu} for family, bu in BUS.items()]})
+    assert sorted(main.business_units()["name"]) == sorted(set(BUS.values()))  # created by the mapping's save
+
+    hour.map_natures()
+    codes = {t.label: t.code for t in NATURE_TERMS.terms}
+    assert main.rule_version(diagnosis.FAMILY_NATURE) == (NATURES_VERSION, {"rows": [
+        {"product_family": family, "nature": codes[NATURES[family]]} for family in BUS]})
+    resolved = diagnosis.diagnosed_opportunities(main)
+    assert (resolved["nature_source"] == "mapping").all()  # the mapping decides before any rule
+    assert (resolved["nature"] == resolved["product_family"].map(lambda f: codes[NATURES[f]])).all()
+    assert (resolved["bu"] == resolved["product_family"].map(BUS)).all()
+
+    hour.see_what_is_next()
+    hour.set_structures()
+    assert (main.accounts()["current_approach"] == "traditional_sales").all()
+
+    hour.decide()
+    (decision,) = main.decisions().itertuples()
+    assert decision.account_name == hour.decided and decision.rationale == RATIONALE
+    assert decision.approach == decision.recommended_approach  # the recommendation, starred, kept
+    assert decision.approvals == "Automation awaiting · Energy awaiting"  # both BUs have value there
+
+    hour.add_bu_head()
+    assert main.user(str(BU_HEAD["email"]))["bus"] == list(BU_HEAD["bus"])
+
+    hour.approve_as_bu_head()
+    reviews = main.reviews(decision.decision_id)
+    assert sorted(reviews["bu"]) == ["Automation", "Energy"]  # one click, a verdict for each BU
+    assert set(reviews["verdict"]) == {"approved"} and set(reviews["reviewer"]) == {BU_HEAD["name"]}
+    (reviewed,) = main.decisions().itertuples()
+    assert reviewed.review_status == "approved" and reviewed.approvals == "Automation ✓ · Energy ✓"
+
+    hour.checklist_complete()
+    print(report(rec.steps))
+    assert all(step.page_runs for step in rec.steps)  # the server's time is measured at every step
+    assert not [step.errors for step in rec.steps if step.errors]
     main.dispose()

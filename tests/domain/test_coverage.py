@@ -13,6 +13,8 @@ from gtm.domain.coverage import (
     distribution,
     family_gaps,
     filled,
+    labels,
+    left_out,
     override_history,
     pick_list,
 )
@@ -167,3 +169,25 @@ def test_the_mapping_is_filled_in_beside_its_evidence() -> None:
     assert table["product_family"].tolist() == ["sensors", "Drives", "Spares"]  # mapped, then the rest largest first
     assert table["bu"].tolist()[0] == "Sensing" and pd.isna(table["bu"].iloc[1])
     assert table["opportunities"].tolist() == [2, 2, 1] and table["bus"].tolist()[1] == "Automation"
+
+
+def test_lost_deals_are_out_of_the_coverage_and_the_counts_by_nature_as_out_of_the_to_do_list() -> None:
+    # O1 (200, not yet diagnosed) and O3 (400, diagnosed by a rule) are lost: neither is at stake
+    lost = BEFORE.assign(outcome=["open", "lost", "won", "lost"])
+    cov = coverage(lost)
+    assert (cov.undiagnosed_count, cov.undiagnosed_value) == (1, 300.0)  # O2 only, as on the to-do list
+    assert cov.to_diagnose_value == 300.0 and cov.share == 0.0
+    assert (cov.lost_count, cov.lost_value) == (2, 600.0)
+    assert left_out(cov, "USD") == ("2 lost deals ($600) are left out of the coverage, the counts by nature and the "
+                                    "to-do list: a lost deal is no longer at stake, so it needs no nature.")
+    assert left_out(coverage(BEFORE), "USD") == ""  # no outcome column: every deal is at stake
+    table = distribution(lost, lost).set_index("nature")
+    assert table.loc[UNDIAGNOSED, "count_after"] == 1 and table["count_after"].sum() == 2
+    assert table.loc["Cross-sell / referral", "count_after"] == 0  # O3 is lost
+
+
+def test_an_opportunity_without_a_name_is_still_labelled_and_found() -> None:
+    # A CRM file without an Opportunity Name column: the Diagnose page's pickers failed on the missing label.
+    frame = BEFORE.assign(name=[None, "opp 1", None, "opp 3"])
+    assert labels(frame, ["O0", "O1"]) == {"O0": "O0 ·  · One", "O1": "O1 · opp 1 · One"}
+    assert pick_list(frame, "one") == ["O1", "O0"]  # the not yet diagnosed first

@@ -120,7 +120,7 @@ def test_bad_signal_values_name_row_column_value(column: str, value: object, rea
         diagnose(frame)
     message = str(info.value)
     assert f"row o2, column '{column}': value {value!r}: {reason}" in message
-    assert "1 signal value(s) could not be read" in message
+    assert "1 signal value could not be read" in message
 
 
 def test_nothing_to_go_on_leaves_every_row_not_yet_diagnosed() -> None:

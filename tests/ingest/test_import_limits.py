@@ -22,7 +22,7 @@ def test_bu_spellings_that_normalise_alike_make_one_bu(store: Store) -> None:
     commit_import(store, plan_import(store, "accounts", b"Account ID,Account Name\nA,Acme\n", name="a.csv"), ADMIN)
     csv = b"Opportunity ID,Account ID,Business Unit,Amount,Nature\nO1,A,Energy,10,turnkey\nO2,A,ENERGY ,20,turnkey\nO3,A,energy,30,turnkey\n"
     plan = plan_import(store, "opportunities", csv, name="o.csv")
-    assert any("1 business unit(s) are not known yet" in n for n in plan.notes)
+    assert any("1 business unit is not known yet" in n for n in plan.notes)
     result = commit_import(store, plan, ADMIN)
     assert result.business_units_added == 1
     assert len(store.business_units()) == 1

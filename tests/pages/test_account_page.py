@@ -179,3 +179,10 @@ def test_the_status_row_links_to_both_structures_cards_in_the_playbook(demo_db: 
     headings = [s.value.replace("\\", "") for s in cards.subheader]
     assert headings[0].endswith(APPROACHES.label(query["structure"]))
     assert headings[1].endswith(APPROACHES.label(query["compare"]))
+
+
+def test_every_column_of_the_opportunities_has_a_header_in_words(demo_db: str) -> None:
+    at = _account_page(account="ACC-0002")
+    table = next(json.loads(t.proto.columns) for t in at.dataframe if "found" in json.loads(t.proto.columns))
+    assert table["stage"]["label"] == "Stage"  # not the field's name, "stage"
+    assert table["found"]["label"] == "Nature found"

@@ -16,7 +16,7 @@ PAGES = ["pages/start.py", "pages/portfolio.py", "pages/account.py", "pages/diag
          "pages/design.py", "pages/scenarios.py", "pages/data.py", "pages/exports.py"]
 # Pages that need a portfolio: on an empty one they link to the import and to Start (navigation.empty_state).
 LINKED = {"pages/portfolio.py", "pages/account.py", "pages/matrix.py", "pages/key_accounts.py", "pages/design.py",
-          "pages/scenarios.py"}
+          "pages/scenarios.py", "pages/review.py"}
 # The words that name a next step in the other pages' empty states (an import, a score).
 NEXT_STEP = ("import some", "score it below")
 TIMEOUT = 60
@@ -47,9 +47,7 @@ def test_every_page_runs_on_the_demo_portfolio(demo_db: str, page: str) -> None:
     assert not at.error
 
 
-@pytest.mark.parametrize("page", [pytest.param(p, marks=pytest.mark.xfail(
-    strict=True, reason="pages/review.py belongs to the review engineer: its empty state names no next step yet"))
-    if p == "pages/review.py" else p for p in PAGES])
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_has_a_clear_empty_state(empty_db: str, page: str) -> None:
     at = run(page)
     text = " ".join(e.value for e in [*at.info, *at.markdown, *at.caption])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 from acting import act_as
-from fixtures_import import small_portfolio  # tests/fixtures_import.py (rootdir-relative, no package)
+from fixtures_import import load, small_portfolio, text_bytes  # tests/fixtures_import.py (rootdir-relative, no package)
 from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
 from gtm.domain.permissions import ADMIN
@@ -53,3 +53,13 @@ def test_presentation_mode_counts_them_in_the_one_line_of_figures(empty_db: str)
 def test_the_demo_assumes_no_structure_and_says_nothing_of_it(demo_db: str) -> None:
     at = run("pages/portfolio.py")
     assert not any("no current structure recorded" in c.value for c in at.caption)
+
+
+def test_the_current_approaches_say_how_to_set_many_alike(empty_db: str) -> None:
+    store = Store(empty_db)
+    load(store, "accounts", text_bytes(["Account Name"], [["Acme Corporation"], ["Globex"]]))
+    load(store, "opportunities", text_bytes(["Opportunity ID", "Account Name", "Amount"],
+                                            [["006-1", "Acme Corporation", "$50.00"], ["006-2", "Globex", "$900.00"]]))
+    at = run("pages/portfolio.py", workspace="main")
+    said = " ".join(c.value for c in at.main.caption)
+    assert "2 accounts. Many alike: set the first, select down to the last (Ctrl+Shift+↓) and press Ctrl+D" in said

@@ -87,6 +87,6 @@ def test_the_import_preview_asks_the_currency_of_a_file_that_names_none(demo_db:
     assert choice.value == "USD"
     choice.select("EUR").run()
     errors = " ".join(e.value.replace("\\", "") for e in at.error)
-    assert "No exchange rate for EUR (1 row)" in errors and "Data page" in errors
+    assert "No exchange rate for EUR (1 row)" in errors and "Import page" in errors
     assert button(at, "dt_commit").disabled
     assert any("taken as EUR (chosen on import)" in i.value.replace("\\", "") for i in at.info)

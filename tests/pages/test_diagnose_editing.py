@@ -151,7 +151,7 @@ def test_the_mapping_is_filled_in_beside_its_evidence(empty_db: str) -> None:
     assert "Its BU counts as the BU of every opportunity whose file names none" in text
     held = at.session_state[f"dg_{diagnosis.FAMILY_BU}_editor_0_0__base"]
     robotics = held.set_index("product_family").loc["Robotics Cells"]
-    assert (robotics["opportunities"], robotics["value"]) == (2, 345_000_000.0)
+    assert (robotics["opportunities"], robotics["value"]) == (2, "$345.0M")  # as the page's figures write it
     assert robotics["won"] == "unknown (all open)"  # no deal of the file is closed yet
 
 

@@ -3,11 +3,15 @@ head picks on it, the facilitator saves the focus list; every page can then be f
 
 from __future__ import annotations
 
+import pytest
 from acting import act_as
-from test_apptest import run  # tests/pages/test_apptest.py (rootdir-relative, no package)
+from test_apptest import ROOT, run  # tests/pages/test_apptest.py (rootdir-relative, no package)
 
-from gtm.domain.permissions import Actor, Role
-from gtm.services import lists
+from gtm.domain import funnel, portfolio
+from gtm.domain.permissions import ADMIN, Actor, Role
+from gtm.services import lists, outcomes
+from gtm.services.diagnosis import diagnosed_opportunities
+from gtm.services.imports import commit_import, plan_import
 from gtm.storage.repository import Store
 
 PAGE = "pages/key_accounts.py"
@@ -122,3 +126,20 @@ def test_the_page_goes_one_stage_at_a_time_and_opens_on_the_current_one(bare_dem
     lists.save_list(store, fay, "Shortlist", "short", short[:20])  # a new shortlist starts the steps again
     at.run()
     assert _open_tab(at) == "2 · Shortlist: the BUs' picks"
+
+
+def test_the_expected_value_axis_weighs_won_deals_by_the_workspace_s_won_deal_weight(empty_db: str) -> None:
+    store = Store(empty_db)
+    for kind in ("accounts", "opportunities"):
+        commit_import(store, plan_import(store, kind, ROOT / f"tests/fixtures/crm/sf_first_hour_{kind}.csv"), ADMIN)
+    outcomes.set_won_weight(store, ADMIN, 1.0)  # a won deal weighs its whole amount here (the default: half)
+    judged = portfolio.assess_portfolio(diagnosed_opportunities(store), store.active_matrix().matrix, 1.0)
+    expected = funnel.account_pipeline(judged)["expected_value"]
+    at = run(PAGE, workspace="main")
+    at.selectbox(key="ka_size").set_value("expected_value").run()
+    assert not at.exception
+    shown = next(t.value for t in at.dataframe if "size" in t.value and "reason" in t.value)
+    shown = shown[shown["account_id"].isin(judged.loc[judged["outcome"] == "won", "account_id"])]
+    assert len(shown)  # accounts with a won deal are in the preview
+    assert shown.set_index("account_id")["size"].to_dict() == pytest.approx(
+        expected.reindex(shown["account_id"]).to_dict())

@@ -128,3 +128,17 @@ def test_the_account_page_lists_a_lost_deal_apart_and_never_among_the_misfits(em
         assert not set(listed["opportunity_id"]) & set(gone["opportunity_id"])
     assert any(f"{per_account[account]:,} lost deals" in w.value for w in [*at.warning, *at.caption])
     store.dispose()
+
+
+def test_the_diagnose_page_s_coverage_leaves_the_lost_deals_out_as_its_to_do_list_does(empty_db: str) -> None:
+    _main_with_accounts(empty_db, opportunities=True)
+    lost = int((pd.read_csv(CRM / "sf_first_hour_opportunities.csv", encoding="utf-8-sig")["Stage"]
+                == "Closed Lost").sum())
+    at = _page("pages/diagnose.py", workspace="main")
+    todo = next(h.value for h in at.subheader if h.value.startswith("Not yet diagnosed: "))
+    shown = next(m.value for m in at.metric if m.label == "Not yet diagnosed")
+    assert todo.startswith(f"Not yet diagnosed: {shown} (")  # one count: the metric and the to-do list
+    words = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert f"{lost:,} lost deals (" in words and "are left out of the coverage" in words
+    distribution = next(d.value for d in at.dataframe if "count_after" in d.value)
+    assert distribution["count_after"].sum() == len(Store(empty_db).opportunities()) - lost

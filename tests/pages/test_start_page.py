@@ -111,3 +111,37 @@ def test_the_demo_s_workshop_has_its_decisions_and_reviews_done(demo_db: str) ->
     at.switch_page("pages/start.py").run()
     steps = _steps(at)
     assert "**7. Decisions recorded** · done" in steps[6] and "**8. Reviews done** · done" in steps[7]
+
+
+def _tab_shown(at: AppTest) -> int:
+    """The index of the tab a tab bar opens on (its default)."""
+    def walk(node):  # type: ignore[no-untyped-def]
+        proto = getattr(node, "proto", None)
+        if proto is not None and "tab_container" in type(proto).DESCRIPTOR.fields_by_name \
+                and proto.HasField("tab_container"):
+            yield proto.tab_container.default_tab_index
+        for child in getattr(node, "children", {}).values():
+            yield from walk(child)
+    return next(walk(at.main))
+
+
+def test_after_the_opportunities_next_says_bus_known_and_opens_the_product_families(empty_db: str) -> None:
+    load(_main(), "accounts", text_bytes(["Account Name"], [["Acme Corporation"], ["Globex"]]))
+    at = run("pages/data.py", workspace="main")
+    at.radio(key="dt_kind").set_value("opportunities").run()
+    next(iter(at.get("file_uploader"))).upload("opportunities.csv", text_bytes(
+        ["Opportunity ID", "Account Name", "Product Family", "Amount"],
+        [["006-1", "Acme Corporation", "Valves", "$50.00"], ["006-2", "Globex", "Pumps", "$12,000.00"]]),
+        "text/csv").run()
+    at.button(key="dt_read_file").click().run()
+    at.button(key="dt_commit").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    text = " ".join(m.value.replace("\\", "") for m in at.main.markdown)
+    assert "**Next: BUs known.** 2 opportunities (100% of the value) have no BU" in text  # not "bus known"
+    fix = next(p for p, label in _links(at) if label == "Map product families to BUs")
+    assert fix.startswith("diagnose?") and "tab=families" in fix and "workspace=main" in fix
+    at.switch_page("pages/start.py").run()
+    assert at.get("progress")[0].proto.text.endswith(" of 8 steps done · next: BUs known")
+    at = run("pages/diagnose.py", workspace="main", tab="families")
+    assert _tab_shown(at) == 1  # the Product families tab, where the BUs are mapped
+    assert _tab_shown(run("pages/diagnose.py", workspace="main")) == 0  # the rules, as before

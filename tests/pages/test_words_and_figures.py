@@ -87,3 +87,8 @@ def test_no_sentence_counts_zero_things_on_the_account_page(demo_db: str) -> Non
     said = [m.value for m in at.markdown]
     assert "**▼ The recommendation would under-serve no opportunity**" in said, said
     assert not any("serve 0 opportunities" in m for m in said)
+
+
+def test_the_diagnose_page_writes_its_amounts_as_its_figures_do(demo_db: str) -> None:
+    at = run("pages/diagnose.py")  # the preview's natures, the to-do list, the evidence beside each mapping
+    assert _tables_write_money_as_the_figures_do(at) >= 5  # was "179M" beside "$178.8M"

@@ -53,7 +53,7 @@ def test_a_euro_file_in_a_dollar_portfolio_needs_a_rate_and_is_then_converted(st
     plan = plan_import(store, "opportunities", CRM / "sf_opportunities_eur.csv")
     assert [p.reason for p in plan.file_problems] == [
         "No exchange rate for EUR (3 rows): amounts in it cannot be converted to USD, the reporting currency. "
-        "Add the rate on the Data page (Reporting currency and exchange rates), then import the file again."]
+        "Add the rate on the Import page (Reporting currency and exchange rates), then import the file again."]
     currency.set_exchange_rates(store, FACILITATOR, [{"currency": "EUR", "rate": 1.1}])
     _import(store, "sf_opportunities_eur.csv")
     shown = diagnosed_opportunities(store).set_index("opportunity_id")
@@ -84,7 +84,7 @@ def test_a_mixed_file_without_rates_is_refused_with_a_clear_report_and_nothing_w
     [problem] = plan.file_problems
     assert problem.reason.startswith("No exchange rate for CHF (1 row), EUR (1 row), GBP (2 rows): amounts in these "
                                      "currencies cannot be converted to USD, the reporting currency. Add the rate on "
-                                     "the Data page")
+                                     "the Import page")
     with pytest.raises(InputError, match="No exchange rate for CHF"):
         commit_import(store, plan, LEADER, skip_invalid=True)
     assert snapshot(store) == before

@@ -67,7 +67,8 @@ def test_a_parent_name_mapped_to_the_parent_id_still_links_and_says_so(store: St
     data = b"Account Name,Parent Account ID\r\nAcme Labs,Acme Corporation\r\nNew Co,0015g00000XYZ\r\n"
     plan = plan_import(store, "accounts", data, name="labs.csv")
     assert plan.ok, plan.problems
-    assert any("are account names, not ids" in n and "'Acme Corporation' -> 'name:acme corporation'" in n
+    assert any("1 parent id in 'Parent Account ID' is an account name, not an id" in n
+               and "'Acme Corporation' -> 'name:acme corporation'" in n
                for n in plan.notes)
     commit_import(store, plan, LEADER)
     stored = store.accounts().set_index("account_id")
@@ -283,5 +284,5 @@ def test_the_design_says_what_won_deals_weigh_and_how_many_lost_deals_it_leaves_
                                  won_weight=0.3)
     notes = " ".join(made.notes)
     won, gone = (int((assessed["outcome"] == o).sum()) for o in ("won", "lost"))
-    assert f"{won:,} won deal(s) weigh 30% of their amount" in notes
+    assert f"{won:,} won deals weigh 30% of their amount" in notes
     assert f"{gone:,} lost deals" in notes and "left out of the value in band" in notes

@@ -25,7 +25,7 @@ def test_a_sales_leader_cannot_take_over_an_account_by_import(store: Store) -> N
     owners = store.accounts().set_index("account_id")["owner"]
     assert owners["A1"] == "Sam Seller"  # kept: Dana may not reassign
     assert owners["A3"] == "Dana Reyes"  # a new account takes the file's owner
-    assert "owner of 1 stored account(s) was kept" in said
+    assert "owner of 1 stored account was kept" in said
     with pytest.raises(PermissionDenied, match="Sam Seller"):
         decisions.record_decision(store, DANA, "A1", "lead_unit", "mine now")
     entry = store.audit_log(limit=1).iloc[0]

@@ -380,7 +380,7 @@ def test_natures_are_given_labels_or_diagnosed_with_the_rule_that_fired(store: S
          ["N4", "0011x000001AbcD", "1", "", "no", "no", "yes", "3", "no"],
          ["N5", "0011x000001AbcD", "1", "", "no", "no", "no", "1", "no"]])
     plan = plan_import(store, "opportunities", data)
-    assert any("3 opportunit(ies) have no nature in the file" in n for n in plan.notes)
+    assert any("3 opportunities have no nature in the file" in n for n in plan.notes)
     assert "of the 5 opportunities imported, 4 are diagnosed and 1 stay not yet diagnosed" in " ".join(plan.notes)
     commit_import(store, plan, LEADER)
     stored = _opps_by_id(store)  # the store keeps what the file gives; the rules decide the rest on every read

@@ -84,7 +84,7 @@ def test_opportunities_by_account_name_land_on_accounts_imported_by_name_or_by_i
 
     # All or nothing: one problem, and not a single opportunity is written.
     before = snapshot(store)
-    with pytest.raises(InputError, match="2 row\\(s\\) have problems; nothing was imported") as caught:
+    with pytest.raises(InputError, match="2 rows have problems; nothing was imported") as caught:
         commit_import(store, plan, LEADER)
     assert "row 7, column 'Account Name': value 'Nortwind Industrial': is not a known account name; did you mean" \
         in str(caught.value)

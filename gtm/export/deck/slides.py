@@ -67,7 +67,7 @@ def headlines(content: DeckContent) -> list[tuple[str, str]]:
     realistic structure, and the focus accounts' target (or, without one, their value at stake)."""
     fig, cur = content.figures, content.currency
     if fig is None or not fig.opportunities:
-        accounts = ("No opportunities", "in this portfolio yet: import them on the Data page")
+        accounts = ("No opportunities", "in this portfolio yet: import them on the Import page")
         share = ("Not known", "the share of value in a realistic structure: no opportunity is diagnosed yet")
     else:
         accounts = (plural(fig.accounts, "account"), f"{plural(fig.opportunities, 'opportunity', 'opportunities')} "
