@@ -133,12 +133,14 @@ else:
     if (shown.undiagnosed_count or shown.lost_count) and not showing:  # what no band edit moves
         board.caption(left_out)
     judged = (preview if later else d).assessed
-    board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
-                                               height=490 if showing else 520,
-                                               undiagnosed=portfolio.undiagnosed_summary(judged),
-                                               currency=session.currency(), compact=showing,
-                                               compare_with=(active.matrix if later else matrix) if changed else None),
-                       key="mx_chart", config={"displayModeBar": False})
+    with board:
+        widgets.chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
+                                              height=490 if showing else 520,
+                                              undiagnosed=portfolio.undiagnosed_summary(judged),
+                                              currency=session.currency(), compact=showing,
+                                              compare_with=(active.matrix if later else matrix) if changed else None,
+                                              least=widgets.text_px()),
+                      key="mx_chart", config={"displayModeBar": False})
     if (shown.undiagnosed_count or shown.lost_count) and showing:
         board.caption(left_out)
 
