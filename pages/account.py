@@ -146,8 +146,9 @@ if recommended and len(opps):
                                  default="current", required=True, key="acc_shown",
                                  help="Where each opportunity sits, and its fit, under the structure chosen") or shown
 drawn = portfolio.fit_under(opps, recommended, d.matrix) if recommended and shown == "recommended" else opps
-st.plotly_chart(charts.account_matrix(drawn, d.matrix, recommended, currency=session.currency(), shown=shown),
-                key="acc_matrix", config={"displayModeBar": False})
+widgets.chart(charts.account_matrix(drawn, d.matrix, recommended, currency=session.currency(), shown=shown,
+                                    least=widgets.text_px()),
+              key="acc_matrix", config={"displayModeBar": False})
 
 value_column = st.column_config.NumberColumn(f"Full value ({session.currency()})",
                                              help="The amount in the CRM, not weighted by probability")

@@ -135,16 +135,17 @@ st.dataframe(shown_roles[list(design.ROLES_HEADERS)].rename(columns=design.ROLES
              key="dz_roles", width="stretch", column_config={"Change": st.column_config.NumberColumn(format="%+d")})
 st.caption("Coverage ratios are assumptions: change them above. People are whole: accounts ÷ accounts per person, "
            "rounded up.")
+text = charts.text_layout(widgets.text_px(), 13)  # every chart text this size or more, in the theme's colour
+bar_layout = {**text, "legend": {**text["legend"], "orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
+              "barmode": "group", "yaxis": {"autorange": "reversed", "tickfont": text["font"]}, "xaxis": {"visible": False}}
 fig = go.Figure()
 labels = [charts.hover_text(x) for x in roles["label"]]
 for side, column, colour in (("Today", "people_current", TODAY_COLOUR), ("Plan", "people_plan", PLAN_COLOUR)):
     fig.add_bar(y=labels, x=roles[column], name=side, orientation="h", marker_color=colour, text=roles[column],
-                textposition="outside", cliponaxis=False)
-fig.update_layout(barmode="group", height=300, margin={"l": 10, "r": 40, "t": 30, "b": 10},
-                  legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-                  yaxis={"autorange": "reversed", "tickfont": {"color": "#1B1F24"}}, xaxis={"visible": False},
-                  font={"size": 13, "color": "#1B1F24"}, uniformtext={"minsize": 11, "mode": "show"})
-st.plotly_chart(fig, key="dz_roles_chart", config={"displayModeBar": False})
+                textposition="outside", cliponaxis=False, textfont=text["font"])
+fig.update_layout(height=max(300, 40 + charts.grouped_bars_px(len(roles), text["font"]["size"])),
+                  margin={"l": 10, "r": 40, "t": 30, "b": 10}, **bar_layout)
+widgets.chart(fig, key="dz_roles_chart", config={"displayModeBar": False})
 
 # 3. What does it cost, and what is it worth?
 st.subheader("What does it cost, and what is it worth?", anchor=False)
@@ -158,13 +159,10 @@ names = [name for name, _, _ in money_figures]
 for side, column, colour in (("Today", 1, TODAY_COLOUR), ("Plan", 2, PLAN_COLOUR)):
     values = [t[f[column]] for f in money_figures]
     fig.add_bar(y=names, x=values, name=side, orientation="h", marker_color=colour,
-                text=[money(v, cur) for v in values], textposition="outside", cliponaxis=False)
-fig.update_layout(barmode="group", height=340, margin={"l": 10, "r": 70, "t": 30, "b": 10},
-                  legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-                  yaxis={"autorange": "reversed", "tickfont": {"color": "#1B1F24"}}, xaxis={"visible": False},
-                  font={"size": 13, "color": "#1B1F24"},
-                  uniformtext={"minsize": 11, "mode": "show"})
-st.plotly_chart(fig, key="dz_money_chart", config={"displayModeBar": False})
+                text=[money(v, cur) for v in values], textposition="outside", cliponaxis=False, textfont=text["font"])
+fig.update_layout(height=max(340, 40 + charts.grouped_bars_px(len(names), text["font"]["size"])),
+                  margin={"l": 10, "r": 70, "t": 30, "b": 10}, **bar_layout)
+widgets.chart(fig, key="dz_money_chart", config={"displayModeBar": False})
 st.caption(f"Over {horizon} years, in {cur}. The set-up of the moves costs {money(t['setup_cost'], cur)} once.")
 money_cols = ["value", "cost_year_current", "cost_year_plan", "setup_cost", "stake_plan", "benefit_plan", "net",
               "cost_without_benefit_plan", "left_on_table_plan"]

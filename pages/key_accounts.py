@@ -16,11 +16,15 @@ from gtm.services import lists
 from pages.common import identity, navigation, present, session, widgets
 
 SHOWN = 2000  # points drawn and rows listed: the largest accounts; more is slow to send and nobody reads them
+# The three lists' colours in the scatter and the funnel. The funnel writes white on the two dark ones (5.3:1 and
+# 4.7:1) and near-black on the grey (8.8:1), wherever its text falls inside a bar (charts.legible).
+LIST_COLOURS = {"Long list": "#B8BDC2", "Shortlist": "#2F6DB5", "Focus list": "#C44E29"}
 rules = funnel.default_rules()
 # The funnel narrows every account itself: the sidebar's list does not filter this page (its figures, the pipeline
 # values and the focus list built from the picks all need every account).
 d = session.data(every_account=True)
 showing = present.presenting()
+least = widgets.text_px()  # the smallest chart text
 who = identity.actor()
 cur = session.currency()
 PIPELINE_LABEL = f"Pipeline value ({cur})"
@@ -159,7 +163,7 @@ with long_tab:
                           np.where(drawn["account_id"].isin(short_ids), "Shortlist", "Long list"))
         fig = go.Figure()
         top = max(float(drawn["value"].max()), 1.0) if len(drawn) else 1.0
-        for label, colour in (("Long list", "#B8BDC2"), ("Shortlist", "#2F6DB5"), ("Focus list", "#C8512B")):
+        for label, colour in LIST_COLOURS.items():
             part = drawn[status == label]
             if part.empty:
                 continue
@@ -172,16 +176,21 @@ with long_tab:
                                      part["value"].map(lambda v: money(v, cur))], axis=-1),
                 hovertemplate="%{customdata[0]}<br>" + ease_ax.label + ": %{x:.1f}<br>" + size_ax.label
                               + ": %{y:,.3s}<br>Pipeline: %{customdata[1]}<extra>" + label + "</extra>"))
-        fig.update_layout(height=420, margin={"l": 10, "r": 10, "t": 10, "b": 10},
-                          legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
-                          xaxis_title=ease_ax.label + " →  easier", yaxis_title=size_ax.label + " →  larger",
-                          plot_bgcolor="white")
-        fig.update_xaxes(gridcolor="#EEE")
-        fig.update_yaxes(gridcolor="#EEE", type="log" if size_ax.unit == "money" else "linear")
+        text = charts.text_layout(least)
+        font = text["font"]
+        # A money axis is logarithmic: a label at each power of ten, none between (Plotly draws those smaller).
+        log = {"type": "log", "minorloglabels": "none"} if size_ax.unit == "money" else {}
+        fig.update_layout(
+            height=420, margin={"l": 10, "r": 10, "t": 10, "b": 10}, plot_bgcolor="white",
+            **{**text, "legend": {**text["legend"], "orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}},
+            xaxis={"title": {"text": ease_ax.label + " →  easier", "font": font}, "tickfont": font,
+                   "gridcolor": "#EEE"},
+            yaxis={"title": {"text": size_ax.label + " →  larger", "font": font}, "tickfont": font,
+                   "gridcolor": "#EEE", **log})
         return fig
 
 
-    st.plotly_chart(_scatter(placed), key="ka_scatter", width="stretch")
+    widgets.chart(_scatter(placed), key="ka_scatter", width="stretch")
     note = [f"{cover.placed:,} of {cover.accounts:,} accounts placed"]
     if cover.placed > SHOWN:
         note.append(f"the {SHOWN:,} largest drawn, with every listed account")
@@ -371,12 +380,17 @@ with focus_tab:
 with saved_tab:
     # ---------------------------------------------------------------------------------------------- the funnel chart
     st.subheader("The funnel", anchor=False)
+    # Each stage's words inside its bar where they fit, else beside it (a focus list of 15 of 400 is a sliver).
+    colours = list(LIST_COLOURS.values())
+    text = charts.text_layout(least, 14)
     fig = go.Figure(go.Funnel(
-        y=stages["stage"], x=stages["accounts"], textinfo="text",
+        y=stages["stage"], x=stages["accounts"], textinfo="text", textposition="auto",
         text=[f"{a:,} accounts · {money(v, cur)}" for a, v in zip(stages["accounts"], stages["value"])],
-        marker={"color": ["#B8BDC2", "#2F6DB5", "#C8512B"]}, hoverinfo="skip"))
-    fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10})
-    st.plotly_chart(fig, key="ka_funnel", width="stretch")
+        textfont=text["font"], insidetextfont={**text["font"], "color": [charts.text_on(c) for c in colours]},
+        outsidetextfont=text["font"], marker={"color": colours}, hoverinfo="skip"))
+    fig.update_layout(height=260, margin={"l": 10, "r": 10, "t": 10, "b": 10}, **text,
+                      yaxis={"tickfont": text["font"]})
+    widgets.chart(fig, key="ka_funnel", width="stretch")
     if target_value:
         st.caption(plain(f"The focus list's target: {money(target_value, cur)} of incremental sales over "
                          f"{target_years} years."))

@@ -36,11 +36,18 @@ gen = draft.generation()
 start = draft.bands() or draft.bands_of(active.matrix)
 
 # In presentation mode the sliders stand beside the matrix, so the room sees a band move and the portfolio follow
-# on one screen, and "Save and activate" sits under them; otherwise they run across the page above it.
-controls, board = st.columns([2, 3], gap="medium") if showing else (st.container(), st.container())
+# on one screen, and "Save and activate" sits above them; otherwise they run across the page above it. The matrix
+# takes seven tenths of the width: at 1280 px its text is as large as on the Portfolio page (14 px, the natures'
+# names on two lines), where a narrower one wrapped them over four at 13 px.
+controls, board = st.columns([3, 7], gap="medium") if showing else (st.container(), st.container())
 with controls:
-    head, status_slot = st.columns([1, 1] if showing else [3, 2], vertical_alignment="bottom")  # draft, undo, discard
-    head.subheader("Realistic band per nature", anchor=False)
+    if showing:  # one row in the narrow column: the heading as wide as its words, then the draft's badge and icons
+        top = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+        top.subheader("Realistic band", anchor=False, width="content")
+        status_slot = top.container()
+    else:
+        head, status_slot = st.columns([3, 2], vertical_alignment="bottom")  # the draft's badge, undo and discard
+        head.subheader("Realistic band per nature", anchor=False)
     if showing:
         save_slot = st.container()  # presentation mode: "Save and activate" above the sliders, in view all along
 edited: draft.Bands = {}
@@ -86,10 +93,11 @@ st.session_state["mx_seen_active"] = active.name
 
 def save_controls(side_by_side: bool = False) -> None:
     """Name the edited band and save it as the active version (facilitators and administrators)."""
-    field, button = st.columns([3, 2], vertical_alignment="bottom") if side_by_side else (st.container(),) * 2
-    name = field.text_input("Version name", key="mx_name", label_visibility="collapsed" if side_by_side else "visible",
-                            placeholder="Version name, e.g. Workshop 2026-11" if side_by_side else "e.g. Workshop 2026-11")
-    if button.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
+    # Side by side, the button as wide as its words and the name the rest: the sliders' column is narrow.
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small") if side_by_side else st.container()
+    name = row.text_input("Version name", key="mx_name", label_visibility="collapsed" if side_by_side else "visible",
+                          placeholder="Version name" if side_by_side else "e.g. Workshop 2026-11")
+    if row.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
         widgets.run_action(lambda: matrices.save_matrix(s, who, draft_matrix, name, expected_active=seen),  # type: ignore[arg-type]
                            toast=f"Saved and activated '{plain(name.strip())}'", flags={"mx_reload": True})
 
@@ -133,12 +141,14 @@ else:
     if (shown.undiagnosed_count or shown.lost_count) and not showing:  # what no band edit moves
         board.caption(left_out)
     judged = (preview if later else d).assessed
-    board.plotly_chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
-                                               height=490 if showing else 520,
-                                               undiagnosed=portfolio.undiagnosed_summary(judged),
-                                               currency=session.currency(), compact=showing,
-                                               compare_with=(active.matrix if later else matrix) if changed else None),
-                       key="mx_chart", config={"displayModeBar": False})
+    with board:
+        widgets.chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
+                                              height=490 if showing else 520,
+                                              undiagnosed=portfolio.undiagnosed_summary(judged),
+                                              currency=session.currency(), compact=showing,
+                                              compare_with=(active.matrix if later else matrix) if changed else None,
+                                              least=widgets.text_px()),
+                      key="mx_chart", config={"displayModeBar": False})
     if (shown.undiagnosed_count or shown.lost_count) and showing:
         board.caption(left_out)
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from gtm.domain.fmt import plain
 from gtm.domain.permissions import Action
+from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import maturity
 from pages.common import identity, present, session, widgets
@@ -19,7 +20,6 @@ from pages.common import identity, present, session, widgets
 MEAN_COLOUR = "#0072B2"
 BAND_COLOUR = "rgba(0, 114, 178, 0.16)"
 EARLIER_COLOUR = "#6B6F73"
-TEXT = "#1B1F24"
 NOT_SCORED = "Not scored"
 DISAGREE = 2  # a spread this wide or wider: people see the dimension differently, worth a discussion
 
@@ -43,9 +43,10 @@ def _number(x: float) -> str:
     return f"{x:g}" if float(x).is_integer() else f"{x:.1f}"
 
 
-def radar(summary: pd.DataFrame, earlier: pd.DataFrame | None = None, names: tuple[str, str] = ("", "")) -> go.Figure:
+def radar(summary: pd.DataFrame, earlier: pd.DataFrame | None = None, names: tuple[str, str] = ("", ""),
+          least: float = charts.SCREEN_TEXT_PX) -> go.Figure:
     """The mean per dimension (deck's order, clockwise from the top) inside its lowest-highest band; with
-    ``earlier``, that date's mean as a dashed line."""
+    ``earlier``, that date's mean as a dashed line. No text under ``least`` px."""
     order = [d.code for d in maturity.dimensions()]
     rows = summary.set_index("dimension").reindex(order)
     theta = [_axis_label(x) for x in rows["label"]]
@@ -73,13 +74,20 @@ def radar(summary: pd.DataFrame, earlier: pd.DataFrame | None = None, names: tup
         name=f"Mean on {names[1]}" if names[1] else "Mean", line={"color": MEAN_COLOUR, "width": 3},
         marker={"size": 8}, hovertext=[*hover, hover[0]], hoverinfo="text"))
     sc = maturity.scale()
+    text = charts.text_layout(least, 13)
+    font = text["font"]
+    # The scores' axis runs between the first two dimensions (9 at 40 degrees apart: 20 degrees off the top), so
+    # that its 5 stands clear of the top dimension's name; its numbers upright (a tick angle equal to the axis's),
+    # in the theme's text colour, as they cross the band.
+    axis_angle = 90 - 180 / len(order)
     fig.update_layout(
-        height=460, margin={"l": 90, "r": 90, "t": 40, "b": 70}, font={"size": 13, "color": TEXT},
-        showlegend=True, legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "center", "x": 0.5},
-        polar={"radialaxis": {"range": [0, sc.high], "tickvals": list(sc.points), "angle": 90, "tickangle": 90,
-                              "tickfont": {"size": 11, "color": EARLIER_COLOUR}, "gridcolor": "#E4E6E9"},
-               "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 12, "color": TEXT},
-                               "gridcolor": "#E4E6E9"}})
+        height=460, showlegend=True,  # the top dimension's name stands above the rim on two lines
+        margin={"l": 90, "r": 90, "t": round(2 * charts.LINE_HEIGHT * font["size"] + 12), "b": 70},
+        **{**text, "legend": {**text["legend"], "orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "center",
+                              "x": 0.5}},
+        polar={"radialaxis": {"range": [0, sc.high], "tickvals": list(sc.points), "angle": axis_angle,
+                              "tickangle": axis_angle, "tickfont": font, "gridcolor": "#E4E6E9"},
+               "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": font, "gridcolor": "#E4E6E9"}})
     return fig
 
 
@@ -150,7 +158,8 @@ else:
     chart, side = st.columns([5, 4], gap="medium")
     with chart:
         names = (_day(earlier_day), _day(day)) if earlier_day else ("", "")
-        st.plotly_chart(radar(summary, earlier, names), key="mt_radar", config={"displayModeBar": False})
+        widgets.chart(radar(summary, earlier, names, widgets.text_px()), key="mt_radar",
+                      config={"displayModeBar": False})
     with side:
         st.subheader("Weakest first", anchor=False)
         for row in scored.head(3).itertuples(index=False):  # three rows

@@ -81,10 +81,10 @@ else:
     if f.assumed_accounts:  # beside the misfits that rest on it: how many structures are assumed, and where to set them
         st.caption(plain(f.assumed()) + f" [Set current structures](#{CURRENT})")
 
-picked = st.plotly_chart(
+picked = widgets.chart(
     charts.portfolio_matrix(view.cells, d.matrix, height=525 if showing else 470, undiagnosed=view.undiagnosed,
                             currency=session.currency(),
-                            compare_with=active.matrix if with_draft else None),
+                            compare_with=active.matrix if with_draft else None, least=widgets.text_px()),
     key="pf_matrix", config={"displayModeBar": False}, on_select="rerun", selection_mode="points")
 if not showing:  # under the chart, so the figures and the whole matrix fit above the fold at 1280x720
     st.caption(f"Every opportunity judged at its account's current approach, against {against}"

@@ -6,6 +6,7 @@ assumptions in force. Exported as XLSX (three sheets) and CSV (the accounts move
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,6 +29,7 @@ STRUCTURE = "Structure in this scenario"
 LABELS = {code: design.structure_label(code) for code in vocab.APPROACHES.codes}
 SHORT = {code: design.structure_label(code, short=True) for code in vocab.APPROACHES.codes}
 SUMMARY_WIDTH, ROLES_WIDTH = 560, 510  # px: side by side from 1,090 px of main area (presentation mode at 1280 px)
+LEGEND_CHARS = 56  # a scenario's name in the people chart's legend wraps onto lines this long (about 400 px)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 d = session.data(every_account=True)
@@ -300,19 +302,24 @@ with board.container(width=ROLES_WIDTH):
     roles = c.roles
     fig = go.Figure()
     labels = [charts.hover_text(x) for x in roles["label"]]
+    text = charts.text_layout(widgets.text_px(), 13)  # every chart text this size or more, in the theme's colour
+    legend_lines = 0
     for side, colour, column, name in (("A", A_COLOUR, "a", names[0]), ("B", B_COLOUR, "b", names[1])):
-        legend = f"{side}: {name}"
-        fig.add_bar(y=labels, x=roles[column], name=charts.hover_text(legend[:40] + ("…" if len(legend) > 40 else "")),
-                    orientation="h", marker_color=colour, text=roles[column], textposition="outside",
-                    cliponaxis=False)
-    # Numbers at 12 px at least (plotly shrinks text beside thin bars otherwise): readable on a projector.
-    fig.update_layout(barmode="group", height=300, margin={"l": 10, "r": 40, "t": 30, "b": 10},
-                      title={"text": "People per role", "font": {"size": 14}, "x": 0, "y": 0.98},
-                      legend={"orientation": "h", "y": -0.08},
-                      yaxis={"autorange": "reversed", "tickfont": {"size": 13, "color": "#1B1F24"}},
-                      xaxis={"visible": False}, font={"size": 13, "color": "#1B1F24"},
-                      uniformtext={"minsize": 12, "mode": "show"})
-    st.plotly_chart(fig, key="sc_roles_chart", config={"displayModeBar": False})
+        # Each scenario's whole name, on lines that fit the column, never cut short.
+        lines = [charts.hover_text(line) for line in textwrap.wrap(f"{side}: {name}", LEGEND_CHARS)]
+        legend_lines += len(lines)
+        fig.add_bar(y=labels, x=roles[column], name="<br>".join(lines), orientation="h", marker_color=colour,
+                    text=roles[column], textposition="outside", cliponaxis=False, textfont=text["font"])
+    # Room for each role's two numbers, the title above and the legend's lines below, whatever their number.
+    line = charts.LINE_HEIGHT * text["font"]["size"]
+    fig.update_layout(barmode="group",
+                      height=max(300, 70 + round(line * legend_lines) + charts.grouped_bars_px(len(roles), text["font"]["size"])),
+                      margin={"l": 10, "r": 40, "t": 30, "b": 10},
+                      title={"text": "People per role", "font": {**text["font"], "size": max(14, widgets.text_px())},
+                             "x": 0, "y": 0.98},
+                      **{**text, "legend": {**text["legend"], "orientation": "h", "y": -0.08}},
+                      yaxis={"autorange": "reversed", "tickfont": text["font"]}, xaxis={"visible": False})
+    widgets.chart(fig, key="sc_roles_chart", config={"displayModeBar": False})
     # "Role (hire)": the source beside the name keeps the table inside the column; the export has both columns.
     shown_roles = pd.DataFrame({
         "Role": [f"{role} ({source})" for role, source in zip(roles["label"], roles["source"])],

@@ -1,8 +1,10 @@
-"""Plotly figures drawn the way the deck draws the matrix. Pure: frames in, figures out (no streamlit)."""
+"""Plotly figures drawn the way the deck draws the matrix, and every chart's text legible from the back of a room
+(legible()). Pure: frames in, figures out (no streamlit)."""
 
 from __future__ import annotations
 
 import html
+import math
 from typing import Any
 
 import numpy as np
@@ -31,6 +33,149 @@ FIT_TEXT = {Fit.OVERKILL: "#1B1F24", Fit.INSUFFICIENT: "#1B1F24", Fit.REALISTIC:
 TEXT = "#1B1F24"  # the theme's text colour: axis labels and notes (16:1 on white)
 FIT_SYMBOLS = {Fit.REALISTIC: "✓", Fit.OVERKILL: "▲", Fit.INSUFFICIENT: "▼"}
 FIT_MARKERS = {Fit.REALISTIC: "circle", Fit.OVERKILL: "triangle-up", Fit.INSUFFICIENT: "triangle-down"}
+WHITE = "#FFFFFF"
+
+# The smallest text a chart draws, in CSS px: on a projector at 1280x720 read from the back of the room (presentation
+# mode), and on a screen at arm's length. Streamlit's chart theme would draw ticks and legends at 0.75 rem in a grey
+# of 3.7:1 on white; legible() sets them here, in TEXT. tests/browser/test_chart_legibility.py measures the result.
+PRESENT_TEXT_PX = 14
+SCREEN_TEXT_PX = 12
+LINE_HEIGHT = 1.3  # Plotly's lines of text, in ems
+
+
+def _luminance(colour: str) -> float:
+    channels = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    linear = np.where(channels <= 0.04045, channels / 12.92, ((channels + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two '#RRGGBB' colours: 1 (the same) to 21 (black on white)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def text_on(fill: str) -> str:
+    """The text colour that reads on ``fill`` ('#RRGGBB'): the theme's near-black, or white where it contrasts more."""
+    return TEXT if contrast(TEXT, fill) >= contrast(WHITE, fill) else WHITE
+
+
+def _is_hex(colour: object) -> bool:
+    return isinstance(colour, str) and len(colour) == 7 and colour.startswith("#")
+
+
+def text_layout(least: float = SCREEN_TEXT_PX, size: float = 13) -> dict[str, Any]:
+    """The fonts a chart's one layout sets for everything it does not size itself (its own font, legend, hover
+    labels, and the floor Plotly may not shrink a bar's text below): ``size`` px, ``least`` at the smallest, in TEXT.
+    A chart built with them passes legible() untouched."""
+    font = {"size": max(size, least), "color": TEXT}
+    return {"font": font, "legend": {"font": font, "title": {"font": font}}, "hoverlabel": {"font": {"size": font["size"]}},
+            "uniformtext": {"minsize": least, "mode": "show"}}
+
+
+def grouped_bars_px(rows: int, size: float, per_row: int = 2) -> int:
+    """How tall the plot of grouped horizontal bars must be for the numbers beside them not to touch: ``per_row``
+    lines of ``size`` px text for each of ``rows``, with Plotly's gap between groups (a fifth of each)."""
+    return math.ceil(rows * per_row * (LINE_HEIGHT * size + 2) / 0.8)
+
+
+def _font_fix(font: dict[str, Any] | None, least: float, colour: Any = TEXT) -> dict[str, Any]:
+    """What ``font`` (a Plotly font as JSON) lacks: a size of ``least`` px where it has a smaller one or none, and
+    ``colour`` where it has none. Empty when it lacks nothing."""
+    font = font or {}
+    size = font.get("size")
+    fix: dict[str, Any] = {}
+    if size is None:
+        fix["size"] = least
+    elif isinstance(size, (int, float)):
+        if size < least:
+            fix["size"] = least
+    elif min(size) < least:  # one size per point
+        fix["size"] = [max(float(s), least) for s in size]
+    if colour is not None and font.get("color") is None:
+        fix["color"] = colour
+    return fix
+
+
+def _inside_colours(fill: Any) -> Any:
+    """The text colour that reads on each bar of a bar or funnel trace of colour ``fill`` (None where a colour is
+    not '#RRGGBB')."""
+    if _is_hex(fill):
+        return text_on(fill)
+    if isinstance(fill, (list, tuple)) and fill and all(_is_hex(c) for c in fill):
+        return [text_on(c) for c in fill]
+    return None
+
+
+def legible(fig: go.Figure, least: float = PRESENT_TEXT_PX) -> go.Figure:
+    """``fig`` with every text it draws at ``least`` CSS px or more and, where the figure chose no colour, in TEXT:
+    the layout's font, title, legend, annotations, every axis (polar ones too), hover labels and the traces' own
+    texts; a bar's or funnel's text inside it takes the colour that reads on the bar, and Plotly may not shrink a
+    bar's text below ``least`` to fit it (uniformtext). Larger sizes and chosen colours stay. Changes ``fig``.
+
+    Read as JSON and changed only where it falls short: each change Plotly validates costs milliseconds, so a figure
+    built with text_layout() and sized axes passes through almost for free."""
+    layout: dict[str, Any] = fig.layout.to_plotly_json()
+    patch: dict[str, Any] = {}
+
+    def need(path: tuple[str, ...], colour: Any = TEXT) -> None:
+        node = layout
+        for key in path:
+            node = node.get(key) or {} if isinstance(node, dict) else {}
+        if fix := _font_fix(node, least, colour):
+            target = patch
+            for key in path[:-1]:
+                target = target.setdefault(key, {})
+            target[path[-1]] = fix
+
+    need(("font",))
+    need(("hoverlabel", "font"), None)
+    need(("legend", "font"))
+    need(("legend", "title", "font"))
+    if (layout.get("title") or {}).get("text"):
+        need(("title", "font"))
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis")) and layout[k].get("visible") is not False]:
+        need((name, "tickfont"))
+        need((name, "title", "font"))
+    traces = list(fig.data)
+    if "polar" in layout or any(t.type.endswith("polar") for t in traces):
+        need(("polar", "radialaxis", "tickfont"))
+        need(("polar", "radialaxis", "title", "font"))
+        need(("polar", "angularaxis", "tickfont"))
+    uniform = layout.get("uniformtext") or {}
+    if any(t.type in ("bar", "funnel") for t in traces) and (uniform.get("minsize") or 0) < least:
+        patch["uniformtext"] = {"minsize": least, "mode": uniform.get("mode") or "show"}
+    notes = layout.get("annotations") or []
+    if any(_font_fix(n.get("font"), least) for n in notes):
+        patch["annotations"] = [{**n, "font": {**(n.get("font") or {}), **_font_fix(n.get("font"), least)}}
+                                for n in notes]
+    if patch:
+        fig.update_layout(patch)
+    for trace in (t for t in traces if _draws_text(t)):
+        if trace.type in ("bar", "funnel"):
+            fill = trace.marker.color
+            fixes = {"textfont": _font_fix(_json(trace.textfont), least, None),
+                     "insidetextfont": _font_fix(_json(trace.insidetextfont), least, _inside_colours(fill)),
+                     "outsidetextfont": _font_fix(_json(trace.outsidetextfont), least)}
+        elif "textfont" in trace:
+            fixes = {"textfont": _font_fix(_json(trace.textfont), least)}
+        else:
+            fixes = {}
+        if fixes := {k: v for k, v in fixes.items() if v}:
+            trace.update(fixes)
+    return fig
+
+
+def _draws_text(trace: Any) -> bool:
+    """Whether a trace writes text on the chart (not only in its hover): a scatter in a mode with text, any other
+    with a text or a text template."""
+    if "mode" in trace:
+        return "text" in (trace.mode or "")
+    return trace["text"] is not None or bool(trace["texttemplate"] if "texttemplate" in trace else None)
+
+
+def _json(part: Any) -> dict[str, Any]:
+    return part.to_plotly_json() if part is not None else {}
 
 
 def fit_words(fit: Fit) -> str:
@@ -64,7 +209,9 @@ def _nature_ticks(width: int = 16) -> list[str]:
 
 
 def _approach_ticks() -> list[str]:
-    return [t.short_label for t in vocab.APPROACHES.terms]
+    """The approaches' short names on two lines at most ("Coordinated<br>incentives"): the natures' names below the
+    matrix take the width this leaves, and stand apart at 1280 px with the sidebar open."""
+    return [_wrap(t.short_label, 11) for t in vocab.APPROACHES.terms]
 
 
 def _fit_grid(matrix: ApproachMatrix) -> np.ndarray:
@@ -96,7 +243,7 @@ def _ramp_scale() -> list[list[Any]]:
     return scale
 
 
-def _legend(compact: bool = False, changes: bool = False) -> dict[str, Any]:
+def _legend(compact: bool = False, changes: bool = False, size: float = 13) -> dict[str, Any]:
     """The deck's words for the two sides of the band, above the plot so no cell is covered (three short lines
     when ``compact``, for a narrow chart); with ``changes``, what the dashed outlines are."""
     if compact:
@@ -112,19 +259,19 @@ def _legend(compact: bool = False, changes: bool = False) -> dict[str, Any]:
     elif changes:
         text += "<br>┅ <b>Dashed</b>: the cells whose fit the band edit changes"
     return {"xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yanchor": "bottom", "xanchor": "left",
-            "align": "left", "showarrow": False, "font": {"color": TEXT, "size": 13}, "text": text}
+            "align": "left", "showarrow": False, "font": {"color": TEXT, "size": size}, "text": text}
 
 
 def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | None = None,
           categories: list[str] | None = None, notes: list[dict[str, Any]] | None = None,
           layout: dict[str, Any] | None = None, strength: np.ndarray | None = None,
-          compact: bool = False, changes: bool = False) -> go.Figure:
+          compact: bool = False, changes: bool = False, least: float = SCREEN_TEXT_PX) -> go.Figure:
     """The fit grid with the band outlined and both sides labelled; ``shapes``, ``notes`` (annotations), the x
     ``categories`` and any other ``layout`` go in the one layout (validated once, where each add_shape or
     update_layout call costs milliseconds). ``strength`` (approaches x natures, 0..1) shades each cell along its
     fit's ramp; without it the cells take pale tints, for charts that draw on top of them."""
     grid = _fit_grid(matrix)
-    nature_ticks, approach_ticks = _nature_ticks(11 if compact else 16), _approach_ticks()
+    nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
     if strength is None:
         colours = [FIT_TINTS[Fit.REALISTIC], FIT_TINTS[Fit.OVERKILL], FIT_TINTS[Fit.INSUFFICIENT]]
         scale: list[list[Any]] = [[0, colours[0]], [0.333, colours[0]], [0.334, colours[1]], [0.666, colours[1]],
@@ -139,7 +286,8 @@ def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | No
     band = [{"type": "rect", "x0": ni - 0.5, "x1": ni + 0.5, "y0": int(matrix.low_index[ni]) - 0.5,
              "y1": int(matrix.high_index[ni]) + 0.5, "line": {"color": outline, "width": 3},
              "layer": "above"} for ni in range(len(vocab.NATURES))]
-    ticks = {"color": TEXT, "size": 13}
+    size = max(13, least)
+    ticks = {"color": TEXT, "size": size}
     xaxis: dict[str, Any] = {"title": {"text": "Nature of opportunity (lightest scope → heaviest)", "font": ticks},
                              "side": "bottom", "tickangle": 0, "fixedrange": True, "tickfont": ticks}
     if categories is not None:
@@ -152,8 +300,8 @@ def _base(matrix: ApproachMatrix, height: int, shapes: list[dict[str, Any]] | No
                 "plot_bgcolor": "white",
                 "xaxis": xaxis, "yaxis": {"title": {"text": "GTM / key account approach", "font": ticks},
                                           "fixedrange": True, "tickfont": ticks},
-                "font": {"size": 13, "color": TEXT}, "shapes": band + (shapes or []),
-                "annotations": [_legend(compact, changes)] + (notes or []), **(layout or {})},
+                **text_layout(least, 13), "shapes": band + (shapes or []),
+                "annotations": [_legend(compact, changes, size)] + (notes or []), **(layout or {})},
     )
 
 
@@ -164,8 +312,11 @@ UNDIAGNOSED_FILL = "#E4E4E4"
 
 def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 560,
                      undiagnosed: pd.DataFrame | None = None, currency: str = DEFAULT_REPORTING,
-                     compact: bool = False, compare_with: ApproachMatrix | None = None) -> go.Figure:
-    """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell.
+                     compact: bool = False, compare_with: ApproachMatrix | None = None,
+                     least: float = SCREEN_TEXT_PX) -> go.Figure:
+    """The portfolio heatmap: band outlined, sides labelled, count and value of opportunities per cell; no text
+    under ``least`` px (PRESENT_TEXT_PX in presentation mode). ``compact``: a narrower chart (the Matrix page's,
+    beside the band sliders), its legend on three lines.
 
     ``compare_with`` (another band: before or after an edit) outlines, dashed, the cells whose fit differs under it,
     and their hover says what the fit is there. Each cell's hover says what its nature and approach mean.
@@ -175,20 +326,21 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
     Amounts are shown in ``currency`` (the reporting currency).
     """
     strength = cell_strength(cells)
-    width = 11 if compact else 16  # a narrow chart (presentation mode, beside the sliders) wraps names shorter
     strip = undiagnosed is not None and int(undiagnosed["count"].sum()) > 0
     grid = _fit_grid(matrix)
     other = _fit_grid(compare_with) if compare_with is not None else grid
     moved = _changed_shapes(grid != other)
     if strip:
-        fig = _base(matrix, height, _undiagnosed_shapes() + moved, [*_nature_ticks(width), UNDIAGNOSED_TICK],
-                    strength=strength, compact=compact, layout=_CLICKABLE, changes=bool(moved))
-        fig.add_trace(_undiagnosed_trace(undiagnosed, currency))  # type: ignore[arg-type]
+        fig = _base(matrix, height, _undiagnosed_shapes() + moved, [*_nature_ticks(), UNDIAGNOSED_TICK],
+                    strength=strength, compact=compact, layout=_CLICKABLE, changes=bool(moved), least=least)
+        fig.add_trace(_undiagnosed_trace(undiagnosed, currency, least))  # type: ignore[arg-type]
     else:
-        fig = _base(matrix, height, moved, strength=strength, compact=compact, layout=_CLICKABLE, changes=bool(moved))
+        fig = _base(matrix, height, moved, strength=strength, compact=compact, layout=_CLICKABLE, changes=bool(moved),
+                    least=least)
     n_idx = {c: i for i, c in enumerate(vocab.NATURES.codes)}
     a_idx = {c: i for i, c in enumerate(vocab.APPROACHES.codes)}
-    nature_ticks, approach_ticks = _nature_ticks(width), _approach_ticks()
+    nature_ticks, approach_ticks = _nature_ticks(), _approach_ticks()
+    amount_px = max(14, least)
     xs, ys, texts, hovers, colours = [], [], [], [], []
     for nature, approach, count, value in zip(cells["nature"].astype(str), cells["approach"].astype(str),
                                               cells["count"].astype(int), cells["value"].astype(float)):
@@ -198,7 +350,7 @@ def portfolio_matrix(cells: pd.DataFrame, matrix: ApproachMatrix, height: int = 
         xs.append(nature_ticks[ni])
         ys.append(approach_ticks[ai])
         colours.append(FIT_TEXT[fit])
-        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count:,}</b><br><span style='font-size:{13 if compact else 14}px'>{money(value, currency)}"
+        texts.append(f"{FIT_SYMBOLS[fit]} <b>{count:,}</b><br><span style='font-size:{amount_px}px'>{money(value, currency)}"
                      "</span>" if count else FIT_SYMBOLS[fit])
         step_text = "" if fit == Fit.REALISTIC else f", {steps} step{'s' if steps != 1 else ''} outside the band"
         there = tuple(Fit)[int(other[ai, ni])]
@@ -279,7 +431,7 @@ def _undiagnosed_shapes() -> list[dict[str, Any]]:
                      "line": {"color": "#555", "width": 2, "dash": "dot"}, "layer": "above"}]
 
 
-def _undiagnosed_trace(strip: pd.DataFrame, currency: str) -> go.Scatter:
+def _undiagnosed_trace(strip: pd.DataFrame, currency: str, least: float = SCREEN_TEXT_PX) -> go.Scatter:
     """The undiagnosed opportunities' count and value per current approach, in the grey column."""
     by_code = strip.set_index(strip["approach"].astype(str))
     counts = [int(by_code["count"].get(c, 0)) for c in vocab.APPROACHES.codes]
@@ -288,7 +440,7 @@ def _undiagnosed_trace(strip: pd.DataFrame, currency: str) -> go.Scatter:
         x=[UNDIAGNOSED_TICK] * len(counts), y=_approach_ticks(), mode="text", showlegend=False,
         customdata=[["", a] for a in vocab.APPROACHES.codes],
         text=[f"? <b>{n}</b><br>{money(v, currency)}" if n else "" for n, v in zip(counts, values)],
-        textfont={"size": 14, "color": TEXT}, hoverinfo="text",
+        textfont={"size": max(14, least), "color": TEXT}, hoverinfo="text",
         hovertext=[f"<b>Not yet diagnosed</b> at <b>{vocab.APPROACHES.label(a)}</b><br>{n} opportunit"
                    f"{'y' if n == 1 else 'ies'}, {money(v, currency)}<br>Left out of fit shares until a person or a rule decides"
                    for a, n, v in zip(vocab.APPROACHES.codes, counts, values)],
@@ -313,8 +465,10 @@ def _names(frame: pd.DataFrame) -> pd.Series:
 
 
 def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str | None,
-                   height: int = 520, currency: str = DEFAULT_REPORTING, shown: str = "current") -> go.Figure:
-    """An account's matrix: each opportunity a bubble at (nature, its ``approach``), sized by value, marked by fit.
+                   height: int = 520, currency: str = DEFAULT_REPORTING, shown: str = "current",
+                   least: float = SCREEN_TEXT_PX) -> go.Figure:
+    """An account's matrix: each opportunity a bubble at (nature, its ``approach``), sized by value, marked by fit;
+    no text under ``least`` px.
 
     ``opps`` carry the fit at the row they are drawn on: as assessed at the current approach (``shown`` "current"),
     or as portfolio.fit_under judged them at the recommended one (``shown`` "recommended"); the legend says which,
@@ -326,16 +480,17 @@ def account_matrix(opps: pd.DataFrame, matrix: ApproachMatrix, recommended: str 
                        "line": {"color": "#333", "width": 2, "dash": "dash"}, "fillcolor": "rgba(0,0,0,0)",
                        "layer": "above"})
         notes.append({"x": -0.5, "y": ri, "text": "★ recommended", "showarrow": False, "xanchor": "left",
-                      "yanchor": "bottom", "yshift": 12, "font": {"size": 11, "color": "#333"},
+                      "yanchor": "bottom", "yshift": 8, "font": {"size": max(12, least), "color": "#333"},
                       "bgcolor": "rgba(255,255,255,0.85)"})
     under = "★ recommended structure" if shown == "recommended" else "current structure"
     # The bubbles sit on a second pair of axes over the grid, numeric, so several can share a cell.
-    fig = _base(matrix, height, shapes, notes=notes, layout={
+    font = text_layout(least, 13)["font"]
+    fig = _base(matrix, height, shapes, notes=notes, least=least, layout={
         "xaxis2": {"overlaying": "x", "range": [-0.5, len(vocab.NATURES) - 0.5], "visible": False, "fixedrange": True},
         "yaxis2": {"overlaying": "y", "range": [-0.5, len(vocab.APPROACHES) - 0.5], "visible": False,
                    "fixedrange": True},
         "legend": {"orientation": "h", "y": -0.2, "yanchor": "top", "x": 0.5, "xanchor": "center",
-                   "title": {"text": f"Fit under the {under}:"}},
+                   "font": font, "title": {"text": f"Fit under the {under}:", "font": font}},
         "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
     })
     # The undiagnosed have no column to sit in, and a lost deal is no longer at stake: neither is drawn.

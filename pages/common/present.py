@@ -41,7 +41,8 @@ html { font-size: 17px; }
 [data-testid="stMainMenu"], [data-testid="stAppDeployButton"], [data-testid="stDecoration"] {
   display: none !important;
 }
-[data-testid="stMainBlockContainer"] { padding-top: 3.2rem; padding-bottom: 1rem; max-width: 100%; }
+/* Sides of 1.5rem, not Streamlit's 5rem: at 1280 px the charts get 120 px more, the matrix beside the sliders too. */
+[data-testid="stMainBlockContainer"] { padding: 3.2rem 1.5rem 1rem; max-width: 100%; }
 [data-testid="stMainBlockContainer"] h1 { font-size: 1.6rem; padding: 0.1rem 0 0.3rem; }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.1rem; padding: 0.1rem 0 0.2rem; }
 /* Streamlit pulls the line under a heading up by 1rem, which its own padding makes up for: with the smaller

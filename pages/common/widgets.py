@@ -1,4 +1,5 @@
-"""Small drawing helpers every page uses: errors for people, filter options, one way to run an action."""
+"""Small drawing helpers every page uses: errors for people, filter options, one way to run an action, charts
+legible from the back of the room."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from gtm import incidents
 from gtm.domain.errors import DatabaseUnavailable, GtmError
 from gtm.domain.fmt import money, moneys, plain
 from gtm.domain.permissions import ROLE_LABELS, RULES, Action
-from gtm.export import tables
-from pages.common import address, session
+from gtm.export import charts, tables
+from pages.common import address, present, session
 
 if TYPE_CHECKING:
+    import plotly.graph_objects as go
     from pandas.io.formats.style import Styler
 
 T = TypeVar("T")
@@ -57,6 +59,19 @@ def money_text(values: pd.Series, currency: str) -> pd.Series:
     Editors take no Styler: with one, the grid drew slower and a browser flow's edit once landed on another row."""
     return pd.Series(moneys(values.astype(float).tolist(), currency), index=values.index, dtype=object) \
         .where(values.notna(), "")
+
+
+def text_px() -> float:
+    """The smallest text a chart may draw here, in CSS px: 14 in presentation mode (a projector at 1280x720, read
+    from the back of the room), 12 otherwise."""
+    return float(charts.PRESENT_TEXT_PX if present.presenting() else charts.SCREEN_TEXT_PX)
+
+
+def chart(fig: go.Figure, *, key: str, **kwargs: Any) -> Any:
+    """Draw a Plotly figure with no text under text_px() and, where the figure chose no colour, in the theme's text
+    colour (charts.legible): every page draws its charts here. ``kwargs`` go to st.plotly_chart (in the current
+    container, so ``with slot: widgets.chart(...)`` draws in a column)."""
+    return st.plotly_chart(charts.legible(fig, text_px()), key=key, **kwargs)
 
 
 def show_error(exc: Exception) -> None:
