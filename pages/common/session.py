@@ -18,6 +18,7 @@ import streamlit as st
 from gtm.domain import drill, portfolio
 from gtm.domain.fmt import count, plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from gtm.domain.recommend import Tally
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
 from gtm.services import outcomes as outcomes_service
@@ -201,19 +202,28 @@ def refused_won_weight() -> str | None:
     return _won_weight(database_url(), workspace(), store().portfolio_version())[1]
 
 
+@st.cache_resource(max_entries=2, show_spinner="Judging the portfolio…")
+def _prepared(url: str | None, workspace_name: str,
+              portfolio_version: int) -> tuple[portfolio.Prepared, Tally | None]:
+    """What judging and recommending need under any matrix, once per portfolio version: the opportunities' codes and
+    expected values, and their tally per account and nature. A band edit is then lookups and arithmetic."""
+    raw = _portfolio(url, workspace_name, portfolio_version)
+    # The won-deal weight is a setting: a change makes a new portfolio version, so this entry is keyed on it too.
+    prepared = portfolio.prepare(raw["opportunities"], _won_weight(url, workspace_name, portfolio_version)[0])
+    return prepared, portfolio.recommendation_tally(prepared.frame)
+
+
 @st.cache_resource(max_entries=6, show_spinner="Judging the portfolio…")
 def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
             rationale: bool) -> dict[str, pd.DataFrame]:
     """The portfolio under one matrix: a few category columns beside the shared frame's (no copy of its text).
     Without ``rationale`` (a draft's preview), the recommendations carry no sentence. Streamlit keys a cache entry
     on the arguments as passed (a keyword and a position differ): every call passes them all by position."""
-    raw = _portfolio(url, workspace_name, portfolio_version)
+    prepared, tallied = _prepared(url, workspace_name, portfolio_version)
     matrix = parse_matrix(json.loads(matrix_json))
-    # The won-deal weight is a setting: a change makes a new portfolio version, so this entry is keyed on it too.
-    weight = _won_weight(url, workspace_name, portfolio_version)[0]
-    assessed = portfolio.assess_portfolio(raw["opportunities"], matrix, weight)
-    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, portfolio_version),
-                                     rationale=rationale)
+    assessed = portfolio.judge(prepared, matrix)
+    recs = portfolio.recommendations_of(tallied, matrix, _currency(url, workspace_name, portfolio_version),
+                                        rationale=rationale)
     return {"assessed": assessed, "recommendations": recs}
 
 
@@ -291,6 +301,74 @@ def overview(d: PortfolioData, bu: list[str], region: list[str], industry: list[
     filters."""
     return _overview(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
                      _filters(bu, region, industry, fit) + _in_list(d), not d.draft)
+
+
+# The Matrix page under the active matrix and a draft: each side's figures, and what the draft changes, once per
+# band; the cells and the not-yet-diagnosed strip are the same under every band (where an opportunity stands does not
+# depend on it), so a band edit recomputes neither.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _figures(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+             list_id: int) -> portfolio.Figures:
+    return portfolio.figures(_assessed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id))
+
+
+def _assessed(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+              list_id: int) -> pd.DataFrame:
+    if list_id:
+        return _listed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id)["assessed"]
+    return _judged(url, workspace_name, portfolio_version, matrix_json, rationale)["assessed"]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _refigured(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+               list_id: int, like_json: str) -> portfolio.Figures:
+    same = _figures(url, workspace_name, portfolio_version, like_json, True, list_id)
+    return portfolio.refigured(same, _assessed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id))
+
+
+def figures(d: PortfolioData, like: PortfolioData | None = None) -> portfolio.Figures:
+    """The headline figures of ``d`` (its matrix, the active one or a draft; its account list), computed once.
+    ``like``: the same portfolio under the active matrix, whose figures a band edit's preview starts from (only the
+    fits are counted again)."""
+    if like is not None and not like.draft and like.list_id == d.list_id:
+        return _refigured(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(), not d.draft,
+                          d.list_id, like.matrix.model_dump_json())
+    return _figures(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(), not d.draft,
+                    d.list_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cells(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+           list_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    assessed = _assessed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id)
+    return portfolio.cell_summary(assessed), portfolio.undiagnosed_summary(assessed)
+
+
+def cells(d: PortfolioData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix cells (count and value per nature and approach) and the not-yet-diagnosed strip of ``d``, once per
+    portfolio version and account list (shared: read them only). They are the same under every band: pass the data
+    under the active matrix, and a band edit reuses them."""
+    return _cells(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(), not d.draft,
+                  d.list_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _effect(url: str | None, workspace_name: str, portfolio_version: int, active_json: str, draft_json: str,
+            list_id: int) -> portfolio.MatrixEffect:
+    def side(matrix_json: str, rationale: bool) -> dict[str, pd.DataFrame]:
+        if list_id:
+            return _listed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id)
+        return _judged(url, workspace_name, portfolio_version, matrix_json, rationale)
+
+    before, after = side(active_json, True), side(draft_json, False)
+    return portfolio.compare(before["assessed"], after["assessed"], before["recommendations"],
+                             after["recommendations"])
+
+
+def effect(active: PortfolioData, draft: PortfolioData) -> portfolio.MatrixEffect:
+    """What the ``draft``'s band changes against the ``active`` matrix (the Matrix page's preview), once per band."""
+    return _effect(database_url(), workspace(), active.portfolio_version, active.matrix.model_dump_json(),
+                   draft.matrix.model_dump_json(), active.list_id)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)

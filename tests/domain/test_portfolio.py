@@ -287,3 +287,12 @@ def test_an_unknown_approach_is_named_by_its_row_when_prepared() -> None:
     with pytest.raises(InputError) as caught:
         portfolio.prepare(frame)
     assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(1, "approach", "sideways")]
+
+
+def test_figures_under_another_band_count_only_the_fits_again() -> None:
+    frame = with_lost_and_undiagnosed()
+    old = default_matrix()
+    new = old.with_band("qualification", "traditional_sales", "lead_unit").with_band("turnkey", "market_bu", "market_bu")
+    before = portfolio.figures(portfolio.assess_portfolio(frame, old))
+    after = portfolio.assess_portfolio(frame, new)
+    assert portfolio.refigured(before, after) == portfolio.figures(after) != before
