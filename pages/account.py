@@ -214,7 +214,9 @@ else:
     with st.form("decision_form"):
         approach = st.selectbox("Structure for this account", APPROACHES.codes,
                                 index=APPROACHES.codes.index(recommended) if recommended else 0,
-                                format_func=lambda a: ("★ " if a == recommended else "") + APPROACHES.label(a),
+                                format_func=widgets.names(APPROACHES.codes, {a: ("★ " if a == recommended else "")
+                                                                             + APPROACHES.label(a)
+                                                                             for a in APPROACHES.codes}),
                                 key="dec_approach")
         rationale = st.text_area("Rationale (required)", key="dec_rationale",
                                  placeholder="Why this structure fits the account's opportunities")

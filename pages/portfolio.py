@@ -47,7 +47,7 @@ else:
                           icon=":material/filter_list:", width="stretch")
     c1 = c2 = c3 = c4 = box
     bu = widgets.shared_multiselect(c1, "BU", session.filter_options(d, "bu"), key="pf_bu", param="bu",
-                                    format_func=lambda b: bu_names.get(b, b))
+                                    format_func=widgets.names(session.filter_options(d, "bu"), bu_names))
     region = widgets.shared_multiselect(c2, "Region", session.filter_options(d, "region"), key="pf_region",
                                         param="region")
     industry = widgets.shared_multiselect(c3, "Industry", session.filter_options(d, "industry"), key="pf_industry",
