@@ -301,7 +301,7 @@ sampled, sample_note = False, ""
 draft_key = ("", "", "")  # the draft previewed (none: the active rules and mappings)
 if changed and has_data:
     draft_key = (preview_table.model_dump_json(), draft_mappings.model_dump_json(), who.role.value)
-    preview = _diagnosed(session.database_url(), session.workspace(), s.portfolio_version(), *draft_key)
+    preview = _diagnosed(session.database_url(), session.workspace(), session.portfolio_version(), *draft_key)
     after, sampled = preview.opportunities, preview.sampled
     if sampled:  # the same accounts on both sides
         before = _sampled(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,

@@ -27,7 +27,7 @@ if not showing:
 def band_editor() -> None:
     """The band sliders, the portfolio under the edited band, what the edit changes, and save, switch and reset."""
     s = session.store()
-    active = s.active_matrix()
+    active = session.active_matrix()
     d = session.data()
 
     # The band being edited is this session's draft (pages/common/draft.py): it stays when the person shows the

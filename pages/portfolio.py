@@ -107,31 +107,31 @@ if points:  # a clicked cell: who stands in it, largest first
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")
     left, right = st.columns([2, 3])
-    left.dataframe(widgets.money_table(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
-                                       ["value"], session.currency()),
-                   hide_index=True, key="pf_cell_accounts", column_order=["account_name", "value", "opportunities", "link"],
-                   column_config={"account_name": "Account", "opportunities": "Opportunities",
-                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
-                                  "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
-    right.dataframe(widgets.money_table(members.opportunities, ["value"], session.currency()), hide_index=True,
-                    key="pf_cell_opps",
-                    column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
-                                  if c in members.opportunities],
-                    column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
-                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
-                                   "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
-                                   "opportunity_id": "Opportunity id"})
+    widgets.dataframe(members.accounts.assign(link=session.account_links(members.accounts["account_id"])),
+                      ["value"], session.currency(), slot=left, hide_index=True, key="pf_cell_accounts",
+                      column_order=["account_name", "value", "opportunities", "link"],
+                      column_config={"account_name": "Account", "opportunities": "Opportunities",
+                                     "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
+                                     "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
+    widgets.dataframe(members.opportunities, ["value"], session.currency(), slot=right, hide_index=True,
+                      key="pf_cell_opps",
+                      column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
+                                    if c in members.opportunities],
+                      column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
+                                     "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
+                                     "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
+                                     "opportunity_id": "Opportunity id"})
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
 outcomes.show_won_weight("pf_won")
 
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
-    st.dataframe(widgets.money_table(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency()),
-                 hide_index=True, key="pf_matrix_table",
-                 column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
-                                "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
-                                "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
+    widgets.dataframe(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency(),
+                      hide_index=True, key="pf_matrix_table",
+                      column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
+                                     "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
+                                     "opportunities": "Opportunities",
+                                     "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
 with st.expander("What the natures and approaches mean"):
     st.dataframe(glossary(), hide_index=True, key="pf_glossary",
                  column_config={"kind": "Kind", "rank": "Rank", "label": "Name",
@@ -144,8 +144,8 @@ if misfits.empty:
 else:
     misfits = misfits.assign(link=session.account_links(misfits["account_id"]),
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
-    st.dataframe(
-        widgets.money_table(misfits, ["misfit_value"], session.currency()), hide_index=True, key="pf_misfits",
+    widgets.dataframe(
+        misfits, ["misfit_value"], session.currency(), hide_index=True, key="pf_misfits",
         # The account and what is at stake first: on a phone the rest scrolls sideways.
         column_order=["account_name", "misfit_value", "misfits", "approach", "overkill", "insufficient", "worst_steps",
                       "link"],
@@ -172,8 +172,8 @@ if view.todo_count:
     st.subheader(f"To do: {count(view.todo_count, 'opportunity')} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
     shown = todo.assign(link=session.account_links(todo["account_id"]))
-    st.dataframe(
-        widgets.money_table(shown, ["value"], session.currency()), hide_index=True, key="pf_todo",
+    widgets.dataframe(
+        shown, ["value"], session.currency(), hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")
                       if c in shown and shown[c].notna().any()],
         column_config={

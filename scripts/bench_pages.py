@@ -81,13 +81,26 @@ def _seed_generated(url: str, accounts: int, folder: Path) -> None:
 
 
 def _share_compiled_pages() -> None:
-    """AppTest compiles every page on every run (a new ScriptCache per run); a server compiles each once. Share one
-    cache across runs, so that a run costs what it costs on a server."""
+    """Make AppTest run a page as a server does. AppTest compiles every page on every run (a new ScriptCache per
+    run); a server compiles each once: one cache is shared across runs. And AppTest forgets on every run that the
+    app navigates with st.navigation (it resets PagesManager.uses_pages_directory), so a run after the first runs
+    the page's file alone, without app.py (the sidebar, the navigation); a server runs app.py every time
+    (pages/common/session.py switches folder mode off once): it is kept off."""
     import streamlit.testing.v1.app_test as app_test
+    import streamlit.testing.v1.local_script_runner as local_script_runner
+    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 
     shared = ScriptCache()
-    app_test.ScriptCache = lambda: shared  # type: ignore[attr-defined,assignment,misc]
+    for module in (app_test, local_script_runner):
+        module.ScriptCache = lambda: shared  # type: ignore[attr-defined,assignment,misc]
+    init = PagesManager.__init__
+
+    def navigating(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    PagesManager.__init__ = navigating  # type: ignore[method-assign]
 
 
 def _timed(at: Any) -> float:

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
-from pages.common import widgets
+from pages.common import session, widgets
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -34,6 +34,7 @@ def fragment(title: str) -> Callable[[F], F]:
         def run(*args: Any, **kwargs: Any) -> Any:
             if not running_alone():  # a run of the whole page: app.py times it and catches what fails
                 return body(*args, **kwargs)
+            session.begin_run()  # a run of its own: the store's versions are read again
             ctx = get_script_run_ctx()
             with timing.page_run(lambda: title, lambda: getattr(ctx, "session_id", None)), \
                     widgets.unexpected_errors(f"fragment {title}"):

@@ -9,8 +9,10 @@ from gtm.domain.coverage import (
     UNDIAGNOSED,
     account_changes,
     changes,
+    compare,
     coverage,
     distribution,
+    dominant_rule,
     family_gaps,
     filled,
     override_history,
@@ -167,3 +169,20 @@ def test_the_mapping_is_filled_in_beside_its_evidence() -> None:
     assert table["product_family"].tolist() == ["sensors", "Drives", "Spares"]  # mapped, then the rest largest first
     assert table["bu"].tolist()[0] == "Sensing" and pd.isna(table["bu"].iloc[1])
     assert table["opportunities"].tolist() == [2, 2, 1] and table["bus"].tolist()[1] == "Automation"
+
+
+def test_a_comparison_holds_what_the_preview_shows_once() -> None:
+    before = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"], "name": ["a", "b", "c"], "account_id": ["A", "A", "B"],
+                           "account_name": ["Acme", "Acme", "Beta"], "value": [10.0, 20.0, 30.0],
+                           "nature": ["turnkey", None, None], "nature_source": ["given", "undiagnosed", "undiagnosed"],
+                           "diagnosis_rule": [None, None, None]})
+    after = before.assign(nature=["turnkey", "cross_sell", None],
+                          nature_source=["given", "rule", "undiagnosed"], diagnosis_rule=[None, "multi-bu", None])
+    same = compare(before, before, changed=False)
+    assert same.before == same.after == coverage(before) and same.changes.empty and same.accounts.empty
+    moved = compare(before, after, changed=True)
+    assert moved.after == coverage(after) and moved.after.share > moved.before.share
+    assert moved.changes["opportunity_id"].tolist() == ["O2"]
+    assert moved.accounts["account_id"].tolist() == ["A"]
+    pd.testing.assert_frame_equal(moved.distribution, distribution(before, after))
+    assert moved.dominant == dominant_rule(after)
