@@ -9,6 +9,7 @@ from gtm.domain.permissions import Action
 from pages.common import address, auth, draft, housekeeping, identity, navigation, present, session, style, widgets
 
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
+session.begin_run()  # the store's versions and active matrix: read once in this run
 
 presenting = present.presenting()  # ?present=1: the projector view, without the sidebar
 st.set_page_config(page_title="GTM Fit", page_icon=":material/grid_view:", layout="wide",

@@ -53,9 +53,9 @@ if query.strip():
         more = f"; the {RESULTS} largest are listed, type more to narrow" if len(found) > RESULTS else ""
         st.caption(f"{len(found):,} match{'' if len(found) == 1 else 'es'}, largest value first{more}. "
                    "Click a row to open that account.")
-        st.dataframe(
-            widgets.money_table(top.assign(open=np.where(top["account_id"] == chosen, "▶", "")), ["value"],
-                                session.currency()), hide_index=True, key=results_key,
+        widgets.dataframe(
+            top.assign(open=np.where(top["account_id"] == chosen, "▶", "")), ["value"], session.currency(),
+            hide_index=True, key=results_key,
             on_select="rerun", selection_mode="single-row", height=35 * (min(len(top), 5) + 1) + 3,  # 5 rows, scroll
             column_order=["open", "name", "account_id", "value", "industry", "region"],
             column_config={"open": st.column_config.TextColumn("", width=30, help="The account shown below"),
@@ -167,9 +167,9 @@ if recommended and len(opps):
             if len(frame) and "expected_value" in frame else ""
         st.markdown(f"**{title} {count(len(frame), 'opportunity') if len(frame) else 'no opportunity'}**{weighed}")
         if len(frame):
-            st.dataframe(widgets.money_table(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)),
-                                             MONEY, session.currency()),
-                         column_order=list(served_config), column_config=served_config, hide_index=True, key=key)
+            widgets.dataframe(frame.assign(nature=frame["nature"].astype(str).map(NATURES.label)), MONEY,
+                              session.currency(), column_order=list(served_config), column_config=served_config,
+                              hide_index=True, key=key)
 
 st.subheader("Opportunities")
 if opps.empty:
@@ -186,8 +186,8 @@ else:
         .astype(object).map(OUTCOME_LABELS),
     ).iloc[np.argsort(~play, kind="stable")]  # the deals at stake first, the lost ones after them
     own = table["currency"].astype(object) if "currency" in table else pd.Series(None, index=table.index, dtype=object)
-    st.dataframe(
-        widgets.money_table(table, {**dict.fromkeys(MONEY, session.currency()), "value_original": own}),
+    widgets.dataframe(
+        table, {**dict.fromkeys(MONEY, session.currency()), "value_original": own},
         hide_index=True, key="acc_opps",
         column_order=["name", "fit_badge", "steps", "value", "expected_value", "value_original", "currency",
                       "nature_label", "found",
@@ -221,7 +221,9 @@ else:
     with st.form("decision_form"):
         approach = st.selectbox("Structure for this account", APPROACHES.codes,
                                 index=APPROACHES.codes.index(recommended) if recommended else 0,
-                                format_func=lambda a: ("★ " if a == recommended else "") + APPROACHES.label(a),
+                                format_func=widgets.names(APPROACHES.codes, {a: ("★ " if a == recommended else "")
+                                                                             + APPROACHES.label(a)
+                                                                             for a in APPROACHES.codes}),
                                 key="dec_approach")
         rationale = st.text_area("Rationale (required)", key="dec_rationale",
                                  placeholder="Why this structure fits the account's opportunities")
@@ -242,7 +244,7 @@ st.session_state.setdefault("dec_seen", {})[pick] = int(history["decision_id"].m
 if history.empty:
     st.caption("No decision recorded yet.")
 else:
-    st.dataframe(
+    widgets.dataframe(
         history.assign(approach_label=history["approach"].map(APPROACHES.label),
                        author_role=history["author_role"].map(lambda r: ROLE_LABELS.get(r, r))),
         hide_index=True, key="acc_history",

@@ -48,8 +48,9 @@ st.subheader("Add a person", anchor=False)
 c1, c2, c3, c4 = st.columns([3, 2, 2, 3])
 email = c1.text_input("Email", key="ad_email", placeholder="name@example.com")
 name = c2.text_input("Name", key="ad_name", placeholder="as shown on decisions")
-role = c3.selectbox("Role", ROLES, format_func=lambda r: ROLE_LABELS[Role(r)], key="ad_role")
-new_bus = c4.multiselect("BUs (for a BU head)", bu_ids, format_func=lambda b: bu_names.get(b, b), key="ad_bus",
+role = c3.selectbox("Role", ROLES, format_func=widgets.names(ROLES, {r: ROLE_LABELS[Role(r)] for r in ROLES}),
+                    key="ad_role")
+new_bus = c4.multiselect("BUs (for a BU head)", bu_ids, format_func=widgets.names(bu_ids, bu_names), key="ad_bus",
                          disabled=role != Role.BU_HEAD)
 if role == Role.BU_HEAD and not bu_ids:
     show_no_bus()
@@ -61,14 +62,15 @@ if not people.empty:
     st.subheader("Change a person", anchor=False)
     records = {str(r["email"]): r for r in people.to_dict("records")}
     pick = st.selectbox("Person", list(records), key="ad_pick",
-                        format_func=lambda e: f"{records[e]['name']} · {e}")
+                        format_func=widgets.names(records, {e: f"{r['name']} · {e}" for e, r in records.items()}))
     current = records[pick]
     d1, d2, d3 = st.columns([2, 3, 1])
     # Keys carry the email, so choosing another person shows that person's values.
     new_role = d1.selectbox("Role", ROLES, index=ROLES.index(Role(str(current["role"]))),
-                            format_func=lambda r: ROLE_LABELS[Role(r)], key=f"ad_new_role_{pick}")
+                            format_func=widgets.names(ROLES, {r: ROLE_LABELS[Role(r)] for r in ROLES}),
+                            key=f"ad_new_role_{pick}")
     chosen_bus = d2.multiselect("BUs (for a BU head)", bu_ids, default=[b for b in current["bus"] or [] if b in bu_ids],
-                                format_func=lambda b: bu_names.get(b, b), key=f"ad_new_bus_{pick}",
+                                format_func=widgets.names(bu_ids, bu_names), key=f"ad_new_bus_{pick}",
                                 disabled=new_role != Role.BU_HEAD)
     active = d3.checkbox("Active", value=bool(current["active"]), key=f"ad_active_{pick}",
                          help="A deactivated person signs in as a viewer.")

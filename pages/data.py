@@ -28,6 +28,8 @@ def currency_choices(first: str, *also: str | None) -> list[str]:
     return list(dict.fromkeys([first, *(c for c in also if c), *money_codes.COMMON_CODES]))
 
 
+KIND_NAMES = {"accounts": "Accounts", "opportunities": "Opportunities"}
+MODE_NAMES = {"all": "All or nothing", "skip": "Skip invalid rows"}
 DATE_CHOICES = {"as detected": None, "day first (31/03/2026)": "dd/mm/yyyy", "month first (03/31/2026)": "mm/dd/yyyy"}
 
 st.title("Import")
@@ -41,7 +43,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
         st.info(f"You are viewing the **{session.workspace()}** workspace. Imports go to **{session.MAIN}**, your "
                 f"organisation's portfolio; {after}.", icon=":material/info:")
     kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
-                    format_func=lambda k: {"accounts": "Accounts", "opportunities": "Opportunities"}[k])
+                    format_func=KIND_NAMES.__getitem__)
     limits = Limits.upload()
     # A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
     # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
@@ -115,7 +117,8 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
                 choice = st.selectbox(
                     spec.description[:1].upper() + spec.description[1:] + (" (required)" if spec.required else ""),
                     headers, index=headers.index(current) if current in headers else 0,
-                    format_func=lambda h: h if h == headers[0] else f"{h} — e.g. {samples.get(h) or 'blank'}",
+                    format_func=widgets.names(headers, {h: h if h == headers[0] else
+                                                        f"{h} — e.g. {samples.get(h) or 'blank'}" for h in headers}),
                     help=f"Field '{spec.name}'. Example: {spec.example or '—'}", key=f"dt_map_{kind}_{digest}_{spec.name}")
                 if choice != (current or headers[0]):
                     changed[spec.name] = None if choice == headers[0] else choice
@@ -153,7 +156,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             st.success("Every row is valid.", icon=":material/check_circle:")
 
         mode = st.radio("How to import", ["all", "skip"], horizontal=True, key="dt_mode",
-                        format_func=lambda m: {"all": "All or nothing", "skip": "Skip invalid rows"}[m])
+                        format_func=MODE_NAMES.__getitem__)
         blocked = bool(plan.file_problems) or (mode == "all" and bool(plan.problems))
         if st.button("Import", type="primary", key="dt_commit", disabled=blocked):
             bar = st.progress(0.0, text="Importing…")

@@ -12,7 +12,7 @@ from gtm.domain.permissions import Action, Actor, Role
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
-from pages.common import address, identity, rule_editor, session, widgets
+from pages.common import address, fragments, identity, rule_editor, session, widgets
 
 s = session.store()
 d = session.data()
@@ -287,20 +287,39 @@ active_mappings = diagnosis.active_mappings(s)
 draft_mappings = Mappings.from_rows(_pairs(diagnosis.FAMILY_BU, "bu"), _pairs(diagnosis.FAMILY_NATURE, "nature"))
 preview_table = draft_table or table
 changed = preview_table != table or draft_mappings != active_mappings
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _sampled(url: str | None, workspace: str, version: int, list_id: int, table_json: str, mappings_json: str,
+             role: str, _before: pd.DataFrame, _after: pd.DataFrame) -> pd.DataFrame:
+    """The opportunities before the draft on the sample's accounts (shared, read-only: once per draft)."""
+    return _before[_before["opportunity_id"].isin(_after["opportunity_id"])]
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _compared(url: str | None, workspace: str, version: int, list_id: int, table_json: str, mappings_json: str,
+              role: str, _before: pd.DataFrame, _after: pd.DataFrame) -> coverage.Comparison:
+    """Coverage, distribution and changes of the preview, once per portfolio version, list and draft (both tabs
+    show it, on every run of the page)."""
+    return coverage.compare(_before, _after, changed=bool(table_json))
+
+
 before = d.opportunities
 after = before
 sampled, sample_note = False, ""
+draft_key = ("", "", "")  # the draft previewed (none: the active rules and mappings)
 if changed and has_data:
-    preview = _diagnosed(session.database_url(), session.workspace(), s.portfolio_version(),
-                         preview_table.model_dump_json(), draft_mappings.model_dump_json(), who.role.value)
+    draft_key = (preview_table.model_dump_json(), draft_mappings.model_dump_json(), who.role.value)
+    preview = _diagnosed(session.database_url(), session.workspace(), session.portfolio_version(), *draft_key)
     after, sampled = preview.opportunities, preview.sampled
     if sampled:  # the same accounts on both sides
-        before = before[before["opportunity_id"].isin(after["opportunity_id"])]
+        before = _sampled(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
+                          before, after)
         sample_note = (f"A what-if on a sample of {before['account_id'].nunique():,} whole accounts ({len(after):,} of "
                        f"{preview.total:,} opportunities): sales leaders, facilitators and administrators preview the "
                        "whole portfolio.")
+compared = (_compared(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
+                      before, after) if has_data else None)
 
-dominant = coverage.dominant_rule(after) if has_data else None
+dominant = compared.dominant if compared is not None else None
 dominant_note = ""
 if dominant is not None:
     ruling = next((r for r in preview_table.rules if r.id == dominant.rule), None)
@@ -319,7 +338,8 @@ def _draw_preview(where: str) -> None:
     if not has_data:
         st.info("Nothing to preview: no opportunities yet.", icon=":material/inbox:")
         return
-    cov_before, cov_after = coverage.coverage(before), coverage.coverage(after)
+    assert compared is not None
+    cov_before, cov_after = compared.before, compared.after
     m = st.columns(3)
     delta = (cov_after.share - cov_before.share) * 100
     m[0].metric("Coverage", f"{cov_after.share:.1%}", f"{delta:+.1f} pts" if changed and round(delta, 1) else None,
@@ -338,7 +358,7 @@ def _draw_preview(where: str) -> None:
     shown = (["nature", "count_before", "count_after", "count_change", "value_before", "value_after"] if changed
              else ["nature", "count_after", "value_after"])
     # Amounts as the figures above write them ("$178.8M", not "179M"): widgets.money_table.
-    st.dataframe(widgets.money_table(coverage.distribution(before, after), ["value_before", "value_after"], cur),
+    st.dataframe(widgets.money_table(compared.distribution, ["value_before", "value_after"], cur),
                  hide_index=True, key=f"dg_dist_{where}", width="stretch", column_order=shown,
                  column_config={"nature": "Nature", "count_before": "Before",
                                 "count_after": "After" if changed else "Opportunities", "count_change": "Change",
@@ -347,8 +367,7 @@ def _draw_preview(where: str) -> None:
                                                                              else f"Value ({cur})")})
     if not changed:
         return
-    moved = coverage.changes(before, after)
-    accounts = coverage.account_changes(moved)
+    moved, accounts = compared.changes, compared.accounts
     st.markdown(f"**{len(moved):,}** opportunities ({plain(money(moved['value'].sum(), cur))}) change nature, at "
                 f"**{len(accounts):,}** accounts.")
     if len(moved):
@@ -378,20 +397,33 @@ with maps_preview:
 opp_names: dict[str, str] = {}  # labels of the opportunities offered on this run (not of a million)
 
 
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _picks(url: str | None, workspace: str, version: int, list_id: int, table_json: str, mappings_json: str,
+           role: str, query: str, _before: pd.DataFrame) -> tuple[tuple[str, ...], dict[str, str]]:
+    """The opportunities to choose from for ``query`` and their labels, once per portfolio version, list, sample and
+    query (shared: copy before changing)."""
+    options = coverage.pick_list(_before, query)
+    return tuple(options), coverage.labels(_before, options)
+
+
 def _pick_opportunity(label: str, key: str, help: str) -> str | None:
     """Find an opportunity by name, account or id; the not yet diagnosed come first, largest first."""
     query = st.text_input("Find an opportunity", key=f"{key}_find", placeholder="Part of a name, account or id")
-    options = coverage.pick_list(before, query)
+    found, names = _picks(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
+                          query.strip(), before)
+    options = list(found)
+    opp_names.update(names)
     kept = st.session_state.get(key)
     if not query.strip() and kept is not None and kept not in options:
         options.insert(0, kept)  # the opportunity just decided stays chosen even when it leaves the default list
+        opp_names.update(coverage.labels(before, [kept]))
     # The id first: a long name is cut at the end of a narrow selectbox, never the id.
-    opp_names.update(coverage.labels(before, options))
     options = [o for o in options if o in opp_names]  # a kept id no longer stored drops out
     if not options:
         st.warning(f"No opportunity matches '{plain(query)}'.")
         return None
-    chosen: str = st.selectbox(label, options, format_func=lambda o: opp_names.get(o, o), key=key, help=help)
+    # The widget keeps the dict's bound method (and so the labels), never this page's namespace.
+    chosen: str = st.selectbox(label, options, format_func=opp_names.__getitem__, key=key, help=help)
     return chosen
 
 
@@ -408,12 +440,21 @@ def _start_questions(opp: str | None, row: pd.Series | None) -> None:
     st.session_state["dg_q_given"] = sorted(given)
 
 
-with tab_quiz:
+def _row(opp: str) -> pd.Series:
+    """The opportunity ``opp`` as the page shows it (before any draft)."""
+    return before.loc[before["opportunity_id"] == opp].iloc[0]
+
+
+# Answering a question, or picking another opportunity, reruns only the questionnaire (a fragment), not the editors
+# and previews of the other tabs.
+@fragments.fragment("Diagnose: questionnaire")
+def questionnaire() -> None:
+    """Pick an opportunity, answer in plain words, and see the nature the active rules give it and its fit."""
     st.caption(f"Pick an opportunity: what the data already says about it is filled in; answer the rest in plain "
                f"words and the active rules (**{plain(table_name)}**) classify as you go.")
     opp = (_pick_opportunity("The opportunity", "dg_q_opp", "Opportunities not yet diagnosed come first, largest "
                              "first.") if has_data else None)
-    row = before.loc[before["opportunity_id"] == opp].iloc[0] if opp is not None else None
+    row = _row(opp) if opp is not None else None
     account = d.opportunities[d.opportunities["account_id"] == row["account_id"]] if row is not None else None
     _start_questions(opp, row)
     left, right = st.columns(2)
@@ -458,49 +499,70 @@ with tab_quiz:
                                                                      f"Questionnaire: {result.wording}"),
                                    toast=f"Nature set for {plain(opp_names.get(opp, opp))}")
 
+
+with tab_quiz:
+    questionnaire()
+
+
 # ------------------------------------------------------------------ to-do and overrides
 WITHDRAW = "withdraw the override (back to the rules)"
-with tab_todo:
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _todo(url: str | None, workspace: str, version: int, list_id: int, _assessed: pd.DataFrame) -> pd.DataFrame:
+    """The opportunities not yet diagnosed, largest first, once per portfolio version and list (shared: read it)."""
+    return portfolio.undiagnosed_todo(_assessed)
+
+
+# Picking an opportunity to set its nature reruns only this tab's part (a fragment).
+@fragments.fragment("Diagnose: to-do and overrides")
+def todo_and_overrides() -> None:
+    """The opportunities not yet diagnosed, and a person's decision on one opportunity's nature."""
     if not has_data:
         st.info("No opportunities yet, so nothing to diagnose.", icon=":material/inbox:")
+        return
+    todo = _todo(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, d.assessed)
+    st.subheader(f"Not yet diagnosed: {len(todo):,} ({money(todo['value'].sum(), cur)})", anchor=False)
+    if todo.empty:
+        st.success("Every opportunity has a nature.")
     else:
-        todo = portfolio.undiagnosed_todo(d.assessed)
-        st.subheader(f"Not yet diagnosed: {len(todo):,} ({money(todo['value'].sum(), cur)})", anchor=False)
-        if todo.empty:
-            st.success("Every opportunity has a nature.")
-        else:
-            st.dataframe(widgets.money_table(todo.head(1000).assign(
-                             link=address.account_links(todo["account_id"], "/account")), ["value"], cur),
-                         hide_index=True, key="dg_todo", width="stretch",
-                         column_order=["opportunity_id", "name", "value", "link", "account_name",
-                                       *(["product_family"] if todo["product_family"].notna().any() else [])],
-                         column_config={"opportunity_id": "Id", "name": "Opportunity",
-                                        "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
-                                        "account_name": "Account", "product_family": "Product family",
-                                        "value": st.column_config.NumberColumn(f"Value ({cur})")})
-        st.subheader("Set an opportunity's nature", anchor=False)
-        pick = _pick_opportunity("Opportunity", "dg_ov_opp", "Opportunities not yet diagnosed come first, largest first.")
-        if pick is None:
-            st.stop()
-        chosen = before.loc[before["opportunity_id"] == pick].iloc[0]
-        st.markdown(f"Now: **{plain(LABELS.get(str(chosen['nature']), 'not yet diagnosed'))}** "
-                    f"({plain(chosen['nature_source'])}) · {plain(chosen['diagnosis_reason'])}")
-        if not may_diagnose:
-            st.caption("Sales leaders, facilitators and administrators set an opportunity's nature.")
-        else:
-            with st.form("dg_ov_form", border=True):
-                nature = st.selectbox("Nature", [*NATURES.labels, WITHDRAW], key="dg_ov_nature")
-                reason = st.text_area("Reason", key="dg_ov_reason",
-                                      placeholder="What you know that the data does not say")
-                if st.form_submit_button("Record", type="primary", key="dg_ov_save"):
-                    widgets.run_action(lambda: diagnosis.override_nature(s, who, pick, None if nature == WITHDRAW
-                                                                         else nature, reason),
-                                       toast="Recorded")
-        history = coverage.override_history(s.nature_overrides(), pick)
-        st.caption("Overrides of this opportunity, newest first")
-        if history.empty:
-            st.caption("None yet.")
-        else:
-            st.dataframe(history, hide_index=True, key="dg_ov_history", width="stretch",
-                         column_config={"nature": "Nature", "reason": "Reason", "author": "By",
-                                        "created_at": st.column_config.DatetimeColumn("When")})
+        shown = todo.head(1000)
+        st.dataframe(widgets.money_table(shown.assign(link=address.account_links(shown["account_id"], "/account")),
+                                         ["value"], cur),
+                     hide_index=True, key="dg_todo", width="stretch",
+                     column_order=["opportunity_id", "name", "value", "link", "account_name",
+                                   *(["product_family"] if todo["product_family"].notna().any() else [])],
+                     column_config={"opportunity_id": "Id", "name": "Opportunity",
+                                    "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
+                                    "account_name": "Account", "product_family": "Product family",
+                                    "value": st.column_config.NumberColumn(f"Value ({cur})")})
+    st.subheader("Set an opportunity's nature", anchor=False)
+    pick = _pick_opportunity("Opportunity", "dg_ov_opp", "Opportunities not yet diagnosed come first, largest first.")
+    if pick is None:
+        return
+    chosen = _row(pick)
+    st.markdown(f"Now: **{plain(LABELS.get(str(chosen['nature']), 'not yet diagnosed'))}** "
+                f"({plain(chosen['nature_source'])}) · {plain(chosen['diagnosis_reason'])}")
+    if not may_diagnose:
+        st.caption("Sales leaders, facilitators and administrators set an opportunity's nature.")
+    else:
+        with st.form("dg_ov_form", border=True):
+            nature = st.selectbox("Nature", [*NATURES.labels, WITHDRAW], key="dg_ov_nature")
+            reason = st.text_area("Reason", key="dg_ov_reason",
+                                  placeholder="What you know that the data does not say")
+            if st.form_submit_button("Record", type="primary", key="dg_ov_save"):
+                widgets.run_action(lambda: diagnosis.override_nature(s, who, pick, None if nature == WITHDRAW
+                                                                     else nature, reason),
+                                   toast="Recorded")
+    history = coverage.override_history(s.nature_overrides(), pick)
+    st.caption("Overrides of this opportunity, newest first")
+    if history.empty:
+        st.caption("None yet.")
+    else:
+        st.dataframe(history, hide_index=True, key="dg_ov_history", width="stretch",
+                     column_config={"nature": "Nature", "reason": "Reason", "author": "By",
+                                    "created_at": st.column_config.DatetimeColumn("When")})
+
+
+with tab_todo:
+    todo_and_overrides()

@@ -15,6 +15,8 @@ from gtm.export import charts
 from gtm.services import lists
 from pages.common import identity, navigation, present, session, widgets
 
+HOW_NAMES = {"top": "Top N by size", "thresholds": "Thresholds"}
+
 SHOWN = 2000  # points drawn and rows listed: the largest accounts; more is slow to send and nobody reads them
 # The three lists' colours in the scatter and the funnel. The funnel writes white on the two dark ones (5.3:1 and
 # 4.7:1) and near-black on the grey (8.8:1), wherever its text falls inside a bar (charts.legible).
@@ -138,10 +140,12 @@ with long_tab:
     ease_codes = [a.code for a in rules.ease_axes]
     c1, c2, c3 = st.columns([2, 2, 1.3], vertical_alignment="bottom")
     size_axis = c1.selectbox("Size of opportunity", size_codes, index=size_codes.index(rules.default_size),
-                             format_func=lambda c: rules.axis(c).label, key="ka_size",
+                             format_func=widgets.names(size_codes, {c: rules.axis(c).label for c in size_codes}),
+                             key="ka_size",
                              help=" ".join(f"{a.label}: {a.help}" for a in rules.size_axes))
     ease_axis = c2.selectbox("Ease of access", ease_codes, index=ease_codes.index(rules.default_ease),
-                             format_func=lambda c: rules.axis(c).label, key="ka_ease",
+                             format_func=widgets.names(ease_codes, {c: rules.axis(c).label for c in ease_codes}),
+                             key="ka_ease",
                              help=" ".join(f"{a.label}: {a.help}" for a in rules.ease_axes))
     growth = c3.toggle("× growth potential", value=rules.growth_default, key="ka_growth",
                        help="Size of opportunity times (1 + the imported growth potential); an account without one keeps "
@@ -218,7 +222,7 @@ with long_tab:
     else:
         b1, b2, b3, b4 = st.columns([1.4, 1, 1.3, 1], vertical_alignment="bottom")
         how = b1.radio("Narrow by", ["top", "thresholds"], horizontal=True, key="ka_how",
-                       format_func=lambda h: "Top N by size" if h == "top" else "Thresholds")
+                       format_func=HOW_NAMES.__getitem__)
         top_n = int(b2.number_input("Top N", min_value=1, max_value=max(1, len(d.accounts)),
                                     value=min(rules.shortlist_size, len(d.accounts)), step=5, key="ka_top_n",
                                     disabled=how != "top"))
@@ -280,7 +284,8 @@ with short_tab:
     elif (scorer or picker) and not bus:
         st.info("No BU of this portfolio is assigned to you yet; ask an administrator to add yours.", icon=":material/info:")
     elif scorer or picker:
-        bu = st.selectbox("BU", bus, format_func=lambda b: f"{b} · {bu_names.get(b, b)}", key="ka_bu")
+        bu = st.selectbox("BU", bus, format_func=widgets.names(bus, {b: f"{b} · {bu_names.get(b, b)}" for b in bus}),
+                          key="ka_bu")
         scores = lists.scores(store)
         mine = scores[scores["bu"] == bu] if len(scores) else scores
         base = pd.DataFrame({"account_id": short_ids})

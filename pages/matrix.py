@@ -2,202 +2,215 @@
 
 import streamlit as st
 
-from gtm.domain import portfolio
 from gtm.domain.errors import GtmError
 from gtm.domain.fmt import plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import matrices
-from pages.common import draft, identity, navigation, present, session, widgets
+from pages.common import draft, fragments, identity, navigation, present, session, widgets
 
 SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and nobody reads them
+# Each end of a band as its slider names it; the widget keeps this dict's bound method, never this page's namespace.
+SLIDER_NAMES = {t.code: f"{t.rank} {t.short_label}" for t in APPROACHES.terms}
+SHORT = {t.code: t.short_label for t in APPROACHES.terms}
 
-s = session.store()
-active = s.active_matrix()
-d = session.data()
 showing = present.presenting()  # the projector view (see below)
 st.title("Matrix")
 if not showing:
     st.caption("Drag a nature's band: the portfolio below is re-judged at once. Nothing is saved until you save it.")
 
 
-# The band being edited is this session's draft (pages/common/draft.py): it stays when the person shows the Portfolio
-# and comes back, until it is saved or discarded. After this person's save, switch or reset it is dropped. When the
-# active version changes, the sliders start again from the draft or the new version: a new generation of widget keys
-# makes the browser drop the old positions.
-if st.session_state.pop("mx_reload", False):
-    draft.discard()
-base = st.session_state.get("mx_base")
-if base is not None and base != active.matrix.fingerprint:
-    draft.restart_sliders()
-st.session_state["mx_base"] = active.matrix.fingerprint
-gen = draft.generation()
-start = draft.bands() or draft.bands_of(active.matrix)
+# A band edit reruns only this part of the page (a fragment): the sliders, the matrix and figures they move, and the
+# controls whose state the draft decides. The app around it (navigation, sidebar) stays as it was drawn.
+@fragments.fragment("Matrix: band edit")
+def band_editor() -> None:
+    """The band sliders, the portfolio under the edited band, what the edit changes, and save, switch and reset."""
+    s = session.store()
+    active = session.active_matrix()
+    d = session.data()
 
-# In presentation mode the sliders stand beside the matrix, so the room sees a band move and the portfolio follow
-# on one screen, and "Save and activate" sits above them; otherwise they run across the page above it. The matrix
-# takes seven tenths of the width: at 1280 px its text is as large as on the Portfolio page (14 px, the natures'
-# names on two lines), where a narrower one wrapped them over four at 13 px.
-controls, board = st.columns([3, 7], gap="medium") if showing else (st.container(), st.container())
-with controls:
-    if showing:  # one row in the narrow column: the heading as wide as its words, then the draft's badge and icons
-        top = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
-        top.subheader("Realistic band", anchor=False, width="content")
-        status_slot = top.container()
-    else:
-        head, status_slot = st.columns([3, 2], vertical_alignment="bottom")  # the draft's badge, undo and discard
-        head.subheader("Realistic band per nature", anchor=False)
+    # The band being edited is this session's draft (pages/common/draft.py): it stays when the person shows the
+    # Portfolio and comes back, until it is saved or discarded. After this person's save, switch or reset it is
+    # dropped. When the active version changes, the sliders start again from the draft or the new version: a new
+    # generation of widget keys makes the browser drop the old positions.
+    if st.session_state.pop("mx_reload", False):
+        draft.discard()
+    base = st.session_state.get("mx_base")
+    if base is not None and base != active.matrix.fingerprint:
+        draft.restart_sliders()
+    st.session_state["mx_base"] = active.matrix.fingerprint
+    gen = draft.generation()
+    start = draft.bands() or draft.bands_of(active.matrix)
+
+    # In presentation mode the sliders stand beside the matrix, so the room sees a band move and the portfolio follow
+    # on one screen, and "Save and activate" sits above them; otherwise they run across the page above it. The
+    # matrix takes seven tenths of the width: at 1280 px its text is as large as on the Portfolio page (14 px, the
+    # natures' names on two lines), where a narrower one wrapped them over four at 13 px.
+    controls, board = st.columns([3, 7], gap="medium") if showing else (st.container(), st.container())
+    with controls:
+        if showing:  # one row in the narrow column: the heading as wide as its words, then the draft's badge, icons
+            top = st.container(horizontal=True, vertical_alignment="bottom", gap="small")
+            top.subheader("Realistic band", anchor=False, width="content")
+            status_slot = top.container()
+        else:
+            head, status_slot = st.columns([3, 2], vertical_alignment="bottom")  # the draft's badge, undo, discard
+            head.subheader("Realistic band per nature", anchor=False)
+        if showing:
+            save_slot = st.container()  # presentation mode: "Save and activate" above the sliders, in view all along
+    edited: draft.Bands = {}
     if showing:
-        save_slot = st.container()  # presentation mode: "Save and activate" above the sliders, in view all along
-edited: draft.Bands = {}
-if showing:
-    slots = [controls] * len(NATURES.terms)
-else:
-    with controls:  # three rows of two, above the matrix: wide enough for both ends' names at 1280 px
-        slots = [slot for _ in range(3) for slot in st.columns(2, gap="large")]
-for slot, term in zip(slots, NATURES.terms):
-    with slot:
-        low, high = st.select_slider(
-            f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=start[term.code],
-            format_func=lambda a: f"{APPROACHES.term(a).rank} {APPROACHES.term(a).short_label}",
-            key=f"mx_band_{term.code}" + (f"_{gen}" if gen else ""), help=term.meaning,
-        )
-    edited[term.code] = (low, high)
-draft.record(edited, active.matrix)  # a slider moved: an edit undo can take back
-
-with controls:
-    try:
-        draft_matrix = draft.to_matrix(edited)
-    except GtmError as exc:
-        draft_matrix = None
-        widgets.show_error(exc)
-        st.caption("The matrix still uses the active version until the band is valid.")
-with status_slot:  # icons only beside the title: the words are in their hover, and the sliders keep their room
-    # One row sized to its content, right-aligned: fixed columns cut "Undo" and "Discard" to "U…" and "Di…" at 1280 px.
-    row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small")
-    if draft.bands() is not None:
-        row.markdown(":orange-badge[Unsaved draft]" if showing else ":orange-badge[:material/edit_note: Unsaved draft]",
-                     width="content")
-    row.button("" if showing else "Undo", key="mx_undo", icon=":material/undo:", on_click=draft.undo,
-               disabled=not draft.can_undo(), type="tertiary", help="Undo: take back the last band edit")
-    row.button("" if showing else "Discard", key="mx_discard", icon=":material/delete:", on_click=draft.discard,
-               disabled=draft.bands() is None, type="tertiary", help="Discard the draft: back to the active band")
-
-matrix = draft_matrix or active.matrix
-changed = draft_matrix is not None and draft_matrix.fingerprint != active.matrix.fingerprint
-who = identity.actor()
-seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
-st.session_state["mx_seen_active"] = active.name
-
-
-def save_controls(side_by_side: bool = False) -> None:
-    """Name the edited band and save it as the active version (facilitators and administrators)."""
-    # Side by side, the button as wide as its words and the name the rest: the sliders' column is narrow.
-    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small") if side_by_side else st.container()
-    name = row.text_input("Version name", key="mx_name", label_visibility="collapsed" if side_by_side else "visible",
-                          placeholder="Version name" if side_by_side else "e.g. Workshop 2026-11")
-    if row.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
-        widgets.run_action(lambda: matrices.save_matrix(s, who, draft_matrix, name, expected_active=seen),  # type: ignore[arg-type]
-                           toast=f"Saved and activated '{plain(name.strip())}'", flags={"mx_reload": True})
-
-
-if showing and who.can(Action.EDIT_MATRIX):
-    with save_slot:
-        save_controls(side_by_side=True)
-
-head, side = board.columns([3, 2], vertical_alignment="bottom") if changed else (board, None)
-# Before or after the edit: the same cells are outlined in both, so the room sees what the drag moved.
-later = side is None or side.segmented_control(
-    "Show the portfolio", ["After the edit", "Before it"], default="After the edit", key="mx_side",
-    label_visibility="collapsed") != "Before it"
-head.subheader(("Whole portfolio under this band" if later else f"Before the edit: '{plain(active.name)}'")
-               if changed else f"Whole portfolio under '{plain(active.name)}'", anchor=False)
-if d.opportunities.empty:
-    with board:
-        navigation.empty_state("No opportunities to judge yet: import some on the Import page. The band can be "
-                               "edited meanwhile.")
-else:
-    preview = session.data(matrix) if changed else d
-    before, after = portfolio.figures(d.assessed), portfolio.figures(preview.assessed)
-    shown, shown_matrix = (after, matrix) if later else (before, active.matrix)
-    share_delta = (after.realistic_share - before.realistic_share) * 100
-    over_delta = after.overkill_count - before.overkill_count
-    under_delta = after.insufficient_count - before.insufficient_count
-    share_text = f"{share_delta:+.1f} pts" if later and changed and round(share_delta, 1) else None
-    over_text = f"{over_delta:+,}" if later and over_delta else None
-    under_text = f"{under_delta:+,}" if later and under_delta else None
-    if showing:  # one line of figures, so the whole matrix fits a 1280x720 screen under it
-        board.markdown(f"✓ **{share(shown.realistic_share)}** of value in band" + (f" ({share_text})" if share_text else "")
-                       + f" · ▲ **{shown.overkill_count:,}** likely overkill" + (f" ({over_text})" if over_text else "")
-                       + f" · ▼ **{shown.insufficient_count:,}** likely insufficient"
-                       + (f" ({under_text})" if under_text else ""))
+        slots = [controls] * len(NATURES.terms)
     else:
-        m = board.columns(3)
-        m[0].metric("✓ Value in band", share(shown.realistic_share), share_text)
-        m[1].metric("▲ Likely overkill", f"{shown.overkill_count:,}", over_text, delta_color="inverse")
-        m[2].metric("▼ Likely insufficient", f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
-    left_out = plain(shown.left_out(session.currency())) + " A band edit cannot move them."
-    if (shown.undiagnosed_count or shown.lost_count) and not showing:  # what no band edit moves
-        board.caption(left_out)
-    judged = (preview if later else d).assessed
-    with board:
-        widgets.chart(charts.portfolio_matrix(portfolio.cell_summary(judged), shown_matrix,
-                                              height=490 if showing else 520,
-                                              undiagnosed=portfolio.undiagnosed_summary(judged),
-                                              currency=session.currency(), compact=showing,
-                                              compare_with=(active.matrix if later else matrix) if changed else None,
-                                              least=widgets.text_px()),
-                      key="mx_chart", config={"displayModeBar": False})
-    if (shown.undiagnosed_count or shown.lost_count) and showing:
-        board.caption(left_out)
+        with controls:  # three rows of two, above the matrix: wide enough for both ends' names at 1280 px
+            slots = [slot for _ in range(3) for slot in st.columns(2, gap="large")]
+    for slot, term in zip(slots, NATURES.terms):
+        with slot:
+            low, high = st.select_slider(
+                f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=start[term.code],
+                format_func=SLIDER_NAMES.__getitem__, key=f"mx_band_{term.code}" + (f"_{gen}" if gen else ""),
+                help=term.meaning,
+            )
+        edited[term.code] = (low, high)
+    draft.record(edited, active.matrix)  # a slider moved: an edit undo can take back
 
-if changed and draft_matrix is not None and not d.opportunities.empty:
-    # Both sides are already assessed and cached (d: active matrix, preview: the draft); only compare.
-    effect = portfolio.compare(d.assessed, preview.assessed, d.recommendations, preview.recommendations)
-    st.subheader("What this edit changes", anchor=False)
-    st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value, session.currency()))}) change fit; "
-                f"**{len(effect.recommendation_changes):,}** accounts get a different recommendation.")
-    # Stacked full width, with short approach names, so no column is cut off.
-    st.dataframe(widgets.money_table(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
-                                                           to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
-                                     ["value"], session.currency()),
-                 hide_index=True, key="mx_changed",
-                 column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
-    short = {t.code: t.short_label for t in APPROACHES.terms}
-    moved = effect.recommendation_changes.head(SHOWN)
-    if len(effect.recommendation_changes) > SHOWN:
-        st.caption(f"The {SHOWN:,} accounts with the most expected value are listed, of "
-                   f"{len(effect.recommendation_changes):,} whose recommendation changes.")
-    st.dataframe(moved.assign(before=moved["before"].astype(str).map(short), after=moved["after"].astype(str).map(short)),
-        hide_index=True, key="mx_rec_changes",
-        column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
-                       "after": "Recommended after"})
+    with controls:
+        try:
+            draft_matrix = draft.to_matrix(edited)
+        except GtmError as exc:
+            draft_matrix = None
+            widgets.show_error(exc)
+            st.caption("The matrix still uses the active version until the band is valid.")
+    with status_slot:  # icons only beside the title: the words are in their hover, and the sliders keep their room
+        # One row sized to its content, right-aligned: fixed columns cut "Undo" and "Discard" to "U…" and "Di…" at
+        # 1280 px.
+        row = st.container(horizontal=True, horizontal_alignment="right", vertical_alignment="center", gap="small")
+        if draft.bands() is not None:
+            row.markdown(":orange-badge[Unsaved draft]" if showing
+                         else ":orange-badge[:material/edit_note: Unsaved draft]", width="content")
+        row.button("" if showing else "Undo", key="mx_undo", icon=":material/undo:", on_click=draft.undo,
+                   disabled=not draft.can_undo(), type="tertiary", help="Undo: take back the last band edit")
+        row.button("" if showing else "Discard", key="mx_discard", icon=":material/delete:", on_click=draft.discard,
+                   disabled=draft.bands() is None, type="tertiary", help="Discard the draft: back to the active band")
 
-if showing:  # the projector view ends with the effect: switching and resetting are for the normal view
-    st.stop()
-st.divider()
-if not who.can(Action.EDIT_MATRIX):  # the sliders above stay: a what-if that saves nothing
-    st.caption("Saving, switching and resetting the matrix is for workshop facilitators and administrators.")
-    st.stop()
-c1, c2, c3 = st.columns(3)
-with c1:
-    st.markdown("**Save as a new version**")
-    save_controls()
-with c2:
-    st.markdown("**Switch the active version**")
-    versions = s.matrix_versions()
-    names = versions["name"].tolist()
-    # A new key with each active version (gen): after a save, a switch or a reset it shows the version now active.
-    target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0,
-                          key=f"mx_version_{gen}" if gen else "mx_version")
-    if st.button("Activate", key="mx_activate", disabled=target == active.name):
-        widgets.run_action(lambda: matrices.activate_matrix(s, who, target, expected_active=seen),
-                           toast=f"Activated '{plain(target)}'", flags={"mx_reload": True})
-with c3:
-    st.markdown("**Reset**")
-    st.caption("Back to the default band of data/matrix.json.")
-    if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
-        widgets.run_action(lambda: matrices.reset_matrix(s, who), toast="Back to the default matrix",
-                           flags={"mx_reload": True})
+    matrix = draft_matrix or active.matrix
+    changed = draft_matrix is not None and draft_matrix.fingerprint != active.matrix.fingerprint
+    who = identity.actor()
+    seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
+    st.session_state["mx_seen_active"] = active.name
+
+    def save_controls(side_by_side: bool = False) -> None:
+        """Name the edited band and save it as the active version (facilitators and administrators)."""
+        # Side by side, the button as wide as its words and the name the rest: the sliders' column is narrow.
+        row = st.container(horizontal=True, vertical_alignment="bottom", gap="small") if side_by_side \
+            else st.container()
+        name = row.text_input("Version name", key="mx_name", label_visibility="collapsed" if side_by_side
+                              else "visible", placeholder="Version name" if side_by_side else "e.g. Workshop 2026-11")
+        if row.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
+            widgets.run_action(lambda: matrices.save_matrix(s, who, draft_matrix, name, expected_active=seen),  # type: ignore[arg-type]
+                               toast=f"Saved and activated '{plain(name.strip())}'", flags={"mx_reload": True})
+
+    if showing and who.can(Action.EDIT_MATRIX):
+        with save_slot:
+            save_controls(side_by_side=True)
+
+    head, side = board.columns([3, 2], vertical_alignment="bottom") if changed else (board, None)
+    # Before or after the edit: the same cells are outlined in both, so the room sees what the drag moved.
+    later = side is None or side.segmented_control(
+        "Show the portfolio", ["After the edit", "Before it"], default="After the edit", key="mx_side",
+        label_visibility="collapsed") != "Before it"
+    head.subheader(("Whole portfolio under this band" if later else f"Before the edit: '{plain(active.name)}'")
+                   if changed else f"Whole portfolio under '{plain(active.name)}'", anchor=False)
+    cur = session.currency()
+    if d.opportunities.empty:
+        with board:
+            navigation.empty_state("No opportunities to judge yet: import some on the Import page. The band can be "
+                                   "edited meanwhile.")
+    else:
+        # Each side's figures once per band; the cells are the same under every band (computed once).
+        preview = session.data(matrix) if changed else d
+        before, after = session.figures(d), session.figures(preview, like=d)
+        shown, shown_matrix = (after, matrix) if later else (before, active.matrix)
+        share_delta = (after.realistic_share - before.realistic_share) * 100
+        over_delta = after.overkill_count - before.overkill_count
+        under_delta = after.insufficient_count - before.insufficient_count
+        share_text = f"{share_delta:+.1f} pts" if later and changed and round(share_delta, 1) else None
+        over_text = f"{over_delta:+,}" if later and over_delta else None
+        under_text = f"{under_delta:+,}" if later and under_delta else None
+        if showing:  # one line of figures, so the whole matrix fits a 1280x720 screen under it
+            board.markdown(f"✓ **{share(shown.realistic_share)}** of value in band"
+                           + (f" ({share_text})" if share_text else "")
+                           + f" · ▲ **{shown.overkill_count:,}** likely overkill"
+                           + (f" ({over_text})" if over_text else "")
+                           + f" · ▼ **{shown.insufficient_count:,}** likely insufficient"
+                           + (f" ({under_text})" if under_text else ""))
+        else:
+            m = board.columns(3)
+            m[0].metric("✓ Value in band", share(shown.realistic_share), share_text)
+            m[1].metric("▲ Likely overkill", f"{shown.overkill_count:,}", over_text, delta_color="inverse")
+            m[2].metric("▼ Likely insufficient", f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
+        left_out = plain(shown.left_out(cur)) + " A band edit cannot move them."
+        if (shown.undiagnosed_count or shown.lost_count) and not showing:  # what no band edit moves
+            board.caption(left_out)
+        cells, undiagnosed = session.cells(d)
+        with board:
+            widgets.chart(charts.portfolio_matrix(cells, shown_matrix, height=490 if showing else 520,
+                                                  undiagnosed=undiagnosed, currency=cur, compact=showing,
+                                                  compare_with=(active.matrix if later else matrix) if changed
+                                                  else None, least=widgets.text_px()),
+                          key="mx_chart", config={"displayModeBar": False})
+        if (shown.undiagnosed_count or shown.lost_count) and showing:
+            board.caption(left_out)
+
+    if changed and draft_matrix is not None and not d.opportunities.empty:
+        effect = session.effect(d, preview)  # both sides are judged and cached: only compared, once per band
+        st.subheader("What this edit changes", anchor=False)
+        st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value, cur))}) "
+                    f"change fit; **{len(effect.recommendation_changes):,}** accounts get a different "
+                    "recommendation.")
+        # Stacked full width, with short approach names, so no column is cut off.
+        st.dataframe(widgets.money_table(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
+                                                               to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
+                                         ["value"], cur),
+                     hide_index=True, key="mx_changed",
+                     column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
+                                    "value": st.column_config.NumberColumn(f"Value ({cur})")})
+        moved = effect.recommendation_changes.head(SHOWN)
+        if len(effect.recommendation_changes) > SHOWN:
+            st.caption(f"The {SHOWN:,} accounts with the most expected value are listed, of "
+                       f"{len(effect.recommendation_changes):,} whose recommendation changes.")
+        st.dataframe(moved.assign(before=moved["before"].astype(str).map(SHORT),
+                                  after=moved["after"].astype(str).map(SHORT)),
+                     hide_index=True, key="mx_rec_changes",
+                     column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
+                                    "after": "Recommended after"})
+
+    if showing:  # the projector view ends with the effect: switching and resetting are for the normal view
+        return
+    st.divider()
+    if not who.can(Action.EDIT_MATRIX):  # the sliders above stay: a what-if that saves nothing
+        st.caption("Saving, switching and resetting the matrix is for workshop facilitators and administrators.")
+        return
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        st.markdown("**Save as a new version**")
+        save_controls()
+    with c2:
+        st.markdown("**Switch the active version**")
+        versions = s.matrix_versions()
+        names = versions["name"].tolist()
+        # A new key with each active version (gen): after a save, a switch or a reset it shows the version now active.
+        target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0,
+                              key=f"mx_version_{gen}" if gen else "mx_version")
+        if st.button("Activate", key="mx_activate", disabled=target == active.name):
+            widgets.run_action(lambda: matrices.activate_matrix(s, who, target, expected_active=seen),
+                               toast=f"Activated '{plain(target)}'", flags={"mx_reload": True})
+    with c3:
+        st.markdown("**Reset**")
+        st.caption("Back to the default band of data/matrix.json.")
+        if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
+            widgets.run_action(lambda: matrices.reset_matrix(s, who), toast="Back to the default matrix",
+                               flags={"mx_reload": True})
+
+
+band_editor()

@@ -209,7 +209,7 @@ st.caption(f"For each dimension, choose where the scope stands today as you see 
 with st.form(f"mt_form_{gen}", border=True):
     f1, f2 = st.columns([2, 1])
     form_scope = f1.selectbox("Scope", allowed, index=allowed.index(scope) if scope in allowed else 0,
-                              format_func=lambda x: scope_names.get(x, x), key=f"mt_form_scope_{gen}")
+                              format_func=widgets.names(allowed, scope_names), key=f"mt_form_scope_{gen}")
     form_day = f2.date_input("Date", value=date.today(), max_value=date.today(), min_value=maturity.EARLIEST,
                              format="YYYY-MM-DD", key=f"mt_form_date_{gen}")
     chosen: dict[str, object] = {}

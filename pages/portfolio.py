@@ -48,7 +48,7 @@ else:
                           icon=":material/filter_list:", width="stretch")
     c1 = c2 = c3 = c4 = box
     bu = widgets.shared_multiselect(c1, "BU", session.filter_options(d, "bu"), key="pf_bu", param="bu",
-                                    format_func=lambda b: bu_names.get(b, b))
+                                    format_func=widgets.names(session.filter_options(d, "bu"), bu_names))
     region = widgets.shared_multiselect(c2, "Region", session.filter_options(d, "region"), key="pf_region",
                                         param="region")
     industry = widgets.shared_multiselect(c3, "Industry", session.filter_options(d, "industry"), key="pf_industry",
@@ -108,31 +108,31 @@ if points:  # a clicked cell: who stands in it, largest first
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")
     left, right = st.columns([2, 3])
-    left.dataframe(widgets.money_table(members.accounts.assign(link=address.account_links(members.accounts["account_id"])),
-                                       ["value"], session.currency()),
-                   hide_index=True, key="pf_cell_accounts", column_order=["account_name", "value", "opportunities", "link"],
-                   column_config={"account_name": "Account", "opportunities": "Opportunities",
-                                  "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
-                                  "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
-    right.dataframe(widgets.money_table(members.opportunities, ["value"], session.currency()), hide_index=True,
-                    key="pf_cell_opps",
-                    column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
-                                  if c in members.opportunities],
-                    column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
-                                   "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
-                                   "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
-                                   "opportunity_id": "Opportunity id"})
+    widgets.dataframe(members.accounts.assign(link=address.account_links(members.accounts["account_id"])),
+                      ["value"], session.currency(), slot=left, hide_index=True, key="pf_cell_accounts",
+                      column_order=["account_name", "value", "opportunities", "link"],
+                      column_config={"account_name": "Account", "opportunities": "Opportunities",
+                                     "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
+                                     "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
+    widgets.dataframe(members.opportunities, ["value"], session.currency(), slot=right, hide_index=True,
+                      key="pf_cell_opps",
+                      column_order=[c for c in ("name", "account_name", "value", "bu", "steps", "opportunity_id")
+                                    if c in members.opportunities],
+                      column_config={"name": "Opportunity", "account_name": "Account", "bu": "BU",
+                                     "value": st.column_config.NumberColumn(f"Value ({session.currency()})"),
+                                     "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
+                                     "opportunity_id": "Opportunity id"})
 if showing:
     st.stop()  # the misfits and the to-do list are for the normal view
 outcomes.show_won_weight("pf_won")
 
 with st.expander("The matrix as a table"):  # the same cells, for a screen reader or a copy into a document
-    st.dataframe(widgets.money_table(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency()),
-                 hide_index=True, key="pf_matrix_table",
-                 column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
-                                "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
-                                "opportunities": "Opportunities",
-                                "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
+    widgets.dataframe(charts.matrix_table(view.cells, d.matrix), ["value"], session.currency(),
+                      hide_index=True, key="pf_matrix_table",
+                      column_config={"nature": "Nature", "approach": "Approach", "fit": "Fit",
+                                     "steps": st.column_config.NumberColumn("Steps", help=STEPS_HELP),
+                                     "opportunities": "Opportunities",
+                                     "value": st.column_config.NumberColumn(f"Value ({session.currency()})")})
 with st.expander("What the natures and approaches mean"):
     st.dataframe(glossary(), hide_index=True, key="pf_glossary",
                  column_config={"kind": "Kind", "rank": "Rank", "label": "Name",
@@ -145,8 +145,8 @@ if misfits.empty:
 else:
     misfits = misfits.assign(link=address.account_links(misfits["account_id"]),
                              approach=misfits["approach"].astype(str).map(lambda a: APPROACHES.term(a).short_label))
-    st.dataframe(
-        widgets.money_table(misfits, ["misfit_value"], session.currency()), hide_index=True, key="pf_misfits",
+    widgets.dataframe(
+        misfits, ["misfit_value"], session.currency(), hide_index=True, key="pf_misfits",
         # The account and what is at stake first: on a phone the rest scrolls sideways.
         column_order=["account_name", "misfit_value", "misfits", "approach", "overkill", "insufficient", "worst_steps",
                       "link"],
@@ -173,8 +173,8 @@ if view.todo_count:
     st.subheader(f"To do: {count(view.todo_count, 'opportunity')} not yet diagnosed")
     st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
     shown = todo.assign(link=address.account_links(todo["account_id"]))
-    st.dataframe(
-        widgets.money_table(shown, ["value"], session.currency()), hide_index=True, key="pf_todo",
+    widgets.dataframe(
+        shown, ["value"], session.currency(), hide_index=True, key="pf_todo",
         column_order=[c for c in ("link", "account_name", "value", "opportunity_id", "name", "product_family")
                       if c in shown and shown[c].notna().any()],
         column_config={

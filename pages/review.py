@@ -82,7 +82,7 @@ c1, c2, c3, c4 = st.columns([2, 2, 1, 2])
 if scope:
     c1.markdown(f"**{'Your BU' if len(scope) == 1 else 'Your BUs'}**  \n{plain(named(scope))}")
 else:  # an administrator stands in for one BU's head; everyone else reads one BU's queue
-    scope = [c1.selectbox("BU", bus, format_func=lambda b: bu_names.get(b, b), key="rv_bu", on_change=_new_bu)]
+    scope = [c1.selectbox("BU", bus, format_func=widgets.names(bus, bu_names), key="rv_bu", on_change=_new_bu)]
 several = len(scope) > 1
 whose = f"BU {named(scope)}" if not several else f"your BUs ({named(scope)})"
 fits = c2.multiselect("Fit", ["overkill", "insufficient"], format_func=charts.fit_badge, key="rv_fit",
@@ -108,8 +108,8 @@ if not st.session_state.get("rv_show_chosen"):  # until the person picks a view,
     st.session_state["rv_show"] = "waiting" if waiting else "all"
 show = st.radio("Show", ["waiting", "all"], horizontal=True, key="rv_show",
                 label_visibility="collapsed", on_change=_new_view,
-                format_func=lambda v: f"Waiting for {plain(mine)} ({waiting})" if v == "waiting"
-                else f"All flagged accounts ({len(queue)})")
+                format_func={"waiting": f"Waiting for {plain(mine)} ({waiting})",
+                             "all": f"All flagged accounts ({len(queue)})"}.__getitem__)
 rows = portfolio.waiting_rows(queue, show == "waiting")
 at_stake = plain(money(float(rows["value_at_stake"].sum()) if len(rows) else 0.0, session.currency()))
 st.markdown(f"**{count(len(rows), 'account')}** listed, **{at_stake}** at stake; **{count(waiting, 'decision')}** "

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import json
 import math
 import os
@@ -41,6 +42,7 @@ import re
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import urllib.request
@@ -84,21 +86,24 @@ def free_port() -> int:
 
 
 @contextmanager
-def own_server(folder: Path, extra: list[str]) -> Iterator[Server]:
-    """``streamlit run app.py`` on a free loopback port against a fresh SQLite file, GTM_TIMING_LOG set."""
+def own_server(folder: Path, extra: list[str], root: Path = ROOT, database: str | None = None,
+               workspace: str = "demo") -> Iterator[Server]:
+    """``streamlit run app.py`` of the code in ``root`` on a free loopback port, GTM_TIMING_LOG set, against a fresh
+    SQLite file (the demo seeded on the first request) or ``database`` (decisions counted in its ``workspace``)."""
     from gtm.storage.engine import workspace_url
 
-    db_url = f"sqlite:///{folder / 'load.db'}"
+    folder.mkdir(parents=True, exist_ok=True)
+    db_url = database or f"sqlite:///{folder / 'load.db'}"
     timing_log = folder / "timing.jsonl"
     log = folder / "streamlit.log"
     port = free_port()
     env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1", "GTM_TIMING_LOG": str(timing_log)}
     with log.open("wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(root / "app.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", *extra],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            cwd=root, env=env, stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.time() + 90
@@ -111,13 +116,23 @@ def own_server(folder: Path, extra: list[str]) -> Iterator[Server]:
                 if proc.poll() is not None or time.time() > deadline:
                     raise RuntimeError(f"streamlit did not start:\n{log.read_text()}") from None
                 time.sleep(0.3)
-        yield Server(url, proc.pid, timing_log, log, workspace_url(db_url, "demo"))
+        yield Server(url, proc.pid, timing_log, log, workspace_url(db_url, workspace))
     finally:
         proc.terminate()
         try:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def code_of(ref: str, folder: Path) -> Path:
+    """The code of git ``ref`` (``git archive``: its files only, no worktree) in ``folder``: the previous code path a
+    baseline runs."""
+    archive = subprocess.run(["git", "archive", "--format=tar", ref], cwd=ROOT, check=True, capture_output=True).stdout
+    folder.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    return folder
 
 
 def rss_mb(pid: int | None) -> float | None:
@@ -524,11 +539,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser-nice", type=int, default=0,
                         help="run this script and its browsers at this niceness (the server keeps its own): on one "
                              "machine the browsers otherwise take the CPU the server's times are meant to show")
+    parser.add_argument("--portfolio-database", metavar="URL",
+                        help="without --url: the server reads this database (e.g. 100,000 accounts, --workspace main) "
+                             "instead of a fresh demo")
+    parser.add_argument("--baseline", metavar="REF",
+                        help="without --url: the same run again against the code of git REF (the previous code path), "
+                             "on a server of its own; its figures and the ratios follow ours")
+    parser.add_argument("--code", type=Path, help=argparse.SUPPRESS)  # the code the own server runs (a baseline's)
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", type=Path, help="without --url: keep the database, timing log and server log here")
     args = parser.parse_args(argv)
     if args.keep and (args.keep / "load.db").exists():
         parser.error(f"{args.keep} already holds a database; give --keep an empty folder")
+    if args.baseline and args.keep:
+        parser.error("--keep keeps one run's files: leave it out with --baseline")
+    if args.baseline and not args.url:
+        return with_baseline(argv if argv is not None else sys.argv[1:], args)
 
     def go(server: Server) -> dict[str, Any]:
         if args.browser_nice:
@@ -542,8 +568,8 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="gtm-load-") as tmp:
             folder = args.keep or Path(tmp)
-            folder.mkdir(parents=True, exist_ok=True)
-            with own_server(folder, args.server_arg) as server:
+            with own_server(folder, args.server_arg, root=args.code or ROOT, database=args.portfolio_database,
+                            workspace=args.workspace) as server:
                 figures = go(server)
     figures["browser_nice"] = args.browser_nice
     figures["ramp"] = args.ramp
@@ -552,6 +578,52 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps(figures, indent=2, default=str))
     ok = not figures["errors"] and figures["decisions_stored"] in (None, 0 if args.no_decide else args.sessions)
     return 0 if ok else 1
+
+
+def with_baseline(argv: list[str], args: argparse.Namespace) -> int:
+    """The run on our code, then the same run on the code of ``args.baseline``, each in a process of its own (each
+    lowers its browsers' priority after its server started); both reports, then the ratios."""
+    rest = [a for i, a in enumerate(argv) if a != "--baseline" and not a.startswith("--baseline=")
+            and (i == 0 or argv[i - 1] != "--baseline") and a != "--json" and not a.startswith("--json=")
+            and (i == 0 or argv[i - 1] != "--json")]
+    found: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="gtm-load-baseline-") as tmp:
+        folder = Path(tmp)
+        code = code_of(args.baseline, folder / "code")
+        for name, extra in (("ours", []), (args.baseline, ["--code", str(code)])):
+            out = folder / f"{len(found)}.json"
+            subprocess.run([sys.executable, str(Path(__file__).resolve()), *rest, *extra, "--json", str(out)],
+                           cwd=ROOT, check=False)
+            found.append(json.loads(out.read_text()) if out.exists() else {})
+            print(f"\n--- above: {name} ---\n", flush=True)
+    ours, theirs = found
+    if ours and theirs:
+        print(ratios(ours, theirs, args.baseline))
+    if args.json:
+        args.json.write_text(json.dumps({**ours, "baseline": theirs}, indent=2, default=str))
+    ok = bool(ours) and not ours["errors"] and ours["decisions_stored"] in (None, 0 if args.no_decide else args.sessions)
+    return 0 if ok else 1
+
+
+def ratios(ours: dict[str, Any], theirs: dict[str, Any], ref: str) -> str:
+    """Ours against the baseline's: the server's p50 and p95 per page and overall, its CPU and the browsers' times."""
+    lines = [f"{'ours against ' + ref:<34}{'ours':>12}{ref:>12}{'ratio':>8}"]
+
+    def row(name: str, mine: float | None, other: float | None, unit: str) -> None:
+        if mine is None or other is None:
+            return
+        lines.append(f"{name:<34}{fmt(mine, unit):>12}{fmt(other, unit):>12}{other / mine if mine else 0:>7.1f}x")
+
+    if ours["server"] and theirs["server"]:
+        for page, mine in [*ours["server"]["per_page"].items(), ("overall", ours["server"]["overall"])]:
+            other = theirs["server"]["overall"] if page == "overall" else theirs["server"]["per_page"].get(page)
+            if other:
+                row(f"server {page} p50", mine["p50"], other["p50"], "ms")
+                row(f"server {page} p95", mine["p95"], other["p95"], "ms")
+    for step in STEPS:
+        row(f"browser {step} p95", ours["browser"][step]["p95"], theirs["browser"][step]["p95"], "s")
+    row("server CPU during the run", ours["server_cpu_s"], theirs["server_cpu_s"], "s")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -86,6 +86,28 @@ def left_out(cov: Coverage, currency: str) -> str:
             "nature.")
 
 
+@dataclass(frozen=True)
+class Comparison:
+    """What a preview of the diagnosis shows: coverage and the nature distribution on both sides, and (when they
+    differ) the opportunities and accounts whose nature changes, and a rule that decides most of the value after."""
+
+    before: Coverage
+    after: Coverage
+    distribution: pd.DataFrame
+    changes: pd.DataFrame  # empty when the sides are the same diagnosis
+    accounts: pd.DataFrame
+    dominant: Dominant | None
+
+
+def compare(before: pd.DataFrame, after: pd.DataFrame, changed: bool) -> Comparison:
+    """Both sides' coverage and distribution; with ``changed`` (a draft of the rules or mappings) what changes, else
+    ``after`` is the same diagnosis as ``before`` and nothing is listed."""
+    moved = changes(before, after) if changed else pd.DataFrame(columns=CHANGE_COLUMNS)
+    said = coverage(before)
+    return Comparison(said, coverage(after) if changed else said, distribution(before, after), moved,
+                      account_changes(moved), dominant_rule(after))
+
+
 CHANGE_COLUMNS = ["opportunity_id", "name", "account_id", "account_name", "value", "nature_before", "nature_after",
                   "rule_after"]
 

@@ -6,7 +6,7 @@ Pure functions over DataFrames.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -14,12 +14,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gtm.domain import vocabulary as vocab
-from gtm.domain.assess import assess
+from gtm.domain.assess import assess, nature_and_approach, require_columns
 from gtm.domain.currency import DEFAULT_REPORTING
+from gtm.domain.errors import InputError
 from gtm.domain.fmt import count, money, plural, share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.outcomes import OUTCOME_DTYPE, WON_WEIGHT_DEFAULT, in_play
-from gtm.domain.recommend import expected_values, recommend
+from gtm.domain.recommend import Tally, expected_values, recommend_tally, tally
 from gtm.domain.reviews import MIXED, latest_verdicts
 from gtm.domain.vocabulary import Fit
 
@@ -58,34 +59,104 @@ def assess_portfolio(opportunities: pd.DataFrame, matrix: ApproachMatrix,
     not yet diagnosed (no nature) and lost ones (``outcome``) keep an empty fit and say why; a lost deal keeps its
     nature. Expected values weigh a won deal by ``won_weight`` and a lost one by nothing (``expected_values``).
     """
+    return judge(prepare(opportunities, won_weight), matrix)
+
+
+@dataclass(frozen=True, eq=False)
+class Prepared:
+    """Opportunities ready to be judged under any matrix: what ``assess_portfolio`` works out before it looks at a
+    band (expected values, outcomes, the assumed approaches, nature and approach codes). Kept once per portfolio, a
+    band edit's judgement is then a lookup in the matrix's tables."""
+
+    frame: pd.DataFrame  # the opportunities with outcome, expected_value, approach_assumed, approach (and nature)
+    nature: np.ndarray  # per opportunity: the nature's position (-1: not yet diagnosed)
+    approach: np.ndarray  # per opportunity: its (or the assumed) approach's position
+    known: np.ndarray  # per opportunity: diagnosed and at stake, so judged
+    play: np.ndarray  # per opportunity: at stake (not lost)
+
+    @property
+    def every_one_known(self) -> bool:
+        """Every opportunity is diagnosed and at stake."""
+        return bool(self.known.all())
+
+
+def prepare(opportunities: pd.DataFrame, won_weight: float = WON_WEIGHT_DEFAULT) -> Prepared:
+    """The band-free half of ``assess_portfolio``: raises the same errors, for the same values."""
     opps = opportunities.copy(deep=False)
     if "outcome" in opps:  # three words over a million rows: a category column, compared on its codes
         opps["outcome"] = opps["outcome"].astype(OUTCOME_DTYPE)
     opps["expected_value"] = expected_values(opps, won_weight) if len(opps) else pd.Series(dtype=float)
-    approach = opps["approach"].astype(object) if "approach" in opps else pd.Series(None, index=opps.index, dtype=object)
-    opps["approach_assumed"] = approach.isna().to_numpy()
-    opps["approach"] = approach.where(approach.notna(), assumed_approach())
+    given = opps["approach"] if "approach" in opps else pd.Series(None, index=opps.index, dtype=object)
+    assumed = given.isna().to_numpy()
+    opps["approach_assumed"] = assumed
     named = (opps["nature"].notna() if "nature" in opps else pd.Series(False, index=opps.index)).to_numpy()
     play = in_play(opps)
     known = named & play
-    if known.all():
-        return assess(opps, matrix)
-    # Judge only the rows with a nature, on their two columns, and spread the answers back: splitting the wide
-    # frame and putting it together again cost seconds at a million rows.
-    judged = assess(opps.loc[known, ["nature", "approach"]], matrix)
-    opps["approach"] = pd.Categorical.from_codes(vocab.APPROACHES.indices(opps["approach"], "approach"),
-                                                 dtype=vocab.APPROACHES.dtype)
-    nature = _spread(judged["nature"].cat.codes.to_numpy(), known, -1)
-    gone = named & ~play  # a lost deal keeps the nature it had: the Account page lists it with it
-    if gone.any():
-        nature[gone] = vocab.NATURES.indices(opps.loc[gone, "nature"], "nature")
+    if "nature" not in opps:
+        require_columns(opps, ("nature",), "assess")
+    try:
+        approach = _approach_codes(given, assumed)
+        nature = _nature_codes(opps["nature"], named)
+    except InputError:
+        _raise_as_assessed(opps, given.astype(object).where(~assumed, assumed_approach()), known, named & ~play)
+        raise
+    opps["approach"] = pd.Categorical.from_codes(approach, dtype=vocab.APPROACHES.dtype)
     opps["nature"] = pd.Categorical.from_codes(nature, dtype=vocab.NATURES.dtype)
-    for col, dtype in (("fit", vocab.FITS.dtype), ("band_low", vocab.APPROACHES.dtype),
-                       ("band_high", vocab.APPROACHES.dtype)):
-        opps[col] = pd.Categorical.from_codes(_spread(judged[col].cat.codes.to_numpy(), known, -1), dtype=dtype)
-    opps["steps"] = _spread(judged["steps"].to_numpy(), known, 0)
-    sentences = judged["rationale"].cat.categories
-    why = _spread(judged["rationale"].cat.codes.to_numpy(), known, len(sentences))
+    return Prepared(opps, nature, approach, known, play)
+
+
+def _approach_codes(given: pd.Series, assumed: np.ndarray) -> np.ndarray:
+    """Each opportunity's approach as a position, the lightest where none is given (InputError for an unknown one)."""
+    if pd.api.types.is_string_dtype(given.dtype) and given.dtype != object:  # Arrow strings: no object per row
+        return vocab.APPROACHES.indices(given.fillna(assumed_approach()), "approach")
+    return vocab.APPROACHES.indices(given.astype(object).where(~assumed, assumed_approach()), "approach")
+
+
+def _nature_codes(nature: pd.Series, named: np.ndarray) -> np.ndarray:
+    """Each opportunity's nature as a position, -1 where it has none (InputError for an unknown one)."""
+    if isinstance(nature.dtype, pd.CategoricalDtype):  # a diagnosed portfolio: looked up per category
+        found = [vocab.NATURES.find(c) for c in nature.cat.categories]
+        table = np.array([-1 if i is None else i for i in found] + [-1], dtype=np.int8)
+        codes: np.ndarray = table[nature.cat.codes.to_numpy()]
+        if (codes[named] < 0).any():
+            raise InputError("Column 'nature': an unknown nature.")  # said in full by _raise_as_assessed
+        return codes
+    codes = np.full(len(nature), -1, dtype=np.int8)
+    if named.any():
+        codes[named] = vocab.NATURES.indices(nature[named], "nature")
+    return codes
+
+
+def _raise_as_assessed(opps: pd.DataFrame, approach: pd.Series, known: np.ndarray, gone: np.ndarray) -> None:
+    """Raise the InputError a row-by-row reading raises, in its order: the rows judged (nature and approach in one
+    message), then every approach, then the natures of lost deals."""
+    nature_and_approach(opps.loc[known, ["nature"]].assign(approach=approach[known]))
+    vocab.APPROACHES.indices(approach, "approach")
+    vocab.NATURES.indices(opps.loc[gone, "nature"], "nature")
+
+
+def judge(prepared: Prepared, matrix: ApproachMatrix) -> pd.DataFrame:
+    """The prepared opportunities judged under ``matrix``: fit, steps, band and rationale per opportunity, looked up
+    in the matrix's tables (``assess_portfolio``'s frame)."""
+    opps = prepared.frame.copy(deep=False)
+    n, a = prepared.nature.astype(np.intp), prepared.approach.astype(np.intp)
+    cell = n * len(vocab.APPROACHES) + a
+    if prepared.every_one_known:  # as assess draws it: every row has a cell
+        opps["fit"] = pd.Categorical.from_codes(matrix.fit_table.ravel()[cell], dtype=vocab.FITS.dtype)
+        opps["steps"] = matrix.steps_table.ravel()[cell]
+        opps["band_low"] = pd.Categorical.from_codes(matrix.low_index[n], dtype=vocab.APPROACHES.dtype)
+        opps["band_high"] = pd.Categorical.from_codes(matrix.high_index[n], dtype=vocab.APPROACHES.dtype)
+        opps["rationale"] = pd.Categorical.from_codes(cell, categories=pd.Index(matrix.rationale_table))
+        return opps
+    known, play = prepared.known, prepared.play
+    # Only the rows with a nature at stake are judged; the others keep an empty fit and say why.
+    for col, table, dtype in (("fit", matrix.fit_table.ravel()[cell], vocab.FITS.dtype),
+                              ("band_low", matrix.low_index[n], vocab.APPROACHES.dtype),
+                              ("band_high", matrix.high_index[n], vocab.APPROACHES.dtype)):
+        opps[col] = pd.Categorical.from_codes(np.where(known, table, -1).astype(table.dtype), dtype=dtype)
+    opps["steps"] = np.where(known, matrix.steps_table.ravel()[cell], 0).astype(matrix.steps_table.dtype)
+    sentences = pd.Index(matrix.rationale_table)
+    why = np.where(known, cell, len(sentences))
     why[~play] = len(sentences) + 1
     opps["rationale"] = pd.Categorical.from_codes(
         why, categories=sentences.append(pd.Index([UNDIAGNOSED_RATIONALE, LOST_RATIONALE])))
@@ -158,20 +229,20 @@ def figures(assessed: pd.DataFrame) -> Figures:
     """Counts and values by fit of the opportunities at stake; the value share in band is over diagnosed ones only.
     Lost deals are counted apart (``lost_count``, ``lost_value``)."""
     play = in_play(assessed)
-    value = assessed["value"].astype(float)
-    at_stake = value[play]
-    total = float(at_stake.sum())
-    fit = assessed["fit"].astype(object)  # a lost deal has none
-    count = {f: int((fit == f).sum()) for f in Fit}
-    sums = {f: float(value[fit == f].sum()) for f in Fit}
+    value = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
+    value = np.where(np.isnan(value), 0.0, value)  # as a Series' sum skips a missing amount: the same additions
+    total = float(value[play].sum())
+    fits = _fit_masks(assessed["fit"])  # a lost deal has none
+    count = {f: int(fits[f].sum()) for f in Fit}
+    sums = {f: float(value[fits[f]].sum()) for f in Fit}
     undiagnosed = assessed["nature"].isna().to_numpy() if "nature" in assessed else np.zeros(len(assessed), bool)
     undiagnosed = undiagnosed & play
     undiagnosed_value = float(value[undiagnosed].sum())
     diagnosed = total - undiagnosed_value
-    assumed = (assessed.loc[assessed["approach_assumed"].astype(bool).to_numpy() & play, "account_id"].nunique()
+    assumed = (assessed["account_id"][assessed["approach_assumed"].astype(bool).to_numpy() & play].nunique()
                if "approach_assumed" in assessed else 0)
     return Figures(
-        accounts=int(assessed.loc[play, "account_id"].nunique()),
+        accounts=int(assessed["account_id"][play].nunique()),
         opportunities=int(play.sum()),
         total_value=total,
         realistic_share=sums[Fit.REALISTIC] / diagnosed if diagnosed else 0.0,
@@ -185,6 +256,32 @@ def figures(assessed: pd.DataFrame) -> Figures:
         lost_count=int((~play).sum()),
         lost_value=float(value[~play].sum()),
     )
+
+
+def refigured(same: Figures, assessed: pd.DataFrame) -> Figures:
+    """``figures(assessed)`` when ``same`` are the figures of the same opportunities under another matrix: a band
+    moves only the fits, so the counts no band changes (accounts, value, not yet diagnosed, assumed, lost) are taken
+    from ``same`` and only the fit counts and values are summed again (a band edit's preview)."""
+    value = assessed["value"].to_numpy(dtype=float, na_value=np.nan)
+    value = np.where(np.isnan(value), 0.0, value)
+    fits = _fit_masks(assessed["fit"])
+    sums = {f: float(value[fits[f]].sum()) for f in Fit}
+    diagnosed = same.total_value - same.undiagnosed_value
+    return replace(same, realistic_share=sums[Fit.REALISTIC] / diagnosed if diagnosed else 0.0,
+                   overkill_count=int(fits[Fit.OVERKILL].sum()), overkill_value=sums[Fit.OVERKILL],
+                   insufficient_count=int(fits[Fit.INSUFFICIENT].sum()), insufficient_value=sums[Fit.INSUFFICIENT])
+
+
+def _fit_masks(fit: pd.Series) -> dict[Fit, np.ndarray]:
+    """Per fit, the rows that have it: on the category codes when the column is one (a million rows compared as
+    text took a tenth of a second per fit)."""
+    if isinstance(fit.dtype, pd.CategoricalDtype):
+        codes = fit.cat.codes.to_numpy()
+        categories = list(fit.cat.categories)
+        return {f: (codes == categories.index(f.value)) if f.value in categories else np.zeros(len(fit), bool)
+                for f in Fit}
+    text = fit.astype(object)
+    return {f: (text == f).to_numpy(dtype=bool) for f in Fit}
 
 
 def cell_summary(assessed: pd.DataFrame) -> pd.DataFrame:
@@ -240,14 +337,29 @@ def recommendations(assessed: pd.DataFrame, matrix: ApproachMatrix,
     """One recommendation per account with at least one diagnosed opportunity at stake; undiagnosed and lost ones
     are left out, and each weighs its ``expected_value`` (assess_portfolio's: won deals by the won-deal weight).
     Without ``rationale``, no sentence per account (see ``recommend``)."""
+    return recommendations_of(recommendation_tally(assessed), matrix, currency, rationale)
+
+
+def recommendation_tally(assessed: pd.DataFrame) -> Tally | None:
+    """What ``recommendations`` needs of the opportunities, under any matrix: the diagnosed ones at stake summed per
+    account and nature (None when there are none). ``prepare``'s frame will do: no band is read."""
     keep = (assessed["nature"].notna().to_numpy() & in_play(assessed)) if "nature" in assessed \
         else np.zeros(len(assessed), dtype=bool)
-    diagnosed = assessed[keep]
-    if diagnosed.empty:
-        return pd.DataFrame(columns=["account_id", "recommended_approach"] + (["rationale"] if rationale else []))
+    if not keep.any():
+        return None
+    # Only the five columns are filtered: filtering the whole frame copied every text column of it.
     cols = ["account_id", "nature", "value", "probability", "approach"]
-    weights = diagnosed["expected_value"] if "expected_value" in diagnosed else None
-    return recommend(diagnosed[cols], matrix, currency, rationale=rationale, weights=weights)
+    weights = assessed["expected_value"].to_numpy()[keep] if "expected_value" in assessed else None
+    return tally(assessed[cols][keep], weights)
+
+
+def recommendations_of(tallied: Tally | None, matrix: ApproachMatrix, currency: str = DEFAULT_REPORTING,
+                       rationale: bool = True) -> pd.DataFrame:
+    """``recommendations`` from a ``recommendation_tally``: a band edit recommends without reading the
+    opportunities again."""
+    if tallied is None:
+        return pd.DataFrame(columns=["account_id", "recommended_approach"] + (["rationale"] if rationale else []))
+    return recommend_tally(tallied, matrix, currency, rationale=rationale)
 
 
 def account_table(accounts: pd.DataFrame, assessed: pd.DataFrame, recs: pd.DataFrame,
@@ -332,24 +444,59 @@ class MatrixEffect:
 
 def compare(before: pd.DataFrame, after: pd.DataFrame, old_recs: pd.DataFrame, new_recs: pd.DataFrame) -> MatrixEffect:
     """The difference between one portfolio assessed (and recommended) under two matrices."""
-    moved = pd.Series(before["fit"].cat.codes.to_numpy() != after["fit"].cat.codes.to_numpy(), index=before.index) \
-        & before["fit"].notna()
-    pairs = pd.DataFrame({"from_fit": before.loc[moved, "fit"].astype(str), "to_fit": after.loc[moved, "fit"].astype(str),
-                          "value": before.loc[moved, "value"].astype(float)})
+    fit_before, fit_after = before["fit"], after["fit"]
+    codes_before, codes_after = fit_before.cat.codes.to_numpy(), fit_after.cat.codes.to_numpy()
+    moved = (codes_before != codes_after) & fit_before.notna().to_numpy()
+    value = before["value"].to_numpy(dtype=float, na_value=np.nan)[moved]
+    # Grouped on the fits' codes (not a text per moved opportunity), then named and ordered by name as before.
+    pairs = pd.DataFrame({"from_fit": codes_before[moved], "to_fit": codes_after[moved], "value": value})
     changed = pairs.groupby(["from_fit", "to_fit"]).agg(opportunities=("value", "size"), value=("value", "sum")).reset_index()
+    for column, fit in (("from_fit", fit_before), ("to_fit", fit_after)):
+        words = np.array([str(c) for c in fit.cat.categories] + ["nan"], dtype=object)  # -1 (no fit): as str() says
+        changed[column] = pd.Series(words[changed[column].to_numpy()], dtype=str)
+    changed = changed.sort_values(["from_fit", "to_fit"]).reset_index(drop=True)
     new_cols = ["account_id", "recommended_approach"] + (["expected_value"] if "expected_value" in new_recs else [])
-    both = old_recs[["account_id", "recommended_approach"]].merge(
-        new_recs[new_cols], on="account_id", suffixes=("_before", "_after"))
-    diff = both[both["recommended_approach_before"].astype(str) != both["recommended_approach_after"].astype(str)]
+    both = _side_by_side(old_recs[["account_id", "recommended_approach"]], new_recs[new_cols])
+    diff = both[_differ(both["recommended_approach_before"], both["recommended_approach_after"])]
     if "expected_value" in diff:  # the accounts with the most at stake first
         diff = diff.sort_values(["expected_value", "account_id"], ascending=[False, True], kind="stable")
-    moved_ids = set(diff["account_id"])
-    names = before.loc[before["account_id"].isin(moved_ids), ["account_id", "account_name"]] \
+    names = before.loc[_isin(before["account_id"], diff["account_id"]), ["account_id", "account_name"]] \
         .drop_duplicates("account_id").set_index("account_id")["account_name"]
     diff = diff.assign(account_name=diff["account_id"].map(names)).rename(
         columns={"recommended_approach_before": "before", "recommended_approach_after": "after"})
-    return MatrixEffect(changed, int(moved.sum()), float(pairs["value"].sum()),
+    value[np.isnan(value)] = 0.0  # as a Series' sum skips a missing amount: the same additions
+    return MatrixEffect(changed, int(moved.sum()), float(value.sum()),
                         diff[["account_id", "account_name", "before", "after"]].reset_index(drop=True))
+
+
+def _side_by_side(old: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``old`` and ``new`` recommendations merged on the account, the second's columns suffixed ``_after``. Two
+    recommendations of one portfolio list the same accounts in the same order: then they are put side by side as
+    they stand, which is what the merge gives, without its hashing of 100,000 ids."""
+    old_ids, new_ids = old["account_id"].reset_index(drop=True), new["account_id"].reset_index(drop=True)
+    if not (len(old_ids) == len(new_ids) and old_ids.equals(new_ids) and old_ids.is_unique):
+        return old.merge(new, on="account_id", suffixes=("_before", "_after"))
+    both = old.reset_index(drop=True).rename(columns={c: f"{c}_before" for c in old.columns if c in new.columns
+                                                      and c != "account_id"})
+    for column in new.columns.drop("account_id"):
+        both[f"{column}_after" if column in old.columns else column] = new[column].array
+    return both
+
+
+def _differ(before: pd.Series, after: pd.Series) -> pd.Series:
+    """Where two columns of approaches differ (on their codes when both are the same categories)."""
+    if isinstance(before.dtype, pd.CategoricalDtype) and before.dtype == after.dtype:
+        return pd.Series(before.cat.codes.to_numpy() != after.cat.codes.to_numpy(), index=before.index)
+    return before.astype(str) != after.astype(str)
+
+
+def _isin(column: pd.Series, values: pd.Series) -> np.ndarray:
+    """``column.isin(values)`` for id columns: matched in Arrow when both are Arrow strings (pandas makes a Python
+    object of every value first)."""
+    if hasattr(column.array, "__arrow_array__") and hasattr(values.array, "__arrow_array__"):
+        found = pc.is_in(pa.array(column.array), value_set=pc.cast(pa.array(values.array), pa.array(column.array).type))
+        return np.asarray(found.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return column.isin(values).to_numpy(dtype=bool)
 
 
 QUEUE_EMPTY_COLUMNS = ["account_id", "account_name", "value_at_stake", "decision_id", "my_verdict", "waiting",

@@ -155,6 +155,11 @@ class Store:
             value = conn.execute(select(Meta.value).where(Meta.key == key)).scalar()
         return int(value or 0)
 
+    def versions(self) -> dict[str, int]:
+        """Every counter and stamp of the meta table in one query (those never written: absent)."""
+        with self.engine.connect() as conn:
+            return {str(k): int(v or 0) for k, v in conn.execute(select(Meta.key, Meta.value))}
+
     def data_version(self) -> int:
         """A number that changes on every write: the cache key for everything derived from the data."""
         return self._meta("data_version")

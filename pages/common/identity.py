@@ -67,7 +67,8 @@ def _view_as() -> None:
     options = ["", *labels]
     if st.session_state.get(VIEW_AS) in options:
         st.session_state["sb_view_as"] = st.session_state[VIEW_AS]
-    st.selectbox("View as", options, format_func=lambda e: labels.get(e, f"Yourself ({LOCAL_NAME.lower()})"),
+    named = {e: labels.get(e, f"Yourself ({LOCAL_NAME.lower()})") for e in options}
+    st.selectbox("View as", options, format_func=named.__getitem__,
                  key="sb_view_as", on_change=_keep_view_as,
                  help="Local single-user mode: see and use the app with a stored user's role.")
 

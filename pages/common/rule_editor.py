@@ -56,15 +56,22 @@ def _rows(gen: int) -> rt.Rows:
     return rows
 
 
-def _apply(gen: int, update: Callable[[rt.Rows], rt.Rows | tuple[rt.Rows, int]]) -> None:
-    """A widget's callback: change the draft, and start the pickers and the grid again from it."""
+def _apply(gen: int, update: Callable[..., rt.Rows | tuple[rt.Rows, int]], *args: int) -> None:
+    """A widget's callback: change the draft (``update(rows, *args)``), and start the pickers and the grid again
+    from it. The widgets keep the callback and its arguments as long as the session shows them: functions of modules
+    and numbers, never a closure."""
     rows_key, rev_key = _keys(gen)
-    out = update(st.session_state[rows_key])
+    out = update(st.session_state[rows_key], *args)
     rows, pick = out if isinstance(out, tuple) else (out, None)
     st.session_state[rows_key] = rows
     st.session_state[rev_key] = st.session_state.get(rev_key, 0) + 1
     if pick is not None:
         st.session_state[PICK] = pick
+
+
+def _remove_rule(rows: rt.Rows, position: int) -> tuple[rt.Rows, int]:
+    """The rule at ``position`` removed, and the one above it picked."""
+    return rt.remove_rule(rows, position), max(position - 1, 0)
 
 
 def _set_rule(gen: int, position: int, cell: str, key: str) -> None:
@@ -105,7 +112,7 @@ def show_sentences(gen: int, table: DiagnosisTable, currency: str, columns: Mapp
     if not isinstance(st.session_state.get(PICK), int) or not 0 <= st.session_state[PICK] < len(blocks):
         st.session_state[PICK] = 0
     position: int = st.selectbox("Rule to edit", list(range(len(blocks))), key=PICK,
-                                 format_func=lambda p: f"{p + 1}. {blocks[p][0]}")
+                                 format_func={p: f"{p + 1}. {b[0]}" for p, b in enumerate(blocks)}.__getitem__)
     rule_id, indices = blocks[position]
     block = [rows[i] for i in indices]
     last = position == len(blocks) - 1
@@ -135,16 +142,16 @@ def show_sentences(gen: int, table: DiagnosisTable, currency: str, columns: Mapp
                       args=(gen, position, "wording", key), placeholder="Why this rule decides, in a sentence")
         b = st.columns(4)
         b[0].button("Add a condition", key="dg_s_add_condition", disabled=last, width="stretch",
-                    on_click=_apply, args=(gen, lambda rows: rt.add_condition(rows, position)),
+                    on_click=_apply, args=(gen, rt.add_condition, position),
                     icon=":material/add:")
         b[1].button("Move up", key="dg_s_up", disabled=last or position == 0, width="stretch",
-                    on_click=_apply, args=(gen, lambda rows: rt.move_rule(rows, position, -1)),
+                    on_click=_apply, args=(gen, rt.move_rule, position, -1),
                     icon=":material/arrow_upward:")
         b[2].button("Move down", key="dg_s_down", disabled=last or position >= len(blocks) - 2, width="stretch",
-                    on_click=_apply, args=(gen, lambda rows: rt.move_rule(rows, position, +1)),
+                    on_click=_apply, args=(gen, rt.move_rule, position, +1),
                     icon=":material/arrow_downward:")
         b[3].button("Remove rule", key="dg_s_remove", disabled=last, width="stretch",
-                    on_click=_apply, args=(gen, lambda rows: (rt.remove_rule(rows, position), max(position - 1, 0))),
+                    on_click=_apply, args=(gen, _remove_rule, position),
                     icon=":material/delete:")
     st.button("Add a rule", key="dg_s_add_rule", on_click=_apply, args=(gen, rt.add_rule), icon=":material/add:",
               help="A new rule just above the last one; it decides nothing until it has a nature and a condition.")
@@ -158,14 +165,14 @@ def _condition_row(gen: int, rev: int, position: int, j: int, row: dict[str, str
     options = list(subjects) if current in subjects else [current, *subjects]
     key = f"dg_s_{rev}_{j}_subject"
     c[0].selectbox("When" if j == 0 else "and", options, index=options.index(current), key=key,
-                   format_func=lambda o: subjects.get(o, o.split(":", 1)[-1]),
+                   format_func={o: subjects.get(o, o.split(":", 1)[-1]) for o in options}.__getitem__,
                    on_change=_set_subject, args=(gen, position, j, key, table))
     ops = rule_words.comparison_options(row["kind"], row["subject"], table)
     op = row["op"] if row["op"] in ops else ops[0]
     key = f"dg_s_{rev}_{j}_op"
     yes_no = rule_words.is_yes_no(row["kind"], row["subject"], table)
     c[1].selectbox("Comparison", ops, index=ops.index(op), key=key,
-                   format_func=lambda o: "is" if yes_no else rt.COMPARISONS[o],
+                   format_func={o: "is" if yes_no else rt.COMPARISONS[o] for o in ops}.__getitem__,
                    label_visibility="hidden" if j else "visible",
                    on_change=_set_condition, args=(gen, position, j, "op", key))
     key = f"dg_s_{rev}_{j}_value"
@@ -181,7 +188,7 @@ def _condition_row(gen: int, rev: int, position: int, j: int, row: dict[str, str
                         else "a text" if op == "equals" else "a pattern",
                         on_change=_set_condition, args=(gen, position, j, "value", key))
     c[3].button("", key=f"dg_s_{rev}_{j}_remove", icon=":material/close:", help="Remove this condition",
-                on_click=_apply, args=(gen, lambda rows: rt.remove_condition(rows, position, j)))
+                on_click=_apply, args=(gen, rt.remove_condition, position, j))
 
 
 def show_grid(gen: int, table: DiagnosisTable) -> bool:

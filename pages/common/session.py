@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar, cast
 
 import pandas as pd
 import streamlit as st
@@ -18,6 +20,7 @@ import streamlit as st
 from gtm.domain import drill, portfolio
 from gtm.domain.fmt import count, plain
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from gtm.domain.recommend import Tally
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
 from gtm.services import outcomes as outcomes_service
@@ -25,7 +28,7 @@ from gtm.services import portfolio as portfolio_service
 from gtm.services import progress as progress_service
 from gtm.services.demo import seed_demo
 from gtm.storage.engine import DEMO, MAIN, WORKSPACES
-from gtm.storage.repository import Store
+from gtm.storage.repository import ActiveMatrix, Store
 
 __all__ = ["DEMO", "MAIN", "WORKSPACES"]
 
@@ -117,7 +120,54 @@ def use_workspace(name: str) -> None:
 
 def store(workspace_name: str | None = None) -> Store:
     """The shared store of a workspace (default: the one this session views) for this server process."""
-    return _open_store(database_url(), workspace_name or workspace())
+    name = workspace_name or workspace()
+    return _once(("store", name), lambda: _open_store(database_url(), name))
+
+
+# What a script run has read of a store: its versions and active matrix, read once per run. A page asks for them a
+# dozen times (every amount asks for the currency, which is keyed on the portfolio version): one query instead of
+# fifteen. Writes go through widgets.run_action, which reruns, so a run never reads its own writes through this.
+_RUN = threading.local()
+T = TypeVar("T")
+
+
+def begin_run() -> None:
+    """A new script run (app.py; a fragment's own run): the store's versions and active matrix are read again."""
+    _RUN.read = {}
+
+
+def _once(key: tuple[str, ...], read: Callable[[], T]) -> T:
+    memo: dict[tuple[str, ...], Any] | None = getattr(_RUN, "read", None)
+    if memo is None:  # outside a run app.py began (a component run on its own): read every time
+        return read()
+    if key not in memo:
+        memo[key] = read()
+    return cast(T, memo[key])
+
+
+def _versions(name: str) -> dict[str, int]:
+    return _once(("versions", name), store(name).versions)
+
+
+def data_version(workspace_name: str | None = None) -> int:
+    """The workspace's data version (every write changes it), read once per run."""
+    return _versions(workspace_name or workspace()).get("data_version", 0)
+
+
+def portfolio_version(workspace_name: str | None = None) -> int:
+    """The workspace's portfolio version (imports, natures, rules, rates change it), read once per run."""
+    return _versions(workspace_name or workspace()).get("portfolio_version", 0)
+
+
+def rows_version(workspace_name: str | None = None) -> int:
+    """The version of the workspace's stored rows, read once per run."""
+    return _versions(workspace_name or workspace()).get("rows_version", 0)
+
+
+def active_matrix(workspace_name: str | None = None) -> ActiveMatrix:
+    """The workspace's active matrix version, read once per run."""
+    name = workspace_name or workspace()
+    return _once(("active matrix", name), store(name).active_matrix)
 
 
 @dataclass(frozen=True)
@@ -160,7 +210,7 @@ def _rows(url: str | None, workspace_name: str, rows_version: int) -> dict[str, 
 def stored_opportunities(workspace_name: str | None = None) -> pd.DataFrame:
     """The stored opportunities as read, before any diagnosis (shared: read them, never change them)."""
     name = workspace_name or workspace()
-    return _rows(database_url(), name, store(name).rows_version())["opportunities"]
+    return _rows(database_url(), name, rows_version(name))["opportunities"]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -176,7 +226,7 @@ def _currency(url: str | None, workspace_name: str, version: int) -> str:
 def currency(workspace_name: str | None = None) -> str:
     """The reporting currency (ISO code) every amount on every page is shown in: fmt.money(x, session.currency())."""
     name = workspace_name or workspace()
-    return _currency(database_url(), name, store(name).portfolio_version())
+    return _once(("currency", name), lambda: _currency(database_url(), name, portfolio_version(name)))
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -188,12 +238,24 @@ def _won_weight(url: str | None, workspace_name: str, version: int) -> tuple[flo
 def won_weight(workspace_name: str | None = None) -> float:
     """What a won deal weighs in this workspace's recommendations (a share of its amount): every page says it."""
     name = workspace_name or workspace()
-    return _won_weight(database_url(), name, store(name).portfolio_version())[0]
+    return _once(("won weight", name), lambda: _won_weight(database_url(), name, portfolio_version(name)))[0]
 
 
 def refused_won_weight() -> str | None:
     """Why the stored won-deal weight is not used (the default stands in), or None."""
-    return _won_weight(database_url(), workspace(), store().portfolio_version())[1]
+    name = workspace()
+    return _once(("won weight", name), lambda: _won_weight(database_url(), name, portfolio_version(name)))[1]
+
+
+@st.cache_resource(max_entries=2, show_spinner="Judging the portfolio…")
+def _prepared(url: str | None, workspace_name: str,
+              portfolio_version: int) -> tuple[portfolio.Prepared, Tally | None]:
+    """What judging and recommending need under any matrix, once per portfolio version: the opportunities' codes and
+    expected values, and their tally per account and nature. A band edit is then lookups and arithmetic."""
+    raw = _portfolio(url, workspace_name, portfolio_version)
+    # The won-deal weight is a setting: a change makes a new portfolio version, so this entry is keyed on it too.
+    prepared = portfolio.prepare(raw["opportunities"], _won_weight(url, workspace_name, portfolio_version)[0])
+    return prepared, portfolio.recommendation_tally(prepared.frame)
 
 
 @st.cache_resource(max_entries=6, show_spinner="Judging the portfolio…")
@@ -202,13 +264,11 @@ def _judged(url: str | None, workspace_name: str, portfolio_version: int, matrix
     """The portfolio under one matrix: a few category columns beside the shared frame's (no copy of its text).
     Without ``rationale`` (a draft's preview), the recommendations carry no sentence. Streamlit keys a cache entry
     on the arguments as passed (a keyword and a position differ): every call passes them all by position."""
-    raw = _portfolio(url, workspace_name, portfolio_version)
+    prepared, tallied = _prepared(url, workspace_name, portfolio_version)
     matrix = parse_matrix(json.loads(matrix_json))
-    # The won-deal weight is a setting: a change makes a new portfolio version, so this entry is keyed on it too.
-    weight = _won_weight(url, workspace_name, portfolio_version)[0]
-    assessed = portfolio.assess_portfolio(raw["opportunities"], matrix, weight)
-    recs = portfolio.recommendations(assessed, matrix, _currency(url, workspace_name, portfolio_version),
-                                     rationale=rationale)
+    assessed = portfolio.judge(prepared, matrix)
+    recs = portfolio.recommendations_of(tallied, matrix, _currency(url, workspace_name, portfolio_version),
+                                        rationale=rationale)
     return {"assessed": assessed, "recommendations": recs}
 
 
@@ -230,9 +290,8 @@ def data(matrix: ApproachMatrix | None = None, every_account: bool = False) -> P
     sessions: read them, never change them in place.
     """
     name, url = workspace(), database_url()
-    s = store(name)
-    version, held = s.data_version(), s.portfolio_version()
-    active = s.active_matrix()
+    version, held = data_version(name), portfolio_version(name)
+    active = active_matrix(name)
     m = matrix or active.matrix
     matrix_json = m.model_dump_json()
     raw = _portfolio(url, name, held)
@@ -286,6 +345,74 @@ def overview(d: PortfolioData, bu: list[str], region: list[str], industry: list[
     filters."""
     return _overview(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(),
                      _filters(bu, region, industry, fit) + _in_list(d), not d.draft)
+
+
+# The Matrix page under the active matrix and a draft: each side's figures, and what the draft changes, once per
+# band; the cells and the not-yet-diagnosed strip are the same under every band (where an opportunity stands does not
+# depend on it), so a band edit recomputes neither.
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _figures(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+             list_id: int) -> portfolio.Figures:
+    return portfolio.figures(_assessed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id))
+
+
+def _assessed(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+              list_id: int) -> pd.DataFrame:
+    if list_id:
+        return _listed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id)["assessed"]
+    return _judged(url, workspace_name, portfolio_version, matrix_json, rationale)["assessed"]
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _refigured(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+               list_id: int, like_json: str) -> portfolio.Figures:
+    same = _figures(url, workspace_name, portfolio_version, like_json, True, list_id)
+    return portfolio.refigured(same, _assessed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id))
+
+
+def figures(d: PortfolioData, like: PortfolioData | None = None) -> portfolio.Figures:
+    """The headline figures of ``d`` (its matrix, the active one or a draft; its account list), computed once.
+    ``like``: the same portfolio under the active matrix, whose figures a band edit's preview starts from (only the
+    fits are counted again)."""
+    if like is not None and not like.draft and like.list_id == d.list_id:
+        return _refigured(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(), not d.draft,
+                          d.list_id, like.matrix.model_dump_json())
+    return _figures(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(), not d.draft,
+                    d.list_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _cells(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str, rationale: bool,
+           list_id: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    assessed = _assessed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id)
+    return portfolio.cell_summary(assessed), portfolio.undiagnosed_summary(assessed)
+
+
+def cells(d: PortfolioData) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The matrix cells (count and value per nature and approach) and the not-yet-diagnosed strip of ``d``, once per
+    portfolio version and account list (shared: read them only). They are the same under every band: pass the data
+    under the active matrix, and a band edit reuses them."""
+    return _cells(database_url(), workspace(), d.portfolio_version, d.matrix.model_dump_json(), not d.draft,
+                  d.list_id)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _effect(url: str | None, workspace_name: str, portfolio_version: int, active_json: str, draft_json: str,
+            list_id: int) -> portfolio.MatrixEffect:
+    def side(matrix_json: str, rationale: bool) -> dict[str, pd.DataFrame]:
+        if list_id:
+            return _listed(url, workspace_name, portfolio_version, matrix_json, rationale, list_id)
+        return _judged(url, workspace_name, portfolio_version, matrix_json, rationale)
+
+    before, after = side(active_json, True), side(draft_json, False)
+    return portfolio.compare(before["assessed"], after["assessed"], before["recommendations"],
+                             after["recommendations"])
+
+
+def effect(active: PortfolioData, draft: PortfolioData) -> portfolio.MatrixEffect:
+    """What the ``draft``'s band changes against the ``active`` matrix (the Matrix page's preview), once per band."""
+    return _effect(database_url(), workspace(), active.portfolio_version, active.matrix.model_dump_json(),
+                   draft.matrix.model_dump_json(), active.list_id)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -367,7 +494,7 @@ def _list_ids(url: str | None, workspace_name: str, list_id: int, portfolio_vers
 
 def list_names() -> list[str]:
     """The saved lists' names, the latest saved first."""
-    frame = _list_versions(database_url(), workspace(), store().data_version())
+    frame = _list_versions(database_url(), workspace(), data_version())
     return list(dict.fromkeys(frame["name"].astype(str))) if len(frame) else []
 
 
@@ -396,7 +523,7 @@ def list_scope() -> int:
     name = chosen_list()
     if name is None:
         return 0
-    frame = _list_versions(database_url(), workspace(), store().data_version())
+    frame = _list_versions(database_url(), workspace(), data_version())
     return int(frame.loc[frame["name"] == name, "list_id"].iloc[0])  # newest first
 
 
@@ -429,7 +556,7 @@ def _listed_decisions(url: str | None, workspace_name: str, version: int, list_i
 
 def _say_list(list_id: int, accounts: int) -> None:
     """One caption on every page: which list it is filtered to."""
-    frame = _list_versions(database_url(), workspace(), store().data_version())
+    frame = _list_versions(database_url(), workspace(), data_version())
     row = frame[frame["list_id"] == list_id].iloc[0]
     st.caption(f":material/filter_alt: Filtered to the list **{plain(row['name'])}** v{int(row['version'])} "
                f"({accounts:,} accounts); choose *all* under Accounts in the sidebar to see every account.")
@@ -449,9 +576,8 @@ def progress(workspace_name: str | None = None) -> progress_service.Progress:
     """The first hour's checklist of a workspace (default: the one on view), over every account and the active
     matrix; computed once per data version."""
     name = workspace_name or workspace()
-    s = store(name)
-    return _progress(database_url(), name, s.portfolio_version(), s.data_version(),
-                     s.active_matrix().matrix.model_dump_json())
+    return _progress(database_url(), name, portfolio_version(name), data_version(name),
+                     active_matrix(name).matrix.model_dump_json())
 
 
 def set_up(workspace_name: str | None = None) -> bool:

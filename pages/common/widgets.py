@@ -54,6 +54,32 @@ def money_table(frame: pd.DataFrame, columns: Iterable[str] | Mapping[str, str |
     return styler
 
 
+def names(options: Iterable[T], named: Mapping[T, str] | Callable[[T], str]) -> Callable[[T], str]:
+    """A widget's ``format_func``: each option's name (``named``'s; an option a mapping does not name, as itself),
+    as the bound method of a dict made here. The widget keeps its format_func as long as the session shows it: a
+    lambda written on a page would keep the page's whole namespace with it (every frame that run made), this keeps
+    the names only."""
+    table = {o: named(o) if callable(named) else named.get(o, str(o)) for o in options}
+    return table.__getitem__
+
+
+def _list_name(name: str) -> str:
+    return name or "all accounts"
+
+
+def dataframe(frame: pd.DataFrame, money: Iterable[str] | Mapping[str, str | pd.Series] | None = None,
+              currency: str = "", *, slot: Any = None, **kwargs: Any) -> Any:
+    """``st.dataframe`` (in ``slot``, default the page) of ``frame`` sending only the columns it shows. Streamlit
+    sends every column of a frame and hides those not in ``column_order`` in the browser: an opportunity's signals and
+    CRM columns cost more to convert, style and send than the rows shown. ``money``: the money columns, written as
+    the page's figures are (``money_table``)."""
+    order = kwargs.get("column_order")
+    if order is not None:
+        frame = frame[[c for c in dict.fromkeys(order) if c in frame.columns]]
+    data = money_table(frame, money, currency) if money is not None else frame
+    return (slot or st).dataframe(data, **kwargs)
+
+
 def money_text(values: pd.Series, currency: str) -> pd.Series:
     """Amounts as text, written as the page's figures are, for an editor's read-only column (rows ordered by value).
     Editors take no Styler: with one, the grid drew slower and a browser flow's edit once landed on another row."""
@@ -213,7 +239,7 @@ def list_picker() -> None:
         return
     st.session_state["sb_list"] = current or ""
     st.selectbox("Accounts", ["", *names], key="sb_list", on_change=_picked_list,
-                 format_func=lambda n: n or "all accounts",
+                 format_func=_list_name,
                  help="Filter every page to a saved list's latest version (Key accounts page), or all accounts.")
 
 
@@ -224,7 +250,7 @@ def data_source(show_location: bool) -> None:
         workspace_picker()
         list_picker()
         s = session.store()
-        active = s.active_matrix()
+        active = session.active_matrix()
     except GtmError as exc:
         show_error(exc)
         st.stop()

@@ -9,8 +9,10 @@ from gtm.domain.coverage import (
     UNDIAGNOSED,
     account_changes,
     changes,
+    compare,
     coverage,
     distribution,
+    dominant_rule,
     family_gaps,
     filled,
     labels,
@@ -191,3 +193,20 @@ def test_an_opportunity_without_a_name_is_still_labelled_and_found() -> None:
     frame = BEFORE.assign(name=[None, "opp 1", None, "opp 3"])
     assert labels(frame, ["O0", "O1"]) == {"O0": "O0 ·  · One", "O1": "O1 · opp 1 · One"}
     assert pick_list(frame, "one") == ["O1", "O0"]  # the not yet diagnosed first
+
+
+def test_a_comparison_holds_what_the_preview_shows_once() -> None:
+    before = pd.DataFrame({"opportunity_id": ["O1", "O2", "O3"], "name": ["a", "b", "c"], "account_id": ["A", "A", "B"],
+                           "account_name": ["Acme", "Acme", "Beta"], "value": [10.0, 20.0, 30.0],
+                           "nature": ["turnkey", None, None], "nature_source": ["given", "undiagnosed", "undiagnosed"],
+                           "diagnosis_rule": [None, None, None]})
+    after = before.assign(nature=["turnkey", "cross_sell", None],
+                          nature_source=["given", "rule", "undiagnosed"], diagnosis_rule=[None, "multi-bu", None])
+    same = compare(before, before, changed=False)
+    assert same.before == same.after == coverage(before) and same.changes.empty and same.accounts.empty
+    moved = compare(before, after, changed=True)
+    assert moved.after == coverage(after) and moved.after.share > moved.before.share
+    assert moved.changes["opportunity_id"].tolist() == ["O2"]
+    assert moved.accounts["account_id"].tolist() == ["A"]
+    pd.testing.assert_frame_equal(moved.distribution, distribution(before, after))
+    assert moved.dominant == dominant_rule(after)

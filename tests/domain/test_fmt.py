@@ -6,7 +6,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gtm.domain.fmt import count, money, moneys, plain, plural, share, shares
+from gtm.domain.fmt import count, money, money_column, moneys, plain, plural, share, shares
 
 
 def test_money_is_compact() -> None:
@@ -59,3 +59,24 @@ def test_counts_say_one_thing_in_the_singular_and_others_in_the_plural() -> None
     assert count(3, "match") == "3 matches" and count(2, "BU") == "2 BUs" and count(1, "BU") == "1 BU"
     assert count(2, "person", "people") == "2 people" and plural(1, "person", "people") == "person"
     assert plural(2, "has", "have") == "have" and plural(1, "has", "have") == "has"
+
+
+EDGES = [0.0, -0.0, 0.4, 0.5, 0.6, 1.5, 2.5, -0.5, -0.6, 999.4, 999.5, 999.6, 1_000.0, 999_949.0, 999_950.0,
+         999_951.0, 999_999.9, 1e6, 1.05e6, 1.15e6, 1.25e6, 2.675e6, 1e9, 999.95e9, 1e12, 1e15, 1e300, math.nan,
+         math.inf, -1e3, -1_234.5, 1_150.0, 1_250.0, 1_050.0, 5e-324]
+
+
+@given(st.lists(st.floats(allow_infinity=False, min_value=-1e13, max_value=1e13) | st.sampled_from(EDGES)
+                | st.integers(0, 10**8).map(lambda n: n / 10), min_size=64, max_size=400),
+       st.sampled_from(["USD", "EUR", "CHF"]))
+def test_many_amounts_are_written_at_once_as_money_writes_each(amounts: list[float], currency: str) -> None:
+    # From 64 amounts on, moneys writes whole arrays of digits: the same text as money, ties and separators included.
+    assert moneys(amounts, currency) == [money(x, currency) for x in amounts]
+    assert money_column(pd.Series(amounts), currency).tolist() == [money(x, currency) for x in amounts]
+
+
+@given(st.lists(st.floats(min_value=-2, max_value=2, allow_nan=False) | st.sampled_from([0.0005, 0.00049, 0.125, 1e12,
+                                                                                            math.nan]),
+                min_size=64, max_size=400))
+def test_a_long_column_of_shares_reads_as_each_share(values: list[float]) -> None:
+    assert shares(pd.Series(values, dtype=float)).tolist() == [share(x) for x in values]

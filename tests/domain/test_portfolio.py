@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from gtm.domain import portfolio
+from gtm.domain.errors import InputError
 from gtm.domain.matrix import ApproachMatrix, default_matrix
 from gtm.export import charts
 from gtm.services import decisions
@@ -247,3 +248,51 @@ def test_fit_summary_weighs_by_expected_value_and_counts_steps_in_words() -> Non
     frame["nature"], frame["approach"] = "info_exchange", "coordinated_incentives"
     fits = portfolio.fit_summary(portfolio.assess_portfolio(frame, default_matrix()))
     assert fits.endswith("every opportunity is a realistic option.")
+
+
+def with_lost_and_undiagnosed() -> pd.DataFrame:
+    frame = small()
+    extra = pd.DataFrame({
+        "opportunity_id": ["O5", "O6", "O7"], "account_id": ["A", "B", "D"], "account_name": ["Acme", "Beta", "Delta"],
+        "bu": ["X", "Y", "X"], "nature": [None, "turnkey", "cross_sell"],
+        "approach": ["lead_unit", "market_bu", None], "value": [7.0, 70.0, 700.0], "probability": [None, 0.0, 40.0],
+        "region": ["EMEA"] * 3, "industry": ["Rail"] * 3})
+    return pd.concat([frame, extra], ignore_index=True).assign(outcome=["open"] * 5 + ["lost", "won"])
+
+
+@pytest.mark.parametrize("frame", [small(), with_lost_and_undiagnosed()], ids=["all judged", "lost and undiagnosed"])
+def test_one_prepared_portfolio_is_judged_under_every_matrix_as_assess_portfolio_does(frame: pd.DataFrame) -> None:
+    # A band edit judges the prepared portfolio (kept once) under the draft: the same frame, the same figures and the
+    # same recommendations as assessing from scratch.
+    prepared = portfolio.prepare(frame, 0.25)
+    tallied = portfolio.recommendation_tally(prepared.frame)
+    for matrix in (default_matrix(), default_matrix().with_band("qualification", "traditional_sales", "lead_unit"),
+                   default_matrix().with_band("turnkey", "overlay_signing", "market_bu")):
+        expected = portfolio.assess_portfolio(frame, matrix, 0.25)
+        judged = portfolio.judge(prepared, matrix)
+        pd.testing.assert_frame_equal(judged, expected, check_exact=True)
+        assert portfolio.figures(judged) == portfolio.figures(expected)
+        pd.testing.assert_frame_equal(portfolio.recommendations_of(tallied, matrix, "EUR"),
+                                      portfolio.recommendations(expected, matrix, "EUR"), check_exact=True)
+
+
+def test_nothing_diagnosed_has_no_tally_and_no_recommendation() -> None:
+    frame = small().assign(nature=None)
+    assert portfolio.recommendation_tally(portfolio.prepare(frame).frame) is None
+    assert portfolio.recommendations_of(None, default_matrix()).empty
+
+
+def test_an_unknown_approach_is_named_by_its_row_when_prepared() -> None:
+    frame = small().assign(approach=["traditional_sales", "sideways", "market_bu", None])
+    with pytest.raises(InputError) as caught:
+        portfolio.prepare(frame)
+    assert [(p.row, p.column, p.value) for p in caught.value.problems] == [(1, "approach", "sideways")]
+
+
+def test_figures_under_another_band_count_only_the_fits_again() -> None:
+    frame = with_lost_and_undiagnosed()
+    old = default_matrix()
+    new = old.with_band("qualification", "traditional_sales", "lead_unit").with_band("turnkey", "market_bu", "market_bu")
+    before = portfolio.figures(portfolio.assess_portfolio(frame, old))
+    after = portfolio.assess_portfolio(frame, new)
+    assert portfolio.refigured(before, after) == portfolio.figures(after) != before

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from gtm.domain.assess import assess
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
-from gtm.domain.recommend import recommend
+from gtm.domain.recommend import recommend, recommend_tally, tally
 from gtm.domain.vocabulary import APPROACHES, NATURES
 
 N_NAT, N_APP = 6, 7
@@ -254,3 +254,17 @@ def test_recommend_counts_over_and_under_served_opportunities(b: list[tuple[int,
         assert (row["overserved_count"], row["underserved_count"]) == (over, under)
         assert abs(row["overserved_value"] - over_value) < 1e-6
         assert abs(row["underserved_value"] - under_value) < 1e-6
+
+
+@SETTINGS
+@given(bs=st.lists(bands(), min_size=1, max_size=3), frame=portfolios())
+def test_one_tally_recommends_under_every_matrix_as_recommend_does(bs: list[list[tuple[int, int]]],
+                                                                   frame: pd.DataFrame) -> None:
+    # A band edit recommends from the portfolio's tally, kept once: the same rows as recommending from scratch.
+    tallied = tally(frame)
+    for b in bs:
+        pd.testing.assert_frame_equal(recommend_tally(tallied, to_matrix(b)), recommend(frame, to_matrix(b)),
+                                      check_exact=True)
+        pd.testing.assert_frame_equal(recommend_tally(tallied, to_matrix(b), rationale=False),
+                                      recommend(frame.drop(columns=[]), to_matrix(b), rationale=False),
+                                      check_exact=True)
