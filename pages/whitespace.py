@@ -12,7 +12,6 @@ from gtm.export import heatmap, tables
 from pages.common import capture, navigation, present, session, widgets
 
 SHOWN = (10, 25, 50)  # accounts in the heatmap, the most whitespace first
-TOP_CELLS = 200  # cells listed under the heatmap; the download holds every one
 
 d = session.data()
 cur = session.currency()
@@ -27,8 +26,8 @@ if d.accounts.empty:
                            "comes from won deals) to see where the cross-sell is.", icon=":material/grid_on:")
     st.stop()
 
-cells = capture.grid(d)
-sums = capture.figures(cells)
+view = capture.views(d)
+cells, sums = view.cells, view.figures
 m = st.columns(4)
 m[0].metric("Won", money(sums["won"], cur), help="The won deals' amounts, every BU")
 m[1].metric("Open, expected", money(sums["open"], cur), help="The open deals' amount × probability, every BU")
@@ -39,7 +38,7 @@ m[3].metric("Potential not known", f"{int(sums['unknown']):,}", help="Accounts a
 if not showing:
     st.caption(plain(capture.sizes_note()))
 
-per_account = whitespace.by_account(cells)
+per_account = view.per_account
 ranked = per_account[per_account["whitespace"] > 0]
 if ranked.empty:
     st.info(plain(capture.no_whitespace_said(cells)), icon=":material/info:")
@@ -111,9 +110,9 @@ if showing:
 
 # ---------------------------------------------------------------------------------------------- the list, the file
 st.subheader("Where the cross-sell is", anchor=False)
-biggest = whitespace.biggest(cells, TOP_CELLS)
+biggest = view.biggest
 st.caption(f"The {count(len(biggest), 'account and BU', 'accounts and BUs')} with the most whitespace"
-           + (" (the first shown; the download holds every one)." if len(biggest) == TOP_CELLS else "."))
+           + (" (the first shown; the download holds every one)." if len(biggest) == capture.TOP_CELLS else "."))
 st.dataframe(widgets.money_table(biggest.assign(link=session.account_links(biggest["account_id"])),
                                  ["won_value", "open_value", "potential", "whitespace"], cur), hide_index=True,
              key="ws_biggest", width="stretch",
@@ -121,9 +120,10 @@ st.dataframe(widgets.money_table(biggest.assign(link=session.account_links(bigge
                            "link"],
              column_config={**capture.cell_config(cur),
                             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
-export = cells.sort_values(["whitespace", "account_id", "bu"], ascending=[False, True, True], na_position="last",
-                           kind="stable")[whitespace.EXPORT_COLUMNS]
-st.download_button("Download the whitespace (CSV)", lambda: tables.people_csv(export, "whitespace", cur),
+st.download_button("Download the whitespace (CSV)", lambda: tables.people_csv(
+                       cells.sort_values(["whitespace", "account_id", "bu"], ascending=[False, True, True],
+                                         na_position="last", kind="stable")[whitespace.EXPORT_COLUMNS],
+                       "whitespace", cur),
                    file_name="gtm-whitespace.csv", mime="text/csv", key="ws_export", on_click="ignore",
                    icon=":material/download:",
                    help="Every account and BU of this view: won, open, potential and whitespace, with the pages' "

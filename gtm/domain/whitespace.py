@@ -285,19 +285,37 @@ def by_account(cells: pd.DataFrame) -> pd.DataFrame:
     if cells.empty:
         return pd.DataFrame(columns=["account_id", "account_name", "won_value", "open_value", "potential",
                                      "whitespace", "known_bus"])
-    known = cells["potential"].notna()
-    out = cells.assign(known_bus=known.astype(np.int64)).groupby("account_id", sort=False).agg(
-        account_name=("account_name", "first"), won_value=("won_value", "sum"), open_value=("open_value", "sum"),
-        potential=("potential", "sum"), whitespace=("whitespace", "sum"), known_bus=("known_bus", "sum"),
-    ).reset_index()
-    return out.sort_values(["whitespace", "account_id"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    code, ids = pd.factorize(cells["account_id"])  # sums by code: a groupby on 600,000 ids took a fifth of a second
+    n = len(ids)
+    potential = cells["potential"].to_numpy(dtype=float, na_value=np.nan)
+    known = ~np.isnan(potential)
+    _, first = np.unique(code, return_index=True)  # each account's first row (codes are 0..n-1)
+    out = pd.DataFrame({
+        "account_id": cells["account_id"].take(first).to_numpy(),
+        "account_name": cells["account_name"].take(first).to_numpy(),
+        "won_value": np.bincount(code, weights=cells["won_value"].to_numpy(dtype=float), minlength=n),
+        "open_value": np.bincount(code, weights=cells["open_value"].to_numpy(dtype=float), minlength=n),
+        "potential": np.bincount(code, weights=np.where(known, potential, 0.0), minlength=n),
+        "whitespace": np.bincount(code, weights=np.where(known, cells["whitespace"].to_numpy(dtype=float,
+                                                                                            na_value=0.0), 0.0),
+                                  minlength=n),
+        "known_bus": np.bincount(code, weights=known.astype(float), minlength=n).astype(np.int64),
+    })
+    order = np.lexsort((np.arange(n), -out["whitespace"].to_numpy()))  # ties keep the grid's (account id) order
+    return out.iloc[order].reset_index(drop=True)
 
 
 def biggest(cells: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
-    """The ``limit`` cells with the most whitespace (known and above zero), largest first: where the cross-sell is."""
-    found = cells[cells["whitespace"].to_numpy(dtype=float, na_value=np.nan) > 0]
+    """The ``limit`` cells with the most whitespace (known and above zero), largest first, then by account and BU:
+    where the cross-sell is. Only the candidates are sorted (a sort of 600,000 cells by three keys took a second)."""
+    ws = cells["whitespace"].to_numpy(dtype=float, na_value=np.nan)
+    at = np.flatnonzero(ws > 0)
+    if len(at) > limit > 0:
+        kth = np.partition(ws[at], len(at) - limit)[len(at) - limit]  # the limit-th largest: ties at it stay in
+        at = at[ws[at] >= kth]
+    found = cells.iloc[at]
     return found.sort_values(["whitespace", "account_id", "bu"], ascending=[False, True, True],
-                             kind="stable").head(limit).reset_index(drop=True)
+                             kind="stable").head(max(limit, 0)).reset_index(drop=True)
 
 
 def peers_of(cells: pd.DataFrame, account_id: str, bu: str) -> pd.DataFrame:

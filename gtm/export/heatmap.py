@@ -3,8 +3,6 @@ frames in, a Plotly figure out (no streamlit)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -60,8 +58,7 @@ def whitespace_heatmap(cells: pd.DataFrame, accounts: list[str], currency: str =
     known = ~np.isnan(ws)
     top = float(np.nanmax(ws)) if known.any() and np.nanmax(ws) > 0 else 1.0
     strength = np.sqrt(np.clip(np.where(known, ws, 0), 0, None) / top)
-    fills, text_colours = shade(strength)
-    fills = [f if k and w > 0 else (NONE if k else UNKNOWN) for f, k, w in zip(fills, known, np.nan_to_num(ws))]
+    _, text_colours = shade(strength)
     text_colours = [c if k and w > 0 else TEXT for c, k, w in zip(text_colours, known, np.nan_to_num(ws))]
 
     said = {c: moneys(shown[c].to_numpy(dtype=float, na_value=0.0), currency)
@@ -76,17 +73,25 @@ def whitespace_heatmap(cells: pd.DataFrame, accounts: list[str], currency: str =
                                           known)]
     height = height or max(260, 80 + 30 * len(rows))
     ticks = {"color": TEXT, "size": 13}
-    shapes: list[dict[str, Any]] = [
-        {"type": "rect", "x0": jj - 0.48, "x1": jj + 0.48, "y0": ii - 0.46, "y1": ii + 0.46, "fillcolor": f,
-         "line": {"width": 1, "color": "#C8CCD2"}, "layer": "below"}
-        for ii, jj, f in zip(i, j, fills)]
+    # The fills are three heatmaps (shaded by whitespace, white for none, grey for not known): one trace each, where
+    # a rectangle per cell made Plotly validate a layout of hundreds of shapes (half a second for 25 accounts).
+    shape = (len(rows), len(columns))
+    layers = {name: np.full(shape, np.nan) for name in ("ws", "none", "unknown")}
+    positive = known & (np.nan_to_num(ws) > 0)
+    layers["ws"][i[positive], j[positive]] = strength[positive]
+    layers["none"][i[known & ~positive], j[known & ~positive]] = 1.0
+    layers["unknown"][i[~known], j[~known]] = 1.0
     fig = go.Figure(layout={
         "height": height, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "plot_bgcolor": "white",
         "xaxis": {"side": "top", "tickfont": ticks, "fixedrange": True, "range": [-0.5, len(columns) - 0.5],
                   "tickvals": list(range(len(columns))), "ticktext": columns, "showgrid": False, "zeroline": False},
         "yaxis": {"autorange": "reversed", "tickfont": ticks, "fixedrange": True, "tickvals": list(range(len(rows))),
                   "ticktext": rows, "range": [len(rows) - 0.5, -0.5], "showgrid": False, "zeroline": False},
-        "font": {"size": 13, "color": TEXT}, "shapes": shapes, "showlegend": False, **_CLICKABLE})
+        "font": {"size": 13, "color": TEXT}, "showlegend": False, **_CLICKABLE})
+    for name, scale in (("ws", [[0, LIGHT], [1, DARK]]), ("none", [[0, NONE], [1, NONE]]),
+                        ("unknown", [[0, UNKNOWN], [1, UNKNOWN]])):
+        fig.add_trace(go.Heatmap(z=layers[name], zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=3, ygap=3,
+                                 hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=j, y=i, mode="text", text=texts, textfont={"size": 12, "color": text_colours}, hovertext=hovers,
         hoverinfo="text", showlegend=False,

@@ -67,6 +67,29 @@ def grid(d: session.PortfolioData) -> pd.DataFrame:
     return cells[cells["account_id"].isin(d.accounts["account_id"])] if d.list_id else cells
 
 
+@dataclass(frozen=True)
+class Views:
+    """What the Whitespace page shows of a grid, computed once per portfolio version and list."""
+
+    cells: pd.DataFrame
+    per_account: pd.DataFrame  # whitespace.by_account
+    biggest: pd.DataFrame  # whitespace.biggest, TOP_CELLS
+    figures: dict[str, float]
+
+
+TOP_CELLS = 200  # cells listed on the Whitespace page; its download holds every one
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _views(url: str | None, workspace: str, portfolio_version: int, list_id: int, _cells: pd.DataFrame) -> Views:
+    return Views(_cells, whitespace.by_account(_cells), whitespace.biggest(_cells, TOP_CELLS), figures(_cells))
+
+
+def views(d: session.PortfolioData) -> Views:
+    """The Whitespace page's grid of ``d``'s accounts, its accounts ranked and its biggest cells (shared)."""
+    return _views(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, grid(d))
+
+
 # ---------------------------------------------------------------------------------------------- Account page
 def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) -> None:
     """The Account page's section: the lead BU and point person in force and why, the evidence by BU and by owner,

@@ -141,6 +141,15 @@ def test_the_grid_adds_up_to_the_portfolio_and_follows_the_rules_cell_by_cell(
     assert (grid.loc[known, "whitespace"] >= 0).all()
     assert np.allclose(grid.loc[known, "whitespace"], grid.loc[known, "potential"] - grid.loc[known, "won_value"])
     assert grid.loc[~known, "whitespace"].isna().all()
+    # The biggest cells and the accounts' sums, against a plain sort and groupby.
+    full = grid[grid["whitespace"] > 0].sort_values(["whitespace", "account_id", "bu"], ascending=[False, True, True])
+    for limit in (1, 3, 50):
+        top = whitespace.biggest(grid, limit)
+        assert top[["account_id", "bu"]].values.tolist() == full.head(limit)[["account_id", "bu"]].values.tolist()
+    sums = whitespace.by_account(grid).set_index("account_id")
+    assert np.allclose(sums["whitespace"].reindex(acc["account_id"]).fillna(0),
+                       grid.groupby("account_id")["whitespace"].sum().reindex(acc["account_id"]).fillna(0))
+    assert (np.diff(sums["whitespace"].to_numpy()) <= 0).all()
     # Each cell's potential against the rule written out: the median spend of the buying peers of its group.
     codes = {b.code: i for i, b in enumerate(size_bands.bands)}
     revenue = acc.set_index("account_id")["revenue"]
