@@ -7,7 +7,7 @@ The portfolio is drawn from a fixed seed: ten industries, revenues from 50M to 8
 and a fifth lost, an owner per deal. ``gtm.domain.whitespace.grid`` (vectorised: codes, bincounts, one group median)
 is timed against the baseline, the same arithmetic written as one would in pandas at first (groupby sums, a merge
 onto every account x BU, a groupby median, a merge back); both must give the same won, open, peers, potential and
-whitespace on every cell. ``gtm.domain.lead.propose`` is timed too. Times are the best of R runs (3 by default).
+whitespace on every cell. ``gtm.domain.lead.propose`` and ``lead.decided`` (with a thousand decisions choosing a lead) are timed too. Times are the best of R runs (3 by default).
 Target: the whitespace in 1 s or less at 100,000 accounts and 1,000,000 opportunities; with --strict the exit
 status is 1 when it is missed (a mismatch with the baseline always fails).
 """
@@ -119,6 +119,11 @@ def main(argv: list[str] | None = None) -> int:
     ours_s, cells = best_of(args.repeat, lambda: whitespace.grid(acc, opps, units, bands))
     base_s, base = best_of(args.repeat, lambda: baseline(acc, opps, units, bands))
     lead_s, proposals = best_of(args.repeat, lambda: lead.propose(opps))
+    chosen = proposals["account_id"].head(1000)  # a thousand decisions that chose a lead BU and a point person
+    decisions = pd.DataFrame({"account_id": chosen, "lead_bu": "BU-01", "point_person": "Seller 0001",
+                              "lead_reason": "The plant's relationship", "author": "Fay Chen",
+                              "created_at": pd.Timestamp("2026-12-01", tz="UTC")})
+    decided_s, _ = best_of(args.repeat, lambda: lead.decided(proposals, decisions, units.set_index("bu_id")["name"]))
     # The same numbers on every cell of a known BU (the baseline has no "BU not known" row).
     mine = cells[cells["bu"].notna()].set_index(["account_id", "bu"]).sort_index()
     theirs = base.set_index(["account_id", "bu"]).sort_index().reindex(mine.index)
@@ -134,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"baseline (plain pandas)   : {base_s:7.3f} s  baseline / ours = {base_s / ours_s:.1f}x")
     print(f"lead BU and point person  : {lead_s:7.3f} s  ({len(proposals):,} accounts, "
           f"{int((proposals['lead_status'] == lead.PROPOSED).sum()):,} with a lead BU)")
+    print(f"in force, 1,000 decisions : {decided_s:7.3f} s  (a person's choice over the evidence, per account)")
     print(f"same cells as the baseline: {'yes' if equal else 'NO'}; won value sums to the portfolio's: "
           f"{'yes' if totals else 'NO'}")
     if not equal or not totals:

@@ -55,7 +55,7 @@ BOTH_WORDS = {  # when neither is proposed for the same reason: one sentence for
 }
 PROPOSAL_COLUMNS = ["account_id", "bus", "won_value", "lead_bu", "lead_bu_name", "lead_won", "lead_share", "lead_open",
                     "lead_status", "lead_why", "point_person", "point_won", "point_deals", "point_share",
-                    "point_status", "point_why"]
+                    "point_status", "point_why", "reason"]
 MAX_NAME = 255  # a point person's name, as the opportunities' owner column keeps it
 
 
@@ -159,19 +159,36 @@ def propose(opportunities: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> p
         out[mask] = names[code[mask]]
         return out
 
+    def text(values: np.ndarray) -> pd.Series:  # kept as Python objects: turning 100,000 sentences into Arrow
+        return pd.Series(values, dtype=object)  # text and back took most of a second
+
+    lead_why = _why(LEAD_WORDS, lead_status, has_lead, bu_names, leads, share, currency, "lead")
+    point_why = _why(POINT_WORDS, point_status, has_point, owner_names, points, share, currency, "point")
     out = pd.DataFrame({
-        "account_id": accounts, "bus": bus.astype(np.int64), "won_value": won_total,
-        "lead_bu": named_as(bu_ids, leads.first, has_lead), "lead_bu_name": named_as(bu_names, leads.first, has_lead),
+        "account_id": text(accounts), "bus": bus.astype(np.int64), "won_value": won_total,
+        "lead_bu": text(named_as(bu_ids, leads.first, has_lead)),
+        "lead_bu_name": text(named_as(bu_names, leads.first, has_lead)),
         "lead_won": np.where(has_lead, leads.won, np.nan), "lead_share": np.where(has_lead, leads.won * share, np.nan),
-        "lead_open": np.where(has_lead, leads.tie, np.nan), "lead_status": lead_status,
-        "lead_why": _why(LEAD_WORDS, lead_status, has_lead, bu_names, leads, share, currency, "lead"),
-        "point_person": named_as(owner_names, points.first, has_point),
+        "lead_open": np.where(has_lead, leads.tie, np.nan), "lead_status": text(lead_status.astype(object)),
+        "lead_why": text(lead_why), "point_person": text(named_as(owner_names, points.first, has_point)),
         "point_won": np.where(has_point, points.won, np.nan), "point_deals": np.where(has_point, points.tie, 0)
         .astype(np.int64), "point_share": np.where(has_point, points.won * share, np.nan),
-        "point_status": point_status,
-        "point_why": _why(POINT_WORDS, point_status, has_point, owner_names, points, share, currency, "point"),
+        "point_status": text(point_status.astype(object)), "point_why": text(point_why),
     })
+    out["reason"] = pd.Series(_evidence_reason(out), dtype=object)
     return out[PROPOSAL_COLUMNS]
+
+
+def _evidence_reason(out: pd.DataFrame) -> np.ndarray:
+    """Both sides' sentences as the export's lead_reason says them when no person chose: 'Lead BU …. Point person
+    ….', or one sentence for both when neither is proposed for the same reason (one BU, no BU, no won deal)."""
+    lead_status, point_status = out["lead_status"].to_numpy(dtype=object), out["point_status"].to_numpy(dtype=object)
+    lead_why, point_why = out["lead_why"].to_numpy(dtype=object), out["point_why"].to_numpy(dtype=object)
+    said = (np.where(lead_status == PROPOSED, "Lead BU " + lead_why, lead_why) + " "
+            + np.where(point_status == PROPOSED, "Point person " + point_why, point_why))
+    both = np.array([BOTH_WORDS.get(str(st), "") for st in lead_status], dtype=object) if len(out) else said
+    same = (lead_status == point_status) & (lead_status != PROPOSED) & (both != "")
+    return np.asarray(np.where(same, both, said), dtype=object)
 
 
 def _why(words: dict[str, str], status: np.ndarray, proposed: np.ndarray, names: np.ndarray, ranked: _Ranked,
@@ -273,58 +290,60 @@ def decided(proposals: pd.DataFrame, decisions: pd.DataFrame, bu_names: pd.Serie
     """Per account of ``proposals``: the lead BU and point person in force (a person's choice in the account's latest
     decision wins over the evidence), where each comes from (``lead_source``, ``point_source``: person, evidence or
     None) and ``lead_reason``, the whole story in sentences. ``decisions`` as Store.decisions (newest first, with
-    lead_bu, point_person, lead_reason, author, created_at); ``bu_names``: BU id -> name."""
-    out = proposals[["account_id", "lead_bu", "lead_bu_name", "point_person", "lead_status", "lead_why",
-                     "point_status", "point_why"]].reset_index(drop=True)
-    names = bu_names if bu_names is not None else pd.Series(dtype=object)
+    lead_bu, point_person, lead_reason, author, created_at); ``bu_names``: BU id -> name. Only the accounts whose
+    latest decision chose something are worded again: the evidence's sentences are the proposals' own."""
+    # The proposals' own columns, as they are (Arrow text: turning 100,000 names into Python objects took seconds).
+    out = proposals[["account_id", "lead_bu", "lead_bu_name", "point_person", "reason"]].rename(
+        columns={"reason": "lead_reason"}).reset_index(drop=True)
+    none = np.zeros(len(out), dtype=bool)
+    out["lead_source"] = _source(none, out["lead_bu"].notna().to_numpy())
+    out["point_source"] = _source(none, out["point_person"].notna().to_numpy())
     columns = ["account_id", "lead_bu", "point_person", "lead_reason", "author", "created_at"]
-    latest = decisions.drop_duplicates("account_id", keep="first") if len(decisions) else decisions
-    if len(latest) and all(c in latest for c in columns):
-        chosen = out[["account_id"]].merge(latest[columns], on="account_id", how="left")
-    else:
-        chosen = pd.DataFrame({c: pd.Series(None, index=out.index, dtype=object) for c in columns})
-    chosen_bu = chosen["lead_bu"].astype(object)
-    chosen_person = chosen["point_person"].astype(object)
-    by_bu = chosen_bu.notna().to_numpy()
-    by_person = chosen_person.notna().to_numpy()
+    if not len(decisions) or not all(c in decisions for c in columns):
+        return out[DECIDED_COLUMNS]
+    latest = decisions.drop_duplicates("account_id", keep="first")[columns]
+    latest = latest[latest["lead_bu"].notna() | latest["point_person"].notna()]
+    at = pd.Index(out["account_id"]).get_indexer(pd.Index(latest["account_id"]))
+    latest, at = latest[at >= 0], at[at >= 0]
+    if not len(at):
+        return out[DECIDED_COLUMNS]
+    mine = proposals.iloc[at].reset_index(drop=True)
+    chosen_bu = latest["lead_bu"].astype(object).reset_index(drop=True)
+    chosen_person = latest["point_person"].astype(object).reset_index(drop=True)
+    by_bu, by_person = chosen_bu.notna().to_numpy(), chosen_person.notna().to_numpy()
+    names = bu_names if bu_names is not None else pd.Series(dtype=object)
     chosen_name = chosen_bu.map(names).astype(object)
     chosen_name = chosen_name.where(chosen_name.notna(), chosen_bu)
-    when = pd.to_datetime(chosen["created_at"], utc=True, errors="coerce").dt.strftime("%Y-%m-%d").astype(object)
-    who = (", chosen by " + chosen["author"].astype(object).fillna("someone").astype(str) + " on "
-           + when.fillna("a date not known").astype(str))
-    reason = chosen["lead_reason"].astype(object).fillna("").astype(str).str.strip().str.rstrip(".")
-    because = pd.Series(np.where(reason != "", ": " + reason, " as the evidence proposed"), index=out.index)
-    lead_why = out["lead_why"].fillna("").astype(str)
-    point_why = out["point_why"].fillna("").astype(str)
+    when = pd.to_datetime(latest["created_at"], utc=True, errors="coerce").dt.strftime("%Y-%m-%d").astype(object)
+    who = (", chosen by " + latest["author"].astype(object).fillna("someone").astype(str) + " on "
+           + when.fillna("a date not known").astype(str)).to_numpy(dtype=object)
+    reason = latest["lead_reason"].astype(object).fillna("").astype(str).str.strip().str.rstrip(".").to_numpy(
+        dtype=object)
+    because = np.where(reason != "", ": " + reason, " as the evidence proposed")
 
-    def story(word: str, mine: pd.Series, person: np.ndarray, theirs: pd.Series, status: pd.Series,
-              why: pd.Series) -> pd.Series:
+    def story(word: str, chosen: np.ndarray, person: np.ndarray, theirs: np.ndarray, status: np.ndarray,
+              why: np.ndarray) -> np.ndarray:
         """One side's sentences: the person's choice (and what the evidence proposes, where it differs), else the
         evidence's proposal, else why there is none."""
-        differs = (theirs.notna() & (theirs.astype(object) != mine)).to_numpy()
-        evidence = np.where(differs, (" The evidence proposes " + why).to_numpy(dtype=object), "")
-        chose = (word + " " + chosen_words[word] + who + because + ".").to_numpy(dtype=object) + evidence  # type: ignore[operator]
-        said = pd.Series(np.where(status == PROPOSED, word + " " + why, why), index=out.index)
-        return pd.Series(np.where(person, chose, said), index=out.index)
+        differs = pd.notna(theirs) & (theirs != chosen)
+        chose = word + " " + np.where(person, chosen, "").astype(object) + who + because + "." + np.where(
+            differs, " The evidence proposes " + why, "")
+        said = np.where(status == PROPOSED, word + " " + why, why)
+        return np.asarray(np.where(person, chose, said), dtype=object)
 
-    chosen_words = {"Lead BU": chosen_name.fillna("").astype(str), "Point person": chosen_person.fillna("").astype(str)}
-    lead_words = story("Lead BU", chosen_bu, by_bu, out["lead_bu"], out["lead_status"], lead_why)
-    point_words = story("Point person", chosen_person, by_person, out["point_person"], out["point_status"], point_why)
-    # One BU, no BU, no won deal: neither is proposed, for the same reason; said once.
-    same = ((out["lead_status"] == out["point_status"]) & (out["lead_status"] != PROPOSED)).to_numpy() \
-        & ~by_bu & ~by_person
-    both = out["lead_status"].map(BOTH_WORDS).astype(object)
-    reason_text = pd.Series(np.where(same & both.notna().to_numpy(), both, lead_words + " " + point_words),
-                            index=out.index)
-    evidence_bu, evidence_person = out["lead_bu"].notna().to_numpy(), out["point_person"].notna().to_numpy()
-    return pd.DataFrame({
-        "account_id": out["account_id"].to_numpy(),
-        "lead_bu": np.where(by_bu, chosen_bu, out["lead_bu"].astype(object)),
-        "lead_bu_name": np.where(by_bu, chosen_name, out["lead_bu_name"].astype(object)),
-        "point_person": np.where(by_person, chosen_person, out["point_person"].astype(object)),
-        "lead_source": _source(by_bu, evidence_bu), "point_source": _source(by_person, evidence_person),
-        "lead_reason": reason_text.to_numpy(),
-    })[DECIDED_COLUMNS]
+    lead_words = story("Lead BU", chosen_name.fillna("").to_numpy(dtype=object), by_bu,
+                       mine["lead_bu_name"].to_numpy(dtype=object), mine["lead_status"].to_numpy(dtype=object),
+                       mine["lead_why"].fillna("").to_numpy(dtype=object))
+    point_words = story("Point person", chosen_person.fillna("").to_numpy(dtype=object), by_person,
+                        mine["point_person"].to_numpy(dtype=object), mine["point_status"].to_numpy(dtype=object),
+                        mine["point_why"].fillna("").to_numpy(dtype=object))
+    for column, chosen, where in (("lead_bu", chosen_bu, by_bu), ("lead_bu_name", chosen_name, by_bu),
+                                  ("point_person", chosen_person, by_person)):
+        out.loc[at[where], column] = chosen.to_numpy(dtype=object)[where]  # labels are positions: a RangeIndex
+    out.loc[at[by_bu], "lead_source"] = "person"
+    out.loc[at[by_person], "point_source"] = "person"
+    out.loc[at, "lead_reason"] = lead_words + " " + point_words
+    return out[DECIDED_COLUMNS]
 
 
 def _source(person: np.ndarray, evidence: np.ndarray) -> np.ndarray:
