@@ -179,6 +179,13 @@ def propose(opportunities: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> p
     return out[PROPOSAL_COLUMNS]
 
 
+def _said_for(words: dict[str, str], status: np.ndarray) -> np.ndarray:
+    """Each status's sentence ("" for one without), looked up once per distinct status."""
+    codes, uniques = pd.factorize(pd.Series(status, dtype=object))
+    table = np.array([words.get(str(u), "") for u in uniques] + [""], dtype=object)
+    return np.asarray(table[codes], dtype=object)
+
+
 def _evidence_reason(out: pd.DataFrame) -> np.ndarray:
     """Both sides' sentences as the export's lead_reason says them when no person chose: 'Lead BU …. Point person
     ….', or one sentence for both when neither is proposed for the same reason (one BU, no BU, no won deal)."""
@@ -186,7 +193,7 @@ def _evidence_reason(out: pd.DataFrame) -> np.ndarray:
     lead_why, point_why = out["lead_why"].to_numpy(dtype=object), out["point_why"].to_numpy(dtype=object)
     said = (np.where(lead_status == PROPOSED, "Lead BU " + lead_why, lead_why) + " "
             + np.where(point_status == PROPOSED, "Point person " + point_why, point_why))
-    both = np.array([BOTH_WORDS.get(str(st), "") for st in lead_status], dtype=object) if len(out) else said
+    both = _said_for(BOTH_WORDS, lead_status)
     same = (lead_status == point_status) & (lead_status != PROPOSED) & (both != "")
     return np.asarray(np.where(same, both, said), dtype=object)
 
@@ -195,7 +202,7 @@ def _why(words: dict[str, str], status: np.ndarray, proposed: np.ndarray, names:
          share: np.ndarray, currency: str, side: str) -> np.ndarray:
     """Each account's sentence: the proposal with its evidence ('GTX Systems: $412k won here, 61% of the account's
     won value'; a point person's 'in 3 deals') and how a tie was settled; else why none is proposed."""
-    out = np.array([words.get(s, "") for s in status], dtype=object) if len(status) else np.array([], dtype=object)
+    out = _said_for(words, status)
     at = np.flatnonzero(proposed)
     if not len(at):
         return out
