@@ -9,10 +9,14 @@ import plotly.graph_objects as go
 
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import moneys
+from gtm.export.charts import hover_text
 
 TEXT = "#1B1F24"
 # One hue, light to dark (colour-blind safe: only the lightness carries the amount, and every cell says it in text).
-LIGHT, DARK = "#EAF2FA", "#0B3D66"
+# The ramp skips its middle, where neither near-black nor white text reaches 4.5:1: the lower half runs light
+# (dark text), the upper half dark (white text).
+LIGHT, MID_LIGHT, MID_DARK, DARK = "#EAF2FA", "#A9C4DC", "#3E6F96", "#0B3D66"
+SCALE = [[0.0, LIGHT], [0.5, MID_LIGHT], [0.5, MID_DARK], [1.0, DARK]]
 UNKNOWN = "#E4E4E4"  # a cell whose potential is not known: grey, with "?" in it
 NONE = "#FFFFFF"  # known, no whitespace
 _CLICKABLE = {"hoverdistance": 60}
@@ -32,7 +36,9 @@ def shade(strength: np.ndarray) -> tuple[list[str], list[str]]:
     """Each cell's fill along the ramp (0: light, 1: dark) and the text colour that reads on it (near-black or
     white, whichever contrasts more)."""
     s = np.clip(np.nan_to_num(np.asarray(strength, dtype=float)), 0, 1)[:, None]
-    rgb = _rgb(LIGHT) * (1 - s) + _rgb(DARK) * s
+    low, high = np.clip(s * 2, 0, 1), np.clip(s * 2 - 1, 0, 1)  # as Plotly interpolates SCALE
+    rgb = np.where(s <= 0.5, _rgb(LIGHT) * (1 - low) + _rgb(MID_LIGHT) * low,
+                   _rgb(MID_DARK) * (1 - high) + _rgb(DARK) * high)
     fills = ["#" + "".join(f"{int(round(v)):02X}" for v in row) for row in rgb]
     lum = _luminance(rgb)
     on_dark = (1.05) / (lum + 0.05) > (lum + 0.05) / (_luminance(_rgb(TEXT)[None, :])[0] + 0.05)
@@ -48,8 +54,9 @@ def whitespace_heatmap(cells: pd.DataFrame, accounts: list[str], currency: str =
     bus = (shown.drop_duplicates("bu").sort_values("bu_name", kind="stable")[["bu", "bu_name"]]
            if len(shown) else pd.DataFrame(columns=["bu", "bu_name"]))
     names = shown.drop_duplicates("account_id").set_index("account_id")["account_name"].reindex(accounts)
-    rows = [f"{n}" if pd.notna(n) else a for a, n in zip(accounts, names)]
-    columns = [str(b) for b in bus["bu_name"]]
+    # Names from the data are shown as the characters they hold, never as Plotly's markup (charts.hover_text).
+    rows = [hover_text(str(n) if pd.notna(n) else a) for a, n in zip(accounts, names)]
+    columns = [hover_text(str(b)) for b in bus["bu_name"]]
     row_at = {a: i for i, a in enumerate(accounts)}
     col_at = {b: j for j, b in enumerate(bus["bu"])}
     i = shown["account_id"].map(row_at).to_numpy(dtype=int)
@@ -68,7 +75,8 @@ def whitespace_heatmap(cells: pd.DataFrame, accounts: list[str], currency: str =
         f"<b>{b}</b> at <b>{a}</b><br>Won: {w}<br>Open (expected): {o}<br>"
         + (f"Potential: {p} from {int(n)} buying peer{'s' if int(n) != 1 else ''}<br><b>Whitespace: {x}</b>" if k
            else "Potential not known (no peers to compare with)")
-        for a, b, w, o, p, x, n, k in zip(shown["account_name"], shown["bu_name"], said["won_value"],
+        for a, b, w, o, p, x, n, k in zip(shown["account_name"].astype(str).map(hover_text),
+                                          shown["bu_name"].astype(str).map(hover_text), said["won_value"],
                                           said["open_value"], said["potential"], said["whitespace"], shown["peers"],
                                           known)]
     height = height or max(260, 80 + 30 * len(rows))
@@ -78,7 +86,8 @@ def whitespace_heatmap(cells: pd.DataFrame, accounts: list[str], currency: str =
     shape = (len(rows), len(columns))
     layers = {name: np.full(shape, np.nan) for name in ("ws", "none", "unknown")}
     positive = known & (np.nan_to_num(ws) > 0)
-    layers["ws"][i[positive], j[positive]] = strength[positive]
+    # Exactly halfway Plotly may take either side of the ramp's jump: keep it on the light side, as shade() does.
+    layers["ws"][i[positive], j[positive]] = np.where(strength > 0.5, strength, np.minimum(strength, 0.4999))[positive]
     layers["none"][i[known & ~positive], j[known & ~positive]] = 1.0
     layers["unknown"][i[~known], j[~known]] = 1.0
     fig = go.Figure(layout={
@@ -88,7 +97,7 @@ def whitespace_heatmap(cells: pd.DataFrame, accounts: list[str], currency: str =
         "yaxis": {"autorange": "reversed", "tickfont": ticks, "fixedrange": True, "tickvals": list(range(len(rows))),
                   "ticktext": rows, "range": [len(rows) - 0.5, -0.5], "showgrid": False, "zeroline": False},
         "font": {"size": 13, "color": TEXT}, "showlegend": False, **_CLICKABLE})
-    for name, scale in (("ws", [[0, LIGHT], [1, DARK]]), ("none", [[0, NONE], [1, NONE]]),
+    for name, scale in (("ws", SCALE), ("none", [[0, NONE], [1, NONE]]),
                         ("unknown", [[0, UNKNOWN], [1, UNKNOWN]])):
         fig.add_trace(go.Heatmap(z=layers[name], zmin=0, zmax=1, colorscale=scale, showscale=False, xgap=3, ygap=3,
                                  hoverinfo="skip"))
