@@ -96,11 +96,12 @@ def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) 
     and the account's whitespace by BU."""
     cur = session.currency()
     st.subheader("Lead unit, point person and whitespace", anchor=False)
-    row = decided(d).set_index("account_id")
-    if account_id not in row.index:
+    in_force = decided(d)
+    found = in_force[in_force["account_id"] == account_id]
+    if found.empty:
         st.caption(plain(capture.NOTHING_AT_STAKE))
         return
-    mine = row.loc[account_id]
+    mine = found.iloc[0]
     c1, c2 = st.columns(2)
     for col, label, name, source in ((c1, "Lead BU", mine["lead_bu_name"], mine["lead_source"]),
                                      (c2, "Point person", mine["point_person"], mine["point_source"])):
