@@ -72,8 +72,8 @@ if st.session_state.get("ws_account") not in choices:
 st.subheader("One cell", anchor=False)
 c1, c2 = st.columns(2)
 account = c1.selectbox("Account", choices, key="ws_account", format_func=lambda a: names.get(a, a))
-row = cells[(cells["account_id"] == account) & cells["bu"].notna()].sort_values(
-    ["whitespace", "bu_name"], ascending=[False, True], na_position="last", kind="stable")
+row = whitespace.of_account(cells, account)
+row = row[row["bu"].notna()]
 bus = dict(zip(row["bu"].astype(str), row["bu_name"].astype(str)))
 if st.session_state.get("ws_bu") not in bus:
     st.session_state["ws_bu"] = next(iter(bus))

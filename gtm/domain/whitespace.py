@@ -318,6 +318,15 @@ def biggest(cells: pd.DataFrame, limit: int = 20) -> pd.DataFrame:
                              kind="stable").head(max(limit, 0)).reset_index(drop=True)
 
 
+def of_account(cells: pd.DataFrame, account_id: str) -> pd.DataFrame:
+    """One account's row of the grid: per BU (a BU not known included where it holds value), won, open, potential
+    and whitespace, the most whitespace first and the unknown last. What an account plan's whitespace targets per BU
+    start from."""
+    mine = cells[(cells["account_id"] == account_id).to_numpy(dtype=bool, na_value=False)]
+    return mine.sort_values(["whitespace", "bu_name"], ascending=[False, True], na_position="last",
+                            kind="stable").reset_index(drop=True)
+
+
 def peers_of(cells: pd.DataFrame, account_id: str, bu: str) -> pd.DataFrame:
     """The accounts a cell's potential comes from: the same industry (folded) and size band, buying from ``bu``
     (won value above zero), largest spend first; empty when the cell is in no peer group."""

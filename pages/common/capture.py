@@ -139,16 +139,14 @@ def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) 
 def show_account_whitespace(d: session.PortfolioData, account_id: str) -> None:
     """The account's row of the whitespace grid: per BU, won, open, potential from peers and whitespace."""
     cur = session.currency()
-    cells = grid(d)
-    mine = cells[cells["account_id"] == account_id]
+    mine = whitespace.of_account(grid(d), account_id)
     if mine.empty:
         return
     known = mine["potential"].notna()
     total = float(mine.loc[known, "whitespace"].sum())
     st.markdown(f"**Whitespace here: {plain(money(total, cur))}**" if known.any() else
                 "**Whitespace here: not known**")
-    shown = mine.assign(why=whitespace.potential_words(mine, currency=cur)).sort_values(
-        ["whitespace", "bu_name"], ascending=[False, True], na_position="last", kind="stable")
+    shown = mine.assign(why=whitespace.potential_words(mine, currency=cur))
     st.dataframe(widgets.money_table(shown, ["won_value", "open_value", "potential", "whitespace"], cur),
                  hide_index=True, key="acc_whitespace",
                  column_order=["bu_name", "won_value", "open_value", "potential", "whitespace", "why"],

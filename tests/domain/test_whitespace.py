@@ -84,6 +84,8 @@ def test_the_peers_behind_a_potential_are_the_buying_accounts_of_its_group() -> 
     assert whitespace.peers_of(grid, "D", "GTX")["account_id"].tolist() == ["B", "A"]
     assert whitespace.biggest(grid, 1)[["account_id", "bu"]].values.tolist() == [["D", "GTX"]]
     assert whitespace.by_account(grid).iloc[0]["account_id"] == "D"
+    mine = whitespace.of_account(grid, "D")
+    assert mine["bu"].tolist() == ["GTX", "PWR"] and mine["whitespace"].iloc[0] == 200  # PWR: not known, last
     assert whitespace.cell_sentence(cell(grid, "D", "GTX"), "USD") == (
         "GTX Systems at Name of D: $0 won, $0 open (expected value), potential $200 from 2 buying peers, "
         "whitespace $200.")
