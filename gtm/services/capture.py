@@ -7,7 +7,6 @@ import numpy as np
 import pandas as pd
 
 from gtm.domain import lead, whitespace
-from gtm.domain.vocabulary import APPROACHES
 from gtm.services.currency import reporting_currency
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.storage.repository import Store
@@ -97,7 +96,3 @@ def cross_sell(cells: pd.DataFrame, opportunities: pd.DataFrame, limit: int = 15
         out[column] = out[column].fillna(0).astype(np.int64)
     return out
 
-
-def structure_label(code: object) -> str:
-    """An approach code as people read it ('not known' for none)."""
-    return APPROACHES.label(str(code)) if isinstance(code, str) and code in APPROACHES.codes else "not known"
