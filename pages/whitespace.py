@@ -61,14 +61,17 @@ with st.expander("The heatmap as a table"):
 
 # ---------------------------------------------------------------------------------------------- drill-down
 points = [p for p in (picked or {}).get("selection", {}).get("points", []) if p.get("customdata")]
-if points:  # a click chooses the cell; the pickers below follow it
-    account, bu = (str(x) for x in points[0]["customdata"][:2])
-    st.session_state["ws_account"], st.session_state["ws_bu"] = account, bu
-names = dict(zip(per_account["account_id"].astype(str), per_account["account_name"].astype(str)))
-choices = list(dict.fromkeys([*top, *([st.session_state["ws_account"]] if st.session_state.get("ws_account") in names
+clicked = tuple(str(x) for x in points[0]["customdata"][:2]) if points else None
+if clicked and clicked != st.session_state.get("ws_clicked"):  # a new click chooses the cell; the pickers follow
+    st.session_state["ws_clicked"] = clicked  # (the chart keeps its selection: a picker chosen after it still counts)
+    st.session_state["ws_account"], st.session_state["ws_bu"] = clicked
+held = st.session_state.get("ws_account")
+choices = list(dict.fromkeys([*top, *([str(held)] if held is not None and (per_account["account_id"] == held).any()
                                       else [])]))
-if st.session_state.get("ws_account") not in choices:
+if held not in choices:
     st.session_state["ws_account"] = choices[0]
+listed = per_account[per_account["account_id"].isin(choices)]
+names = dict(zip(listed["account_id"].astype(str), listed["account_name"].astype(str)))
 st.subheader("One cell", anchor=False)
 c1, c2 = st.columns(2)
 account = c1.selectbox("Account", choices, key="ws_account", format_func=lambda a: names.get(a, a))
