@@ -32,6 +32,7 @@ SECTIONS: dict[str, list[tuple[st.Page, Action | None]]] = {
     "Programme": [
         (st.Page("pages/key_accounts.py", title="Key accounts", icon=":material/filter_alt:", url_path="key_accounts"),
          None),
+        (st.Page("pages/whitespace.py", title="Whitespace", icon=":material/grid_on:", url_path="whitespace"), None),
         (st.Page("pages/maturity.py", title="Maturity", icon=":material/radar:", url_path="maturity"), None),
         (st.Page("pages/plan.py", title="Plan", icon=":material/timeline:", url_path="plan"), None),
     ],

@@ -220,7 +220,7 @@ def _prepare_pages(store: Store) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export accounts, opportunities, decisions or the audit log as CSV or XLSX."""
+    """Export accounts, opportunities, decisions, the whitespace or the audit log as CSV or XLSX."""
     from gtm.services import portfolio as portfolio_service
     from gtm.storage.repository import Store
 
@@ -433,14 +433,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="don't prepare the pages' snapshot of a large portfolio after the import (the first page "
                         "builds it instead)")
 
-    p = add("export", cmd_export, "export accounts, opportunities, decisions or the audit log (CSV with BOM, or .xlsx)")
+    p = add("export", cmd_export, "export accounts, opportunities, decisions, the whitespace or the audit log (CSV "
+                                  "with BOM, or .xlsx)")
     p.epilog = ("By default the columns keep their field names (account_id, current_approach ...) and vocabulary "
                 "codes (lead_unit, cross_sell, overkill): a file scripts can rely on, and accounts and "
                 "opportunities that gtm import reads back as they are. --labels writes what the pages show "
                 "instead (the Exports & hand-out page's downloads): their headers ('Account id', 'Current approach', "
                 "'Value (EUR)'), labels and fits in words. Either way ids are whole numbers, timestamps ISO 8601 "
                 "with their zone, and a cell starting with = + - @ is neutralised.")
-    p.add_argument("what", choices=("accounts", "opportunities", "decisions", "audit"))
+    p.add_argument("what", choices=("accounts", "opportunities", "decisions", "whitespace", "audit"))
     p.add_argument("-o", "--output", metavar="OUT")
     p.add_argument("--delimiter", choices=(",", ";"), default=",",
                    help="';' for European Excel (numbers then take a decimal comma); default ','")

@@ -15,7 +15,7 @@ from gtm.domain.recommend import expected_value_note
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
-from pages.common import address, identity, navigation, present, session, widgets
+from pages.common import address, capture, identity, navigation, present, session, widgets
 
 RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
 SHOWN = {"current": "current structure", "recommended": "★ recommended"}  # where the chart draws the opportunities
@@ -171,6 +171,8 @@ if recommended and len(opps):
                               session.currency(), column_order=list(served_config), column_config=served_config,
                               hide_index=True, key=key)
 
+capture.show_account(d, pick, opps)  # issue 25: who leads the account, and where it could buy more
+
 st.subheader("Opportunities")
 if opps.empty:
     st.info("This account has no opportunities yet.")
@@ -218,6 +220,7 @@ elif not decisions.may_decide(who, owner):
 else:
     if st.session_state.pop("dec_clear", False):
         st.session_state["dec_rationale"] = ""  # cleared only after a decision was recorded
+        st.session_state["dec_lead_reason"] = ""
     with st.form("decision_form"):
         approach = st.selectbox("Structure for this account", APPROACHES.codes,
                                 index=APPROACHES.codes.index(recommended) if recommended else 0,
@@ -227,6 +230,7 @@ else:
                                 key="dec_approach")
         rationale = st.text_area("Rationale (required)", key="dec_rationale",
                                  placeholder="Why this structure fits the account's opportunities")
+        lead_choice = capture.lead_inputs(d, pick, opps)  # the lead BU and point person, with the evidence's ★
         submitted = st.form_submit_button("Record decision", type="primary")
 if submitted:
     share = acc.get("recommended_in_band_share")
@@ -235,7 +239,7 @@ if submitted:
     seen = st.session_state.get("dec_seen", {}).get(pick)
     widgets.run_action(lambda: decisions.record_decision(
         session.store(), who, pick, approach, rationale, recommended_approach=recommended,
-        in_band_share=float(share) if pd.notna(share) else None, expected_latest=seen),
+        in_band_share=float(share) if pd.notna(share) else None, expected_latest=seen, **lead_choice.kwargs()),
         toast="Decision recorded", flags={"dec_clear": True})
 
 st.subheader("Decision history")

@@ -17,7 +17,7 @@ from gtm.domain.fmt import money, plain
 from gtm.domain.funnel import default_rules as funnel_rules
 from gtm.export import charts
 from gtm.services import design
-from pages.common import address, design_inputs, identity, navigation, present, session, widgets
+from pages.common import address, capture, design_inputs, identity, navigation, present, session, widgets
 
 SHOWN = 1000  # accounts listed on the page (largest first); the export holds every one
 TODAY_COLOUR, PLAN_COLOUR = "#9AA0A6", "#0072B2"
@@ -135,6 +135,7 @@ st.dataframe(shown_roles[list(design.ROLES_HEADERS)].rename(columns=design.ROLES
              key="dz_roles", width="stretch", column_config={"Change": st.column_config.NumberColumn(format="%+d")})
 st.caption("Coverage ratios are assumptions: change them above. People are whole: accounts ÷ accounts per person, "
            "rounded up.")
+capture.show_point_persons(d, result)  # the lead-unit point persons by name, beside their count
 text = charts.text_layout(widgets.text_px(), 13)  # every chart text this size or more, in the theme's colour
 bar_layout = {**text, "legend": {**text["legend"], "orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
               "barmode": "group", "yaxis": {"autorange": "reversed", "tickfont": text["font"]}, "xaxis": {"visible": False}}

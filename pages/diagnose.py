@@ -12,7 +12,7 @@ from gtm.domain.permissions import Action, Actor, Role
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
-from pages.common import address, fragments, identity, rule_editor, session, widgets
+from pages.common import address, capture, fragments, identity, rule_editor, session, widgets
 
 s = session.store()
 d = session.data()
@@ -536,6 +536,7 @@ def todo_and_overrides() -> None:
                                     "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)"),
                                     "account_name": "Account", "product_family": "Product family",
                                     "value": st.column_config.NumberColumn(f"Value ({cur})")})
+    capture.show_cross_sell(d)  # the biggest whitespace cells: evidence for the cross-sell natures
     st.subheader("Set an opportunity's nature", anchor=False)
     pick = _pick_opportunity("Opportunity", "dg_ov_opp", "Opportunities not yet diagnosed come first, largest first.")
     if pick is None:

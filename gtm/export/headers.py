@@ -87,6 +87,8 @@ ACCOUNTS = Table("Accounts", (
     Column("decided_approach", "Latest decision", "approach", missing="none yet"),
     Column("decided_by", "Decided by"), Column("decided_at", "Decided at", "timestamp"),
     Column("review_status", "Review"),
+    Column("lead_bu", "Lead BU id"), Column("lead_bu_name", "Lead BU", missing="none proposed"),
+    Column("point_person", "Point person", missing="none proposed"), Column("lead_reason", "Lead BU and point person: why"),
 ))
 
 # Exports page "Opportunities": the Account page's opportunity table, then the rest of what the engine read.
@@ -117,6 +119,9 @@ DECISIONS = Table("Decisions", (
     Column("recommended_approach", "Recommended approach", "approach"),
     Column("in_band_share", "In band (share of expected value)", "number"), Column("reviewer", "Reviewer"),
     Column("latest_review_id", "Latest review id", "whole"), Column("review_history", "Review history"),
+    Column("lead_bu", "Lead BU chosen"), Column("lead_bu_proposed", "Lead BU proposed then"),
+    Column("point_person", "Point person chosen"), Column("point_person_proposed", "Point person proposed then"),
+    Column("lead_reason", "Why another lead BU or point person"),
 ))
 
 # Review page "Export this view": the queue table as the page words it (its ``_view``), the account id in place of
@@ -128,6 +133,14 @@ REVIEW = Table("Review", (
     Column("waiting_on", "Waiting on"), Column("your_verdict", "Verdict of {bu}"), _ACCOUNT_ID, Column("worst_steps", "Steps", "whole"),
     Column("judged_on", "Judged on"), Column("author", "Decided by"),
     Column("approvals", "BUs (each with value must approve)"), Column("review_comment", "Review comment"),
+))
+
+# Whitespace page "Download the whitespace": per account and BU, won, open, the potential from peers and the gap.
+WHITESPACE = Table("Whitespace", (
+    _ACCOUNT_ID, _ACCOUNT, Column("bu", "BU id"), Column("bu_name", "BU"),
+    Column("won_value", "Won ({currency})", "number"), Column("open_value", "Open, expected ({currency})", "number"),
+    Column("potential", "Potential from peers ({currency})", "number", missing="not known"),
+    Column("whitespace", "Whitespace ({currency})", "number", missing="not known"),
 ))
 
 # Diagnose page "Product families": the two mapping editors (their CSV import reads these headers back).
@@ -144,7 +157,7 @@ AUDIT = Table("Audit log", (
 
 MAPPINGS: Mapping[str, Table] = {"family_bu": FAMILY_BU, "family_nature": FAMILY_NATURE}  # by rule kind
 EXPORTS: Mapping[str, Table] = {"accounts": ACCOUNTS, "opportunities": OPPORTUNITIES, "decisions": DECISIONS,
-                                "audit": AUDIT}
+                                "audit": AUDIT, "whitespace": WHITESPACE}
 
 
 def column_labels(table: Table, currency: str, **names: str) -> dict[str, str]:

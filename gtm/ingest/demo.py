@@ -25,7 +25,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "accounts": ("account_id", "name", "industry", "region", "parent_id", "revenue", "growth_potential",
                  "ease_of_access", "current_approach", "owner"),
     "opportunities": ("opportunity_id", "account_id", "bu", "name", "nature", "value", "probability", "stage",
-                      "close_date"),
+                      "close_date", "owner"),
 }
 # The signals _signals() knows how to draw; a signal the generator does not know is left out of the demo.
 _GENERATED = frozenset({"turnkey", "engineered_solution", "joint_planning", "bu_count", "one_time"})
@@ -135,6 +135,17 @@ _OWNERS = (
     "Olga Nowak", "Pierre Dubois", "Quinn Murphy", "Rahul Mehta", "Sofia Andersson", "Tom Becker", "Uma Reddy",
     "Victor Santos", "Wen Zhang", "Yara Haddad", "Søren Lund",
 )
+# The BUs' own salespeople, who own the opportunities (the point person is one of them: the deck's case made "the
+# salesperson with the strongest relationship in the account" the point person). Drawn from their own generator
+# (_SELLERS_SEED), after everything else, so that adding them changed no other value of the committed demo.
+_SELLER_FIRST = ("Ada", "Bram", "Chiara", "Dmitri", "Esther", "Felix", "Gita", "Hugo", "Ines", "Jamal", "Kaito",
+                 "Lena", "Mateo", "Nadia", "Oskar", "Priya", "Rafael", "Sana", "Timo", "Valeria", "Wiktor", "Xin",
+                 "Yusuf", "Zofia")
+_SELLER_LAST = ("Andrade", "Bauer", "Chen", "Dahl", "Eriksen", "Fischer", "Garcia", "Holm", "Iyer", "Jansen", "Kaur",
+                "Laine", "Moreno", "Nakamura", "Ortiz", "Park", "Quist", "Romano", "Singh", "Takeda", "Varga", "Weber")
+_SELLERS_SEED = 25
+_SELLERS_PER_BU_REGION = 3
+_PRIMARY_SHARE = 0.8  # of an account's deals with a BU, those its main contact there owns
 # Before KAM there was virtually no cross-BU collaboration: most accounts run on traditional sales.
 _APPROACH_WEIGHTS = {
     "traditional_sales": 0.78, "coordinated_incentives": 0.09, "lead_unit": 0.07, "overlay_advisory": 0.03,
@@ -393,6 +404,26 @@ def _opportunities(rng: np.random.Generator, accounts: pd.DataFrame) -> pd.DataF
     return frame
 
 
+def _owners(seed: int, accounts: pd.DataFrame, opportunities: pd.DataFrame) -> np.ndarray:
+    """Each opportunity's owner: a salesperson of its BU in its account's region. Each account has a main contact
+    per BU, who owns most of that BU's deals there; another of the BU's sellers in the region owns the rest."""
+    rng = np.random.default_rng([seed, _SELLERS_SEED])
+    regions = [r[0] for r in _REGIONS]
+    pairs = [(f, last) for f in _SELLER_FIRST for last in _SELLER_LAST]
+    needed = len(_BUS) * len(regions) * _SELLERS_PER_BU_REGION
+    picked = rng.choice(len(pairs), size=needed, replace=False)
+    sellers = np.array([f"{pairs[i][0]} {pairs[i][1]}" for i in picked], dtype=object).reshape(
+        len(_BUS), len(regions), _SELLERS_PER_BU_REGION)
+    bu = pd.Index([b[0] for b in _BUS]).get_indexer(pd.Index(opportunities["bu"]))
+    region_of = accounts.set_index("account_id")["region"]
+    region = pd.Index(regions).get_indexer(pd.Index(opportunities["account_id"].map(region_of)))
+    account = pd.Index(accounts["account_id"]).get_indexer(pd.Index(opportunities["account_id"]))
+    main = rng.integers(0, _SELLERS_PER_BU_REGION, (len(accounts), len(_BUS)))[account, bu]
+    other = (main + rng.integers(1, _SELLERS_PER_BU_REGION, len(opportunities))) % _SELLERS_PER_BU_REGION
+    seller = np.where(rng.random(len(opportunities)) < _PRIMARY_SHARE, main, other)
+    return np.asarray(sellers[bu, region, seller], dtype=object)
+
+
 def _typed(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The canonical column order and dtypes shared by generate() and load()."""
     frame = frame.loc[:, list(columns()[kind])].copy()
@@ -422,6 +453,7 @@ def generate(seed: int = SEED, accounts: int = 400) -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(seed)
     acc = _accounts(rng, accounts)
     opp = _opportunities(rng, acc)
+    opp["owner"] = _owners(seed, acc, opp)
     return {
         "business_units": _typed("business_units", _business_units()),
         "accounts": _typed("accounts", acc),

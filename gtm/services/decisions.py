@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from gtm.domain.errors import InputError, PermissionDenied, Problem
 from gtm.domain.fmt import plural
+from gtm.domain.lead import LeadChoice, check_choice
 from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.domain.vocabulary import APPROACHES
 from gtm.services import audit
@@ -53,12 +54,17 @@ def _check_owner(actor: Actor, account_id: str, owner: str | None) -> None:
 def record_decision(
     store: Store, actor: Actor, account_id: str, approach: str, rationale: str,
     *, recommended_approach: str | None = None, in_band_share: float | None = None,
-    expected_latest: int | None = None,
+    expected_latest: int | None = None, lead_bu: str | None = None, point_person: str | None = None,
+    lead_reason: str | None = None, proposed_lead_bu: str | None = None, proposed_point_person: str | None = None,
 ) -> int:
     """Append a decision for an account, judged against the matrix active when it is written; returns its id.
 
     ``expected_latest`` is the id of the latest decision the person saw on the account (0: they saw none); when
     someone recorded another one meanwhile, nothing is written and the error says who and when.
+
+    The decision may carry the account's lead BU and point person (gtm.domain.lead): the lead BU must be one that
+    sells at the account, and choosing other than what the evidence proposed (``proposed_lead_bu``,
+    ``proposed_point_person``, as the person saw them) needs ``lead_reason``. None: not chosen, the evidence stands.
     """
     require(actor, Action.RECORD_DECISION)
     term = APPROACHES.parse(approach, "approach")
@@ -66,6 +72,7 @@ def record_decision(
     if not rationale:
         raise InputError("A decision needs a rationale: say why this structure fits the account.",
                          [Problem(None, "rationale", "", "is required")])
+    lead_reason = _text(lead_reason, "reason for the lead BU and point person")
 
     def write(tx: Transaction) -> int:
         account = store.account_key(tx, account_id)
@@ -82,18 +89,31 @@ def record_decision(
                 _, author, when = latest
                 raise InputError(f"Someone recorded a decision on this account meanwhile ({author}, "
                                  f"{when:%Y-%m-%d %H:%M} UTC); look at it, then decide again.")
+        choice = check_choice(lead_bu, point_person, lead_reason, proposed_lead_bu=proposed_lead_bu,
+                              proposed_point_person=proposed_point_person,
+                              account_bus=store.account_bus(tx, account) if lead_bu else ())
         active = store.active_matrix(tx)  # read in the same transaction as the write
         decision_id = store.insert_decision(
             tx, account_id=account, approach=term.code, rationale=rationale, author=actor.name.strip(),
             author_role=str(actor.role), matrix_version_id=active.version_id, matrix_name=active.name,
             matrix_fingerprint=active.matrix.fingerprint, recommended_approach=recommended_approach,
-            in_band_share=in_band_share,
+            in_band_share=in_band_share, **_lead_values(choice),
         )
         audit.log(store, tx, actor, "decision.recorded", account_id, decision_id=decision_id, approach=term.code,
-                  matrix=active.name, recommended_approach=recommended_approach)
+                  matrix=active.name, recommended_approach=recommended_approach,
+                  **({"lead_bu": choice.lead_bu, "point_person": choice.point_person} if choice.chosen else {}))
         return decision_id
 
     return store.write(write)
+
+
+def _lead_values(choice: LeadChoice) -> dict[str, str | None]:
+    """The decision's lead columns: the choice, what the evidence proposed then, and the reason (None: nothing
+    chosen, so nothing is stored and the evidence stands)."""
+    if not choice.chosen:
+        return {}
+    return {"lead_bu": choice.lead_bu, "point_person": choice.point_person, "lead_reason": choice.reason or None,
+            "lead_bu_proposed": choice.proposed_lead_bu, "point_person_proposed": choice.proposed_point_person}
 
 
 def review_decision(store: Store, actor: Actor, decision_id: int, verdict: str, comment: str, *,

@@ -15,7 +15,7 @@ from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import Fit
 from gtm.export import deck
 from gtm.ingest.plan import NAME_ID_PREFIX
-from gtm.services import design, lists, maturity, plans
+from gtm.services import capture, design, lists, maturity, plans
 from gtm.services.currency import reporting_currency
 from gtm.services.outcomes import won_weight
 from gtm.services.portfolio import frames
@@ -124,6 +124,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     summary = summary_frame.set_index("account_id").to_dict("index")
     decisions = store.decisions()
     decisions = decisions[decisions["account_id"].isin(ids)]
+    in_force = capture.leads(opps, decisions, data["business_units"], currency)[1].set_index("account_id")
     focus = []
     for account_id in ids:
         row = summary[account_id]
@@ -140,7 +141,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
             else "No opportunities yet.",
             flagged=portfolio.fit_summary(mine, currency), decision=_decision(decisions[decisions["account_id"] == account_id]),
             undiagnosed=int((mine["nature"].isna().to_numpy() & in_play(mine)).sum()), details=details,
-            id_is_internal=account_id.startswith(NAME_ID_PREFIX)))
+            id_is_internal=account_id.startswith(NAME_ID_PREFIX), lead=_lead(in_force, account_id)))
 
     content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,
                    cells=portfolio.cell_summary(assessed) if len(assessed) else deck.empty_cells(), figures=figures,
@@ -152,6 +153,20 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     content.update(_maturity(store))
     content.update(_plan(store))
     return deck.DeckContent(**content)  # type: ignore[arg-type]
+
+
+def _lead(in_force: pd.DataFrame, account_id: str) -> deck.Lead:
+    """The account's lead BU and point person for its slide (capture.leads' row), or why there is none."""
+    if account_id not in in_force.index:
+        return deck.Lead(None, None, capture.NOTHING_AT_STAKE)
+    row = in_force.loc[account_id]
+
+    def text(column: str) -> str | None:
+        value = row[column]
+        return str(value) if isinstance(value, str) and value else None
+
+    return deck.Lead(text("lead_bu_name"), text("point_person"), str(row["lead_reason"]),
+                     chosen="person" in (row["lead_source"], row["point_source"]))
 
 
 ECONOMICS_ROWS = ("name", "current", "plan", "moved", "value", "cost_year_current", "cost_year_plan", "setup_cost",

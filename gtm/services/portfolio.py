@@ -9,13 +9,15 @@ import pandas as pd
 
 from gtm.domain import portfolio
 from gtm.domain.errors import InputError
+from gtm.services import capture
 from gtm.services.currency import reporting_currency
 from gtm.services.diagnosis import diagnosed_opportunities, diagnosed_with_problems
 from gtm.services.outcomes import won_weight
 from gtm.storage import snapshot
 from gtm.storage.repository import Store
 
-EXPORTS = ("accounts", "opportunities", "decisions")
+EXPORTS = ("accounts", "opportunities", "decisions")  # the Exports page's files, and its workbook's sheets
+WHITESPACE = "whitespace"  # a file of its own: an account and BU per row (600,000 rows at 100,000 accounts)
 SNAPSHOT_MIN_ROWS = 50_000  # smaller portfolios build in well under a second: no file for them
 SAVE_DELAY_S = 10.0  # a page's background save waits this long (see frames)
 
@@ -77,9 +79,12 @@ def prepare_snapshot(store: Store) -> int | None:
 
 
 def export_frame(store: Store, what: str) -> pd.DataFrame:
-    """accounts (fit, recommendation, latest decision), opportunities (fit), or decisions (with reviews)."""
-    if what not in EXPORTS:
-        raise InputError(f"Unknown export {what!r}; accepted: {', '.join(EXPORTS)}.")
+    """accounts (fit, recommendation, latest decision, lead BU and point person), opportunities (fit), decisions
+    (with reviews), or whitespace (per account and BU)."""
+    if what not in (*EXPORTS, WHITESPACE):
+        raise InputError(f"Unknown export {what!r}; accepted: {', '.join((*EXPORTS, WHITESPACE))}.")
+    if what == WHITESPACE:
+        return capture.whitespace_export(store)
     active = store.active_matrix().matrix
     if what == "decisions":
         # One row per decision with its latest review; the full review trail follows in review_history.
@@ -92,8 +97,11 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
     assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active, won_weight(store))
     if what == "opportunities":
         return _flat(assessed)
-    recs = portfolio.recommendations(assessed, active, reporting_currency(store))
-    return portfolio.account_table(store.accounts(), assessed, recs, store.decisions())
+    currency = reporting_currency(store)
+    recs = portfolio.recommendations(assessed, active, currency)
+    decisions = store.decisions()
+    table = portfolio.account_table(store.accounts(), assessed, recs, decisions)
+    return capture.with_leads(table, capture.leads(assessed, decisions, store.business_units(), currency)[1])
 
 
 def _flat(opportunities: pd.DataFrame) -> pd.DataFrame:

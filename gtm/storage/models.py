@@ -203,6 +203,13 @@ class Decision(Base):
     matrix_fingerprint: Mapped[str] = mapped_column(String(32), nullable=False)
     recommended_approach: Mapped[str | None] = mapped_column(String(32))
     in_band_share: Mapped[float | None] = mapped_column(Float)
+    # The lead BU (its external id) and point person a person chose, what the evidence proposed then (migration 0012);
+    # None: not chosen in this decision, the evidence's proposal stands (gtm.domain.lead).
+    lead_bu: Mapped[str | None] = mapped_column(String(128))
+    lead_bu_proposed: Mapped[str | None] = mapped_column(String(128))
+    point_person: Mapped[str | None] = mapped_column(String(255))
+    point_person_proposed: Mapped[str | None] = mapped_column(String(255))
+    lead_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False, index=True)
 
 

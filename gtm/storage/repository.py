@@ -278,7 +278,8 @@ class Store:
                 Decision.id.label("decision_id"), Account.external_id.label("account_id"),
                 Account.name.label("account_name"), Decision.approach, Decision.rationale, Decision.author,
                 Decision.author_role, Decision.created_at, Decision.matrix_name, Decision.matrix_fingerprint,
-                Decision.recommended_approach, Decision.in_band_share,
+                Decision.recommended_approach, Decision.in_band_share, Decision.lead_bu, Decision.lead_bu_proposed,
+                Decision.point_person, Decision.point_person_proposed, Decision.lead_reason,
             )
             .join(Account, Decision.account_id == Account.id)
             .order_by(Decision.created_at.desc(), Decision.id.desc())
@@ -391,6 +392,25 @@ class Store:
         mapped = _family_bus(tx)
         names = {normalise(bu.external_id), normalise(bu.name)} if bu is not None else set()
         return any(normalise(mapped.get(normalise(f), "")) in names for f in families)
+
+    @staticmethod
+    def account_bus(tx: Transaction, account_key: int) -> list[str]:
+        """The BUs (external ids) of the account's open and won opportunities: named by the file, or, where the file
+        named none, through the active product family -> BU mapping (as the pages read BUs)."""
+        named = set(tx.execute(select(BusinessUnit.external_id).distinct()
+                               .join(Opportunity, Opportunity.bu_id == BusinessUnit.id)
+                               .where(Opportunity.account_id == account_key, Opportunity.outcome != "lost"))
+                    .scalars().all())
+        families = tx.execute(select(Opportunity.product_family).distinct().where(
+            Opportunity.account_id == account_key, Opportunity.bu_id.is_(None), Opportunity.outcome != "lost",
+            Opportunity.product_family.is_not(None))).scalars().all()
+        if families:
+            mapped = _family_bus(tx)
+            units = tx.execute(select(BusinessUnit.external_id, BusinessUnit.name)).all()
+            ids = {normalise(name): ext for ext, name in units}
+            ids.update({normalise(ext): ext for ext, _ in units})
+            named |= {ids[k] for f in families if (k := normalise(mapped.get(normalise(f), ""))) in ids}
+        return sorted(named)
 
     def decided_account_bus(self) -> pd.DataFrame:
         """account_id, bu: the BUs with value (opportunity value summed above zero, lost deals left out: they are no

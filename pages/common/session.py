@@ -317,6 +317,13 @@ def data(matrix: ApproachMatrix | None = None, every_account: bool = False) -> P
                          matrix is not None)
 
 
+def whole(d: PortfolioData) -> dict[str, pd.DataFrame]:
+    """The whole portfolio's shared frames at ``d``'s version, whatever list ``d`` is filtered to (accounts,
+    business_units, opportunities): what a view over every account needs, e.g. the whitespace's peers. Read them,
+    never change them."""
+    return _portfolio(database_url(), workspace(), d.portfolio_version)
+
+
 # What a page derives from the shared frames is cached too, per data and filters: ten sessions opening the
 # Portfolio compute its figures once, and no page run copies the million-row frame to filter it.
 @st.cache_resource(max_entries=16, show_spinner=False)

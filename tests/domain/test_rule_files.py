@@ -22,6 +22,7 @@ from gtm.domain.plan import load_plan_file
 from gtm.domain.playbook import load_playbook
 from gtm.domain.rules import DATA_DIR, check_examples, json_path
 from gtm.domain.vocabulary import load_vocabularies
+from gtm.domain.whitespace import load_size_bands
 from gtm.domain.words import load_words
 from gtm.ingest.columns import load_column_rules
 
@@ -37,6 +38,7 @@ LOADERS: dict[str, Callable[[Path], Any]] = {
     "engagement_plan.json": load_plan_file,
     "approaches.json": load_playbook,
     "stages.json": load_stage_words,
+    "size_bands.json": load_size_bands,
 }
 
 

@@ -4,7 +4,7 @@ Every table is a native PowerPoint table and every chart a native chart or shape
 deck after the workshop; nothing is an image. Colours, symbols and words are the app's (gtm.export.charts), so a
 cell reads the same on the screen and on the slide.
 
-- content: what the slides show (DeckContent, FocusAccount, Economics, Decision), gathered by gtm.services.deck;
+- content: what the slides show (DeckContent, FocusAccount, Economics, Decision, Lead), gathered by gtm.services.deck;
 - layout: text measured with the font's real metrics and fitted to its box, and the slide being built;
 - slides, economics, timeline: the slides themselves.
 """
@@ -22,6 +22,7 @@ from gtm.export.deck.content import (
     DeckContent,
     Economics,
     FocusAccount,
+    Lead,
     day,
     empty_cells,
 )
@@ -51,5 +52,5 @@ def render(content: DeckContent) -> bytes:
 
 
 __all__ = ["MIME", "SLIDE_HEIGHT", "SLIDE_TITLES", "SLIDE_WIDTH", "DeckContent", "Decision", "Economics",
-           "FocusAccount", "FontMissing", "Para", "day", "empty_cells", "fit", "font_files", "months", "render",
+           "FocusAccount", "FontMissing", "Lead", "Para", "day", "empty_cells", "fit", "font_files", "months", "render",
            "signed"]

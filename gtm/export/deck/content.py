@@ -33,6 +33,16 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Lead:
+    """An account's lead BU and point person in force (a person's choice, else the CRM's evidence), and why."""
+
+    bu: str | None  # the lead BU's name; None: none proposed or chosen
+    person: str | None
+    reason: str  # the sentences of gtm.domain.lead.decided: the evidence, a person's choice, or why there is none
+    chosen: bool = False  # a person chose at least one of them in a decision
+
+
+@dataclass(frozen=True)
 class FocusAccount:
     """What one focus account's slide shows."""
 
@@ -52,6 +62,7 @@ class FocusAccount:
     # The id was made by the import from the account's name (an account known by its name only, "name:…"): it
     # means nothing to the room, so the slide shows the name and only the speaker notes carry the id.
     id_is_internal: bool = False
+    lead: Lead | None = None  # who leads it: the lead BU and point person in force, and why (None: not gathered)
 
 
 @dataclass(frozen=True)

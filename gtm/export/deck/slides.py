@@ -24,7 +24,7 @@ from gtm.domain.fmt import share as fmt_share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.vocabulary import Fit
 from gtm.export.charts import FIT_SYMBOLS, FIT_TEXT, FIT_TINTS, TEXT, cell_colour, cell_strength, fit_words
-from gtm.export.deck.content import SLIDE_TITLES, DeckContent, FocusAccount, day
+from gtm.export.deck.content import SLIDE_TITLES, DeckContent, FocusAccount, Lead, day
 from gtm.export.deck.layout import (
     CAPTION,
     FONT,
@@ -360,6 +360,14 @@ def _blocks_in(heights: list[float], room: float, fixed: int) -> list[float]:
     return heights[:fixed] + [h * left / rest for h in heights[fixed:]]
 
 
+def lead_block(lead: Lead) -> list[Para]:
+    """Who leads the account, in a line: the lead BU and point person in force (or that none is proposed) and where
+    they come from; the sentences of why go to the speaker notes."""
+    source = "chosen in a decision" if lead.chosen else "from the won deals here" if lead.bu or lead.person else \
+        "none proposed, see the notes"
+    return [Para(f"Lead BU: {lead.bu or 'none'} · point person: {lead.person or 'none'} ({source})", 12, True)]
+
+
 def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
     """One focus account: its matrix (now and recommended rows), structures, why, and the latest decision."""
     cur = content.currency
@@ -410,7 +418,14 @@ def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
         legend += (f" {plural(acc.undiagnosed, 'opportunity', 'opportunities')} not yet diagnosed "
                    f"{'is' if acc.undiagnosed == 1 else 'are'} not in the matrix.")
     table_w = label_w + col_w * len(natures)
-    slide.text(x0, legend_y, table_w, BOTTOM - legend_y, [Para(legend, 10, colour=CAPTION)])
+    legend_paras = [Para(legend, 10, colour=CAPTION)]
+    if acc.lead is None:
+        slide.text(x0, legend_y, table_w, BOTTOM - legend_y, legend_paras)
+    else:  # who leads the account, under the matrix: one line, the sentences of why in the speaker notes
+        legend_h = min(needed_height(legend_paras, table_w), BOTTOM - legend_y)
+        slide.text(x0, legend_y, table_w, legend_h, legend_paras)
+        slide.text(x0, legend_y + legend_h, table_w, max(BOTTOM - legend_y - legend_h, 0.1), lead_block(acc.lead))
+        slide.notes.append(f"Lead BU and point person: {acc.lead.reason}")
 
     x = x0 + table_w + 0.3
     w = SLIDE_W - MARGIN - x
