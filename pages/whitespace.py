@@ -46,7 +46,7 @@ if ranked.empty:
 
 # ---------------------------------------------------------------------------------------------- the heatmap
 size = st.segmented_control("Accounts shown", SHOWN, default=SHOWN[1], required=True, key="ws_shown",
-                            format_func=widgets.names(SHOWN, lambda n: f"Top {n}")) or SHOWN[1]
+                            format_func=widgets.names(SHOWN, {n: f"Top {n}" for n in SHOWN})) or SHOWN[1]
 top = [str(a) for a in ranked["account_id"].head(size)]
 picked = st.plotly_chart(heatmap.whitespace_heatmap(cells, top, cur), key="ws_heatmap",
                          config={"displayModeBar": False}, on_select="rerun", selection_mode="points")
