@@ -37,6 +37,7 @@ from gtm.export.deck.layout import (
     Slide,
     fit,
     inches,
+    lines_of,
     needed_height,
     needed_width,
     rgb,
@@ -360,6 +361,21 @@ def _blocks_in(heights: list[float], room: float, fixed: int) -> list[float]:
     return heights[:fixed] + [h * left / rest for h in heights[fixed:]]
 
 
+def _open_actions(acc: FocusAccount, w: float, h: float) -> list[Para]:
+    """The open actions' lines that fit ``w`` x ``h`` inches, whole, the overdue first; the rest said to be in the
+    notes (where every one is)."""
+    n = len(acc.open_actions)
+    head = Para(f"Open actions of the account plan (v{acc.plan_version}): {n}" if n else
+                f"Account plan v{acc.plan_version}: no open action", 10, True)
+    lines = [Para(f"• {line}", 10, max_lines=1) for line in acc.open_actions]
+    for shown in range(n, -1, -1):
+        rest = [Para(f"and {n - shown} more in the notes", 10, colour=CAPTION)] if shown < n else []
+        paras = [head, *lines[:shown], *rest]
+        if needed_height(paras, w) <= h and all(lines_of(p, w - 0.1) <= 1 for p in lines[:shown]):
+            return paras
+    return [head]
+
+
 def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
     """One focus account: its matrix (now and recommended rows), structures, why, and the latest decision."""
     cur = content.currency
@@ -377,7 +393,7 @@ def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
         dtype="int64")
     counts = [int(by_nature.get(c, 0)) for c in vocab.NATURES.codes]
     label_w, col_w = 2.1, 0.98
-    head_h, row_h = 0.75, 0.56
+    head_h, row_h = 0.75, 0.5 if acc.plan_version else 0.56  # tighter rows leave room for the open actions
     x0, y0 = MARGIN, 1.45
     table = slide.table(len(approaches) + 1, len(natures) + 1, x0, y0, [label_w] + [col_w] * len(natures),
                         [head_h] + [row_h] * len(approaches))
@@ -410,7 +426,15 @@ def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
         legend += (f" {plural(acc.undiagnosed, 'opportunity', 'opportunities')} not yet diagnosed "
                    f"{'is' if acc.undiagnosed == 1 else 'are'} not in the matrix.")
     table_w = label_w + col_w * len(natures)
-    slide.text(x0, legend_y, table_w, BOTTOM - legend_y, [Para(legend, 10, colour=CAPTION)])
+    legend_paras = [Para(legend, 10, colour=CAPTION)]
+    legend_h = min(BOTTOM - legend_y, needed_height(legend_paras, table_w))
+    slide.text(x0, legend_y, table_w, legend_h, legend_paras)
+    actions_y = legend_y + legend_h + 0.05
+    if acc.plan_version and BOTTOM - actions_y >= 0.3:  # the account plan's open actions (issue 25), under the matrix
+        slide.notes += [f"Open actions of the account plan (version {acc.plan_version}):"] + \
+            [f"- {line}" for line in acc.open_actions]
+        slide.text(x0, actions_y, table_w, BOTTOM - actions_y, _open_actions(acc, table_w, BOTTOM - actions_y),
+                   name="Open actions")
 
     x = x0 + table_w + 0.3
     w = SLIDE_W - MARGIN - x
