@@ -5,7 +5,8 @@ months) and the cross-BU deals closed (9 in the first year). Each import keeps t
 as records (an opportunity's state after an import is its latest record at or before it), so the same can be counted
 between any two imports. Pure: records, imports and decisions in, frames and sentences out.
 
-- *Won value* at an import: the amounts of the opportunities won in its state, in the reporting currency.
+- *Won value* at an import: the amounts of the opportunities won in its state, in the reporting currency (each
+  import keeps every account's won total per currency, converted when read).
 - *Gained*: won value at the latest import minus won value at the baseline import (a deal won and then lost again
   takes its value back).
 - *New wins*: deals won at the latest import that were not won at the baseline (or did not exist yet).
@@ -95,46 +96,10 @@ def choose_baseline(imports: pd.DataFrame, rule: Rule, *, on: date | None = None
 # ---------------------------------------------------------------------------------------------- won value
 
 
-def won_entries(records: pd.DataFrame) -> pd.DataFrame:
-    """What each record changes in its account's won value: its amount where it is won, minus the opportunity's
-    previous won amount (at the account of its previous record). ``records``: opportunity_key, import_id,
-    account_key, outcome, value (reporting currency; NaN: no exchange rate, counts as nothing). Returns import_id,
-    account_key, delta: summed up to an import, the accounts' won value after it."""
-    if records.empty:
-        return pd.DataFrame({"import_id": pd.Series(dtype="int64"), "account_key": pd.Series(dtype="int64"),
-                             "delta": pd.Series(dtype=float)})
-    r = records.sort_values(["opportunity_key", "import_id"], kind="stable")
-    opp = r["opportunity_key"].to_numpy()
-    won = np.where(r["outcome"].to_numpy(dtype=object) == "won", r["value"].to_numpy(dtype=float), 0.0)
-    won = np.nan_to_num(won, nan=0.0)
-    same = np.zeros(len(r), dtype=bool)
-    same[1:] = opp[1:] == opp[:-1]
-    before = np.zeros(len(r))
-    before[1:] = won[:-1]
-    before[~same] = 0.0
-    account = r["account_key"].to_numpy()
-    previous_account = np.empty_like(account)
-    previous_account[1:] = account[:-1]
-    previous_account[0] = account[0]
-    imports = r["import_id"].to_numpy()
-    gains = pd.DataFrame({"import_id": imports, "account_key": account, "delta": won})
-    losses = pd.DataFrame({"import_id": imports, "account_key": previous_account, "delta": -before})
-    both = pd.concat([gains[won != 0], losses[before != 0]], ignore_index=True)
-    summed: pd.DataFrame = both.groupby(["import_id", "account_key"], sort=True, as_index=False)["delta"].sum()
-    return summed
-
-
-def won_at(entries: pd.DataFrame, import_id: int) -> pd.Series:
-    """Each account's won value after import ``import_id`` (accounts with none left out), by account_key."""
-    upto = entries[entries["import_id"] <= import_id]
-    return upto.groupby("account_key")["delta"].sum()
-
-
-def won_over_imports(entries: pd.DataFrame, import_ids: pd.Series | list[int]) -> pd.Series:
-    """The won value of every account together after each import of ``import_ids`` (in recorded order)."""
-    ids = pd.Index(list(import_ids), dtype="int64")
-    per_import = entries.groupby("import_id")["delta"].sum()
-    return per_import.reindex(ids, fill_value=0.0).cumsum()
+def won_by_account(totals: pd.DataFrame) -> pd.Series:
+    """Each account's won value, by account_key, from its totals per currency (``won`` in the reporting currency;
+    NaN, no exchange rate, counts as nothing and is said apart)."""
+    return totals.groupby("account_key")["won"].sum(min_count=1).fillna(0.0)
 
 
 def _state(records: pd.DataFrame, import_id: int) -> pd.DataFrame:
@@ -169,18 +134,18 @@ def first_deals(wins: pd.DataFrame, as_of: pd.Series, base_on: date) -> pd.DataF
     return wins.assign(won_on=won_on.dt.date, won_from=np.where(usable, FROM_CLOSE, FROM_IMPORT))
 
 
-def account_results(entries: pd.DataFrame, wins: pd.DataFrame, base: int, latest: int, base_on: date,
+def account_results(before: pd.Series, now: pd.Series, wins: pd.DataFrame, base_on: date,
                     accounts: pd.Index | None = None) -> pd.DataFrame:
-    """One row per account (ACCOUNT_COLUMNS): won value before and now, gained, new wins, BUs with a new win,
-    cross-BU (two or more), the first deal's date, its source and days after the baseline. ``accounts``: the accounts
-    to show (a list's, with zeros where nothing was won); None: those with any won value or new win. ``wins``:
-    ``first_deals`` of ``new_wins``, with ``bu`` (a BU id, None where none is known)."""
-    before, now = won_at(entries, base), won_at(entries, latest)
+    """One row per account (ACCOUNT_COLUMNS): won value at the baseline (``before``) and now (``now``, both by
+    account_key), gained, new wins, BUs with a new win, cross-BU (two or more), the first deal's date, its source and
+    days after the baseline. ``accounts``: the accounts to show (a list's, with zeros where nothing was won); None:
+    those with any won value or new win. ``wins``: ``first_deals`` of ``new_wins``, with ``bu`` (None where no BU is
+    known)."""
     keys = accounts if accounts is not None else before.index.union(now.index).union(pd.Index(wins["account_key"]))
     keys = pd.Index(keys, dtype="int64").unique()
     out = pd.DataFrame({"account_key": keys})
-    out["won_before"] = before.reindex(keys, fill_value=0.0).to_numpy()
-    out["won_now"] = now.reindex(keys, fill_value=0.0).to_numpy()
+    out["won_before"] = before.reindex(keys, fill_value=0.0).to_numpy(dtype=float)
+    out["won_now"] = now.reindex(keys, fill_value=0.0).to_numpy(dtype=float)
     out["won_gained"] = out["won_now"] - out["won_before"]
     by_account = wins.groupby("account_key")
     out["new_wins"] = by_account.size().reindex(keys, fill_value=0).to_numpy()
@@ -260,8 +225,9 @@ class Summary:
 
 def summarise(table: pd.DataFrame, *, target_value: float | None, target_years: int | None, base_on: date,
               latest_on: date, groups: pd.Series | None = None, unconverted: int = 0,
-              wins_without_bu: int = 0) -> Summary:
-    """The figures of ``account_results`` (with ``group`` per row when ``groups`` is given, by account_key)."""
+              wins_without_bu: int = 0, accounts: int | None = None) -> Summary:
+    """The figures of ``account_results`` (with ``group`` per row when ``groups`` is given, by account_key);
+    ``accounts``: how many are in scope (default: the table's rows)."""
     days = table["days_to_first_deal"].dropna().astype(int)
     by_group: dict[str, float] = {}
     counts: dict[str, int] = {}
@@ -270,7 +236,7 @@ def summarise(table: pd.DataFrame, *, target_value: float | None, target_years: 
         by_group = {str(k): float(v) for k, v in grouped.groupby("group")["won_gained"].sum().items()}
         counts = {str(k): int(v) for k, v in grouped["group"].value_counts().items()}
     return Summary(
-        accounts=len(table), gained=float(table["won_gained"].sum()), won_before=float(table["won_before"].sum()),
+        accounts=len(table) if accounts is None else accounts, gained=float(table["won_gained"].sum()), won_before=float(table["won_before"].sum()),
         won_now=float(table["won_now"].sum()), pace=pace(target_value, target_years, base_on, latest_on),
         target_value=target_value, target_years=target_years, cross_bu=int(table["cross_bu"].sum()),
         new_wins=int(table["new_wins"].sum()), with_deal=int(len(days)),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gtm.domain import currency as money_codes
@@ -121,20 +122,31 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
     latest_id, latest_on = int(latest["import_id"]), pd.Timestamp(latest["as_of"]).date()
     keys = results_store.account_keys(store)
     in_scope = keys if sc.account_ids is None else keys[keys["account_id"].isin(sc.account_ids)]
-    records = results_store.records(store, latest_id, won_only=True,
-                                    account_keys=None if sc.account_ids is None else in_scope["account_key"].tolist())
-    converted = money_codes.convert(records["value"], records["currency"], currency, rates(store))
-    unconverted = int((converted.values.isna() & (records["outcome"] == "won")).sum())
-    records = records.assign(value=converted.values)
-    entries = rules.won_entries(records)
+    wanted = None if sc.account_ids is None else in_scope["account_key"].tolist()
+    rated = rates(store)
+
+    def converted(values: pd.Series, currencies: pd.Series) -> pd.Series:
+        """In the reporting currency (NaN without a rate): each distinct currency converted once."""
+        codes, uniques = pd.factorize(currencies.astype(object), use_na_sentinel=True)
+        factors = money_codes.convert(pd.Series(1.0, index=range(len(uniques) + 1)),
+                                      pd.Series([*uniques, None], dtype=object), currency, rated).values.to_numpy()
+        return pd.Series(values.to_numpy(dtype=float) * factors[np.where(codes < 0, len(uniques), codes)],
+                         index=values.index)
+
+    totals = results_store.won_totals(store, base.import_id, latest_id, wanted)
+    before_values, now_values = converted(totals["before"], totals["currency"]), converted(totals["now"],
+                                                                                         totals["currency"])
+    unconverted = int(totals.loc[now_values.isna() & totals["now"].notna(), "deals"].sum())
+    before = rules.won_by_account(pd.DataFrame({"account_key": totals["account_key"], "won": before_values}))
+    now = rules.won_by_account(pd.DataFrame({"account_key": totals["account_key"], "won": now_values}))
+    records = results_store.new_win_records(store, base.import_id, latest_id, wanted)
+    records = records.assign(value=converted(records["value"], records["currency"]).to_numpy())
     wins = rules.new_wins(records, base.import_id, latest_id)
-    if sc.account_ids is not None:
-        wanted = set(in_scope["account_key"].tolist())
-        entries = entries[entries["account_key"].isin(wanted)]
-        wins = wins[wins["account_key"].isin(wanted)]
+    if wanted is not None:
+        wins = wins[wins["account_key"].isin(set(wanted))]
     wins = rules.first_deals(_with_bus(store, wins), imports.set_index("import_id")["as_of"], base.on)
-    table = rules.account_results(entries, wins, base.import_id, latest_id, base.on,
-                                  accounts=pd.Index(in_scope["account_key"]) if sc.account_ids is not None else None)
+    table = rules.account_results(before, now, wins, base.on,
+                                  accounts=pd.Index(in_scope["account_key"]) if wanted is not None else None)
     names = keys.set_index("account_key")
     table.insert(0, "account_id", table["account_key"].map(names["account_id"]))
     table.insert(1, "account_name", table["account_key"].map(names["account_name"]))
@@ -143,11 +155,14 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
     table["group"] = groups.to_numpy()
     summary = rules.summarise(table, target_value=sc.target_value, target_years=sc.target_years, base_on=base.on,
                               latest_on=latest_on, groups=table.set_index("account_key")["group"],
-                              unconverted=unconverted, wins_without_bu=int(wins["bu"].isna().sum()))
+                              unconverted=unconverted, wins_without_bu=int(wins["bu"].isna().sum()),
+                              accounts=len(keys) if wanted is None else len(in_scope))
     table = table.sort_values(["won_gained", "won_now", "account_id"], ascending=[False, False, True],
                               kind="stable").drop(columns="account_key").reset_index(drop=True)
-    return Results(sc, currency, imports, base, latest_id, latest_on, table,
-                   _series(imports, entries, base, sc), summary)
+    series = results_store.won_series(store, base.import_id, wanted)
+    series = series.assign(won=converted(series["won"], series["currency"]).to_numpy())
+    return Results(sc, currency, imports, base, latest_id, latest_on, table, _series(imports, series, base, sc),
+                   summary)
 
 
 def _with_bus(store: Store, wins: pd.DataFrame) -> pd.DataFrame:
@@ -165,15 +180,15 @@ def _with_bus(store: Store, wins: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _series(imports: pd.DataFrame, entries: pd.DataFrame, base: rules.Baseline, sc: Scope) -> pd.DataFrame:
-    """Won value after each import from the baseline on, the gain since the baseline and the target's pace."""
-    ids = imports["import_id"].astype(int)
-    won = rules.won_over_imports(entries, ids)
-    after = imports[ids >= base.import_id]
+def _series(imports: pd.DataFrame, totals: pd.DataFrame, base: rules.Baseline, sc: Scope) -> pd.DataFrame:
+    """Won value after each import from the baseline on (``totals``: import_id, won converted), the gain since the
+    baseline and the target's pace."""
+    after = imports[imports["import_id"].astype(int) >= base.import_id]
     frame = pd.DataFrame({"import_id": after["import_id"].astype(int).to_numpy(),
                           "as_of": pd.to_datetime(after["as_of"]).dt.date.to_numpy()})
-    frame["won"] = won.reindex(frame["import_id"]).to_numpy()
-    frame["gained"] = frame["won"] - float(won.get(base.import_id, 0.0))
+    won = totals.groupby("import_id")["won"].sum() if len(totals) else pd.Series(dtype=float)
+    frame["won"] = won.reindex(frame["import_id"], fill_value=0.0).to_numpy(dtype=float)
+    frame["gained"] = frame["won"] - float(frame["won"].iloc[0]) if len(frame) else frame["won"]
     frame["pace"] = [rules.pace(sc.target_value, sc.target_years, base.on, d) for d in frame["as_of"]]
     frame["pace"] = frame["pace"].astype(float)
     return frame

@@ -423,6 +423,21 @@ class OutcomeRecord(Base):
     close_date: Mapped[date | None] = mapped_column(Date)
 
 
+class WonTotal(Base):
+    """An account's won value in one currency as an import left it (the sum of its opportunities won, in the currency
+    each file gave; NULL: the file said none), and how many deals: the results read two imports' totals instead of a
+    million records."""
+
+    __tablename__ = "won_totals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), nullable=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    won: Mapped[float] = mapped_column(Float, nullable=False)
+    deals: Mapped[int] = mapped_column(Integer, nullable=False)
+    __table_args__ = (Index("ix_won_totals_import_id_account_id", "import_id", "account_id"),)
+
+
 class AccountPlan(Base):
     """One saved version of a focus account's plan (the deck's pilot account planning): objectives, targets per BU,
     stakeholders and actions, as JSON (gtm.domain.account_plans)."""

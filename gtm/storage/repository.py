@@ -55,6 +55,7 @@ from gtm.storage.models import (
     Secret,
     Setting,
     User,
+    WonTotal,
     utcnow,
 )
 
@@ -750,8 +751,9 @@ class Store:
         """Delete every business unit, account, opportunity, decision and review, and the account lists, scores,
         focus picks, scenarios, account plans and dated imports that name them (inside a transaction): a list emptied
         of its accounts would mislead."""
-        for model in (OutcomeRecord, ImportRecord, AccountPlan, ScenarioStructure, Scenario, FocusPick, AccountScore, AccountListMember, AccountList,
-                      NatureOverride, Review, Decision, Opportunity, Account, BusinessUnit):
+        for model in (OutcomeRecord, WonTotal, ImportRecord, AccountPlan, ScenarioStructure, Scenario, FocusPick,
+                      AccountScore, AccountListMember, AccountList, NatureOverride, Review, Decision, Opportunity,
+                      Account, BusinessUnit):
             tx.execute(delete(model))
         self.bump(tx)
 

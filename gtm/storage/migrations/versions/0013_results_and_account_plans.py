@@ -57,6 +57,22 @@ def upgrade() -> None:
     op.create_index(op.f("ix_outcome_records_import_id"), "outcome_records", ["import_id"])
     op.create_index(op.f("ix_outcome_records_account_id"), "outcome_records", ["account_id"])
     op.create_table(
+        "won_totals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=True),
+        sa.Column("won", sa.Float(), nullable=False),
+        sa.Column("deals", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(["import_id"], ["imports.id"], ondelete="CASCADE",
+                                name=op.f("fk_won_totals_import_id_imports")),
+        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE",
+                                name=op.f("fk_won_totals_account_id_accounts")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_won_totals")),
+    )
+    op.create_index("ix_won_totals_import_id_account_id", "won_totals", ["import_id", "account_id"])
+    op.create_index(op.f("ix_won_totals_account_id"), "won_totals", ["account_id"])
+    op.create_table(
         "account_plans",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("account_id", sa.Integer(), nullable=False),
@@ -94,11 +110,21 @@ def upgrade() -> None:
     conn.execute(sa.insert(records).from_select(
         ["opportunity_id", "import_id", *_FACTS],
         sa.select(opportunities.c.id, sa.literal(import_id), *(opportunities.c[c] for c in _FACTS))))
+    totals = sa.table("won_totals", sa.column("import_id", sa.Integer), sa.column("account_id", sa.Integer),
+                      sa.column("currency", sa.String), sa.column("won", sa.Float), sa.column("deals", sa.Integer))
+    o = opportunities.c
+    conn.execute(sa.insert(totals).from_select(
+        ["import_id", "account_id", "currency", "won", "deals"],
+        sa.select(sa.literal(import_id), o.account_id, o.currency, sa.func.sum(o.value), sa.func.count())
+        .where(o.outcome == "won").group_by(o.account_id, o.currency)))
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_account_plans_account_id"), table_name="account_plans")
     op.drop_table("account_plans")
+    op.drop_index(op.f("ix_won_totals_account_id"), table_name="won_totals")
+    op.drop_index("ix_won_totals_import_id_account_id", table_name="won_totals")
+    op.drop_table("won_totals")
     op.drop_index(op.f("ix_outcome_records_account_id"), table_name="outcome_records")
     op.drop_index(op.f("ix_outcome_records_import_id"), table_name="outcome_records")
     op.drop_table("outcome_records")
