@@ -79,7 +79,8 @@ def show_figures(res: results_service.Results) -> None:
                 help=f"Accounts with a new deal since the baseline; {s.within_six_months:,} within 6 months, median "
                      + (count(s.median_days, "day") if s.median_days is not None else "not known"))
     moved_share = s.group_share("moved")
-    c[4].metric("Gains where accounts moved", share(moved_share) if moved_share is not None else "—",
+    c[4].metric("Gains where accounts moved", "none moved" if not s.accounts_by_group.get("moved") else
+                share(moved_share) if moved_share is not None else "—",
                 help=f"{rules.GROUP_WORDS['moved'].capitalize()}. {rules.GROUP_WORDS['not moved'].capitalize()}.")
     st.markdown("\n".join(f"- {plain(line)}" for line in res.sentences()))
 

@@ -225,16 +225,19 @@ class Summary:
 
 def summarise(table: pd.DataFrame, *, target_value: float | None, target_years: int | None, base_on: date,
               latest_on: date, groups: pd.Series | None = None, unconverted: int = 0,
-              wins_without_bu: int = 0, accounts: int | None = None) -> Summary:
+              wins_without_bu: int = 0, accounts: int | None = None,
+              group_counts: pd.Series | None = None) -> Summary:
     """The figures of ``account_results`` (with ``group`` per row when ``groups`` is given, by account_key);
-    ``accounts``: how many are in scope (default: the table's rows)."""
+    ``accounts``: how many are in scope (default: the table's rows); ``group_counts``: how many of them moved or
+    not (default: counted on the table's rows)."""
     days = table["days_to_first_deal"].dropna().astype(int)
     by_group: dict[str, float] = {}
     counts: dict[str, int] = {}
     if groups is not None:
         grouped = table.assign(group=table["account_key"].map(groups))
         by_group = {str(k): float(v) for k, v in grouped.groupby("group")["won_gained"].sum().items()}
-        counts = {str(k): int(v) for k, v in grouped["group"].value_counts().items()}
+        counted = grouped["group"].value_counts() if group_counts is None else group_counts
+        counts = {str(k): int(v) for k, v in counted.items()}
     return Summary(
         accounts=len(table) if accounts is None else accounts, gained=float(table["won_gained"].sum()), won_before=float(table["won_before"].sum()),
         won_now=float(table["won_now"].sum()), pace=pace(target_value, target_years, base_on, latest_on),
@@ -266,7 +269,10 @@ def sentences(s: Summary, currency: str) -> list[str]:
                    "to the first deal.")
     else:
         out.append("No account has closed a new deal since the baseline yet.")
-    if s.gained > 0 and s.gained_by_group:
+    if s.gained > 0 and s.gained_by_group and not s.accounts_by_group.get("moved"):
+        out.append("No account has moved to its recommended structure yet (no latest decision chose it), so every "
+                   "gain was won at accounts that did not.")
+    elif s.gained > 0 and s.gained_by_group:
         moved_share = s.group_share("moved")
         out.append(f"{share(moved_share or 0)} of the gains were won at the "
                    f"{count(s.accounts_by_group.get('moved', 0), 'account')} that moved to their recommended "

@@ -151,12 +151,12 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
     table.insert(0, "account_id", table["account_key"].map(names["account_id"]))
     table.insert(1, "account_name", table["account_key"].map(names["account_name"]))
     decisions = store.decisions()[["account_id", "approach", "recommended_approach"]]
-    groups = rules.moved(decisions, recommended, pd.Index(table["account_id"]))
-    table["group"] = groups.to_numpy()
+    groups = rules.moved(decisions, recommended, pd.Index(in_scope["account_id"]))  # every account in scope
+    table["group"] = groups.reindex(table["account_id"]).to_numpy()
     summary = rules.summarise(table, target_value=sc.target_value, target_years=sc.target_years, base_on=base.on,
                               latest_on=latest_on, groups=table.set_index("account_key")["group"],
                               unconverted=unconverted, wins_without_bu=int(wins["bu"].isna().sum()),
-                              accounts=len(keys) if wanted is None else len(in_scope))
+                              accounts=len(in_scope), group_counts=groups.value_counts())
     table = table.sort_values(["won_gained", "won_now", "account_id"], ascending=[False, False, True],
                               kind="stable").drop(columns="account_key").reset_index(drop=True)
     series = results_store.won_series(store, base.import_id, wanted)

@@ -144,3 +144,15 @@ def test_the_sentences_say_the_pace_or_that_there_is_no_target() -> None:
     none = rules.summarise(table, target_value=None, target_years=None, base_on=date(2026, 1, 1),
                            latest_on=date(2026, 4, 1))
     assert "No target is set" in " ".join(rules.sentences(none, "USD"))
+
+
+def test_when_no_account_moved_the_sentence_says_so_rather_than_a_share_of_nothing() -> None:
+    table = pd.DataFrame({"account_key": [1], "won_before": [0.0], "won_now": [50.0], "won_gained": [50.0],
+                          "new_wins": [1], "bus_won": [1], "cross_bu": [False],
+                          "days_to_first_deal": pd.array([10], dtype="Int64")})
+    s = rules.summarise(table, target_value=None, target_years=None, base_on=date(2026, 1, 1),
+                        latest_on=date(2026, 4, 1), groups=pd.Series({1: "not moved"}), accounts=40,
+                        group_counts=pd.Series({"not moved": 40}))
+    words = " ".join(rules.sentences(s, "USD"))
+    assert "at 40 accounts" in words and "No account has moved to its recommended structure yet" in words
+    assert "0% of the gains" not in words
