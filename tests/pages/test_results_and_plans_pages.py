@@ -123,3 +123,32 @@ def test_the_plan_pages_pilot_account_planning_links_to_each_focus_accounts_plan
 def test_without_a_focus_list_the_plan_page_says_plans_come_with_it(bare_demo_db: str) -> None:
     at = run(PLAN)
     assert "No focus list yet: account plans are written for the focus accounts" in _text(at)
+
+
+def _edit(at: AppTest, key: str, **changes: object) -> None:
+    """Edit a data editor as the browser reports it (AppTest has no data editor API)."""
+    at.session_state[key] = {"edited_rows": {}, "added_rows": [], "deleted_rows": [], **changes}
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+
+
+def test_an_edited_plan_is_saved_whole_and_a_bu_the_portfolio_lacks_is_refused_naming_it(demo_db: str) -> None:
+    at = run()
+    account = _open_focus_account(at, demo_db)
+    gen = f"{account}_1_0"
+    _edit(at, f"ap_objectives_{gen}", added_rows=[{"objective": "Sign a frame contract across sites"}])
+    _edit(at, f"ap_targets_{gen}", added_rows=[{"bu": "BU-QUANTUM", "value": 5.0, "source": "entered"}])
+    at.button(key="ap_save").click().run()
+    shown = " ".join(e.value for e in at.error).replace("\\", "")
+    assert "a BU this portfolio does not have" in shown and "BU-QUANTUM" in shown
+    store = Store(demo_db)
+    assert account_plans.latest_plan(store, account).version == 1  # type: ignore[union-attr]  # nothing saved
+    store.dispose()
+    _edit(at, f"ap_targets_{gen}")  # the target taken back: the objective stays
+    at.button(key="ap_save").click().run()
+    assert not at.error
+    store = Store(demo_db)
+    saved = account_plans.latest_plan(store, account)
+    store.dispose()
+    assert saved is not None and saved.version == 2
+    assert saved.plan.objectives[-1] == "Sign a frame contract across sites" and len(saved.plan.objectives) == 4
