@@ -410,13 +410,17 @@ class ImportRecord(Base):
 class OutcomeRecord(Base):
     """An opportunity's account, BU, outcome, value, currency and close date as an import left them. Written only when
     one of them changed since the opportunity's previous record (or it is new): its state after any import is its
-    latest record at or before that import."""
+    latest record at or before that import.
+
+    Derived rows, like an index: the opportunity, account and BU are row ids without foreign keys, because PostgreSQL
+    checks (and locks) a parent row for each of a million records an import writes, a minute per key; they go with
+    their import (which cascades) and with the portfolio (Store.clear_portfolio deletes them first)."""
 
     __tablename__ = "outcome_records"
-    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True, index=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
-    bu_id: Mapped[int | None] = mapped_column(ForeignKey("business_units.id", ondelete="SET NULL"))
+    account_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    bu_id: Mapped[int | None] = mapped_column(Integer)
     outcome: Mapped[str] = mapped_column(String(8), nullable=False)
     value: Mapped[float] = mapped_column(Float, nullable=False)
     currency: Mapped[str | None] = mapped_column(String(3))
@@ -426,12 +430,12 @@ class OutcomeRecord(Base):
 class WonTotal(Base):
     """An account's won value in one currency as an import left it (the sum of its opportunities won, in the currency
     each file gave; NULL: the file said none), and how many deals: the results read two imports' totals instead of a
-    million records."""
+    million records. Derived like the records: the account is a row id without a foreign key."""
 
     __tablename__ = "won_totals"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), nullable=False)
-    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     currency: Mapped[str | None] = mapped_column(String(3))
     won: Mapped[float] = mapped_column(Float, nullable=False)
     deals: Mapped[int] = mapped_column(Integer, nullable=False)

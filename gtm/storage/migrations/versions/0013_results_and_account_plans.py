@@ -44,14 +44,10 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=True),
         sa.Column("close_date", sa.Date(), nullable=True),
-        sa.ForeignKeyConstraint(["opportunity_id"], ["opportunities.id"], ondelete="CASCADE",
-                                name=op.f("fk_outcome_records_opportunity_id_opportunities")),
+        # Row ids without foreign keys but the import's (see gtm.storage.models.OutcomeRecord): PostgreSQL would check
+        # and lock a parent row for each of a million records.
         sa.ForeignKeyConstraint(["import_id"], ["imports.id"], ondelete="CASCADE",
                                 name=op.f("fk_outcome_records_import_id_imports")),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE",
-                                name=op.f("fk_outcome_records_account_id_accounts")),
-        sa.ForeignKeyConstraint(["bu_id"], ["business_units.id"], ondelete="SET NULL",
-                                name=op.f("fk_outcome_records_bu_id_business_units")),
         sa.PrimaryKeyConstraint("opportunity_id", "import_id", name=op.f("pk_outcome_records")),
     )
     op.create_index(op.f("ix_outcome_records_import_id"), "outcome_records", ["import_id"])
@@ -66,8 +62,6 @@ def upgrade() -> None:
         sa.Column("deals", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["import_id"], ["imports.id"], ondelete="CASCADE",
                                 name=op.f("fk_won_totals_import_id_imports")),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], ondelete="CASCADE",
-                                name=op.f("fk_won_totals_account_id_accounts")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_won_totals")),
     )
     op.create_index("ix_won_totals_import_id_account_id", "won_totals", ["import_id", "account_id"])
