@@ -192,6 +192,12 @@ def show_pilot_planning(store: Store, activity: dict[str, Any] | None) -> None:
                                 "link": st.column_config.LinkColumn("Plan", display_text=r"account=([^#]*)"),
                                 "plan": "Version", "saved_by": "Saved by", "objectives": "Objectives",
                                 "open_actions": "Open actions", "overdue_actions": "Overdue"})
+    st.caption("Open a focus account's plan (the Account page, its section \"Account plan\"):")
+    row = st.container(horizontal=True, gap="small", key="pl_plan_links")
+    for account_id, name in zip(table["account_id"], table["account_name"], strict=True):
+        row.page_link("pages/account.py", label=str(name if pd.notna(name) else account_id),
+                      icon=":material/assignment:", query_params={"workspace": session.workspace(),
+                                                                  "account": str(account_id)})
     if planned:
         st.download_button("The focus accounts' plans (XLSX)", lambda: account_plans.export_xlsx(store, ids, names),
                            file_name="gtm-account-plans.xlsx", mime=account_plans.MIME_XLSX, key="pl_account_plans_xlsx",
