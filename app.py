@@ -35,6 +35,7 @@ SECTIONS: dict[str, list[tuple[st.Page, Action | None]]] = {
         (st.Page("pages/whitespace.py", title="Whitespace", icon=":material/grid_on:", url_path="whitespace"), None),
         (st.Page("pages/maturity.py", title="Maturity", icon=":material/radar:", url_path="maturity"), None),
         (st.Page("pages/plan.py", title="Plan", icon=":material/timeline:", url_path="plan"), None),
+        (st.Page("pages/results.py", title="Results", icon=":material/trending_up:", url_path="results"), None),
     ],
     "Organisation": [
         (st.Page("pages/structures.py", title="Structures", icon=":material/account_tree:", url_path="structures"),

@@ -153,9 +153,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     from gtm.domain.permissions import ADMIN
     from gtm.ingest import columns
     from gtm.ingest.limits import Limits
-    from gtm.services.imports import commit_import, plan_import
+    from gtm.services.imports import commit_import, export_date, plan_import
     from gtm.storage.repository import Store
 
+    if args.as_of is not None and args.kind != "opportunities":
+        raise InputError("--as-of dates an import of opportunities (results compare their outcomes); an import of "
+                         "accounts takes none.")
+    as_of = export_date(args.as_of)  # said before the file is read
     store = Store(args.database, workspace=args.workspace)
     mapping = columns.load_mapping_file(args.mapping) if args.mapping else None
     # Administrators on the command line read up to a 1,000,000-row export (GTM_CLI_MAX_* raise the limits).
@@ -189,7 +193,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     if plan.problems and (not args.skip_invalid or plan.file_problems):
         print("nothing was imported (all-or-nothing); fix the problems or use --skip-invalid", file=sys.stderr)
         return 1
-    result = commit_import(store, plan, ADMIN, skip_invalid=args.skip_invalid)
+    result = commit_import(store, plan, ADMIN, skip_invalid=args.skip_invalid, as_of=as_of)
     print(result.summary())
     del plan, t, rejects  # the file's rows: freed before the portfolio is read
     if not args.no_snapshot:
@@ -220,7 +224,8 @@ def _prepare_pages(store: Store) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    """Export accounts, opportunities, decisions, the whitespace or the audit log as CSV or XLSX."""
+    """Export accounts, opportunities, decisions, the whitespace, the audit log or the results per account as CSV or
+    XLSX."""
     from gtm.services import portfolio as portfolio_service
     from gtm.storage.repository import Store
 
@@ -228,11 +233,23 @@ def cmd_export(args: argparse.Namespace) -> int:
     if Path(out).suffix.lower() not in (".csv", ".xlsx"):
         raise InputError(f"{out}: exports are written as .csv or .xlsx; name the file with one of those endings.")
     store = Store(args.database, workspace=args.workspace)
+    if (args.since or args.list) and args.what != "results":
+        raise InputError(f"--since and --list choose the accounts and the baseline of `gtm export results`; "
+                         f"`gtm export {args.what}` takes neither.")
     if args.what == "audit":
         from gtm.domain.permissions import ADMIN
         from gtm.services import audit
 
         frame = audit.entries(store, ADMIN)
+    elif args.what == "results":
+        from gtm.services import results
+
+        found = results.programme_results(store, args.list, since=results.parse_since(args.since))
+        for line in found.sentences():
+            print(line, file=sys.stderr)
+        if found.baseline is not None:
+            print(f"baseline: {found.baseline.words} accounts: {found.scope.words}.", file=sys.stderr)
+        frame = results.export_frame(found)
     else:
         frame = portfolio_service.export_frame(store, args.what)
     if args.labels:  # what the pages show, for people; by default the field names and codes gtm import reads back
@@ -429,20 +446,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--currency", metavar="CODE",
                    help="the currency of amounts that name none (or a bare '$'), e.g. EUR; default: the reporting currency")
     p.add_argument("--rejects", metavar="FILE", help="where --skip-invalid writes rejected rows")
+    p.add_argument("--as-of", metavar="DATE",
+                   help="opportunities: the day the CRM export was taken (YYYY-MM-DD; default today): results compare "
+                        "imports by it")
     p.add_argument("--no-snapshot", action="store_true",
                    help="don't prepare the pages' snapshot of a large portfolio after the import (the first page "
                         "builds it instead)")
 
-    p = add("export", cmd_export, "export accounts, opportunities, decisions, the whitespace or the audit log (CSV "
-                                  "with BOM, or .xlsx)")
+    p = add("export", cmd_export, "export accounts, opportunities, decisions, the whitespace, the audit log or the "
+                                  "results since a baseline (CSV with BOM, or .xlsx)")
     p.epilog = ("By default the columns keep their field names (account_id, current_approach ...) and vocabulary "
                 "codes (lead_unit, cross_sell, overkill): a file scripts can rely on, and accounts and "
                 "opportunities that gtm import reads back as they are. --labels writes what the pages show "
                 "instead (the Exports & hand-out page's downloads): their headers ('Account id', 'Current approach', "
                 "'Value (EUR)'), labels and fits in words. Either way ids are whole numbers, timestamps ISO 8601 "
                 "with their zone, and a cell starting with = + - @ is neutralised.")
-    p.add_argument("what", choices=("accounts", "opportunities", "decisions", "whitespace", "audit"))
+    p.add_argument("what", choices=("accounts", "opportunities", "decisions", "whitespace", "audit", "results"))
     p.add_argument("-o", "--output", metavar="OUT")
+    p.add_argument("--since", metavar="DATE",
+                   help="results: the baseline is the latest import of an export dated on or before DATE (YYYY-MM-DD); "
+                        "default: the import in force when the list was saved, or the first import")
+    p.add_argument("--list", metavar="NAME",
+                   help="results: the accounts of this saved list (default: the latest focus list, else every account)")
     p.add_argument("--delimiter", choices=(",", ";"), default=",",
                    help="';' for European Excel (numbers then take a decimal comma); default ','")
     p.add_argument("--labels", action="store_true",

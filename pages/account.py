@@ -15,7 +15,7 @@ from gtm.domain.recommend import expected_value_note
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
 from gtm.services import decisions
-from pages.common import address, capture, identity, navigation, present, session, widgets
+from pages.common import account_plan, address, capture, identity, navigation, present, session, widgets
 
 RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
 SHOWN = {"current": "current structure", "recommended": "★ recommended"}  # where the chart draws the opportunities
@@ -261,3 +261,7 @@ else:
             "review_comment": "Review comment",
         },
     )
+
+# ---------------------------------------------------------------------------------------------- account plan
+# The focus account's plan (issue 25, item 4), in a section of its own: pages/common/account_plan.py.
+account_plan.show_account_plan(session.store(), who, acc, d.business_units)

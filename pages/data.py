@@ -1,6 +1,8 @@
 """Import: upload CRM exports (CSV/XLSX), check the mapping and every problem, import; the reporting currency and rates;
 the demo reload. Exports, templates and the hand-out are on the Exports & hand-out page (pages/exports.py)."""
 
+from datetime import date
+
 import streamlit as st
 
 from gtm import incidents
@@ -157,6 +159,13 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
 
         mode = st.radio("How to import", ["all", "skip"], horizontal=True, key="dt_mode",
                         format_func=MODE_NAMES.__getitem__)
+        as_of = None
+        if kind == "opportunities":  # results over time compare imports by the date of their export
+            as_of = st.date_input("Date of this export", value=date.today(), max_value=date.today(),
+                                  key="dt_as_of", format="YYYY-MM-DD",
+                                  help="The day the CRM export was taken (today by default). Results compare the won "
+                                       "value of two imports by these dates; an export older than the latest "
+                                       "import's is refused.")
         blocked = bool(plan.file_problems) or (mode == "all" and bool(plan.problems))
         if st.button("Import", type="primary", key="dt_commit", disabled=blocked):
             bar = st.progress(0.0, text="Importing…")
@@ -175,7 +184,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
 
             def import_and_prepare() -> ImportResult:
                 result = importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
-                                                progress=lambda f, text: bar.progress(f, text=text))
+                                                progress=lambda f, text: bar.progress(f, text=text), as_of=as_of)
                 # A large portfolio's pages read a snapshot; preparing it here spares the next page the rebuild.
                 # The import has landed whatever happens here: a failure is logged, and the next page rebuilds.
                 bar.progress(1.0, text="Preparing the pages for the imported portfolio…")

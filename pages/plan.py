@@ -17,7 +17,7 @@ from gtm.domain.permissions import Action
 from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import lists, plans
-from pages.common import identity, present, session, widgets
+from pages.common import account_plan, identity, present, session, widgets
 
 DEFAULT = "default"  # the source "the default plan of data/engagement_plan.json"
 STATUS_COLOURS = {"not started": "#AEB5BD", "in progress": "#0072B2", "done": "#009E73", "blocked": "#D55E00"}
@@ -233,6 +233,8 @@ dates = {c: st.column_config.DateColumn(c, format="D MMM YYYY") for c in ("Start
 date_config = {**dates, "Weeks": st.column_config.NumberColumn(format="%g")}
 if not editing:
     st.dataframe(frame, hide_index=True, key="pl_dates", column_config=date_config)
+# "KAM pilots: pilot account planning" links to the focus accounts' plans (issue 25): pages/common/account_plan.py.
+account_plan.show_pilot_planning(s, account_plan.planning_activity(acts))
 if showing:
     st.stop()
 

@@ -24,10 +24,11 @@ def test_deck_writes_a_pptx_for_the_demo_workspace(tmp_path: Path) -> None:
     assert f"to {target}" in result.stderr
     prs = Presentation(str(target))
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
-    assert titles[1] == "The portfolio matrix" and titles[-1].startswith("The engagement plan")
+    assert titles[1] == "The portfolio matrix" and titles[-2].startswith("The engagement plan")
+    assert titles[-1] == "Results so far"
     assert titles[4] == "Economics of the focus accounts"
-    # title, matrix, funnel, maturity, economics, the 15 with most at stake, the plan
-    assert len(titles) == 5 + 15 + 1
+    # title, matrix, funnel, maturity, economics, the 15 with most at stake, the plan, the results so far
+    assert len(titles) == 5 + 15 + 1 + 1
 
 
 def test_an_unknown_list_is_a_clear_message_and_a_non_zero_exit(tmp_path: Path) -> None:

@@ -51,6 +51,8 @@ class Action(StrEnum):
     REASSIGN_ACCOUNTS = "reassign_accounts"
     # What a won deal weighs beside the open pipeline (issue 22): it moves every recommendation, like the matrix.
     SET_WON_WEIGHT = "set_won_weight"
+    # A focus account's plan (issue 25): objectives, whitespace targets, stakeholders, actions.
+    EDIT_ACCOUNT_PLAN = "edit_account_plan"
 
 
 # action -> roles allowed
@@ -80,6 +82,9 @@ RULES: dict[Action, frozenset[Role]] = {
     Action.REASSIGN_ACCOUNTS: frozenset({Role.FACILITATOR, Role.ADMIN}),
     # The won-deal weight moves every recommendation at once, like a band edit: the workshop's facilitator owns it.
     Action.SET_WON_WEIGHT: frozenset({Role.FACILITATOR, Role.ADMIN}),
+    # The account's sales leader plans it (the services check that they own it), with the facilitator who runs the
+    # pilots; BU heads read the plans and review the decisions.
+    Action.EDIT_ACCOUNT_PLAN: frozenset({Role.SALES_LEADER, Role.FACILITATOR, Role.ADMIN}),
 }
 # A viewer reads everything and writes nothing.
 assert all(Role.VIEWER not in roles for roles in RULES.values())

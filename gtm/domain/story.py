@@ -108,6 +108,73 @@ class ScenarioStep(BaseModel):
     note: str = ""
 
 
+class WinStep(BaseModel):
+    """Deals of the focus account of rank ``focus_rank`` closed won by the second export: the likeliest open deal of
+    each of its ``bus`` BUs with the likeliest deals (two or more: a cross-BU win)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    focus_rank: int = Field(ge=1)
+    bus: int = Field(ge=1, le=6)
+
+
+class ResultsStory(BaseModel):
+    """Two dated imports: the portfolio as exported ``days_between`` days before the seeding (the kick-off), then the
+    deals changed since, exported on the day of seeding, with the wins of ``won``. Deals above ``max_value`` stay open
+    (a quarter's wins are not the turnkey megaprojects)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    days_between: int = Field(ge=1, le=730)
+    first_file: str = Field(min_length=1, max_length=255)
+    second_file: str = Field(min_length=1, max_length=255)
+    max_value: float = Field(gt=0)
+    won: tuple[WinStep, ...] = Field(min_length=1)
+
+
+class PlanAction(BaseModel):
+    """An action of the demo's account plans: ``owner`` "account owner", "facilitator" or a BU id (its head);
+    due ``due_in_days`` after the seeding (negative: already due)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    action: str = Field(min_length=1, max_length=500)
+    owner: str
+    due_in_days: int | None = Field(default=None, ge=-365, le=730)
+    status: Literal["not started", "in progress", "done", "blocked"]
+
+
+class PlanStakeholder(BaseModel):
+    """A stakeholder's role of the demo's account plans (the name is drawn from the plans' name lists); ``owner`` as
+    for actions."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    role: str = ""
+    strength: Literal["strong", "medium", "weak"] | None = None
+    owner: str
+
+
+class AccountPlansStory(BaseModel):
+    """Plans for the first ``accounts`` focus accounts, saved by the facilitator: the objectives (``{account}`` and
+    ``{bu}``, the BU with the most open pipeline there, filled in), a target for each of the ``target_bus`` BUs with
+    the most open pipeline (``target_share`` of it, entered in the workshop), and stakeholders and actions taken in
+    turn from the pools, ``per_account`` of each; each stakeholder named from ``first_names`` and ``last_names`` in
+    turn (lists of coprime lengths name up to their product of people apart)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    accounts: int = Field(ge=1)
+    objectives: tuple[str, ...] = Field(min_length=1)
+    target_bus: int = Field(ge=0, le=6)
+    target_share: float = Field(gt=0, le=1)
+    first_names: tuple[str, ...] = Field(min_length=1)
+    last_names: tuple[str, ...] = Field(min_length=1)
+    stakeholders: tuple[PlanStakeholder, ...] = Field(min_length=1)
+    actions: tuple[PlanAction, ...] = Field(min_length=1)
+    per_account: int = Field(ge=1)
+
+
 class WorkshopStory(BaseModel):
     """data/demo/workshop.json, validated."""
 
@@ -124,6 +191,8 @@ class WorkshopStory(BaseModel):
     plan: PlanUnderWay
     decisions: tuple[DecisionStep, ...]
     scenario: ScenarioStep
+    results: ResultsStory
+    account_plans: AccountPlansStory
 
     @model_validator(mode="after")
     def _check(self) -> WorkshopStory:
@@ -136,6 +205,15 @@ class WorkshopStory(BaseModel):
         for step in self.decisions:
             if step.focus_rank > self.focus.top_n:
                 raise ValueError(f"decision on focus rank {step.focus_rank}: the focus list has {self.focus.top_n}")
+        for win in self.results.won:
+            if win.focus_rank > self.focus.top_n:
+                raise ValueError(f"win on focus rank {win.focus_rank}: the focus list has {self.focus.top_n}")
+        owners = {"account owner", "facilitator", *self.bu_heads}
+        named = [a.owner for a in self.account_plans.actions] + [s.owner for s in self.account_plans.stakeholders]
+        for owner in named:
+            if owner not in owners:
+                raise ValueError(f"account plans: owner {owner!r} is not 'account owner', 'facilitator' or a BU of "
+                                 "bu_heads")
         return self
 
 

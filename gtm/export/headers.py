@@ -155,9 +155,15 @@ AUDIT = Table("Audit log", (
     Column("target", "On"), Column("detail", "Detail"),
 ))
 
+# Results page "Per account" (issue 25): won value at the baseline import and at the latest, and the gain.
+RESULTS = Table("Results", (
+    _ACCOUNT_ID, _ACCOUNT, Column("won_before", "Won at the baseline ({currency})", "number"),
+    Column("won_now", "Won now ({currency})", "number"), Column("won_gained", "Gained ({currency})", "number"),
+))
+
 MAPPINGS: Mapping[str, Table] = {"family_bu": FAMILY_BU, "family_nature": FAMILY_NATURE}  # by rule kind
 EXPORTS: Mapping[str, Table] = {"accounts": ACCOUNTS, "opportunities": OPPORTUNITIES, "decisions": DECISIONS,
-                                "audit": AUDIT, "whitespace": WHITESPACE}
+                                "audit": AUDIT, "whitespace": WHITESPACE, "results": RESULTS}
 
 
 def column_labels(table: Table, currency: str, **names: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ always gives the same frames, byte for byte once written.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -461,18 +462,47 @@ def generate(seed: int = SEED, accounts: int = 400) -> dict[str, pd.DataFrame]:
     }
 
 
+WON_STAGE = "Closed Won"  # data/stages.json reads it as won
+
+
+def later_export(opportunities: pd.DataFrame, wins: dict[str, int], *, first: date, second: date,
+                 max_value: float, seed: int = SEED) -> pd.DataFrame:
+    """The demo's CRM export of ``second``: the deals changed since the export of ``first``, as a CRM's "modified
+    since" export gives them (the same columns). For each account of ``wins`` (account id -> BUs), the open deal most
+    likely to close (the highest probability, then the larger amount, then the id) of each of that many BUs with the
+    likeliest deals, at most ``max_value``, is closed won: stage Closed Won, probability 100, and a close date drawn
+    between the two exports. Deterministic for a seed."""
+    rng = np.random.default_rng(seed + 1)
+    open_deals = opportunities[opportunities["account_id"].isin(list(wins))
+                               & (opportunities["value"] <= max_value)
+                               & ~opportunities["stage"].isin([WON_STAGE, "Closed Lost"])]
+    ranked = open_deals.sort_values(["account_id", "probability", "value", "opportunity_id"],
+                                    ascending=[True, False, False, True], kind="stable")
+    best = ranked.drop_duplicates(["account_id", "bu"])  # each BU's likeliest deal at each account
+    chosen = pd.concat([best[best["account_id"] == a].head(n) for a, n in wins.items()]) if wins else best.head(0)
+    span = max((second - first).days, 1)
+    days = rng.integers(min(14, span), span + 1, size=len(chosen))
+    closed = [pd.Timestamp(first) + pd.Timedelta(days=int(d)) for d in days]
+    out = chosen.assign(stage=WON_STAGE, probability=100, close_date=closed)
+    return out.sort_values("opportunity_id", kind="stable").reset_index(drop=True)
+
+
 def write(frames: dict[str, pd.DataFrame], directory: Path = DEMO_DIR) -> None:
     """Write the three CSVs (UTF-8, no BOM, yes/no signals, ISO dates, one decimal for scores)."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
+    for kind in columns():
+        (directory / f"{kind}.csv").write_bytes(csv_bytes(kind, frames[kind]))
+
+
+def csv_bytes(kind: str, frame: pd.DataFrame) -> bytes:
+    """One demo file's rows as its CSV is written (UTF-8, no BOM, yes/no signals, ISO dates, one decimal)."""
     bools = [n for n, t in _signal_types().items() if t == "bool"]
-    for kind, names in columns().items():
-        frame = frames[kind].loc[:, list(names)].copy()
-        for col in bools:
-            if col in frame:
-                frame[col] = np.where(frame[col].to_numpy(dtype=bool), "yes", "no")
-        frame.to_csv(directory / f"{kind}.csv", index=False, encoding="utf-8", lineterminator="\n",
-                     date_format="%Y-%m-%d", float_format="%.1f")
+    out = frame.loc[:, list(columns()[kind])].copy()
+    for col in bools:
+        if col in out:
+            out[col] = np.where(out[col].to_numpy(dtype=bool), "yes", "no")
+    return out.to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d", float_format="%.1f").encode("utf-8")
 
 
 def load(directory: Path = DEMO_DIR) -> dict[str, pd.DataFrame]:

@@ -6,16 +6,20 @@ from datetime import date
 
 import pandas as pd
 
+from gtm.domain import account_plans as account_plan_rules
 from gtm.domain import economics, portfolio
+from gtm.domain.account_plans import action_line
 from gtm.domain.errors import InputError
-from gtm.domain.fmt import count, plural
+from gtm.domain.fmt import count, money, plural
+from gtm.domain.fmt import share as fmt_share
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.outcomes import in_play
 from gtm.domain.playbook import Assumptions
 from gtm.domain.vocabulary import Fit
 from gtm.export import deck
 from gtm.ingest.plan import NAME_ID_PREFIX
-from gtm.services import capture, design, lists, maturity, plans
+from gtm.services import account_plans, capture, design, lists, maturity, plans
+from gtm.services import results as results_service
 from gtm.services.currency import reporting_currency
 from gtm.services.outcomes import won_weight
 from gtm.services.portfolio import frames
@@ -125,6 +129,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     decisions = store.decisions()
     decisions = decisions[decisions["account_id"].isin(ids)]
     in_force = capture.leads(opps, decisions, data["business_units"], currency)[1].set_index("account_id")
+    planned = account_plans.latest_plans(store, ids)
     focus = []
     for account_id in ids:
         row = summary[account_id]
@@ -132,6 +137,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
         current = row.get("current_approach")
         recommended = row.get("recommended_approach")
         details = " · ".join(str(row[c]) for c in ("industry", "region", "owner") if pd.notna(row.get(c)))
+        version, actions = _actions(planned.get(account_id), today)
         focus.append(deck.FocusAccount(
             account_id=account_id, name=str(row["name"]) if pd.notna(row.get("name")) else account_id,
             cells=portfolio.cell_summary(mine), opportunities=int(row["opportunities"]), value=float(row["value"]),
@@ -141,7 +147,8 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
             else "No opportunities yet.",
             flagged=portfolio.fit_summary(mine, currency), decision=_decision(decisions[decisions["account_id"] == account_id]),
             undiagnosed=int((mine["nature"].isna().to_numpy() & in_play(mine)).sum()), details=details,
-            id_is_internal=account_id.startswith(NAME_ID_PREFIX), lead=_lead(in_force, account_id)))
+            id_is_internal=account_id.startswith(NAME_ID_PREFIX), lead=_lead(in_force, account_id),
+            plan_version=version, open_actions=actions))
 
     content = dict(title=TITLE, workspace=store.workspace, made_on=today, currency=currency, matrix=matrix,
                    cells=portfolio.cell_summary(assessed) if len(assessed) else deck.empty_cells(), figures=figures,
@@ -152,6 +159,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     content.update(_funnel(store, data))
     content.update(_maturity(store))
     content.update(_plan(store))
+    content["results"] = results_so_far(store, list_name, recs, currency)
     return deck.DeckContent(**content)  # type: ignore[arg-type]
 
 
@@ -167,6 +175,49 @@ def _lead(in_force: pd.DataFrame, account_id: str) -> deck.Lead:
 
     return deck.Lead(text("lead_bu_name"), text("point_person"), str(row["lead_reason"]),
                      chosen="person" in (row["lead_source"], row["point_source"]))
+
+
+def _actions(saved: account_plans.SavedPlan | None, today: date) -> tuple[int, list[str]]:
+    """A focus account's plan version (0: none) and its open actions in a line each (overdue first)."""
+    if saved is None:
+        return 0, []
+    opened = account_plan_rules.open_actions(saved.plan, today)
+    return saved.version, [action_line({str(k): v for k, v in a.items()}) for a in opened.to_dict("records")]
+
+
+TOP_GAINS = 5  # accounts named beside the results' chart
+
+
+def results_so_far(store: Store, list_name: str | None, recommended: pd.DataFrame,
+                   currency: str) -> deck.ResultsSoFar:
+    """The "Results so far" slide: the results of ``list_name`` (else the latest focus list, else every account)
+    since the baseline (when the list was saved, else the first import), as gtm.services.results counts them."""
+    told = recommended.set_index("account_id")["recommended_approach"] if len(recommended) else None
+    found = results_service.programme_results(store, list_name, recommended=told)
+    baseline = (f"Since {found.baseline.words[0].lower()}{found.baseline.words[1:]} Accounts: {found.scope.words}."
+                if found.baseline is not None else "")
+    s = found.summary
+    if s is None or found.waiting_for:
+        return deck.ResultsSoFar(sentences=found.sentences(), baseline=baseline)
+    series = found.series
+    figures = [(money(s.gained, currency), "won since the baseline"
+                + (f": {fmt_share(s.pace_share)} of the target's pace ({money(s.pace or 0, currency)} by now)"
+                   if s.pace_share is not None else " (no target set, so no pace)")),
+               (count(s.cross_bu, "account"), "won new deals in two or more BUs (cross-BU wins)"),
+               (f"{s.with_deal:,} of {s.accounts:,}", "accounts closed a first deal"
+                + (f", median {count(s.median_days, 'day')}; {s.within_six_months:,} within 6 months"
+                   if s.median_days is not None else ""))]
+    moved = s.group_share("moved")
+    if moved is not None:
+        figures.append((fmt_share(moved), f"of the gains at the {count(s.accounts_by_group.get('moved', 0), 'account')} "
+                                          "that moved to their recommended structure"))
+    gains = found.accounts[found.accounts["won_gained"] > 0].head(TOP_GAINS)
+    return deck.ResultsSoFar(
+        sentences=found.sentences(), baseline=baseline, dates=list(series["as_of"]),
+        gained=[float(v) for v in series["gained"]],
+        pace=[None if pd.isna(v) else float(v) for v in series["pace"]], figures=figures,
+        top=[(str(n if pd.notna(n) else a), float(g), bool(c)) for a, n, g, c in
+             zip(gains["account_id"], gains["account_name"], gains["won_gained"], gains["cross_bu"], strict=True)])
 
 
 ECONOMICS_ROWS = ("name", "current", "plan", "moved", "value", "cost_year_current", "cost_year_plan", "setup_cost",

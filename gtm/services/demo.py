@@ -8,6 +8,7 @@ import pandas as pd
 
 from gtm.domain.errors import InputError
 from gtm.domain.permissions import ADMIN, Action, Actor, require
+from gtm.domain.story import default_story
 from gtm.ingest import demo
 from gtm.ingest import plan as ingest
 from gtm.ingest.plan import ImportResult
@@ -41,6 +42,9 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
                              f"decision and review in the '{store.workspace}' workspace.")
     elif not store.is_empty():
         return None
+    story = workshop_story if workshop_story is not None else workshop_wanted()
+    # With its workshop, the demo's first export is dated a quarter back: the story imports the deals won since.
+    first = workshop.first_export_date() if story else None
     bus = demo.load(demo.DEMO_DIR)["business_units"]
     stored: dict[str, Collection[str] | pd.Series] = {kind: set() if reset else store.stored_ids(kind)
                                                      for kind in ingest.KINDS}
@@ -50,15 +54,17 @@ def seed_demo(store: Store, *, reset: bool = False, actor: Actor = ADMIN,
     known = acc_plan.valid.rename(columns={"external_id": "account_id"})[["account_id", "name"]]
     opp_plan = ingest.plan_import("opportunities", demo.DEMO_DIR / "opportunities.csv", known_accounts=known,
                                   business_units=bus, stored_ids=stored["opportunities"],
-                                  reporting_currency=reporting_currency(store))
+                                  reporting_currency=reporting_currency(store),
+                                  name=default_story().results.first_file if story else None)
     with store.transaction() as tx:
         if reset:
             store.clear_portfolio(tx)
             store.clear_programme(tx)  # the demo's maturity scores and plans: the story brings its own
         audit.log(store, tx, actor, "demo.reset" if reset else "demo.seeded", store.workspace)
         store.upsert_business_units(tx, bus)
-        results = [commit_import(store, acc_plan, actor, tx=tx), commit_import(store, opp_plan, actor, tx=tx)]
-    if workshop_story if workshop_story is not None else workshop_wanted():
+        results = [commit_import(store, acc_plan, actor, tx=tx),
+                   commit_import(store, opp_plan, actor, tx=tx, as_of=first)]
+    if story:
         workshop.seed_story(store)
     return results
 

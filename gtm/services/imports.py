@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from gtm.domain import portfolio
+from gtm.domain.errors import InputError, Problem
 from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.vocabulary import normalise
 from gtm.ingest import columns as colmap
@@ -20,6 +22,7 @@ from gtm.ingest.plan import ImportPlan, ImportResult
 from gtm.services import audit
 from gtm.services.currency import rates, reporting_currency
 from gtm.services.diagnosis import diagnosed_with_problems
+from gtm.storage import results as results_store
 from gtm.storage.repository import Progress, Store, Transaction
 
 KINDS = ingest.KINDS
@@ -149,14 +152,19 @@ def _business_units_after(business_units: pd.DataFrame, named: pd.Series) -> tup
 
 def commit_import(
     store: Store, plan: ImportPlan, actor: Actor, *, skip_invalid: bool = False, progress: Progress | None = None,
-    tx: Transaction | None = None,
+    tx: Transaction | None = None, as_of: date | None = None,
 ) -> ImportResult:
-    """Write the plan in one transaction (the caller's when ``tx`` is given): all rows, or the valid ones only."""
+    """Write the plan in one transaction (the caller's when ``tx`` is given): all rows, or the valid ones only.
+
+    An import of opportunities is dated ``as_of``, the day of the CRM export it reads (default: today), and keeps
+    each opportunity's outcome and value as it leaves them (gtm.storage.results), so that won value can be compared
+    between any two imports. The date is refused when it is in the future or before the latest import's."""
     require(actor, Action.IMPORT_DATA)
     ingest.check_committable(plan, skip_invalid=skip_invalid)
+    day = export_date(as_of)
     if tx is None:
         with store.transaction() as own:
-            return commit_import(store, plan, actor, skip_invalid=skip_invalid, progress=progress, tx=own)
+            return commit_import(store, plan, actor, skip_invalid=skip_invalid, progress=progress, tx=own, as_of=day)
     rows = plan.valid
     keep = ingest.kept_columns(plan)
     added_bus = kept_owners = 0
@@ -165,12 +173,55 @@ def commit_import(
             rows, kept_owners = _keep_owners(store, tx, rows)
         store.upsert_accounts(tx, rows, keep, progress)
     else:
+        _check_after_latest(tx, day)
         added_bus = store.upsert_opportunities(tx, rows, keep, progress)
+        results_store.record_import(tx, as_of=day, source=plan.source_name, rows=len(rows),
+                                    recorded_by=actor.name.strip())
     result = ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus,
                           kept_owners)
     audit.log(store, tx, actor, f"import.{plan.kind}", plan.source_name, added=result.added, updated=result.updated,
-              rejected=result.rejected, skip_invalid=skip_invalid, new_bus=added_bus, owners_kept=kept_owners)
+              rejected=result.rejected, skip_invalid=skip_invalid, new_bus=added_bus, owners_kept=kept_owners,
+              **({"as_of": day.isoformat()} if plan.kind == "opportunities" else {}))
     return result
+
+
+EXPORT_DATE_ACCEPTED = "accepted: the day the CRM export was taken, as YYYY-MM-DD, not after today"
+
+
+def export_date(value: date | datetime | str | None) -> date:
+    """The date of a CRM export as a person gives it (a date, or YYYY-MM-DD text; None: today); InputError otherwise,
+    naming the value and what is accepted."""
+    today = date.today()
+    if value is None:
+        return today
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value.strip())
+        except ValueError:
+            raise InputError(f"The export's date {value!r} is not a date; {EXPORT_DATE_ACCEPTED}.",
+                             [Problem(None, "export date", value, EXPORT_DATE_ACCEPTED)]) from None
+    if not isinstance(value, date):
+        raise InputError(f"The export's date {value!r} is not a date; {EXPORT_DATE_ACCEPTED}.",
+                         [Problem(None, "export date", str(value), EXPORT_DATE_ACCEPTED)])
+    if value > today:
+        raise InputError(f"The export's date {value.isoformat()} is after today ({today.isoformat()}); "
+                         f"{EXPORT_DATE_ACCEPTED}. Nothing was imported.",
+                         [Problem(None, "export date", value.isoformat(), EXPORT_DATE_ACCEPTED)])
+    return value
+
+
+def _check_after_latest(tx: Transaction, day: date) -> None:
+    """Imports are compared in the order they are recorded: an export older than the latest one recorded would turn
+    results back in time, so it is refused (nothing is written)."""
+    latest = results_store.latest_as_of(tx)
+    if latest is not None and day < latest:
+        accepted = f"accepted: {latest.isoformat()} (the latest import's export date) or later, up to today"
+        raise InputError(f"The export's date {day.isoformat()} is before the latest import's ({latest.isoformat()}): "
+                         f"results compare imports in the order they are recorded, so an older export would turn them "
+                         f"back in time. Nothing was imported; {accepted}.",
+                         [Problem(None, "export date", day.isoformat(), accepted)])
 
 
 def _keep_owners(store: Store, tx: Transaction, rows: pd.DataFrame) -> tuple[pd.DataFrame, int]:

@@ -3,8 +3,9 @@
 After the demo portfolio is loaded, its facilitator narrows the 400 accounts to a shortlist of 50, each BU head
 picks the accounts of most interest to their BU, the facilitator saves the focus list of 15 with the case's target,
 people score the organisation's maturity on two dates a quarter apart, the engagement plan is saved under way, a
-few decisions are recorded and reviewed (approved, challenged, pending), and a scenario is saved. Each step is the
-same service call a page makes, with its permission checks, audit entries and validation.
+few decisions are recorded and reviewed (approved, challenged, pending), a scenario is saved, each focus account
+gets a plan, and a second CRM export, dated a quarter after the first (seed_demo dates it), brings the deals won
+since. Each step is the same service call a page makes, with its permission checks, audit entries and validation.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ from datetime import date, timedelta
 import pandas as pd
 
 from gtm.domain import funnel, portfolio
+from gtm.domain.account_plans import AccountPlan, PlanAction, Stakeholder, Target
 from gtm.domain.permissions import Actor, Role
 from gtm.domain.story import WorkshopStory, default_story
-from gtm.services import decisions, design, lists, maturity, plans
+from gtm.ingest import demo
+from gtm.services import account_plans, decisions, design, imports, lists, maturity, plans
 from gtm.services.currency import reporting_currency
 from gtm.services.outcomes import won_weight
 from gtm.services.portfolio import frames
@@ -31,7 +34,7 @@ def _actors(story: WorkshopStory) -> tuple[Actor, dict[str, Actor]]:
 
 def seed_story(store: Store, story: WorkshopStory | None = None, today: date | None = None) -> dict[str, int]:
     """Carry out the workshop ``story`` (default: data/demo/workshop.json) on ``store``'s portfolio; returns what
-    was written (lists, picks, assessments, plan, decisions, reviews, scenario)."""
+    was written (lists, picks, assessments, plan, decisions, reviews, scenario, account plans, imports)."""
     story = story or default_story()
     today = today or date.today()
     facilitator, heads = _actors(story)
@@ -42,7 +45,8 @@ def seed_story(store: Store, story: WorkshopStory | None = None, today: date | N
     assessed = portfolio.assess_portfolio(opportunities, matrix, weight)
     recommended = portfolio.recommendations(assessed, matrix, reporting_currency(store), rationale=False) \
         .set_index("account_id")["recommended_approach"]
-    done = {"lists": 0, "picks": 0, "assessments": 0, "plans": 0, "decisions": 0, "reviews": 0, "scenarios": 0}
+    done = {"lists": 0, "picks": 0, "assessments": 0, "plans": 0, "decisions": 0, "reviews": 0, "scenarios": 0,
+            "account_plans": 0, "imports": 0}
 
     # 400 -> 50: the top N on size of opportunity and ease of access (the Key accounts page's default axes).
     rules = funnel.default_rules()
@@ -106,7 +110,9 @@ def seed_story(store: Store, story: WorkshopStory | None = None, today: date | N
         approach = str(recommended.get(account, "")) if step.approach == "recommended" else step.approach
         if not approach:
             continue
-        decision = decisions.record_decision(store, facilitator, account, approach, step.rationale)
+        told = recommended.get(account)
+        decision = decisions.record_decision(store, facilitator, account, approach, step.rationale,
+                                             recommended_approach=str(told) if pd.notna(told) else None)
         done["decisions"] += 1
         if step.review is None:
             continue  # pending: waiting for the BU heads
@@ -121,4 +127,68 @@ def seed_story(store: Store, story: WorkshopStory | None = None, today: date | N
         design.save_scenario(store, facilitator, story.scenario.name, structures, scope=story.focus.name,
                              base="the recommendation", note=story.scenario.note)
         done["scenarios"] += 1
+
+    done["account_plans"] += _account_plans(store, story, facilitator, heads, focus, accounts, opportunities, today)
+    done["imports"] += _quarter_later(store, story, facilitator, focus, today)
     return done
+
+
+def _account_plans(store: Store, story: WorkshopStory, facilitator: Actor, heads: dict[str, Actor], focus: list[str],
+                   accounts: pd.DataFrame, opportunities: pd.DataFrame, today: date) -> int:
+    """A plan for each of the first focus accounts, saved by the facilitator: objectives, the workshop's targets for
+    the BUs with the most open pipeline there, stakeholders and actions taken in turn from the story's pools."""
+    told = story.account_plans
+    names = accounts.set_index(accounts["account_id"].astype(str))
+    bu_names = dict(zip(store.business_units()["bu_id"], store.business_units()["name"], strict=True))
+    open_deals = opportunities[opportunities["outcome"].astype(str) == "open"] if "outcome" in opportunities \
+        else opportunities
+    pipeline = open_deals.groupby([open_deals["account_id"].astype(str), open_deals["bu"].astype(str)])["value"].sum()
+
+    def who(owner: str, account: str) -> str:
+        if owner == "account owner":
+            found = names["owner"].get(account)
+            return str(found) if pd.notna(found) else ""
+        return facilitator.name if owner == "facilitator" else heads[owner].name
+
+    saved = 0
+    for k, account in enumerate(focus[:told.accounts]):
+        mine = pipeline.loc[account].sort_values(ascending=False, kind="stable") if account in pipeline.index else \
+            pd.Series(dtype=float)
+        lead = bu_names.get(str(mine.index[0]), str(mine.index[0])) if len(mine) else "our BUs"
+        name = str(names["name"].get(account, account))
+        people = [k * told.per_account + j for j in range(told.per_account)]
+        plan = AccountPlan(
+            objectives=tuple(o.format(account=name, bu=lead) for o in told.objectives),
+            targets=tuple(Target(bu=str(bu), value=round(float(v) * told.target_share, -3))
+                          for bu, v in mine.head(told.target_bus).items()),
+            stakeholders=tuple(Stakeholder(
+                name=f"{told.first_names[i % len(told.first_names)]} {told.last_names[i % len(told.last_names)]}",
+                role=told.stakeholders[i % len(told.stakeholders)].role,
+                strength=told.stakeholders[i % len(told.stakeholders)].strength,
+                owner=who(told.stakeholders[i % len(told.stakeholders)].owner, account)) for i in people),
+            actions=tuple(PlanAction(
+                action=a.action, owner=who(a.owner, account), status=a.status,
+                due=None if a.due_in_days is None else today + timedelta(days=a.due_in_days))
+                for a in (told.actions[(k + j) % len(told.actions)] for j in range(told.per_account + 1))),
+            note="Drafted in the workshop's pilot account planning.")
+        account_plans.save_plan(store, facilitator, account, plan)
+        saved += 1
+    return saved
+
+
+def first_export_date(story: WorkshopStory | None = None, today: date | None = None) -> date:
+    """The date of the demo's first CRM export: a quarter (the story's days) before the seeding."""
+    return (today or date.today()) - timedelta(days=(story or default_story()).results.days_between)
+
+
+def _quarter_later(store: Store, story: WorkshopStory, facilitator: Actor, focus: list[str], today: date) -> int:
+    """The second CRM export, dated ``today``: the deals changed since the first, the story's wins among them."""
+    told = story.results
+    wins = {focus[w.focus_rank - 1]: w.bus for w in told.won if w.focus_rank <= len(focus)}
+    rows = demo.later_export(demo.load(demo.DEMO_DIR)["opportunities"], wins,
+                             first=first_export_date(story, today), second=today, max_value=told.max_value)
+    if rows.empty:
+        return 0
+    plan = imports.plan_import(store, "opportunities", demo.csv_bytes("opportunities", rows), name=told.second_file)
+    imports.commit_import(store, plan, facilitator, as_of=today)
+    return 1

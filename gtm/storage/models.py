@@ -393,3 +393,74 @@ class ScenarioStructure(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True,
                                             index=True)
     approach: Mapped[str] = mapped_column(String(32), nullable=False)
+
+
+# Results over time and account plans (issue 25). Every import of opportunities is dated, and keeps each opportunity's
+# outcome and value as it left them, so that won value can be compared between any two imports; an account plan is
+# saved in versions. Append-only, like the programme's tables.
+
+
+class ImportRecord(Base):
+    """One import of opportunities: the date of the CRM export it read (``as_of``), when and by whom it was recorded,
+    how many rows it wrote and how many opportunities' outcome or value it changed."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    as_of: Mapped[date] = mapped_column(Date, nullable=False, index=True)
+    source: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    changes: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    recorded_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+
+
+class OutcomeRecord(Base):
+    """An opportunity's account, BU, outcome, value, currency and close date as an import left them. Written only when
+    one of them changed since the opportunity's previous record (or it is new): its state after any import is its
+    latest record at or before that import.
+
+    Derived rows, like an index: the opportunity, account and BU are row ids without foreign keys, because PostgreSQL
+    checks (and locks) a parent row for each of a million records an import writes, a minute per key; they go with
+    their import (which cascades) and with the portfolio (Store.clear_portfolio deletes them first)."""
+
+    __tablename__ = "outcome_records"
+    opportunity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True, index=True)
+    account_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    bu_id: Mapped[int | None] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(8), nullable=False)
+    value: Mapped[float] = mapped_column(Float, nullable=False)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    close_date: Mapped[date | None] = mapped_column(Date)
+
+
+class WonTotal(Base):
+    """An account's won value in one currency as an import left it (the sum of its opportunities won, in the currency
+    each file gave; NULL: the file said none), and how many deals: the results read two imports' totals instead of a
+    million records. Derived like the records: the account is a row id without a foreign key."""
+
+    __tablename__ = "won_totals"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), nullable=False)
+    account_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    won: Mapped[float] = mapped_column(Float, nullable=False)
+    deals: Mapped[int] = mapped_column(Integer, nullable=False)
+    __table_args__ = (Index("ix_won_totals_import_id_account_id", "import_id", "account_id"),)
+
+
+class AccountPlan(Base):
+    """One saved version of a focus account's plan (the deck's pilot account planning): objectives, targets per BU,
+    stakeholders and actions, as JSON (gtm.domain.account_plans)."""
+
+    __tablename__ = "account_plans"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), nullable=False, index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    body: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_by: Mapped[str] = mapped_column(String(255), nullable=False)
+    created_by_id: Mapped[str | None] = mapped_column(String(320))
+    created_role: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    __table_args__ = (UniqueConstraint("account_id", "version", name="uq_account_plans_account_version"),)

@@ -33,6 +33,7 @@ from gtm.storage.models import (
     Account,
     AccountList,
     AccountListMember,
+    AccountPlan,
     AccountScore,
     AuditEntry,
     BusinessUnit,
@@ -40,11 +41,13 @@ from gtm.storage.models import (
     EngagementPlan,
     ExchangeRate,
     FocusPick,
+    ImportRecord,
     MatrixVersion,
     MaturityAssessment,
     Meta,
     NatureOverride,
     Opportunity,
+    OutcomeRecord,
     Review,
     RuleVersion,
     Scenario,
@@ -52,6 +55,7 @@ from gtm.storage.models import (
     Secret,
     Setting,
     User,
+    WonTotal,
     utcnow,
 )
 
@@ -770,9 +774,11 @@ class Store:
 
     def clear_portfolio(self, tx: Transaction) -> None:
         """Delete every business unit, account, opportunity, decision and review, and the account lists, scores,
-        focus picks and scenarios that name them (inside a transaction): a list emptied of its accounts would mislead."""
-        for model in (ScenarioStructure, Scenario, FocusPick, AccountScore, AccountListMember, AccountList,
-                      NatureOverride, Review, Decision, Opportunity, Account, BusinessUnit):
+        focus picks, scenarios, account plans and dated imports that name them (inside a transaction): a list emptied
+        of its accounts would mislead."""
+        for model in (OutcomeRecord, WonTotal, ImportRecord, AccountPlan, ScenarioStructure, Scenario, FocusPick,
+                      AccountScore, AccountListMember, AccountList, NatureOverride, Review, Decision, Opportunity,
+                      Account, BusinessUnit):
             tx.execute(delete(model))
         self.bump(tx)
 

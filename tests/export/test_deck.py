@@ -133,7 +133,8 @@ def test_without_a_list_the_slides_are_in_order_for_the_15_with_most_at_stake(pl
     assert titles[:5] == [deck_service.TITLE, "The portfolio matrix", "Key accounts: the funnel",
                           "Maturity: losers and winners", "Economics of the focus accounts"]
     assert titles[5:20] == _names(plain_demo, top)
-    assert titles[20:] and all(t.startswith("The engagement plan") for t in titles[20:])
+    assert titles[20:-1] and all(t.startswith("The engagement plan") for t in titles[20:-1])
+    assert titles[-1] == "Results so far"  # the closing slide (issue 25)
     cover = _text(plain_deck.slides[0])
     assert "Focus accounts (15)" in cover and "most value at stake" in cover
     assert "No maturity assessment yet" in _text(plain_deck.slides[3])
@@ -656,7 +657,7 @@ def test_an_account_known_by_its_name_shows_its_name_and_keeps_its_id_in_the_not
         assert all(a.startswith("name:") for a in ids)
         before = _open(deck_service.build_deck(store))  # no list, no opportunity outside its band: no focus account
         assert "Focus accounts (0): no focus list yet, and no account has value at stake" in _text(before.slides[0])
-        assert "No focus accounts" in _text(before.slides[4]) and len(before.slides) == 6
+        assert "No focus accounts" in _text(before.slides[4]) and len(before.slides) == 7  # plan, then results
         lists.save_list(store, ADMIN, "Named", "focus", ids)
         prs = _open(deck_service.build_deck(store))
     finally:

@@ -13,10 +13,10 @@ from gtm.storage.repository import Store
 ROOT = Path(__file__).resolve().parents[2]
 PAGES = ["pages/start.py", "pages/portfolio.py", "pages/account.py", "pages/diagnose.py", "pages/review.py",
          "pages/matrix.py", "pages/structures.py", "pages/key_accounts.py", "pages/whitespace.py", "pages/maturity.py",
-         "pages/plan.py", "pages/design.py", "pages/scenarios.py", "pages/data.py", "pages/exports.py"]
+         "pages/plan.py", "pages/results.py", "pages/design.py", "pages/scenarios.py", "pages/data.py", "pages/exports.py"]
 # Pages that need a portfolio: on an empty one they link to the import and to Start (navigation.empty_state).
 LINKED = {"pages/portfolio.py", "pages/account.py", "pages/matrix.py", "pages/key_accounts.py", "pages/design.py",
-          "pages/scenarios.py", "pages/review.py", "pages/whitespace.py"}
+          "pages/scenarios.py", "pages/review.py", "pages/whitespace.py", "pages/results.py"}
 # The words that name a next step in the other pages' empty states (an import, a score).
 NEXT_STEP = ("import some", "score it below")
 TIMEOUT = 60

@@ -23,18 +23,20 @@ from gtm.export.deck.content import (
     Economics,
     FocusAccount,
     Lead,
+    ResultsSoFar,
     day,
     empty_cells,
 )
 from gtm.export.deck.economics import economics_slide, months, signed
 from gtm.export.deck.layout import SLIDE_HEIGHT, SLIDE_WIDTH, FontMissing, Para, fit, font_files
+from gtm.export.deck.results import results_slide
 from gtm.export.deck.slides import account_slide, funnel_slide, matrix_slide, maturity_slide, title_slide
 from gtm.export.deck.timeline import plan_slides
 
 
 def render(content: DeckContent) -> bytes:
     """The hand-out as .pptx bytes: title, portfolio matrix, funnel, maturity, the focus accounts' economics, one
-    slide per focus account, plan."""
+    slide per focus account, plan, results so far."""
     font_files()  # said in words before anything is drawn when the fonts the text is measured with are missing
     prs = Presentation()
     prs.slide_width, prs.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -46,11 +48,13 @@ def render(content: DeckContent) -> bytes:
     for acc in content.accounts:
         account_slide(prs, content, acc)
     plan_slides(prs, content)
+    results_slide(prs, content)
     out = io.BytesIO()
     prs.save(out)
     return out.getvalue()
 
 
 __all__ = ["MIME", "SLIDE_HEIGHT", "SLIDE_TITLES", "SLIDE_WIDTH", "DeckContent", "Decision", "Economics",
-           "FocusAccount", "FontMissing", "Lead", "Para", "day", "empty_cells", "fit", "font_files", "months", "render",
+           "FocusAccount", "FontMissing", "Lead", "Para", "ResultsSoFar", "day", "empty_cells", "fit", "font_files",
+           "months", "render",
            "signed"]

@@ -17,7 +17,7 @@ from gtm.domain.portfolio import Figures
 MIME = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 SLIDE_TITLES = {"title": "title", "matrix": "The portfolio matrix", "funnel": "Key accounts: the funnel",
                 "maturity": "Maturity: losers and winners", "economics": "Economics of the focus accounts",
-                "plan": "The engagement plan"}
+                "plan": "The engagement plan", "results": "Results so far"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,21 @@ class FocusAccount:
     # means nothing to the room, so the slide shows the name and only the speaker notes carry the id.
     id_is_internal: bool = False
     lead: Lead | None = None  # who leads it: the lead BU and point person in force, and why (None: not gathered)
+    plan_version: int = 0  # of its account plan; 0: none saved yet
+    open_actions: Sequence[str] = ()  # its plan's open actions in a line each, overdue first
+
+
+@dataclass(frozen=True)
+class ResultsSoFar:
+    """What the "Results so far" slide shows, as gtm.services.results counted it (the slide only places it)."""
+
+    sentences: Sequence[str]  # the figures in words; or, with nothing to compare yet, why
+    baseline: str = ""  # which import the results run from, and which accounts
+    dates: Sequence[date] = ()  # the imports' export dates from the baseline on
+    gained: Sequence[float] = ()  # won since the baseline at each
+    pace: Sequence[float | None] = ()  # what the target asks by each (None: no target)
+    figures: Sequence[tuple[str, str]] = ()  # (figure, what it is), the headline figures
+    top: Sequence[tuple[str, float, bool]] = ()  # (account, gained, cross-BU), largest gain first
 
 
 @dataclass(frozen=True)
@@ -115,6 +130,7 @@ class DeckContent:
     organisation: str = ""  # whose hand-out: the organisation's name, else its workspace's ("" : the workspace)
     at_stake: float | None = None  # the focus accounts' value outside the realistic band; None: not known
     speaker_notes: Sequence[str] = field(default_factory=tuple)  # the title slide's notes (ids left out, say)
+    results: ResultsSoFar | None = None  # None: not gathered (a hand-made content)
 
 
 def day(d: date | pd.Timestamp | None) -> str:

@@ -37,6 +37,7 @@ from gtm.export.deck.layout import (
     Slide,
     fit,
     inches,
+    lines_of,
     needed_height,
     needed_width,
     rgb,
@@ -368,6 +369,21 @@ def lead_block(lead: Lead) -> list[Para]:
     return [Para(f"Lead BU: {lead.bu or 'none'} · point person: {lead.person or 'none'} ({source})", 12, True)]
 
 
+def _open_actions(acc: FocusAccount, w: float, h: float) -> list[Para]:
+    """The open actions' lines that fit ``w`` x ``h`` inches, whole, the overdue first; the rest said to be in the
+    notes (where every one is)."""
+    n = len(acc.open_actions)
+    head = Para(f"Open actions of the account plan (v{acc.plan_version}): {n}" if n else
+                f"Account plan v{acc.plan_version}: no open action", 10, True)
+    lines = [Para(f"• {line}", 10, max_lines=1) for line in acc.open_actions]
+    for shown in range(n, -1, -1):
+        rest = [Para(f"and {n - shown} more in the notes", 10, colour=CAPTION)] if shown < n else []
+        paras = [head, *lines[:shown], *rest]
+        if needed_height(paras, w) <= h and all(lines_of(p, w - 0.1) <= 1 for p in lines[:shown]):
+            return paras
+    return [head]
+
+
 def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
     """One focus account: its matrix (now and recommended rows), structures, why, and the latest decision."""
     cur = content.currency
@@ -385,7 +401,7 @@ def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
         dtype="int64")
     counts = [int(by_nature.get(c, 0)) for c in vocab.NATURES.codes]
     label_w, col_w = 2.1, 0.98
-    head_h, row_h = 0.75, 0.56
+    head_h, row_h = 0.75, 0.5 if acc.plan_version else 0.56  # tighter rows leave room for the open actions
     x0, y0 = MARGIN, 1.45
     table = slide.table(len(approaches) + 1, len(natures) + 1, x0, y0, [label_w] + [col_w] * len(natures),
                         [head_h] + [row_h] * len(approaches))
@@ -419,13 +435,21 @@ def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
                    f"{'is' if acc.undiagnosed == 1 else 'are'} not in the matrix.")
     table_w = label_w + col_w * len(natures)
     legend_paras = [Para(legend, 10, colour=CAPTION)]
-    if acc.lead is None:
-        slide.text(x0, legend_y, table_w, BOTTOM - legend_y, legend_paras)
-    else:  # who leads the account, under the matrix: one line, the sentences of why in the speaker notes
-        legend_h = min(needed_height(legend_paras, table_w), BOTTOM - legend_y)
-        slide.text(x0, legend_y, table_w, legend_h, legend_paras)
-        slide.text(x0, legend_y + legend_h, table_w, max(BOTTOM - legend_y - legend_h, 0.1), lead_block(acc.lead))
+    legend_h = min(BOTTOM - legend_y, needed_height(legend_paras, table_w))
+    slide.text(x0, legend_y, table_w, legend_h, legend_paras)
+    below_y = legend_y + legend_h
+    if acc.lead is not None:  # who leads the account, under the matrix: one line, the sentences of why in the notes
+        lead_paras = lead_block(acc.lead)
+        lead_h = min(needed_height(lead_paras, table_w), max(BOTTOM - below_y, 0.1))
+        slide.text(x0, below_y, table_w, lead_h, lead_paras)
         slide.notes.append(f"Lead BU and point person: {acc.lead.reason}")
+        below_y += lead_h
+    actions_y = below_y + 0.05
+    if acc.plan_version and BOTTOM - actions_y >= 0.3:  # the account plan's open actions (issue 25), under the matrix
+        slide.notes += [f"Open actions of the account plan (version {acc.plan_version}):"] + \
+            [f"- {line}" for line in acc.open_actions]
+        slide.text(x0, actions_y, table_w, BOTTOM - actions_y, _open_actions(acc, table_w, BOTTOM - actions_y),
+                   name="Open actions")
 
     x = x0 + table_w + 0.3
     w = SLIDE_W - MARGIN - x
