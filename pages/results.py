@@ -14,7 +14,7 @@ from gtm.domain import results as rules
 from gtm.domain.fmt import count, money, plain, share
 from gtm.export import tables
 from gtm.services import results as results_service
-from pages.common import navigation, session, widgets
+from pages.common import address, navigation, session, widgets
 
 EVERY = "— every account —"
 TEXT, GAINED, PACE = "#1B1F24", "#0072B2", "#D55E00"  # Okabe-Ito blue and vermilion
@@ -111,7 +111,7 @@ def chart(res: results_service.Results) -> go.Figure:
 
 def show_accounts(res: results_service.Results) -> None:
     """One row per account, the largest gain first, each linking to its Account page."""
-    table = res.accounts.assign(link=session.account_links(res.accounts["account_id"]),
+    table = res.accounts.assign(link=address.account_links(res.accounts["account_id"]),
                                 cross=res.accounts["cross_bu"].map({True: "✓", False: ""}))
     money_columns = ["won_before", "won_now", "won_gained"]
     cur = res.currency
@@ -176,7 +176,7 @@ if res.baseline is not None:
 if res.waiting_for:
     st.info(plain(res.waiting_for), icon=":material/hourglass_empty:")
     st.page_link("pages/data.py", label="Import a CRM export", icon=":material/upload_file:",
-                 query_params={"workspace": session.workspace()})
+                 query_params=address.here())
 else:
     show_figures(res)
     st.plotly_chart(chart(res), key="rs_chart", config={"displayModeBar": False})

@@ -15,7 +15,7 @@ from gtm.domain.fmt import count, plain
 from gtm.domain.permissions import Actor
 from gtm.services import account_plans, lists
 from gtm.storage.repository import Store
-from pages.common import present, session, widgets
+from pages.common import address, present, session, widgets
 
 ANCHOR = "account-plan"
 STRENGTH_WORDS = {"strong": "strong", "medium": "medium", "weak": "weak"}
@@ -78,7 +78,7 @@ def _editors(plan: rules.AccountPlan | None, bus: dict[str, str], gen: str) -> d
     edited["targets"] = st.data_editor(
         frames["targets"], num_rows="dynamic", hide_index=True, key=f"ap_targets_{gen}", width="stretch",
         column_config={
-            "bu": st.column_config.SelectboxColumn("BU", options=list(bus), format_func=lambda b: bus.get(b, b),
+            "bu": st.column_config.SelectboxColumn("BU", options=list(bus), format_func=widgets.names(list(bus), bus),
                                                    required=True),
             "value": st.column_config.NumberColumn(f"Target ({cur})", min_value=0.0, format="localized",
                                                    help="What the BU aims to sell at this account beyond today"),
@@ -183,7 +183,7 @@ def show_pilot_planning(store: Store, activity: dict[str, Any] | None) -> None:
     st.markdown(f"**{planned:,} of the {count(len(ids), 'focus account')}** of {plain(focus['name'])} have a plan · "
                 f"**{int(table['open_actions'].fillna(0).sum()):,}** open actions, "
                 f"**{int(table['overdue_actions'].fillna(0).sum()):,}** overdue.")
-    table = table.assign(link=session.account_links(table["account_id"]) + f"#{ANCHOR}",
+    table = table.assign(link=address.account_links(table["account_id"]) + f"#{ANCHOR}",
                          plan=table["version"].map(lambda v: f"version {v}" if v else "no plan yet"))
     st.dataframe(table, hide_index=True, key="pl_account_plans",
                  column_order=["account_name", "link", "plan", "saved_by", "objectives", "open_actions",
@@ -196,8 +196,7 @@ def show_pilot_planning(store: Store, activity: dict[str, Any] | None) -> None:
     row = st.container(horizontal=True, gap="small", key="pl_plan_links")
     for account_id, name in zip(table["account_id"], table["account_name"], strict=True):
         row.page_link("pages/account.py", label=str(name if pd.notna(name) else account_id),
-                      icon=":material/assignment:", query_params={"workspace": session.workspace(),
-                                                                  "account": str(account_id)})
+                      icon=":material/assignment:", query_params=address.here(account=str(account_id)))
     if planned:
         st.download_button("The focus accounts' plans (XLSX)", lambda: account_plans.export_xlsx(store, ids, names),
                            file_name="gtm-account-plans.xlsx", mime=account_plans.MIME_XLSX, key="pl_account_plans_xlsx",
