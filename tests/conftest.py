@@ -20,6 +20,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # a test that builds lists, assessments or decisions starts from none, and seeding stays quick.
 os.environ.setdefault("GTM_DEMO_WORKSHOP", "0")
 
+_MAIN = sys.modules["__main__"]
+
+
+@pytest.fixture(autouse=True)
+def _main_module_back() -> Iterator[None]:
+    """Streamlit runs a page as the module ``__main__`` and AppTest leaves it there: a process spawned afterwards (the
+    concurrent-writes and recovery drills, the timing log's writers) would run that page as its own main module and
+    die before its work. Every test ends with the interpreter's own ``__main__`` back."""
+    yield
+    sys.modules["__main__"] = _MAIN
+
+
 SERVER_URL = os.environ.get("GTM_TEST_POSTGRES_URL")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
