@@ -1,4 +1,4 @@
-"""Maturity: losers and winners in account management (DOMAIN.md section 5). Each person scores the organisation or
+"""Maturity: losers and winners in account management (docs/domain.md section 5). Each person scores the organisation or
 a BU on nine dimensions, from the losers' phrasing (1) to the winners' (5); the page shows the mean and the spread
 on a radar, the weakest dimensions first with what winners do, two dates compared, and who scored."""
 

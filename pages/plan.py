@@ -1,4 +1,4 @@
-"""Plan: the engagement in three phases (DOMAIN.md section 6) on a timeline from a start date; facilitators edit
+"""Plan: the engagement in three phases (docs/domain.md section 6) on a timeline from a start date; facilitators edit
 activities, weeks, owners and statuses and save versions; everyone sees and exports it."""
 
 from __future__ import annotations

@@ -103,7 +103,7 @@ FACTS: dict[str, str] = {
     "deal_size": "the opportunity's amount (in the reporting currency when one is known)",
 }
 # Facts about the account an opportunity belongs to, not about the opportunity itself: a rule on them alone would give
-# every opportunity of such an account one nature (DOMAIN.md section 3), so it needs a condition on the deal too.
+# every opportunity of such an account one nature (docs/domain.md section 3), so it needs a condition on the deal too.
 ACCOUNT_FACTS = ("account_bu_count", "account_family_count", "account_value_share")
 NumberOp = Literal["==", "!=", ">=", ">", "<=", "<"]
 TextOp = Literal["equals", "one_of", "contains_word", "matches"]

@@ -1,4 +1,4 @@
-"""The key-account funnel (DOMAIN.md section 4): long list -> shortlist -> focus list, as pure functions.
+"""The key-account funnel (docs/domain.md section 4): long list -> shortlist -> focus list, as pure functions.
 
 Each account sits on two axes, size of opportunity and ease of access; the shortlist takes the largest (or those
 above thresholds), the focus list the shortlisted accounts the most BU leaders picked. The rules and defaults

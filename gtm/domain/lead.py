@@ -1,4 +1,4 @@
-"""Lead unit and point person, from the CRM's evidence (DOMAIN.md section 4, the deck's lead-unit case).
+"""Lead unit and point person, from the CRM's evidence (docs/domain.md section 4, the deck's lead-unit case).
 
 For every account that two or more BUs sell into (open or won deals), the evidence proposes:
 - a **lead BU**: the BU with the most won value at the account; ties go to the larger open expected value, then to

@@ -1,4 +1,4 @@
-"""Losers and winners in account management (DOMAIN.md section 5): the nine dimensions a person scores, from the
+"""Losers and winners in account management (docs/domain.md section 5): the nine dimensions a person scores, from the
 losers' end (1) to the winners' end (5), and the summary of several people's scores. Pure: no storage, no Streamlit.
 
 The dimensions, their phrasings, what winners do and the scale are data: data/maturity.json. A dimension a person

@@ -1,7 +1,7 @@
 """Deal outcomes: whether an opportunity is open, won or lost, read from what a CRM export says (data/stages.json).
 
 A lost deal is no longer at stake: it carries no fit and weighs nothing in a recommendation. A won deal is business
-already done: it weighs beside the open pipeline with the workspace's won-deal weight (DOMAIN.md §3).
+already done: it weighs beside the open pipeline with the workspace's won-deal weight (docs/domain.md §3).
 """
 
 from __future__ import annotations

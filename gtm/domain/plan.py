@@ -1,4 +1,4 @@
-"""The engagement plan (DOMAIN.md section 6): phases of activities, each with weeks, an owner and a status, and
+"""The engagement plan (docs/domain.md section 6): phases of activities, each with weeks, an owner and a status, and
 the schedule they make from a start date. Pure: no storage, no Streamlit.
 
 How the schedule is laid out, kept simple on purpose:

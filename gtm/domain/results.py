@@ -1,4 +1,4 @@
-"""Results over time (DOMAIN.md section 4, "whether it works"): won value compared between two imports.
+"""Results over time (docs/domain.md section 4, "whether it works"): won value compared between two imports.
 
 The deck's case counted incremental sales against a $3-4B target over 3 years, the time to the first deals (within 6
 months) and the cross-BU deals closed (9 in the first year). Each import keeps the opportunities' outcomes and values

@@ -27,7 +27,7 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 
 class Nature(StrEnum):
-    """Opportunity natures, lightest scope first (DOMAIN.md section 1)."""
+    """Opportunity natures, lightest scope first (docs/domain.md section 1)."""
 
     INFO_EXCHANGE = "info_exchange"
     QUALIFICATION = "qualification"
@@ -38,7 +38,7 @@ class Nature(StrEnum):
 
 
 class Approach(StrEnum):
-    """GTM approaches, lightest structure first (DOMAIN.md section 1)."""
+    """GTM approaches, lightest structure first (docs/domain.md section 1)."""
 
     TRADITIONAL_SALES = "traditional_sales"
     COORDINATED_INCENTIVES = "coordinated_incentives"

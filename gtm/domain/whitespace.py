@@ -1,4 +1,4 @@
-"""The whitespace (DOMAIN.md section 4): what each BU sells at each account today against what it could.
+"""The whitespace (docs/domain.md section 4): what each BU sells at each account today against what it could.
 
 An accounts x BUs grid: the BU's won value at the account, its open expected value there, and a potential estimated
 from peers: the median spend (won value) of that BU at the accounts of the same industry and size band that buy from

@@ -1,4 +1,4 @@
-"""Use cases on the maturity self-assessment (losers and winners, DOMAIN.md section 5): record one person's scores of
+"""Use cases on the maturity self-assessment (losers and winners, docs/domain.md section 5): record one person's scores of
 the organisation or a BU on a date, and the reads the Maturity page and the deck rely on (summary weakest first,
 the dates assessed, two dates compared, who scored)."""
 

@@ -1,4 +1,4 @@
-"""DOMAIN.md's vocabulary and default band, typed in by hand: what the engine's data must reproduce."""
+"""docs/domain.md's vocabulary and default band, typed in by hand: what the engine's data must reproduce."""
 
 NATURE_CODES = (
     "info_exchange",

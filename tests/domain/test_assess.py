@@ -13,7 +13,7 @@ from gtm.domain.errors import GtmError, InputError
 from gtm.domain.matrix import default_matrix
 from gtm.domain.vocabulary import APPROACHES, NATURES
 
-# The 42 cells DOMAIN.md's default band gives, typed in by hand. R realistic, O<k>/I<k> overkill/insufficient by k.
+# The 42 cells docs/domain.md's default band gives, typed in by hand. R realistic, O<k>/I<k> overkill/insufficient by k.
 GRID = """
 info_exchange         R  R  O1 O2 O3 O4 O5
 qualification         I1 R  R  O1 O2 O3 O4

@@ -131,7 +131,7 @@ def test_nothing_to_go_on_leaves_every_row_not_yet_diagnosed() -> None:
 
 def test_the_default_table_is_the_data_file() -> None:
     assert default_diagnosis() == load_diagnosis(DATA_DIR / "diagnosis.json")
-    # DOMAIN.md section 3: signals are tried heaviest first, and every nature can be diagnosed.
+    # docs/domain.md section 3: signals are tried heaviest first, and every nature can be diagnosed.
     ranks = [NATURES.codes.index(r.nature) for r in default_diagnosis().rules if r.nature]
     assert ranks == sorted(ranks, reverse=True)
     assert set(ranks) == set(range(len(NATURES)))

@@ -36,7 +36,7 @@ def _opps(rows: list[tuple[str, str | None, float]]) -> pd.DataFrame:
 
 
 def test_value_in_band_overkill_and_insufficient_follow_the_matrix_band() -> None:
-    # cross_sell is realistic with lead_unit and overlay_advisory (DOMAIN.md), turnkey with common_front_end, market_bu
+    # cross_sell is realistic with lead_unit and overlay_advisory (docs/domain.md), turnkey with common_front_end, market_bu
     exp = econ.exposure(_opps([("A", "cross_sell", 10.0), ("A", "turnkey", 5.0), ("A", None, 2.0)]),
                         default_matrix(), ["A", "B"])
     row = dict(zip(CODES, exp.in_band[0]))

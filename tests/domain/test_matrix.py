@@ -14,7 +14,7 @@ from gtm.domain.errors import ConfigError
 from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix, parse_matrix
 from gtm.domain.vocabulary import DATA_DIR
 
-# Every cell of the default matrix, worked out by hand from DOMAIN.md's band (tests/domain_tables.py).
+# Every cell of the default matrix, worked out by hand from docs/domain.md's band (tests/domain_tables.py).
 # R = realistic, O<k> = overkill by k steps, I<k> = insufficient by k steps.
 # Columns, lightest first: traditional_sales, coordinated_incentives, lead_unit, overlay_advisory,
 # overlay_signing, common_front_end, market_bu.

@@ -1,4 +1,4 @@
-"""The maturity rules: data/maturity.json holds the nine dimensions of DOMAIN.md section 5 with the deck's phrasings,
+"""The maturity rules: data/maturity.json holds the nine dimensions of docs/domain.md section 5 with the deck's phrasings,
 its examples hold; the summary (mean, lowest, highest, people, spread, weakest first), two dates compared, and the
 check of one person's scores (unknown stays unknown, never a middle score)."""
 
@@ -14,7 +14,7 @@ from gtm.domain import maturity
 from gtm.domain.errors import ConfigError, InputError
 from gtm.domain.rules import check_examples
 
-# DOMAIN.md section 5, "Losers and winners in account management", row by row: (losers, winners).
+# docs/domain.md section 5, "Losers and winners in account management", row by row: (losers, winners).
 DOMAIN_5 = [
     ('all key accounts alike; "band-aid" organizational changes', "tailored delivery systems"),
     ("big accounts get most attention", "highest priority to accounts with growth potential"),

@@ -14,7 +14,7 @@ from gtm.domain.vocabulary import APPROACHES, NATURES
 def test_the_default_band_makes_each_structure_realistic_for_its_neighbouring_natures() -> None:
     realistic = realistic_for(default_matrix())
     assert list(realistic) == list(APPROACHES.codes)  # lightest first
-    # DOMAIN.md: nature n is realistic with approaches n and n+1, so approach a serves natures a-1 and a.
+    # docs/domain.md: nature n is realistic with approaches n and n+1, so approach a serves natures a-1 and a.
     assert realistic["traditional_sales"] == ("info_exchange",)
     assert realistic["lead_unit"] == ("qualification", "cross_sell")  # the deck's case: a lead unit cross-sells
     assert realistic["market_bu"] == ("turnkey",)
