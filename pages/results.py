@@ -179,7 +179,7 @@ if res.waiting_for:
                  query_params=address.here())
 else:
     show_figures(res)
-    st.plotly_chart(chart(res), key="rs_chart", config={"displayModeBar": False})
+    widgets.chart(chart(res), key="rs_chart", config={"displayModeBar": False})
     st.subheader("Per account", anchor=False)
     show_accounts(res)
 show_imports(res)

@@ -48,8 +48,8 @@ if ranked.empty:
 size = st.segmented_control("Accounts shown", SHOWN, default=SHOWN[1], required=True, key="ws_shown",
                             format_func=widgets.names(SHOWN, {n: f"Top {n}" for n in SHOWN})) or SHOWN[1]
 top = [str(a) for a in ranked["account_id"].head(size)]
-picked = st.plotly_chart(heatmap.whitespace_heatmap(cells, top, cur), key="ws_heatmap",
-                         config={"displayModeBar": False}, on_select="rerun", selection_mode="points")
+picked = widgets.chart(heatmap.whitespace_heatmap(cells, top, cur), key="ws_heatmap",
+                       config={"displayModeBar": False}, on_select="rerun", selection_mode="points")
 if not showing:
     st.caption(f"The {count(len(top), 'account')} with the most whitespace of {count(len(ranked), 'account')} with "
                "some, by BU; a grey ? is a potential not known (no peers to compare with). Click a cell to open it "

@@ -17,6 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from gtm.domain.errors import InputError, Problem
+from gtm.domain.fmt import count
 from gtm.domain.plan import STATUSES, Status
 from gtm.domain.vocabulary import normalise
 
@@ -212,7 +213,7 @@ def plan_from_frames(frames: Mapping[str, pd.DataFrame], note: str = "") -> Acco
             if item is not None:
                 parts[part].append(item)
     if problems:
-        raise InputError.from_problems(f"The plan has {len(problems)} cell(s) that cannot be read; nothing was saved.",
+        raise InputError.from_problems(f"The plan has {count(len(problems), 'cell')} that cannot be read; nothing was saved.",
                                        problems)
     try:
         return AccountPlan(objectives=tuple(parts["objectives"]), targets=tuple(parts["targets"]),

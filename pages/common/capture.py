@@ -276,7 +276,7 @@ def show_cross_sell(d: session.PortfolioData, limit: int = 15) -> None:
                "the same industry and size buy from that BU, against what the account has won from it. An open deal "
                "of that BU there is a cross-sell candidate: set its nature below if it is not yet diagnosed.")
     shown = top.assign(link=address.account_links(top["account_id"]))
-    st.dataframe(widgets.money_table(shown, ["won_value", "potential", "whitespace"], cur), hide_index=True,
+    widgets.dataframe(shown, ["won_value", "potential", "whitespace"], cur, hide_index=True,
                  key="dg_cross_sell", width="stretch",
                  column_order=["account_name", "bu_name", "whitespace", "won_value", "potential", "open_deals",
                                "cross_sell", "undiagnosed", "link"],

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 TIMEOUT = 60_000
 # The navigation's entries in order, each with the heading its page shows.
 ENTRIES = ["Start", "Portfolio", "Account", "Diagnose", "Review", "Matrix", "Key accounts", "Whitespace", "Maturity",
-           "Plan", "Structures", "Design", "Scenarios", "Import", "Exports & hand-out", "Admin"]
+           "Plan", "Results", "Structures", "Design", "Scenarios", "Import", "Exports & hand-out", "Admin"]
 SECTIONS = ["Decide", "Programme", "Organisation", "Data"]
 
 
