@@ -21,7 +21,7 @@ def test_the_plan_page_links_to_a_focus_accounts_plan_on_the_account_page(page: 
     shot(page, "plan-pilot-account-planning")
     link = page.locator(".st-key-pl_plan_links a").first  # a focus account's plan, by its name
     expect(link).to_be_visible(timeout=TIMEOUT)
-    name = link.inner_text().strip()
+    name = link.inner_text().strip().splitlines()[-1].strip()  # after the icon's name
     link.click()
     wait_for_app(page)
     expect(page.get_by_role("heading", name=name)).to_be_visible(timeout=TIMEOUT)  # its Account page

@@ -40,14 +40,13 @@ def test_a_click_on_a_whitespace_cell_opens_it_and_its_account_names_who_leads(p
     shot(page, "whitespace-cell")
     # The chart keeps its selection: an account chosen in the picker afterwards still counts.
     clicked = sentence.first.text_content() or ""
-    page.locator(".st-key-ws_account").evaluate("e => e.scrollIntoView({block: 'start'})")
-    page.locator(".st-key-ws_account button[aria-label='Open']").click()
-    options = page.get_by_role("option")
-    expect(options.first).to_be_visible(timeout=5000)
-    other = next(t for t in options.all_inner_texts() if t.strip() and t.strip() not in clicked)
-    options.filter(has_text=other).first.click()
+    picker = page.locator(".st-key-ws_account input")
+    picker.scroll_into_view_if_needed()
+    picker.click()  # the list opens on the account shown: the next one down is another
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     wait_for_app(page)
-    expect(sentence.first).to_contain_text(other.strip(), timeout=TIMEOUT)
+    expect(sentence.first).not_to_have_text(clicked, timeout=TIMEOUT)
     page.locator('[data-testid="stMain"] [data-testid="stPageLink"] a', has_text=re.compile(r"Open ")).first.click()
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
