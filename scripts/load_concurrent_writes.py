@@ -95,10 +95,10 @@ def writer(url: str, process: int, rounds: int) -> Figures:
     out = Figures()
     for r in range(rounds):
         calls = (
-            ("decisions", lambda: decisions.record_decision(
+            ("decisions", lambda r=r: decisions.record_decision(
                 store, leader, ACCOUNTS[(process + r) % len(ACCOUNTS)], "lead_unit", f"p{process} r{r}")),
-            ("saves", lambda: matrices.save_matrix(store, facilitator, matrix, f"p{process}-r{r}")),
-            ("switches", lambda: matrices.activate_matrix(store, facilitator, SWITCH_TO[(process + r) % 2])),
+            ("saves", lambda r=r: matrices.save_matrix(store, facilitator, matrix, f"p{process}-r{r}")),
+            ("switches", lambda r=r: matrices.activate_matrix(store, facilitator, SWITCH_TO[(process + r) % 2])),
         )
         for counter, call in calls:
             try:

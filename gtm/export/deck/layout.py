@@ -15,6 +15,7 @@ MIN_BODY for body text), and only then are whole sentences moved to the speaker 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -205,6 +206,11 @@ def width_in_lines(text: str, size: float, lines: int, bold: bool = False) -> fl
     return w
 
 
+def _fits_in_place(sized: list[Para], i: int, inner_w: float, room: float, q: Para) -> bool:
+    """Whether the box fits with paragraph ``i`` of ``sized`` written as ``q`` (the rest as they stand)."""
+    return _fits([*sized[:i], q, *sized[i + 1:]], inner_w, room)
+
+
 def _fits(paras: Sequence[Para], inner_w: float, room_pt: float) -> bool:
     used = 0.0
     for p in paras:
@@ -277,8 +283,7 @@ def fit(paras: Sequence[Para], width_in: float, height_in: float, margins: tuple
     for i in range(len(sized) - 1, -1, -1):  # then the box: the last paragraphs give way first
         if _fits(sized, inner_w, room):
             break
-        before, after = sized[:i], sized[i + 1:]
-        shorter = _shorten(paras[i].text, sized[i], lambda q: _fits([*before, q, *after], inner_w, room))
+        shorter = _shorten(paras[i].text, sized[i], functools.partial(_fits_in_place, sized, i, inner_w, room))
         if paras[i].text not in continued:
             continued.append(paras[i].text)
         if shorter is not None:
