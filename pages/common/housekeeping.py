@@ -4,7 +4,10 @@
   full collection walks every object the process holds: some 180,000 for the libraries alone, about 70 ms on this
   machine, more than a page's own run at demo size, and with the GIL held, so every other session waits. Once the
   libraries are loaded, ``gc.freeze()`` moves what exists to a permanent generation the collector skips; it then
-  walks only what sessions created since, and a collection takes well under a millisecond.
+  walks only what sessions created since. What they create since (the shared caches of a portfolio, every session's
+  state) still made that collection about 60 ms a run with 25 sessions open, a quarter of the server's CPU under
+  load, so ``.streamlit/config.toml`` turns ``runner.postScriptGC`` off: Python's own collector runs as objects are
+  made, and the watcher below collects when sessions close.
 - **Memory back after sessions close.** Python frees a closed session's objects, but the C allocator keeps the
   freed pages (every thread has its arena), so the server's resident memory stays at its peak. A daemon thread
   looks every few seconds; when the number of sessions has fallen, it collects and asks glibc to return free
