@@ -71,6 +71,8 @@ VISITS = [
     Visit("maturity", "/maturity", ("mt_radar",)),
     Visit("maturity-two-dates", "/maturity", ("mt_radar",), toggle="mt_compare"),
     Visit("plan", "/plan", ("pl_timeline",)),
+    Visit("whitespace", "/whitespace", ("ws_heatmap",)),
+    Visit("results", "/results", ("rs_chart",)),
     Visit("structures", "/structures"),
     Visit("design", "/design", ("dz_roles_chart", "dz_money_chart")),
     Visit("scenarios", "/scenarios", ("sc_roles_chart",)),
