@@ -1,6 +1,7 @@
 """Account: one account's matrix, its recommendation, its opportunities, and the decision record."""
 
 import hashlib
+from typing import Any
 from urllib.parse import urlencode
 
 import numpy as np
@@ -64,7 +65,7 @@ if query.strip():
                                                                   help="The full amount of its opportunities"),
                            "industry": "Industry", "region": "Region"})
 if chosen is None:  # no link and no search: the account with the most value in a misfit
-    chosen = str(ids.loc[accounts["misfit_value"].idxmax()])
+    chosen = str(ids.at[accounts["misfit_value"].idxmax()])
 pick = chosen
 if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
@@ -92,7 +93,7 @@ lost_count = int(acc.get("lost_count", 0) or 0)
 c[0].metric("Opportunities", int(acc["opportunities"]),
             help=f"Open and won; {count(lost_count, 'lost deal')} {plural(lost_count, 'is', 'are')} left out"
             if lost_count else "Open and won")
-c[1].metric("Value", charts.money(acc["value"], session.currency()),
+c[1].metric("Value", money(acc["value"], session.currency()),
             help="The full amounts of its open and won opportunities (lost deals are left out). The verdicts below "
                  "weigh them by expected value: " + weighing.split(": ", 1)[1])
 with c[2]:
@@ -110,7 +111,7 @@ with c[4]:
     else:
         last = decided.iloc[0]
 
-        def known(value: object, missing: str) -> str:  # what the record does not say is said to be unknown
+        def known(value: Any, missing: str) -> str:  # what the record does not say is said to be unknown
             return plain(value) if pd.notna(value) and str(value) else missing
 
         bus = f" ({plain(last['approvals'])})" if pd.notna(last.get("approvals")) and last.get("approvals") else ""
@@ -233,13 +234,13 @@ else:
         lead_choice = capture.lead_inputs(d, pick, opps)  # the lead BU and point person, with the evidence's ★
         submitted = st.form_submit_button("Record decision", type="primary")
 if submitted:
-    share = acc.get("recommended_in_band_share")
+    in_band = acc.get("recommended_in_band_share")
     # The latest decision the history showed when the person filled the form (a run ago): if someone recorded
     # another since, the service refuses and says who; the history below then shows it.
     seen = st.session_state.get("dec_seen", {}).get(pick)
     widgets.run_action(lambda: decisions.record_decision(
         session.store(), who, pick, approach, rationale, recommended_approach=recommended,
-        in_band_share=float(share) if pd.notna(share) else None, expected_latest=seen, **lead_choice.kwargs()),
+        in_band_share=float(in_band) if pd.notna(in_band) else None, expected_latest=seen, **lead_choice.kwargs()),
         toast="Decision recorded", flags={"dec_clear": True})
 
 st.subheader("Decision history")

@@ -2,6 +2,7 @@
 the demo reload. Exports, templates and the hand-out are on the Exports & hand-out page (pages/exports.py)."""
 
 from datetime import date
+from typing import Any, Literal, cast
 
 import streamlit as st
 
@@ -32,7 +33,8 @@ def currency_choices(first: str, *also: str | None) -> list[str]:
 
 KIND_NAMES = {"accounts": "Accounts", "opportunities": "Opportunities"}
 MODE_NAMES = {"all": "All or nothing", "skip": "Skip invalid rows"}
-DATE_CHOICES = {"as detected": None, "day first (31/03/2026)": "dd/mm/yyyy", "month first (03/31/2026)": "mm/dd/yyyy"}
+DATE_CHOICES: dict[str, Literal["dd/mm/yyyy", "mm/dd/yyyy"] | None] = {
+    "as detected": None, "day first (31/03/2026)": "dd/mm/yyyy", "month first (03/31/2026)": "mm/dd/yyyy"}
 
 st.title("Import")
 who = identity.actor()
@@ -182,9 +184,12 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
                         bool(st.session_state.get(tables.EUROPEAN_SETTING, False)))), file_name)
                 return flags
 
+            def progress(done: float, text: str) -> None:
+                bar.progress(done, text=text)
+
             def import_and_prepare() -> ImportResult:
                 result = importer.commit_import(imports_to, plan, who, skip_invalid=mode == "skip",
-                                                progress=lambda f, text: bar.progress(f, text=text), as_of=as_of)
+                                                progress=progress, as_of=as_of)
                 # A large portfolio's pages read a snapshot; preparing it here spares the next page the rebuild.
                 # The import has landed whatever happens here: a failure is logged, and the next page rebuilds.
                 bar.progress(1.0, text="Preparing the pages for the imported portfolio…")
@@ -234,7 +239,8 @@ edited_rates = st.data_editor(
     column_config={"currency": st.column_config.TextColumn("Currency", help="ISO 4217 code: EUR, GBP, CHF …"),
                    "rate": st.column_config.NumberColumn(f"{reporting} per unit", format="%.6g", min_value=0)})
 if may_set and st.button("Save exchange rates", key="dt_rates_save"):
-    widgets.run_action(lambda: currency_service.set_exchange_rates(s, who, edited_rates.to_dict("records")),
+    widgets.run_action(lambda: currency_service.set_exchange_rates(  # records keyed by the column names
+                           s, who, cast("list[dict[str, Any]]", edited_rates.to_dict("records"))),
                        toast="Exchange rates saved")
 
 if who.can(Action.RESET_DEMO):

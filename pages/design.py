@@ -157,8 +157,8 @@ money_figures = [("Cost over the horizon", "cost_current", "cost_plan"),
                  ("Insufficient: benefit left on the table", "left_on_table_current", "left_on_table_plan")]
 fig = go.Figure()
 names = [name for name, _, _ in money_figures]
-for side, column, colour in (("Today", 1, TODAY_COLOUR), ("Plan", 2, PLAN_COLOUR)):
-    values = [t[f[column]] for f in money_figures]
+for side, position, colour in (("Today", 1, TODAY_COLOUR), ("Plan", 2, PLAN_COLOUR)):
+    values = [t[f[position]] for f in money_figures]
     fig.add_bar(y=names, x=values, name=side, orientation="h", marker_color=colour,
                 text=[money(v, cur) for v in values], textposition="outside", cliponaxis=False, textfont=text["font"])
 fig.update_layout(height=max(340, 40 + charts.grouped_bars_px(len(names), text["font"]["size"])),
@@ -175,8 +175,8 @@ if showing:
     st.stop()
 
 with st.expander("What each figure means", icon=":material/functions:"):
-    for name, text in economics.FORMULAS.items():
-        st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(text)}")
+    for name, formula in economics.FORMULAS.items():
+        st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(formula)}")
     st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(vocab.APPROACHES.labels)))}"
                 " — lightest first; moving an account down costs nothing once.")
 st.download_button("Download the design (XLSX)",

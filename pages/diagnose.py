@@ -1,6 +1,8 @@
 """Diagnose: edit the diagnosis rules (as sentences, or as the advanced grid) and the product family mappings beside
 their evidence, with a live preview; ask the questions about one opportunity; let a person decide the rest."""
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -82,7 +84,7 @@ def _versions(kind: str, active: str, label: str) -> None:
         widgets.run_action(lambda: diagnosis.activate_version(s, who, kind, "default"), toast="Back to the default")
 
 
-def _save(kind: str, content: dict | None, changed: bool, placeholder: str) -> None:
+def _save(kind: str, content: dict[str, Any] | None, changed: bool, placeholder: str) -> None:
     """A version name and a save button (the draft is saved and becomes active), for who may diagnose."""
     if not may_diagnose:
         st.caption("Your edits here are a what-if: sales leaders, facilitators and administrators save versions.")
@@ -158,7 +160,7 @@ with tab_rules:
 
 # ------------------------------------------------------------------ product family mappings
 LABELS = {t.code: t.label for t in NATURES.terms}
-draft_rows: dict[str, list[dict] | None] = {}
+draft_rows: dict[str, list[dict[str, Any]] | None] = {}
 map_changed: dict[str, bool] = {}
 
 

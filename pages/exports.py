@@ -1,6 +1,8 @@
 """Exports & hand-out: the portfolio as files (accounts, opportunities, decisions; CSV or XLSX), the import templates,
 and the workshop's PowerPoint hand-out. Everyone may download; every file is built when its button is clicked."""
 
+from functools import partial
+
 import streamlit as st
 
 from gtm.domain.fmt import plain
@@ -27,10 +29,16 @@ if s.is_empty():
 european = widgets.european_csv("ex_eu")
 sep = tables.separator(european)
 cur = session.currency()  # the headers name the currency the amounts are in, as the pages do
+
+
+def export_csv(what: str) -> bytes:
+    """One export as CSV, built when its button is clicked."""
+    return tables.people_csv(portfolio_service.export_frame(s, what), what, cur, sep=sep)
+
+
 e = st.columns(4)
 for i, what in enumerate(portfolio_service.EXPORTS):
-    e[i].download_button(f"{what.capitalize()} (CSV)",
-                         lambda what=what: tables.people_csv(portfolio_service.export_frame(s, what), what, cur, sep=sep),
+    e[i].download_button(f"{what.capitalize()} (CSV)", partial(export_csv, what),
                          file_name=f"gtm-{what}.csv", mime="text/csv", key=f"ex_export_{what}", on_click="ignore")
 e[3].download_button("Everything (XLSX)",
                      lambda: tables.people_xlsx({w: portfolio_service.export_frame(s, w) for w in portfolio_service.EXPORTS},

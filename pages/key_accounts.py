@@ -3,6 +3,8 @@ the BU leaders' scores and picks, the focus list with its target, the funnel cha
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -34,8 +36,9 @@ PIPELINE = st.column_config.NumberColumn(PIPELINE_LABEL)  # amounts as the figur
 st.title("Key accounts")
 st.caption(f"The deck's funnel: every potential account, narrowed to {rules.shortlist_size} on size of opportunity "
            f"and ease of access, then to the {rules.focus_size} of most interest to the BU leaders.")
-if (chosen := session.chosen_list()) is not None:
-    st.caption(f"The sidebar's list **{plain(chosen)}** does not filter this page: the funnel starts from every account.")
+if (sidebar_list := session.chosen_list()) is not None:
+    st.caption(f"The sidebar's list **{plain(sidebar_list)}** does not filter this page: the funnel starts from every "
+               "account.")
 if d.accounts.empty:
     navigation.empty_state("No accounts yet: import accounts and opportunities on the Import page (or open the demo "
                            "workspace) to build the funnel.", icon=":material/filter_alt:")
@@ -88,14 +91,14 @@ def _members(url: str | None, ws: str, list_id: int, version: int) -> list[str]:
 versions = _versions(url, ws, d.version)
 
 
-def _latest(stage: str) -> dict[str, object] | None:
+def _latest(stage: str) -> dict[str, Any] | None:
     found = versions[versions["stage"] == stage] if len(versions) else versions
     return None if found.empty else {str(k): v for k, v in found.iloc[0].to_dict().items()}  # newest first
 
 
 short, focus_list = _latest("short"), _latest("focus")
-short_ids = _members(url, ws, int(short["list_id"]), store.data_version()) if short else []  # type: ignore[call-overload]
-focus_ids = _members(url, ws, int(focus_list["list_id"]), store.data_version()) if focus_list else []  # type: ignore[call-overload]
+short_ids = _members(url, ws, int(short["list_id"]), store.data_version()) if short else []
+focus_ids = _members(url, ws, int(focus_list["list_id"]), store.data_version()) if focus_list else []
 
 
 def _fmt(axis: funnel.Axis, x: float) -> str:
@@ -107,13 +110,13 @@ def _fmt(axis: funnel.Axis, x: float) -> str:
 # ---------------------------------------------------------------------------------------------- the funnel figures
 pipeline = _pipeline(url, ws, d.portfolio_version, scope)["value"]
 long_ids = d.accounts["account_id"]
-stages = funnel.funnel([(rules.stages["long"], long_ids), (rules.stages["short"], short_ids),
+stages = funnel.funnel([(rules.stages["long"], long_ids.tolist()), (rules.stages["short"], short_ids),
                         (rules.stages["focus"], focus_ids)], pipeline)
 target_value, target_years = lists.focus_target(store)
 cols = st.columns(4)
 for col, row in zip(cols, stages.itertuples()):
-    col.metric(str(row.stage), f"{row.accounts:,}", f"{money(float(row.value), cur)} pipeline", delta_color="off",
-               delta_arrow="off")
+    col.metric(str(row.stage), f"{row.accounts:,}", f"{money(cast(float, row.value), cur)} pipeline",
+               delta_color="off", delta_arrow="off")
 cols[3].metric("Focus target", money(target_value, cur) if target_value else "not set",
                f"over {target_years} years" if target_years else "incremental sales", delta_color="off",
                delta_arrow="off")
@@ -122,14 +125,16 @@ cols[3].metric("Focus target", money(target_value, cur) if target_value else "no
 # The deck's three steps as tabs, the current one open: no shortlist yet, the long list; a shortlist newer than the
 # focus list, the BU leaders' picks on it; else the focus list.
 STAGES = ["1 · Long list → shortlist", "2 · Shortlist: the BUs' picks", "3 · Focus list", "The funnel and saved lists"]
-now = 0 if not short else 2 if focus_list and int(focus_list["list_id"]) > int(short["list_id"]) else 1  # type: ignore[call-overload]
+now = 0 if not short else 2 if focus_list and int(focus_list["list_id"]) > int(short["list_id"]) else 1
 if now == 0:
     st.caption(f"**Now: step 1 of 3.** Narrow the long list of {len(d.accounts):,} accounts to a shortlist on size of "
                "opportunity and ease of access, and save it.")
 elif now == 1:
+    assert short is not None  # step 2: a shortlist is saved
     st.caption(f"**Now: step 2 of 3.** The BU leaders score and pick the accounts of interest on the shortlist "
                f"**{plain(short['name'])}** v{short['version']}; the focus list (step 3) is built from their picks.")
 else:
+    assert focus_list is not None  # step 3 done: a focus list is saved
     st.caption(f"The focus list **{plain(focus_list['name'])}** v{focus_list['version']} is saved: the three steps "
                "are done. A new shortlist (step 1) starts them again.")
 long_tab, short_tab, focus_tab, saved_tab = st.tabs(STAGES, default=STAGES[now])
@@ -251,7 +256,7 @@ with long_tab:
                                 "reason": "Why in or out"})
     if manager:
         picked_on_short = int(lists.picks(store, int(short["list_id"]))["picked"].astype(bool).sum()) if short else 0
-        if picked_on_short:  # the BU leaders' picks belong to the version they were made on
+        if short and picked_on_short:  # the BU leaders' picks belong to the version they were made on
             st.warning(f"{count(picked_on_short, 'pick')} of the BU leaders {plural(picked_on_short, 'is', 'are')} on "
                        f"{plain(str(short['name']))} "
                        f"v{short['version']}. Saving the shortlist again makes a new version whose picks start afresh; "
@@ -326,9 +331,10 @@ with short_tab:
         n = len(score_changes) + len(pick_changes)
         if st.button(f"Save {count(n, 'change')} for {bu}" if n else "Nothing changed yet", key="ka_save_marks",
                      type="primary", disabled=not n, icon=":material/how_to_reg:"):
+            list_name, list_version = str(short["name"]), int(short["version"])  # the shortlist marked
             widgets.run_action(lambda: lists.save_bu_marks(
-                store, who, bu, scores=score_changes, picks=pick_changes, list_name=str(short["name"]),
-                version=int(short["version"])), toast=f"Saved for {bu}")  # type: ignore[call-overload]
+                store, who, bu, scores=score_changes, picks=pick_changes, list_name=list_name,
+                version=list_version), toast=f"Saved for {bu}")
     if short:
         standing = funnel.latest_picks(picks)
         st.caption(plain(f"Picks on {short['name']} v{short['version']}: {len(standing)} from "
@@ -374,10 +380,11 @@ with focus_tab:
                                        key="ka_focus_name", max_chars=lists.MAX_NAME)
             if g2.button("Save focus list", key="ka_save_focus", type="primary", icon=":material/save:",
                          disabled=infocus.empty):
+                list_name, list_version = str(short["name"]), int(short["version"])  # the shortlist picked on
                 widgets.run_action(lambda: lists.save_focus_list(
-                    store, who, str(short["name"]), pipeline, top_n=focus_n, name=focus_name,
+                    store, who, list_name, pipeline, top_n=focus_n, name=focus_name,
                     target_value=float(target) or None, target_years=int(years) if target else None,
-                    shortlist_version=int(short["version"])),  # type: ignore[call-overload]
+                    shortlist_version=list_version),
                     toast=f"Focus list saved ({len(infocus)} accounts)")
     else:
         st.info("The focus list is built from the BU leaders' picks on a saved shortlist.", icon=":material/info:")

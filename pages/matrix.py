@@ -3,7 +3,7 @@
 import streamlit as st
 
 from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain, share
+from gtm.domain.fmt import money, plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES
 from gtm.export import charts
@@ -165,7 +165,7 @@ def band_editor() -> None:
     if changed and draft_matrix is not None and not d.opportunities.empty:
         effect = session.effect(d, preview)  # both sides are judged and cached: only compared, once per band
         st.subheader("What this edit changes", anchor=False)
-        st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(charts.money(effect.changed_value, cur))}) "
+        st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(money(effect.changed_value, cur))}) "
                     f"change fit; **{len(effect.recommendation_changes):,}** accounts get a different "
                     "recommendation.")
         # Stacked full width, with short approach names, so no column is cut off.

@@ -5,12 +5,14 @@ on a radar, the weakest dimensions first with what winners do, two dates compare
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
 from gtm.domain.fmt import plain
+from gtm.domain.maturity import ORGANISATION
 from gtm.domain.permissions import Action
 from gtm.export import charts
 from gtm.export.charts import hover_text
@@ -125,11 +127,11 @@ if "mt_pick" in st.session_state:  # a save just made: show what it saved (set b
     picked_scope, picked_day = st.session_state.pop("mt_pick")
     st.session_state["mt_scope"], st.session_state["mt_date"] = picked_scope, picked_day
 if st.session_state.get("mt_scope") not in scope_names:
-    st.session_state["mt_scope"] = maturity.ORGANISATION
+    st.session_state["mt_scope"] = ORGANISATION
 c1, c2, c3 = st.columns([2, 1, 2], vertical_alignment="bottom")
 scope = c1.selectbox("Whose maturity", list(scope_names), key="mt_scope", format_func=scope_names.__getitem__,
                      help="The whole organisation, or one BU")
-whom = "the organisation" if scope == maturity.ORGANISATION else scope_names[scope]
+whom = "the organisation" if scope == ORGANISATION else scope_names[scope]
 assessed = maturity.dates(s, scope)
 if not assessed:
     st.info(f"No maturity assessment yet for {plain(whom)}."
@@ -163,12 +165,13 @@ else:
     with side:
         st.subheader("Weakest first", anchor=False)
         for row in scored.head(3).itertuples(index=False):  # three rows
+            mean = _number(cast(float, row.mean))  # the score columns hold numbers (NaN: not scored)
             if row.people == 1:
-                figures = f"score {_number(row.mean)} (one person)"
+                figures = f"score {mean} (one person)"
             elif row.spread == 0:
-                figures = f"all {row.people} people scored {_number(row.mean)}"
+                figures = f"all {row.people} people scored {mean}"
             else:
-                figures = f"mean {_number(row.mean)}, from {_number(row.min)} to {_number(row.max)}"
+                figures = f"mean {mean}, from {_number(cast(float, row.min))} to {_number(cast(float, row.max))}"
             st.markdown(f"**{plain(row.label)}** · {figures}  \n_What winners do:_ {plain(row.winners_do)}")
     st.dataframe(weakest_table(summary), hide_index=True, key="mt_table", width="stretch",
                  column_config={"What winners do": st.column_config.TextColumn(width="large"),
@@ -233,6 +236,6 @@ if saved:
         scores = {code: None if value == NOT_SCORED else value for code, value in chosen.items()}
         widgets.run_action(
             lambda: maturity.record_assessment(s, who, form_scope, form_day, scores, note),
-            toast="Saved your scores of " + plain("the organisation" if form_scope == maturity.ORGANISATION
+            toast="Saved your scores of " + plain("the organisation" if form_scope == ORGANISATION
                                                   else scope_names.get(form_scope, form_scope)),
             flags={"mt_pick": (form_scope, form_day), "mt_gen": gen + 1})

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from gtm.domain.fmt import count, plain, share
+from gtm.domain.fmt import count, money, plain, share
 from gtm.domain.permissions import Action
 from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
 from gtm.export import charts
@@ -61,7 +61,7 @@ against = "the **unsaved band draft**" if with_draft else f"matrix **{plain(d.ma
 f = view.figures
 if showing:
     st.markdown(f"**{f.accounts:,}** accounts · **{f.opportunities:,}** opportunities · "
-                f"**{plain(charts.money(f.total_value, session.currency()))}** · ✓ **{share(f.realistic_share)}** of value "
+                f"**{plain(money(f.total_value, session.currency()))}** · ✓ **{share(f.realistic_share)}** of value "
                 f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
                 "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else "")
                 + (f" · {count(f.assumed_accounts, 'account')} at an assumed structure" if f.assumed_accounts else "")
@@ -70,12 +70,12 @@ else:
     m = st.columns(6)
     m[0].metric("Accounts", f"{f.accounts:,}")
     m[1].metric("Opportunities", f"{f.opportunities:,}")
-    m[2].metric("Total value", charts.money(f.total_value, session.currency()))
+    m[2].metric("Total value", money(f.total_value, session.currency()))
     m[3].metric("✓ In band", share(f.realistic_share), help="Share of value whose current approach is a realistic option")
-    m[4].metric("▲ Overkill", f"{f.overkill_count:,}", charts.money(f.overkill_value, session.currency()),
+    m[4].metric("▲ Overkill", f"{f.overkill_count:,}", money(f.overkill_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely overkill: opportunities whose current approach is heavier than the band, and their value")
-    m[5].metric("▼ Insufficient", f"{f.insufficient_count:,}", charts.money(f.insufficient_value, session.currency()),
+    m[5].metric("▼ Insufficient", f"{f.insufficient_count:,}", money(f.insufficient_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely insufficient: opportunities whose current approach is lighter than the band, and their value")
     if f.assumed_accounts:  # beside the misfits that rest on it: how many structures are assumed, and where to set them
@@ -103,7 +103,7 @@ if points:  # a clicked cell: who stands in it, largest first
     where = NATURES.label(nature) if nature else "Not yet diagnosed"
     st.subheader(f"{where} at {APPROACHES.label(approach)}", anchor=False)
     st.caption(f"{count(members.opportunity_count, 'opportunity')} at {count(members.account_count, 'account')}, "
-               f"{plain(charts.money(members.value, session.currency()))}; "
+               f"{plain(money(members.value, session.currency()))}; "
                "largest first" + (f" (the first {len(members.opportunities):,} shown)"
                                   if members.opportunity_count > len(members.opportunities) else "")
                + ". Click the cell again, or double-click the chart, to close.")

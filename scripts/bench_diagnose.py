@@ -17,9 +17,10 @@ import platform
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from gtm.domain.diagnose import DiagnosisTable, Mappings, account_facts, default_diagnosis, diagnose, diagnose_row
@@ -61,7 +62,10 @@ def portfolio(rows: int, accounts: int, seed: int = 1) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     names = np.array([" ".join(rng.choice(WORDS, size=rng.integers(1, 5))) for _ in range(20_000)], dtype=object)
     families = np.array([f"Family {i}" for i in range(28)] + ["Samples", "Spares kit"], dtype=object)
-    pick = lambda options, p=None: np.asarray(options, dtype=object)[rng.choice(len(options), size=rows, p=p)]  # noqa: E731
+
+    def pick(options: list[str], p: list[float] | None = None) -> npt.NDArray[np.object_]:
+        return np.asarray(options, dtype=object)[rng.choice(len(options), size=rows, p=p)]
+
     return pd.DataFrame({
         "account_id": np.char.add("ACC-", rng.integers(0, accounts, size=rows).astype(str)),
         "name": names[rng.integers(0, len(names), size=rows)],
@@ -106,7 +110,7 @@ def main() -> int:
     sample = frame.head(args.baseline_rows)
     # The baseline gets the same per-account facts (from the whole portfolio), then applies the rules row by row.
     facts = account_facts(frame, mappings)
-    records = sample.to_dict("records")
+    records = cast("list[dict[str, Any]]", sample.to_dict("records"))  # keyed by the column names
     start = time.perf_counter()
     baseline = [diagnose_row(r, table, mappings=mappings, facts={k: float(v[i]) for k, v in facts.items()})
                 for i, r in enumerate(records)]

@@ -165,7 +165,8 @@ def plain_recommend(frame: pd.DataFrame, matrix: ApproachMatrix) -> pd.Series:
     value-weighted steps per approach (a matrix product), the lightest approach of least steps (idxmin): the same
     arithmetic without the tie on value in band, the counts or the sentences."""
     weight = frame["value"] * frame["probability"].fillna(100) / 100
-    per_nature = weight.groupby([frame["account_id"], frame["nature"]]).sum().unstack(fill_value=0.0)
+    # fill_value 0 is 0.0 in this float frame (pandas-stubs take no float there)
+    per_nature = weight.groupby([frame["account_id"], frame["nature"]]).sum().unstack(fill_value=0)
     steps = pd.DataFrame(matrix.steps_table, index=list(NATURES.codes), columns=list(APPROACHES.codes))
     return (per_nature @ steps.loc[per_nature.columns]).idxmin(axis=1)
 

@@ -93,7 +93,7 @@ def _share_compiled_pages() -> None:
 
     shared = ScriptCache()
     for module in (app_test, local_script_runner):
-        module.ScriptCache = lambda: shared  # type: ignore[attr-defined,assignment,misc]
+        module.ScriptCache = lambda: shared  # type: ignore[attr-defined]  # imported there, not re-exported
     init = PagesManager.__init__
 
     def navigating(self: Any, *args: Any, **kwargs: Any) -> None:

@@ -58,8 +58,8 @@ def portfolio(accounts: int, opportunities: int, seed: int = 7) -> tuple[pd.Data
     opps = opps.head(opportunities).copy()
     opps["opportunity_id"] = [f"OPP-{i + 1:07d}" for i in range(len(opps))]
     draw = rng.random(len(opps))
-    opps.loc[draw < 0.2, ["stage", "probability"]] = ["Closed Won", 100]
-    opps.loc[(draw >= 0.2) & (draw < 0.53), ["stage", "probability"]] = ["Closed Lost", 0]
+    opps.loc[draw < 0.2, ["stage", "probability"]] = ("Closed Won", 100)
+    opps.loc[(draw >= 0.2) & (draw < 0.53), ["stage", "probability"]] = ("Closed Lost", 0)
     return frames["business_units"], frames["accounts"], opps
 
 
@@ -69,8 +69,8 @@ def a_quarter_later(opps: pd.DataFrame, seed: int = 8) -> pd.DataFrame:
     later = opps.copy()
     open_ = ~later["stage"].isin(["Closed Won", "Closed Lost"]).to_numpy()
     draw = rng.random(len(later))
-    later.loc[open_ & (draw < 0.1), ["stage", "probability"]] = ["Closed Won", 100]
-    later.loc[open_ & (draw >= 0.1) & (draw < 0.2), ["stage", "probability"]] = ["Closed Lost", 0]
+    later.loc[open_ & (draw < 0.1), ["stage", "probability"]] = ("Closed Won", 100)
+    later.loc[open_ & (draw >= 0.1) & (draw < 0.2), ["stage", "probability"]] = ("Closed Lost", 0)
     return later
 
 
@@ -155,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             recorded.append((time.perf_counter() - start, time.process_time() - cpu))
 
-    results_store.record_import = timed_record  # type: ignore[assignment]
+    results_store.record_import = timed_record
     day = date.today() - timedelta(days=91)
     for name, as_of in (("accounts.csv", None), ("first.csv", day), ("second.csv", date.today())):
         kind = "accounts" if name == "accounts.csv" else "opportunities"
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                  if kind == "opportunities" else "")
         print(f"import {name}: read and checked in {t_plan:.1f} s, written in {t_commit:.1f} s{extra}; "
               f"{result.summary()}")
-        plan = None  # the file's rows: freed before the next one is read
+        del plan  # the file's rows: freed before the next one is read
     found = results_store.imports(store)
     print(f"records: {', '.join(f'{int(c):,}' for c in found['changes'])} (first import, then what changed)")
     base, latest = int(found["import_id"].iloc[0]), int(found["import_id"].iloc[-1])
@@ -186,7 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     naive_frame = naive(store, base, latest)
     got = check.accounts.set_index("account_id")
     keys = results_store.account_keys(store).set_index("account_key")["account_id"]
-    naive_frame.index = naive_frame.index.map(keys)
+    # pandas maps an index through a Series (its index to its values); pandas-stubs know mappings and callables only
+    naive_frame.index = naive_frame.index.map(keys)  # type: ignore[arg-type]
     joined = naive_frame.join(got[["won_before", "won_now"]].add_suffix("_ours"), how="outer").fillna(0.0)
     equal = bool(np.allclose(joined["won_before"], joined["won_before_ours"])
                  and np.allclose(joined["won_now"], joined["won_now_ours"]))

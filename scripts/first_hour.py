@@ -45,7 +45,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 ROOT = Path(__file__).resolve().parents[1]
 for path in (ROOT, ROOT / "tests" / "browser"):
@@ -53,7 +53,7 @@ for path in (ROOT, ROOT / "tests" / "browser"):
         sys.path.insert(0, str(path))
 
 from conftest import streamlit_server, wait_for_app  # noqa: E402  (the browser tests' own "app at rest")
-from playwright.sync_api import Locator, Page, expect  # noqa: E402
+from playwright.sync_api import Locator, Page, ViewportSize, expect  # noqa: E402
 
 from gtm import timing  # noqa: E402
 
@@ -61,7 +61,7 @@ CRM = ROOT / "tests" / "fixtures" / "crm"
 ACCOUNTS = CRM / "sf_first_hour_accounts.csv"
 OPPORTUNITIES = CRM / "sf_first_hour_opportunities.csv"
 CHROMIUM = os.environ.get("GTM_CHROMIUM", "/usr/bin/chromium")
-VIEWPORT = {"width": 1280, "height": 720}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 720}
 TIMEOUT = 60_000
 
 # What the analyst knows about the organisation and types in: each product family's BU and nature.
@@ -70,7 +70,17 @@ BUS = {"Power Systems": "Energy", "Automation": "Automation", "Drives": "Automat
 NATURES = {"Power Systems": "Turnkey solutions", "Automation": "Unique technical solutions",
            "Drives": "Cross-sell / referral", "Service Contracts": "Coordinated account strategy",
            "Sensors": "Qualification / one-time action", "Spare Parts": "Info exchange / cost reduction"}
-BU_HEAD = {"email": "bo.hale@example.com", "name": "Bo Hale", "bus": ("Automation", "Energy")}
+
+
+class Person(TypedDict):
+    """Someone the hour adds on the Admin page."""
+
+    email: str
+    name: str
+    bus: tuple[str, ...]
+
+
+BU_HEAD: Person = {"email": "bo.hale@example.com", "name": "Bo Hale", "bus": ("Automation", "Energy")}
 RATIONALE = "Turnkey and engineered deals across both BUs: one front end leads the account."
 BUS_VERSION, NATURES_VERSION = "Families to BUs", "Families to natures"
 # The two parts of the hour: what the promise of ten minutes counts, and what follows it.

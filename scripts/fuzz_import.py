@@ -171,7 +171,7 @@ def _rule_files(rng: random.Random) -> list[tuple[str, bytes]]:
         return {"id": "typed", "nature": "turnkey", "wording": "typed",
                 "when": [{"column": "name", "op": "matches", "value": pattern}]}
 
-    last = {"id": "none", "nature": None, "when": [], "wording": "Nothing says which."}
+    last: dict[str, object] = {"id": "none", "nature": None, "when": [], "wording": "Nothing says which."}
     out = [(f"rules-pattern-{i}.json", json.dumps([rule(p), last]).encode()) for i, p in enumerate(PATTERNS)]
     out += [
         ("rules-deep.json", b"[" * 100_000 + b"]" * 100_000),

@@ -11,7 +11,7 @@ if [ -z "${GTM_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null && pg
   export GTM_TEST_POSTGRES_URL="postgresql+psycopg://gtm:gtm@127.0.0.1:5432/gtm_test"
 fi
 .venv/bin/ruff check gtm tests app.py pages scripts
-.venv/bin/mypy gtm
+.venv/bin/mypy gtm pages app.py scripts  # strict (pyproject), each file once
 .venv/bin/lint-imports --no-cache  # the layer contract of pyproject.toml
 # Two workers, a test file each at a time (a browser module shares one server): the whole suite on 2 cores.
 exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

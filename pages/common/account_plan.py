@@ -4,6 +4,7 @@ page calls one function."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -13,6 +14,7 @@ import streamlit as st
 from gtm.domain import account_plans as rules
 from gtm.domain.fmt import count, plain
 from gtm.domain.permissions import Actor
+from gtm.domain.plan import STATUSES
 from gtm.services import account_plans, lists
 from gtm.storage.repository import Store
 from pages.common import address, present, session, widgets
@@ -75,10 +77,12 @@ def _editors(plan: rules.AccountPlan | None, bus: dict[str, str], gen: str) -> d
         column_config={"objective": st.column_config.TextColumn("Objective", max_chars=rules.MAX_TEXT,
                                                                 width="large")})
     st.markdown(f"**{rules.PART_LABELS['targets']}**")
+    # Streamlit types a select column's format_func over every option type (str, int, float, bool); ours are BU ids.
+    bu_name: Callable[[Any], str] = widgets.names(list(bus), bus)
     edited["targets"] = st.data_editor(
         frames["targets"], num_rows="dynamic", hide_index=True, key=f"ap_targets_{gen}", width="stretch",
         column_config={
-            "bu": st.column_config.SelectboxColumn("BU", options=list(bus), format_func=widgets.names(list(bus), bus),
+            "bu": st.column_config.SelectboxColumn("BU", options=list(bus), format_func=bu_name,
                                                    required=True),
             "value": st.column_config.NumberColumn(f"Target ({cur})", min_value=0.0, format="localized",
                                                    help="What the BU aims to sell at this account beyond today"),
@@ -101,7 +105,7 @@ def _editors(plan: rules.AccountPlan | None, bus: dict[str, str], gen: str) -> d
             "action": st.column_config.TextColumn("Action", max_chars=rules.MAX_TEXT, width="large"),
             "owner": st.column_config.TextColumn("Owner", max_chars=rules.MAX_NAME),
             "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
-            "status": st.column_config.SelectboxColumn("Status", options=list(rules.STATUSES),
+            "status": st.column_config.SelectboxColumn("Status", options=list(STATUSES),
                                                        default="not started", required=True)})
     return edited
 

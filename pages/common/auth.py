@@ -64,8 +64,8 @@ def who() -> Who:
     if current == "oidc":
         if not st.user.is_logged_in:
             return Who("oidc")
-        email, name = st.user.get("email"), st.user.get("name")
-        return Who("oidc", str(email) if email else None, str(name) if name else None)
+        claimed, name = st.user.get("email"), st.user.get("name")
+        return Who("oidc", str(claimed) if claimed else None, str(name) if name else None)
     return Who("local")
 
 

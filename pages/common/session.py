@@ -59,7 +59,7 @@ _FIRST_REQUEST = "nav_first_request"
 
 def first_request_path() -> str | None:
     """The address a server's very first request asked for (taken once), None afterwards."""
-    return st.session_state.pop(_FIRST_REQUEST, None)
+    return cast("str | None", st.session_state.pop(_FIRST_REQUEST, None))
 
 
 # Every page reads the store through this module, so importing it is the first thing any page does.

@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import pandas as pd
@@ -45,11 +46,11 @@ def money_table(frame: pd.DataFrame, columns: Iterable[str] | Mapping[str, str |
     styler = frame.style
     for column, cur in chosen.items():
         if isinstance(cur, str):
-            styler = styler.format(lambda v, c=cur: money(v, c), subset=[column], na_rep="")
+            styler = styler.format(partial(money, currency=cur), subset=[column], na_rep="")
             continue
         for code in cur.dropna().unique():
             rows = cur.index[cur == code]
-            styler = styler.format(lambda v, c=str(code): money(v, c), subset=pd.IndexSlice[rows, [column]],
+            styler = styler.format(partial(money, currency=str(code)), subset=pd.IndexSlice[rows, [column]],
                                    na_rep="")
     return styler
 
