@@ -9,7 +9,7 @@ written by what it holds and read back as it was:
 - pandas extension types (``str``, ``Int64``…) through Arrow, rebuilt by the dtype itself;
 - object columns as their distinct values and a code per row. The values are text, dates, or JSON text (dicts:
   the signals and CRM columns; plain numbers); missing cells keep their kind (None, NaN, NA, NaT). Every row
-  with the same value shares one object, which ``gtm.domain.diagnose._expand`` relies on for speed.
+  with the same value shares one object, which ``gtm.domain.diagnosis_engine._expand`` relies on for speed.
 
 Anything else (a column of lists, mixed numbers, a MultiIndex) raises ``Unsupported``: the caller keeps no file
 rather than one that reads back differently. Nothing here evaluates code: the bytes hold data and JSON only.

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 
 from gtm.domain.errors import InputError
-from gtm.ingest import decode
+from gtm.ingest import decode, delimited, reading, xlsx
 from gtm.ingest.limits import Limit, Limits
 
 
@@ -250,7 +250,7 @@ def test_shared_strings_are_counted_exactly_whatever_their_form_and_wherever_a_p
     entries = [e.replace(b"<", b"<" + prefix).replace(b"<" + prefix + b"/", b"</" + prefix)
                for e in ENTRY_FORMS] * 3
     strings = shared(b"".join(entries), prefix=prefix)
-    monkeypatch.setattr(decode, "_PIECE", 7)  # every tag is cut by a piece somewhere
+    monkeypatch.setattr(xlsx, "_PIECE", 7)  # every tag is cut by a piece somewhere
     monkeypatch.setenv("GTM_UPLOAD_MAX_SHARED_STRINGS", str(len(entries)))
     table = decode.read_table(handmade(HEADER_FROM_STRINGS + '<row r="2"><c r="A2" t="s"><v>5</v></c>'
                                        '<c r="B2" t="s"><v>20</v></c></row>', strings))
@@ -295,7 +295,7 @@ def test_the_row_and_cell_scan_counts_as_openpyxl_does(form: str, monkeypatch: p
                                        numbered=form != "unnumbered", prefix=prefix) for r in range(1, records + 2)),
                         prefix=prefix)
 
-    monkeypatch.setattr(decode, "_PIECE", 11)  # every tag is cut by a piece somewhere
+    monkeypatch.setattr(xlsx, "_PIECE", 11)  # every tag is cut by a piece somewhere
     monkeypatch.setenv("GTM_UPLOAD_MAX_ROWS", "40")
     assert decode.read_table(sheet(39)).frame.index[-1] == 40
     parsed = parsed_rows(monkeypatch)
@@ -324,12 +324,12 @@ def ticking(monkeypatch: pytest.MonkeyPatch) -> list[float]:
         seen.append(float(len(seen)))
         return seen[-1]
 
-    monkeypatch.setattr(decode, "_clock", clock)
+    monkeypatch.setattr(reading, "_clock", clock)
     return seen
 
 
 def test_a_csv_read_that_takes_too_long_is_stopped_between_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(decode, "_CHUNK_ROWS", 10)
+    monkeypatch.setattr(delimited, "_CHUNK_ROWS", 10)
     monkeypatch.setenv("GTM_UPLOAD_MAX_SECONDS", "4")
     body = b"Account ID,Account Name\n" + b"".join(b"A%d,Name %d\n" % (i, i) for i in range(100))
     assert len(decode.read_table(body).frame) == 100  # with time to spare
@@ -345,7 +345,7 @@ def test_a_csv_read_that_takes_too_long_is_stopped_between_chunks(monkeypatch: p
 def test_an_xlsx_read_that_takes_too_long_is_stopped_between_blocks_of_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     data = handmade("".join(inline(r, "Account ID" if r == 1 else f"A{r}", "Account Name" if r == 1 else "Acme")
                             for r in range(1, 200)))
-    monkeypatch.setattr(decode, "_CHECK_EVERY", 30)  # rows plus cells: a look at the clock every 10 rows of 2 cells
+    monkeypatch.setattr(xlsx, "_CHECK_EVERY", 30)  # rows plus cells: a look at the clock every 10 rows of 2 cells
     monkeypatch.setenv("GTM_CLI_MAX_SECONDS", "5")
     ticking(monkeypatch)
     with pytest.raises(InputError) as caught:

@@ -34,7 +34,7 @@ from gtm.services.currency import set_exchange_rates
 from gtm.services.demo import seed_demo
 from gtm.services.diagnosis import diagnosed_opportunities
 from gtm.services.imports import commit_import, plan_import
-from gtm.storage import repository
+from gtm.storage import bulk
 from gtm.storage.repository import Store
 
 SF_NAMES = [r[1] for r in SF_ACCOUNTS]
@@ -206,7 +206,7 @@ def test_a_failed_import_leaves_the_database_exactly_as_it_was(
 def test_a_crash_half_way_through_writing_rolls_everything_back(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     small_portfolio(store)
     before = snapshot(store)
-    monkeypatch.setattr(repository, "BATCH", 2)
+    monkeypatch.setattr(bulk, "BATCH", 2)  # where the bulk writer reads it
     rows = [[f"C{i}", "0011x000001AbcD" if i % 2 else "", "" if i % 2 else "Ørsted Façades A/S", "$1.00", "BU New"]
             for i in range(7)] + [["006A", "0011x000001AbcE", "", "$9.00", "BU New"]]  # 006A exists: an update
     plan = plan_import(store, "opportunities",
