@@ -23,7 +23,22 @@ def __getattr__(name: str) -> Vocabulary:
 
 
 __all__ = [
-    "APPROACHES", "FITS", "NATURES", "Approach", "ApproachMatrix", "Fit", "Nature", "ConfigError", "GtmError", "InputError",
-    "PermissionDenied", "Problem", "assess", "default_matrix", "diagnose", "load_matrix",
-    "parse_matrix", "recommend",
+    "APPROACHES",
+    "FITS",
+    "NATURES",
+    "Approach",
+    "ApproachMatrix",
+    "ConfigError",
+    "Fit",
+    "GtmError",
+    "InputError",
+    "Nature",
+    "PermissionDenied",
+    "Problem",
+    "assess",
+    "default_matrix",
+    "diagnose",
+    "load_matrix",
+    "parse_matrix",
+    "recommend",
 ]

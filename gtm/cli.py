@@ -119,11 +119,10 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
 def cmd_matrix(args: argparse.Namespace) -> int:
     """Print the active matrix."""
     matrix = _matrix(args)
-    if args.database or not args.matrix:
-        if args.database or args.workspace != "main":
-            from gtm.storage.repository import Store
+    if (args.database or not args.matrix) and (args.database or args.workspace != "main"):
+        from gtm.storage.repository import Store
 
-            matrix = Store(args.database, workspace=args.workspace).active_matrix().matrix
+        matrix = Store(args.database, workspace=args.workspace).active_matrix().matrix
     print(matrix.to_json() if args.json else matrix.grid())
     return 0
 

@@ -97,7 +97,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             st.session_state["dt_plan"] = (plan_key, plan)
 
         t = plan.table
-        detected = f"**{t.format.upper()}**" + (f" · encoding **{t.encoding}** · delimiter **{repr(t.delimiter)}**"
+        detected = f"**{t.format.upper()}**" + (f" · encoding **{t.encoding}** · delimiter **{t.delimiter!r}**"
                                                 if t.format == "csv" else "")
         st.markdown(f"Read {detected} · {len(t.frame):,} data rows · {len(t.frame.columns)} columns")
         for note in plan.notes:

@@ -99,10 +99,7 @@ def baseline_assess(frame: pd.DataFrame, matrix: ApproachMatrix) -> pd.DataFrame
     for nature_code, approach_code in zip(frame["nature"].tolist(), frame["approach"].tolist(), strict=True):
         nature, approach = nature_of[nature_code], approach_of[approach_code]
         low, high = bands[nature.code]
-        if low == high:
-            band = f"'{label_of[low]}' only"
-        else:
-            band = f"'{label_of[low]}' to '{label_of[high]}'"
+        band = f"'{label_of[low]}' only" if low == high else f"'{label_of[low]}' to '{label_of[high]}'"
         if approach.rank > rank_of[high]:
             fit, step = "overkill", approach.rank - rank_of[high]
             rationale = (

@@ -20,6 +20,7 @@ Timings on a shared machine are noisy; the exponents are what to read.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import os
@@ -232,7 +233,7 @@ def table(sizes: list[int], results: dict[int, dict[str, float]]) -> tuple[str, 
     """One table: a row per figure, a column per size, then the exponent between consecutive sizes."""
     keys = [k for k in dict.fromkeys(k for s in sizes for k in results[s]) if k not in _NOT_TIMED]
     keys = ["opportunities", *keys]
-    pairs = list(zip(sizes, sizes[1:]))
+    pairs = list(itertools.pairwise(sizes))
     head = f"{'figure':<36}" + "".join(f"{s:>12,}" for s in sizes) + "".join(
         f"{f'exp {_short(a)}>{_short(b)}':>14}" for a, b in pairs)
     lines = [head, "-" * len(head)]

@@ -448,10 +448,7 @@ def back_to_baseline(baseline: float | None, after: list[tuple[float, float | No
         return None
     back = None
     for t, mb in after:
-        if mb is not None and mb <= baseline * (1 + BASELINE_TOLERANCE):
-            back = t if back is None else back
-        else:
-            back = None
+        back = (t if back is None else back) if mb is not None and mb <= baseline * (1 + BASELINE_TOLERANCE) else None
     return back
 
 

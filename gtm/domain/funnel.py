@@ -154,8 +154,8 @@ def score_means(scores: pd.DataFrame, scale: int) -> pd.DataFrame:
     table = scores.pivot_table(index="account_id", columns="measure", values="score", aggfunc=["mean", "count"])
     out = pd.DataFrame(index=table.index)
     for m in MEASURES:
-        out[f"bu_{m}"] = table[("mean", m)] if ("mean", m) in table else np.nan
-        out[f"{m}_scorers"] = table[("count", m)] if ("count", m) in table else 0
+        out[f"bu_{m}"] = table.get(("mean", m), np.nan)
+        out[f"{m}_scorers"] = table.get(("count", m), 0)
     return out[cols].fillna({"size_scorers": 0, "ease_scorers": 0})
 
 

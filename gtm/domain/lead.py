@@ -131,12 +131,12 @@ def propose(opportunities: pd.DataFrame, currency: str = DEFAULT_REPORTING) -> p
     a, accounts = _codes(opps["account_id"])
     n = len(accounts)
     empty = pd.Series(None, index=opps.index, dtype=object)
-    bu, bu_ids = _codes(opps["bu"] if "bu" in opps else empty)
+    bu, bu_ids = _codes(opps.get("bu", empty))
     # A BU's name: the first the opportunities give it (its id where they give none).
     first_at = np.full(len(bu_ids), -1, dtype=np.int64)
     seen = bu >= 0
     first_at[bu[seen][::-1]] = np.flatnonzero(seen)[::-1]
-    given = (opps["bu_name"] if "bu_name" in opps else empty).to_numpy(dtype=object)[first_at] if len(bu_ids) else \
+    given = (opps.get("bu_name", empty)).to_numpy(dtype=object)[first_at] if len(bu_ids) else \
         np.array([], dtype=object)
     bu_names = np.array([g if isinstance(g, str) and g else b for g, b in zip(given, bu_ids)], dtype=object)
     won_total = np.bincount(a, weights=won, minlength=n)

@@ -10,6 +10,7 @@ vectorised: 100,000 accounts and a million opportunities in well under a second.
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 from pathlib import Path
 from typing import ClassVar, Literal
@@ -87,7 +88,7 @@ class SizeBands(BaseModel):
             raise ValueError("the last band has no bound (below: null), so every known size has a band")
         if any(b is None for b in bounds[:-1]):
             raise ValueError("only the last band may have no bound")
-        if any(x >= y for x, y in zip(bounds[:-2], bounds[1:-1])):  # type: ignore[operator]
+        if any(x >= y for x, y in itertools.pairwise(bounds[:-1])):  # type: ignore[operator]
             raise ValueError(f"the bounds must rise from band to band; found {bounds[:-1]}")
         return self
 

@@ -171,7 +171,8 @@ def _draws_text(trace: Any) -> bool:
     with a text or a text template."""
     if "mode" in trace:
         return "text" in (trace.mode or "")
-    return trace["text"] is not None or bool(trace["texttemplate"] if "texttemplate" in trace else None)
+    # A Plotly trace has no .get(): a property it lacks is looked for with `in`.
+    return trace["text"] is not None or bool(trace["texttemplate"] if "texttemplate" in trace else None)  # noqa: SIM401
 
 
 def _json(part: Any) -> dict[str, Any]:
@@ -427,7 +428,7 @@ def _undiagnosed_shapes() -> list[dict[str, Any]]:
     cells = [{"type": "rect", "x0": n - 0.5 + 0.04, "x1": n + 0.5 - 0.04, "y0": ai - 0.5 + 0.04,
               "y1": ai + 0.5 - 0.04, "fillcolor": UNDIAGNOSED_FILL, "line": {"width": 0}, "layer": "below"}
              for ai in range(rows)]
-    return cells + [{"type": "line", "x0": n - 0.5, "x1": n - 0.5, "y0": -0.5, "y1": rows - 0.5,
+    return [*cells, {"type": "line", "x0": n - 0.5, "x1": n - 0.5, "y0": -0.5, "y1": rows - 0.5,
                      "line": {"color": "#555", "width": 2, "dash": "dot"}, "layer": "above"}]
 
 

@@ -61,7 +61,7 @@ class Table:
 
 
 def read_table(source: str | Path | bytes, *, name: str | None = None,
-               max_bytes: int | None | EllipsisType = ..., limits: Limits | None = None) -> Table:
+               max_bytes: int | EllipsisType | None = ..., limits: Limits | None = None) -> Table:
     """Read a CSV or XLSX file (path or bytes) into a Table; raises InputError for anything unreadable.
 
     ``limits`` default to the upload profile (``Limits.upload()``); a file beyond one is refused as soon as the

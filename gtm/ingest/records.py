@@ -177,8 +177,8 @@ def _records(kind: Kind, table: decode.Table, cmap: colmap.ColumnMap, date_first
     reading = outcomes.read_outcomes(
         src.index, stage=out["stage"] if "stage" in frame else None,
         probability=out["probability"].to_numpy(dtype=float) if "probability" in frame else None,
-        won=frame["won"] if "won" in frame else None, closed=frame["closed"] if "closed" in frame else None,
-        outcome=frame["outcome"] if "outcome" in frame else None, mapping=stages,
+        won=frame.get("won", None), closed=frame.get("closed", None),
+        outcome=frame.get("outcome", None), mapping=stages,
         headers={f: col(f) for f in ("outcome", "won", "closed", "stage")})
     problems += reading.problems
     out["outcome"] = reading.outcome

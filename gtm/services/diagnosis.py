@@ -294,10 +294,7 @@ def rules_file(data: bytes, name: str, base: DiagnosisTable) -> dict[str, Any]:
     if not isinstance(raw, dict) or "rules" not in raw:
         raise InputError(f"'{name}' holds no 'rules': give the whole table (as data/diagnosis.json) or its rules, a "
                          "list of rules or an object with 'rules'.")
-    if "signals" in raw:
-        content = raw
-    else:
-        content = {**base.model_dump(mode="json"), "rules": raw["rules"]}
+    content = raw if "signals" in raw else {**base.model_dump(mode="json"), "rules": raw["rules"]}
     parse_table(content, source=f"'{name}'")
     return content
 

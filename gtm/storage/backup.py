@@ -361,7 +361,7 @@ def restore_sqlite(backup: Path | str, url: str | None, workspace: str | None = 
             # copied over the name would get replayed onto it.
             with _live(target) as live:
                 tables = set(_table_names(live))
-                if tables and not APP_TABLES <= tables:
+                if tables and not tables >= APP_TABLES:
                     raise ConfigError(f"{target} is not a GTM Fit database; it was left as it is (check --database "
                                       "and --workspace).")
                 live_meta = _meta(live) if tables else {}

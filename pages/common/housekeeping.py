@@ -35,8 +35,8 @@ def _load_libraries() -> None:
     import plotly.graph_objects  # noqa: F401
     import pyarrow  # noqa: F401
 
-    import gtm.domain.portfolio  # noqa: F401
-    import gtm.export.charts  # noqa: F401
+    import gtm.domain.portfolio
+    import gtm.export.charts
     import gtm.services.decisions  # noqa: F401
 
 

@@ -54,7 +54,24 @@ def render(content: DeckContent) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["MIME", "SLIDE_HEIGHT", "SLIDE_TITLES", "SLIDE_WIDTH", "DeckContent", "Decision", "Economics",
-           "FocusAccount", "FontMissing", "Lead", "Para", "ResultsSoFar", "day", "empty_cells", "fit", "font_files",
-           "months", "render",
-           "signed"]
+__all__ = [
+    "MIME",
+    "SLIDE_HEIGHT",
+    "SLIDE_TITLES",
+    "SLIDE_WIDTH",
+    "Decision",
+    "DeckContent",
+    "Economics",
+    "FocusAccount",
+    "FontMissing",
+    "Lead",
+    "Para",
+    "ResultsSoFar",
+    "day",
+    "empty_cells",
+    "fit",
+    "font_files",
+    "months",
+    "render",
+    "signed",
+]

@@ -70,10 +70,10 @@ def font_dirs() -> list[Path]:
     home = Path.home()
     folder = settings().deck_fonts
     found = [Path(folder)] if folder else []
-    return found + [Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
-                    Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local/share/fonts",
-                    home / ".fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"),
-                    Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"]
+    return [*found, Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"),
+            Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), home / ".local/share/fonts",
+            home / ".fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts/Supplemental"),
+            Path(os.environ.get("WINDIR", "C:/Windows")) / "Fonts"]
 
 
 def _find(name: str, dirs: Sequence[Path]) -> Path | None:

@@ -144,7 +144,7 @@ def _draw_axis(slide: Slide, axis: Axis, bottom: float, today: date) -> None:
     months = axis.months()
     month_w = AXIS_W * 30.4 / axis.days
     every = 1 if month_w >= 0.75 else 2 if month_w >= 0.38 else 3 if month_w >= 0.26 else 6
-    starts = [axis.start] + months
+    starts = [axis.start, *months]
     for m in months:
         slide.shape(MSO_SHAPE.RECTANGLE, axis.x(m), HEAD_Y + 0.27, 0.01, bottom - HEAD_Y - 0.27, TICK,
                     name="Month tick")
