@@ -12,13 +12,11 @@ from gtm.domain.errors import GtmError
 from gtm.domain.fmt import count, plain
 from gtm.domain.permissions import Action
 from gtm.export import tables
-from gtm.ingest import columns
-from gtm.ingest.limits import Limits
-from gtm.ingest.plan import ImportResult, rejects_file_name
 from gtm.services import currency as currency_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
+from gtm.services.imports import ImportResult, rejects_file_name
 from pages.common import address, identity, navigation, outcomes, present, session, widgets
 
 s = session.store()  # the workspace on view: exports, currency
@@ -48,7 +46,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
                 f"organisation's portfolio; {after}.", icon=":material/info:")
     kind = st.radio("What the file holds", importer.KINDS, horizontal=True, key="dt_kind",
                     format_func=KIND_NAMES.__getitem__)
-    limits = Limits.upload()
+    limits = importer.upload_limits()
     # A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
     # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
     # limits (size, rows, columns, cells, time), so one person's file cannot hold the server for everyone else.
@@ -86,7 +84,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             try:
                 # The preview counts what the import will diagnose on the stored portfolio, read as the pages read it.
                 plan = importer.plan_import(imports_to, kind, raw, name=upload.name, limits=limits,
-                                            mapping=columns.Mapping(columns=dict(overrides), date_format=date_format,
+                                            mapping=importer.ColumnMapping(columns=dict(overrides), date_format=date_format,
                                                                     stages=dict(stage_choices)),
                                             currency=chosen if chosen and chosen != reporting else None,
                                             stored=session.stored_opportunities(session.MAIN)
@@ -116,7 +114,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
             samples = {h: ", ".join(repr(v) for v in t.frame[h][t.frame[h] != ""].drop_duplicates().head(2))
                        for h in map(str, t.frame.columns)}
             changed = {}
-            for spec in columns.fields(kind):
+            for spec in importer.field_specs(kind):
                 current = plan.columns.fields.get(spec.name)
                 choice = st.selectbox(
                     spec.description[:1].upper() + spec.description[1:] + (" (required)" if spec.required else ""),

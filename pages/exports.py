@@ -7,8 +7,8 @@ import streamlit as st
 
 from gtm.domain.fmt import plain
 from gtm.export import tables
-from gtm.ingest import columns
 from gtm.services import deck as deck_service
+from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from pages.common import address, design_inputs, session, widgets
 
@@ -66,7 +66,7 @@ else:
 st.subheader("Templates", anchor=False)
 st.caption("Empty files with the columns an import recognises, for a CRM export that needs its headers renamed.")
 t1, t2 = st.columns(2)
-t1.download_button("Accounts template (CSV)", lambda: columns.template_csv("accounts"),
+t1.download_button("Accounts template (CSV)", lambda: importer.template_csv("accounts"),
                    file_name="accounts-template.csv", mime="text/csv", key="ex_tpl_accounts", on_click="ignore")
-t2.download_button("Opportunities template (CSV)", lambda: columns.template_csv("opportunities"),
+t2.download_button("Opportunities template (CSV)", lambda: importer.template_csv("opportunities"),
                    file_name="opportunities-template.csv", mime="text/csv", key="ex_tpl_opps", on_click="ignore")

@@ -18,7 +18,8 @@ from gtm.domain.vocabulary import normalise
 from gtm.ingest import columns as colmap
 from gtm.ingest import plan as ingest
 from gtm.ingest.limits import Limits
-from gtm.ingest.plan import ImportPlan, ImportResult
+from gtm.ingest.plan import ImportPlan
+from gtm.ingest.plan import ImportResult as ImportResult  # the Import page names it through this service
 from gtm.services import audit
 from gtm.services.currency import rates, reporting_currency
 from gtm.services.diagnosis import diagnosed_with_problems
@@ -26,6 +27,18 @@ from gtm.storage import results as results_store
 from gtm.storage.repository import Progress, Store, Transaction
 
 KINDS = ingest.KINDS
+
+# What the Import and Exports pages use of the file formats, through this service: pages never import gtm.ingest
+# (the import-linter contract "pages reach storage and ingest only through services").
+ColumnMapping = colmap.Mapping
+field_specs = colmap.fields
+template_csv = colmap.template_csv
+rejects_file_name = ingest.rejects_file_name
+
+
+def upload_limits() -> Limits:
+    """The limits of a file uploaded in the browser (GTM_UPLOAD_MAX_*)."""
+    return Limits.upload()
 __all__ = ["KINDS", "ImportPlan", "ImportResult", "commit_import", "plan_import"]
 
 

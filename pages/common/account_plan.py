@@ -16,7 +16,7 @@ from gtm.domain.fmt import count, plain
 from gtm.domain.permissions import Actor
 from gtm.domain.plan import STATUSES
 from gtm.services import account_plans, lists
-from gtm.storage.repository import Store
+from gtm.services.workspaces import Store
 from pages.common import address, present, session, widgets
 
 ANCHOR = "account-plan"

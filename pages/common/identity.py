@@ -9,7 +9,7 @@ from gtm.domain.fmt import plain
 from gtm.domain.permissions import ROLE_LABELS, Actor, Role
 from gtm.services import users
 from gtm.services.users import SignIn
-from gtm.storage.repository import Store
+from gtm.services.workspaces import Store
 from pages.common import auth, session
 
 LOCAL_NAME = "Local administrator"

@@ -27,8 +27,7 @@ from gtm.services import outcomes as outcomes_service
 from gtm.services import portfolio as portfolio_service
 from gtm.services import progress as progress_service
 from gtm.services.demo import seed_demo
-from gtm.storage.engine import DEMO, MAIN, WORKSPACES
-from gtm.storage.repository import ActiveMatrix, Store
+from gtm.services.workspaces import DEMO, MAIN, WORKSPACES, ActiveMatrix, Store, open_store
 
 __all__ = ["DEMO", "MAIN", "WORKSPACES"]
 
@@ -89,7 +88,7 @@ def demo_offered() -> bool:
 
 @st.cache_resource(show_spinner="Opening the portfolio database…")
 def _open_store(url: str | None, workspace: str) -> Store:
-    store = Store(url, workspace=workspace)
+    store = open_store(url, workspace)
     if workspace == DEMO and _seeding_demo():
         seed_demo(store)  # only fills an empty demo workspace; main is never seeded
     return store
