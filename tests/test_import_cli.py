@@ -172,10 +172,10 @@ def test_mapping_file_on_the_command_line(tmp_path: Path, capsys: pytest.Capture
     opp_map.write_text('{"columns": {"opportunity_id": "Kunde Nr", "account_name": "Firma", "value": "Auftragswert",'
                        ' "close_date": "Abschluss"}, "date_format": "mm/dd/yyyy"}', encoding="utf-8")
     assert run(capsys, "import", "accounts", str(accounts), "--database", db, "--mapping", str(acc_map))[0] == 0
-    code, out, err = run(capsys, "import", "opportunities", str(src), "--database", db, "--mapping", str(opp_map))
+    code, _out, err = run(capsys, "import", "opportunities", str(src), "--database", db, "--mapping", str(opp_map))
     assert code == 1 and "No exchange rate for EUR (1 row)" in err  # euros are never read as dollars
     set_exchange_rates(Store(db), ADMIN, [{"currency": "EUR", "rate": 1.1}])
-    code, out, err = run(capsys, "import", "opportunities", str(src), "--database", db, "--mapping", str(opp_map))
+    code, _out, err = run(capsys, "import", "opportunities", str(src), "--database", db, "--mapping", str(opp_map))
     assert code == 0, err
     row = Store(db).opportunities().iloc[0]
     assert (row["value"], row["currency"], str(row["close_date"]), row["account_name"]) == (

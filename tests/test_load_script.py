@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 
-from load_sessions import back_to_baseline, percentile  # noqa: E402
+from load_sessions import back_to_baseline, percentile
 
 
 def test_percentile_is_nearest_rank() -> None:

@@ -27,7 +27,7 @@ from gtm.storage.repository import Store
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from first_hour import (  # noqa: E402  (scripts/first_hour.py: the steps, and what each took)
+from first_hour import (  # scripts/first_hour.py: the steps, and what each took
     ACCOUNTS,
     BU_HEAD,
     BUS,

@@ -14,7 +14,7 @@ from gtm.services import decisions
 from gtm.storage.repository import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for the import fixtures
-from fixtures_import import small_portfolio  # noqa: E402
+from fixtures_import import small_portfolio
 
 TIMEOUT = 30_000
 

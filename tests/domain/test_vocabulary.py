@@ -204,7 +204,7 @@ def test_the_file_must_list_exactly_the_typed_codes_in_rank_order(tmp_path: Path
     raw = _vocabulary_file()
     raw["natures"][5]["code"] = "turn_key"  # a typo the code's Nature enum does not know
     path.write_text(json.dumps(raw), encoding="utf-8")
-    with pytest.raises(ConfigError, match="natures must list exactly the codes .* the file lists .*turn_key"):
+    with pytest.raises(ConfigError, match=r"natures must list exactly the codes .* the file lists .*turn_key"):
         load_vocabularies(path)
     raw = _vocabulary_file()
     raw["fits"][1], raw["fits"][2] = raw["fits"][2], raw["fits"][1]

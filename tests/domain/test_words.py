@@ -77,7 +77,7 @@ def test_a_tick_in_the_turnkey_column_diagnoses_turnkey() -> None:
 
 @pytest.mark.parametrize("cell", ["maybe", "✗", "-", "2", "yes please"])
 def test_a_cell_that_is_no_word_is_a_problem_everywhere(cell: str) -> None:
-    values, problems = read_bools(pd.Series(["yes", cell], index=[4, 5], dtype=object), "Turnkey")
+    _values, problems = read_bools(pd.Series(["yes", cell], index=[4, 5], dtype=object), "Turnkey")
     assert [(p.row, p.column, p.value) for p in problems] == [(5, "Turnkey", cell)]
     assert "✓" in problems[0].reason and "blank" in problems[0].reason
     with pytest.raises(InputError, match="is not yes or no"):

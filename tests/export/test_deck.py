@@ -202,7 +202,7 @@ def test_a_named_list_chooses_the_accounts_and_an_unknown_one_is_refused(worksho
     named = _open(deck_service.build_deck(store, "Two of them"))
     assert [_title(s) for s in list(named.slides)[5:7]] == _names(store, focus[3:5])
     assert "the account list 'Two of them'" in _text(named.slides[0])
-    with pytest.raises(deck_service.InputError, match="No account list named 'Nope'.*'Two of them'"):
+    with pytest.raises(deck_service.InputError, match=r"No account list named 'Nope'.*'Two of them'"):
         deck_service.build_deck(store, "Nope")
 
 
@@ -327,11 +327,11 @@ def test_without_a_saved_plan_the_plan_slide_says_so_in_a_sentence(plain_deck: D
 
 def test_a_dimension_nobody_scored_is_a_gap_in_the_radar_not_a_zero() -> None:
     content = _crowded()
-    unscored = content.maturity.assign(mean=[None] + list(content.maturity["mean"][1:]),  # type: ignore[union-attr]
+    unscored = content.maturity.assign(mean=[None, *list(content.maturity["mean"][1:])],  # type: ignore[union-attr]
                                        min=[None] + [1.0] * 8, max=[None] + [4.0] * 8)
     slide = _open(deck.render(dataclasses.replace(content, maturity=unscored))).slides[3]
     chart = next(s.chart for s in slide.shapes if s.has_chart)
-    assert list(chart.plots[0].series[0].values)[0] is None
+    assert next(iter(chart.plots[0].series[0].values)) is None
     assert "Dimension number 0 with a long name: not scored" in _text(slide)
 
 
@@ -581,7 +581,7 @@ def test_the_radar_axis_is_fixed_to_the_scale_with_its_two_ends_said(workshop: t
 
 def test_the_title_slide_says_whose_when_which_accounts_and_three_figures(workshop: tuple[Store, list[str], int],
                                                                           workshop_deck: Deck) -> None:
-    store, focus, _ = workshop
+    store, _focus, _ = workshop
     slide = workshop_deck.slides[0]
     text = _text(slide)
     fig = portfolio.figures(_assessed(store))

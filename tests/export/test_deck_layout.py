@@ -3,6 +3,7 @@ continued in the notes a whole sentence at a time; never cut mid-word, never an 
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,7 @@ def test_wrapping_is_greedy_at_spaces_and_breaks_only_a_word_longer_than_the_lin
     width = text_width("Choose customer sets and", 11) + 0.001
     lines = wrap(text, width, 11)
     assert lines[0] == "Choose customer sets and" and " ".join(lines) == text
-    for line, after in zip(lines, lines[1:]):  # each line as full as it can be: its next word would not fit
+    for line, after in itertools.pairwise(lines):  # each line as full as it can be: its next word would not fit
         assert text_width(line, 11) <= width < text_width(f"{line} {after.split()[0]}", 11)
     long = "Infrastrukturbeteiligungsgesellschaft"
     lines = wrap(long, text_width(long, 11) / 2.5, 11)
@@ -96,7 +97,7 @@ def test_missing_fonts_are_said_in_words_with_what_to_install(monkeypatch: pytes
     monkeypatch.setattr(layout, "font_dirs", lambda: [tmp_path])
     layout.font_files.cache_clear()
     try:
-        with pytest.raises(layout.FontMissing, match="Liberation Sans.*apt-get install fonts-liberation"):
+        with pytest.raises(layout.FontMissing, match=r"Liberation Sans.*apt-get install fonts-liberation"):
             layout.font_files()
     finally:
         layout.font_files.cache_clear()

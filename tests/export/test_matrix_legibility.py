@@ -3,6 +3,8 @@ text at 4.5:1 or more (WCAG AA for normal text)."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -53,14 +55,14 @@ def test_labels_and_notes_reach_4_5_to_1_on_white() -> None:
 def test_fits_are_apart_in_greyscale_whatever_the_value() -> None:
     ranges = {fit: sorted(_lightness(c) for c in charts.FIT_RAMPS[fit]) for fit in Fit}
     ordered = sorted(ranges.values())  # realistic darkest, insufficient, overkill lightest
-    for darker, lighter in zip(ordered, ordered[1:], strict=False):
+    for darker, lighter in itertools.pairwise(ordered):
         assert lighter[0] - darker[1] >= MIN_LIGHTNESS_STEP
 
 
 @pytest.mark.parametrize("fit", list(Fit))
 def test_more_value_is_a_stronger_colour(fit: Fit) -> None:
     lightness = [_lightness(charts.cell_colour(fit, s)) for s in np.linspace(0, 1, 11)]
-    assert all(a > b for a, b in zip(lightness, lightness[1:], strict=False))
+    assert all(a > b for a, b in itertools.pairwise(lightness))
 
 
 def test_cells_are_shaded_by_value_within_their_fits_third() -> None:

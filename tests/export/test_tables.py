@@ -47,7 +47,7 @@ def test_numbers_stay_numbers_and_negative_numbers_are_untouched() -> None:
 def test_text_and_categories_and_headers_are_neutralised() -> None:
     source = frame().rename(columns={"account": "=Account"})
     out = tables.neutralise(source)
-    assert list(out.columns)[0] == "'=Account"
+    assert next(iter(out.columns)) == "'=Account"
     assert out.iloc[:, 0].tolist()[:8] == ["'=HYPERLINK(\"http://evil\")", "Acme", "'+1-555", "'-x", "'@SUM(1)",
                                            "'\tTab", "'\rCR", "plain"]
     assert pd.isna(out.iloc[8, 0])

@@ -21,7 +21,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def _gen(at: AppTest) -> int:
-    return at.session_state["dz_assume_gen"] if "dz_assume_gen" in at.session_state else 0
+    return at.session_state.get("dz_assume_gen", 0)
 
 
 def _apply(at: AppTest, **numbers: float) -> AppTest:

@@ -116,7 +116,7 @@ def _edit(at, key: str, edited_rows: dict) -> None:  # type: ignore[no-untyped-d
 def test_a_rule_edit_previews_the_changed_natures_before_saving(demo_db: str) -> None:
     at = run(PAGE)
     before = metric(at, "Coverage")
-    rows = at.session_state["dg_rules_0"] if "dg_rules_0" in at.session_state else None
+    rows = at.session_state.get("dg_rules_0", None)
     assert rows is None or not rows["edited_rows"]
     # row 13 (index 12) is one-time-purchase: make it say cross-sell instead
     _edit(at, "dg_rules_0", {12: {"nature": "Cross-sell / referral"}})

@@ -21,7 +21,7 @@ CODES = [d.code for d in maturity.DIMENSIONS]
 
 def _score(at: AppTest, scores: dict[str, object], note: str = "") -> AppTest:
     """Choose a score per dimension in the form (segmented controls) and save."""
-    gen = at.session_state["mt_gen"] if "mt_gen" in at.session_state else 0
+    gen = at.session_state.get("mt_gen", 0)
     for code, value in scores.items():
         at.button_group(key=f"mt_score_{code}_{gen}").set_value(value)
     if note:

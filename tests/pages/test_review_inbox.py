@@ -62,7 +62,7 @@ def _no_empty_words(frame: pd.DataFrame) -> None:
 
 
 def test_the_page_opens_on_the_decisions_waiting_for_my_verdict(demo_db: str) -> None:
-    at, store, bu, ids = _inbox(demo_db)
+    at, _store, _bu, _ids = _inbox(demo_db)
     assert at.radio(key="rv_show").value == "waiting"
     assert "Waiting for my verdict (2)" in at.radio(key="rv_show").options
     table = _table(at)

@@ -53,7 +53,7 @@ def _errors(at: AppTest) -> str:
 
 def _edit(at: AppTest, edited_rows: dict[int, dict[str, object]]) -> AppTest:
     """Edit cells of the scenario's editor as the browser reports it (AppTest has no data editor API)."""
-    gen = at.session_state["sc_gen"] if "sc_gen" in at.session_state else 0
+    gen = at.session_state.get("sc_gen", 0)
     at.session_state[f"sc_rows_{gen}"] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
     return at.run()
 

@@ -64,7 +64,7 @@ def test_each_save_is_a_new_version_and_the_latest_counts(focus: Store) -> None:
 
 def test_a_save_made_meanwhile_is_not_overwritten(focus: Store) -> None:
     account_plans.save_plan(focus, DANA, "A1", PLAN)
-    with pytest.raises(InputError, match="Someone saved version 1 of this plan meanwhile .Dana Reyes"):
+    with pytest.raises(InputError, match=r"Someone saved version 1 of this plan meanwhile .Dana Reyes"):
         account_plans.save_plan(focus, FAY, "A1", PLAN, expected_version=0)
     assert account_plans.versions(focus, "A1")["version"].tolist() == [1]
 

@@ -68,7 +68,7 @@ def test_a_refused_save_creates_no_bu(store: Store) -> None:
     with pytest.raises(InputError, match="already exists"):
         _save_bu_mapping(store, "families", [{"product_family": "Grid Controls", "bu": "Energy"}])
     assert store.business_units()["bu_id"].tolist() == ["Automation"]  # all or nothing
-    with pytest.raises(Exception, match="may not|not allowed|cannot|Viewers"):
+    with pytest.raises(Exception, match=r"may not|not allowed|cannot|Viewers"):
         diagnosis.save_version(store, Actor("Vic", Role.VIEWER), diagnosis.FAMILY_BU, "v",
                                diagnosis.mapping_content(diagnosis.FAMILY_BU,
                                                          [{"product_family": "Grid Controls", "bu": "Energy"}]))

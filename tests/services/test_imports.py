@@ -430,7 +430,7 @@ def test_reimporting_updates_by_external_id_and_never_duplicates(store: Store) -
     again = load(store, "accounts", data)
     assert (first.added, first.updated) == (3, 0) and (again.added, again.updated) == (0, 3)
     assert store.counts()["accounts"] == 3 and store.data_version() > version
-    changed = [r[:4] + ["$2,000.00"] + r[5:] for r in SF_ACCOUNTS[:1]] + [["NEW", "New GmbH", "", "", "", ""]]
+    changed = [[*r[:4], "$2,000.00", *r[5:]] for r in SF_ACCOUNTS[:1]] + [["NEW", "New GmbH", "", "", "", ""]]
     plan = plan_import(store, "accounts", text_bytes(SF_ACCOUNT_HEADER, changed))
     assert "1 to add, 1 to update" in plan.summary()
     result = commit_import(store, plan, LEADER)

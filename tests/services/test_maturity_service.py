@@ -97,7 +97,7 @@ def test_a_bu_head_is_refused_another_bu_and_nothing_is_written(bus: Store) -> N
 
 def test_a_viewer_is_refused_and_nothing_is_written(bus: Store) -> None:
     viewer = Actor("Vic Viewer", Role.VIEWER)
-    with pytest.raises(PermissionDenied, match="Viewer may not assess maturity; allowed: .*BU head"):
+    with pytest.raises(PermissionDenied, match=r"Viewer may not assess maturity; allowed: .*BU head"):
         maturity.record_assessment(bus, viewer, "organisation", DAY, _scores())
     assert maturity.assessable_scopes(bus, viewer) == []
     assert maturity_store.assessments(bus).empty and bus.audit_log().empty
@@ -115,14 +115,14 @@ def test_a_score_off_the_scale_is_refused_with_the_dimension_the_value_and_what_
 
 
 def test_an_unknown_scope_a_future_date_or_a_long_note_is_refused(bus: Store) -> None:
-    with pytest.raises(InputError, match="Cannot assess 'BU-Z': no such BU. Accepted: 'organisation' or a BU id: "
+    with pytest.raises(InputError, match=r"Cannot assess 'BU-Z': no such BU. Accepted: 'organisation' or a BU id: "
                                          "BU-A, BU-B."):
         maturity.record_assessment(bus, SAM, "BU-Z", DAY, _scores())
     tomorrow = date.today() + timedelta(days=1)
     with pytest.raises(InputError, match=f"The assessment's date {tomorrow} is not accepted; give a date from "
                                          f"2000-01-01 to today"):
         maturity.record_assessment(bus, SAM, "organisation", tomorrow, _scores())
-    with pytest.raises(InputError, match="The note has 2001 characters; 2000 at most are accepted."):
+    with pytest.raises(InputError, match=r"The note has 2001 characters; 2000 at most are accepted."):
         maturity.record_assessment(bus, SAM, "organisation", DAY, _scores(), "x" * 2001)
     assert maturity_store.assessments(bus).empty and bus.audit_log().empty
 

@@ -32,7 +32,7 @@ def _edited(owner: str = "Fay", weeks: float = 5) -> Plan:
 
 @pytest.mark.parametrize("role", [Role.SALES_LEADER, Role.VIEWER, Role.BU_HEAD])
 def test_who_may_not_edit_the_plan_is_refused_and_nothing_is_written(store: Store, role: Role) -> None:
-    with pytest.raises(PermissionDenied, match="may not edit plan; allowed: .*Workshop facilitator"):
+    with pytest.raises(PermissionDenied, match=r"may not edit plan; allowed: .*Workshop facilitator"):
         plans.save_plan(store, Actor("Someone", role, "BU-A"), "Workshop", START, plans.default_plan())
     assert plans.versions(store).empty and plans.latest_plan(store) is None
     assert store.audit_log().empty

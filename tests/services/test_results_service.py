@@ -128,7 +128,7 @@ def test_an_import_of_accounts_is_not_dated_and_without_imports_results_say_what
 
 def test_an_unknown_list_names_the_lists_there_are(two_imports: Store) -> None:
     lists.save_list(two_imports, FAY, "Shortlist", "short", ["A1"])
-    with pytest.raises(InputError, match="No account list named 'Nope'.*'Shortlist'"):
+    with pytest.raises(InputError, match=r"No account list named 'Nope'.*'Shortlist'"):
         results.programme_results(two_imports, "Nope")
 
 

@@ -77,7 +77,7 @@ def test_a_sales_leader_decides_only_on_accounts_they_own(store: Store) -> None:
     dana, lee = users.actor_for(store, "dana@example.com"), users.actor_for(store, "LEE@example.com")
     decisions.record_decision(store, dana, "ACC-1", "lead_unit", "mine, by name")
     decisions.record_decision(store, lee, "ACC-2", "lead_unit", "mine, by email")
-    with pytest.raises(PermissionDenied, match="only on accounts they own; ACC-2 is owned by lee@example.com"):
+    with pytest.raises(PermissionDenied, match=r"only on accounts they own; ACC-2 is owned by lee@example.com"):
         decisions.record_decision(store, dana, "ACC-2", "lead_unit", "not mine")
     with pytest.raises(PermissionDenied, match="owned by nobody"):
         decisions.record_decision(store, dana, "ACC-3", "lead_unit", "nobody's")

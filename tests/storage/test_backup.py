@@ -133,7 +133,7 @@ def test_the_demo_workspace_is_backed_up_from_its_own_file(tmp_path: Path, capsy
     url = f"sqlite:///{tmp_path / 'gtm.db'}"
     Store(url, workspace="demo").dispose()
     target = tmp_path / "demo-copy.db"
-    code, out, err = _backup(capsys, str(target), "--database", url + "?timeout=5", "--workspace", "demo")
+    code, _out, err = _backup(capsys, str(target), "--database", url + "?timeout=5", "--workspace", "demo")
     assert code == 0, err
     assert _tables(target) == _tables(tmp_path / "gtm-demo.db")
     assert not (tmp_path / "gtm.db").exists()  # main was neither created nor touched

@@ -19,7 +19,7 @@ from gtm.storage.models import MatrixVersion, utcnow
 from gtm.storage.repository import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import load_concurrent_writes as load  # noqa: E402 - the same workload the load script runs, smaller
+import load_concurrent_writes as load
 
 PROCESSES, ROUNDS = 4, 40
 LEADER, FACILITATOR = Actor("Lee", Role.SALES_LEADER), Actor("Fay", Role.FACILITATOR)

@@ -22,7 +22,7 @@ from gtm.storage.backup import restore_sqlite
 from gtm.storage.repository import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-import load_concurrent_writes as load  # noqa: E402
+import load_concurrent_writes as load
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 

@@ -258,7 +258,7 @@ def test_the_demo_workspace_is_restored_into_its_own_file(tmp_path: Path, capsys
     with demo.transaction() as tx:
         tx.exec_driver_sql("INSERT INTO accounts (external_id, name, updated_at) VALUES ('X', 'X', '2024-01-01')")
     demo.dispose()
-    code, out, err = _run(capsys, "restore", str(copy), "--database", url, "--workspace", "demo")
+    code, _out, err = _run(capsys, "restore", str(copy), "--database", url, "--workspace", "demo")
     assert code == 0, err
     assert _rows(tmp_path / "gtm-demo.db") == _rows(copy)
     assert not (tmp_path / "gtm.db").exists()  # main was neither created nor touched
