@@ -97,14 +97,23 @@ def _migrated_postgres() -> str:
     url = make_url(PG_URL)
     if not _PG_TEMPLATE:
         name = f"{url.database}_template"
-        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_own_database(name)
         _admin(f'CREATE DATABASE "{name}"')
         atexit.register(_drop_database, SERVER_URL, name)
         Store(url.set(database=name).render_as_string(hide_password=False)).dispose()  # no session left open on it
         _PG_TEMPLATE.append(name)
-    _admin(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)')
+    _drop_own_database(url.database)
     _admin(f'CREATE DATABASE "{url.database}" TEMPLATE "{_PG_TEMPLATE[0]}"')
     return PG_URL
+
+
+def _drop_own_database(name: str) -> None:
+    """Drop a database of this run's: end our own role's sessions on it (a test's leftover pool), then a plain DROP,
+    which ends an autovacuum worker busy with the fresh database itself. ``WITH (FORCE)`` would refuse one: only
+    members of pg_signal_backend may end the worker's process, and the test role is not."""
+    _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}' "
+           "AND usename = current_user AND pid <> pg_backend_pid()")
+    _admin(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def _empty_postgres() -> str:
