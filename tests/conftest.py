@@ -166,6 +166,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh database URL: a SQLite file, then a PostgreSQL database (emptied first)."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'gtm.db'}"
+    if PG_URL and "store" in request.fixturenames:
+        return PG_URL  # the store fixture makes the database again from the migrated template: emptying it is moot
     return _empty_postgres()
 
 
