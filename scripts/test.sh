@@ -14,4 +14,6 @@ fi
 .venv/bin/mypy gtm pages app.py scripts  # strict (pyproject), each file once
 .venv/bin/lint-imports --no-cache  # the layer contract of pyproject.toml
 # Two workers, a test file each at a time (a browser module shares one server): the whole suite on 2 cores.
+# Property tests try a third of their hundreds of examples (Hypothesis's ci profile, tests/conftest.py); before
+# changing a property's code, run them all: bash scripts/test.sh --hypothesis-profile=thorough tests/domain tests/ingest
 exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain.diagnose import (
     ACCOUNT_FACTS,
@@ -73,7 +74,7 @@ def _table(rules: list[tuple[list[dict[str, Any]], str]]) -> DiagnosisTable:
     return DiagnosisTable.model_validate(base)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(rows, min_size=1, max_size=12), rule_lists, st.booleans())
 def test_vectorised_equals_per_row(records: list[dict[str, Any]], rules: list[Any], mapped: bool) -> None:
     table = _table(rules)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain import economics as econ
 from gtm.domain import vocabulary as vocab
@@ -170,7 +171,7 @@ opportunity_rows = st.lists(
 structures = st.lists(st.integers(0, len(CODES) - 1), min_size=5, max_size=5)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(opportunity_rows, structures, structures, assumption_sets)
 def test_costs_and_every_other_figure_add_up_over_the_portfolio(rows: list[tuple[str, str | None, float]],
                                                                 current: list[int], plan: list[int],
@@ -201,7 +202,7 @@ def test_costs_and_every_other_figure_add_up_over_the_portfolio(rows: list[tuple
                        diagnosed, rtol=1e-9, atol=1e-6)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.sampled_from(NATURES), st.floats(1, 1e8, allow_nan=False)), min_size=1, max_size=8),
        st.integers(0, len(CODES) - 1), assumption_sets)
 def test_moving_an_overkill_account_to_its_band_never_raises_the_cost(opps: list[tuple[str, float]], heavier: int,

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain import lead
 from gtm.domain.errors import InputError
 
-SETTINGS = settings(max_examples=200, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(200), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 NAMES = {"GTX": "GTX Systems", "PWR": "Power & Energy", "SNS": "Sensors"}
 
 

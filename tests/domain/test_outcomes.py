@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain.errors import ConfigError
 from gtm.domain.outcomes import (
@@ -114,7 +115,7 @@ stage_text = st.one_of(st.none(), st.sampled_from(["Closed Won", "closedlost", "
 probabilities = st.one_of(st.none(), st.sampled_from([0.0, 100.0]), st.floats(0, 100))
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.lists(st.tuples(stage_text, probabilities), min_size=1, max_size=30))
 def test_the_column_reading_equals_reading_each_row_alone(rows: list[tuple[str | None, float | None]]) -> None:
     stages = [s for s, _ in rows]
@@ -125,7 +126,7 @@ def test_the_column_reading_equals_reading_each_row_alone(rows: list[tuple[str |
         assert (together.outcome.iloc[i], together.how.iloc[i]) == (alone.outcome.iloc[0], alone.how.iloc[0])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(stage_text, probabilities)
 def test_the_stage_decides_before_the_probability_and_every_row_gets_an_outcome(stage: str | None,
                                                                                  p: float | None) -> None:

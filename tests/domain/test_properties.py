@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain.assess import assess
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
@@ -17,7 +18,7 @@ from gtm.domain.vocabulary import APPROACHES, NATURES
 
 N_NAT, N_APP = 6, 7
 FIT_ORDER = {"insufficient": 0, "realistic": 1, "overkill": 2}
-SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(150), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 # --- strategies ---------------------------------------------------------------------------------

@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain import whitespace
 from gtm.domain.errors import ConfigError
 
-SETTINGS = settings(max_examples=150, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=examples(150), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 UNITS = pd.DataFrame({"bu_id": ["GTX", "PWR"], "name": ["GTX Systems", "Power & Energy"]})
 B = 1e9
 

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
 from gtm.domain.errors import GtmError
 from gtm.domain.permissions import ADMIN
@@ -144,7 +145,7 @@ def read_within_bounds(data: bytes) -> None:
     assert peak < MEMORY_CAP, f"{peak / 2**20:.0f} MB while reading {len(data)} bytes"
 
 
-@settings(FUZZ, max_examples=700)
+@settings(FUZZ, max_examples=examples(700))
 @given(files)
 def test_reading_any_file_gives_a_table_or_a_message(data: bytes) -> None:
     read_within_bounds(data)
@@ -164,7 +165,7 @@ def _counts(store: Store) -> dict[str, int]:
     return dict(store.counts())
 
 
-@settings(FUZZ, max_examples=250)
+@settings(FUZZ, max_examples=examples(250))
 @given(data=st.one_of(text_files(), workbooks()), kind=st.sampled_from(["accounts", "opportunities"]),
        skip_invalid=st.booleans())
 def test_importing_any_file_writes_all_valid_rows_or_nothing(fuzz_store: Store, data: bytes, kind: str,

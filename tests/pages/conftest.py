@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from gtm.storage.engine import workspace_url
+from gtm.services.demo import seed_demo
+from gtm.storage.engine import DEMO, workspace_url
+from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,18 +25,51 @@ def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, se
     return url
 
 
+@pytest.fixture(scope="session")
+def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Path]:
+    """The demo workspace's file as the app's first run seeds it (``seed_demo`` on an empty demo workspace, with or
+    without its workshop), seeded once per test process and kept as a template: each page test gets a byte copy,
+    instead of seeding the demo again (over half a second each, several on a busy machine). The app's own seeding
+    on first run stays covered where nothing is copied: the browser tests' servers and the demo's service tests."""
+    made: dict[bool, Path] = {}
+
+    def template(workshop: bool) -> Path:
+        if workshop not in made:
+            main = tmp_path_factory.mktemp("demo-workshop" if workshop else "demo-bare") / "app.db"
+            store = Store(f"sqlite:///{main}", workspace=DEMO)
+            try:
+                seed_demo(store, workshop_story=workshop)
+            finally:
+                store.dispose()
+            demo = Path(workspace_url(f"sqlite:///{main}", DEMO).split("///", 1)[1])
+            assert not Path(f"{demo}-wal").exists(), "the template's WAL must be checkpointed before copies"
+            made[workshop] = demo
+        return made[workshop]
+
+    return template
+
+
+def _seeded_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: Path, workshop: bool) -> str:
+    """The app pointed at a fresh app.db (main: empty, so the app opens on the demo) beside a copy of the seeded
+    demo workspace; the demo workspace's URL."""
+    url = workspace_url(_point_app_at(tmp_path, monkeypatch, "app.db", seed=True, workshop=workshop), DEMO)
+    shutil.copyfile(template, Path(url.split("///", 1)[1]))
+    return url
+
+
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path]) -> str:
     """The app pointed at a fresh SQLite file whose main workspace is empty, so it opens on the demo workspace,
-    seeded on first run. Returns the demo workspace's own file (app-demo.db): what the pages show and change."""
-    return workspace_url(_point_app_at(tmp_path, monkeypatch, "app.db", seed=True), "demo")
+    seeded with its workshop (a copy of ``seeded_demo``'s). Returns the demo workspace's own file (app-demo.db):
+    what the pages show and change."""
+    return _seeded_app(tmp_path, monkeypatch, seeded_demo(True), workshop=True)
 
 
 @pytest.fixture
-def bare_demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def bare_demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path]) -> str:
     """As ``demo_db``, but the demo portfolio alone, without its workshop (no lists, assessments, plan, decisions
     or scenario): for tests that build the programme themselves, as a facilitator would live."""
-    return workspace_url(_point_app_at(tmp_path, monkeypatch, "app.db", seed=True, workshop=False), "demo")
+    return _seeded_app(tmp_path, monkeypatch, seeded_demo(False), workshop=False)
 
 
 @pytest.fixture
