@@ -133,7 +133,7 @@ def test_assess_agrees_with_a_per_row_reference(
 def test_a_heavier_approach_is_never_less_overkill(
     b: list[tuple[int, int]], data: tuple[pd.DataFrame, list[int], list[int]]
 ) -> None:
-    frame, ns, as_ = data
+    _frame, ns, as_ = data
     matrix = to_matrix(b)
     keep = [i for i, a in enumerate(as_) if a < N_APP - 1]
     if not keep:
