@@ -9,7 +9,7 @@ Every limit can be raised (or lowered) with a setting (gtm.settings) named in th
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Any, Literal
 
 from gtm.settings import settings
 
@@ -70,20 +70,7 @@ class Limits:
         about 500,000 distinct texts (15 MB of shared strings): a quarter of the 2,000,000 allowed, which openpyxl
         holds in about 375 MB, as it does a styles part at its limit. scripts/bench_read.py measures these.
         """
-        s = settings()
-        return cls(
-            "upload",
-            _mb(s.upload_max_mb, "GTM_UPLOAD_MAX_MB", "the file's size"),
-            Limit(s.upload_max_rows, "rows", "GTM_UPLOAD_MAX_ROWS"),
-            Limit(s.upload_max_columns, "columns", "GTM_UPLOAD_MAX_COLUMNS"),
-            Limit(s.upload_max_cells, "cells (rows x columns)", "GTM_UPLOAD_MAX_CELLS"),
-            Limit(s.upload_max_cell_chars, "characters in one cell", "GTM_UPLOAD_MAX_CELL_CHARS"),
-            _mb(s.upload_max_unzipped_mb, "GTM_UPLOAD_MAX_UNZIPPED_MB", "the workbook's uncompressed size"),
-            Limit(s.upload_max_shared_strings, _SHARED_STRINGS, "GTM_UPLOAD_MAX_SHARED_STRINGS"),
-            _mb(s.upload_max_shared_strings_mb, "GTM_UPLOAD_MAX_SHARED_STRINGS_MB", _SHARED_STRINGS_SIZE),
-            Limit(s.upload_max_style_elements, _STYLES, "GTM_UPLOAD_MAX_STYLE_ELEMENTS"),
-            Limit(s.upload_max_seconds, "seconds of reading", "GTM_UPLOAD_MAX_SECONDS"),
-        )
+        return cls._from_settings("upload", "upload")
 
     @classmethod
     def command_line(cls) -> Limits:
@@ -92,19 +79,28 @@ class Limits:
         A 1,000,000-row opportunities export of about 16 columns (160 MB) reads in well under 1 GB of memory; the
         5,000,000 distinct texts its shared strings may hold cost openpyxl about 950 MB and 30 to 40 s.
         """
-        s = settings()
+        return cls._from_settings("command line", "cli")
+
+    @classmethod
+    def _from_settings(cls, profile: Profile, prefix: str) -> Limits:
+        """The limits of ``profile`` from the settings ``{prefix}_max_*`` (environment GTM_{PREFIX}_MAX_*)."""
+        s, env = settings(), f"GTM_{prefix.upper()}_MAX"
+
+        def setting(name: str) -> Any:  # the field as the settings typed it (megabytes may be fractional)
+            return getattr(s, f"{prefix}_max_{name}")
+
         return cls(
-            "command line",
-            _mb(s.cli_max_mb, "GTM_CLI_MAX_MB", "the file's size"),
-            Limit(s.cli_max_rows, "rows", "GTM_CLI_MAX_ROWS"),
-            Limit(s.cli_max_columns, "columns", "GTM_CLI_MAX_COLUMNS"),
-            Limit(s.cli_max_cells, "cells (rows x columns)", "GTM_CLI_MAX_CELLS"),
-            Limit(s.cli_max_cell_chars, "characters in one cell", "GTM_CLI_MAX_CELL_CHARS"),
-            _mb(s.cli_max_unzipped_mb, "GTM_CLI_MAX_UNZIPPED_MB", "the workbook's uncompressed size"),
-            Limit(s.cli_max_shared_strings, _SHARED_STRINGS, "GTM_CLI_MAX_SHARED_STRINGS"),
-            _mb(s.cli_max_shared_strings_mb, "GTM_CLI_MAX_SHARED_STRINGS_MB", _SHARED_STRINGS_SIZE),
-            Limit(s.cli_max_style_elements, _STYLES, "GTM_CLI_MAX_STYLE_ELEMENTS"),
-            Limit(s.cli_max_seconds, "seconds of reading", "GTM_CLI_MAX_SECONDS"),
+            profile,
+            _mb(setting("mb"), f"{env}_MB", "the file's size"),
+            Limit(setting("rows"), "rows", f"{env}_ROWS"),
+            Limit(setting("columns"), "columns", f"{env}_COLUMNS"),
+            Limit(setting("cells"), "cells (rows x columns)", f"{env}_CELLS"),
+            Limit(setting("cell_chars"), "characters in one cell", f"{env}_CELL_CHARS"),
+            _mb(setting("unzipped_mb"), f"{env}_UNZIPPED_MB", "the workbook's uncompressed size"),
+            Limit(setting("shared_strings"), _SHARED_STRINGS, f"{env}_SHARED_STRINGS"),
+            _mb(setting("shared_strings_mb"), f"{env}_SHARED_STRINGS_MB", _SHARED_STRINGS_SIZE),
+            Limit(setting("style_elements"), _STYLES, f"{env}_STYLE_ELEMENTS"),
+            Limit(setting("seconds"), "seconds of reading", f"{env}_SECONDS"),
         )
 
     def with_max_bytes(self, max_bytes: int | None) -> Limits:
