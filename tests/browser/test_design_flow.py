@@ -46,6 +46,7 @@ def test_a_sales_leader_designs_for_the_focus_accounts_tries_and_saves_an_assump
     main.get_by_text("Assumptions: the defaults", exact=False).click()
     uplift = main.locator("[class*='st-key-dz_assume_uplift_'] input")
     uplift.fill("40")
+    uplift.press("Tab")  # the number input commits its value before the form is submitted (a race otherwise)
     main.get_by_role("button", name="Apply", exact=True).click()
     wait_for_app(page)
     expect(main.get_by_text("edited in this session, not saved", exact=False)).to_be_visible(timeout=TIMEOUT)

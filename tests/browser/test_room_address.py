@@ -192,6 +192,7 @@ def test_links_and_buttons_in_the_pages_keep_the_room_on_the_demo(room: App, pag
     page.get_by_text("Assumptions:").first.click()  # the expander
     uplift = page.locator(".st-key-dz_assume_uplift_0 input")
     uplift.fill("25")
+    uplift.press("Tab")  # the number input commits its value before the form is submitted (a race otherwise)
     page.locator(".st-key-dz_assume_apply button").first.click()
     wait_for_app(page)
     expect(page.get_by_text("edited in this session, not saved")).to_be_visible(timeout=TIMEOUT)
