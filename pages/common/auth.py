@@ -35,7 +35,10 @@ def header_name() -> str | None:
 
 
 def oidc_configured() -> bool:
-    """Whether .streamlit/secrets.toml has an [auth] section, so st.login() can run."""
+    """Whether .streamlit/secrets.toml has an [auth] section, so st.login() can run. Without a secrets file,
+    st.secrets looks for one again at every access (every run asks): a look at the files' existence is enough."""
+    if not any(os.path.exists(path) for path in st.get_option("secrets.files")):
+        return False
     try:
         return "auth" in st.secrets
     except FileNotFoundError:  # Streamlit's StreamlitSecretNotFoundError: no secrets file at all
