@@ -168,10 +168,12 @@ else:
         cols[i // 5].page_link("pages/account.py", label=plain(row.account_name),
                               query_params={**here, "account": str(row.account_id)}, icon=":material/open_in_new:")
 
-todo = view.todo  # the largest 200
+todo = view.todo  # the largest 50
 if view.todo_count:
     st.subheader(f"To do: {count(view.todo_count, 'opportunity')} not yet diagnosed")
-    st.caption("Largest first. Set a nature on the Diagnose page (by a person, a product family mapping or a rule).")
+    shown_here = f"The largest {len(todo)}, largest first" if view.todo_count > len(todo) else "Largest first"
+    st.caption(f"{shown_here}. Set a nature on the Diagnose page, which lists every one (by a person, a product "
+               "family mapping or a rule).")
     shown = todo.assign(link=address.account_links(todo["account_id"]))
     widgets.dataframe(
         shown, ["value"], session.currency(), hide_index=True, key="pf_todo",

@@ -330,8 +330,10 @@ class Overview:
     todo_count: int
 
 
-def overview(view: pd.DataFrame, misfit_limit: int = 15, todo_limit: int = 200) -> Overview:
-    """The figures, matrix cells, undiagnosed strip, biggest misfits and to-do list of ``view``."""
+def overview(view: pd.DataFrame, misfit_limit: int = 15, todo_limit: int = 50) -> Overview:
+    """The figures, matrix cells, undiagnosed strip, biggest misfits and to-do list of ``view`` (the largest
+    ``todo_limit``: the Diagnose page lists every one; a longer table cost each run of the page more to style and
+    send than the rest of it, with 25 sessions opening it at once)."""
     count = int((view["nature"].isna().to_numpy() & in_play(view)).sum()) if "nature" in view else 0
     return Overview(figures(view), cell_summary(view), undiagnosed_summary(view), biggest_misfits(view, misfit_limit),
                     undiagnosed_todo(view, todo_limit), count)
