@@ -43,6 +43,18 @@ def _grid(url: str | None, workspace: str, portfolio_version: int, _frames: dict
     return capture.whitespace_grid(_frames["accounts"], _frames["opportunities"], _frames["business_units"])
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _evidence(url: str | None, workspace: str, portfolio_version: int, account_id: str,
+              _opportunities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    return lead.evidence(_opportunities)
+
+
+def evidence(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One account's evidence by BU and by owner (gtm.domain.lead.evidence), computed once per portfolio version:
+    the Account page reads it twice a run, and again after every decision (shared: read it, never change it)."""
+    return _evidence(session.database_url(), session.workspace(), d.portfolio_version, account_id, opps)
+
+
 def proposals(d: session.PortfolioData) -> pd.DataFrame:
     """The evidence's lead BU and point person per account (every account; shared: read it, never change it)."""
     whole = session.whole(d)
@@ -111,7 +123,7 @@ def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) 
             st.markdown(f"**{plain(name)}** ({SOURCE_WORDS.get(str(source), '')})" if pd.notna(name)
                         else "— none proposed")
     st.markdown(plain(mine["lead_reason"]))
-    by_bu, by_owner = lead.evidence(opps)
+    by_bu, by_owner = evidence(d, account_id, opps)
     if len(by_bu) or len(by_owner):
         with st.expander("The evidence: won and open value by BU and by opportunity owner"):
             left, right = st.columns([3, 2])
@@ -206,7 +218,7 @@ def lead_inputs(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) -
     proposal = mine.iloc[0]
     proposed_bu = str(proposal["lead_bu"]) if pd.notna(proposal["lead_bu"]) else None
     proposed_person = str(proposal["point_person"]) if pd.notna(proposal["point_person"]) else None
-    by_bu, by_owner = lead.evidence(opps)
+    by_bu, by_owner = evidence(d, account_id, opps)
     by_bu = by_bu[by_bu["bu"].notna()]
     bu_names = dict(zip(by_bu["bu"].astype(str), by_bu["bu_name"].astype(str)))
     people = [str(o) for o in by_owner["owner"].dropna()]
