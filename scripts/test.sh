@@ -13,7 +13,11 @@ fi
 .venv/bin/ruff check gtm tests app.py pages scripts
 .venv/bin/mypy gtm pages app.py scripts  # strict (pyproject), each file once
 .venv/bin/lint-imports --no-cache  # the layer contract of pyproject.toml
-# Two workers, a test file each at a time (a browser module shares one server): the whole suite on 2 cores.
+# Two workers, a test file each at a time: the whole suite on 2 cores. Unit tests run first (a failure shows within
+# minutes), then the pages in AppTest, then the browser flows (tests/conftest.py sorts them; pyproject's
+# --no-loadscope-reorder keeps xdist to that order). A worker's browser modules share one streamlit server, each
+# module restoring a clean database into it (tests/browser/conftest.py); a module that tests a fresh server, other
+# settings or several servers starts its own.
 # Property tests try a third of their hundreds of examples (Hypothesis's ci profile, tests/conftest.py); before
 # changing a property's code, run them all: bash scripts/test.sh --hypothesis-profile=thorough tests/domain tests/ingest
 exec .venv/bin/python -m pytest -n 2 --dist loadfile "$@"

@@ -28,6 +28,23 @@ settings.register_profile("ci")
 settings.register_profile("thorough")
 settings.load_profile("ci")  # the plugin loads --hypothesis-profile's afterwards, at configure time
 
+_TESTS = Path(__file__).resolve().parent
+# The tiers in the order they run: unit tests (a failure shows within a minute), then the pages in AppTest, then the
+# real browser. Each tier keeps its files' order; pyproject's addopts keeps xdist from reordering the files by size.
+_TIERS = {"pages": 1, "browser": 2}
+
+
+def _tier(item: pytest.Item) -> int:
+    parts = item.path.relative_to(_TESTS).parts if item.path.is_relative_to(_TESTS) else ()
+    return _TIERS.get(parts[0], 0) if len(parts) > 1 else 0
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Unit tests first, AppTest pages next, browser flows last (a stable sort: within a tier, as collected)."""
+    items.sort(key=_tier)
+
+
 _MAIN = sys.modules["__main__"]
 
 

@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from gtm.storage.engine import workspace_url
 
@@ -101,15 +101,93 @@ def streamlit_server(env: dict[str, str], cwd: Path, log: Path, port: int) -> It
             proc.kill()
 
 
-@pytest.fixture(scope="module")
-def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
-    """Start the app headless on a free port against a fresh SQLite file (seeded with the demo; with its workshop
-    when the test module sets ``DEMO_WORKSHOP = True``)."""
+# Templates of a browser run's database, one pair of files (main, demo) per demo variant, made once per test process:
+# main migrated and empty, the demo seeded (with its workshop or without) as a server's first request would seed it.
+_TEMPLATES: dict[bool, Path] = {}
+
+
+def _template(base: Path, workshop: bool) -> Path:
+    """The main database file of the template with (or without) the demo's workshop; its demo file lies beside."""
+    if workshop not in _TEMPLATES:
+        from gtm.services.demo import seed_demo
+        from gtm.services.workspaces import DEMO, MAIN, open_store
+
+        folder = base / ("template-workshop" if workshop else "template-plain")
+        folder.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{folder / 'gtm.db'}"
+        open_store(url, MAIN).dispose()
+        demo = open_store(url, DEMO)
+        try:
+            seed_demo(demo, workshop_story=workshop)
+        finally:
+            demo.dispose()
+        _TEMPLATES[workshop] = folder / "gtm.db"
+    return _TEMPLATES[workshop]
+
+
+def _fingerprint(db_url: str) -> tuple[tuple[int, int] | None, ...]:
+    """Size and modification time of a database's files, main and demo (and their WALs): any write changes one."""
+    files = [Path(url.split("///", 1)[1]) for url in (db_url, workspace_url(db_url, "demo"))]
+    return tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None
+                 for f in files for p in (f, Path(f"{f}-wal")))
+
+
+class SharedApp(App):
+    """This test process's shared server and what its database was last reset to."""
+
+    def __init__(self, url: str, db_url: str, log: Path, templates: Path) -> None:
+        super().__init__(url, workspace_url(db_url, "demo"), log, main_url=db_url)
+        self.templates = templates
+        self.pristine: tuple[bool, tuple[tuple[int, int] | None, ...]] | None = None
+
+    def reset(self, workshop: bool) -> None:
+        """Put back the template's data, main and demo, unless nothing was written since the last reset to it.
+
+        Through ``restore_sqlite``, as ``gtm restore`` while servers run: the data versions advance past every
+        version the server has seen, so each of its caches (keyed on them) reads the restored data."""
+        from gtm.storage.backup import restore_sqlite
+
+        if self.pristine == (workshop, _fingerprint(self.main_url)):
+            return
+        template = _template(self.templates, workshop)
+        restore_sqlite(template, self.main_url, create=True)
+        restore_sqlite(template.with_name("gtm-demo.db"), self.main_url, "demo", create=True)
+        self.pristine = (workshop, _fingerprint(self.main_url))
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[SharedApp]:
+    """One ``streamlit run app.py`` for this test process's browser modules, each of which resets its database
+    (``app_server``): a module gets a clean database without waiting for a server to start. The first page is
+    asked for here, so no module meets a server's very first request (those that test it have their own)."""
+    tmp = tmp_path_factory.mktemp("shared-app")
+    db_url = f"sqlite:///{tmp / 'browser.db'}"
+    app = SharedApp("", db_url, tmp / "streamlit.log", tmp)
+    app.reset(workshop=False)
+    port = _free_port()
+    # The data is the template's: the server never seeds (it seeds only an empty demo), whatever the variant.
+    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1", "GTM_DEMO_WORKSHOP": "0"}
+    try:
+        with streamlit_server(env, ROOT, app.log, port) as base:
+            app.url = base
+            page = browser.new_page()
+            try:
+                page.goto(f"{base}/?workspace=demo")
+                wait_for_app(page)
+            finally:
+                page.close()
+            yield app
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        if app.log.exists():
+            shutil.copy(app.log, ARTIFACTS / f"streamlit-shared-{port}.log")
+
+
+def _own_server(tmp_path_factory: pytest.TempPathFactory, workshop: bool) -> Iterator[App]:
     tmp = tmp_path_factory.mktemp("app")
     db_url = f"sqlite:///{tmp / 'browser.db'}"
     port = _free_port()
-    workshop = "1" if getattr(request.module, "DEMO_WORKSHOP", False) else "0"
-    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1", "GTM_DEMO_WORKSHOP": workshop}
+    env = {**os.environ, "GTM_DATABASE_URL": db_url, "GTM_SEED_DEMO": "1", "GTM_DEMO_WORKSHOP": "1" if workshop else "0"}
     log = tmp / "streamlit.log"
     try:
         with streamlit_server(env, ROOT, log, port) as base:
@@ -117,6 +195,21 @@ def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         shutil.copy(log, ARTIFACTS / f"streamlit-{port}.log")
+
+
+@pytest.fixture(scope="module")
+def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    """The app headless on the demo (with its workshop when the test module sets ``DEMO_WORKSHOP = True``), main
+    empty: this process's shared server with its database reset to that, or, when the module sets
+    ``OWN_SERVER = True`` (it tests a fresh server's first request), a server of its own against a fresh SQLite file
+    that the server seeds itself."""
+    workshop = bool(getattr(request.module, "DEMO_WORKSHOP", False))
+    if getattr(request.module, "OWN_SERVER", False):
+        yield from _own_server(tmp_path_factory, workshop)
+        return
+    shared: SharedApp = request.getfixturevalue("shared_app")
+    shared.reset(workshop)
+    yield shared
 
 
 def wait_for_app(page: Page, timeout: float = 60_000) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from conftest import App, shot, wait_for_app  # tests/browser/conftest.py
 from playwright.sync_api import Page, expect
 
+OWN_SERVER = True  # app_server: a server of this module's own, whose first request its first test makes
+
 
 def test_first_request_to_a_deep_link_gets_the_whole_app(app_server: App, page: Page) -> None:
     # This module has its own server, so this is that server's first page request.

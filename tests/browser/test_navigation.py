@@ -8,6 +8,7 @@ import re
 from conftest import App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Page, expect
 
+OWN_SERVER = True  # app_server: a server of this module's own, whose first request its first test makes
 TIMEOUT = 60_000
 # The navigation's entries in order, each with the heading its page shows.
 ENTRIES = ["Start", "Portfolio", "Account", "Diagnose", "Review", "Matrix", "Key accounts", "Whitespace", "Maturity",
