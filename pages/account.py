@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from gtm import display
 from gtm.domain import portfolio, structures
 from gtm.domain.fmt import count, money, plain, plural
 from gtm.domain.outcomes import OUTCOME_LABELS, in_play
@@ -162,8 +163,8 @@ if recommended and len(opps):
         "name": st.column_config.TextColumn("Opportunity", width="large"), "nature": "Nature",
         "value": value_column, "expected_value": expected_column, "steps": steps_column,
     }
-    for frame, title, key in ((over, "▲ The recommendation would over-serve", "acc_over"),
-                              (under, "▼ The recommendation would under-serve", "acc_under")):
+    for frame, title, key in ((over, f"{display.UP} The recommendation would over-serve", "acc_over"),
+                              (under, f"{display.DOWN} The recommendation would under-serve", "acc_under")):
         weighed = " " + plain(f"({money(float(frame['expected_value'].sum()), session.currency())} expected value)") \
             if len(frame) and "expected_value" in frame else ""
         st.markdown(f"**{title} {count(len(frame), 'opportunity') if len(frame) else 'no opportunity'}**{weighed}")
