@@ -9,14 +9,12 @@ import pandas as pd
 import streamlit as st
 
 from gtm import display
-from gtm.domain import portfolio, structures
-from gtm.domain.fmt import count, money, plain, plural
-from gtm.domain.outcomes import OUTCOME_LABELS, in_play
-from gtm.domain.permissions import ROLE_LABELS
-from gtm.domain.recommend import expected_value_note
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.display import count, money, plain, plural
+from gtm.domain import structures
+from gtm.domain.types import APPROACHES, NATURES, OUTCOME_LABELS, ROLE_LABELS
 from gtm.export import charts
 from gtm.services import decisions
+from gtm.services.views import portfolio
 from pages.common import account_plan, address, capture, identity, navigation, present, session, widgets
 
 RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
@@ -71,7 +69,7 @@ pick = chosen
 if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
 
-weighing = expected_value_note(session.won_weight())  # what each verdict below weighs, in words
+weighing = portfolio.expected_value_note(session.won_weight())  # what each verdict below weighs, in words
 acc = accounts[ids == pick].iloc[0]
 st.set_page_config(page_title=f"{acc['name']} · Account · GTM Fit")  # the browser tab (plain text, not markup)
 opps = d.assessed[d.assessed["account_id"] == pick]
@@ -179,7 +177,7 @@ st.subheader("Opportunities")
 if opps.empty:
     st.info("This account has no opportunities yet.")
 else:
-    play = in_play(opps)
+    play = portfolio.in_play(opps)
     table = opps.assign(
         nature_label=opps["nature"].astype(object).map(NATURES.label, na_action="ignore").astype(object)
         .fillna("— not yet diagnosed"),

@@ -7,10 +7,9 @@ from typing import Any, Literal, cast
 import streamlit as st
 
 from gtm import display, incidents
+from gtm.display import count, plain
 from gtm.domain import currency as money_codes
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import count, plain
-from gtm.domain.permissions import Action
+from gtm.domain.types import Action, GtmError
 from gtm.export import tables
 from gtm.services import currency as currency_service
 from gtm.services import imports as importer

@@ -11,11 +11,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm import display
-from gtm.domain import economics, structures
-from gtm.domain import vocabulary as vocab
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import money, plain
+from gtm.display import money, plain
+from gtm.domain import economics, structures, types
 from gtm.domain.funnel import default_rules as funnel_rules
+from gtm.domain.types import GtmError
 from gtm.export import charts
 from gtm.services import design
 from pages.common import address, capture, design_inputs, identity, navigation, present, session, widgets
@@ -179,7 +178,7 @@ if showing:
 with st.expander("What each figure means", icon=":material/functions:"):
     for name, formula in economics.FORMULAS.items():
         st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(formula)}")
-    st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(vocab.APPROACHES.labels)))}"
+    st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(types.APPROACHES.labels)))}"
                 " — lightest first; moving an account down costs nothing once.")
 st.download_button("Download the design (XLSX)",
                    lambda: design.design_xlsx(result, cur, plan=choices[plan_key],

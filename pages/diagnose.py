@@ -7,12 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from gtm import display
+from gtm.display import money, plain
 from gtm.domain import coverage, portfolio, rule_table, rule_words
-from gtm.domain.diagnose import DiagnosisTable, Mappings
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import money, plain
-from gtm.domain.permissions import Action
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.domain.types import APPROACHES, NATURES, Action, DiagnosisTable, GtmError, Mappings
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
 from pages.common import address, cache, capture, fragments, identity, rule_editor, session, widgets

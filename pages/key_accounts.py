@@ -10,9 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from gtm.display import count, money, plain, plural
 from gtm.domain import funnel
-from gtm.domain.fmt import count, money, plain, plural
-from gtm.domain.permissions import Action, Role
+from gtm.domain.types import Action, Role
 from gtm.export import charts
 from gtm.services import lists
 from pages.common import cache, identity, navigation, present, session, widgets

@@ -3,10 +3,8 @@
 import streamlit as st
 
 from gtm import display
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import money, plain, share
-from gtm.domain.permissions import Action
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.display import money, plain, share
+from gtm.domain.types import APPROACHES, NATURES, Action, GtmError
 from gtm.export import charts
 from gtm.services import matrices
 from pages.common import draft, fragments, identity, navigation, present, session, widgets

@@ -12,9 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm import display
-from gtm.domain.fmt import plain
-from gtm.domain.maturity import ORGANISATION
-from gtm.domain.permissions import Action
+from gtm.display import plain
+from gtm.domain.types import ORGANISATION, Action
 from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import maturity

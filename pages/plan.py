@@ -11,10 +11,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm import display
+from gtm.display import plain
 from gtm.domain import plan as plan_rules
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import Action
+from gtm.domain.types import Action, GtmError
 from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import lists, plans

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from gtm import display
-from gtm.domain.fmt import count, money, plain, share
-from gtm.domain.permissions import Action
-from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
+from gtm.display import count, money, plain, share
+from gtm.domain.types import APPROACHES, NATURES, Action
+from gtm.domain.vocabulary import glossary
 from gtm.export import charts
 from gtm.services import accounts
 from pages.common import address, draft, identity, navigation, outcomes, present, session, widgets

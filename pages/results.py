@@ -11,8 +11,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm import display
+from gtm.display import count, money, plain, share
 from gtm.domain import results as rules
-from gtm.domain.fmt import count, money, plain, share
 from gtm.export import tables
 from gtm.services import results as results_service
 from pages.common import address, cache, navigation, session, widgets

@@ -8,13 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from gtm import display
-from gtm.domain import portfolio
-from gtm.domain.fmt import count, money, plain, plural
-from gtm.domain.permissions import Action, Role
-from gtm.domain.reviews import MIXED
-from gtm.domain.vocabulary import APPROACHES
+from gtm.display import count, money, plain, plural
+from gtm.domain.types import APPROACHES, MIXED, Action, Role
 from gtm.export import charts, tables
 from gtm.services import decisions
+from gtm.services.views import portfolio
 from pages.common import address, identity, navigation, present, session, widgets
 
 TABLE = "rv_table"  # the table's selection: positions of rows in the frame shown on the previous run

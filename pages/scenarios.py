@@ -12,10 +12,9 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm import display
-from gtm.domain import vocabulary as vocab
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import count, plain, plural
-from gtm.domain.permissions import Action
+from gtm.display import count, plain, plural
+from gtm.domain import types
+from gtm.domain.types import Action, GtmError
 from gtm.export import charts
 from gtm.services import design
 from pages.common import cache, design_inputs, identity, navigation, present, session, widgets
@@ -139,7 +138,7 @@ def build() -> None:
                                                                 "lightest, as on every page)"),
             "Recommended": st.column_config.TextColumn(width=125, help="The structure recommended for the "
                                                                       "account's opportunities"),
-            STRUCTURE: st.column_config.SelectboxColumn(options=list(vocab.APPROACHES.labels), required=True,
+            STRUCTURE: st.column_config.SelectboxColumn(options=list(types.APPROACHES.labels), required=True,
                                                         width=400, help="The structure this scenario gives the "
                                                                         "account (lightest first)"),
             "Account ID": st.column_config.TextColumn(width=90),

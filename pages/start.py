@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from gtm import display
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import Actor
+from gtm.display import plain
+from gtm.domain.types import Actor
 from gtm.services.progress import Progress, Step
 from pages.common import address, identity, navigation, present, session
 

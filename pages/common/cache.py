@@ -17,8 +17,7 @@ from typing import cast
 import pandas as pd
 import streamlit as st
 
-from gtm.domain.playbook import Assumptions
-from gtm.domain.results import Rule
+from gtm.domain.types import Assumptions, Rule
 from gtm.services import design as design_service
 from gtm.services import diagnosis
 from gtm.services import results as results_service

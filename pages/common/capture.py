@@ -13,8 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import lead, whitespace
-from gtm.domain.fmt import count, money, plain, plural
+from gtm.display import count, money, plain, plural
 from gtm.services import capture
 from gtm.services import design as design_service
 from gtm.services.views import capture as capture_views
@@ -78,7 +77,7 @@ def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) 
             st.markdown(f"**{plain(name)}** ({SOURCE_WORDS.get(str(source), '')})" if pd.notna(name)
                         else "— none proposed")
     st.markdown(plain(mine["lead_reason"]))
-    by_bu, by_owner = lead.evidence(opps)
+    by_bu, by_owner = capture_views.evidence(opps)
     if len(by_bu) or len(by_owner):
         with st.expander("The evidence: won and open value by BU and by opportunity owner"):
             left, right = st.columns([3, 2])
@@ -107,14 +106,14 @@ def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) 
 def show_account_whitespace(d: session.PortfolioData, account_id: str) -> None:
     """The account's row of the whitespace grid: per BU, won, open, potential from peers and whitespace."""
     cur = session.currency()
-    mine = whitespace.of_account(grid(d), account_id)
+    mine = capture_views.of_account(grid(d), account_id)
     if mine.empty:
         return
     known = mine["potential"].notna()
     total = float(mine.loc[known, "whitespace"].sum())
     st.markdown(f"**Whitespace here: {plain(money(total, cur))}**" if known.any() else
                 "**Whitespace here: not known**")
-    shown = mine.assign(why=whitespace.potential_words(mine, currency=cur))
+    shown = mine.assign(why=capture_views.potential_words(mine, currency=cur))
     st.dataframe(widgets.money_table(shown, ["won_value", "open_value", "potential", "whitespace"], cur),
                  hide_index=True, key="acc_whitespace",
                  column_order=["bu_name", "won_value", "open_value", "potential", "whitespace", "why"],
@@ -173,7 +172,7 @@ def lead_inputs(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) -
     proposal = mine.iloc[0]
     proposed_bu = str(proposal["lead_bu"]) if pd.notna(proposal["lead_bu"]) else None
     proposed_person = str(proposal["point_person"]) if pd.notna(proposal["point_person"]) else None
-    by_bu, by_owner = lead.evidence(opps)
+    by_bu, by_owner = capture_views.evidence(opps)
     by_bu = by_bu[by_bu["bu"].notna()]
     bu_names = dict(zip(by_bu["bu"].astype(str), by_bu["bu_name"].astype(str)))
     people = [str(o) for o in by_owner["owner"].dropna()]
@@ -264,15 +263,15 @@ def no_whitespace_said(cells: pd.DataFrame) -> str:
                 "Won stage, or IsWon), and the whitespace follows.")
     if not cells["potential"].notna().any():
         return ("No potential is known yet: too few accounts of the same industry and size band buy from each BU "
-                f"(at least {whitespace.default_size_bands().min_peers} are needed), or the accounts' industry or "
+                f"(at least {capture_views.default_size_bands().min_peers} are needed), or the accounts' industry or "
                 "size is not known.")
     return "No BU has whitespace at these accounts: each already buys at least what its peers buy."
 
 
 def sizes_note() -> str:
     """How the size bands and the peers are defined (data/size_bands.json), for a caption."""
-    bands = whitespace.default_size_bands()
-    return (f"Size bands by {whitespace.MEASURE_WORDS[bands.measure]}: "
+    bands = capture_views.default_size_bands()
+    return (f"Size bands by {capture_views.MEASURE_WORDS[bands.measure]}: "
             + ", ".join(b.label for b in bands.bands)
             + f"; a potential needs at least {count(bands.min_peers, 'buying peer')} (data/size_bands.json).")
 

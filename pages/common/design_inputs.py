@@ -13,14 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from gtm import display
-from gtm.domain import economics
-from gtm.domain import vocabulary as vocab
-from gtm.domain.errors import InputError
-from gtm.domain.fmt import money, plain
-from gtm.domain.permissions import Action, Actor
-from gtm.domain.playbook import Assumptions, assumptions_from
+from gtm.display import money, plain
+from gtm.domain import types
+from gtm.domain.types import Action, Actor, Assumptions, InputError
 from gtm.services import design
 from gtm.services import lists as lists_service
+from gtm.services.views import design as design_views
 from gtm.services.views.keys import matrix_key
 from pages.common import cache, session, widgets
 
@@ -41,7 +39,7 @@ def edited() -> bool:
 def in_force() -> Assumptions:
     """This session's assumptions, as entered (their own currency): the edits if any, else the saved ones."""
     raw = st.session_state.get(EDITS)
-    return assumptions_from(raw) if raw is not None else saved().assumptions
+    return design_views.assumptions_from(raw) if raw is not None else saved().assumptions
 
 
 def for_figures() -> tuple[Assumptions, str | None]:
@@ -84,7 +82,7 @@ def _every(d: session.PortfolioData) -> session.PortfolioData:
     return d if not d.list_id else session.data(every_account=True)
 
 
-def exposure(d: session.PortfolioData, ids: list[str] | None) -> economics.Exposure:
+def exposure(d: session.PortfolioData, ids: list[str] | None) -> design_views.Exposure:
     """The value in band, overkilled and under-served per account and structure, cached per data, matrix, scope."""
     return cache.exposure(session.database_url(), session.workspace(), d.portfolio_version, matrix_key(d.matrix),
                           None if ids is None else tuple(ids), _every(d))
@@ -128,10 +126,10 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                                          "them: enter them in it. Costs in another currency than the reporting one "
                                          "are converted at the workspace's rate (the Import page).")
             costs = pd.DataFrame({
-                "Structure": [vocab.APPROACHES.label(c) for c in vocab.APPROACHES.codes],
+                "Structure": [types.APPROACHES.label(c) for c in types.APPROACHES.codes],
                 f"Cost to serve a year ({current.currency})": [current.cost_to_serve[c]
-                                                               for c in vocab.APPROACHES.codes],
-                f"Set-up cost once ({current.currency})": [current.setup_cost[c] for c in vocab.APPROACHES.codes],
+                                                               for c in types.APPROACHES.codes],
+                f"Set-up cost once ({current.currency})": [current.setup_cost[c] for c in types.APPROACHES.codes],
             })
             cost_cols = list(costs.columns)
             edited_costs = st.data_editor(
@@ -163,7 +161,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                 "cost_to_serve": _column(edited_costs, cost_cols[1]), "setup_cost": _column(edited_costs, cost_cols[2]),
                 "coverage": {r.code: _number(v) for r, v in zip(book.roles, edited_roles["Coverage"])}}
             try:
-                assumptions_from(raw)
+                design_views.assumptions_from(raw)
             except InputError as exc:
                 widgets.show_error(exc)
             else:
@@ -186,7 +184,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                        if edited() else "You may try other assumptions here; "
                                         + display.may(Action.EDIT_ASSUMPTIONS, "saving them"))
         with st.popover("How each figure is computed", icon=":material/functions:"):
-            for name, text in economics.FORMULAS.items():
+            for name, text in design_views.FORMULAS.items():
                 st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(text)}")
     try:
         a, note = for_figures()
@@ -204,7 +202,7 @@ def _number(value: Any) -> float | None:
 
 
 def _column(frame: pd.DataFrame, column: str) -> dict[str, float | None]:
-    return {code: _number(v) for code, v in zip(vocab.APPROACHES.codes, frame[column])}
+    return {code: _number(v) for code, v in zip(types.APPROACHES.codes, frame[column])}
 
 
 def money_text(x: float | None, currency: str) -> str:

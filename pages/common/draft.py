@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gtm.domain.errors import GtmError
-from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.types import ApproachMatrix, GtmError
 from gtm.services import matrices
 from pages.common import address
 

@@ -15,8 +15,8 @@ from typing import Any, TypeVar, cast
 import pandas as pd
 import streamlit as st
 
-from gtm.domain.fmt import count, plain
-from gtm.domain.matrix import ApproachMatrix
+from gtm.display import count, plain
+from gtm.domain.types import ApproachMatrix
 from gtm.services.views import portfolio as views
 from gtm.services.views.keys import filters_key, matrix_key
 from gtm.services.workspaces import DEMO, MAIN, WORKSPACES, ActiveMatrix, Store, demo_seeded

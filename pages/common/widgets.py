@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from gtm import incidents
-from gtm.domain.errors import DatabaseUnavailable, GtmError
-from gtm.domain.fmt import money, moneys, plain
+from gtm.display import money, moneys, plain
+from gtm.domain.types import DatabaseUnavailable, GtmError
 from gtm.export import charts, tables
 from pages.common import address, present, session
 

@@ -9,9 +9,22 @@ import numpy as np
 import pandas as pd
 
 from gtm.domain import lead, whitespace
+from gtm.domain.lead import evidence
+from gtm.domain.whitespace import (
+    EXPORT_COLUMNS,
+    MEASURE_WORDS,
+    cell_sentence,
+    default_size_bands,
+    of_account,
+    peers_of,
+    potential_words,
+)
 from gtm.services import capture
 
 TOP_CELLS = 200  # cells listed on the Whitespace page; its download holds every one
+# What the Account and Whitespace pages say of one account, one cell and its peers (gtm.domain.whitespace, .lead).
+__all__ = ["EXPORT_COLUMNS", "MEASURE_WORDS", "TOP_CELLS", "Views", "cell_sentence", "decided", "default_size_bands",
+           "evidence", "figures", "grid", "of_account", "peers_of", "potential_words", "proposals", "views"]
 
 
 def proposals(opportunities: pd.DataFrame, currency: str) -> pd.DataFrame:

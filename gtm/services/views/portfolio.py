@@ -16,6 +16,21 @@ import pandas as pd
 
 from gtm.domain import drill, portfolio
 from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.outcomes import in_play
+from gtm.domain.portfolio import (
+    STEPS_HELP,
+    assumed_approach,
+    filter_queue,
+    fit_summary,
+    fit_under,
+    nature_found,
+    no_bu_sentence,
+    search_accounts,
+    served_by,
+    waiting_rows,
+    without_bu,
+)
+from gtm.domain.recommend import expected_value_note
 from gtm.services import currency as currency_service
 from gtm.services import lists as lists_service
 from gtm.services import outcomes as outcomes_service
@@ -42,8 +57,11 @@ MatrixEffect = portfolio.MatrixEffect
 CellMembers = drill.CellMembers
 Progress = progress_service.Progress
 FILTERED = ("bu", "region", "industry")  # the opportunity columns a page filters on
-__all__ = ["AccountsJudged", "Judged", "Prepared", "account_table", "assess", "judge", "judge_accounts", "prepare",
-           "recommend_accounts"]
+# What the Account and Review pages read of one account or queue, as the domain says it.
+__all__ = ["STEPS_HELP", "AccountsJudged", "Judged", "Prepared", "account_table", "assess", "assumed_approach",
+           "expected_value_note", "filter_queue", "fit_summary", "fit_under", "in_play", "judge", "judge_accounts",
+           "nature_found", "no_bu_sentence", "prepare", "recommend_accounts", "search_accounts", "served_by",
+           "waiting_rows", "without_bu"]
 
 
 @dataclass(frozen=True)
