@@ -8,14 +8,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import portfolio, structures
-from gtm.domain.fmt import count, money, plain, plural
-from gtm.domain.outcomes import OUTCOME_LABELS, in_play
-from gtm.domain.permissions import ROLE_LABELS
-from gtm.domain.recommend import expected_value_note
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm import display
+from gtm.display import count, money, plain, plural
+from gtm.domain import structures
+from gtm.domain.types import APPROACHES, NATURES, OUTCOME_LABELS, ROLE_LABELS
 from gtm.export import charts
 from gtm.services import decisions
+from gtm.services.views import portfolio
 from pages.common import account_plan, address, capture, identity, navigation, present, session, widgets
 
 RESULTS = 20  # matches listed at once: the largest, so a few letters find the account that matters
@@ -70,7 +69,7 @@ pick = chosen
 if pick != st.query_params.get("account"):
     st.query_params["account"] = pick
 
-weighing = expected_value_note(session.won_weight())  # what each verdict below weighs, in words
+weighing = portfolio.expected_value_note(session.won_weight())  # what each verdict below weighs, in words
 acc = accounts[ids == pick].iloc[0]
 st.set_page_config(page_title=f"{acc['name']} · Account · GTM Fit")  # the browser tab (plain text, not markup)
 opps = d.assessed[d.assessed["account_id"] == pick]
@@ -162,8 +161,8 @@ if recommended and len(opps):
         "name": st.column_config.TextColumn("Opportunity", width="large"), "nature": "Nature",
         "value": value_column, "expected_value": expected_column, "steps": steps_column,
     }
-    for frame, title, key in ((over, "▲ The recommendation would over-serve", "acc_over"),
-                              (under, "▼ The recommendation would under-serve", "acc_under")):
+    for frame, title, key in ((over, f"{display.UP} The recommendation would over-serve", "acc_over"),
+                              (under, f"{display.DOWN} The recommendation would under-serve", "acc_under")):
         weighed = " " + plain(f"({money(float(frame['expected_value'].sum()), session.currency())} expected value)") \
             if len(frame) and "expected_value" in frame else ""
         st.markdown(f"**{title} {count(len(frame), 'opportunity') if len(frame) else 'no opportunity'}**{weighed}")
@@ -178,7 +177,7 @@ st.subheader("Opportunities")
 if opps.empty:
     st.info("This account has no opportunities yet.")
 else:
-    play = in_play(opps)
+    play = portfolio.in_play(opps)
     table = opps.assign(
         nature_label=opps["nature"].astype(object).map(NATURES.label, na_action="ignore").astype(object)
         .fillna("— not yet diagnosed"),

@@ -3,8 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import ROLE_LABELS, Action, Role
+from gtm.display import plain
+from gtm.domain.types import ROLE_LABELS, Action, Role
 from gtm.export import tables
 from gtm.services import audit, users
 from pages.common import address, identity, session, widgets

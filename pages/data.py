@@ -6,11 +6,10 @@ from typing import Any, Literal, cast
 
 import streamlit as st
 
-from gtm import incidents
+from gtm import display, incidents
+from gtm.display import count, plain
 from gtm.domain import currency as money_codes
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import count, plain
-from gtm.domain.permissions import Action
+from gtm.domain.types import Action, GtmError
 from gtm.export import tables
 from gtm.services import currency as currency_service
 from gtm.services import imports as importer
@@ -212,7 +211,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
         st.download_button("Download the rejected rows with reasons", data, file_name=rejects_file_name(name),
                            mime="text/csv", key="dt_rejects_dl")
 else:
-    st.info(f"Importing is for {widgets.who_may(Action.IMPORT_DATA)}. The portfolio's files are on Exports & "
+    st.info(f"Importing is for {display.roles_allowed(Action.IMPORT_DATA)}. The portfolio's files are on Exports & "
             "hand-out.", icon=":material/lock:")
 st.page_link("pages/exports.py", label="Exports, templates and the hand-out", icon=":material/download:",
              query_params=address.here())
@@ -222,8 +221,8 @@ reporting = session.currency()
 may_set = who.can(Action.SET_CURRENCY)
 st.caption(f"Workspace **{session.workspace()}**: every amount is shown in **{reporting}**, the reporting currency; "
            "each opportunity keeps the currency "
-           f"its file said. A rate is how many {reporting} one unit of a currency is worth. Facilitators and "
-           "administrators change them.")
+           f"its file said. A rate is how many {reporting} one unit of a currency is worth. "
+           + display.first_upper(f"{display.roles_allowed(Action.SET_CURRENCY)} change them."))
 r1, r2 = st.columns([2, 1], vertical_alignment="bottom")
 new_reporting = r1.selectbox("Reporting currency", currency_choices(reporting), key="dt_reporting",
                              disabled=not may_set)

@@ -10,11 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gtm.domain import economics, structures
-from gtm.domain import vocabulary as vocab
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import money, plain
+from gtm import display
+from gtm.display import money, plain
+from gtm.domain import economics, structures, types
 from gtm.domain.funnel import default_rules as funnel_rules
+from gtm.domain.types import GtmError
 from gtm.export import charts
 from gtm.services import design
 from pages.common import address, capture, design_inputs, identity, navigation, present, session, widgets
@@ -79,7 +79,8 @@ row.metric("To hire · to assign", f"{staff.hire:,} · {staff.assign:,}",
            width=figures_width, help="People the plan's structures need above today's, in the roles hired and in the "
                                      "roles assigned from existing staff; then everyone the plan needs, and today")
 cost_change = t["cost_year_plan"] - t["cost_year_current"]
-row.metric("Cost to serve a year", money(t["cost_year_plan"], cur), f"{money(cost_change, cur)} against today",
+row.metric("Cost to serve a year", money(t["cost_year_plan"], cur),
+           display.metric_delta(f"{money(cost_change, cur)} against today"),
            delta_color="inverse", delta_arrow="auto" if round(cost_change) else "off", border=True,
            width=figures_width, help="What serving the accounts with the plan's structures costs a year (the cost to serve "
                                      "of each account's structure, summed); the set-up is once, apart")
@@ -87,7 +88,7 @@ row.metric(f"Value at stake, {horizon} years", money(t["stake_plan"], cur), f"be
            delta_color="off", delta_arrow="off", border=True, width=figures_width,
            help=f"{economics.FORMULAS['value_at_stake']} {economics.FORMULAS['benefit']}")
 row.metric("Net against today", money(t["net"], cur),
-           "payback " + economics.payback_text(t.payback_months, t.moved > 0, horizon), delta_color="off",
+           "payback " + display.payback(t.payback_months, t.moved > 0, horizon), delta_color="off",
            delta_arrow="off", border=True, width=figures_width,
            help=f"{economics.FORMULAS['net']} {economics.FORMULAS['payback']}")
 target = funnel_rules().deck_target
@@ -177,7 +178,7 @@ if showing:
 with st.expander("What each figure means", icon=":material/functions:"):
     for name, formula in economics.FORMULAS.items():
         st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(formula)}")
-    st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(vocab.APPROACHES.labels)))}"
+    st.markdown(f"**Structures**: {plain(', '.join(f'{i + 1} {label}' for i, label in enumerate(types.APPROACHES.labels)))}"
                 " — lightest first; moving an account down costs nothing once.")
 st.download_button("Download the design (XLSX)",
                    lambda: design.design_xlsx(result, cur, plan=choices[plan_key],

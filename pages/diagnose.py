@@ -6,15 +6,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from gtm import display
+from gtm.display import money, plain
 from gtm.domain import coverage, portfolio, rule_table, rule_words
-from gtm.domain.diagnose import DiagnosisTable, Mappings
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import money, plain
-from gtm.domain.permissions import Action, Actor, Role
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.domain.types import APPROACHES, NATURES, Action, DiagnosisTable, GtmError, Mappings
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
-from pages.common import address, capture, fragments, identity, rule_editor, session, widgets
+from pages.common import address, cache, capture, fragments, identity, rule_editor, session, widgets
 
 s = session.store()
 d = session.data()
@@ -60,15 +58,6 @@ def _generations() -> dict[str, int]:
 gens = _generations()
 
 
-@st.cache_resource(max_entries=2, show_spinner="Diagnosing the portfolio under the draft…")  # each holds a portfolio
-def _diagnosed(url: str | None, workspace: str, version: int, table_json: str, mappings_json: str,
-               role: str) -> diagnosis.Preview:
-    """The opportunities under a draft of the rules and mappings, as ``role`` may preview them (who may not save:
-    a sample of whole accounts); shared read-only, keyed on small inputs."""
-    return diagnosis.preview(session.store(workspace), Actor("what-if", Role(role)), diagnosis.parse_table(table_json),
-                             Mappings.model_validate_json(mappings_json), session.stored_opportunities(workspace))
-
-
 def _versions(kind: str, active: str, label: str) -> None:
     """Switch the active version of one rule table, or reset it to the default (who may diagnose)."""
     if not may_diagnose:
@@ -87,7 +76,7 @@ def _versions(kind: str, active: str, label: str) -> None:
 def _save(kind: str, content: dict[str, Any] | None, changed: bool, placeholder: str) -> None:
     """A version name and a save button (the draft is saved and becomes active), for who may diagnose."""
     if not may_diagnose:
-        st.caption("Your edits here are a what-if: sales leaders, facilitators and administrators save versions.")
+        st.caption(f"Your edits here are a what-if: {display.roles_allowed(Action.DIAGNOSE)} save versions.")
         return
     name = st.text_input("Save as version", key=f"dg_{kind}_name", placeholder=placeholder)
     if st.button("Save and activate", type="primary", key=f"dg_{kind}_save", disabled=content is None or not changed,
@@ -107,12 +96,6 @@ tab_rules, tab_maps, tab_quiz, tab_todo = st.tabs(list(TABS.values()),
 columns_said = diagnosis.column_words()
 rules_gen = gens[diagnosis.DIAGNOSIS]
 rule_editor.start(table, rules_gen)
-
-
-@st.cache_data(max_entries=4, show_spinner=False)
-def _rule_columns(url: str | None, workspace: str, portfolio_version: int, _opportunities: pd.DataFrame) -> list[str]:
-    """The columns a rule may test (the fields, the CRM columns kept by the import), per portfolio version."""
-    return diagnosis.rule_columns(_opportunities)
 
 
 with tab_rules:
@@ -136,7 +119,7 @@ with tab_rules:
                 st.session_state["dg_rules_loaded"] = picked.digest
     if st.session_state.get("dg_imported_diagnosis"):
         st.caption("Loaded from the file: preview it, then save it as a version.")
-    column_names = [*_rule_columns(session.database_url(), session.workspace(), d.portfolio_version,
+    column_names = [*cache.rule_columns(session.database_url(), session.workspace(), d.portfolio_version,
                                   d.opportunities),
                     *diagnosis.rule_columns(pd.DataFrame(), table)]
     rule_editor.show_sentences(rules_gen, table, cur, columns_said, list(dict.fromkeys(column_names)))
@@ -164,16 +147,8 @@ draft_rows: dict[str, list[dict[str, Any]] | None] = {}
 map_changed: dict[str, bool] = {}
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _evidence(url: str | None, workspace: str, portfolio_version: int, list_id: int, key: str,
-              _opportunities: pd.DataFrame) -> pd.DataFrame:
-    """Per product family (or Type, Stage): what a person mapping it can go on (one groupby, per portfolio
-    version)."""
-    return coverage.evidence(_opportunities, key)
-
-
 def _evidence_of(key: str) -> pd.DataFrame:
-    return _evidence(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, key,
+    return cache.evidence(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, key,
                      d.opportunities)
 
 
@@ -289,36 +264,22 @@ active_mappings = diagnosis.active_mappings(s)
 draft_mappings = Mappings.from_rows(_pairs(diagnosis.FAMILY_BU, "bu"), _pairs(diagnosis.FAMILY_NATURE, "nature"))
 preview_table = draft_table or table
 changed = preview_table != table or draft_mappings != active_mappings
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _sampled(url: str | None, workspace: str, version: int, list_id: int, table_json: str, mappings_json: str,
-             role: str, _before: pd.DataFrame, _after: pd.DataFrame) -> pd.DataFrame:
-    """The opportunities before the draft on the sample's accounts (shared, read-only: once per draft)."""
-    return _before[_before["opportunity_id"].isin(_after["opportunity_id"])]
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _compared(url: str | None, workspace: str, version: int, list_id: int, table_json: str, mappings_json: str,
-              role: str, _before: pd.DataFrame, _after: pd.DataFrame) -> coverage.Comparison:
-    """Coverage, distribution and changes of the preview, once per portfolio version, list and draft (both tabs
-    show it, on every run of the page)."""
-    return coverage.compare(_before, _after, changed=bool(table_json))
-
-
 before = d.opportunities
 after = before
 sampled, sample_note = False, ""
 draft_key = ("", "", "")  # the draft previewed (none: the active rules and mappings)
 if changed and has_data:
     draft_key = (preview_table.model_dump_json(), draft_mappings.model_dump_json(), who.role.value)
-    preview = _diagnosed(session.database_url(), session.workspace(), session.portfolio_version(), *draft_key)
+    preview = cache.diagnosed(session.database_url(), session.workspace(), session.portfolio_version(), *draft_key,
+                              session.stored_opportunities())
     after, sampled = preview.opportunities, preview.sampled
     if sampled:  # the same accounts on both sides
-        before = _sampled(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
+        before = cache.sampled(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
                           before, after)
         sample_note = (f"A what-if on a sample of {before['account_id'].nunique():,} whole accounts ({len(after):,} of "
-                       f"{preview.total:,} opportunities): sales leaders, facilitators and administrators preview the "
-                       "whole portfolio.")
-compared = (_compared(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
+                       f"{preview.total:,} opportunities): {display.roles_allowed(Action.DIAGNOSE)} preview the whole "
+                       "portfolio.")
+compared = (cache.compared(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
                       before, after) if has_data else None)
 
 dominant = compared.dominant if compared is not None else None
@@ -399,19 +360,10 @@ with maps_preview:
 opp_names: dict[str, str] = {}  # labels of the opportunities offered on this run (not of a million)
 
 
-@st.cache_resource(max_entries=16, show_spinner=False)
-def _picks(url: str | None, workspace: str, version: int, list_id: int, table_json: str, mappings_json: str,
-           role: str, query: str, _before: pd.DataFrame) -> tuple[tuple[str, ...], dict[str, str]]:
-    """The opportunities to choose from for ``query`` and their labels, once per portfolio version, list, sample and
-    query (shared: copy before changing)."""
-    options = coverage.pick_list(_before, query)
-    return tuple(options), coverage.labels(_before, options)
-
-
 def _pick_opportunity(label: str, key: str, help: str) -> str | None:
     """Find an opportunity by name, account or id; the not yet diagnosed come first, largest first."""
     query = st.text_input("Find an opportunity", key=f"{key}_find", placeholder="Part of a name, account or id")
-    found, names = _picks(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
+    found, names = cache.picks(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, *draft_key,
                           query.strip(), before)
     options = list(found)
     opp_names.update(names)
@@ -510,12 +462,6 @@ with tab_quiz:
 WITHDRAW = "withdraw the override (back to the rules)"
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _todo(url: str | None, workspace: str, version: int, list_id: int, _assessed: pd.DataFrame) -> pd.DataFrame:
-    """The opportunities not yet diagnosed, largest first, once per portfolio version and list (shared: read it)."""
-    return portfolio.undiagnosed_todo(_assessed)
-
-
 # Picking an opportunity to set its nature reruns only this tab's part (a fragment).
 @fragments.fragment("Diagnose: to-do and overrides")
 def todo_and_overrides() -> None:
@@ -523,7 +469,7 @@ def todo_and_overrides() -> None:
     if not has_data:
         st.info("No opportunities yet, so nothing to diagnose.", icon=":material/inbox:")
         return
-    todo = _todo(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, d.assessed)
+    todo = cache.todo(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, d.assessed)
     st.subheader(f"Not yet diagnosed: {len(todo):,} ({money(todo['value'].sum(), cur)})", anchor=False)
     if todo.empty:
         st.success("Every opportunity has a nature.")
@@ -547,7 +493,7 @@ def todo_and_overrides() -> None:
     st.markdown(f"Now: **{plain(LABELS.get(str(chosen['nature']), 'not yet diagnosed'))}** "
                 f"({plain(chosen['nature_source'])}) · {plain(chosen['diagnosis_reason'])}")
     if not may_diagnose:
-        st.caption("Sales leaders, facilitators and administrators set an opportunity's nature.")
+        st.caption(display.first_upper(f"{display.roles_allowed(Action.DIAGNOSE)} set an opportunity's nature."))
     else:
         with st.form("dg_ov_form", border=True):
             nature = st.selectbox("Nature", [*NATURES.labels, WITHDRAW], key="dg_ov_nature")

@@ -5,7 +5,7 @@ from functools import partial
 
 import streamlit as st
 
-from gtm.domain.fmt import plain
+from gtm.display import plain
 from gtm.export import tables
 from gtm.services import deck as deck_service
 from gtm.services import imports as importer

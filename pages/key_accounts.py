@@ -10,12 +10,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from gtm.display import count, money, plain, plural
 from gtm.domain import funnel
-from gtm.domain.fmt import count, money, plain, plural
-from gtm.domain.permissions import Action, Role
+from gtm.domain.types import Action, Role
 from gtm.export import charts
 from gtm.services import lists
-from pages.common import identity, navigation, present, session, widgets
+from pages.common import cache, identity, navigation, present, session, widgets
 
 HOW_NAMES = {"top": "Top N by size", "thresholds": "Thresholds"}
 
@@ -49,46 +49,10 @@ url, ws, scope = session.database_url(), session.workspace(), session.list_scope
 
 
 # ---------------------------------------------------------------------------------------------- cached frames
-# Keyed on the portfolio version (the pipeline of 1,000,000 opportunities is summed once) and the data version (BU
-# scores, picks and lists); shared between sessions, read-only.
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _pipeline(url: str | None, ws: str, portfolio_version: int, scope: int) -> pd.DataFrame:
-    # The won-deal weight is a workspace setting: a change makes a new portfolio version, hence a new entry.
-    return funnel.account_pipeline(d.opportunities, session.won_weight())
+FRAMES = (d.accounts, d.opportunities, session.won_weight())  # what the cached funnel frames are computed from
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _measures(url: str | None, ws: str, portfolio_version: int, version: int, scope: int) -> pd.DataFrame:
-    means = funnel.score_means(lists.scores(store), rules.score_scale)
-    return funnel.measures(d.accounts, _pipeline(url, ws, portfolio_version, scope), means, rules)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _positioned(url: str | None, ws: str, portfolio_version: int, version: int, scope: int, size: str, ease: str,
-                growth: bool) -> pd.DataFrame:
-    return funnel.position(_measures(url, ws, portfolio_version, version, scope), size, ease, growth=growth)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _preview(url: str | None, ws: str, portfolio_version: int, version: int, scope: int, size: str, ease: str,
-             growth: bool, top_n: int | None, min_size: float | None, min_ease: float | None) -> pd.DataFrame:
-    frame = _positioned(url, ws, portfolio_version, version, scope, size, ease, growth)
-    return funnel.shortlist(frame, top_n=top_n, min_size=min_size, min_ease=min_ease)
-
-
-@st.cache_data(max_entries=8, show_spinner=False)
-def _versions(url: str | None, ws: str, version: int) -> pd.DataFrame:
-    return lists.list_versions(store)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def _members(url: str | None, ws: str, list_id: int, version: int) -> list[str]:
-    # A saved version never changes, but a demo reset deletes it and SQLite may give its id to a new one: keyed on
-    # the data version too.
-    return lists.members(store, list_id)
-
-
-versions = _versions(url, ws, d.version)
+versions = cache.list_versions(url, ws, d.version)
 
 
 def _latest(stage: str) -> dict[str, Any] | None:
@@ -97,8 +61,8 @@ def _latest(stage: str) -> dict[str, Any] | None:
 
 
 short, focus_list = _latest("short"), _latest("focus")
-short_ids = _members(url, ws, int(short["list_id"]), store.data_version()) if short else []
-focus_ids = _members(url, ws, int(focus_list["list_id"]), store.data_version()) if focus_list else []
+short_ids = cache.list_members(url, ws, int(short["list_id"]), store.data_version()) if short else []
+focus_ids = cache.list_members(url, ws, int(focus_list["list_id"]), store.data_version()) if focus_list else []
 
 
 def _fmt(axis: funnel.Axis, x: float) -> str:
@@ -108,7 +72,7 @@ def _fmt(axis: funnel.Axis, x: float) -> str:
 
 
 # ---------------------------------------------------------------------------------------------- the funnel figures
-pipeline = _pipeline(url, ws, d.portfolio_version, scope)["value"]
+pipeline = cache.pipeline(url, ws, d.portfolio_version, scope, d.opportunities, session.won_weight())["value"]
 long_ids = d.accounts["account_id"]
 stages = funnel.funnel([(rules.stages["long"], long_ids.tolist()), (rules.stages["short"], short_ids),
                         (rules.stages["focus"], focus_ids)], pipeline)
@@ -155,7 +119,7 @@ with long_tab:
     growth = c3.toggle("× growth potential", value=rules.growth_default, key="ka_growth",
                        help="Size of opportunity times (1 + the imported growth potential); an account without one keeps "
                             "its size.")
-    placed = _positioned(url, ws, d.portfolio_version, d.version, scope, size_axis, ease_axis, growth)
+    placed = cache.positioned(url, ws, d.portfolio_version, d.version, scope, size_axis, ease_axis, growth, *FRAMES)
     size_ax, ease_ax = rules.axis(size_axis), rules.axis(ease_axis)
     # Amounts as the figures write them (widgets.money_table); the size axis is an amount, a percentage or a score.
     money_cols = ["value", *(["size"] if size_ax.unit == "money" else [])]
@@ -239,7 +203,8 @@ with long_tab:
         args: tuple[int | None, float | None, float | None] = (top_n, None, None)
     else:
         args = (None, float(min_size or 0) or None, float(min_ease or 0) or None)
-    preview = _preview(url, ws, d.portfolio_version, d.version, scope, size_axis, ease_axis, growth, *args)
+    preview = cache.shortlist(url, ws, d.portfolio_version, d.version, scope, size_axis, ease_axis, growth, *args,
+                              *FRAMES)
     chosen = preview[preview["in_list"]]
     st.markdown(f"**{count(len(chosen), 'account')}** in the preview, "
                 f"**{plain(money(float(chosen['value'].sum()), cur))}** of pipeline"

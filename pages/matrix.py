@@ -2,10 +2,9 @@
 
 import streamlit as st
 
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import money, plain, share
-from gtm.domain.permissions import Action
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm import display
+from gtm.display import money, plain, share
+from gtm.domain.types import APPROACHES, NATURES, Action, GtmError
 from gtm.export import charts
 from gtm.services import matrices
 from pages.common import draft, fragments, identity, navigation, present, session, widgets
@@ -138,17 +137,17 @@ def band_editor() -> None:
         over_text = f"{over_delta:+,}" if later and over_delta else None
         under_text = f"{under_delta:+,}" if later and under_delta else None
         if showing:  # one line of figures, so the whole matrix fits a 1280x720 screen under it
-            board.markdown(f"✓ **{share(shown.realistic_share)}** of value in band"
+            board.markdown(f"{display.CHECK} **{share(shown.realistic_share)}** of value in band"
                            + (f" ({share_text})" if share_text else "")
-                           + f" · ▲ **{shown.overkill_count:,}** likely overkill"
+                           + f" · {display.UP} **{shown.overkill_count:,}** likely overkill"
                            + (f" ({over_text})" if over_text else "")
-                           + f" · ▼ **{shown.insufficient_count:,}** likely insufficient"
+                           + f" · {display.DOWN} **{shown.insufficient_count:,}** likely insufficient"
                            + (f" ({under_text})" if under_text else ""))
         else:
             m = board.columns(3)
-            m[0].metric("✓ Value in band", share(shown.realistic_share), share_text)
-            m[1].metric("▲ Likely overkill", f"{shown.overkill_count:,}", over_text, delta_color="inverse")
-            m[2].metric("▼ Likely insufficient", f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
+            m[0].metric(f"{display.CHECK} Value in band", share(shown.realistic_share), share_text)
+            m[1].metric(display.fit_badge("overkill"), f"{shown.overkill_count:,}", over_text, delta_color="inverse")
+            m[2].metric(display.fit_badge("insufficient"), f"{shown.insufficient_count:,}", under_text, delta_color="inverse")
         left_out = plain(shown.left_out(cur)) + " A band edit cannot move them."
         if (shown.undiagnosed_count or shown.lost_count) and not showing:  # what no band edit moves
             board.caption(left_out)
@@ -189,7 +188,7 @@ def band_editor() -> None:
         return
     st.divider()
     if not who.can(Action.EDIT_MATRIX):  # the sliders above stay: a what-if that saves nothing
-        st.caption("Saving, switching and resetting the matrix is for workshop facilitators and administrators.")
+        st.caption(display.may(Action.EDIT_MATRIX, "Saving, switching and resetting the matrix"))
         return
     c1, c2, c3 = st.columns(3)
     with c1:

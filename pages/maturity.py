@@ -11,9 +11,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gtm.domain.fmt import plain
-from gtm.domain.maturity import ORGANISATION
-from gtm.domain.permissions import Action
+from gtm import display
+from gtm.display import plain
+from gtm.domain.types import ORGANISATION, Action
 from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import maturity
@@ -200,7 +200,7 @@ if showing:
 
 allowed = maturity.assessable_scopes(s, who)
 if not allowed:
-    st.caption("Scoring is for sales leaders, workshop facilitators, BU heads and administrators.")
+    st.caption(display.may(Action.ASSESS_MATURITY, "Scoring"))
     st.stop()
 
 gen = st.session_state.get("mt_gen", 0)

@@ -10,10 +10,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from gtm import display
+from gtm.display import plain
 from gtm.domain import plan as plan_rules
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import Action
+from gtm.domain.types import Action, GtmError
 from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import lists, plans
@@ -251,7 +251,7 @@ if editing:
         widgets.run_action(lambda: plans.save_plan(s, who, name, start, plan, list_name),
                            toast=f"Saved the plan '{plain(name.strip())}'", flags=saved_flags)
 elif not who.can(Action.EDIT_PLAN):
-    st.caption("Editing and saving the plan is for workshop facilitators and administrators.")
+    st.caption(display.may(Action.EDIT_PLAN, "Editing and saving the plan"))
 
 st.subheader("Saved versions", anchor=False)
 if saved.empty:

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from gtm.domain.fmt import count, money, plain, share
-from gtm.domain.permissions import Action
-from gtm.domain.vocabulary import APPROACHES, NATURES, glossary
+from gtm import display
+from gtm.display import count, money, plain, share
+from gtm.domain.types import APPROACHES, NATURES, Action
+from gtm.domain.vocabulary import glossary
 from gtm.export import charts
 from gtm.services import accounts
 from pages.common import address, draft, identity, navigation, outcomes, present, session, widgets
@@ -61,8 +62,9 @@ against = "the **unsaved band draft**" if with_draft else f"matrix **{plain(d.ma
 f = view.figures
 if showing:
     st.markdown(f"**{f.accounts:,}** accounts · **{f.opportunities:,}** opportunities · "
-                f"**{plain(money(f.total_value, session.currency()))}** · ✓ **{share(f.realistic_share)}** of value "
-                f"in band · ▲ **{f.overkill_count:,}** likely overkill · ▼ **{f.insufficient_count:,}** likely "
+                f"**{plain(money(f.total_value, session.currency()))}** · {display.CHECK} **{share(f.realistic_share)}** "
+                f"of value in band · {display.UP} **{f.overkill_count:,}** likely overkill · {display.DOWN} "
+                f"**{f.insufficient_count:,}** likely "
                 "insufficient" + (f" · only {plain(', '.join(chosen))}" if chosen else "")
                 + (f" · {count(f.assumed_accounts, 'account')} at an assumed structure" if f.assumed_accounts else "")
                 + (" · under the unsaved band draft" if with_draft else ""))
@@ -71,11 +73,11 @@ else:
     m[0].metric("Accounts", f"{f.accounts:,}")
     m[1].metric("Opportunities", f"{f.opportunities:,}")
     m[2].metric("Total value", money(f.total_value, session.currency()))
-    m[3].metric("✓ In band", share(f.realistic_share), help="Share of value whose current approach is a realistic option")
-    m[4].metric("▲ Overkill", f"{f.overkill_count:,}", money(f.overkill_value, session.currency()),
+    m[3].metric(f"{display.CHECK} In band", share(f.realistic_share), help="Share of value whose current approach is a realistic option")
+    m[4].metric(f"{display.UP} Overkill", f"{f.overkill_count:,}", money(f.overkill_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely overkill: opportunities whose current approach is heavier than the band, and their value")
-    m[5].metric("▼ Insufficient", f"{f.insufficient_count:,}", money(f.insufficient_value, session.currency()),
+    m[5].metric(f"{display.DOWN} Insufficient", f"{f.insufficient_count:,}", money(f.insufficient_value, session.currency()),
                 delta_color="off", delta_arrow="off",
                 help="Likely insufficient: opportunities whose current approach is lighter than the band, and their value")
     if f.assumed_accounts:  # beside the misfits that rest on it: how many structures are assumed, and where to set them
@@ -155,8 +157,8 @@ else:
             "account_name": "Account",
             "approach": "Current approach",
             "misfits": "Misfit opportunities",
-            "overkill": "▲ Overkill",
-            "insufficient": "▼ Insufficient",
+            "overkill": f"{display.UP} Overkill",
+            "insufficient": f"{display.DOWN} Insufficient",
             "misfit_value": st.column_config.NumberColumn(f"Misfit value ({session.currency()})"),
             "worst_steps": st.column_config.NumberColumn("Worst steps", help=STEPS_HELP),
         },
@@ -194,8 +196,7 @@ if may_set or f.assumed_accounts:  # where the link beside the figures leads
     st.subheader("Current structures", anchor=CURRENT)
     st.caption("An account's current structure is the approach it is served by today: the misfits judge it. Import it "
                "with a Current approach column on the Import page"
-               + (", or set it here." if may_set else "; sales leaders, workshop facilitators and administrators also "
-                                                      "set it here."))
+               + (", or set it here." if may_set else f"; {display.roles_allowed(Action.IMPORT_DATA)} also set it here."))
 if may_set:  # who may change accounts: the editor
     with st.expander("Current approach per account (set many at once)"):
         only_unset = st.toggle("Only accounts without one", value=True, key="pf_ap_unset")

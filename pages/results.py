@@ -10,25 +10,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from gtm import display
+from gtm.display import count, money, plain, share
 from gtm.domain import results as rules
-from gtm.domain.fmt import count, money, plain, share
 from gtm.export import tables
 from gtm.services import results as results_service
-from pages.common import address, navigation, session, widgets
+from pages.common import address, cache, navigation, session, widgets
 
 EVERY = "— every account —"
 TEXT, GAINED, PACE = "#1B1F24", "#0072B2", "#D55E00"  # Okabe-Ito blue and vermilion
-
-
-@st.cache_data(max_entries=16, show_spinner="Counting the results…")
-def _results(url: str | None, workspace_name: str, version: int, portfolio_version: int, matrix: str,
-             list_name: str | None, rule: rules.Rule, since: date | None,
-             _recommended: pd.Series) -> results_service.Results:
-    """Keyed on the data version (every import, list and decision makes a new one) and the matrix: the recommendation
-    says which accounts moved to their recommended structure."""
-    return results_service.programme_results(session.store(workspace_name), list_name, every_account=list_name is None,
-                                             rule=rule, since=None if rule != "date" else since,
-                                             recommended=_recommended)
 
 
 def choose_scope() -> tuple[str | None, rules.Rule, date | None]:
@@ -112,7 +102,7 @@ def chart(res: results_service.Results) -> go.Figure:
 def show_accounts(res: results_service.Results) -> None:
     """One row per account, the largest gain first, each linking to its Account page."""
     table = res.accounts.assign(link=address.account_links(res.accounts["account_id"]),
-                                cross=res.accounts["cross_bu"].map({True: "✓", False: ""}))
+                                cross=res.accounts["cross_bu"].map({True: display.CHECK, False: ""}))
     money_columns = ["won_before", "won_now", "won_gained"]
     cur = res.currency
     st.dataframe(
@@ -168,8 +158,8 @@ if d.accounts.empty:
 list_name, rule, since = choose_scope()
 recommended = d.recommendations.set_index("account_id")["recommended_approach"] if len(d.recommendations) else \
     pd.Series(dtype=object)
-res = _results(session.database_url(), session.workspace(), s.data_version(), d.portfolio_version,
-               d.matrix.fingerprint, list_name, rule, since, recommended)
+res = cache.results(session.database_url(), session.workspace(), s.data_version(), d.portfolio_version,
+                    d.matrix.fingerprint, list_name, rule, since, recommended)
 if res.baseline is not None:
     st.caption(f":material/history: **Baseline:** {plain(res.baseline.words)} **Latest:** the import of the export "
                f"of {res.latest_on:%-d %b %Y}. Accounts: {plain(res.scope.words)}.")

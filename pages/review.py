@@ -7,19 +7,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import portfolio
-from gtm.domain.fmt import count, money, plain, plural
-from gtm.domain.permissions import Action, Role
-from gtm.domain.reviews import MIXED
-from gtm.domain.vocabulary import APPROACHES
+from gtm import display
+from gtm.display import count, money, plain, plural
+from gtm.domain.types import APPROACHES, MIXED, Action, Role
 from gtm.export import charts, tables
 from gtm.services import decisions
+from gtm.services.views import portfolio
 from pages.common import address, identity, navigation, present, session, widgets
 
 TABLE = "rv_table"  # the table's selection: positions of rows in the frame shown on the previous run
 SHOWN_ROWS = "rv_shown"  # (account, decision, latest review) of each row shown on the previous run
 PER_BU = "rv_per_bu_"  # + decision id + BU: a verdict chosen for one BU of several
-VERDICTS = {"approved": "✓ Approve", "challenged": "✗ Challenge"}
+VERDICTS = {"approved": f"{display.CHECK} Approve", "challenged": f"{display.CROSS} Challenge"}
 STATUS_WIDTH = 120  # px: "no decision yet", the longest status, whole at the table's font
 VERDICT_WIDTH = 150  # px: "not needed (no value)", the longest verdict words
 
@@ -118,7 +117,7 @@ if left_out:
     st.caption(plain(f"{where}: {left_out}"))
 
 SHOWN = 1000  # a table of more rows is slow to send and nobody reads it; the export holds them all
-VERDICT_WORDS = {"approved": "✓ approved", "challenged": "✗ challenged", MIXED: "mixed: see the BUs"}
+VERDICT_WORDS = {"approved": f"{display.CHECK} approved", "challenged": f"{display.CROSS} challenged", MIXED: "mixed: see the BUs"}
 
 
 def _view(rows: pd.DataFrame) -> pd.DataFrame:
@@ -234,7 +233,8 @@ if showing:
     st.caption("Approving and challenging are hidden in presentation mode.")
     st.stop()
 if not reviewer:
-    st.caption("BU heads and administrators approve or challenge decisions; you can read the queue.")
+    st.caption(display.first_upper(f"{display.roles_allowed(Action.REVIEW_DECISION)} approve or challenge decisions; "
+                                   "you can read the queue."))
     st.stop()
 if decided.empty:
     st.stop()
@@ -262,9 +262,9 @@ if len(again):  # a verdict on a decided review: say so first, and ask before re
 n = len(decided)
 b1, b2, b3 = st.columns([1, 1, 2], vertical_alignment="bottom")
 comment = b3.text_input("Comment (required to challenge)", key="rv_comment")
-approve = b1.button(f"✓ Approve selected ({n})", key="rv_approve", type="primary", disabled=not confirmed,
+approve = b1.button(f"{display.CHECK} Approve selected ({n})", key="rv_approve", type="primary", disabled=not confirmed,
                     width="stretch")
-challenge = b2.button(f"✗ Challenge selected ({n})", key="rv_challenge", disabled=not confirmed, width="stretch")
+challenge = b2.button(f"{display.CROSS} Challenge selected ({n})", key="rv_challenge", disabled=not confirmed, width="stretch")
 shown = {decision: version for _, decision, version in (seen[i] for i in chosen) if decision}
 if approve or challenge:
     verdict = "approved" if approve else "challenged"

@@ -5,29 +5,24 @@ assumptions in force. Exported as XLSX (three sheets) and CSV (the accounts move
 
 from __future__ import annotations
 
-import math
 import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from gtm.domain import economics
-from gtm.domain import vocabulary as vocab
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import count, plain, plural
-from gtm.domain.permissions import Action
-from gtm.domain.playbook import Assumptions
+from gtm import display
+from gtm.display import count, plain, plural
+from gtm.domain import types
+from gtm.domain.types import Action, GtmError
 from gtm.export import charts
 from gtm.services import design
-from pages.common import design_inputs, identity, navigation, present, session, widgets
+from pages.common import cache, design_inputs, identity, navigation, present, session, widgets
 
 EDITABLE = 500  # accounts in the editor (largest pipeline value first); the others keep the start point's structure
 SHOWN = 1000  # accounts moved listed on the page; the exports hold every one
 A_COLOUR, B_COLOUR = "#9AA0A6", "#0072B2"
 STRUCTURE = "Structure in this scenario"
-LABELS = {code: design.structure_label(code) for code in vocab.APPROACHES.codes}
-SHORT = {code: design.structure_label(code, short=True) for code in vocab.APPROACHES.codes}
 SUMMARY_WIDTH, ROLES_WIDTH = 560, 510  # px: side by side from 1,090 px of main area (presentation mode at 1280 px)
 LEGEND_CHARS = 56  # a scenario's name in the people chart's legend wraps onto lines this long (about 400 px)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -82,51 +77,10 @@ def _in_scope(scope: str) -> list[str]:
     return every.tolist() if ids is None else every[every.isin(ids)].tolist()
 
 
-def _labels(codes: pd.Series, names: dict[str, str] = LABELS) -> pd.Series:
-    return codes.map(names).astype(object)
-
-
-# Cached per data version (a save, a decision or a list changes it), portfolio version, matrix and choices: a saved
-# scenario of 100,000 accounts takes most of a second to read, and every edit in the editor reruns the page.
-# Shared between sessions, read-only.
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _named(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str,
-           key: str, assumptions_json: str) -> design.NamedPlan:
-    """A plan by its key (plan_choices): read once for the editor's start point and the comparison. The moves
-    that pay depend on the assumptions (``assumptions_json``, "" for the plans that do not)."""
-    a = Assumptions.model_validate_json(assumptions_json) if assumptions_json else None
-    return design.plan_named(s, key, table, d.decisions, assessed=d.assessed, matrix=d.matrix, a=a,
-                             weighed=design_inputs.exposure(d, None) if a is not None else None)
-
-
 def _plan(key: str) -> design.NamedPlan:
     used = a.model_dump_json() if key == design.PAYING and a is not None else ""
-    return _named(session.database_url(), session.workspace(), d.version, d.portfolio_version,
-                  d.matrix.model_dump_json(), key, used)
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _start(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str, scope: str,
-           start: str, currency: str, assumptions_json: str) -> tuple[pd.Series, list[str], pd.DataFrame]:
-    """The start point's structures over the scope's accounts, its notes, and the editor's rows: the scope's
-    largest accounts by pipeline value (amounts summed, as the Portfolio page lists them)."""
-    ids = _in_scope(scope)
-    plan, notes = design.over_accounts(_plan(start), table, ids)
-    current, _ = design.current_structures(table)
-    rows = table.loc[table["account_id"].isin(ids), ["account_id", "name", "value", "recommended_approach"]]
-    rows = rows.sort_values("value", ascending=False, kind="stable").head(EDITABLE)
-    shown_ids = pd.Index(rows["account_id"].astype(str))
-    # Text columns as objects: st.data_editor sends no edit of a pandas string column. Today's and the recommended
-    # structures by their short labels, so that the one to edit fits beside them at 1280 px.
-    frame = pd.DataFrame({
-        "Account": rows["name"].astype(object).to_numpy(),
-        f"Pipeline value ({currency})": rows["value"].to_numpy(),
-        "Today": _labels(current.reindex(shown_ids), SHORT).to_numpy(),
-        "Recommended": _labels(rows["recommended_approach"], SHORT).fillna("not diagnosed").to_numpy(),
-        STRUCTURE: _labels(plan.reindex(shown_ids)).to_numpy(),
-        "Account ID": shown_ids.to_numpy(dtype=object),
-    })
-    return plan, notes, frame
+    return cache.named_plan(session.database_url(), session.workspace(), d.version, d.portfolio_version,
+                            d.matrix.model_dump_json(), key, used, d)
 
 
 def _structures(plan: pd.Series, edited: pd.DataFrame) -> pd.DataFrame:
@@ -154,9 +108,10 @@ def build() -> None:
                          on_change=_fresh, help="The structures the editor starts from: the recommendation, the "
                                                 "latest decisions, the current structures or a saved scenario")
     try:
-        plan, notes, frame = _start(session.database_url(), session.workspace(), d.version, d.portfolio_version,
-                                    d.matrix.model_dump_json(), scope, start, cur,
-                                    a.model_dump_json() if start == design.PAYING and a is not None else "")
+        plan, notes, frame = cache.scenario_start(
+            session.database_url(), session.workspace(), d.version, d.portfolio_version, d.matrix.model_dump_json(),
+            scope, start, cur, a.model_dump_json() if start == design.PAYING and a is not None else "", EDITABLE,
+            STRUCTURE, d, _in_scope)
     except GtmError as exc:
         widgets.show_error(exc)
         return
@@ -183,7 +138,7 @@ def build() -> None:
                                                                 "lightest, as on every page)"),
             "Recommended": st.column_config.TextColumn(width=125, help="The structure recommended for the "
                                                                       "account's opportunities"),
-            STRUCTURE: st.column_config.SelectboxColumn(options=list(vocab.APPROACHES.labels), required=True,
+            STRUCTURE: st.column_config.SelectboxColumn(options=list(types.APPROACHES.labels), required=True,
                                                         width=400, help="The structure this scenario gives the "
                                                                         "account (lightest first)"),
             "Account ID": st.column_config.TextColumn(width=90),
@@ -192,7 +147,7 @@ def build() -> None:
     st.caption(f"{count(changed, 'account')} changed from the start point."
                + "".join(f" {plain(n)}" for n in notes))
     if not may_save:
-        st.caption("Saving a scenario is for sales leaders, workshop facilitators and administrators.")
+        st.caption(display.may(Action.SAVE_SCENARIO, "Saving a scenario"))
         return
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     # No max_chars: a longer name pasted in would be cut without a word; the service says what is accepted.
@@ -226,34 +181,12 @@ def _figure(x: object, unit: str, signed: bool = False) -> str:
     if x is None or pd.isna(x):  # type: ignore[call-overload]
         return "—" if signed else "unknown"
     v = float(x)  # type: ignore[arg-type]
-    sign = ("+" if v > 0 else "-" if v < 0 else "") if signed else ""
+    sign = ("+" if v > 0 else display.MINUS if v < 0 else "") if signed else ""
     if unit == "money":
         return sign + design_inputs.money_text(abs(v) if signed else v, cur)
     if unit == "months" and not signed:
-        return f"{math.ceil(v - 1e-9):,}"  # whole months, rounded up as the Design page says them
+        return f"{display.months(v):,}"  # whole months, rounded up as the Design page says them
     return sign + f"{abs(v) if signed else v:,.0f}"
-
-
-@st.cache_resource(max_entries=4, show_spinner="Comparing…")
-def _compared(url: str | None, ws: str, version: int, portfolio_version: int, matrix_json: str, scope: str,
-              key_a: str, key_b: str, assumptions_json: str, currency: str
-              ) -> tuple[design.Design, design.Design, design.Comparison, dict[str, pd.DataFrame], list[str], list[str]]:
-    """Plans A and B designed over the same accounts at the same assumptions, compared, the comparison's tables
-    (money in the reporting currency), and each plan's notes."""
-    a = Assumptions.model_validate_json(assumptions_json)
-    plan_a, plan_b = _plan(key_a), _plan(key_b)
-    # The accounts compared: both plans' own accounts; a plan of every account counts the scope chosen above.
-    in_scope = _in_scope(scope)
-    compared = list(dict.fromkeys([*(plan_a.account_ids if plan_a.account_ids is not None else in_scope),
-                                   *(plan_b.account_ids if plan_b.account_ids is not None else in_scope)]))
-    chosen = design_inputs.scope_ids(scope)
-    weighed = design_inputs.exposure(d, chosen if chosen is not None and set(compared) <= set(chosen) else None)
-    structures_a, notes_a = design.over_accounts(plan_a, table, compared)
-    structures_b, notes_b = design.over_accounts(plan_b, table, compared)
-    design_a = design.design(table, d.assessed, d.matrix, structures_a, a, account_ids=compared, weighed=weighed)
-    design_b = design.design(table, d.assessed, d.matrix, structures_b, a, account_ids=compared, weighed=weighed)
-    c = design.compare(design_a, design_b, (_short(key_a), _short(key_b)))
-    return design_a, design_b, c, design.comparison_frames(c, currency), notes_a, notes_b
 
 
 st.subheader("Compare two scenarios", anchor=False)
@@ -266,9 +199,10 @@ if a is None:
     st.caption("The comparison needs assumptions that can be used: see the message above.")
     st.stop()
 try:
-    design_a, design_b, c, frames, notes_a, notes_b = _compared(
+    design_a, design_b, c, frames, notes_a, notes_b = cache.scenarios_compared(
         session.database_url(), session.workspace(), d.version, d.portfolio_version, d.matrix.model_dump_json(),
-        st.session_state["sc_scope_kept"], key_a, key_b, a.model_dump_json(), cur)
+        st.session_state["sc_scope_kept"], key_a, key_b, a.model_dump_json(), cur, d, _in_scope,
+        design_inputs.scope_ids, _short)
 except GtmError as exc:
     widgets.show_error(exc)
     st.stop()
@@ -294,7 +228,7 @@ with board.container(width=SUMMARY_WIDTH):
     for col, dz in (("A", design_a), ("B", design_b)):
         months = dz.totals.payback_months
         if months is None or pd.isna(months) or months <= 0 or not dz.totals.moved:
-            shown_summary.loc[payback, col] = economics.payback_text(months, dz.totals.moved > 0, a.horizon_years)
+            shown_summary.loc[payback, col] = display.payback(months, dz.totals.moved > 0, a.horizon_years)
     st.dataframe(shown_summary, hide_index=True, key="sc_summary", width="stretch", height="content",
                  column_config={"Figure": st.column_config.TextColumn(width=290),
                                 **{col: st.column_config.TextColumn(width=85) for col in ("A", "B", "B − A")}})
@@ -323,7 +257,7 @@ with board.container(width=ROLES_WIDTH):
     # "Role (hire)": the source beside the name keeps the table inside the column; the export has both columns.
     shown_roles = pd.DataFrame({
         "Role": [f"{role} ({source})" for role, source in zip(roles["label"], roles["source"])],
-        "A": roles["a"], "B": roles["b"], "B − A": [f"{int(x):+,}" if x else "0" for x in roles["change"]]})
+        "A": roles["a"], "B": roles["b"], "B − A": [display.signed(int(x)) for x in roles["change"]]})
     st.dataframe(shown_roles, hide_index=True, key="sc_roles", width="stretch",
                  column_config={"Role": st.column_config.TextColumn("People per role", width=290),
                                 **{col: st.column_config.NumberColumn(width=60) for col in ("A", "B")},

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import Actor
+from gtm import display
+from gtm.display import plain
+from gtm.domain.types import Actor
 from gtm.services.progress import Progress, Step
-from pages.common import address, identity, navigation, present, session, widgets
+from pages.common import address, identity, navigation, present, session
 
 
 def show_workspace(workspace: str) -> None:
@@ -52,7 +53,7 @@ def show_step(number: int, step: Step, who: Actor) -> None:
     lines.markdown(f"{mark} **{number}. {step.title}** · {'done' if step.done else 'to do'} · {plain(step.figures)}")
     if step.missing:
         lines.caption(plain(step.missing) + ("" if who.can(step.needs) else
-                                             f" ({widgets.who_may(step.needs).capitalize()} may do this.)"))
+                                             f" ({display.first_upper(display.roles_allowed(step.needs))} may do this.)"))
     navigation.step_link(step, link)
 
 

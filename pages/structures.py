@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gtm.display import money, plain
 from gtm.domain import structures
-from gtm.domain.errors import InputError
-from gtm.domain.fmt import money, plain
-from gtm.domain.playbook import Assumptions
-from gtm.domain.vocabulary import APPROACHES, NATURES
+from gtm.domain.types import APPROACHES, NATURES, Assumptions, InputError
 from gtm.services import design
 from pages.common import address, design_inputs, navigation, present, session
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gtm.domain import whitespace
-from gtm.domain.fmt import count, money, plain
+from gtm.display import count, money, plain
 from gtm.export import heatmap, tables
+from gtm.services.views import capture as capture_views
 from pages.common import address, capture, navigation, present, session, widgets
 
 SHOWN = (10, 25, 50)  # accounts in the heatmap, the most whitespace first
@@ -75,20 +75,20 @@ names = dict(zip(listed["account_id"].astype(str), listed["account_name"].astype
 st.subheader("One cell", anchor=False)
 c1, c2 = st.columns(2)
 account = c1.selectbox("Account", choices, key="ws_account", format_func=widgets.names(choices, names))
-row = whitespace.of_account(cells, account)
+row = capture_views.of_account(cells, account)
 row = row[row["bu"].notna()]
 bus = dict(zip(row["bu"].astype(str), row["bu_name"].astype(str)))
 if st.session_state.get("ws_bu") not in bus:
     st.session_state["ws_bu"] = next(iter(bus))
 bu = c2.selectbox("BU", list(bus), key="ws_bu", format_func=widgets.names(list(bus), bus))
 cell = row[row["bu"] == bu].iloc[0]
-st.markdown(plain(whitespace.cell_sentence(cell, cur)))
-st.caption(plain(whitespace.potential_words(row[row["bu"] == bu], currency=cur).iloc[0]))
+st.markdown(plain(capture_views.cell_sentence(cell, cur)))
+st.caption(plain(capture_views.potential_words(row[row["bu"] == bu], currency=cur).iloc[0]))
 st.page_link("pages/account.py", label=f"Open {names.get(account, account)}", icon=":material/business:",
              query_params=address.here(account=account))
 left, right = st.columns(2)
 with left:
-    peers = whitespace.peers_of(capture.whole_grid(d), account, bu)
+    peers = capture_views.peers_of(capture.whole_grid(d), account, bu)
     st.markdown(f"**The peers the potential comes from: {count(len(peers), 'account')}**")
     if len(peers):
         st.dataframe(widgets.money_table(peers[["account_name", "won_value"]].assign(
@@ -125,7 +125,7 @@ st.dataframe(widgets.money_table(biggest.assign(link=address.account_links(bigge
                             "link": st.column_config.LinkColumn("Account id", display_text=r"account=(.*)")})
 st.download_button("Download the whitespace (CSV)", lambda: tables.people_csv(
                        cells.sort_values(["whitespace", "account_id", "bu"], ascending=[False, True, True],
-                                         na_position="last", kind="stable")[whitespace.EXPORT_COLUMNS],
+                                         na_position="last", kind="stable")[capture_views.EXPORT_COLUMNS],
                        "whitespace", cur),
                    file_name="gtm-whitespace.csv", mime="text/csv", key="ws_export", on_click="ignore",
                    icon=":material/download:",

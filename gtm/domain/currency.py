@@ -18,8 +18,7 @@ SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "KR
            "ILS": "₪", "VND": "₫", "THB": "฿"}
 
 # What a symbol in a cell names. "$" is ambiguous (US, Canadian, Australian … dollars): read as USD, with a note.
-SYMBOL_CODES = {"€": "EUR", "£": "GBP", "¥": "JPY", "₹": "INR", "₩": "KRW", "₽": "RUB", "₺": "TRY", "₪": "ILS",
-                "₫": "VND", "฿": "THB", "$": "USD"}
+SYMBOL_CODES = {mark: code for code, mark in SYMBOLS.items()}
 
 # Codes people write; any other three capital letters are accepted as a code too (ISO 4217 has about 180).
 COMMON_CODES = ("USD", "EUR", "GBP", "CHF", "JPY", "CNY", "INR", "CAD", "AUD", "SEK", "NOK", "DKK", "PLN", "CZK",

@@ -328,16 +328,3 @@ def in_currency(a: Assumptions, reporting: str, rates: Mapping[str, float]) -> t
                          f"are not accepted in {reporting}: {exc.errors()[0]['msg'].removeprefix('Value error, ')}. "
                          f"Lower the costs, or correct the exchange rate on the Import page.") from None
     return converted, f"Costs converted from {a.currency} at {rate:g} {reporting} per {a.currency}."
-
-
-def payback_text(months: float | None, moved: bool, horizon_years: int) -> str:
-    """A payback as people read it: "no move", "at once", "in 14 months", "in 40 months (after the 3-year
-    horizon)", "never"."""
-    if not moved:
-        return "no move"
-    if months is None or math.isnan(months):
-        return "never"
-    if months <= 0:
-        return "at once"
-    text = f"in {math.ceil(months - 1e-9):,} months"
-    return text + (f" (after the {horizon_years}-year horizon)" if months > 12 * horizon_years else "")

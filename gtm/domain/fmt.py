@@ -13,6 +13,8 @@ import pyarrow.compute as pc
 
 from gtm.domain.currency import DEFAULT_REPORTING, symbol
 
+MINUS = "\u2212"  # the minus sign of a negative figure shown to people (a hyphen is for words); gtm.display says it
+
 
 def money(x: float, currency: str = DEFAULT_REPORTING) -> str:
     """$1.2M-style amounts in ``currency``: €1.2M, £350k, CHF 1.2M (a code without a symbol, then a space)."""
@@ -26,8 +28,9 @@ def _prefix(currency: str) -> str:
 
 def _money(x: float, prefix: str) -> str:
     a = abs(x)
-    # A negative amount (a saving, a loss) reads -$170.0M, its sign before the currency.
-    sign = "-" if x < 0 and round(a) > 0 else ""
+    # A negative amount (a saving, a loss) reads −$170.0M, its sign (U+2212, the one minus sign shown) before the
+    # currency.
+    sign = MINUS if x < 0 and round(a) > 0 else ""
     if a >= 1e9:
         return f"{sign}{prefix}{a / 1e9:,.1f}B"
     if a >= 1e6:
@@ -81,7 +84,7 @@ def _money_texts(x: np.ndarray, prefix: str) -> pa.Array:
     number = pc.if_else(pa.array(decimal),
                         pc.binary_join_element_wise(_digits(digits // 10), _digits(digits % 10), "."),
                         _digits(digits))
-    sign = pc.if_else(pa.array((x < 0) & (np.round(a) > 0)), "-", "")
+    sign = pc.if_else(pa.array((x < 0) & (np.round(a) > 0)), MINUS, "")
     suffix = pa.array(np.select([unit == 1e9, unit == 1e6, unit == 1e3], ["B", "M", "k"], ""), type=pa.string())
     text = pc.binary_join_element_wise(sign, prefix, number, suffix, "")
     if odd.any():

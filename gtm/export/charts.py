@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from gtm import display
 from gtm.domain import vocabulary as vocab
 from gtm.domain.currency import DEFAULT_REPORTING
 from gtm.domain.fmt import money
@@ -31,7 +32,7 @@ FIT_RAMPS = {Fit.OVERKILL: ("#EEF5FB", "#C4DCF1"), Fit.INSUFFICIENT: ("#F4A877",
              Fit.REALISTIC: ("#2B7A5E", "#0B3D2E")}
 FIT_TEXT = {Fit.OVERKILL: "#1B1F24", Fit.INSUFFICIENT: "#1B1F24", Fit.REALISTIC: "#FFFFFF"}
 TEXT = "#1B1F24"  # the theme's text colour: axis labels and notes (16:1 on white)
-FIT_SYMBOLS = {Fit.REALISTIC: "✓", Fit.OVERKILL: "▲", Fit.INSUFFICIENT: "▼"}
+FIT_SYMBOLS = display.FIT_SYMBOLS
 FIT_MARKERS = {Fit.REALISTIC: "circle", Fit.OVERKILL: "triangle-up", Fit.INSUFFICIENT: "triangle-down"}
 WHITE = "#FFFFFF"
 
@@ -181,14 +182,10 @@ def _json(part: Any) -> dict[str, Any]:
 
 def fit_words(fit: Fit) -> str:
     """What people read for a fit: its label in data/vocabulary.json, e.g. 'Likely overkill'."""
-    return vocab.FITS.label(fit)
+    return display.fit_label(fit)
 
 
-def fit_badge(fit: str | None) -> str:
-    """Symbol and words of a fit, e.g. '▼ Likely insufficient'."""
-    if fit is None or fit not in FIT_SYMBOLS:
-        return "– not yet diagnosed"
-    return f"{FIT_SYMBOLS[Fit(fit)]} {fit_words(Fit(fit))}"
+fit_badge = display.fit_badge  # symbol and words of a fit, e.g. '▼ Likely insufficient' (gtm.display)
 
 
 
@@ -248,12 +245,12 @@ def _legend(compact: bool = False, changes: bool = False, size: float = 13) -> d
     """The deck's words for the two sides of the band, above the plot so no cell is covered (three short lines
     when ``compact``, for a narrow chart); with ``changes``, what the dashed outlines are."""
     if compact:
-        text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b>: costing more than benefits created<br>✓ <b>"
-                f"{fit_words(Fit.REALISTIC)}</b>: the outlined band<br>▼ <b>{fit_words(Fit.INSUFFICIENT)}</b>: "
+        text = (f"{display.UP} <b>{fit_words(Fit.OVERKILL)}</b>: costing more than benefits created<br>{display.CHECK} <b>"
+                f"{fit_words(Fit.REALISTIC)}</b>: the outlined band<br>{display.DOWN} <b>{fit_words(Fit.INSUFFICIENT)}</b>: "
                 "not enough to accomplish objectives")
     else:
-        text = (f"▲ <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
-                f"<br>✓ <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · ▼ "
+        text = (f"{display.UP} <b>{fit_words(Fit.OVERKILL)}</b> above the band: costing more than benefits created"
+                f"<br>{display.CHECK} <b>{fit_words(Fit.REALISTIC)}</b> inside the outlined band · {display.DOWN} "
                 f"<b>{fit_words(Fit.INSUFFICIENT)}</b> below it: not enough to accomplish objectives")
     if changes and compact:  # on the realistic line: the narrow chart keeps its height for the cells
         text = text.replace("the outlined band", "the outlined band · ┅ <b>dashed</b>: changed by the edit")

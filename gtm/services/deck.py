@@ -23,6 +23,7 @@ from gtm.services import results as results_service
 from gtm.services.currency import reporting_currency
 from gtm.services.outcomes import won_weight
 from gtm.services.portfolio import frames
+from gtm.services.views.judging import assess, recommend_accounts
 from gtm.storage.engine import DEMO
 from gtm.storage.repository import Store
 
@@ -109,7 +110,7 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
     data = frames(store)
     matrix = store.active_matrix().matrix
     currency = reporting_currency(store)
-    assessed = portfolio.assess_portfolio(data["opportunities"], matrix, won_weight(store))
+    assessed = assess(data["opportunities"], matrix, won_weight(store))
     figures = portfolio.figures(assessed) if len(assessed) else None
     ids, chosen_by = focus_accounts(store, assessed, list_name)
 
@@ -123,8 +124,8 @@ def deck_content(store: Store, list_name: str | None = None, today: date | None 
 
     opps = assessed[assessed["account_id"].isin(ids)]
     misfit = opps["fit"].isin([Fit.OVERKILL, Fit.INSUFFICIENT])
-    recs = portfolio.recommendations(opps, matrix, currency)
-    summary_frame = portfolio.account_summary(accounts[accounts["account_id"].isin(ids)], opps, recs)
+    focus_judged = recommend_accounts(assessed, accounts, matrix, currency, ids)
+    recs, summary_frame = focus_judged.recommendations, focus_judged.summary
     summary = summary_frame.set_index("account_id").to_dict("index")
     decisions = store.decisions()
     decisions = decisions[decisions["account_id"].isin(ids)]

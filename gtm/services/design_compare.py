@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from gtm import display
 from gtm.domain import economics as econ
 from gtm.domain import vocabulary as vocab
 from gtm.domain.fmt import count, plural
@@ -159,10 +160,7 @@ ROLES_HEADERS = {"label": "Role", "source": "Hire or assign", "coverage": "Cover
                  "people_plan": "People in the plan", "change": "Change"}
 
 
-def structure_label(code: str, short: bool = False) -> str:
-    """A structure's label, or its short label (the chart axes' and the page tables')."""
-    term = vocab.APPROACHES.term(code)
-    return term.short_label if short else term.label
+structure_label = display.structure_label  # a structure's label (gtm.display, where every label lives)
 
 
 def economics_frame(d: Design, *, short: bool = False, limit: int | None = None) -> pd.DataFrame:
@@ -175,7 +173,7 @@ def economics_frame(d: Design, *, short: bool = False, limit: int | None = None)
     labels = [structure_label(c, short) for c in vocab.APPROACHES.codes]
     for column in ("current", "plan"):  # categoricals of the codes: renamed once, not per row
         out[column] = e[column].cat.rename_categories(labels).astype(object)
-    out["payback"] = [econ.payback_text(m, bool(mv), d.assumptions.horizon_years)
+    out["payback"] = [display.payback(m, bool(mv), d.assumptions.horizon_years)
                       for m, mv in zip(e["payback_months"], e["moved"])]
     return out[list(ECONOMICS_HEADERS)].reset_index(drop=True)
 

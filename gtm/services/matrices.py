@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from gtm.domain.errors import InputError
-from gtm.domain.matrix import ApproachMatrix
+from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.domain.permissions import Action, Actor, require
 from gtm.services import audit
 from gtm.storage.repository import NameTaken, Store, Transaction
@@ -71,3 +71,18 @@ def reset_matrix(store: Store, actor: Actor) -> None:
     require(actor, Action.EDIT_MATRIX)
     if store.active_matrix().name != "default":
         activate_matrix(store, actor, "default")
+
+
+Bands = dict[str, tuple[str, str]]  # each nature's band as the Matrix page's sliders hold it: (low, high) codes
+
+
+def bands_of(matrix: ApproachMatrix) -> Bands:
+    """A matrix's bands as the sliders hold them."""
+    return {code: (band.low, band.high) for code, band in matrix.bands.items()}
+
+
+def draft(bands: Bands) -> ApproachMatrix:
+    """A band edit not saved, validated as a matrix named "draft" (GtmError when not valid): what the read model
+    judges the portfolio against for the Matrix page's preview (gtm.services.views.portfolio.judge)."""
+    return parse_matrix({"name": "draft", "bands": {c: {"low": lo, "high": hi} for c, (lo, hi) in bands.items()}},
+                        source="the edited band")

@@ -13,6 +13,7 @@ from gtm.services import capture
 from gtm.services.currency import reporting_currency
 from gtm.services.diagnosis import diagnosed_opportunities, diagnosed_with_problems
 from gtm.services.outcomes import won_weight
+from gtm.services.views.judging import judge_accounts
 from gtm.storage import snapshot
 from gtm.storage.repository import Store
 
@@ -94,14 +95,14 @@ def export_frame(store: Store, what: str) -> pd.DataFrame:
             lambda g: " | ".join(f"{v} by {r}: {c}" for v, r, c in zip(g["verdict"], g["reviewer"], g["comment"]))
         ) if len(rev) else pd.Series(dtype=object)
         return dec.assign(review_history=[str(trail.get(i, "")) for i in dec["decision_id"]])
-    assessed = portfolio.assess_portfolio(diagnosed_opportunities(store), active, won_weight(store))
-    if what == "opportunities":
-        return _flat(assessed)
     currency = reporting_currency(store)
-    recs = portfolio.recommendations(assessed, active, currency)
+    opportunities = diagnosed_opportunities(store)
+    if what == "opportunities":
+        return _flat(portfolio.assess_portfolio(opportunities, active, won_weight(store)))
+    judged = judge_accounts(opportunities, store.accounts(), active, won_weight(store), currency)
     decisions = store.decisions()
-    table = portfolio.account_table(store.accounts(), assessed, recs, decisions)
-    return capture.with_leads(table, capture.leads(assessed, decisions, store.business_units(), currency)[1])
+    table = portfolio.with_latest_decision(judged.summary, decisions)
+    return capture.with_leads(table, capture.leads(judged.assessed, decisions, store.business_units(), currency)[1])
 
 
 def _flat(opportunities: pd.DataFrame) -> pd.DataFrame:

@@ -11,10 +11,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from gtm.display import count, plain
 from gtm.domain import account_plans as rules
-from gtm.domain.fmt import count, plain
-from gtm.domain.permissions import Actor
-from gtm.domain.plan import STATUSES
+from gtm.domain.types import STATUSES, Actor
 from gtm.services import account_plans, lists
 from gtm.services.workspaces import Store
 from pages.common import address, present, session, widgets

@@ -10,68 +10,41 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import lead, whitespace
-from gtm.domain.fmt import count, money, plain, plural
+from gtm.display import count, money, plain, plural
 from gtm.services import capture
 from gtm.services import design as design_service
-from pages.common import address, session, widgets
+from gtm.services.views import capture as capture_views
+from pages.common import address, cache, session, widgets
 
 NONE_CHOSEN = ""  # the decision form's "not chosen: the evidence stands"
 SOURCE_WORDS = {"person": "chosen in a decision", "evidence": "from the CRM's won deals"}
 
 
-# ---------------------------------------------------------------------------------------------- the cache adapter
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _proposals(url: str | None, workspace: str, portfolio_version: int, currency: str,
-               _opportunities: pd.DataFrame) -> pd.DataFrame:
-    return lead.propose(_opportunities, currency)
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _decided(url: str | None, workspace: str, portfolio_version: int, version: int, list_id: int, currency: str,
-             _opportunities: pd.DataFrame, _decisions: pd.DataFrame, _bus: pd.DataFrame) -> pd.DataFrame:
-    proposals = _proposals(url, workspace, portfolio_version, currency, _opportunities)
-    return lead.decided(proposals, _decisions, capture.bu_names(_bus, _opportunities))
-
-
-@st.cache_resource(max_entries=4, show_spinner="Estimating the whitespace from peers…")
-def _grid(url: str | None, workspace: str, portfolio_version: int, _frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    return capture.whitespace_grid(_frames["accounts"], _frames["opportunities"], _frames["business_units"])
-
-
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _evidence(url: str | None, workspace: str, portfolio_version: int, account_id: str,
-              _opportunities: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    return lead.evidence(_opportunities)
-
-
 def evidence(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One account's evidence by BU and by owner (gtm.domain.lead.evidence), computed once per portfolio version:
-    the Account page reads it twice a run, and again after every decision (shared: read it, never change it)."""
-    return _evidence(session.database_url(), session.workspace(), d.portfolio_version, account_id, opps)
+    """One account's evidence by BU and by owner, once per portfolio version (shared: read it, never change it)."""
+    return cache.account_evidence(session.database_url(), session.workspace(), d.portfolio_version, account_id, opps)
 
 
 def proposals(d: session.PortfolioData) -> pd.DataFrame:
     """The evidence's lead BU and point person per account (every account; shared: read it, never change it)."""
     whole = session.whole(d)
-    return _proposals(session.database_url(), session.workspace(), d.portfolio_version, session.currency(),
-                      whole["opportunities"])
+    return cache.proposals(session.database_url(), session.workspace(), d.portfolio_version, session.currency(),
+                           whole["opportunities"])
 
 
 def decided(d: session.PortfolioData) -> pd.DataFrame:
     """What is in force per account of ``d`` (a person's choice in the latest decision, else the evidence)."""
     whole = session.whole(d)
-    return _decided(session.database_url(), session.workspace(), d.portfolio_version, d.version, d.list_id,
-                    session.currency(), whole["opportunities"], d.decisions, whole["business_units"])
+    return cache.decided(session.database_url(), session.workspace(), d.portfolio_version, d.version, d.list_id,
+                         session.currency(), whole["opportunities"], d.decisions, whole["business_units"])
 
 
 def whole_grid(d: session.PortfolioData) -> pd.DataFrame:
     """The whitespace grid of every account (the peers of any cell), whatever list ``d`` is filtered to."""
-    return _grid(session.database_url(), session.workspace(), d.portfolio_version, session.whole(d))
+    return cache.whitespace_grid(session.database_url(), session.workspace(), d.portfolio_version, session.whole(d))
 
 
 def grid(d: session.PortfolioData) -> pd.DataFrame:
@@ -80,27 +53,13 @@ def grid(d: session.PortfolioData) -> pd.DataFrame:
     return cells[cells["account_id"].isin(d.accounts["account_id"])] if d.list_id else cells
 
 
-@dataclass(frozen=True)
-class Views:
-    """What the Whitespace page shows of a grid, computed once per portfolio version and list."""
-
-    cells: pd.DataFrame
-    per_account: pd.DataFrame  # whitespace.by_account
-    biggest: pd.DataFrame  # whitespace.biggest, TOP_CELLS
-    figures: dict[str, float]
-
-
-TOP_CELLS = 200  # cells listed on the Whitespace page; its download holds every one
-
-
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _views(url: str | None, workspace: str, portfolio_version: int, list_id: int, _cells: pd.DataFrame) -> Views:
-    return Views(_cells, whitespace.by_account(_cells), whitespace.biggest(_cells, TOP_CELLS), figures(_cells))
+Views = capture_views.Views
+TOP_CELLS = capture_views.TOP_CELLS
 
 
 def views(d: session.PortfolioData) -> Views:
     """The Whitespace page's grid of ``d``'s accounts, its accounts ranked and its biggest cells (shared)."""
-    return _views(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, grid(d))
+    return cache.whitespace_views(session.database_url(), session.workspace(), d.portfolio_version, d.list_id, grid(d))
 
 
 # ---------------------------------------------------------------------------------------------- Account page
@@ -152,14 +111,14 @@ def show_account(d: session.PortfolioData, account_id: str, opps: pd.DataFrame) 
 def show_account_whitespace(d: session.PortfolioData, account_id: str) -> None:
     """The account's row of the whitespace grid: per BU, won, open, potential from peers and whitespace."""
     cur = session.currency()
-    mine = whitespace.of_account(grid(d), account_id)
+    mine = capture_views.of_account(grid(d), account_id)
     if mine.empty:
         return
     known = mine["potential"].notna()
     total = float(mine.loc[known, "whitespace"].sum())
     st.markdown(f"**Whitespace here: {plain(money(total, cur))}**" if known.any() else
                 "**Whitespace here: not known**")
-    shown = mine.assign(why=whitespace.potential_words(mine, currency=cur))
+    shown = mine.assign(why=capture_views.potential_words(mine, currency=cur))
     st.dataframe(widgets.money_table(shown, ["won_value", "open_value", "potential", "whitespace"], cur),
                  hide_index=True, key="acc_whitespace",
                  column_order=["bu_name", "won_value", "open_value", "potential", "whitespace", "why"],
@@ -309,23 +268,19 @@ def no_whitespace_said(cells: pd.DataFrame) -> str:
                 "Won stage, or IsWon), and the whitespace follows.")
     if not cells["potential"].notna().any():
         return ("No potential is known yet: too few accounts of the same industry and size band buy from each BU "
-                f"(at least {whitespace.default_size_bands().min_peers} are needed), or the accounts' industry or "
+                f"(at least {capture_views.default_size_bands().min_peers} are needed), or the accounts' industry or "
                 "size is not known.")
     return "No BU has whitespace at these accounts: each already buys at least what its peers buy."
 
 
 def sizes_note() -> str:
     """How the size bands and the peers are defined (data/size_bands.json), for a caption."""
-    bands = whitespace.default_size_bands()
-    return (f"Size bands by {whitespace.MEASURE_WORDS[bands.measure]}: "
+    bands = capture_views.default_size_bands()
+    return (f"Size bands by {capture_views.MEASURE_WORDS[bands.measure]}: "
             + ", ".join(b.label for b in bands.bands)
             + f"; a potential needs at least {count(bands.min_peers, 'buying peer')} (data/size_bands.json).")
 
 
 def figures(cells: pd.DataFrame) -> dict[str, float]:
     """The page's headline sums: won, open, potential and whitespace where known, and the cells not known."""
-    known = cells["potential"].notna().to_numpy()
-    return {"won": float(cells["won_value"].sum()), "open": float(cells["open_value"].sum()),
-            "potential": float(cells.loc[known, "potential"].sum()),
-            "whitespace": float(cells.loc[known, "whitespace"].sum()),
-            "unknown": float(np.count_nonzero(~known & cells["bu"].notna().to_numpy()))}
+    return capture_views.figures(cells)

@@ -12,29 +12,23 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import economics
-from gtm.domain import vocabulary as vocab
-from gtm.domain.errors import InputError
-from gtm.domain.fmt import money, plain
-from gtm.domain.permissions import Action, Actor
-from gtm.domain.playbook import Assumptions, assumptions_from
+from gtm import display
+from gtm.display import money, plain
+from gtm.domain import types
+from gtm.domain.types import Action, Actor, Assumptions, InputError
 from gtm.services import design
 from gtm.services import lists as lists_service
-from pages.common import session, widgets
+from gtm.services.views import design as design_views
+from gtm.services.views.keys import matrix_key
+from pages.common import cache, session, widgets
 
 EDITS = "dz_edits"  # this session's assumptions, not saved (a dict as Assumptions validates it); absent: saved ones
 EVERY = ""  # the scope "every account"
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _saved(url: str | None, workspace_name: str, version: int) -> design.SavedAssumptions:
-    return design.assumptions(session._open_store(url, workspace_name))
-
-
 def saved() -> design.SavedAssumptions:
     """The saved assumptions (or the playbook's defaults), read once per data version."""
-    s = session.store()
-    return _saved(session.database_url(), session.workspace(), s.data_version())
+    return cache.saved_assumptions(session.database_url(), session.workspace(), session.data_version())
 
 
 def edited() -> bool:
@@ -45,7 +39,7 @@ def edited() -> bool:
 def in_force() -> Assumptions:
     """This session's assumptions, as entered (their own currency): the edits if any, else the saved ones."""
     raw = st.session_state.get(EDITS)
-    return assumptions_from(raw) if raw is not None else saved().assumptions
+    return design_views.assumptions_from(raw) if raw is not None else saved().assumptions
 
 
 def for_figures() -> tuple[Assumptions, str | None]:
@@ -76,30 +70,22 @@ def scope_label(name: str) -> str:
     return "Every account" if name == EVERY else f"List: {name}"
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _scope_ids(url: str | None, workspace_name: str, version: int, name: str) -> list[str]:
-    return lists_service.list_accounts(session._open_store(url, workspace_name), name)
-
-
 def scope_ids(name: str) -> list[str] | None:
     """The account ids of a scope (None: every account)."""
     if name == EVERY:
         return None
-    return _scope_ids(session.database_url(), session.workspace(), session.store().data_version(), name)
+    return cache.scope_ids(session.database_url(), session.workspace(), session.data_version(), name)
 
 
-@st.cache_resource(max_entries=4, show_spinner="Weighing the value in band…")
-def _exposure(url: str | None, workspace_name: str, portfolio_version: int, matrix_json: str,
-              ids: tuple[str, ...] | None) -> economics.Exposure:
-    d = session.data(every_account=True)
-    accounts = d.account_table["account_id"].astype(str)
-    return design.exposure(d.assessed, d.matrix, list(accounts) if ids is None else list(ids))
+def _every(d: session.PortfolioData) -> session.PortfolioData:
+    """``d`` over every account (what a design weighs), whatever list the sidebar chose."""
+    return d if not d.list_id else session.data(every_account=True)
 
 
-def exposure(d: session.PortfolioData, ids: list[str] | None) -> economics.Exposure:
+def exposure(d: session.PortfolioData, ids: list[str] | None) -> design_views.Exposure:
     """The value in band, overkilled and under-served per account and structure, cached per data, matrix, scope."""
-    return _exposure(session.database_url(), session.workspace(), d.portfolio_version, d.matrix.model_dump_json(),
-                     None if ids is None else tuple(ids))
+    return cache.exposure(session.database_url(), session.workspace(), d.portfolio_version, matrix_key(d.matrix),
+                          None if ids is None else tuple(ids), _every(d))
 
 
 # ---------------------------------------------------------------------------------------------- the editor
@@ -140,10 +126,10 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                                          "them: enter them in it. Costs in another currency than the reporting one "
                                          "are converted at the workspace's rate (the Import page).")
             costs = pd.DataFrame({
-                "Structure": [vocab.APPROACHES.label(c) for c in vocab.APPROACHES.codes],
+                "Structure": [types.APPROACHES.label(c) for c in types.APPROACHES.codes],
                 f"Cost to serve a year ({current.currency})": [current.cost_to_serve[c]
-                                                               for c in vocab.APPROACHES.codes],
-                f"Set-up cost once ({current.currency})": [current.setup_cost[c] for c in vocab.APPROACHES.codes],
+                                                               for c in types.APPROACHES.codes],
+                f"Set-up cost once ({current.currency})": [current.setup_cost[c] for c in types.APPROACHES.codes],
             })
             cost_cols = list(costs.columns)
             edited_costs = st.data_editor(
@@ -175,7 +161,7 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                 "cost_to_serve": _column(edited_costs, cost_cols[1]), "setup_cost": _column(edited_costs, cost_cols[2]),
                 "coverage": {r.code: _number(v) for r, v in zip(book.roles, edited_roles["Coverage"])}}
             try:
-                assumptions_from(raw)
+                design_views.assumptions_from(raw)
             except InputError as exc:
                 widgets.show_error(exc)
             else:
@@ -194,11 +180,11 @@ def panel(who: Actor, *, key: str, expanded: bool = False) -> Assumptions | None
                 widgets.run_action(lambda: design.save_assumptions(session.store(), who, in_force()),
                                    toast="Saved the assumptions", flags={EDITS: None, f"{key}_gen": gen + 1})
         if not who.can(Action.EDIT_ASSUMPTIONS):
-            st.caption("Tried in this session only: saving is for sales leaders, facilitators and administrators."
-                       if edited() else "You may try other assumptions here; saving them is for sales leaders, "
-                                        "workshop facilitators and administrators.")
+            st.caption("Tried in this session only: " + display.may(Action.EDIT_ASSUMPTIONS, "saving")
+                       if edited() else "You may try other assumptions here; "
+                                        + display.may(Action.EDIT_ASSUMPTIONS, "saving them"))
         with st.popover("How each figure is computed", icon=":material/functions:"):
-            for name, text in economics.FORMULAS.items():
+            for name, text in design_views.FORMULAS.items():
                 st.markdown(f"**{plain(name.replace('_', ' ').capitalize())}**: {plain(text)}")
     try:
         a, note = for_figures()
@@ -216,7 +202,7 @@ def _number(value: Any) -> float | None:
 
 
 def _column(frame: pd.DataFrame, column: str) -> dict[str, float | None]:
-    return {code: _number(v) for code, v in zip(vocab.APPROACHES.codes, frame[column])}
+    return {code: _number(v) for code, v in zip(types.APPROACHES.codes, frame[column])}
 
 
 def money_text(x: float | None, currency: str) -> str:
@@ -227,25 +213,10 @@ def money_text(x: float | None, currency: str) -> str:
 # ---------------------------------------------------------------------------------------------- a plan's design
 
 
-@st.cache_resource(max_entries=8, show_spinner="Designing…")
-def _designed(url: str | None, workspace_name: str, version: int, portfolio_version: int, matrix_json: str,
-              scope: str, plan_key: str, assumptions_json: str) -> tuple[design.Design, list[str]]:
-    d = session.data(every_account=True)
-    s = session.store()
-    ids = scope_ids(scope)
-    a = Assumptions.model_validate_json(assumptions_json)
-    named = design.plan_named(s, plan_key, d.account_table, d.decisions, assessed=d.assessed, matrix=d.matrix, a=a,
-                              weighed=exposure(d, None) if plan_key == design.PAYING else None)
-    # The accounts are the scope's, whatever the plan: a scenario's structures for its accounts, today's for others.
-    every = list(d.account_table["account_id"].astype(str)) if ids is None else ids
-    plan, notes = design.over_accounts(named, d.account_table, every)
-    return design.design(d.account_table, d.assessed, d.matrix, plan, a, account_ids=every,
-                         weighed=exposure(d, ids), won_weight=session.won_weight()), notes
-
-
 def designed(d: session.PortfolioData, scope: str, plan_key: str, a: Assumptions) -> tuple[design.Design, list[str]]:
     """The design of ``plan_key`` for the accounts of ``scope`` at assumptions ``a`` (reporting currency), and the
     notes on where the plan had no structure; cached per data version, matrix, scope, plan and assumptions, so a
     page's rerun and other sessions reuse it. Raises the services' GtmError as they do."""
-    return _designed(session.database_url(), session.workspace(), session.store().data_version(),
-                     d.portfolio_version, d.matrix.model_dump_json(), scope, plan_key, a.model_dump_json())
+    return cache.designed(session.database_url(), session.workspace(), session.data_version(), d.portfolio_version,
+                          matrix_key(d.matrix), scope, plan_key, a.model_dump_json(), _every(d),
+                          scope_ids(scope), session.won_weight())

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gtm.domain.errors import GtmError
-from gtm.domain.matrix import ApproachMatrix, parse_matrix
+from gtm.domain.types import ApproachMatrix, GtmError
+from gtm.services import matrices
 from pages.common import address
 
-Bands = dict[str, tuple[str, str]]
+Bands = matrices.Bands
 
 _DRAFT = "mx_draft"  # the draft's bands, or absent
 _HISTORY = "mx_history"  # the bands before each edit (None: no draft then), newest last, for undo
@@ -22,7 +22,7 @@ UNDO_DEPTH = 50
 
 def bands_of(matrix: ApproachMatrix) -> Bands:
     """A matrix's bands as the sliders hold them."""
-    return {code: (band.low, band.high) for code, band in matrix.bands.items()}
+    return matrices.bands_of(matrix)
 
 
 def bands() -> Bands | None:
@@ -44,8 +44,7 @@ def matrix() -> ApproachMatrix | None:
 
 def to_matrix(held: Bands) -> ApproachMatrix:
     """Bands as the sliders hold them, validated as a matrix named "draft" (GtmError when not valid)."""
-    return parse_matrix({"name": "draft", "bands": {c: {"low": lo, "high": hi} for c, (lo, hi) in held.items()}},
-                        source="the edited band")
+    return matrices.draft(held)
 
 
 def record(edited: Bands, active: ApproachMatrix) -> None:

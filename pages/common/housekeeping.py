@@ -35,9 +35,6 @@ def _load_libraries() -> None:
     import plotly.graph_objects  # noqa: F401
     import pyarrow  # noqa: F401
 
-    import gtm.domain.portfolio
-    import gtm.export.charts
-    import gtm.services.decisions  # noqa: F401
 
 
 def _malloc_trim() -> Callable[[], None]:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
-from gtm.domain.permissions import ROLE_LABELS, Actor, Role
+from gtm.display import plain
+from gtm.domain.types import ROLE_LABELS, Actor, GtmError, Role
 from gtm.services import users
 from gtm.services.users import SignIn
 from gtm.services.workspaces import Store

@@ -15,7 +15,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gtm.domain.fmt import plain
+from gtm.display import plain
 from gtm.services import progress
 from pages.common import address, session
 

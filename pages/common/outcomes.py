@@ -6,9 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gtm.domain.fmt import plain
-from gtm.domain.outcomes import OUTCOME_LABELS, WON_WEIGHT_RANGE
-from gtm.domain.permissions import Action
+from gtm.display import plain
+from gtm.domain.types import OUTCOME_LABELS, WON_WEIGHT_RANGE, Action
 from gtm.services import outcomes as outcomes_service
 from gtm.services.imports import ImportPlan
 from pages.common import identity, session, widgets

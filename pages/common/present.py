@@ -18,7 +18,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from gtm.domain.fmt import plain
+from gtm.display import plain
 from pages.common import session
 
 _KEY = "gtm_present"

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from gtm.display import plain
 from gtm.domain import rule_table as rt
 from gtm.domain import rule_words
-from gtm.domain.diagnose import DiagnosisTable
-from gtm.domain.errors import GtmError
-from gtm.domain.fmt import plain
+from gtm.domain.types import DiagnosisTable, GtmError
 from gtm.services import diagnosis
 from pages.common import widgets
 

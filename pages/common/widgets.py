@@ -14,9 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from gtm import incidents
-from gtm.domain.errors import DatabaseUnavailable, GtmError
-from gtm.domain.fmt import money, moneys, plain
-from gtm.domain.permissions import ROLE_LABELS, RULES, Action
+from gtm.display import money, moneys, plain
+from gtm.domain.types import DatabaseUnavailable, GtmError
 from gtm.export import charts, tables
 from pages.common import address, present, session
 
@@ -111,13 +110,6 @@ def show_error(exc: Exception) -> None:
         st.error(f"{plain(exc)} (error id {error_id})", icon=":material/error:")
         return
     st.error(plain(exc), icon=":material/error:")
-
-
-def who_may(action: Action) -> str:
-    """The roles allowed ``action``, in words from the permission rules: "administrators and BU heads"."""
-    names = [(label if label[1:2].isupper() else label[:1].lower() + label[1:]) + "s"
-             for label in (ROLE_LABELS[r] for r in sorted(RULES[action]))]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def show_unexpected(exc: Exception, where: str) -> None:

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_budget import examples  # tests/hypothesis_budget.py: fewer in CI, all when thorough
 
+from gtm import display
 from gtm.domain import economics as econ
 from gtm.domain import vocabulary as vocab
 from gtm.domain.errors import InputError
@@ -62,7 +63,7 @@ def test_one_account_moved_from_traditional_sales_to_a_lead_unit_by_hand() -> No
     assert e["left_on_table_plan"] == 0 and e["cost_without_benefit_plan"] == 0
     # 145,000 to recover (set-up 25,000 + 6 months of benefit foregone at 20,000) at 15,000 a month net
     assert e["payback_months"] == pytest.approx(145_000 / 15_000)
-    assert econ.payback_text(e["payback_months"], True, 3) == "in 10 months"
+    assert display.payback(e["payback_months"], True, 3) == "in 10 months"
 
 
 def test_an_overkill_account_costs_without_benefit_and_moving_it_down_saves_at_once() -> None:
@@ -72,15 +73,15 @@ def test_an_overkill_account_costs_without_benefit_and_moving_it_down_saves_at_o
     assert e["cost_without_benefit_current"] == pytest.approx(2_000_000 * 3)  # all of it serves overkill
     assert e["cost_without_benefit_plan"] == 0 and e["setup_cost"] == 0  # moving down costs nothing once
     assert e["extra_cost"] == pytest.approx((20_000 - 2_000_000) * 3)
-    assert e["payback_months"] == 0 and econ.payback_text(0.0, True, 3) == "at once"
+    assert e["payback_months"] == 0 and display.payback(0.0, True, 3) == "at once"
 
 
 def test_a_heavier_structure_that_wins_nothing_more_never_pays_back() -> None:
     move = econ.single_move({"traditional_sales": 1e6, "market_bu": 1e6}, "traditional_sales", "market_bu", DEFAULTS)
     assert move["payback_months"] is None and move["extra_benefit"] == 0
-    assert econ.payback_text(float("nan"), True, 3) == "never"
-    assert econ.payback_text(float("nan"), False, 3) == "no move"
-    assert econ.payback_text(50.0, True, 3) == "in 50 months (after the 3-year horizon)"
+    assert display.payback(float("nan"), True, 3) == "never"
+    assert display.payback(float("nan"), False, 3) == "no move"
+    assert display.payback(50.0, True, 3) == "in 50 months (after the 3-year horizon)"
 
 
 def test_an_account_with_nothing_diagnosed_has_unknown_waste_not_zero() -> None:

@@ -110,7 +110,7 @@ def test_a_viewer_exports_but_is_not_offered_an_import(demo_db: str) -> None:
     assert not at.exception
     assert not at.get("file_uploader")
     assert not [b for b in at.button if b.key in ("dt_demo", "dt_rates_save", "dt_reporting_set")]
-    assert any("Importing is for administrators, workshop facilitators and sales leaders" in i.value for i in at.info)
+    assert any("Importing is for sales leaders, workshop facilitators and administrators" in i.value for i in at.info)
     at.switch_page("pages/exports.py").run()  # the exports have a page of their own, open to everyone
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Accounts (CSV)" in labels and "Everything (XLSX)" in labels

@@ -36,7 +36,7 @@ def _apply(at: AppTest, **numbers: float) -> AppTest:
 
 def _money(text: str) -> float:
     scale = {"k": 1e3, "M": 1e6, "B": 1e9}
-    return float(text.lstrip("-$")[:-1]) * scale[text[-1]] * (-1 if text.startswith("-") else 1)
+    return float(text.lstrip("−$")[:-1]) * scale[text[-1]] * (-1 if text.startswith("−") else 1)
 
 
 def test_an_empty_database_says_there_is_nothing_to_design_yet(empty_db: str) -> None:

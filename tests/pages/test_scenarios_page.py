@@ -66,9 +66,9 @@ def _save(at: AppTest, name: str) -> AppTest:
 
 
 def _number(text: str) -> tuple[float, float]:
-    """A figure as shown ('+$13.1M', '-70', '0') as a number, and half its last digit (its rounding)."""
-    sign = -1.0 if text.startswith("-") else 1.0
-    body = text.lstrip("+-").lstrip("$").replace(",", "")
+    """A figure as shown ('+$13.1M', '−70', '0') as a number, and half its last digit (its rounding)."""
+    sign = -1.0 if text.startswith("−") else 1.0
+    body = text.lstrip("+−").lstrip("$").replace(",", "")
     scale = {"k": 1e3, "M": 1e6, "B": 1e9}.get(body[-1], 1.0)
     digits = body.rstrip("kMB")
     step = 10 ** -len(digits.split(".")[1]) if "." in digits else 1.0

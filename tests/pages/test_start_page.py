@@ -87,7 +87,7 @@ def test_half_way_through_the_root_still_opens_start_which_says_what_is_missing(
     assert all("workspace=main" in p for p, _ in _links(at))  # every link keeps the workspace
     act_as(at, "viewer", "Vic Viewer").run()  # a viewer reads what is missing, and who may do it
     captions = " ".join(c.value.replace("\\", "") for c in at.main.caption)
-    assert "(Administrators, workshop facilitators and sales leaders may do this.)" in captions
+    assert "(Sales leaders, workshop facilitators and administrators may do this.)" in captions
     at = run("pages/portfolio.py", workspace="main")  # Portfolio stays one click away
     assert at.title[0].value == "Portfolio" and not at.exception
 

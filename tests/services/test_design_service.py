@@ -225,15 +225,15 @@ def test_the_moves_that_pay_keep_only_the_recommended_moves_with_a_positive_net(
 
 @pytest.mark.parametrize(("moved", "paying", "said"), [
     (12, 12, "All 12 moves pay back within 3 years at these assumptions (net $5.0M together)."),
-    (12, 0, "None of the 12 moves pays back within 3 years at these assumptions: together they net -$2.0M."),
+    (12, 0, "None of the 12 moves pays back within 3 years at these assumptions: together they net −$2.0M."),
     (12, 5, "Of the 12 moves, 5 pay back within 3 years at these assumptions (net $5.0M together); the other 7 cost "
-            "more than they bring (net -$2.0M)."),
+            "more than they bring (net −$2.0M)."),
     (12, 11, "Of the 12 moves, 11 pay back within 3 years at these assumptions (net $5.0M together); the other 1 "
-             "costs more than it brings (net -$2.0M)."),
+             "costs more than it brings (net −$2.0M)."),
     (2, 1, "Of the 2 moves, 1 pays back within 3 years at these assumptions (net $5.0M); the other 1 costs more than "
-           "it brings (net -$2.0M)."),
+           "it brings (net −$2.0M)."),
     (1, 1, "The one move pays back within 3 years at these assumptions (net $5.0M)."),
-    (1, 0, "The one move does not pay back within 3 years at these assumptions (net -$2.0M)."),
+    (1, 0, "The one move does not pay back within 3 years at these assumptions (net −$2.0M)."),
     (0, 0, ""),
 ])
 def test_the_moves_that_pay_are_said_without_a_sentence_about_zero_moves(moved: int, paying: int, said: str) -> None:

@@ -8,12 +8,12 @@ and where they come from, in words (the files they live in are named in the spea
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 import pandas as pd
 from pptx.enum.text import PP_ALIGN
 
+from gtm import display
 from gtm.domain import vocabulary as vocab
 from gtm.domain.fmt import money
 from gtm.export.charts import TEXT
@@ -48,19 +48,12 @@ DEFAULTS_FILE = "The default assumptions are kept in data/approaches.json."
 
 def signed(x: float, currency: str) -> str:
     """A change of money with its sign: +$1.2M, −$350.0k, $0."""
-    if round(x) == 0:
-        return money(0.0, currency)
-    return ("+" if x > 0 else "−") + money(abs(x), currency)
+    return display.signed_money(x, currency)
 
 
 def months(m: float | None, moved: bool = True) -> str:
-    """A payback in whole months, rounded up: '14 months', 'at once', 'never' (no move: 'no move')."""
-    if not moved:
-        return "no move"
-    if m is None or math.isnan(m):
-        return "never"
-    n = math.ceil(m - 1e-9)
-    return "at once" if n <= 0 else f"{n} month{'s' if n != 1 else ''}"
+    """A payback as every page says it (display.payback): 'in 14 months', 'at once', 'never', 'no move'."""
+    return display.payback(m, moved)
 
 
 def _share(x: float) -> str:

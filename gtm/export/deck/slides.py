@@ -17,6 +17,7 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Pt
 
+from gtm import display
 from gtm.domain import maturity as maturity_rules
 from gtm.domain import vocabulary as vocab
 from gtm.domain.fmt import money
@@ -429,7 +430,9 @@ def account_slide(prs: Any, content: DeckContent, acc: FocusAccount) -> None:
             slide.cell(table.cell(r + 1, ni + 1), paras, col_w, row_h, fill)
     legend_y = y0 + head_h + row_h * len(approaches) + 0.08
     legend = ("Counts of opportunities by nature, in the current structure's row (● now) and, moved, in the "
-              "recommended one's (★). ✓ realistic · ▲ likely overkill · ▼ likely insufficient; pale: no opportunity.")
+              "recommended one's (★). "
+              f"{display.CHECK} realistic · {display.UP} likely overkill · {display.DOWN} likely insufficient; pale: no "
+              "opportunity.")
     if acc.undiagnosed:
         legend += (f" {plural(acc.undiagnosed, 'opportunity', 'opportunities')} not yet diagnosed "
                    f"{'is' if acc.undiagnosed == 1 else 'are'} not in the matrix.")
