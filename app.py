@@ -5,7 +5,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
-from gtm.domain.permissions import Action
+from gtm.domain.types import Action
 from pages.common import address, auth, draft, housekeeping, identity, navigation, present, session, style, widgets
 
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
