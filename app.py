@@ -6,7 +6,19 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from gtm import timing
 from gtm.domain.types import Action
-from pages.common import address, auth, draft, housekeeping, identity, navigation, present, session, style, widgets
+from pages.common import (
+    address,
+    auth,
+    draft,
+    housekeeping,
+    identity,
+    navigation,
+    present,
+    session,
+    sidebar,
+    style,
+    widgets,
+)
 
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
 session.begin_run()  # the store's versions and active matrix: read once in this run
@@ -91,7 +103,7 @@ with widgets.unexpected_errors(lambda: f"page {getattr(page, 'title', '?')}"):
     if not presenting:
         with st.sidebar:
             identity.banner()
-            widgets.data_source(who.can(Action.MANAGE_USERS))
+            sidebar.data_source(who.can(Action.MANAGE_USERS))
             st.divider()
             identity.acting_as()
             present.toggle()

@@ -16,7 +16,7 @@ from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
 from gtm.services.demo import seed_demo
 from gtm.services.imports import ImportResult, rejects_file_name
-from pages.common import address, identity, navigation, outcomes, present, session, widgets
+from pages.common import address, identity, navigation, outcomes, present, session, uploads, widgets
 
 s = session.store()  # the workspace on view: exports, currency
 imports_to = session.store(session.MAIN)  # imports always go to the organisation's own portfolio
@@ -49,7 +49,7 @@ if who.can(Action.IMPORT_DATA):  # viewers and BU heads see the rates, not the i
     # A new uploader key after each import clears the committed file, so it cannot be imported twice by accident.
     # Nothing is read until asked: an upload alone costs the server nothing, and a file is read within the upload
     # limits (size, rows, columns, cells, time), so one person's file cannot hold the server for everyone else.
-    upload = widgets.read_upload("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
+    upload = uploads.read_upload("CSV or XLSX (UTF-8, UTF-16 or Windows-1252; comma, semicolon or tab)",
                                  f"dt_file_{st.session_state.get('dt_round', 0)}", types=["csv", "txt", "tsv", "xlsx"],
                                  max_bytes=limits.max_bytes.value,
                                  what=f": the columns and every row (at most {limits.max_rows.value:,} rows and "

@@ -12,7 +12,7 @@ from gtm.domain import coverage, portfolio, rule_table, rule_words
 from gtm.domain.types import APPROACHES, NATURES, Action, DiagnosisTable, GtmError, Mappings
 from gtm.export import charts, headers, tables
 from gtm.services import diagnosis
-from pages.common import address, cache, capture, fragments, identity, rule_editor, session, widgets
+from pages.common import address, cache, capture, fragments, identity, rule_editor, session, uploads, widgets
 
 s = session.store()
 d = session.data()
@@ -103,7 +103,7 @@ with tab_rules:
                "one to edit it. The rules decide only where no person, no CRM file and no product family mapping "
                "has said which nature.")
     if may_diagnose:  # rules as data: a JSON file shaped like data/diagnosis.json, or its rules
-        picked = widgets.read_upload("Import rules (JSON)", f"dg_rules_file_{rules_gen}", types=["json"],
+        picked = uploads.read_upload("Import rules (JSON)", f"dg_rules_file_{rules_gen}", types=["json"],
                                      max_bytes=diagnosis.RULES_MAX_BYTES,
                                      help="A file shaped like data/diagnosis.json (python -m gtm rules export), or "
                                           "only its rules: they load into the editor below to preview, then save.",
@@ -186,7 +186,7 @@ with tab_maps:
                                 (diagnosis.FAMILY_NATURE, "nature", "Product family → nature")):
         gen = gens[kind]
         st.subheader(label, anchor=False)
-        picked = (widgets.read_upload("Import a CSV or XLSX", f"dg_{kind}_csv_{gen}", types=["csv", "xlsx"],
+        picked = (uploads.read_upload("Import a CSV or XLSX", f"dg_{kind}_csv_{gen}", types=["csv", "xlsx"],
                                       max_bytes=diagnosis.mapping_limits().max_bytes.value,
                                       help=f"Columns: product_family, {target}",
                                       what=" (it loads into the table; nothing is saved until you save)")

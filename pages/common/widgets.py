@@ -1,12 +1,10 @@
 """Small drawing helpers every page uses: errors for people, filter options, one way to run an action, charts
-legible from the back of the room."""
+legible from the back of the room. The sidebar's choosers are in sidebar.py, uploads in uploads.py."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -17,7 +15,7 @@ from gtm import incidents
 from gtm.display import money, moneys, plain
 from gtm.domain.types import DatabaseUnavailable, GtmError
 from gtm.export import charts, tables
-from pages.common import address, present, session
+from pages.common import present
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -63,10 +61,6 @@ def names(options: Iterable[T], named: Mapping[T, str] | Callable[[T], str]) -> 
     the names only."""
     table = {o: named(o) if callable(named) else named.get(o, str(o)) for o in options}
     return table.__getitem__
-
-
-def _list_name(name: str) -> str:
-    return name or "all accounts"
 
 
 def dataframe(frame: pd.DataFrame, money: Iterable[str] | Mapping[str, str | pd.Series] | None = None,
@@ -169,7 +163,6 @@ def run_action(call: Callable[[], T], *, toast: str | None = None,
                on_error: Callable[[], object] | None = None) -> None:
     """Run one service call; on success toast, set the session-state ``flags`` and rerun, on a GtmError say why,
     on anything else show an error id (the trace goes to the server's log).
-
     ``flags`` may be a function of the call's result. ``on_error`` tidies up (e.g. a progress bar) before the message.
     """
     try:
@@ -198,97 +191,6 @@ def scroll_to_top() -> None:
     preview) whose result stands at the top, Streamlit keeps the place scrolled to, which the shorter page now fills
     with whatever came last."""
     st.html(_TO_TOP, unsafe_allow_javascript=True)
-
-
-_WORKSPACE_LABELS = {session.MAIN: "main — your portfolio", session.DEMO: "demo — the demo portfolio"}
-
-
-def _picked_workspace() -> None:
-    session.use_workspace(st.session_state["sb_workspace"])
-
-
-def workspace_picker() -> None:
-    """The sidebar's workspace selector (the address keeps ?workspace=NAME: pages/common/address.py)."""
-    asked = address.unknown_workspace()
-    current = session.workspace()
-    if asked is not None:
-        st.warning(f"There is no workspace {plain(asked)!s} here; showing {current}. The workspaces are "
-                   f"{' and '.join(session.WORKSPACES)}.", icon=":material/warning:")
-    st.session_state["sb_workspace"] = current
-    st.selectbox("Workspace", session.WORKSPACES, key="sb_workspace", format_func=_WORKSPACE_LABELS.__getitem__,
-                 on_change=_picked_workspace,
-                 help="main holds your organisation's portfolio (imports go there); demo holds the bundled demo "
-                      "portfolio, which facilitators may reload.")
-
-
-def _picked_list() -> None:
-    session.use_list(st.session_state["sb_list"] or None)
-
-
-def list_picker() -> None:
-    """The sidebar's "Accounts" chooser: every account, or a saved list (Key accounts page); kept in ?list=NAME
-    (pages/common/address.py)."""
-    names = session.list_names()
-    current = session.chosen_list()
-    if not names:
-        return
-    st.session_state["sb_list"] = current or ""
-    st.selectbox("Accounts", ["", *names], key="sb_list", on_change=_picked_list,
-                 format_func=_list_name,
-                 help="Filter every page to a saved list's latest version (Key accounts page), or all accounts.")
-
-
-def data_source(show_location: bool) -> None:
-    """The sidebar's workspace, active matrix and (``show_location``: for administrators) the data source's path or
-    URL; stops the page with a message if the store cannot open."""
-    try:
-        workspace_picker()
-        list_picker()
-        s = session.store()
-        active = session.active_matrix()
-    except GtmError as exc:
-        show_error(exc)
-        st.stop()
-    st.caption("Active matrix")
-    st.markdown(f"**{plain(active.name)}** · `{active.matrix.fingerprint}`")
-    if show_location:  # where the data lives is an administrator's business, not every viewer's
-        st.caption("Data source")
-        st.markdown(f"{'SQLite' if s.backend == 'sqlite' else 'PostgreSQL'} · `{s.display_url}`")
-
-
-@dataclass(frozen=True)
-class Upload:
-    """A file a person uploaded: its name, bytes and digest, and whether they asked to read it yet."""
-
-    name: str
-    data: bytes
-    digest: str
-    read: bool
-
-
-def read_upload(label: str, key: str, *, types: list[str], max_bytes: int, help: str | None = None,
-                what: str = "", button_key: str | None = None) -> Upload | None:
-    """Every upload's one way in: a file uploader bounded to ``max_bytes`` (in the browser and on the server) whose
-    file is read only when the person asks ("Read the file"), so that an upload alone costs the server nothing.
-    None: no file (or one over the size, said). Show it only to who may use what it reads: the service that reads
-    the bytes checks the role again, within its own limits."""
-    upload = st.file_uploader(label, type=types, key=key, help=help, max_upload_size=max(1, max_bytes // 2**20))
-    if upload is None:
-        st.session_state.pop(f"{key}__read", None)
-        return None
-    if upload.size > max_bytes:
-        st.error(f"{plain(upload.name)} is {upload.size:,} bytes; at most {max_bytes:,} are read here.",
-                 icon=":material/error:")
-        return None
-    raw = upload.getvalue()
-    digest = hashlib.sha256(raw).hexdigest()[:16]
-    if st.session_state.get(f"{key}__read") != digest:
-        st.caption(f"{plain(upload.name)} · {len(raw):,} bytes. Read it to check it before anything is used{what}.")
-        if st.button("Read the file", type="primary", key=button_key or f"{key}__read_button"):
-            st.session_state[f"{key}__read"] = digest
-            st.rerun()
-        return Upload(upload.name, raw, digest, read=False)
-    return Upload(upload.name, raw, digest, read=True)
 
 
 def european_csv(key: str) -> bool:
