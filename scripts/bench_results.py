@@ -43,7 +43,6 @@ from gtm.domain.permissions import ADMIN  # noqa: E402
 from gtm.ingest import demo  # noqa: E402
 from gtm.ingest.limits import Limits  # noqa: E402
 from gtm.services import imports, lists, results  # noqa: E402
-from gtm.storage import results as results_store  # noqa: E402
 from gtm.storage.repository import Store  # noqa: E402
 
 
@@ -97,7 +96,7 @@ def median_of(runs: int, call: Callable[[], Any]) -> tuple[float, list[float], f
 
 def naive(store: Store, base: int, latest: int) -> pd.DataFrame:
     """The baseline: every record read, each opportunity's state at both imports, merged, summed per account."""
-    records = results_store.records(store, latest)
+    records = store.outcome_records(latest)
     records = records.sort_values(["opportunity_key", "import_id"], kind="stable")
 
     def state(at: int) -> pd.DataFrame:
@@ -146,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         store.upsert_business_units(tx, bus)
 
     recorded: list[tuple[float, float]] = []
-    original = results_store.record_import
+    original = store.record_import
 
     def timed_record(tx: Any, **kwargs: Any) -> tuple[int, int]:
         start, cpu = time.perf_counter(), time.process_time()
@@ -155,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             recorded.append((time.perf_counter() - start, time.process_time() - cpu))
 
-    results_store.record_import = timed_record
+    store.record_import = timed_record  # type: ignore[method-assign]  # timed: the services call it on this store
     day = date.today() - timedelta(days=91)
     for name, as_of in (("accounts.csv", None), ("first.csv", day), ("second.csv", date.today())):
         kind = "accounts" if name == "accounts.csv" else "opportunities"
@@ -172,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"import {name}: read and checked in {t_plan:.1f} s, written in {t_commit:.1f} s{extra}; "
               f"{result.summary()}")
         del plan  # the file's rows: freed before the next one is read
-    found = results_store.imports(store)
+    found = store.imports()
     print(f"records: {', '.join(f'{int(c):,}' for c in found['changes'])} (first import, then what changed)")
     base, latest = int(found["import_id"].iloc[0]), int(found["import_id"].iloc[-1])
 
@@ -185,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     base_s, base_runs, base_cpu = median_of(args.runs, lambda: naive(store, base, latest))
     naive_frame = naive(store, base, latest)
     got = check.accounts.set_index("account_id")
-    keys = results_store.account_keys(store).set_index("account_key")["account_id"]
+    keys = store.accounts_by_key().set_index("account_key")["account_id"]
     # pandas maps an index through a Series (its index to its values); pandas-stubs know mappings and callables only
     naive_frame.index = naive_frame.index.map(keys)  # type: ignore[arg-type]
     joined = naive_frame.join(got[["won_before", "won_now"]].add_suffix("_ours"), how="outer").fillna(0.0)

@@ -13,7 +13,6 @@ from fixtures_import import text_bytes
 from gtm.cli import main
 from gtm.domain.permissions import ADMIN
 from gtm.services import lists
-from gtm.storage import results as results_store
 from gtm.storage.repository import Store
 
 HEADER = ["opportunity_id", "account_id", "bu", "value", "stage"]
@@ -43,7 +42,7 @@ def test_export_results_writes_each_accounts_won_before_now_and_gained(two_expor
     url, folder = two_exports
     assert main(["import", "opportunities", str(folder / "today.csv"), "--database", url, "--no-snapshot"]) == 0
     store = Store(url)
-    assert [d.isoformat() for d in results_store.imports(store)["as_of"]][1] == date.today().isoformat()
+    assert [d.isoformat() for d in store.imports()["as_of"]][1] == date.today().isoformat()
     lists.save_list(store, ADMIN, "Focus list", "focus", ["A1", "A3"], target_value=1000.0, target_years=1)
     store.dispose()
     capsys.readouterr()
@@ -77,5 +76,5 @@ def test_a_wrong_date_or_list_is_said_without_a_traceback(two_exports: tuple[str
     assert main(["import", "accounts", str(folder / "accounts.csv"), "--database", url, "--as-of", "2026-01-01"]) == 2
     assert "an import of accounts takes none" in capsys.readouterr().err
     store = Store(url)
-    assert len(results_store.imports(store)) == 1  # nothing was imported
+    assert len(store.imports()) == 1  # nothing was imported
     store.dispose()

@@ -22,7 +22,6 @@ from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.domain.vocabulary import normalise
 from gtm.export import tables
 from gtm.services import audit, lists
-from gtm.storage import account_plans as db
 from gtm.storage.repository import Store, Transaction
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -113,16 +112,16 @@ def save_plan(store: Store, actor: Actor, account_id: str, plan: AccountPlan, *,
         if not on_focus:
             raise InputError(f"{account_id} is on no focus list: account plans are for the focus accounts (the "
                              "deck's pilot account planning). Put it on the focus list on the Key accounts page.")
-        latest = db.latest_version(tx, key)
+        latest = store.latest_account_plan_version(tx, key)
         if expected_version is not None and latest != expected_version:
-            seen = db.versions(store, account_id).head(1)
+            seen = store.account_plan_versions(account_id).head(1)
             who = f" ({seen['created_by'].iloc[0]}, {pd.Timestamp(seen['created_at'].iloc[0]):%Y-%m-%d %H:%M} UTC)" \
                 if len(seen) else ""
             raise InputError(f"Someone saved version {latest} of this plan meanwhile{who}; look at it, then save "
                              "again. Nothing was saved.")
         version = latest + 1
-        db.insert_version(tx, account_key=key, version=version, body=plan.body(), note=plan.note,
-                          created_by=actor.name.strip(), created_by_id=actor.user_id, created_role=str(actor.role))
+        store.insert_account_plan(tx, account_key=key, version=version, body=plan.body(), note=plan.note,
+                                  created_by=actor.name.strip(), created_by_id=actor.user_id, created_role=str(actor.role))
         audit.log(store, tx, actor, "account_plan.saved", account_id, version=version,
                   objectives=len(plan.objectives), targets=len(plan.targets), stakeholders=len(plan.stakeholders),
                   actions=len(plan.actions), open_actions=sum(a.open for a in plan.actions))
@@ -145,13 +144,13 @@ def _saved(row: Mapping[Any, Any]) -> SavedPlan:
 
 def latest_plan(store: Store, account_id: str) -> SavedPlan | None:
     """The latest saved version of the account's plan (None: none yet)."""
-    found = db.latest(store, [account_id])
+    found = store.latest_account_plans([account_id])
     return None if found.empty else _saved(found.iloc[0].to_dict())
 
 
 def plan_version(store: Store, account_id: str, version: int) -> SavedPlan | None:
     """One saved version of the account's plan (None: no such version)."""
-    found = db.versions(store, account_id)
+    found = store.account_plan_versions(account_id)
     found = found[found["version"] == int(version)]
     return None if found.empty else _saved(found.iloc[0].to_dict())
 
@@ -159,7 +158,7 @@ def plan_version(store: Store, account_id: str, version: int) -> SavedPlan | Non
 def versions(store: Store, account_id: str) -> pd.DataFrame:
     """The account's saved versions, newest first: version, saved_by, role, saved_at, objectives, actions, open."""
     rows = []
-    for row in db.versions(store, account_id).to_dict("records"):
+    for row in store.account_plan_versions(account_id).to_dict("records"):
         saved = _saved(row)
         rows.append({"version": saved.version, "saved_by": saved.saved_by, "role": row["created_role"],
                      "saved_at": saved.saved_at, "objectives": len(saved.plan.objectives),
@@ -170,7 +169,7 @@ def versions(store: Store, account_id: str) -> pd.DataFrame:
 
 def latest_plans(store: Store, account_ids: Sequence[str]) -> dict[str, SavedPlan]:
     """The latest saved plan of each of these accounts that has one, by account id."""
-    return {str(r["account_id"]): _saved(r) for r in db.latest(store, list(account_ids)).to_dict("records")}
+    return {str(r["account_id"]): _saved(r) for r in store.latest_account_plans(list(account_ids)).to_dict("records")}
 
 
 def summary(store: Store, account_ids: Sequence[str], names: pd.Series | None = None,

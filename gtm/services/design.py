@@ -61,8 +61,6 @@ from gtm.services.design_economics import (
     exposure,
     plan_structures,
 )
-from gtm.storage import design as design_store
-from gtm.storage.lists import account_keys
 from gtm.storage.repository import Store, Transaction
 
 # The assumptions live in gtm.services.design_assumptions, a plan's design in gtm.services.design_economics, and the
@@ -110,14 +108,14 @@ def save_scenario(store: Store, actor: Actor, name: str, structures: pd.DataFram
     note_text = _note(note)
 
     def write(tx: Transaction) -> int:
-        keys = account_keys(tx, ids)
+        keys = store.account_keys(tx, ids)
         missing = [a for a in ids if a not in keys]
         if missing:
             raise InputError.from_problems(f"{count(len(missing), 'account')} of the scenario "
                                            f"{plural(len(missing), 'is', 'are')} not stored.",
                                            [Problem(None, "account_id", a, "is not a stored account")
                                             for a in missing[:5]])
-        _, version = design_store.insert_scenario(
+        _, version = store.insert_scenario(
             tx, name=title, scope=scope_name, base=base_text, note=note_text,
             structures={keys[a]: c for a, c in zip(ids, codes)}, created_by=actor.name.strip(),
             created_role=str(actor.role), created_by_id=actor.user_id)
@@ -131,12 +129,12 @@ def save_scenario(store: Store, actor: Actor, name: str, structures: pd.DataFram
 def scenarios(store: Store) -> pd.DataFrame:
     """Saved scenarios, newest first (every version): scenario_id, name, version, scope, base, note, created_by,
     created_role, created_at, accounts."""
-    return design_store.scenarios(store)
+    return store.scenarios()
 
 
 def scenario_structures(store: Store, scenario_id: int) -> pd.DataFrame:
     """One saved scenario's structures: account_id, approach (codes)."""
-    return design_store.scenario_structures(store, scenario_id)
+    return store.scenario_structures(scenario_id)
 
 
 def scenario_plan(store: Store, scenario_id: int) -> pd.Series:

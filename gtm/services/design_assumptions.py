@@ -13,7 +13,6 @@ from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.playbook import Assumptions, Playbook, assumptions_from, default_playbook
 from gtm.services import audit
 from gtm.services import currency as currency_service
-from gtm.storage import design as design_store
 from gtm.storage.repository import Store, Transaction
 
 MAX_NAME = 128
@@ -48,7 +47,7 @@ def assumptions(store: Store) -> SavedAssumptions:
     """The latest saved assumptions, else the playbook's defaults. A saved version that no longer validates (a
     structure renamed in the vocabulary, a coverage ratio saved before ratios were bounded) is refused, never used:
     the defaults are in force and ``refused`` says why, naming the version and the fault."""
-    row = design_store.latest_assumptions(store)
+    row = store.latest_assumptions()
     if row is None:
         return SavedAssumptions(playbook().defaults, 0)
     try:
@@ -72,8 +71,8 @@ def save_assumptions(store: Store, actor: Actor, raw: dict[str, Any] | Assumptio
                          "accounts per person for each.")
 
     def write(tx: Transaction) -> int:
-        version = design_store.insert_assumptions(tx, a.as_dict(), note=note, created_by=actor.name.strip(),
-                                                  created_role=str(actor.role))
+        version = store.insert_assumptions(tx, a.as_dict(), note=note, created_by=actor.name.strip(),
+                                           created_role=str(actor.role))
         audit.log(store, tx, actor, "assumptions.saved", f"v{version}", version=version, **_summary(a))
         return version
 

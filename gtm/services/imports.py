@@ -23,7 +23,6 @@ from gtm.ingest.plan import ImportResult as ImportResult  # the Import page name
 from gtm.services import audit
 from gtm.services.currency import rates, reporting_currency
 from gtm.services.diagnosis import diagnosed_with_problems
-from gtm.storage import results as results_store
 from gtm.storage.repository import Progress, Store, Transaction
 
 KINDS = ingest.KINDS
@@ -186,10 +185,10 @@ def commit_import(
             rows, kept_owners = _keep_owners(store, tx, rows)
         store.upsert_accounts(tx, rows, keep, progress)
     else:
-        _check_after_latest(tx, day)
+        _check_after_latest(store, tx, day)
         added_bus = store.upsert_opportunities(tx, rows, keep, progress)
-        results_store.record_import(tx, as_of=day, source=plan.source_name, rows=len(rows),
-                                    recorded_by=actor.name.strip())
+        store.record_import(tx, as_of=day, source=plan.source_name, rows=len(rows),
+                            recorded_by=actor.name.strip())
     result = ImportResult(plan.kind, len(rows) - plan.existing, plan.existing, len(plan.rejected_rows), added_bus,
                           kept_owners)
     audit.log(store, tx, actor, f"import.{plan.kind}", plan.source_name, added=result.added, updated=result.updated,
@@ -225,10 +224,10 @@ def export_date(value: date | datetime | str | None) -> date:
     return value
 
 
-def _check_after_latest(tx: Transaction, day: date) -> None:
+def _check_after_latest(store: Store, tx: Transaction, day: date) -> None:
     """Imports are compared in the order they are recorded: an export older than the latest one recorded would turn
     results back in time, so it is refused (nothing is written)."""
-    latest = results_store.latest_as_of(tx)
+    latest = store.latest_import_as_of(tx)
     if latest is not None and day < latest:
         accepted = f"accepted: {latest.isoformat()} (the latest import's export date) or later, up to today"
         raise InputError(f"The export's date {day.isoformat()} is before the latest import's ({latest.isoformat()}): "

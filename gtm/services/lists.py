@@ -15,7 +15,6 @@ from gtm.domain.errors import InputError, PermissionDenied
 from gtm.domain.fmt import count, plural
 from gtm.domain.permissions import Action, Actor, Role, require
 from gtm.services import audit
-from gtm.storage import lists as db
 from gtm.storage.repository import Store, Transaction
 
 MAX_NAME = 128
@@ -30,13 +29,13 @@ DEFAULT_NAMES = {"long": "Long list", "short": "Shortlist", "focus": "Focus list
 def list_versions(store: Store) -> pd.DataFrame:
     """Every saved version of every list, newest first (list_id, name, version, stage, criteria, target_value,
     target_years, note, created_by, created_role, created_at, accounts)."""
-    frame = db.lists(store)
+    frame = store.account_lists()
     return frame.iloc[::-1].reset_index(drop=True)
 
 
 def list_names(store: Store) -> pd.DataFrame:
     """One row per list name, its latest version: name, stage, version, created_by, created_at, accounts."""
-    frame = db.lists(store)
+    frame = store.account_lists()
     if frame.empty:
         return pd.DataFrame(columns=NAMES_COLUMNS)
     latest = frame.sort_values(["name", "version"]).drop_duplicates("name", keep="last")
@@ -46,7 +45,7 @@ def list_names(store: Store) -> pd.DataFrame:
 def latest_list(store: Store, name: str | None = None, stage: str | None = None) -> dict[str, Any] | None:
     """The latest version of the list ``name`` (or, without a name, the latest list of ``stage``) as a dict of
     list_versions' columns; None when there is none."""
-    frame = db.lists(store)
+    frame = store.account_lists()
     if name is not None:
         frame = frame[frame["name"] == name] if len(frame) else frame
     if stage is not None:
@@ -61,12 +60,12 @@ def list_accounts(store: Store, name: str | None = None, stage: str | None = Non
     """The account CRM ids of the latest version of list ``name`` (name None + stage "focus": the latest focus
     list), in the list's order; [] when there is none."""
     found = latest_list(store, name, stage)
-    return [] if found is None else db.list_members(store, int(found["list_id"]))
+    return [] if found is None else store.list_members(int(found["list_id"]))
 
 
 def members(store: Store, list_id: int) -> list[str]:
     """The account CRM ids of one saved list version, in its order."""
-    return db.list_members(store, list_id)
+    return store.list_members(list_id)
 
 
 def funnel_stages(store: Store, accounts: pd.DataFrame, opportunities: pd.DataFrame) -> pd.DataFrame:
@@ -93,13 +92,13 @@ def focus_target(store: Store) -> tuple[float | None, int | None]:
 def scores(store: Store) -> pd.DataFrame:
     """The BUs' latest score per account, BU and measure: account_id, bu, measure, score, author, author_role,
     created_at."""
-    return db.latest_scores(store)
+    return store.latest_scores()
 
 
 def picks(store: Store, list_id: int) -> pd.DataFrame:
     """The latest mark per account and BU on a shortlist version: account_id, bu, picked, author, author_role,
     created_at (taken-back marks included, picked False)."""
-    return db.latest_picks(store, list_id)
+    return store.latest_picks(list_id)
 
 
 # ---------------------------------------------------------------------------------------------- writes
@@ -139,12 +138,12 @@ def _target(value: float | None, years: int | None) -> tuple[float | None, int |
 def _write_list(store: Store, tx: Transaction, actor: Actor, *, name: str, stage: str, account_ids: Sequence[str],
                 criteria: dict[str, Any], target_value: float | None, target_years: int | None,
                 note: str) -> tuple[int, int]:
-    keys = db.account_keys(tx, account_ids)
+    keys = store.account_keys(tx, account_ids)
     missing = [a for a in account_ids if a not in keys]
     if missing:
         raise InputError(f"{count(len(missing), 'account')} of the list {plural(len(missing), 'is', 'are')} not in this portfolio: "
                          f"{', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''}.")
-    list_id, version = db.insert_list(
+    list_id, version = store.insert_list(
         tx, name=name, stage=stage, criteria=criteria, account_keys=[keys[a] for a in account_ids],
         created_by=actor.name.strip(), created_role=str(actor.role), target_value=target_value,
         target_years=target_years, note=note, created_by_id=actor.user_id)
@@ -222,8 +221,8 @@ def score_account(store: Store, actor: Actor, account_id: str, bu_id: str, measu
 
     def write(tx: Transaction) -> int:
         bu = _bu_key(store, tx, actor, bu_id, "score accounts")
-        new_id = db.insert_score(tx, account_key=_account_key(store, tx, account_id), bu_key=bu, measure=measure,
-                                 score=value, author=actor.name.strip(), author_role=str(actor.role))
+        new_id = store.insert_score(tx, account_key=_account_key(store, tx, account_id), bu_key=bu, measure=measure,
+                                    score=value, author=actor.name.strip(), author_role=str(actor.role))
         audit.log(store, tx, actor, "account.scored", account_id, bu=bu_id, measure=measure, score=value)
         return new_id
 
@@ -237,15 +236,15 @@ def pick_focus(store: Store, actor: Actor, list_name: str, account_id: str, bu_i
     list's version (default: the latest). Returns the mark's id."""
     require(actor, Action.PICK_FOCUS)
     found = _version(store, list_name, version)  # saved versions never change: read before the write
-    on_list = set(db.list_members(store, int(found["list_id"])))
+    on_list = set(store.list_members(int(found["list_id"])))
 
     def write(tx: Transaction) -> int:
         bu = _bu_key(store, tx, actor, bu_id, "pick focus accounts")
         if account_id not in on_list:
             raise InputError(f"{account_id} is not on {list_name} v{found['version']}; only its accounts are picked.")
-        new_id = db.insert_pick(tx, list_id=int(found["list_id"]), account_key=_account_key(store, tx, account_id),
-                                bu_key=bu, picked=bool(picked), author=actor.name.strip(),
-                                author_role=str(actor.role))
+        new_id = store.insert_pick(tx, list_id=int(found["list_id"]), account_key=_account_key(store, tx, account_id),
+                                   bu_key=bu, picked=bool(picked), author=actor.name.strip(),
+                                   author_role=str(actor.role))
         audit.log(store, tx, actor, "focus.picked" if picked else "focus.unpicked", account_id, bu=bu_id,
                   list=list_name, version=int(found["version"]))
         return new_id
@@ -279,21 +278,21 @@ def save_bu_marks(store: Store, actor: Actor, bu_id: str, *, scores: dict[tuple[
         if not math.isfinite(number) or not 0 <= number <= scale:
             raise InputError(f"{account_id}: a {measure} score is a number from 0 to {scale}; got {score!r}.")
     found = _version(store, list_name, version) if picks and list_name is not None else None
-    on_list = set(db.list_members(store, int(found["list_id"]))) if found is not None else set()
+    on_list = set(store.list_members(int(found["list_id"]))) if found is not None else set()
 
     def write(tx: Transaction) -> int:
         bu = _bu_key(store, tx, actor, bu_id, "score and pick accounts")
         who, role = actor.name.strip(), str(actor.role)
         for (account_id, measure), score in scores.items():
-            db.insert_score(tx, account_key=_account_key(store, tx, account_id), bu_key=bu, measure=measure,
-                            score=float(score), author=who, author_role=role)
+            store.insert_score(tx, account_key=_account_key(store, tx, account_id), bu_key=bu, measure=measure,
+                               score=float(score), author=who, author_role=role)
             audit.log(store, tx, actor, "account.scored", account_id, bu=bu_id, measure=measure, score=float(score))
         for account_id, picked in picks.items():
             assert found is not None
             if account_id not in on_list:
                 raise InputError(f"{account_id} is not on {list_name} v{found['version']}; nothing was recorded.")
-            db.insert_pick(tx, list_id=int(found["list_id"]), account_key=_account_key(store, tx, account_id),
-                           bu_key=bu, picked=bool(picked), author=who, author_role=role)
+            store.insert_pick(tx, list_id=int(found["list_id"]), account_key=_account_key(store, tx, account_id),
+                              bu_key=bu, picked=bool(picked), author=who, author_role=role)
             audit.log(store, tx, actor, "focus.picked" if picked else "focus.unpicked", account_id, bu=bu_id,
                       list=list_name, version=int(found["version"]))
         return len(scores) + len(picks)
@@ -302,7 +301,7 @@ def save_bu_marks(store: Store, actor: Actor, bu_id: str, *, scores: dict[tuple[
 
 
 def _version(store: Store, list_name: str, version: int | None) -> dict[str, Any]:
-    frame = db.lists(store)
+    frame = store.account_lists()
     if len(frame):
         frame = frame[frame["name"] == list_name]
         if version is not None:
@@ -339,7 +338,7 @@ def save_focus_list(store: Store, actor: Actor, shortlist_name: str, values: pd.
 
 def focus_from_picks(store: Store, shortlist: dict[str, Any], values: pd.Series, top_n: int) -> pd.DataFrame:
     """The shortlist version's accounts ranked for the focus list (funnel.focus) from its latest picks."""
-    ids = db.list_members(store, int(shortlist["list_id"]))
+    ids = store.list_members(int(shortlist["list_id"]))
     frame = pd.DataFrame({"account_id": ids,
                           "value": values.reindex(pd.Index(ids)).fillna(0.0).to_numpy(dtype=float)})
-    return funnel.focus(frame, db.latest_picks(store, int(shortlist["list_id"])), top_n=top_n)
+    return funnel.focus(frame, store.latest_picks(int(shortlist["list_id"])), top_n=top_n)

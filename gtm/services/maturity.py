@@ -14,7 +14,6 @@ from gtm.domain.errors import InputError, PermissionDenied
 from gtm.domain.maturity import ORGANISATION, Dimension
 from gtm.domain.permissions import ROLE_LABELS, Action, Actor, Role, require
 from gtm.services import audit
-from gtm.storage import maturity as maturity_store
 from gtm.storage.repository import Store, Transaction
 
 # DIMENSIONS: the nine dimensions (module __getattr__, read on first use, never at import).
@@ -44,7 +43,7 @@ def scopes(store: Store) -> pd.DataFrame:
     bus = store.business_units()
     frame = pd.DataFrame({"scope": [ORGANISATION, *bus["bu_id"].astype(str)],
                           "label": ["The organisation", *(f"{n} ({i})" for i, n in zip(bus["bu_id"], bus["name"]))]})
-    gone = [s for s in maturity_store.assessed_scopes(store) if s not in set(frame["scope"])]
+    gone = [s for s in store.assessed_scopes() if s not in set(frame["scope"])]
     return pd.concat([frame, pd.DataFrame({"scope": gone, "label": gone})], ignore_index=True)
 
 
@@ -110,8 +109,8 @@ def record_assessment(store: Store, actor: Actor, scope: str, assessed_on: date,
 
     def write(tx: Transaction) -> int:
         where = _scope(store, tx, scope)
-        found = maturity_store.insert_assessment(tx, where, day, checked, text, actor.name.strip(), str(actor.role),
-                                                 actor.user_id)
+        found = store.insert_assessment(tx, where, day, checked, text, actor.name.strip(), str(actor.role),
+                                        actor.user_id)
         audit.log(store, tx, actor, "maturity.assessed", where, assessed_on=day.isoformat(), scores=checked,
                   assessment=found, scored=sum(v is not None for v in checked.values()))
         return found
@@ -121,7 +120,7 @@ def record_assessment(store: Store, actor: Actor, scope: str, assessed_on: date,
 
 def dates(store: Store, scope: str = ORGANISATION) -> list[date]:
     """The dates ``scope`` was assessed on, earliest first."""
-    return maturity_store.assessed_dates(store, scope)
+    return store.assessed_dates(scope)
 
 
 def summary(store: Store, scope: str = ORGANISATION, assessed_on: date | None = None) -> pd.DataFrame:
@@ -132,7 +131,7 @@ def summary(store: Store, scope: str = ORGANISATION, assessed_on: date | None = 
         if not found:
             return rules.summarise(pd.DataFrame())
         assessed_on = found[-1]
-    return rules.summarise(maturity_store.assessments(store, scope, assessed_on))
+    return rules.summarise(store.assessments(scope, assessed_on))
 
 
 def compare(store: Store, scope: str, before: date, after: date) -> pd.DataFrame:
@@ -144,7 +143,7 @@ def scored_by(store: Store, scope: str = ORGANISATION, assessed_on: date | None 
     """Who scored ``scope`` on a date (every date when None), newest first: author, author_role (its label),
     assessed_on, created_at, note, then one column per dimension code (NaN: not scored). A person who scored a date
     twice is listed twice; the summary counts their last."""
-    found = maturity_store.assessments(store, scope, assessed_on)
+    found = store.assessments(scope, assessed_on)
     table = rules.score_table(found)
     out = found[["author", "author_role", "assessed_on", "created_at", "note"]].copy()
     labels = {str(role): label for role, label in ROLE_LABELS.items()}

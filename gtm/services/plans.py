@@ -14,7 +14,6 @@ from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.plan import Plan
 from gtm.export import tables
 from gtm.services import audit
-from gtm.storage import plans as plan_store
 from gtm.storage.repository import Store, Transaction
 
 MAX_NAME = 128  # the width of the name and list-name columns
@@ -69,8 +68,8 @@ def save_plan(store: Store, actor: Actor, name: str, start_date: date, plan: Pla
     sched = plan_rules.schedule(checked, start)
 
     def write(tx: Transaction) -> int:
-        version = plan_store.insert_plan_version(tx, plan_name, start, for_accounts, checked.body(),
-                                                 actor.name.strip())
+        version = store.insert_plan_version(tx, plan_name, start, for_accounts, checked.body(),
+                                            actor.name.strip())
         audit.log(store, tx, actor, "plan.saved", f"{plan_name} v{version}", name=plan_name, version=version,
                   start_date=start.isoformat(), end_date=sched.end.isoformat(), list_name=for_accounts,
                   activities=len(sched.activities), weeks=sched.weeks)
@@ -92,17 +91,17 @@ def _loaded(row: dict[str, Any] | None) -> tuple[Plan, date, str | None] | None:
 def latest_plan(store: Store, name: str | None = None) -> tuple[Plan, date, str | None] | None:
     """The latest saved version of plan ``name`` (of any plan when None): the plan, its start date, its list name;
     None when nothing is saved yet."""
-    return _loaded(plan_store.plan_version(store, name))
+    return _loaded(store.plan_version(name))
 
 
 def plan_version(store: Store, name: str, version: int) -> tuple[Plan, date, str | None] | None:
     """One saved version of plan ``name``: the plan, its start date, its list name; None when there is no such."""
-    return _loaded(plan_store.plan_version(store, name, version))
+    return _loaded(store.plan_version(name, version))
 
 
 def versions(store: Store, name: str | None = None) -> pd.DataFrame:
     """Saved versions, newest first: name, version, start_date, list_name, created_by, created_at, activities."""
-    return plan_store.plan_versions(store, name)
+    return store.plan_versions(name)
 
 
 def export_frame(plan: Plan, start: date) -> pd.DataFrame:

@@ -20,7 +20,6 @@ from gtm.domain.fmt import count
 from gtm.services import lists
 from gtm.services.currency import rates, reporting_currency
 from gtm.services.diagnosis import active_mappings
-from gtm.storage import results as results_store
 from gtm.storage.repository import Store
 
 EXPORT_COLUMNS = ["account_id", "account_name", "won_before", "won_now", "won_gained"]
@@ -111,7 +110,7 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
     account id, for decisions recorded without the recommendation (gtm.domain.results.moved)."""
     sc = scope(store, list_name, every_account=every_account)
     currency = reporting_currency(store)
-    imports = results_store.imports(store)
+    imports = store.imports()
     if imports.empty:
         return Results(sc, currency, imports)
     chosen: rules.Rule = "date" if since is not None else rule or ("list" if sc.list_name else "first")
@@ -120,7 +119,7 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
     assert base is not None
     latest = imports.iloc[-1]
     latest_id, latest_on = int(latest["import_id"]), pd.Timestamp(latest["as_of"]).date()
-    keys = results_store.account_keys(store)
+    keys = store.accounts_by_key()
     in_scope = keys if sc.account_ids is None else keys[keys["account_id"].isin(sc.account_ids)]
     wanted = None if sc.account_ids is None else in_scope["account_key"].tolist()
     rated = rates(store)
@@ -133,13 +132,13 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
         return pd.Series(values.to_numpy(dtype=float) * factors[np.where(codes < 0, len(uniques), codes)],
                          index=values.index)
 
-    totals = results_store.won_totals(store, base.import_id, latest_id, wanted)
+    totals = store.won_totals(base.import_id, latest_id, wanted)
     before_values, now_values = converted(totals["before"], totals["currency"]), converted(totals["now"],
                                                                                          totals["currency"])
     unconverted = int(totals.loc[now_values.isna() & totals["now"].notna(), "deals"].sum())
     before = rules.won_by_account(pd.DataFrame({"account_key": totals["account_key"], "won": before_values}))
     now = rules.won_by_account(pd.DataFrame({"account_key": totals["account_key"], "won": now_values}))
-    records = results_store.new_win_records(store, base.import_id, latest_id, wanted)
+    records = store.new_win_records(base.import_id, latest_id, wanted)
     records = records.assign(value=converted(records["value"], records["currency"]).to_numpy())
     wins = rules.new_wins(records, base.import_id, latest_id)
     if wanted is not None:
@@ -159,7 +158,7 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
                               accounts=len(in_scope), group_counts=groups.value_counts())
     table = table.sort_values(["won_gained", "won_now", "account_id"], ascending=[False, False, True],
                               kind="stable").drop(columns="account_key").reset_index(drop=True)
-    series = results_store.won_series(store, base.import_id, wanted)
+    series = store.won_series(base.import_id, wanted)
     series = series.assign(won=converted(series["won"], series["currency"]).to_numpy())
     return Results(sc, currency, imports, base, latest_id, latest_on, table, _series(imports, series, base, sc),
                    summary)
@@ -168,12 +167,12 @@ def programme_results(store: Store, list_name: str | None = None, *, every_accou
 def _with_bus(store: Store, wins: pd.DataFrame) -> pd.DataFrame:
     """``wins`` with ``bu``: the BU the file named, else the one its product family maps to (as the pages read BUs);
     None where neither says."""
-    bus = results_store.business_unit_keys(store)
+    bus = store.business_units_by_key()
     named = wins["bu_key"].map(bus.set_index("bu_key")["bu"]) if len(bus) else pd.Series(None, index=wins.index)
     out = wins.assign(bu=named.astype(object).where(named.notna(), None))
     lacking = out["bu"].isna()
     if lacking.any():
-        family = results_store.families(store, out.loc[lacking, "opportunity_key"].tolist())
+        family = store.opportunity_families(out.loc[lacking, "opportunity_key"].tolist())
         frame = out.loc[lacking, ["opportunity_key", "bu"]].merge(family, on="opportunity_key", how="left")
         mapped = assign_bus(frame, active_mappings(store), bus.rename(columns={"bu": "bu_id", "bu_name": "name"}))
         out.loc[lacking, "bu"] = mapped["bu"].astype(object).where(mapped["bu"].notna(), None).to_numpy()

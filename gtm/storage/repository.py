@@ -3,7 +3,11 @@
 ``Store`` composes one repository per aggregate, each over the shared base (gtm.storage.core: engine, versions,
 transactions, locks): portfolio rows (gtm.storage.portfolio_rows, written in bulk by gtm.storage.bulk), decisions
 and reviews (gtm.storage.decisions), versioned settings (gtm.storage.versioned: matrices, rule tables, overrides,
-settings, rates), and people and the audit (gtm.storage.people).
+settings, rates), people and the audit (gtm.storage.people), the key-account funnel's lists, scores and picks
+(gtm.storage.lists), engagement plans (gtm.storage.plans), the design's assumptions and scenarios
+(gtm.storage.design), maturity assessments (gtm.storage.maturity), results over time (gtm.storage.results) and
+account plans (gtm.storage.account_plans). Reads are ``store.something(...)``; writes take the caller's transaction,
+``store.insert_something(tx, ...)`` inside ``store.write``.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ from sqlalchemy import Engine, delete, func, select
 
 from gtm.domain.errors import DatabaseUnavailable, GtmError
 from gtm.storage import engine as db
+from gtm.storage.account_plans import AccountPlans
 from gtm.storage.bulk import BATCH, Progress
 from gtm.storage.core import RETRIES, SNAPSHOT_SECRET, TRY_AGAIN, StoreBase, Transaction
 from gtm.storage.decisions import Decisions
+from gtm.storage.design import DesignVersions
+from gtm.storage.lists import AccountLists
+from gtm.storage.maturity import MaturityAssessments
 from gtm.storage.models import (
     Account,
     AccountList,
@@ -40,14 +48,17 @@ from gtm.storage.models import (
     WonTotal,
 )
 from gtm.storage.people import People
+from gtm.storage.plans import EngagementPlans
 from gtm.storage.portfolio_rows import ACCOUNT_COLUMNS, PortfolioRows
+from gtm.storage.results import Results
 from gtm.storage.versioned import ActiveMatrix, NameTaken, VersionedSettings
 
 __all__ = ["ACCOUNT_COLUMNS", "BATCH", "RETRIES", "SNAPSHOT_SECRET", "TRY_AGAIN", "ActiveMatrix", "NameTaken",
            "Progress", "Store", "StoreBase", "Transaction"]
 
 
-class Store(PortfolioRows, Decisions, VersionedSettings, People):
+class Store(PortfolioRows, Decisions, VersionedSettings, People, AccountLists, EngagementPlans, DesignVersions,
+            MaturityAssessments, Results, AccountPlans):
     """A portfolio database (SQLite file by default, PostgreSQL by URL), migrated to the newest schema.
 
     ``workspace`` names a separate store beside the configured one (``demo``: var/gtm-demo.db on SQLite, schema

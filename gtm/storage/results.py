@@ -21,8 +21,8 @@ from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 
 from gtm.storage import arrow
+from gtm.storage.core import StoreBase, Transaction
 from gtm.storage.models import Account, BusinessUnit, ImportRecord, Opportunity, OutcomeRecord, WonTotal, utcnow
-from gtm.storage.repository import Store, Transaction
 
 IMPORT_COLUMNS = ["import_id", "as_of", "source", "rows", "changes", "recorded_by", "recorded_at"]
 RECORD_COLUMNS = ["opportunity_key", "import_id", "account_key", "bu_key", "outcome", "value", "currency",
@@ -30,25 +30,6 @@ RECORD_COLUMNS = ["opportunity_key", "import_id", "account_key", "bu_key", "outc
 _IN_CHUNK = 10_000  # keys per IN (...): SQLite allows at most 32,766 bound parameters in one statement
 _FACTS = ("account_id", "bu_id", "outcome", "value", "currency", "close_date")
 
-
-def latest_as_of(tx: Transaction) -> date | None:
-    """The date of the latest recorded import's export (None before the first)."""
-    row = tx.execute(select(ImportRecord.as_of).order_by(ImportRecord.id.desc()).limit(1)).first()
-    return None if row is None else row[0]
-
-
-def record_import(tx: Transaction, *, as_of: date, source: str, rows: int, recorded_by: str) -> tuple[int, int]:
-    """Date an import of opportunities (already written in ``tx``), record every opportunity whose facts differ from
-    its latest record (or that has none), and each account's won value per currency as the import leaves it; returns
-    (the import's id, how many records were written)."""
-    import_id = int(tx.execute(insert(ImportRecord).values(
-        as_of=as_of, source=source[:255], rows=int(rows), changes=0, recorded_by=recorded_by[:255],
-        recorded_at=utcnow()).returning(ImportRecord.id)).scalar_one())
-    changes = _record_changes(tx, import_id)
-    _record_totals(tx, import_id)
-    tx.execute(update(ImportRecord).where(ImportRecord.id == import_id).values(changes=changes))
-    Store.bump(tx, portfolio=False)  # the results' caches follow the data version
-    return import_id, changes
 
 
 def _record_changes(tx: Transaction, import_id: int) -> int:
@@ -85,49 +66,11 @@ def _record_totals(tx: Transaction, import_id: int) -> None:
         .where(o.outcome == "won").group_by(o.account_id, o.currency)))
 
 
-def imports(store: Store) -> pd.DataFrame:
-    """Every recorded import, in the order it was recorded (IMPORT_COLUMNS)."""
-    stmt = select(ImportRecord.id, ImportRecord.as_of, ImportRecord.source, ImportRecord.rows, ImportRecord.changes,
-                  ImportRecord.recorded_by, ImportRecord.recorded_at).order_by(ImportRecord.id)
-    with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    frame = pd.DataFrame([tuple(r) for r in rows], columns=IMPORT_COLUMNS)
-    return frame.astype({"import_id": int, "rows": int, "changes": int}) if len(frame) else frame
-
-
 def _among(column: Any, keys: Sequence[int]) -> Any:
     """``column IN (keys)``, in chunks SQLite accepts."""
     ordered = sorted({int(k) for k in keys})
     return or_(*(column.in_(ordered[i:i + _IN_CHUNK]) for i in range(0, len(ordered), _IN_CHUNK))) if ordered \
         else literal(False)
-
-
-def won_totals(store: Store, base: int, latest: int, account_keys: Sequence[int] | None = None) -> pd.DataFrame:
-    """account_key, currency, before, now, deals: each account's won value per currency after import ``base`` and
-    after import ``latest`` (NaN where it had none), and its won deals after ``latest`` (of these accounts, or of
-    every account): one row per account and currency, summed by the database."""
-    def at(import_id: int, column: Any) -> Any:
-        return func.sum(case((WonTotal.import_id == import_id, column)))
-
-    stmt = (select(WonTotal.account_id.label("account_key"), WonTotal.currency, at(base, WonTotal.won).label("before"),
-                   at(latest, WonTotal.won).label("now"), at(latest, WonTotal.deals).label("deals"))
-            .where(WonTotal.import_id.in_([int(base), int(latest)])))
-    if account_keys is not None:
-        stmt = stmt.where(_among(WonTotal.account_id, account_keys))
-    return arrow.read_frame(store.engine, stmt.group_by(WonTotal.account_id, WonTotal.currency))
-
-
-def won_series(store: Store, from_import: int, account_keys: Sequence[int] | None = None) -> pd.DataFrame:
-    """import_id, currency, won, deals: the won value per currency after each import from ``from_import`` on, summed
-    over the accounts (these, or every account)."""
-    stmt = select(WonTotal.import_id, WonTotal.currency, func.sum(WonTotal.won).label("won"),
-                  func.sum(WonTotal.deals).label("deals")).where(WonTotal.import_id >= from_import)
-    if account_keys is not None:
-        stmt = stmt.where(_among(WonTotal.account_id, account_keys))
-    stmt = stmt.group_by(WonTotal.import_id, WonTotal.currency)
-    with store.engine.connect() as conn:
-        rows = conn.execute(stmt).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["import_id", "currency", "won", "deals"])
 
 
 def _record_columns() -> list[Any]:
@@ -136,51 +79,106 @@ def _record_columns() -> list[Any]:
             rec.bu_id.label("bu_key"), rec.outcome, rec.value, rec.currency, rec.close_date]
 
 
-def records(store: Store, up_to: int) -> pd.DataFrame:
-    """Every record of the imports up to ``up_to`` (RECORD_COLUMNS; keys are row ids, close_date as ISO text)."""
-    frame = arrow.read_frame(store.engine, select(*_record_columns()).where(OutcomeRecord.import_id <= up_to))
-    frame.columns = RECORD_COLUMNS
-    return frame
+class Results(StoreBase):
+    """Dated imports, the opportunities' records as each import left them, and the accounts' won totals."""
 
+    @staticmethod
+    def latest_import_as_of(tx: Transaction) -> date | None:
+        """The date of the latest recorded import's export (None before the first)."""
+        row = tx.execute(select(ImportRecord.as_of).order_by(ImportRecord.id.desc()).limit(1)).first()
+        return None if row is None else row[0]
 
-def new_win_records(store: Store, base: int, latest: int, account_keys: Sequence[int] | None = None) -> pd.DataFrame:
-    """The records (up to ``latest``) of the opportunities recorded won by an import after ``base`` and up to
-    ``latest`` (at these accounts, or any): every deal won since the baseline is among them, with the records that
-    say what it was at the baseline (RECORD_COLUMNS)."""
-    won = aliased(OutcomeRecord)
-    since = select(won.opportunity_id).where(won.import_id > base, won.import_id <= latest, won.outcome == "won")
-    if account_keys is not None:
-        since = since.where(_among(won.account_id, account_keys))
-    stmt = select(*_record_columns()).where(OutcomeRecord.import_id <= latest,
-                                            OutcomeRecord.opportunity_id.in_(since))
-    frame = arrow.read_frame(store.engine, stmt)
-    frame.columns = RECORD_COLUMNS
-    return frame
+    def record_import(self, tx: Transaction, *, as_of: date, source: str, rows: int,
+                      recorded_by: str) -> tuple[int, int]:
+        """Date an import of opportunities (already written in ``tx``), record every opportunity whose facts differ
+        from its latest record (or that has none), and each account's won value per currency as the import leaves
+        it; returns (the import's id, how many records were written)."""
+        import_id = int(tx.execute(insert(ImportRecord).values(
+            as_of=as_of, source=source[:255], rows=int(rows), changes=0, recorded_by=recorded_by[:255],
+            recorded_at=utcnow()).returning(ImportRecord.id)).scalar_one())
+        changes = _record_changes(tx, import_id)
+        _record_totals(tx, import_id)
+        tx.execute(update(ImportRecord).where(ImportRecord.id == import_id).values(changes=changes))
+        self.bump(tx, portfolio=False)  # the results' caches follow the data version
+        return import_id, changes
 
+    def imports(self) -> pd.DataFrame:
+        """Every recorded import, in the order it was recorded (IMPORT_COLUMNS)."""
+        stmt = select(ImportRecord.id, ImportRecord.as_of, ImportRecord.source, ImportRecord.rows,
+                      ImportRecord.changes, ImportRecord.recorded_by, ImportRecord.recorded_at).order_by(ImportRecord.id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=IMPORT_COLUMNS)
+        return frame.astype({"import_id": int, "rows": int, "changes": int}) if len(frame) else frame
 
-def account_keys(store: Store) -> pd.DataFrame:
-    """account_key, account_id (CRM id), account_name of every account."""
-    return arrow.read_frame(store.engine, select(Account.id.label("account_key"),
-                                                 Account.external_id.label("account_id"),
-                                                 Account.name.label("account_name")), text_as_objects=True)
+    def won_totals(self, base: int, latest: int, account_keys: Sequence[int] | None = None) -> pd.DataFrame:
+        """account_key, currency, before, now, deals: each account's won value per currency after import ``base``
+        and after import ``latest`` (NaN where it had none), and its won deals after ``latest`` (of these accounts,
+        or of every account): one row per account and currency, summed by the database."""
+        def at(import_id: int, column: Any) -> Any:
+            return func.sum(case((WonTotal.import_id == import_id, column)))
 
+        stmt = (select(WonTotal.account_id.label("account_key"), WonTotal.currency,
+                       at(base, WonTotal.won).label("before"), at(latest, WonTotal.won).label("now"),
+                       at(latest, WonTotal.deals).label("deals"))
+                .where(WonTotal.import_id.in_([int(base), int(latest)])))
+        if account_keys is not None:
+            stmt = stmt.where(_among(WonTotal.account_id, account_keys))
+        return arrow.read_frame(self.engine, stmt.group_by(WonTotal.account_id, WonTotal.currency))
 
-def business_unit_keys(store: Store) -> pd.DataFrame:
-    """bu_key, bu (id), bu_name of every BU."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(select(BusinessUnit.id, BusinessUnit.external_id, BusinessUnit.name)).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["bu_key", "bu", "bu_name"])
+    def won_series(self, from_import: int, account_keys: Sequence[int] | None = None) -> pd.DataFrame:
+        """import_id, currency, won, deals: the won value per currency after each import from ``from_import`` on,
+        summed over the accounts (these, or every account)."""
+        stmt = select(WonTotal.import_id, WonTotal.currency, func.sum(WonTotal.won).label("won"),
+                      func.sum(WonTotal.deals).label("deals")).where(WonTotal.import_id >= from_import)
+        if account_keys is not None:
+            stmt = stmt.where(_among(WonTotal.account_id, account_keys))
+        stmt = stmt.group_by(WonTotal.import_id, WonTotal.currency)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["import_id", "currency", "won", "deals"])
 
+    def outcome_records(self, up_to: int) -> pd.DataFrame:
+        """Every record of the imports up to ``up_to`` (RECORD_COLUMNS; keys are row ids, close_date as ISO
+        text)."""
+        frame = arrow.read_frame(self.engine, select(*_record_columns()).where(OutcomeRecord.import_id <= up_to))
+        frame.columns = RECORD_COLUMNS
+        return frame
 
-def families(store: Store, opportunity_keys: Sequence[int]) -> pd.DataFrame:
-    """opportunity_key, opportunity_id (CRM id), product_family of these opportunities (their BU where the file named
-    none comes from the family mapping, as the pages read it)."""
-    keys = sorted({int(k) for k in opportunity_keys})
-    rows: list[tuple[object, ...]] = []
-    with store.engine.connect() as conn:
-        for start in range(0, len(keys), _IN_CHUNK):
-            rows += [tuple(r) for r in conn.execute(select(Opportunity.id, Opportunity.external_id,
-                                                           Opportunity.product_family)
-                                                    .where(Opportunity.id.in_(keys[start:start + _IN_CHUNK])))]
-    return pd.DataFrame(rows, columns=["opportunity_key", "opportunity_id", "product_family"])
+    def new_win_records(self, base: int, latest: int, account_keys: Sequence[int] | None = None) -> pd.DataFrame:
+        """The records (up to ``latest``) of the opportunities recorded won by an import after ``base`` and up to
+        ``latest`` (at these accounts, or any): every deal won since the baseline is among them, with the records
+        that say what it was at the baseline (RECORD_COLUMNS)."""
+        won = aliased(OutcomeRecord)
+        since = select(won.opportunity_id).where(won.import_id > base, won.import_id <= latest, won.outcome == "won")
+        if account_keys is not None:
+            since = since.where(_among(won.account_id, account_keys))
+        stmt = select(*_record_columns()).where(OutcomeRecord.import_id <= latest,
+                                                OutcomeRecord.opportunity_id.in_(since))
+        frame = arrow.read_frame(self.engine, stmt)
+        frame.columns = RECORD_COLUMNS
+        return frame
 
+    def accounts_by_key(self) -> pd.DataFrame:
+        """account_key, account_id (CRM id), account_name of every account."""
+        return arrow.read_frame(self.engine, select(Account.id.label("account_key"),
+                                                    Account.external_id.label("account_id"),
+                                                    Account.name.label("account_name")), text_as_objects=True)
+
+    def business_units_by_key(self) -> pd.DataFrame:
+        """bu_key, bu (id), bu_name of every BU."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(BusinessUnit.id, BusinessUnit.external_id, BusinessUnit.name)).all()
+        return pd.DataFrame([tuple(r) for r in rows], columns=["bu_key", "bu", "bu_name"])
+
+    def opportunity_families(self, opportunity_keys: Sequence[int]) -> pd.DataFrame:
+        """opportunity_key, opportunity_id (CRM id), product_family of these opportunities (their BU where the file
+        named none comes from the family mapping, as the pages read it)."""
+        keys = sorted({int(k) for k in opportunity_keys})
+        rows: list[tuple[object, ...]] = []
+        with self.engine.connect() as conn:
+            for start in range(0, len(keys), _IN_CHUNK):
+                rows += [tuple(r) for r in conn.execute(select(Opportunity.id, Opportunity.external_id,
+                                                               Opportunity.product_family)
+                                                        .where(Opportunity.id.in_(keys[start:start + _IN_CHUNK])))]
+        return pd.DataFrame(rows, columns=["opportunity_key", "opportunity_id", "product_family"])

@@ -9,7 +9,6 @@ from gtm.domain.errors import InputError
 from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.domain.playbook import default_playbook
 from gtm.services import currency, design
-from gtm.storage import design as design_store
 from gtm.storage.repository import Store
 
 LEADER = Actor("Dana", Role.SALES_LEADER)
@@ -29,8 +28,8 @@ def test_a_coverage_ratio_out_of_range_is_refused_naming_the_range(store: Store,
 
 def test_a_ratio_saved_before_the_bounds_is_refused_at_load_and_said(store: Store) -> None:
     """The probe saved 1e-300: Design and Scenarios then failed for everyone with an OverflowError."""
-    store.write(lambda tx: design_store.insert_assumptions(tx, _with_coverage(1e-300), note="", created_by="old",
-                                                           created_role="admin"))
+    store.write(lambda tx: store.insert_assumptions(tx, _with_coverage(1e-300), note="", created_by="old",
+                                                    created_role="admin"))
     saved = design.assumptions(store)
     assert saved.version == 0 and saved.assumptions == default_playbook().defaults
     assert saved.refused is not None and "version 1" in saved.refused and "0.01 to 10,000" in saved.refused

@@ -12,7 +12,6 @@ from gtm.domain.permissions import Actor, Role
 from gtm.domain.story import default_story
 from gtm.services import account_plans, lists, results
 from gtm.services.demo import seed_demo
-from gtm.storage import results as results_store
 from gtm.storage.repository import Store
 
 FAY = Actor("Fay Chen", Role.FACILITATOR)
@@ -27,7 +26,7 @@ def demo(tmp_path: Path) -> Store:
 
 
 def test_two_dated_imports_a_quarter_apart_with_gains_against_the_targets_pace(demo: Store) -> None:
-    found = results_store.imports(demo)
+    found = demo.imports()
     story = default_story().results
     assert found["as_of"].tolist() == [date.today() - timedelta(days=story.days_between), date.today()]
     assert found["source"].tolist() == [story.first_file, story.second_file]
@@ -47,14 +46,14 @@ def test_each_focus_account_has_a_plan_with_open_actions_and_a_reset_brings_them
     assert (summary["version"] == 1).all() and (summary["open_actions"] > 0).all()
     assert (summary["overdue_actions"] > 0).any() and (summary["targets"] == 2).all()
     seed_demo(demo, reset=True, actor=FAY, confirm="demo", workshop_story=True)
-    assert len(results_store.imports(demo)) == 2
+    assert len(demo.imports()) == 2
     assert (account_plans.summary(demo, lists.list_accounts(demo, stage="focus"))["version"] == 1).all()
 
 
 def test_without_its_workshop_the_demo_is_one_import_of_today(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path / 'gtm.db'}", workspace="demo")
     seed_demo(store, workshop_story=False)
-    found = results_store.imports(store)
+    found = store.imports()
     assert found["as_of"].tolist() == [date.today()]
     assert results.programme_results(store).waiting_for is not None
     store.dispose()

@@ -12,7 +12,6 @@ import pytest
 from gtm.domain.errors import InputError, PermissionDenied
 from gtm.domain.permissions import Actor, Role
 from gtm.services import audit, maturity
-from gtm.storage import maturity as maturity_store
 from gtm.storage.repository import Store
 
 ADA = Actor("Ada Admin", Role.ADMIN)
@@ -85,7 +84,7 @@ def test_a_bu_head_scores_the_organisation_and_their_own_bu(bus: Store) -> None:
     maturity.record_assessment(bus, HANS, "organisation", DAY, _scores())
     maturity.record_assessment(bus, HANS, "BU-A", DAY, _scores())
     assert maturity.assessable_scopes(bus, HANS) == ["organisation", "BU-A"]
-    assert len(maturity_store.assessments(bus)) == 2
+    assert len(bus.assessments()) == 2
 
 
 def test_a_bu_head_is_refused_another_bu_and_nothing_is_written(bus: Store) -> None:
@@ -100,7 +99,7 @@ def test_a_viewer_is_refused_and_nothing_is_written(bus: Store) -> None:
     with pytest.raises(PermissionDenied, match=r"Viewer may not assess maturity; allowed: .*BU head"):
         maturity.record_assessment(bus, viewer, "organisation", DAY, _scores())
     assert maturity.assessable_scopes(bus, viewer) == []
-    assert maturity_store.assessments(bus).empty and bus.audit_log().empty
+    assert bus.assessments().empty and bus.audit_log().empty
 
 
 def test_a_score_off_the_scale_is_refused_with_the_dimension_the_value_and_what_is_accepted(bus: Store) -> None:
@@ -111,7 +110,7 @@ def test_a_score_off_the_scale_is_refused_with_the_dimension_the_value_and_what_
                                "winners), or 'not scored'.")
     with pytest.raises(InputError, match="Feedback loops \\(feedback\\): has no score"):
         maturity.record_assessment(bus, SAM, "organisation", DAY, {c: 3 for c in CODES if c != "feedback"})
-    assert maturity_store.assessments(bus).empty and bus.audit_log().empty
+    assert bus.assessments().empty and bus.audit_log().empty
 
 
 def test_an_unknown_scope_a_future_date_or_a_long_note_is_refused(bus: Store) -> None:
@@ -124,7 +123,7 @@ def test_an_unknown_scope_a_future_date_or_a_long_note_is_refused(bus: Store) ->
         maturity.record_assessment(bus, SAM, "organisation", tomorrow, _scores())
     with pytest.raises(InputError, match=r"The note has 2001 characters; 2000 at most are accepted."):
         maturity.record_assessment(bus, SAM, "organisation", DAY, _scores(), "x" * 2001)
-    assert maturity_store.assessments(bus).empty and bus.audit_log().empty
+    assert bus.assessments().empty and bus.audit_log().empty
 
 
 def test_each_assessment_writes_its_audit_entry(bus: Store) -> None:
@@ -144,16 +143,16 @@ def test_the_assessment_and_its_audit_entry_land_together_or_not_at_all(bus: Sto
     monkeypatch.setattr(audit, "log", broken)
     with pytest.raises(RuntimeError):
         maturity.record_assessment(bus, SAM, "organisation", DAY, _scores())
-    assert maturity_store.assessments(bus).empty and maturity.dates(bus) == []
+    assert bus.assessments().empty and maturity.dates(bus) == []
 
 
 def test_reads_filter_by_scope_and_dates(bus: Store) -> None:
     for days in (0, 30, 60):
         maturity.record_assessment(bus, SAM, "organisation", DAY - timedelta(days=days), _scores())
-    frame = maturity_store.assessments(bus, "organisation", since=DAY - timedelta(days=45), until=DAY)
+    frame = bus.assessments("organisation", since=DAY - timedelta(days=45), until=DAY)
     assert frame["assessed_on"].tolist() == [DAY, DAY - timedelta(days=30)]  # in the order saved
     assert isinstance(frame.loc[0, "scores"], dict) and frame.loc[0, "scores"]["tailoring"] == 3
-    assert maturity_store.assessments(bus, "BU-A").empty
+    assert bus.assessments("BU-A").empty
 
 
 def test_two_people_who_share_a_display_name_keep_their_own_scores(store: Store) -> None:

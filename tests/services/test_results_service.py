@@ -15,7 +15,6 @@ from gtm.domain.permissions import ADMIN, Actor, Role
 from gtm.services import decisions, lists, results
 from gtm.services.currency import set_exchange_rates
 from gtm.services.imports import commit_import, plan_import
-from gtm.storage import results as results_store
 from gtm.storage.repository import Store
 
 TODAY = date.today()
@@ -58,13 +57,13 @@ def two_imports(store: Store) -> Store:
 
 
 def test_each_import_is_dated_and_records_only_what_changed(two_imports: Store) -> None:
-    found = results_store.imports(two_imports)
+    found = two_imports.imports()
     assert found["as_of"].tolist() == [KICK_OFF, TODAY] and found["source"].tolist() == ["kick-off.csv", "quarter.csv"]
     assert found["rows"].tolist() == [5, 5] and found["changes"].tolist() == [5, 4]  # O5 did not change
     _import(two_imports, _deals({"O1": ("Closed Won", (TODAY - timedelta(days=30)).isoformat()),
                                  "O2": ("Closed Won", None), "O3": ("Closed Lost", None),
                                  "O4": ("Closed Won", (TODAY - timedelta(days=30)).isoformat())}), TODAY, "again.csv")
-    assert results_store.imports(two_imports)["changes"].tolist() == [5, 4, 0]  # the same export again: nothing new
+    assert two_imports.imports()["changes"].tolist() == [5, 4, 0]  # the same export again: nothing new
 
 
 def test_won_value_gained_per_account_between_the_two_imports(two_imports: Store) -> None:
@@ -116,7 +115,7 @@ def test_an_older_or_a_future_export_date_is_refused_and_nothing_is_written(two_
     with pytest.raises(InputError, match="'someday' is not a date"):
         _import(two_imports, _deals({"O5": ("Closed Won", None)}), "someday")  # type: ignore[arg-type]
     assert two_imports.opportunities().set_index("opportunity_id")["outcome"].to_dict() == before
-    assert len(results_store.imports(two_imports)) == 2
+    assert len(two_imports.imports()) == 2
 
 
 def test_an_import_of_accounts_is_not_dated_and_without_imports_results_say_what_to_do(store: Store) -> None:
@@ -150,11 +149,11 @@ def test_a_deal_whose_bu_comes_from_the_family_mapping_counts_for_that_bu(store:
 
 
 def test_results_read_the_totals_and_only_the_records_of_deals_won_since_the_baseline(two_imports: Store) -> None:
-    every = results_store.records(two_imports, 2)
-    since = results_store.new_win_records(two_imports, 1, 2)
+    every = two_imports.outcome_records(2)
+    since = two_imports.new_win_records(1, 2)
     assert len(every) == 9 and set(since["opportunity_key"]) == set(
         every.loc[(every["import_id"] == 2) & (every["outcome"] == "won"), "opportunity_key"])
-    totals = results_store.won_totals(two_imports, 1, 2).sort_values(["account_key", "currency"])
+    totals = two_imports.won_totals(1, 2).sort_values(["account_key", "currency"])
     rows = [[None if pd.isna(x) else x for x in row]
             for row in totals[["currency", "before", "now", "deals"]].itertuples(index=False)]
     assert rows == [["USD", None, 140.0, 2], ["EUR", None, 30.0, 1], ["USD", 70.0, None, None]]

@@ -14,7 +14,6 @@ from fixtures_import import text_bytes
 from gtm.domain.permissions import ADMIN
 from gtm.services import results
 from gtm.services.imports import commit_import, plan_import
-from gtm.storage import results as results_store
 from gtm.storage.repository import Store
 
 
@@ -39,15 +38,15 @@ def test_0013_records_the_stored_opportunities_as_one_import(backend: str, tmp_p
     engine.dispose()
     store = Store(url)
     try:
-        found = results_store.imports(store)
+        found = store.imports()
         assert found["as_of"].tolist() == [date(2026, 3, 2)] and found["changes"].tolist() == [2]
         assert "before imports were dated" in found["source"].iloc[0]
-        assert len(results_store.records(store, 1)) == 2
-        assert results_store.won_totals(store, 1, 1)[["before", "now", "deals"]].values.tolist() == [[10.0, 10.0, 1]]
+        assert len(store.outcome_records(1)) == 2
+        assert store.won_totals(1, 1)[["before", "now", "deals"]].values.tolist() == [[10.0, 10.0, 1]]
         header = ["opportunity_id", "account_id", "value", "stage"]
         commit_import(store, plan_import(store, "opportunities", text_bytes(
             header, [["O1", "A1", 10, "Closed Won"], ["O2", "A1", 20, "Closed Won"]])), ADMIN)
-        assert results_store.imports(store)["changes"].tolist() == [2, 1]  # only O2 changed
+        assert store.imports()["changes"].tolist() == [2, 1]  # only O2 changed
         res = results.programme_results(store)
         assert res.summary is not None and res.summary.gained == 20.0
     finally:
