@@ -86,10 +86,9 @@ def _share_compiled_pages() -> None:
     app navigates with st.navigation (it resets PagesManager.uses_pages_directory), so a run after the first runs
     the page's file alone, without app.py (the sidebar, the navigation); a server runs app.py every time
     (pages/common/session.py switches folder mode off once): it is kept off."""
-    import streamlit.testing.v1.app_test as app_test
-    import streamlit.testing.v1.local_script_runner as local_script_runner
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+    from streamlit.testing.v1 import app_test, local_script_runner
 
     shared = ScriptCache()
     for module in (app_test, local_script_runner):

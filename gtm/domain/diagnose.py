@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -165,11 +166,11 @@ def _holds(cond: Condition, row: Mapping[str, Any], signals: Mapping[str, Any], 
         return bool(_OPS[cond.op](signals[cond.signal], cond.value))
     if cond.fact is not None:
         value = facts.get(cond.fact, float("nan"))
-        return bool(value == value and _OPS[cond.op](value, cond.value))  # NaN never holds
+        return bool(not math.isnan(value) and _OPS[cond.op](value, cond.value))  # NaN never holds
     keys = {normalise(k): k for k in row}
     key = keys.get(normalise(str(cond.column)))
     cell = None if key is None else row[key]
-    if cell is None or (isinstance(cell, float) and cell != cell) or str(cell) == "":
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)) or str(cell) == "":
         if cond.op in _TEXT_OPS:
             return False
         cell = None
@@ -184,7 +185,7 @@ def _holds(cond: Condition, row: Mapping[str, Any], signals: Mapping[str, Any], 
     if cond.op == "matches":
         return patterns.search(str(cond.value), str(cell))
     number = float("nan") if cell is None else _cell_number(cell)
-    return bool(number == number and _OPS[cond.op](number, cond.value))
+    return bool(not math.isnan(number) and _OPS[cond.op](number, cond.value))
 
 
 def diagnose_row(row: Mapping[str, Any], table: DiagnosisTable | None = None, *, mappings: Mappings | None = None,

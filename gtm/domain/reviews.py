@@ -8,6 +8,8 @@ BU stands where, e.g. ``EMEA ✓ · APAC awaiting``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -74,7 +76,7 @@ def review_status(decisions: pd.DataFrame, reviews: pd.DataFrame, account_bus: p
 
 def _missing(value: object) -> bool:
     """None, pandas' NA or a float NaN: what a frame holds for a missing cell."""
-    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _text(value: object) -> str:

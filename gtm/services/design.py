@@ -97,7 +97,7 @@ def save_scenario(store: Store, actor: Actor, name: str, structures: pd.DataFram
     idx = table[keys]
     for row in np.flatnonzero(idx < 0)[:5]:
         value: Any = frame.at[row, "approach"]
-        problems.append(Problem(int(row) + 1, "structure", None if value is None or value != value else value,
+        problems.append(Problem(int(row) + 1, "structure", None if value is None or pd.isna(value) else value,
                                 "is not a structure; accepted: " + ", ".join(vocab.APPROACHES.labels)))
     if problems:
         raise InputError.from_problems("The scenario cannot be saved:", problems)
