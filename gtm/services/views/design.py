@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from gtm.domain import economics
+from gtm.domain import economics, funnel, structures
 from gtm.domain import vocabulary as vocab
 from gtm.domain.economics import FORMULAS
 from gtm.domain.playbook import Assumptions, assumptions_from
@@ -17,6 +17,9 @@ from gtm.services.views.portfolio import PortfolioData
 from gtm.storage.repository import Store
 
 Exposure = economics.Exposure
+Staffing = economics.Staffing
+Totals = economics.Totals
+DeckTarget = funnel.DeckTarget
 
 
 def saved_assumptions(store: Store) -> design.SavedAssumptions:
@@ -97,3 +100,18 @@ def editor_start(named: design.NamedPlan, table: pd.DataFrame, ids: list[str], c
         "Account ID": shown_ids.to_numpy(dtype=object),
     })
     return plan, notes, frame
+
+
+def staffing(roles: pd.DataFrame) -> Staffing:
+    """People the plan's structures need against today's, in all and per source (hire, assign)."""
+    return economics.staffing(roles)
+
+
+def coverage_texts(roles: pd.DataFrame) -> list[str]:
+    """Each role's coverage in words ("1 per 3 accounts", "2 for the programme")."""
+    return [structures.coverage_text(b, c) for c, b in zip(roles["coverage"], roles["basis"])]
+
+
+def deck_target() -> DeckTarget:
+    """The deck's incremental-sales case (data/funnel.json)."""
+    return funnel.default_rules().deck_target
