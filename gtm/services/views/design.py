@@ -10,7 +10,7 @@ import pandas as pd
 from gtm.domain import economics, funnel, structures
 from gtm.domain import vocabulary as vocab
 from gtm.domain.economics import FORMULAS
-from gtm.domain.playbook import Assumptions, assumptions_from
+from gtm.domain.playbook import Assumptions, Playbook, assumptions_from
 from gtm.services import design
 from gtm.services import lists as lists_service
 from gtm.services.views.portfolio import PortfolioData
@@ -74,7 +74,9 @@ def compared(d: PortfolioData, plan_a: design.NamedPlan, plan_b: design.NamedPla
     return design_a, design_b, c, design.comparison_frames(c, currency), notes_a, notes_b
 
 
-__all__ = ["FORMULAS", "Exposure", "assumptions_from", "compared", "designed", "editor_start", "exposure", "named_plan", "saved_assumptions", "scope_ids"]
+__all__ = ["FORMULAS", "DeckTarget", "Exposure", "Playbook", "Staffing", "Totals", "assumptions_from", "compared",
+           "coverage_texts", "deck_target", "designed", "editor_start", "exposure", "named_plan", "saved_assumptions",
+           "scope_ids", "staffing"]
 
 
 def editor_start(named: design.NamedPlan, table: pd.DataFrame, ids: list[str], currency: str, editable: int,
