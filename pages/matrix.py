@@ -3,16 +3,16 @@
 import streamlit as st
 
 from gtm import display
-from gtm.display import money, plain, share
+from gtm.display import plain, share
 from gtm.domain.types import APPROACHES, NATURES, Action, GtmError
 from gtm.export import charts
-from gtm.services import matrices
 from pages.common import draft, fragments, identity, navigation, present, session, widgets
+from pages.common.matrix import keys
+from pages.common.matrix.effect import show_effect
+from pages.common.matrix.versions import show_save, show_versions
 
-SHOWN = 1000  # rows of a table sent to the browser: more is slow to send and nobody reads them
 # Each end of a band as its slider names it; the widget keeps this dict's bound method, never this page's namespace.
 SLIDER_NAMES = {t.code: f"{t.rank} {t.short_label}" for t in APPROACHES.terms}
-SHORT = {t.code: t.short_label for t in APPROACHES.terms}
 
 showing = present.presenting()  # the projector view (see below)
 st.title("Matrix")
@@ -33,12 +33,12 @@ def band_editor() -> None:
     # Portfolio and comes back, until it is saved or discarded. After this person's save, switch or reset it is
     # dropped. When the active version changes, the sliders start again from the draft or the new version: a new
     # generation of widget keys makes the browser drop the old positions.
-    if st.session_state.pop("mx_reload", False):
+    if st.session_state.pop(keys.RELOAD, False):
         draft.discard()
-    base = st.session_state.get("mx_base")
+    base = st.session_state.get(keys.BASE)
     if base is not None and base != active.matrix.fingerprint:
         draft.restart_sliders()
-    st.session_state["mx_base"] = active.matrix.fingerprint
+    st.session_state[keys.BASE] = active.matrix.fingerprint
     gen = draft.generation()
     start = draft.bands() or draft.bands_of(active.matrix)
 
@@ -67,7 +67,7 @@ def band_editor() -> None:
         with slot:
             low, high = st.select_slider(
                 f"{term.rank}. {term.label}", options=list(APPROACHES.codes), value=start[term.code],
-                format_func=SLIDER_NAMES.__getitem__, key=f"mx_band_{term.code}" + (f"_{gen}" if gen else ""),
+                format_func=SLIDER_NAMES.__getitem__, key=keys.band(term.code, gen),
                 help=term.meaning,
             )
         edited[term.code] = (low, high)
@@ -87,36 +87,25 @@ def band_editor() -> None:
         if draft.bands() is not None:
             row.markdown(":orange-badge[Unsaved draft]" if showing
                          else ":orange-badge[:material/edit_note: Unsaved draft]", width="content")
-        row.button("" if showing else "Undo", key="mx_undo", icon=":material/undo:", on_click=draft.undo,
+        row.button("" if showing else "Undo", key=keys.UNDO, icon=":material/undo:", on_click=draft.undo,
                    disabled=not draft.can_undo(), type="tertiary", help="Undo: take back the last band edit")
-        row.button("" if showing else "Discard", key="mx_discard", icon=":material/delete:", on_click=draft.discard,
+        row.button("" if showing else "Discard", key=keys.DISCARD, icon=":material/delete:", on_click=draft.discard,
                    disabled=draft.bands() is None, type="tertiary", help="Discard the draft: back to the active band")
 
     matrix = draft_matrix or active.matrix
     changed = draft_matrix is not None and draft_matrix.fingerprint != active.matrix.fingerprint
     who = identity.actor()
-    seen = st.session_state.get("mx_seen_active", active.name)  # the active version shown a run ago, when clicked
-    st.session_state["mx_seen_active"] = active.name
-
-    def save_controls(side_by_side: bool = False) -> None:
-        """Name the edited band and save it as the active version (facilitators and administrators)."""
-        # Side by side, the button as wide as its words and the name the rest: the sliders' column is narrow.
-        row = st.container(horizontal=True, vertical_alignment="bottom", gap="small") if side_by_side \
-            else st.container()
-        name = row.text_input("Version name", key="mx_name", label_visibility="collapsed" if side_by_side
-                              else "visible", placeholder="Version name" if side_by_side else "e.g. Workshop 2026-11")
-        if row.button("Save and activate", type="primary", key="mx_save", disabled=not changed):
-            widgets.run_action(lambda: matrices.save_matrix(s, who, draft_matrix, name, expected_active=seen),  # type: ignore[arg-type]
-                               toast=f"Saved and activated '{plain(name.strip())}'", flags={"mx_reload": True})
+    seen = st.session_state.get(keys.SEEN_ACTIVE, active.name)  # the active version shown a run ago, when clicked
+    st.session_state[keys.SEEN_ACTIVE] = active.name
 
     if showing and who.can(Action.EDIT_MATRIX):
         with save_slot:
-            save_controls(side_by_side=True)
+            show_save(s, who, draft_matrix, changed, seen, side_by_side=True)
 
     head, side = board.columns([3, 2], vertical_alignment="bottom") if changed else (board, None)
     # Before or after the edit: the same cells are outlined in both, so the room sees what the drag moved.
     later = side is None or side.segmented_control(
-        "Show the portfolio", ["After the edit", "Before it"], default="After the edit", key="mx_side",
+        "Show the portfolio", ["After the edit", "Before it"], default="After the edit", key=keys.SIDE,
         label_visibility="collapsed") != "Before it"
     head.subheader(("Whole portfolio under this band" if later else f"Before the edit: '{plain(active.name)}'")
                    if changed else f"Whole portfolio under '{plain(active.name)}'", anchor=False)
@@ -157,59 +146,16 @@ def band_editor() -> None:
                                                   undiagnosed=undiagnosed, currency=cur, compact=showing,
                                                   compare_with=(active.matrix if later else matrix) if changed
                                                   else None, least=widgets.text_px()),
-                          key="mx_chart", config={"displayModeBar": False})
+                          key=keys.CHART, config={"displayModeBar": False})
         if (shown.undiagnosed_count or shown.lost_count) and showing:
             board.caption(left_out)
 
     if changed and draft_matrix is not None and not d.opportunities.empty:
-        effect = session.effect(d, preview)  # both sides are judged and cached: only compared, once per band
-        st.subheader("What this edit changes", anchor=False)
-        st.markdown(f"**{effect.changed_count:,}** opportunities ({plain(money(effect.changed_value, cur))}) "
-                    f"change fit; **{len(effect.recommendation_changes):,}** accounts get a different "
-                    "recommendation.")
-        # Stacked full width, with short approach names, so no column is cut off.
-        st.dataframe(widgets.money_table(effect.changed.assign(from_fit=effect.changed["from_fit"].map(charts.fit_badge),
-                                                               to_fit=effect.changed["to_fit"].map(charts.fit_badge)),
-                                         ["value"], cur),
-                     hide_index=True, key="mx_changed",
-                     column_config={"from_fit": "From", "to_fit": "To", "opportunities": "Opportunities",
-                                    "value": st.column_config.NumberColumn(f"Value ({cur})")})
-        moved = effect.recommendation_changes.head(SHOWN)
-        if len(effect.recommendation_changes) > SHOWN:
-            st.caption(f"The {SHOWN:,} accounts with the most expected value are listed, of "
-                       f"{len(effect.recommendation_changes):,} whose recommendation changes.")
-        st.dataframe(moved.assign(before=moved["before"].astype(str).map(SHORT),
-                                  after=moved["after"].astype(str).map(SHORT)),
-                     hide_index=True, key="mx_rec_changes",
-                     column_config={"account_id": "Id", "account_name": "Account", "before": "Recommended before",
-                                    "after": "Recommended after"})
+        show_effect(session.effect(d, preview), cur)  # both sides are judged and cached: compared once per band
 
     if showing:  # the projector view ends with the effect: switching and resetting are for the normal view
         return
-    st.divider()
-    if not who.can(Action.EDIT_MATRIX):  # the sliders above stay: a what-if that saves nothing
-        st.caption(display.may(Action.EDIT_MATRIX, "Saving, switching and resetting the matrix"))
-        return
-    c1, c2, c3 = st.columns(3)
-    with c1:
-        st.markdown("**Save as a new version**")
-        save_controls()
-    with c2:
-        st.markdown("**Switch the active version**")
-        versions = s.matrix_versions()
-        names = versions["name"].tolist()
-        # A new key with each active version (gen): after a save, a switch or a reset it shows the version now active.
-        target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0,
-                              key=f"mx_version_{gen}" if gen else "mx_version")
-        if st.button("Activate", key="mx_activate", disabled=target == active.name):
-            widgets.run_action(lambda: matrices.activate_matrix(s, who, target, expected_active=seen),
-                               toast=f"Activated '{plain(target)}'", flags={"mx_reload": True})
-    with c3:
-        st.markdown("**Reset**")
-        st.caption("Back to the default band of data/matrix.json.")
-        if st.button("Reset to default", key="mx_reset", disabled=active.name == "default" and not changed):
-            widgets.run_action(lambda: matrices.reset_matrix(s, who), toast="Back to the default matrix",
-                               flags={"mx_reload": True})
+    show_versions(s, who, active, draft_matrix, changed, seen, gen)
 
 
 band_editor()

@@ -7,16 +7,19 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from gtm.domain import economics
+from gtm.domain import economics, funnel, structures
 from gtm.domain import vocabulary as vocab
 from gtm.domain.economics import FORMULAS
-from gtm.domain.playbook import Assumptions, assumptions_from
+from gtm.domain.playbook import Assumptions, Playbook, assumptions_from
 from gtm.services import design
 from gtm.services import lists as lists_service
 from gtm.services.views.portfolio import PortfolioData
 from gtm.storage.repository import Store
 
 Exposure = economics.Exposure
+Staffing = economics.Staffing
+Totals = economics.Totals
+DeckTarget = funnel.DeckTarget
 
 
 def saved_assumptions(store: Store) -> design.SavedAssumptions:
@@ -71,7 +74,9 @@ def compared(d: PortfolioData, plan_a: design.NamedPlan, plan_b: design.NamedPla
     return design_a, design_b, c, design.comparison_frames(c, currency), notes_a, notes_b
 
 
-__all__ = ["FORMULAS", "Exposure", "assumptions_from", "compared", "designed", "editor_start", "exposure", "named_plan", "saved_assumptions", "scope_ids"]
+__all__ = ["FORMULAS", "DeckTarget", "Exposure", "Playbook", "Staffing", "Totals", "assumptions_from", "compared",
+           "coverage_texts", "deck_target", "designed", "editor_start", "exposure", "named_plan", "saved_assumptions",
+           "scope_ids", "staffing"]
 
 
 def editor_start(named: design.NamedPlan, table: pd.DataFrame, ids: list[str], currency: str, editable: int,
@@ -97,3 +102,18 @@ def editor_start(named: design.NamedPlan, table: pd.DataFrame, ids: list[str], c
         "Account ID": shown_ids.to_numpy(dtype=object),
     })
     return plan, notes, frame
+
+
+def staffing(roles: pd.DataFrame) -> Staffing:
+    """People the plan's structures need against today's, in all and per source (hire, assign)."""
+    return economics.staffing(roles)
+
+
+def coverage_texts(roles: pd.DataFrame) -> list[str]:
+    """Each role's coverage in words ("1 per 3 accounts", "2 for the programme")."""
+    return [structures.coverage_text(b, c) for c, b in zip(roles["coverage"], roles["basis"])]
+
+
+def deck_target() -> DeckTarget:
+    """The deck's incremental-sales case (data/funnel.json)."""
+    return funnel.default_rules().deck_target
