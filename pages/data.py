@@ -8,8 +8,7 @@ import streamlit as st
 
 from gtm import display, incidents
 from gtm.display import count, plain
-from gtm.domain import currency as money_codes
-from gtm.domain.types import Action, GtmError
+from gtm.domain.types import CURRENCY_CODES, Action, GtmError
 from gtm.export import tables
 from gtm.services import currency as currency_service
 from gtm.services import imports as importer
@@ -25,7 +24,7 @@ room = present.room()  # presenting: the room stays on its workspace, whatever i
 
 def currency_choices(first: str, *also: str | None) -> list[str]:
     """``first``, then the given and common ISO codes, each once."""
-    return list(dict.fromkeys([first, *(c for c in also if c), *money_codes.COMMON_CODES]))
+    return list(dict.fromkeys([first, *(c for c in also if c), *CURRENCY_CODES]))
 
 
 KIND_NAMES = {"accounts": "Accounts", "opportunities": "Opportunities"}

@@ -11,10 +11,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from gtm.display import count, money, plain, plural
-from gtm.domain import funnel
-from gtm.domain.types import Action, Role
+from gtm.domain.types import FUNNEL_MEASURES, Action, Axis, Role
 from gtm.export import charts
 from gtm.services import lists
+from gtm.services.views import key_accounts
 from pages.common import cache, identity, navigation, present, session, widgets
 
 HOW_NAMES = {"top": "Top N by size", "thresholds": "Thresholds"}
@@ -23,7 +23,7 @@ SHOWN = 2000  # points drawn and rows listed: the largest accounts; more is slow
 # The three lists' colours in the scatter and the funnel. The funnel writes white on the two dark ones (5.3:1 and
 # 4.7:1) and near-black on the grey (8.8:1), wherever its text falls inside a bar (charts.legible).
 LIST_COLOURS = {"Long list": "#B8BDC2", "Shortlist": "#2F6DB5", "Focus list": "#C44E29"}
-rules = funnel.default_rules()
+rules = key_accounts.rules()
 # The funnel narrows every account itself: the sidebar's list does not filter this page (its figures, the pipeline
 # values and the focus list built from the picks all need every account).
 d = session.data(every_account=True)
@@ -65,7 +65,7 @@ short_ids = cache.list_members(url, ws, int(short["list_id"]), store.data_versio
 focus_ids = cache.list_members(url, ws, int(focus_list["list_id"]), store.data_version()) if focus_list else []
 
 
-def _fmt(axis: funnel.Axis, x: float) -> str:
+def _fmt(axis: Axis, x: float) -> str:
     if np.isnan(x):
         return "not scored"
     return money(x, cur) if axis.unit == "money" else f"{x:.0f} %" if axis.unit == "percent" else f"{x:.1f}"
@@ -74,7 +74,7 @@ def _fmt(axis: funnel.Axis, x: float) -> str:
 # ---------------------------------------------------------------------------------------------- the funnel figures
 pipeline = cache.pipeline(url, ws, d.portfolio_version, scope, d.opportunities, session.won_weight())["value"]
 long_ids = d.accounts["account_id"]
-stages = funnel.funnel([(rules.stages["long"], long_ids.tolist()), (rules.stages["short"], short_ids),
+stages = key_accounts.funnel_stages([(rules.stages["long"], long_ids.tolist()), (rules.stages["short"], short_ids),
                         (rules.stages["focus"], focus_ids)], pipeline)
 target_value, target_years = lists.focus_target(store)
 cols = st.columns(4)
@@ -124,7 +124,7 @@ with long_tab:
     # Amounts as the figures write them (widgets.money_table); the size axis is an amount, a percentage or a score.
     money_cols = ["value", *(["size"] if size_ax.unit == "money" else [])]
     size_column = st.column_config.NumberColumn(size_ax.label, format=None if size_ax.unit == "money" else "%.1f")
-    cover = funnel.coverage(placed)
+    cover = key_accounts.coverage(placed)
 
 
     def _scatter(frame: pd.DataFrame) -> go.Figure:
@@ -261,7 +261,7 @@ with short_tab:
         base = pd.DataFrame({"account_id": short_ids})
         base = base.merge(d.accounts[["account_id", "name"]], on="account_id", how="left")
         base["value"] = pipeline.reindex(pd.Index(base["account_id"])).fillna(0.0).to_numpy()
-        for m in funnel.MEASURES:
+        for m in FUNNEL_MEASURES:
             got = mine[mine["measure"] == m].set_index("account_id")["score"] if len(mine) else pd.Series(dtype=float)
             base[f"{m}_score"] = got.reindex(pd.Index(base["account_id"])).to_numpy(dtype=float)
         marks = picks[picks["bu"] == bu].set_index("account_id") if len(picks) else pd.DataFrame()
@@ -287,7 +287,7 @@ with short_tab:
                 "of_interest": st.column_config.CheckboxColumn("Pick", width="small", help="Of interest to this BU: a pick for the focus list"),
                 "marked": "Marked or unmarked by, when"})
         score_changes: dict[tuple[str, str], float] = {}
-        for m in funnel.MEASURES:
+        for m in FUNNEL_MEASURES:
             new, old = edited[f"{m}_score"].to_numpy(dtype=float), base[f"{m}_score"].to_numpy(dtype=float)
             changed = ~np.isnan(new) & ((np.isnan(old)) | (new != old))
             score_changes.update({(a, m): float(v) for a, v in zip(edited["account_id"][changed], new[changed])})
@@ -301,7 +301,7 @@ with short_tab:
                 store, who, bu, scores=score_changes, picks=pick_changes, list_name=list_name,
                 version=list_version), toast=f"Saved for {bu}")
     if short:
-        standing = funnel.latest_picks(picks)
+        standing = key_accounts.latest_picks(picks)
         st.caption(plain(f"Picks on {short['name']} v{short['version']}: {len(standing)} from "
                          f"{count(standing['bu'].nunique() if len(standing) else 0, 'BU')}."))
         if len(standing):

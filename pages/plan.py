@@ -12,8 +12,17 @@ import streamlit as st
 
 from gtm import display
 from gtm.display import plain
-from gtm.domain import plan as plan_rules
-from gtm.domain.types import Action, GtmError
+from gtm.domain.types import (
+    NOT_STARTED,
+    PLAN_MAX_NAME,
+    PLAN_MAX_OWNER,
+    PLAN_MAX_WEEKS,
+    STATUSES,
+    Action,
+    GtmError,
+    Plan,
+    Schedule,
+)
 from gtm.export import charts
 from gtm.export.charts import hover_text
 from gtm.services import lists, plans
@@ -32,7 +41,7 @@ def _source_key(name: str, version: int) -> str:
     return f"v{version}:{name}"
 
 
-def _load(source: str) -> tuple[str, plan_rules.Plan, date, str | None, bool]:
+def _load(source: str) -> tuple[str, Plan, date, str | None, bool]:
     """The plan a source names: its name, plan, start date, list name, and whether it is a saved version."""
     if source != DEFAULT:
         number, name = source[1:].split(":", 1)
@@ -54,7 +63,7 @@ def _label(text: str, bold: bool = False) -> tuple[str, int]:
 
 
 
-def timeline(sched: plan_rules.Schedule, today: date, *, compact: bool = False,
+def timeline(sched: Schedule, today: date, *, compact: bool = False,
              least: float = charts.SCREEN_TEXT_PX) -> go.Figure:
     """Phases (dark bars) and their activities (coloured by status) from the start date, with today's line;
     ``compact``: tighter rows, so that the whole plan and its legend fit a 1280x720 projector. No text under
@@ -187,34 +196,34 @@ if editing:
         head, weeks_slot, _ = st.columns([5, 2, 2], vertical_alignment="bottom")
         head.markdown(f"**{i + 1}. {plain(phase.name)}**" + (f"  \n{plain(phase.note)}" if phase.note else ""))
         phase_weeks[phase.name] = weeks_slot.number_input(
-            "Phase length (weeks)", min_value=0.5, max_value=float(plan_rules.MAX_WEEKS), step=1.0, value=float(phase.weeks),
+            "Phase length (weeks)", min_value=0.5, max_value=float(PLAN_MAX_WEEKS), step=1.0, value=float(phase.weeks),
             format="%g", key=f"pl_phase_{i}_{gen}", help="How long the phase lasts, unless an activity ends later")
         rows = all_rows[all_rows["phase"] == phase.name].drop(columns="phase").reset_index(drop=True)
         edited = st.data_editor(
             rows, num_rows="dynamic", hide_index=True, key=f"pl_rows_{i}_{gen}", width="stretch",
             column_order=["activity", "offset", "weeks", "owner", "status"],
             column_config={
-                "activity": st.column_config.TextColumn("Activity", required=True, max_chars=plan_rules.MAX_NAME,
+                "activity": st.column_config.TextColumn("Activity", required=True, max_chars=PLAN_MAX_NAME,
                                                         width=WIDTHS["activity"]),
                 "offset": st.column_config.NumberColumn(
-                    "Offset (weeks)", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS), step=0.5, format="%g",
+                    "Offset (weeks)", min_value=0.0, max_value=float(PLAN_MAX_WEEKS), step=0.5, format="%g",
                     width=WIDTHS["offset"], help="Weeks after the phase starts; empty: right after the activity above it"),
-                "weeks": st.column_config.NumberColumn("Weeks", min_value=0.0, max_value=float(plan_rules.MAX_WEEKS),
+                "weeks": st.column_config.NumberColumn("Weeks", min_value=0.0, max_value=float(PLAN_MAX_WEEKS),
                                                        step=0.5, format="%g", required=True, default=1.0,
                                                        width=WIDTHS["weeks"]),
-                "owner": st.column_config.TextColumn("Owner", max_chars=plan_rules.MAX_OWNER, width=WIDTHS["owner"],
+                "owner": st.column_config.TextColumn("Owner", max_chars=PLAN_MAX_OWNER, width=WIDTHS["owner"],
                                                      help="Who answers for it; empty until someone is named"),
-                "status": st.column_config.SelectboxColumn("Status", options=list(plan_rules.STATUSES),
-                                                           required=True, default=plan_rules.NOT_STARTED,
+                "status": st.column_config.SelectboxColumn("Status", options=list(STATUSES),
+                                                           required=True, default=NOT_STARTED,
                                                            width=WIDTHS["status"]),
             })
         edited_parts.append(edited.assign(phase=phase.name))
     try:
-        plan = plan_rules.plan_from_rows(base, pd.concat(edited_parts, ignore_index=True), phase_weeks)
+        plan = plans.plan_from_rows(base, pd.concat(edited_parts, ignore_index=True), phase_weeks)
     except GtmError as exc:
         problem = exc
 
-sched = plan_rules.schedule(plan, start)
+sched = plans.schedule(plan, start)
 acts = sched.activities
 with board:
     if problem is not None:
@@ -224,7 +233,7 @@ with board:
     unowned = int((acts["owner"] == "").sum())
     st.markdown(f"**{sched.weeks:g} weeks**, {sched.start:%d %b %Y} → {sched.end:%d %b %Y} · **{done}** of "
                 f"{len(acts)} activities done · **{unowned}** without an owner yet", help=", ".join(
-                    f"{int((acts['status'] == k).sum())} {k}" for k in plan_rules.STATUSES))
+                    f"{int((acts['status'] == k).sum())} {k}" for k in STATUSES))
     widgets.chart(timeline(sched, date.today(), compact=showing, least=widgets.text_px()), key="pl_timeline",
                   config={"displayModeBar": False})
 

@@ -5,9 +5,9 @@ import streamlit as st
 from gtm import display
 from gtm.display import count, money, plain, share
 from gtm.domain.types import APPROACHES, NATURES, Action
-from gtm.domain.vocabulary import glossary
 from gtm.export import charts
 from gtm.services import accounts
+from gtm.services.views.portfolio import glossary
 from pages.common import address, draft, identity, navigation, outcomes, present, session, widgets
 
 STEPS_HELP = "Rows outside the realistic band: 0 is realistic, 1 is worth a look, 2 or more is a clear misfit"

@@ -12,8 +12,17 @@ import pandas as pd
 import streamlit as st
 
 from gtm.display import count, plain
-from gtm.domain import account_plans as rules
-from gtm.domain.types import STATUSES, Actor
+from gtm.domain.types import (
+    ACCOUNT_PLAN_ACCEPTED,
+    ACCOUNT_PLAN_MAX_NAME,
+    ACCOUNT_PLAN_MAX_TEXT,
+    ACCOUNT_PLAN_PARTS,
+    NOT_KNOWN,
+    STATUSES,
+    STRENGTHS,
+    AccountPlan,
+    Actor,
+)
 from gtm.services import account_plans, lists
 from gtm.services.workspaces import Store
 from pages.common import address, present, session, widgets
@@ -22,9 +31,9 @@ ANCHOR = "account-plan"
 STRENGTH_WORDS = {"strong": "strong", "medium": "medium", "weak": "weak"}
 
 
-def _open_actions(plan: rules.AccountPlan, today: date) -> None:
+def _open_actions(plan: AccountPlan, today: date) -> None:
     """The actions not done yet, overdue first, in a table (text from people: never Markdown)."""
-    acts = rules.open_actions(plan, today)
+    acts = account_plans.plan_open_actions(plan, today)
     late = int(acts["overdue"].sum()) if len(acts) else 0
     st.markdown(f"**Open actions: {len(acts):,}**" + (f" · **{late:,} overdue**" if late else ""))
     if len(acts):
@@ -36,17 +45,17 @@ def _open_actions(plan: rules.AccountPlan, today: date) -> None:
                                     "status": "Status", "overdue": ""})
 
 
-def _read_only(plan: rules.AccountPlan, bus: dict[str, str]) -> None:
+def _read_only(plan: AccountPlan, bus: dict[str, str]) -> None:
     """The plan's parts as tables, what nobody gave said as not known."""
-    frames = rules.plan_frames(plan)
-    st.markdown(f"**{rules.PART_LABELS['objectives']}**")
+    frames = account_plans.plan_frames(plan)
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['objectives']}**")
     if plan.objectives:
         st.dataframe(frames["objectives"], hide_index=True, key="ap_objectives_shown",
                      column_config={"objective": st.column_config.TextColumn("Objective", width="large")})
     else:
         st.caption("No objective yet.")
     targets = frames["targets"].assign(bu=frames["targets"]["bu"].map(lambda b: bus.get(b, b)))
-    st.markdown(f"**{rules.PART_LABELS['targets']}**")
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['targets']}**")
     if len(targets):
         st.dataframe(widgets.money_table(targets, ["value"], session.currency()), hide_index=True,
                      key="ap_targets_shown", column_config={"bu": "BU", "value": st.column_config.NumberColumn(
@@ -54,9 +63,9 @@ def _read_only(plan: rules.AccountPlan, bus: dict[str, str]) -> None:
     else:
         st.caption("No target per BU yet.")
     people = frames["stakeholders"]
-    st.markdown(f"**{rules.PART_LABELS['stakeholders']}**")
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['stakeholders']}**")
     if len(people):
-        st.dataframe(people.assign(strength=people["strength"].fillna(rules.NOT_KNOWN),
+        st.dataframe(people.assign(strength=people["strength"].fillna(NOT_KNOWN),
                                    owner=people["owner"].replace("", "no owner yet")),
                      hide_index=True, key="ap_people_shown",
                      column_config={"name": "Name", "role": "Role", "strength": "Relationship",
@@ -65,17 +74,17 @@ def _read_only(plan: rules.AccountPlan, bus: dict[str, str]) -> None:
         st.caption("No stakeholder yet.")
 
 
-def _editors(plan: rules.AccountPlan | None, bus: dict[str, str], gen: str) -> dict[str, pd.DataFrame]:
+def _editors(plan: AccountPlan | None, bus: dict[str, str], gen: str) -> dict[str, pd.DataFrame]:
     """One editor per part of the plan, started from ``plan``; returns what they hold."""
-    frames = rules.plan_frames(plan)
+    frames = account_plans.plan_frames(plan)
     cur = session.currency()
     edited: dict[str, pd.DataFrame] = {}
-    st.markdown(f"**{rules.PART_LABELS['objectives']}**")
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['objectives']}**")
     edited["objectives"] = st.data_editor(
         frames["objectives"], num_rows="dynamic", hide_index=True, key=f"ap_objectives_{gen}", width="stretch",
-        column_config={"objective": st.column_config.TextColumn("Objective", max_chars=rules.MAX_TEXT,
+        column_config={"objective": st.column_config.TextColumn("Objective", max_chars=ACCOUNT_PLAN_MAX_TEXT,
                                                                 width="large")})
-    st.markdown(f"**{rules.PART_LABELS['targets']}**")
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['targets']}**")
     # Streamlit types a select column's format_func over every option type (str, int, float, bool); ours are BU ids.
     bu_name: Callable[[Any], str] = widgets.names(list(bus), bus)
     edited["targets"] = st.data_editor(
@@ -86,23 +95,23 @@ def _editors(plan: rules.AccountPlan | None, bus: dict[str, str], gen: str) -> d
             "value": st.column_config.NumberColumn(f"Target ({cur})", min_value=0.0, format="localized",
                                                    help="What the BU aims to sell at this account beyond today"),
             "source": st.column_config.SelectboxColumn("Target from", options=["entered", "whitespace"],
-                                                       default="entered", help=rules.ACCEPTED["source"])})
-    st.markdown(f"**{rules.PART_LABELS['stakeholders']}**")
+                                                       default="entered", help=ACCOUNT_PLAN_ACCEPTED["source"])})
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['stakeholders']}**")
     edited["stakeholders"] = st.data_editor(
         frames["stakeholders"], num_rows="dynamic", hide_index=True, key=f"ap_people_{gen}", width="stretch",
         column_config={
-            "name": st.column_config.TextColumn("Name", max_chars=rules.MAX_NAME),
-            "role": st.column_config.TextColumn("Role", max_chars=rules.MAX_NAME),
-            "strength": st.column_config.SelectboxColumn("Relationship", options=list(rules.STRENGTHS),
+            "name": st.column_config.TextColumn("Name", max_chars=ACCOUNT_PLAN_MAX_NAME),
+            "role": st.column_config.TextColumn("Role", max_chars=ACCOUNT_PLAN_MAX_NAME),
+            "strength": st.column_config.SelectboxColumn("Relationship", options=list(STRENGTHS),
                                                          help="How strong our relationship is; empty: not known"),
-            "owner": st.column_config.TextColumn("Relationship owner", max_chars=rules.MAX_NAME,
+            "owner": st.column_config.TextColumn("Relationship owner", max_chars=ACCOUNT_PLAN_MAX_NAME,
                                                  help="Who on our side owns the relationship")})
-    st.markdown(f"**{rules.PART_LABELS['actions']}**")
+    st.markdown(f"**{ACCOUNT_PLAN_PARTS['actions']}**")
     edited["actions"] = st.data_editor(
         frames["actions"], num_rows="dynamic", hide_index=True, key=f"ap_actions_{gen}", width="stretch",
         column_config={
-            "action": st.column_config.TextColumn("Action", max_chars=rules.MAX_TEXT, width="large"),
-            "owner": st.column_config.TextColumn("Owner", max_chars=rules.MAX_NAME),
+            "action": st.column_config.TextColumn("Action", max_chars=ACCOUNT_PLAN_MAX_TEXT, width="large"),
+            "owner": st.column_config.TextColumn("Owner", max_chars=ACCOUNT_PLAN_MAX_NAME),
             "due": st.column_config.DateColumn("Due", format="YYYY-MM-DD"),
             "status": st.column_config.SelectboxColumn("Status", options=list(STATUSES),
                                                        default="not started", required=True)})
@@ -140,7 +149,7 @@ def show_account_plan(store: Store, who: Actor, account: pd.Series, business_uni
         note = st.text_input("Note on this version", key=f"ap_note_{gen}", max_chars=2000)
         if st.button("Save the plan", type="primary", key="ap_save"):
             def save() -> int:
-                return account_plans.save_plan(store, who, account_id, rules.plan_from_frames(edited, note),
+                return account_plans.save_plan(store, who, account_id, account_plans.plan_from_frames(edited, note),
                                                expected_version=saved.version if saved else 0)
 
             widgets.run_action(save, toast="Account plan saved",
