@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from gtm.domain import structures
-from gtm.services.views import portfolio
+from gtm.services.views import portfolio, structures
 from pages.common import account_plan, identity, navigation, session
 from pages.common.account import decision, find, lead, opportunities, status
 

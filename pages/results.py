@@ -12,7 +12,7 @@ import streamlit as st
 
 from gtm import display
 from gtm.display import count, money, plain, share
-from gtm.domain import results as rules
+from gtm.domain.types import BASELINE_LABELS, BASELINE_RULES, GROUP_WORDS, Rule
 from gtm.export import tables
 from gtm.services import results as results_service
 from pages.common import address, cache, navigation, session, widgets
@@ -21,7 +21,7 @@ EVERY = "— every account —"
 TEXT, GAINED, PACE = "#1B1F24", "#0072B2", "#D55E00"  # Okabe-Ito blue and vermilion
 
 
-def choose_scope() -> tuple[str | None, rules.Rule, date | None]:
+def choose_scope() -> tuple[str | None, Rule, date | None]:
     """The list (the latest focus list by default) and the baseline rule (and date), from the controls."""
     names = session.list_names()
     focus = results_service.scope(session.store())
@@ -34,11 +34,11 @@ def choose_scope() -> tuple[str | None, rules.Rule, date | None]:
                             help="A list saved on the Key accounts page (its latest version); the latest focus list by "
                                  "default")
     list_name = None if chosen == EVERY else chosen
-    rules_shown = [r for r in rules.BASELINE_RULES if list_name is not None or r != "list"]
+    rules_shown = [r for r in BASELINE_RULES if list_name is not None or r != "list"]
     if st.session_state.get("rs_rule") not in rules_shown:
         st.session_state["rs_rule"] = rules_shown[0]
     rule = middle.segmented_control("Since", rules_shown, key="rs_rule", required=True,
-                                    format_func=rules.BASELINE_LABELS.__getitem__,
+                                    format_func=BASELINE_LABELS.__getitem__,
                                     help="The baseline: the import in force when the list was saved, the first import, "
                                          "or the latest import dated on or before a date") or rules_shown[0]
     since = right.date_input("Date", value=date.today(), key="rs_since", format="YYYY-MM-DD",
@@ -71,7 +71,7 @@ def show_figures(res: results_service.Results) -> None:
     moved_share = s.group_share("moved")
     c[4].metric("Gains where accounts moved", "none moved" if not s.accounts_by_group.get("moved") else
                 share(moved_share) if moved_share is not None else "—",
-                help=f"{rules.GROUP_WORDS['moved'].capitalize()}. {rules.GROUP_WORDS['not moved'].capitalize()}.")
+                help=f"{GROUP_WORDS['moved'].capitalize()}. {GROUP_WORDS['not moved'].capitalize()}.")
     st.markdown("\n".join(f"- {plain(line)}" for line in res.sentences()))
 
 
@@ -123,7 +123,7 @@ def show_accounts(res: results_service.Results) -> None:
             "first_deal_from": st.column_config.TextColumn(
                 "Dated by", help="The CRM's close date when it falls between the baseline and the import that first "
                                  "recorded the deal won; else that import's date"),
-            "group": st.column_config.TextColumn("Structure", help="; ".join(rules.GROUP_WORDS.values())),
+            "group": st.column_config.TextColumn("Structure", help="; ".join(GROUP_WORDS.values())),
         })
     st.download_button("Results per account (CSV)", lambda: tables.to_csv_bytes(results_service.export_frame(res)),
                        file_name=f"gtm-results-{res.latest_on or date.today():%Y-%m-%d}.csv", mime="text/csv",

@@ -8,9 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gtm.display import money, plain
-from gtm.domain import structures
-from gtm.domain.types import APPROACHES, NATURES, Assumptions, InputError
+from gtm.domain.types import APPROACHES, NATURES, SOURCE_WORDS, Assumptions, InputError
 from gtm.services import design
+from gtm.services.views import structures
 from pages.common import address, design_inputs, navigation, present, session
 
 MARKERS = ("The structure you opened", "The structure you compare it with")
@@ -100,7 +100,7 @@ def card(code: str, marker: str | None) -> None:
             _line("Governance", s.governance)
             st.markdown("**Skills:**\n" + "\n".join(f"- {plain(skill)}" for skill in s.skills))
             roles = book.roles_of(code)
-            lines = [f"- {plain(r.label)}: {plain(structures.SOURCE_WORDS[r.source])}"
+            lines = [f"- {plain(r.label)}: {plain(SOURCE_WORDS[r.source])}"
                      + (f", {plain(structures.coverage_text(r.basis, coverage.coverage[r.code]))}"
                         if coverage is not None and r.code in coverage.coverage else "")
                      for r in roles]

@@ -44,6 +44,21 @@ class SavedPlan:
 # ---------------------------------------------------------------------------------------------- who may edit
 
 
+def plan_frames(plan: AccountPlan | None) -> dict[str, pd.DataFrame]:
+    """A plan's four parts as the editors hold them, one frame per part (empty frames for no plan)."""
+    return rules.plan_frames(plan)
+
+
+def plan_from_frames(frames: Mapping[str, pd.DataFrame], note: str = "") -> AccountPlan:
+    """An AccountPlan from the editors' frames; raises InputError naming the part, row, column and value."""
+    return rules.plan_from_frames(frames, note)
+
+
+def plan_open_actions(plan: AccountPlan, today: date) -> pd.DataFrame:
+    """One plan's actions not done yet, the overdue first."""
+    return rules.open_actions(plan, today)
+
+
 def _owns(actor: Actor, owner: str | None) -> bool:
     mine = {v.strip().casefold() for v in (actor.name, actor.email or "") if v and v.strip()}
     return (owner or "").strip().casefold() in mine

@@ -17,6 +17,7 @@ from gtm.domain.permissions import Action, Actor, require
 from gtm.domain.vocabulary import normalise
 from gtm.ingest import columns as colmap
 from gtm.ingest import plan as ingest
+from gtm.ingest.columns import Kind as Kind  # what a file holds: the Import page names it through this service
 from gtm.ingest.limits import Limits
 from gtm.ingest.plan import ImportPlan
 from gtm.ingest.plan import ImportResult as ImportResult  # the Import page names it through this service
@@ -38,7 +39,7 @@ rejects_file_name = ingest.rejects_file_name
 def upload_limits() -> Limits:
     """The limits of a file uploaded in the browser (GTM_UPLOAD_MAX_*)."""
     return Limits.upload()
-__all__ = ["KINDS", "ImportPlan", "ImportResult", "commit_import", "plan_import"]
+__all__ = ["KINDS", "ImportPlan", "ImportResult", "Kind", "commit_import", "plan_import"]
 
 
 def plan_import(

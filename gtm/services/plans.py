@@ -3,6 +3,7 @@ facilitators and administrators), and reading saved versions (everyone; the deck
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +12,7 @@ import pandas as pd
 from gtm.domain import plan as plan_rules
 from gtm.domain.errors import InputError
 from gtm.domain.permissions import Action, Actor, require
-from gtm.domain.plan import Plan
+from gtm.domain.plan import Phase, Plan, Schedule
 from gtm.export import tables
 from gtm.services import audit
 from gtm.storage.repository import Store, Transaction
@@ -29,6 +30,18 @@ VERSION_HEADERS = {"name": "Plan", "version": "Version", "start_date": "Start", 
 def default_plan() -> Plan:
     """The default plan (data/engagement_plan.json): the deck's three phases and their activities."""
     return plan_rules.default_plan()
+
+
+def schedule(plan: Plan, start: date) -> Schedule:
+    """The plan laid out in dates from ``start``: each activity's start and end, and each phase's."""
+    return plan_rules.schedule(plan, start)
+
+
+def plan_from_rows(phases: Sequence[Phase] | Plan, rows: pd.DataFrame,
+                   phase_weeks: Mapping[str, Any] | None = None) -> Plan:
+    """A Plan from the editor's rows (one per activity) into the given phases; ``phase_weeks`` replaces phase
+    lengths by name. Raises InputError naming the row, column and value at fault."""
+    return plan_rules.plan_from_rows(phases, rows, phase_weeks)
 
 
 def schedule_frame(plan: Plan, start: date) -> pd.DataFrame:

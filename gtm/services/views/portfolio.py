@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from gtm.domain import drill, portfolio
+from gtm.domain import drill, portfolio, vocabulary
 from gtm.domain.matrix import ApproachMatrix
 from gtm.domain.outcomes import in_play
 from gtm.domain.portfolio import (
@@ -193,3 +193,9 @@ def review_queue(store: Store, accounts: pd.DataFrame, assessed: pd.DataFrame, d
 def progress(accounts: pd.DataFrame, judged: Judged, decisions: pd.DataFrame) -> Progress:
     """The first hour's checklist over every account under the active matrix."""
     return progress_service.progress(accounts, judged.assessed, judged.recommendations, decisions)
+
+
+def glossary() -> pd.DataFrame:
+    """The natures and approaches with what each means (data/vocabulary.json), lightest first: kind, rank, label,
+    meaning."""
+    return vocabulary.glossary()
