@@ -4,7 +4,7 @@ sidebar."""
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from gtm import timing
+from gtm import incidents, timing
 from gtm.domain.types import Action
 from pages.common import (
     address,
@@ -20,6 +20,7 @@ from pages.common import (
     widgets,
 )
 
+incidents.configure_logging()  # the 'gtm' logger to stderr, set up once per server process (again: a no-op)
 housekeeping.start()  # once per server process: libraries frozen out of the garbage collector, memory given back
 session.begin_run()  # the store's versions and active matrix: read once in this run
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from gtm import incidents
 from gtm.domain.errors import GtmError, InputError, Problem
 from gtm.domain.fmt import count
 from gtm.domain.matrix import ApproachMatrix, default_matrix, load_matrix
@@ -206,7 +207,6 @@ def _prepare_pages(store: Store) -> None:
     import gc
     import time
 
-    from gtm import incidents
     from gtm.services import portfolio as portfolio_service
 
     gc.collect()  # the import's rows are gone: free them before the portfolio is read
@@ -540,6 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     GTM_ERROR_LOG) under that id.
     """
     args = build_parser().parse_args(argv)
+    incidents.configure_logging()
     try:
         return int(args.func(args))
     except GtmError as exc:
@@ -554,8 +555,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        from gtm import incidents
-
         error_id, log = incidents.report_to_file(exc, f"gtm {args.command}", incidents.log_file())
         where = f"in {log}" if log else "above"
         print(f"error: something went wrong (error id {error_id}); the details are {where} under this id.",

@@ -27,21 +27,27 @@ def new_id() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(6))
 
 
-def logger() -> logging.Logger:
-    """The 'gtm' logger; when nothing else is set up (a bare ``streamlit run``), it writes to stderr."""
+_HANDLER = "gtm-stderr"  # the name of the handler configure_logging adds, so a second call adds none
+
+
+def configure_logging() -> None:
+    """Set up the 'gtm' logger, once per process, from the entry points (app.py, gtm.cli.main): INFO and above to
+    stderr, with time, level and logger name. When the root logger already has handlers (a host program, pytest), its
+    set-up is kept and nothing is added; calling it again (app.py runs on every rerun) changes nothing."""
     log = logging.getLogger(LOGGER_NAME)
-    if not log.handlers and not logging.getLogger().handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter(_FORMAT))
-        log.addHandler(handler)
-        log.setLevel(logging.INFO)
-    return log
+    if logging.getLogger().handlers or any(h.get_name() == _HANDLER for h in log.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(_HANDLER)
+    handler.setFormatter(logging.Formatter(_FORMAT))
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
 
 
 def report(exc: BaseException, where: str) -> str:
     """Log ``exc`` with its traceback under a new error id (``where``: the page or command); return the id."""
     error_id = new_id()
-    logger().error("error id %s in %s: %s: %s", error_id, where, type(exc).__name__, exc, exc_info=exc)
+    logging.getLogger(LOGGER_NAME).error("error id %s in %s: %s: %s", error_id, where, type(exc).__name__, exc, exc_info=exc)
     return error_id
 
 

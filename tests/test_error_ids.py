@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import re
 from pathlib import Path
 
@@ -82,3 +83,18 @@ def test_report_logs_under_the_id_it_returns(caplog: pytest.LogCaptureFixture) -
     assert record.name == "gtm" and record.exc_info is not None
     assert "page portfolio" in record.getMessage()
     assert error_id in incidents.message(error_id) and "the details" not in incidents.message(error_id)
+
+
+def test_logging_is_configured_once_and_leaves_a_host_programs_set_up_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """app.py runs configure_logging on every rerun: one stderr handler, however often; none beside a root handler."""
+    gtm_log = logging.getLogger("gtm")
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(gtm_log, "handlers", [])
+    monkeypatch.setattr(gtm_log, "level", logging.NOTSET)
+    incidents.configure_logging()
+    incidents.configure_logging()
+    assert len(gtm_log.handlers) == 1 and gtm_log.level == logging.INFO
+    monkeypatch.setattr(logging.getLogger(), "handlers", [logging.NullHandler()])
+    monkeypatch.setattr(gtm_log, "handlers", [])
+    incidents.configure_logging()
+    assert gtm_log.handlers == []

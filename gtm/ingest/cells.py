@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
+from babel import Locale
+from babel.dates import get_month_names
+from babel.numbers import NumberFormatError, parse_decimal
 
 from gtm.domain import currency
 from gtm.domain.errors import Problem
@@ -36,6 +38,8 @@ PERCENT_ACCEPTED = "accepted: 45, 45%, 45.5 %, 45,5 %"
 # Beyond this no amount, revenue or percent is real, and sums of such values overflow: 10^15 is a quadrillion.
 MAX_MAGNITUDE = 1e15
 _MAX_NUMBER_CHARS = 64  # '-1,234,567,890,123.45 USD' is 25; longer is not a number a person wrote
+_DECIMAL_POINT, _DECIMAL_COMMA = Locale("en"), Locale("de")  # 1,234.5 and 1.234,5
+_DIGITS_AND_MARKS = re.compile(r"[0-9]*(?:[.,][0-9]*)*")
 _TOO_LARGE = "is too large; amounts and percents up to 1,000,000,000,000,000 (10^15) are accepted"
 
 
@@ -86,27 +90,28 @@ def _shape(core: str) -> tuple[str | None, bool]:
 
 
 def _number(core: str, decimal: str | None) -> float | None:
-    """Digits with thousands groups (validated: 3 digits each) and an optional decimal part."""
-    if decimal:
-        if core.count(decimal) != 1:
-            return None
-        head, tail = core.split(decimal)
-        if not _ascii_digit(tail) and not (tail == "" and head):
-            return None
-    else:
-        head, tail = core, ""
-    thousands = "," if decimal == "." else "." if decimal == "," else ",."
-    groups = re.split(f"[{re.escape(thousands + _SPACES)}]", head) if head else [""]
-    if len(groups) > 1:
-        if not (_ascii_digit(groups[0]) and len(groups[0]) <= 3
-                and all(len(g) == 3 and _ascii_digit(g) for g in groups[1:])):
-            return None
-    elif groups[0] and not _ascii_digit(groups[0]):
+    """Digits with thousands groups (3 digits each) and an optional decimal part, or None.
+
+    Babel reads and checks them (``strict``: a group of other than 3 digits is refused, never guessed) in a locale
+    whose marks are the ones this value uses: English for a '.' decimal, German for a ',' decimal. Which mark is the
+    decimal is decided before (by the value, or by its column: ``_shape`` and the votes), which no library does. Spaces
+    and apostrophes group thousands too: they become the locale's group mark first.
+    """
+    group = "," if decimal == "." else "." if decimal == "," else ("." if "." in core else ",")
+    text = re.sub(f"[{re.escape(_SPACES)}]", group, core)
+    if decimal and text.endswith(decimal) and len(text) > 1:
+        text = text[:-1]  # '1,234.': a decimal mark with nothing after it reads as the whole number
+    if not _DIGITS_AND_MARKS.fullmatch(text):
         return None
-    digits = "".join(groups)
-    if not digits and not tail:
+    locale = _DECIMAL_COMMA if group == "." else _DECIMAL_POINT
+    # Babel's strict check refuses leading zeros ('01,234', '0 939'), which were always read: it checks the groups
+    # with the zeros as other digits, then reads the value itself.
+    shape = re.sub(r"^0+", lambda zeros: "1" * len(zeros[0]), text)
+    try:
+        parse_decimal(shape, locale=locale, strict=True)
+        return float(parse_decimal(text, locale=locale))
+    except NumberFormatError:
         return None
-    return float(f"{digits or '0'}.{tail or '0'}")
 
 
 def _ascii_digit(text: str) -> bool:
@@ -313,78 +318,75 @@ def parse_percent(series: pd.Series, column: str) -> tuple[np.ndarray, list[Prob
 
 # --- dates ------------------------------------------------------------------------------------------------------
 
-_TIME = r"(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp][Mm])?\s*(Z|[+-]\d{2}:?\d{2})?)?"
-_ISO = re.compile(r"^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})" + _TIME + "$")
-_DMY = re.compile(r"^(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})" + _TIME + "$")
-_MONTH_NAMES = {m: i + 1 for i, m in enumerate(
-    ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-     "november", "december"))}
-_DAY_MONTH_NAME = re.compile(r"^(\d{1,2})[\s-]+([A-Za-z]{3,9})\.?[\s,-]+(\d{4})" + _TIME + "$")
-_MONTH_NAME_DAY = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})" + _TIME + "$")
+_TIME = (r"(?:[T ]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<sec>\d{2})(?:[.,]\d+)?)?\s*(?P<ampm>[AaPp][Mm])?"
+         r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?")
+# The forms a date is accepted in, each naming its parts. A text in none of them is not a date: pandas and dateutil
+# read far more ('2026/03' as March 1st, 'soon' with fuzzy rules), and would silently swap day and month where a
+# column's form says they cannot be swapped, so they get the parts, never the text.
+_FORMS = (
+    r"(?P<year>\d{4})(?P<sep>[-/.])(?P<month>\d{1,2})(?P=sep)(?P<day>\d{1,2})",  # ISO: year first
+    r"(?P<a>\d{1,2})(?P<sep>[-/.])(?P<b>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})",  # dd/mm/yyyy or mm/dd/yyyy
+    r"(?P<day>\d{1,2})[\s-]+(?P<name>[A-Za-z]{3,9})\.?[\s,-]+(?P<year>\d{4})",  # 31 Mar 2026
+    r"(?P<name>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})",  # March 31st, 2026
+)
+_NUMERIC = 1
+_PARTS = ["year", "month", "day", "a", "b", "name", "hour", "minute", "sec", "ampm", "tz"]
+# English month names and abbreviations from the CLDR (Babel), and 'Sept', which people write too.
+_MONTHS = {n.lower(): m for w in ("wide", "abbreviated") for m, n in get_month_names(w, locale="en").items()}
+_MONTHS["sept"] = 9
 DATE_ACCEPTED = "accepted: 2026-03-31, 31/03/2026, 03/31/2026, 31.03.2026, 31 Mar 2026"
-
-
-def _month(name: str) -> int | None:
-    lower = name.lower()
-    for full, number in _MONTH_NAMES.items():
-        if lower in (full, full[:3]) or (lower == "sept" and number == 9):
-            return number
-    return None
-
-
-def _time_parts(groups: tuple[str | None, ...]) -> tuple[int, int, int, str | None] | None:
-    hh, mm, ss, ampm, tz = groups
-    if hh is None:
-        return 0, 0, 0, None
-    h, m, s = int(hh), int(mm or 0), int(ss or 0)
-    if ampm:
-        if not 1 <= h <= 12:
-            return None
-        h = h % 12 + (12 if ampm.lower() == "pm" else 0)
-    return h, m, s, tz
-
-
-class _Refused(Exception):
-    """A date that reads but cannot be kept; the message is the problem's reason."""
-
-
-_FIRST_DATE = datetime(1900, 1, 1)
-_LAST_DATE = datetime(2199, 12, 31, 23, 59, 59)
+_FIRST_DATE, _LAST_DATE = pd.Timestamp("1900-01-01"), pd.Timestamp("2199-12-31 23:59:59")
 _OUT_OF_RANGE = "is outside the dates accepted (years 1900 to 2199)"
+_BAD_OFFSET = "has the UTC offset {}, which no place uses; offsets run from -12:00 to +14:00"
 
 
-def _build(y: int, mo: int, d: int, tparts: tuple[int, int, int, str | None] | None) -> datetime | None:
-    """The date (naive, UTC), None when no such day exists; _Refused when it exists but cannot be kept."""
-    if tparts is None:
-        return None
-    h, mi, s, tz = tparts
-    try:
-        value = datetime(y, mo, d, h, mi, s)
-    except ValueError:
-        return None
-    if tz:
-        if tz != "Z":
-            sign = 1 if tz[0] == "+" else -1
-            digits = tz[1:].replace(":", "")
-            hours, minutes = int(digits[:2]), int(digits[2:])
-            if minutes >= 60 or hours * 60 + minutes > 14 * 60:
-                raise _Refused(f"has the UTC offset {tz}, which no place uses; offsets run from -12:00 to +14:00")
-            value = value.replace(tzinfo=timezone(sign * timedelta(hours=hours, minutes=minutes)))
-        else:
-            value = value.replace(tzinfo=UTC)
-        try:
-            value = value.astimezone(UTC).replace(tzinfo=None)  # stored naive, in UTC
-        except OverflowError:
-            raise _Refused(_OUT_OF_RANGE) from None
-    if not _FIRST_DATE <= value <= _LAST_DATE:
-        # Beyond what a nanosecond timestamp holds (1677-2262) a date would be stored as another one.
-        raise _Refused(_OUT_OF_RANGE)
-    return value
+def _date_parts(texts: pd.Series) -> tuple[pd.DataFrame, np.ndarray]:
+    """The parts of each text (_PARTS, as text or NaN) in the first of _FORMS it matches, and that form's number
+    (-1: none; no date is written in more than 64 characters)."""
+    parts = pd.DataFrame(np.nan, index=texts.index, columns=_PARTS, dtype=object)
+    form = np.full(len(texts), -1)
+    short = (texts.str.len() <= 64).to_numpy(dtype=bool)
+    for number, pattern in enumerate(_FORMS):
+        todo = (form == -1) & short
+        found = texts[todo].str.extract(f"^{pattern}{_TIME}$")
+        hit = found["year"].notna()
+        rows = hit.index[hit]
+        columns = [c for c in _PARTS if c in found.columns]
+        parts.loc[rows, columns] = found.loc[rows, columns]
+        form[np.flatnonzero(todo)[hit.to_numpy(dtype=bool)]] = number
+    return parts, form
 
 
-def _year(text: str) -> int:
-    y = int(text)
-    return y if len(text) == 4 else (2000 + y if y < 70 else 1900 + y)
+def _numbers(column: pd.Series) -> np.ndarray:
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype=float)
+
+
+def _timestamps(year: np.ndarray, month: np.ndarray, day: np.ndarray, parts: pd.DataFrame,
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(naive UTC datetime64[ns] or NaT where no such day or time exists, an offset no place uses, outside the years
+    accepted) from the parts: pandas assembles and checks the dates and times, and the offsets move them to UTC."""
+    hour, minute, sec = (np.nan_to_num(_numbers(parts[c])) for c in ("hour", "minute", "sec"))
+    ampm = parts["ampm"].str.lower().to_numpy(dtype=object)
+    twelve = pd.notna(ampm)
+    real = ((year >= 1) & ~np.isnan(month) & ~np.isnan(day) & (hour <= 23) & (minute <= 59) & (sec <= 59)
+            & (~twelve | ((hour >= 1) & (hour <= 12))))  # pandas would carry 24:00 into the next day
+    hour = np.where(twelve, hour % 12 + np.where(ampm == "pm", 12, 0), hour)
+    offset = parts["tz"].str.extract(r"(?P<sign>[+-])(?P<h>\d\d):?(?P<m>\d\d)")  # 'Z' and none: UTC
+    hours, minutes = _numbers(offset["h"]), _numbers(offset["m"])
+    bad_offset = (minutes >= 60) | (hours * 60 + minutes > 14 * 60)
+    shift = np.where(offset["sign"] == "-", -1, 1) * np.nan_to_num(hours * 60 + minutes) * ~bad_offset
+    # Years far outside the range are checked as a year of the same leap-ness, then refused for their year: pandas
+    # before 3 holds no date before 1677 and would call them not real.
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    beyond = (year < 1899) | (year > 2200)
+    fields = {"year": np.where(beyond, np.where(leap, 2000, 2001), year), "month": month, "day": day,
+              "hour": hour, "minute": minute, "second": sec}
+    written = pd.DataFrame({k: np.where(real, v, np.nan) for k, v in fields.items()})
+    stamps = pd.to_datetime(written, errors="coerce") - pd.to_timedelta(shift, unit="m")
+    values = stamps.to_numpy(dtype="datetime64[ns]")
+    first, last = _FIRST_DATE.to_datetime64(), _LAST_DATE.to_datetime64()
+    outside = ~np.isnat(values) & (beyond | (values < first) | (values > last))
+    return values, bad_offset & ~np.isnat(values), outside
 
 
 def parse_dates(series: pd.Series, column: str, *, dayfirst: bool | None = None,
@@ -398,74 +400,46 @@ def parse_dates(series: pd.Series, column: str, *, dayfirst: bool | None = None,
     says so.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    texts = [ascii_digits(str(u).strip()) for u in uniques]
-    parsed: list[datetime | None] = [None] * len(texts)
-    bad = np.zeros(len(texts), dtype=bool)
-    shaped = np.zeros(len(texts), dtype=bool)  # looks like a date but names no real day (31/02, 2026-13-01)
+    texts = pd.Series([ascii_digits(str(u).strip()) for u in uniques], dtype=object)
     counts = np.bincount(codes[codes >= 0], minlength=len(texts))
-    numeric: list[tuple[int, int, int, int, tuple[int, int, int, str | None] | None]] = []
-    conflict: dict[int, str] = {}
-
-    def build(i: int, y: int, mo: int | None, d: int, tparts: tuple[int, int, int, str | None] | None) -> None:
-        try:
-            parsed[i] = _build(y, mo, d, tparts) if mo else None
-        except _Refused as refused:
-            conflict[i] = str(refused)
-
-    for i, text in enumerate(texts):
-        if not text or len(text) > 64:  # no date is written in more than 64 characters
-            bad[i] = bool(text)
-            continue
-        if m := _ISO.match(text):
-            build(i, int(m[1]), int(m[3]), int(m[4]), _time_parts(m.groups()[4:9]))
-        elif m := _DMY.match(text):
-            numeric.append((i, int(m[1]), int(m[3]), _year(m[4]), _time_parts(m.groups()[4:9])))
-            continue
-        elif m := _DAY_MONTH_NAME.match(text):
-            build(i, int(m[3]), _month(m[2]), int(m[1]), _time_parts(m.groups()[3:8]))
-        elif m := _MONTH_NAME_DAY.match(text):
-            build(i, int(m[3]), _month(m[1]), int(m[2]), _time_parts(m.groups()[3:8]))
-        else:
-            bad[i] = True
-            continue
-        bad[i] = shaped[i] = parsed[i] is None
-
+    parts, form = _date_parts(texts)
+    numeric = form == _NUMERIC
+    a, b = _numbers(parts["a"]), _numbers(parts["b"])
+    day_shaped, month_shaped = numeric & (a > 12) & (b <= 12), numeric & (b > 12) & (a <= 12)
+    day_rows, month_rows = int(counts[day_shaped].sum()), int(counts[month_shaped].sum())
+    conflict = np.zeros(len(texts), dtype=bool)
     note: str | None = None
-    if numeric:
-        day_rows = sum(int(counts[i]) for i, a, b, _, _ in numeric if a > 12 >= b)
-        month_rows = sum(int(counts[i]) for i, a, b, _, _ in numeric if b > 12 >= a)
-        ambiguous = [texts[i] for i, a, b, _, _ in numeric if a <= 12 and b <= 12 and a != b]
-        use_dayfirst = dayfirst
-        if use_dayfirst is None:
-            use_dayfirst = day_rows >= month_rows
-            if day_rows and month_rows:
-                chosen, other = ("dd/mm/yyyy", "mm/dd/yyyy") if use_dayfirst else ("mm/dd/yyyy", "dd/mm/yyyy")
-                for i, a, b, _, _ in numeric:
-                    if (b > 12 >= a) if use_dayfirst else (a > 12 >= b):
-                        conflict[i] = (f"reads only as {other} but most dates in this column are {chosen}; use one "
-                                       "date format per column (ISO 2026-03-31 is never ambiguous)")
-                note = (f"Column '{column}': dates are written both as dd/mm/yyyy and mm/dd/yyyy; read as {chosen} "
-                        "(the majority). Set a date format in the mapping file to change it.")
-            elif not day_rows and not month_rows and ambiguous:
-                note = (f"Column '{column}': dates like {ambiguous[0]} are ambiguous (dd/mm or mm/dd); read as "
-                        "dd/mm/yyyy. Set a date format in the mapping file to change it.")
-        form = "dd/mm/yyyy" if use_dayfirst else "mm/dd/yyyy"
-        why = "the mapping file sets it" if dayfirst is not None else "the form this column uses"
-        for i, a, b, y, tparts in numeric:
-            if i in conflict:
-                bad[i] = True
-                continue
-            day, month = (a, b) if use_dayfirst else (b, a)
-            build(i, y, month, day, tparts)
-            if parsed[i] is None:
-                bad[i] = True
-                conflict.setdefault(i, f"is not a real date when read as {form} ({why})")
+    use_dayfirst = day_rows >= month_rows if dayfirst is None else dayfirst
+    chosen, other = ("dd/mm/yyyy", "mm/dd/yyyy") if use_dayfirst else ("mm/dd/yyyy", "dd/mm/yyyy")
+    if dayfirst is None:
+        ambiguous = texts[numeric & (a <= 12) & (b <= 12) & (a != b)]
+        if day_rows and month_rows:
+            conflict = month_shaped if use_dayfirst else day_shaped
+            note = (f"Column '{column}': dates are written both as dd/mm/yyyy and mm/dd/yyyy; read as {chosen} "
+                    "(the majority). Set a date format in the mapping file to change it.")
+        elif not day_rows and not month_rows and len(ambiguous):
+            note = (f"Column '{column}': dates like {ambiguous.iat[0]} are ambiguous (dd/mm or mm/dd); read as "
+                    "dd/mm/yyyy. Set a date format in the mapping file to change it.")
 
-    unreadable = f"is not a date ({DATE_ACCEPTED})"
-    impossible = "is not a real date (no such day or month)"
-    reasons = [conflict.get(i, impossible if shaped[i] else unreadable) for i in range(len(texts))]
+    year = _numbers(parts["year"])
+    year = np.where(parts["year"].str.len() == 2, np.where(year < 70, 2000 + year, 1900 + year), year)
+    month = np.where(numeric, b if use_dayfirst else a, _numbers(parts["month"]))
+    month = np.where(parts["name"].notna(), _numbers(parts["name"].str.lower().map(_MONTHS)), month)
+    day = np.where(numeric, a if use_dayfirst else b, _numbers(parts["day"]))
+    values, bad_offset, outside = _timestamps(year, np.where(conflict, np.nan, month), day, parts)
 
-    stamps = np.array([np.datetime64(p, "ns") if p is not None else np.datetime64("NaT", "ns") for p in parsed]
-                      + [np.datetime64("NaT", "ns")], dtype="datetime64[ns]")
-    result = pd.Series(stamps[codes], index=series.index, name=series.name)
-    return result, _problems(series, codes, bad, column, reasons), note
+    why = "the mapping file sets it" if dayfirst is not None else "the form this column uses"
+    blank = (texts == "").to_numpy(dtype=bool)
+    bad = ~blank & (np.isnat(values) | bad_offset | outside)
+    reasons = np.where(form == -1, f"is not a date ({DATE_ACCEPTED})",
+                       np.where(numeric, f"is not a real date when read as {chosen} ({why})",
+                                "is not a real date (no such day or month)")).astype(object)
+    reasons[outside] = _OUT_OF_RANGE
+    for i in np.flatnonzero(bad_offset).tolist():
+        reasons[i] = _BAD_OFFSET.format(parts["tz"].iat[i])
+    reasons[conflict] = (f"reads only as {other} but most dates in this column are {chosen}; use one date "
+                         "format per column (ISO 2026-03-31 is never ambiguous)")
+    values[bad] = np.datetime64("NaT", "ns")
+    stamps = np.append(values, np.datetime64("NaT", "ns"))[codes]
+    result = pd.Series(stamps, index=series.index, name=series.name, dtype="datetime64[ns]")
+    return result, _problems(series, codes, bad, column, reasons.tolist()), note

@@ -10,7 +10,8 @@
   made, and the watcher below collects when sessions close.
 - **Memory back after sessions close.** Python frees a closed session's objects, but the C allocator keeps the
   freed pages (every thread has its arena), so the server's resident memory stays at its peak. A daemon thread
-  looks every few seconds; when the number of sessions has fallen, it collects and asks glibc to return free
+  looks every few seconds; when the number of sessions has fallen (counted through Streamlit's public API only:
+  ``open_sessions``), it collects and asks glibc to return free
   pages to the system (``malloc_trim``). Elsewhere than glibc it only collects.
 """
 
@@ -21,11 +22,14 @@ import ctypes.util
 import gc
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 PERIOD_S = 5.0
 _started = False
 _lock = threading.Lock()
+_seen: set[str] = set()  # the sessions this server has run app.py for and still holds
+_gone: dict[str, float] = {}  # of those, the ones no longer connected: since when (time.monotonic)
 log = logging.getLogger("gtm")
 
 
@@ -62,28 +66,41 @@ def give_back_memory() -> None:
 _TRIM = _malloc_trim()
 
 
-def open_sessions() -> int:
+def remember_session() -> None:
+    """Note the session this run of app.py belongs to: the sessions counted are the ones this server has run."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is not None:
+        with _lock:
+            _seen.add(ctx.session_id)
+
+
+def open_sessions(now: Callable[[], float] = time.monotonic) -> int:
     """How many sessions the server holds, connected or kept for a reconnect; 0 outside a server.
 
-    Streamlit keeps a closed tab's session for ``server.disconnectedSessionTTL`` seconds in case it reconnects,
-    and drops an expired one only on its next write to that store, that is when another tab closes. This reaps
-    the expired ones first, so their memory is free when the count falls. The session manager has no public
-    accessor; where it is not as expected, nothing is reaped and the count is the manager's own.
+    Only Streamlit's public API: of the sessions this server has run (``remember_session``), those it says are
+    active, and those gone for less than ``server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's session
+    that long for a reconnect). So the count falls when a tab closes and again when its session may be freed.
+    Streamlit frees an expired session on its next write to its session store, which every closing tab makes; the
+    last tab's session is freed when another tab closes.
     """
+    import streamlit as st
     from streamlit import runtime
 
     if not runtime.exists():
         return 0
-    manager = getattr(runtime.get_instance(), "_session_mgr", None)
-    if manager is None:
-        return 0
-    kept = getattr(getattr(manager, "_session_storage", None), "_cache", None)
-    lock = getattr(manager, "_storage_lock", None)
-    if kept is not None and lock is not None:
-        with lock:
-            len(kept)  # a length query reaps expired entries (streamlit.runtime.caching.ttl_cache)
-            return int(manager.num_sessions())
-    return int(manager.num_sessions())
+    server = runtime.get_instance()
+    kept_for = float(st.get_option("server.disconnectedSessionTTL"))
+    at = now()
+    with _lock:
+        for session_id in list(_seen):
+            if server.is_active_session(session_id):
+                _gone.pop(session_id, None)  # connected, or back after a blip
+            elif at - _gone.setdefault(session_id, at) > kept_for:
+                _seen.discard(session_id)
+                del _gone[session_id]
+        return len(_seen)
 
 
 def _watch(count_sessions: Callable[[], int], stop: threading.Event | None = None) -> None:
@@ -106,8 +123,10 @@ def _watch(count_sessions: Callable[[], int], stop: threading.Event | None = Non
 
 
 def start(count_sessions: Callable[[], int] = open_sessions) -> None:
-    """Freeze the loaded libraries out of the collector's way and start the watcher, once per process."""
+    """Remember this run's session; freeze the loaded libraries out of the collector's way and start the watcher,
+    once per process."""
     global _started
+    remember_session()
     with _lock:
         if _started:
             return

@@ -6,6 +6,7 @@ import gc
 import threading
 
 import pytest
+import streamlit as st
 
 from pages.common import housekeeping
 
@@ -56,3 +57,52 @@ def test_start_freezes_once() -> None:
     frozen = gc.get_freeze_count()
     housekeeping.start(lambda: 0)  # every later run of app.py: nothing more
     assert frozen > 0 and gc.get_freeze_count() == frozen
+
+
+class _Server:
+    """A stand-in for Streamlit's runtime: which sessions are connected."""
+
+    def __init__(self) -> None:
+        self.active: set[str] = set()
+
+    def is_active_session(self, session_id: str) -> bool:
+        return session_id in self.active
+
+
+def test_sessions_are_counted_while_connected_and_while_kept_for_a_reconnect(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Public API only: the sessions this server ran, connected or gone for less than disconnectedSessionTTL."""
+    from streamlit import runtime
+
+    server, clock = _Server(), {"now": 0.0}
+    monkeypatch.setattr(runtime, "exists", lambda: True)
+    monkeypatch.setattr(runtime, "get_instance", lambda: server)
+    monkeypatch.setattr(housekeeping, "_seen", set())
+    monkeypatch.setattr(housekeeping, "_gone", {})
+    ttl = float(st.get_option("server.disconnectedSessionTTL"))
+
+    def count() -> int:
+        return housekeeping.open_sessions(lambda: clock["now"])
+
+    housekeeping._seen.update({"a", "b", "c"})
+    server.active.update({"a", "b", "c"})
+    assert count() == 3
+    server.active -= {"b", "c"}  # two tabs closed
+    assert count() == 3  # kept for a reconnect
+    clock["now"] = ttl / 2
+    server.active.add("c")  # c came back after a blip
+    assert count() == 3
+    clock["now"] = ttl + 1
+    assert count() == 2  # b is past its TTL: the count falls, the watcher gives memory back
+    server.active.clear()
+    assert count() == 2
+    clock["now"] = 3 * ttl
+    assert count() == 0
+
+
+def test_a_run_remembers_its_session(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.runtime import scriptrunner
+
+    monkeypatch.setattr(housekeeping, "_seen", set())
+    monkeypatch.setattr(scriptrunner, "get_script_run_ctx", lambda: type("Ctx", (), {"session_id": "s-1"}))
+    housekeeping.remember_session()
+    assert housekeeping._seen == {"s-1"}
