@@ -40,9 +40,7 @@ def money_table(frame: pd.DataFrame, columns: Iterable[str] | Mapping[str, str |
     chosen = {c: cur for c, cur in wanted.items() if c in frame.columns}
     if not chosen or frame.empty or frame.size > MONEY_STYLED_CELLS:
         return frame
-    # The index is hidden in the Styler (st.dataframe's hide_index decides what is shown): rendering each row's
-    # index cell was half the cost of a 200-row table's run (pandas' _translate, py-spy under load).
-    styler = frame.style.hide(axis="index")
+    styler = frame.style.hide(axis="index")  # no index cells rendered: half the Styler's cost (st.dataframe shows it)
     for column, cur in chosen.items():
         if isinstance(cur, str):
             styler = styler.format(partial(money, currency=cur), subset=[column], na_rep="")
