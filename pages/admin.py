@@ -1,12 +1,11 @@
 """Admin: who may sign in and with which role; add people, change their role or BUs, deactivate them; the audit log."""
 
-import pandas as pd
 import streamlit as st
 
 from gtm.display import plain
 from gtm.domain.types import ROLE_LABELS, Action, Role
 from gtm.export import tables
-from gtm.services import audit, users
+from gtm.services import audit, users, workspaces
 from pages.common import address, identity, session, widgets
 
 ROLES = [Role.VIEWER, Role.SALES_LEADER, Role.BU_HEAD, Role.FACILITATOR, Role.ADMIN]
@@ -22,7 +21,7 @@ if not who.can(Action.MANAGE_USERS):
 s = identity.people_store()
 people = users.list_users(s)
 # BUs of the organisation's portfolio and of the workspace on screen (the demo's, when looking at it).
-bus = pd.concat([s.business_units(), session.store().business_units()]).drop_duplicates("bu_id")
+bus = workspaces.business_units(s, session.store())
 bu_ids = bus["bu_id"].astype(str).tolist()
 bu_names = dict(zip(bus["bu_id"].astype(str), bus["name"]))
 

@@ -10,6 +10,7 @@ from gtm.export import tables
 from gtm.services import deck as deck_service
 from gtm.services import imports as importer
 from gtm.services import portfolio as portfolio_service
+from gtm.services import workspaces
 from pages.common import address, design_inputs, session, widgets
 
 s = session.store()  # the workspace on view
@@ -24,7 +25,7 @@ st.subheader("Exports", anchor=False)
 st.caption("Accounts with fit, recommendation and latest decision; opportunities with fit; the decision and review "
            "history: with the pages' headers and words. Formulas are neutralised: a cell starting with = + - @ "
            "opens as text, never as a formula.")
-if s.is_empty():
+if workspaces.is_empty(s):
     st.caption("The portfolio is empty: the files hold their headers only.")
 european = widgets.european_csv("ex_eu")
 sep = tables.separator(european)

@@ -36,7 +36,7 @@ store = session.store()
 url, ws, scope = session.database_url(), session.workspace(), session.list_scope()
 FRAMES = (d.accounts, d.opportunities, session.won_weight())  # what the cached funnel frames are computed from
 versions = cache.list_versions(url, ws, d.version)
-lists = saved_lists(versions, lambda list_id: cache.list_members(url, ws, list_id, store.data_version()))
+lists = saved_lists(versions, lambda list_id: cache.list_members(url, ws, list_id, session.data_version()))
 
 pipeline = cache.pipeline(url, ws, d.portfolio_version, scope, d.opportunities, session.won_weight())["value"]
 stages = key_accounts.funnel_stages([(rules.stages["long"], d.accounts["account_id"].tolist()),

@@ -158,7 +158,7 @@ if d.accounts.empty:
 list_name, rule, since = choose_scope()
 recommended = d.recommendations.set_index("account_id")["recommended_approach"] if len(d.recommendations) else \
     pd.Series(dtype=object)
-res = cache.results(session.database_url(), session.workspace(), s.data_version(), d.portfolio_version,
+res = cache.results(session.database_url(), session.workspace(), session.data_version(), d.portfolio_version,
                     d.matrix.fingerprint, list_name, rule, since, recommended)
 if res.baseline is not None:
     st.caption(f":material/history: **Baseline:** {plain(res.baseline.words)} **Latest:** the import of the export "

@@ -361,3 +361,19 @@ def import_mapping(store: Store, actor: Actor, kind: str, data: bytes, name: str
     require(actor, Action.DIAGNOSE)
     content = parse_mapping_csv(kind, data, name, limits)
     return len(content["rows"]), save_version(store, actor, kind, version, content)
+
+
+def version_names(store: Store, kind: str) -> list[str]:
+    """The saved versions' names of rule table ``kind``, "default" (the bundled one) first."""
+    return ["default", *store.rule_versions(kind)["name"].astype(str).tolist()]
+
+
+def active_version_name(store: Store, kind: str) -> str:
+    """The name of rule table ``kind``'s active version ("default": none saved is active)."""
+    found = store.rule_version(kind)
+    return "default" if found is None else str(found[0])
+
+
+def nature_overrides(store: Store) -> pd.DataFrame:
+    """Every nature a person set on an opportunity (append-only), for an opportunity's history."""
+    return store.nature_overrides()

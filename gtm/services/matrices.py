@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from gtm.domain.errors import InputError
 from gtm.domain.matrix import ApproachMatrix, parse_matrix
 from gtm.domain.permissions import Action, Actor, require
@@ -86,3 +88,8 @@ def draft(bands: Bands) -> ApproachMatrix:
     judges the portfolio against for the Matrix page's preview (gtm.services.views.portfolio.judge)."""
     return parse_matrix({"name": "draft", "bands": {c: {"low": lo, "high": hi} for c, (lo, hi) in bands.items()}},
                         source="the edited band")
+
+
+def versions(store: Store) -> pd.DataFrame:
+    """Every saved matrix version (name, is_active, ...), for the Matrix page's switcher."""
+    return store.matrix_versions()

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 
+import pandas as pd
+
 from gtm.services import demo
 from gtm.storage.engine import DEMO, MAIN, WORKSPACES
 from gtm.storage.repository import ActiveMatrix, Store
@@ -30,3 +32,14 @@ def open_workspace(url: str | None, workspace: str, seed_demo: bool) -> Store:
     if workspace == DEMO and seed_demo:
         demo.seed_demo(store)
     return store
+
+
+def is_empty(store: Store) -> bool:
+    """Whether the workspace holds no account yet."""
+    return store.is_empty()
+
+
+def business_units(*stores: Store) -> pd.DataFrame:
+    """The business units of ``stores`` together (bu_id, name, ...), each once: the organisation's and the workspace
+    on screen's, for the people editor."""
+    return pd.concat([s.business_units() for s in stores]).drop_duplicates("bu_id")

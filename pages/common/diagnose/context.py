@@ -46,8 +46,7 @@ class Page:
 
 
 def _active_name(s: Store, kind: str) -> str:
-    found = s.rule_version(kind)
-    return "default" if found is None else found[0]
+    return diagnosis.active_version_name(s, kind)
 
 
 def generations(active_names: dict[str, str]) -> dict[str, int]:

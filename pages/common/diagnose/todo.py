@@ -61,7 +61,7 @@ def show_override(page: Page, pv: Preview) -> None:
                 widgets.run_action(lambda: diagnosis.override_nature(s, who, pick, None if nature == WITHDRAW
                                                                      else nature, reason),
                                    toast="Recorded")
-    history = views.override_history(page.store.nature_overrides(), pick)
+    history = views.override_history(diagnosis.nature_overrides(page.store), pick)
     st.caption("Overrides of this opportunity, newest first")
     if history.empty:
         st.caption("None yet.")

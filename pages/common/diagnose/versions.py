@@ -22,7 +22,7 @@ def show_versions(page: Page, kind: str, label: str) -> None:
         st.caption(f"Active {label}: **{plain(active)}**.")
         return
     s, who = page.store, page.who
-    names = ["default", *s.rule_versions(kind)["name"].tolist()]
+    names = diagnosis.version_names(s, kind)
     target = st.selectbox(f"Active {label}", names, index=names.index(active) if active in names else 0,
                           key=keys.version(kind, page.gens[kind]))
     c1, c2 = st.columns(2)

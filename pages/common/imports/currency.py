@@ -34,7 +34,7 @@ def show_currency(store: Store, who: Actor) -> None:
     edited_rates = st.data_editor(
         rates[["currency", "rate"]].astype({"currency": "string", "rate": "float64"}),
         num_rows="dynamic" if may_set else "fixed", disabled=not may_set,
-        hide_index=True, key=keys.rates(store.data_version()),  # a fresh editor once the saved rates come back
+        hide_index=True, key=keys.rates(session.data_version()),  # a fresh editor once the saved rates come back
         column_config={"currency": st.column_config.TextColumn("Currency", help="ISO 4217 code: EUR, GBP, CHF …"),
                        "rate": st.column_config.NumberColumn(f"{reporting} per unit", format="%.6g", min_value=0)})
     if may_set and st.button("Save exchange rates", key=keys.RATES_SAVE):

@@ -39,7 +39,7 @@ def show_versions(s: Store, who: Actor, active: ActiveMatrix, draft_matrix: Appr
         show_save(s, who, draft_matrix, changed, seen)
     with c2:
         st.markdown("**Switch the active version**")
-        versions = s.matrix_versions()
+        versions = matrices.versions(s)
         names = versions["name"].tolist()
         # A new key with each active version (gen): after a save, a switch or a reset it shows the version now active.
         target = st.selectbox("Version", names, index=names.index(active.name) if active.name in names else 0,
