@@ -157,7 +157,7 @@ def active_matrix(workspace_name: str | None = None) -> ActiveMatrix:
 
 
 # ---------------------------------------------------------------------------------------------- the portfolio
-# Every read below is a function of gtm.services.views, cached in pages/common/cache.py under the keys this module
+# Every read below is a function of gtm.services.views, cached in pages/common/cache/ under the keys this module
 # holds for the session (the workspace, its versions, the matrix in use, the account list chosen).
 
 

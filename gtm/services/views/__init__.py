@@ -2,7 +2,7 @@
 
 Each function takes a store or the frames read from one and explicit inputs, and returns typed results; the keys
 a cache holds them under (the store's versions, a matrix's fingerprint, filters) are made here too (``keys``). No
-function here caches: the pages wrap them in one adapter module (``pages/common/cache.py``), the command line and
+function here caches: the pages wrap them in one adapter module (``pages/common/cache/``), the command line and
 the hand-out call them directly.
 
 - ``keys``: versions and fingerprints a cached read is keyed on
