@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import fcntl
+import functools
 import logging
 import os
 import re
@@ -15,6 +16,8 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 
 from gtm.domain.errors import ConfigError
@@ -160,10 +163,27 @@ def upgrade(engine: Engine, schema: str | None = None) -> None:
 
     ``schema`` (PostgreSQL): a workspace's schema, created first when missing; Alembic's version table lives there.
     """
+    version_schema = None if schema == "public" else schema
+    if at_head(engine, version_schema):
+        return  # the usual case, a store opened again: one SELECT instead of Alembic loading every script
     if schema and schema != "public" and engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))  # a validated name: letters, digits, _
-    command.upgrade(alembic_config(engine, None if schema == "public" else schema), "head")
+    command.upgrade(alembic_config(engine, version_schema), "head")
+
+
+@functools.cache
+def head_revisions() -> tuple[str, ...]:
+    """The newest schema version(s) of gtm/migrations, read once per process (the scripts ship with the code)."""
+    return tuple(sorted(ScriptDirectory(str(MIGRATIONS)).get_heads()))
+
+
+def at_head(engine: Engine, schema: str | None = None) -> bool:
+    """Whether the database (a workspace's ``schema`` on PostgreSQL) already carries the newest schema version,
+    read from Alembic's version table as Alembic itself reads it; a missing table or schema is False."""
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn, opts={"version_table_schema": schema}).get_current_heads()
+    return tuple(sorted(current)) == head_revisions()
 
 
 # Any fixed 64-bit number: the key of the PostgreSQL advisory lock that servers take while they migrate.
