@@ -28,6 +28,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlparse
 
 import pytest
 from conftest import ARTIFACTS, App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
@@ -201,10 +202,27 @@ def _measure_chart(page: Page, index: int) -> Chart:
     return Chart(facts["key"], _in_page(facts["box"], scroll), texts)  # type: ignore[arg-type]
 
 
-def _open(page: Page, url: str, visit: Visit) -> None:
-    page.goto(url)
-    wait_for_app(page)
-    expect(page.locator('[data-testid="stMain"] h1').first).to_be_visible(timeout=TIMEOUT)
+# In-app navigation to an address, as the browser's back and forward buttons make it: the app runs the page in the
+# same session, without loading the app again (a fresh load costs Chromium about a second of CPU, most of a visit).
+GO = "(url) => { history.pushState({}, '', url); dispatchEvent(new PopStateEvent('popstate')); }"
+# The sizes of the main area's charts: the layout is settled when two readings in a row agree.
+CHART_SIZES = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"] svg.main-svg')]
+  .map(s => { const r = s.getBoundingClientRect(); return [Math.round(r.width), Math.round(r.height)].join('x'); }).join(' ')"""
+
+
+def _open(page: Page, url: str, visit: Visit, fresh: bool) -> None:
+    """Open ``url``: loaded afresh (a new session) when ``fresh``, else by in-app navigation from the page shown."""
+    heading = page.locator('[data-testid="stMain"] h1').first
+    if fresh:
+        page.goto(url)
+        wait_for_app(page)
+    else:
+        before, other_page = heading.text_content(), urlparse(page.url).path != urlparse(url).path
+        page.evaluate(GO, url)
+        wait_for_app(page)
+        if other_page and before:
+            expect(heading).not_to_have_text(before, timeout=TIMEOUT)  # the new page's run, not the last one's
+    expect(heading).to_be_visible(timeout=TIMEOUT)
     if visit.tab:
         page.get_by_role("tab", name=visit.tab).click()
         wait_for_app(page)
@@ -220,12 +238,25 @@ def _open(page: Page, url: str, visit: Visit) -> None:
     for key in visit.charts:
         expect(page.locator(f".st-key-{key} .js-plotly-plot svg text").first).to_be_visible(timeout=TIMEOUT)
     page.mouse.move(1, 1)  # no hover label over a chart
-    page.wait_for_timeout(600)  # the charts lay out to their columns' widths
+    _settled(page)
+
+
+def _settled(page: Page) -> None:
+    """Wait until the charts have laid out to their columns' widths: the same sizes 200 ms apart (at most 3 s)."""
+    last = page.evaluate(CHART_SIZES)
+    for _ in range(15):
+        page.wait_for_timeout(200)
+        now = page.evaluate(CHART_SIZES)
+        if now == last:
+            return
+        last = now
 
 
 @pytest.fixture(scope="module")
 def screens(browser: Browser, browser_context_args: dict) -> Iterator[dict[str, Page]]:
     """One browser tab per mode, kept for the module: the app's session keeps the mode from page to page."""
+    _MEASURED.clear()
+    _SHOWN.clear()
     contexts = {mode: browser.new_context(**{**browser_context_args, "viewport": {"width": WIDTH, "height": HEIGHT}})
                 for mode in MODES}
     try:
@@ -235,12 +266,20 @@ def screens(browser: Browser, browser_context_args: dict) -> Iterator[dict[str, 
             context.close()
 
 
-@pytest.fixture(scope="module", params=[(m, v) for m in MODES for v in VISITS], ids=lambda p: f"{p[0]}-{p[1].name}")
-def screen(request: pytest.FixtureRequest, screens: dict[str, Page], app_server: App) -> Screen:
-    mode, visit = request.param
-    page = screens[mode]
+_MEASURED: dict[tuple[str, str], Screen] = {}  # (mode, visit): each screen measured once, for every test
+_SHOWN: dict[str, Visit] = {}  # mode: the visit its tab shows now
+
+
+def _screen(page: Page, app: App, mode: str, visit: Visit) -> Screen:
+    """The screen of ``visit`` in ``mode``, measured on first use. The first visit of a tab loads the app; the
+    others navigate within it, unless the last one left a draft in the session (a fresh load discards it)."""
+    if (mode, visit.name) in _MEASURED:
+        return _MEASURED[mode, visit.name]
+    last = _SHOWN.get(mode)
     joiner = "&" if "?" in visit.address else "?"
-    _open(page, f"{app_server.url}{visit.address}{joiner}workspace=demo&present={1 if mode == 'present' else 0}", visit)
+    url = f"{app.url}{visit.address}{joiner}workspace=demo&present={1 if mode == 'present' else 0}"
+    _open(page, url, visit, fresh=last is None or last.nudge is not None)
+    _SHOWN[mode] = visit
     name = f"legible-{mode}-{visit.name}"
     page_facts = page.evaluate(MEASURE_PAGE, ".no-chart-here")
     page_texts = [{**t, "box": _in_page(t["box"], page_facts["scrollTop"])} for t in page_facts["html"]]
@@ -250,7 +289,14 @@ def screen(request: pytest.FixtureRequest, screens: dict[str, Page], app_server:
         {"charts": [c.__dict__ for c in charts], "page": page_texts}, indent=1, ensure_ascii=False, default=str))
     page.evaluate("() => { document.querySelector('[data-testid=\"stMain\"]').scrollTop = 0; }")
     path = shot(page, name)
-    return Screen(mode, visit, charts, page_texts, str(path))
+    _MEASURED[mode, visit.name] = Screen(mode, visit, charts, page_texts, str(path))
+    return _MEASURED[mode, visit.name]
+
+
+@pytest.fixture(scope="module", params=[(m, v) for m in MODES for v in VISITS], ids=lambda p: f"{p[0]}-{p[1].name}")
+def screen(request: pytest.FixtureRequest, screens: dict[str, Page], app_server: App) -> Screen:
+    mode, visit = request.param
+    return _screen(screens[mode], app_server, mode, visit)
 
 
 # ---------------------------------------------------------------- facts
@@ -338,9 +384,7 @@ def both_matrices(screens: dict[str, Page], app_server: App) -> dict[str, Chart]
     """The Portfolio page's and the Matrix page's matrix in presentation mode at 1280x720."""
     found = {}
     for visit, key in ((_visit("portfolio"), "pf_matrix"), (_visit("matrix"), "mx_chart")):
-        page = screens["present"]
-        _open(page, f"{app_server.url}{visit.address}?workspace=demo&present=1", visit)
-        charts = [_measure_chart(page, i) for i in range(page.evaluate(CHART_COUNT))]
+        charts = _screen(screens["present"], app_server, "present", visit).charts
         found[key] = next(c for c in charts if c.key == key)
     return found
 
