@@ -1,14 +1,22 @@
-"""The command line, run as a user runs it: python -m gtm ... on real files."""
+"""The command line, run as a user runs it: python -m gtm ... on real files.
+
+Most tests call gtm.cli.main in-process (the same code as ``python -m gtm``, without a second interpreter
+start); the export/import round trip runs a real ``python -m gtm`` subprocess end to end, and so does the usage
+error, which argparse ends with SystemExit before main returns a code.
+"""
 
 from __future__ import annotations
 
 import io
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from gtm.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -17,7 +25,23 @@ def gtm(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
-def test_assess_mixes_codes_labels_and_variants(tmp_path: Path) -> None:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """gtm.cli.main in-process: (exit code, stdout, stderr). The 'gtm' log reaches stderr as in a process of its own
+    (incidents.configure_logging leaves pytest's logging set-up alone, so the handler is added here for the call)."""
+    log = logging.getLogger("gtm")
+    handler, level = logging.StreamHandler(sys.stderr), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        code = main(list(args))
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_assess_mixes_codes_labels_and_variants(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "in.csv"
     src.write_text(
         "id,Nature,Approach\n"
@@ -28,9 +52,9 @@ def test_assess_mixes_codes_labels_and_variants(tmp_path: Path) -> None:
         "5,Turnkey,Market-oriented BU with complete P&L authority\n",
         encoding="utf-8",
     )
-    result = gtm("assess", str(src))
-    assert result.returncode == 0, result.stderr
-    out = pd.read_csv(io.StringIO(result.stdout))
+    code, stdout, stderr = run(capsys, "assess", str(src))
+    assert code == 0, stderr
+    out = pd.read_csv(io.StringIO(stdout))
     assert out["fit"].tolist() == ["insufficient", "realistic", "overkill", "realistic", "realistic"]
     assert out["steps"].tolist() == [5, 0, 3, 0, 0]
     assert out["band_low"].tolist()[0] == "common_front_end"
@@ -39,44 +63,45 @@ def test_assess_mixes_codes_labels_and_variants(tmp_path: Path) -> None:
     assert "costing more than benefits created" in out["rationale"][2]
 
 
-def test_assess_writes_a_file(tmp_path: Path) -> None:
+def test_assess_writes_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "in.csv"
     src.write_text("nature;approach\nturnkey;market_bu\n", encoding="cp1252")
     target = tmp_path / "out.csv"
-    result = gtm("assess", str(src), "-o", str(target))
-    assert result.returncode == 0, result.stderr
+    code, _, stderr = run(capsys, "assess", str(src), "-o", str(target))
+    assert code == 0, stderr
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")
     assert pd.read_csv(target, encoding="utf-8-sig")["fit"].tolist() == ["realistic"]
 
 
-def test_unknown_label_is_a_short_error_naming_row_and_accepted_values(tmp_path: Path) -> None:
+def test_unknown_label_is_a_short_error_naming_row_and_accepted_values(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "bad.csv"
     src.write_text("nature,approach\nturnkey,market_bu\nsomething odd,market_bu\n", encoding="utf-8")
-    result = gtm("assess", str(src))
-    assert result.returncode == 2
-    assert "Traceback" not in result.stderr
-    assert "row 3" in result.stderr and "something odd" in result.stderr
-    assert "cross_sell" in result.stderr  # what is accepted
+    code, _, stderr = run(capsys, "assess", str(src))
+    assert code == 2
+    assert "Traceback" not in stderr
+    assert "row 3" in stderr and "something odd" in stderr
+    assert "cross_sell" in stderr  # what is accepted
 
 
-def test_missing_column_is_a_short_error(tmp_path: Path) -> None:
+def test_missing_column_is_a_short_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "bad.csv"
     src.write_text("nature,structure\nturnkey,market_bu\n", encoding="utf-8")
-    result = gtm("assess", str(src))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "'approach'" in result.stderr
+    code, _, stderr = run(capsys, "assess", str(src))
+    assert code == 2 and "Traceback" not in stderr
+    assert "'approach'" in stderr
 
 
-def test_not_a_spreadsheet_and_missing_file(tmp_path: Path) -> None:
+def test_not_a_spreadsheet_and_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "x.csv"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     for args in (("assess", str(png)), ("assess", str(tmp_path / "nope.csv"))):
-        result = gtm(*args)
-        assert result.returncode == 2, result
-        assert "Traceback" not in result.stderr and result.stderr.startswith("error:")
+        code, stdout, stderr = run(capsys, *args)
+        assert code == 2, (code, stdout, stderr)
+        assert "Traceback" not in stderr and stderr.startswith("error:")
 
 
-def test_bad_matrix_file_names_the_nature(tmp_path: Path) -> None:
+def test_bad_matrix_file_names_the_nature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     raw = json.loads((ROOT / "data" / "matrix.json").read_text())
@@ -85,12 +110,12 @@ def test_bad_matrix_file_names_the_nature(tmp_path: Path) -> None:
     bad.write_text(json.dumps(raw))
     src = tmp_path / "in.csv"
     src.write_text("nature,approach\nturnkey,market_bu\n")
-    result = gtm("assess", str(src), "--matrix", str(bad))
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert "Info exchange / cost reduction" in result.stderr
+    code, _, stderr = run(capsys, "assess", str(src), "--matrix", str(bad))
+    assert code == 2 and "Traceback" not in stderr
+    assert "Info exchange / cost reduction" in stderr
 
 
-def test_recommend_reads_crm_amounts_and_percentages(tmp_path: Path) -> None:
+def test_recommend_reads_crm_amounts_and_percentages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "opps.csv"
     src.write_text(
         'Account ID,Nature,Value,Probability\n'
@@ -99,30 +124,30 @@ def test_recommend_reads_crm_amounts_and_percentages(tmp_path: Path) -> None:
         'B,cross_sell,"2.500,00 €",100\n',
         encoding="utf-8",
     )
-    result = gtm("recommend", str(src))
-    assert result.returncode == 0, result.stderr
-    out = pd.read_csv(io.StringIO(result.stdout)).set_index("account_id")
+    code, stdout, stderr = run(capsys, "recommend", str(src))
+    assert code == 0, stderr
+    out = pd.read_csv(io.StringIO(stdout)).set_index("account_id")
     assert out.loc["A", "recommended_approach"] == "common_front_end"
     assert out.loc["B", "recommended_approach"] == "lead_unit"
     assert out.loc["A", "underserved_count"] == 0 and out.loc["A", "overserved_count"] == 1
 
 
-def test_diagnose_names_the_rule_that_fired(tmp_path: Path) -> None:
+def test_diagnose_names_the_rule_that_fired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "sig.csv"
     src.write_text("id,Turnkey,BUs involved,One-time purchase\n1,yes,1,no\n2,no,3,no\n3,no,1,yes\n4,no,1,no\n")
-    result = gtm("diagnose", str(src))
-    assert result.returncode == 0, result.stderr
-    out = pd.read_csv(io.StringIO(result.stdout))
+    code, stdout, stderr = run(capsys, "diagnose", str(src))
+    assert code == 0, stderr
+    out = pd.read_csv(io.StringIO(stdout))
     assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", "qualification", ""]  # 4: not yet diagnosed
     assert out["diagnosis_rule"].tolist()[3] == "not-yet-diagnosed"
     assert out["diagnosis_rule"].tolist()[0] == "turnkey-delivery"
 
 
-def test_matrix_prints_a_readable_grid() -> None:
-    result = gtm("matrix")
-    assert result.returncode == 0
-    assert "Market BU" in result.stdout and "[R]" in result.stdout
-    assert "Turnkey solutions" in result.stdout
+def test_matrix_prints_a_readable_grid(capsys: pytest.CaptureFixture[str]) -> None:
+    code, stdout, _ = run(capsys, "matrix")
+    assert code == 0
+    assert "Market BU" in stdout and "[R]" in stdout
+    assert "Turnkey solutions" in stdout
 
 
 def test_usage_error_exits_non_zero() -> None:
@@ -131,22 +156,22 @@ def test_usage_error_exits_non_zero() -> None:
 
 
 @pytest.mark.parametrize("cmd", ["assess", "recommend", "diagnose"])
-def test_output_neutralises_formulas(tmp_path: Path, cmd: str) -> None:
+def test_output_neutralises_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str], cmd: str) -> None:
     src = tmp_path / "in.csv"
     src.write_text("account_id,nature,approach,value,turnkey\n=HYPERLINK(1),turnkey,market_bu,1,yes\n")
-    result = gtm(cmd, str(src))
-    assert result.returncode == 0, result.stderr
-    assert "\n=HYPERLINK" not in result.stdout and "'=HYPERLINK" in result.stdout
+    code, stdout, stderr = run(capsys, cmd, str(src))
+    assert code == 0, stderr
+    assert "\n=HYPERLINK" not in stdout and "'=HYPERLINK" in stdout
 
 
-def test_diagnose_reads_a_salesforce_export_by_its_headers(tmp_path: Path) -> None:
+def test_diagnose_reads_a_salesforce_export_by_its_headers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = tmp_path / "sf.csv"
     src.write_text("Opportunity ID,Opportunity Name,Account Name,Business Unit,Amount\n"
                    "O1,Turnkey bottling line,Acme,Drives,1000\nO2,Retrofit,Acme,Sensors,\"150,000\"\n"
                    "O3,Retrofit,Beta,Drives,5\nO4,Spare fuse,Acme,Sensors,50\n")
-    result = gtm("diagnose", str(src))
-    assert result.returncode == 0, result.stderr
-    out = pd.read_csv(io.StringIO(result.stdout))
+    code, stdout, stderr = run(capsys, "diagnose", str(src))
+    assert code == 0, stderr
+    out = pd.read_csv(io.StringIO(stdout))
     # two BUs sell into Acme: its large deal is cross-sell, its $50 fuse is not (no blanket rule)
     assert out["nature"].fillna("").tolist() == ["turnkey", "cross_sell", "", ""]
     assert out["diagnosis_rule"].tolist() == ["turnkey-words", "multi-bu-account", "not-yet-diagnosed",
@@ -184,13 +209,14 @@ def test_export_keeps_field_names_and_codes_that_import_reads_back_and_labels_on
     assert "--labels" in usage and "gtm import reads back" in usage
 
 
-def test_users_add_refuses_a_bu_head_without_bu(tmp_path: Path) -> None:
+def test_users_add_refuses_a_bu_head_without_bu(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'gtm.db'}"
-    refused = gtm("users", "add", "bo@example.com", "--role", "bu_head", "--database", url)
-    assert refused.returncode == 2, refused.stderr
-    assert "A BU head heads at least one BU" in refused.stderr and "--bu" in refused.stderr
-    assert "Traceback" not in refused.stderr
-    listed = gtm("users", "list", "--database", url)
-    assert "bo@example.com" not in listed.stdout
-    added = gtm("users", "add", "bo@example.com", "--role", "bu_head", "--bu", "BU-AUT", "--database", url)
-    assert added.returncode == 0, added.stderr  # a BU named while the store has none yet (the demo's, say)
+    code, _, stderr = run(capsys, "users", "add", "bo@example.com", "--role", "bu_head", "--database", url)
+    assert code == 2, stderr
+    assert "A BU head heads at least one BU" in stderr and "--bu" in stderr
+    assert "Traceback" not in stderr
+    _, listed, _ = run(capsys, "users", "list", "--database", url)
+    assert "bo@example.com" not in listed
+    code, _, stderr = run(capsys, "users", "add", "bo@example.com", "--role", "bu_head", "--bu", "BU-AUT",
+                          "--database", url)
+    assert code == 0, stderr  # a BU named while the store has none yet (the demo's, say)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from gtm.cli import main
 from gtm.domain.diagnose import default_diagnosis
 from gtm.domain.errors import ConfigError, InputError, PermissionDenied
 from gtm.domain.permissions import Actor, Role
@@ -83,31 +85,51 @@ def test_a_mapping_file_is_read_within_its_limits() -> None:
                                     b"product_family,nature\nDrives,turnkey\nPumps,mega\n", "n.csv")
 
 
+# The command line: gtm.cli.main in-process (the same code as ``python -m gtm``, without a second interpreter start),
+# except the export after a catastrophic pattern was saved, which runs a real ``python -m gtm`` end to end: a fresh
+# process reads the saved rules, as after a restart, and the subprocess's timeout fails the test should it hang.
 def gtm(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
 
 
-def test_rules_as_data_on_the_command_line(tmp_path: Path) -> None:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """gtm.cli.main in-process: (exit code, stdout, stderr). The 'gtm' log reaches stderr as in a process of its own
+    (incidents.configure_logging leaves pytest's logging set-up alone, so the handler is added here for the call)."""
+    log = logging.getLogger("gtm")
+    handler, level = logging.StreamHandler(sys.stderr), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.INFO)
+    try:
+        code = main(list(args))
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_rules_as_data_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"sqlite:///{tmp_path / 'g.db'}"
     out = tmp_path / "rules.json"
-    assert gtm("rules", "export", "-o", str(out), "--database", url).returncode == 0
+    assert run(capsys, "rules", "export", "-o", str(out), "--database", url)[0] == 0
     exported = json.loads(out.read_text())
     assert exported == default_diagnosis().model_dump(mode="json")
     # only the rules: the signals and examples are kept from the active table
     only = tmp_path / "only.json"
     only.write_text(json.dumps(exported["rules"][-3:]))
-    done = gtm("rules", "import", str(only), "--name", "short", "--database", url)
-    assert done.returncode == 0, done.stderr
-    assert "'short' (3 rules)" in done.stdout
-    assert json.loads(gtm("rules", "export", "--database", url).stdout)["rules"] == exported["rules"][-3:]
+    code, stdout, stderr = run(capsys, "rules", "import", str(only), "--name", "short", "--database", url)
+    assert code == 0, stderr
+    assert "'short' (3 rules)" in stdout
+    assert json.loads(run(capsys, "rules", "export", "--database", url)[1])["rules"] == exported["rules"][-3:]
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"rules": _with_rule(r"(a)\1")["rules"]}))
-    refused = gtm("rules", "import", str(bad), "--database", url)
-    assert refused.returncode == 2 and "backreference" in refused.stderr and "Traceback" not in refused.stderr
-    assert gtm("rules", "import", "/dev/zero", "--database", url).returncode == 2
+    code, _, stderr = run(capsys, "rules", "import", str(bad), "--database", url)
+    assert code == 2 and "backreference" in stderr and "Traceback" not in stderr
+    assert run(capsys, "rules", "import", "/dev/zero", "--database", url)[0] == 2
 
 
-def test_a_saved_catastrophic_pattern_no_longer_hangs_an_export(tmp_path: Path) -> None:
+def test_a_saved_catastrophic_pattern_no_longer_hangs_an_export(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
     """The probe's pattern saved by a sales leader hung every page and `gtm export opportunities` after a restart."""
     url = f"sqlite:///{tmp_path / 'g.db'}"
     demo = Store(url)
@@ -115,8 +137,8 @@ def test_a_saved_catastrophic_pattern_no_longer_hangs_an_export(tmp_path: Path) 
     data.write_text("opportunity_id,account_id,name,value\n" + "".join(
         f"O{i},A{i % 7},{'a' * 40}! deal {i},{1000 + i}\n" for i in range(200)))
     (tmp_path / "acc.csv").write_text("account_id,name\n" + "".join(f"A{i},Acc {i}\n" for i in range(7)))
-    assert gtm("import", "accounts", str(tmp_path / "acc.csv"), "--database", url).returncode == 0
-    assert gtm("import", "opportunities", str(data), "--database", url).returncode == 0
+    assert run(capsys, "import", "accounts", str(tmp_path / "acc.csv"), "--database", url)[0] == 0
+    assert run(capsys, "import", "opportunities", str(data), "--database", url)[0] == 0
     diagnosis.save_version(demo, LEADER, diagnosis.DIAGNOSIS, "probe", _with_rule(r"^(\D+)+\d"))
     done = gtm("export", "opportunities", "-o", str(tmp_path / "o.csv"), "--database", url)
     assert done.returncode == 0, done.stderr
