@@ -85,7 +85,7 @@ def _share_compiled_pages() -> None:
     run); a server compiles each once: one cache is shared across runs. And AppTest forgets on every run that the
     app navigates with st.navigation (it resets PagesManager.uses_pages_directory), so a run after the first runs
     the page's file alone, without app.py (the sidebar, the navigation); a server runs app.py every time
-    (pages/common/session.py switches folder mode off once): it is kept off."""
+    (pages/common/session/source.py switches folder mode off once): it is kept off."""
     from streamlit.runtime.pages_manager import PagesManager
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test, local_script_runner

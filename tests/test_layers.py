@@ -33,7 +33,7 @@ def test_the_layers_hold() -> None:
     ("pages/review.py", "from gtm.storage import repository", "pages reach storage and ingest only through services"),
     ("pages/common/widgets.py", "from gtm.ingest import columns", "pages reach storage and ingest only through services"),
     ("pages/review.py", "from gtm.domain.queues import review_queue", "pages import the domain's types only"),
-    ("pages/common/session.py", "from gtm.domain import portfolio", "pages import the domain's types only"),
+    ("pages/common/session/portfolio.py", "from gtm.domain import portfolio", "pages import the domain's types only"),
     ("gtm/display.py", "from gtm.export import charts", "layers: cli -> services"),
 ])
 def test_a_broken_layer_fails_the_contract(tmp_path: Path, module: str, line: str, contract: str) -> None:

@@ -2,7 +2,7 @@
 
 Building the frames every page reads (every opportunity read, diagnosed and converted to the reporting currency,
 with the accounts and BUs) takes about 8 s at 100,000 accounts and 900,000 opportunities; loading them from a
-snapshot (an 84 MB file) takes about a quarter of a second, its HMAC included. Pages keep the frames in memory once loaded (pages/common/session.py); a
+snapshot (an 84 MB file) takes about a quarter of a second, its HMAC included. Pages keep the frames in memory once loaded (pages/common/session/); a
 snapshot serves the first run after a server starts, and the first after an import, which writes one.
 
 A snapshot is named by a key that changes whenever its content could:

@@ -22,7 +22,7 @@ PLACE = ("workspace", "present", "list")
 def every_run_through_app_py(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run app.py on every run, as a server does. AppTest starts each run in folder mode (a project with a pages/
     folder), which runs a switched-to page's file on its own, without app.py: its navigation, its sidebar and what it
-    does to the address. A server leaves folder mode on its first request (pages/common/session.py); so do these."""
+    does to the address. A server leaves folder mode on its first request (pages/common/session/source.py); so do these."""
     init = PagesManager.__init__
 
     def leave_folder_mode(self: PagesManager, *args: object, **kwargs: object) -> None:
