@@ -22,7 +22,7 @@ def heading(page: Page):  # type: ignore[no-untyped-def]
 
 def test_a_fresh_servers_first_request_for_the_old_address_opens_key_accounts(app_server: App, page: Page) -> None:
     # This module has its own server, so this is that server's first request: Streamlit still answers it in folder
-    # mode (pages/common/session.py), which cannot know the alias; the app resolves it on the rerun that follows.
+    # mode (pages/common/session/source.py), which cannot know the alias; the app resolves it on the rerun that follows.
     page.set_viewport_size({"width": 1280, "height": 720})
     page.goto(f"{app_server.url}/key-accounts?workspace=demo")
     wait_for_app(page)
