@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -13,6 +14,23 @@ from gtm.storage.engine import DEMO, workspace_url
 from gtm.storage.repository import Store
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _scan_once() -> None:
+    """Every AppTest run asks Streamlit to scan the installed packages' metadata for custom components (a tenth of
+    this folder's time: the venv's hundred-odd distributions parsed again on each run). The packages do not change
+    while the tests run, so the scan's answer is kept from the first run. Without the scanner (another Streamlit
+    version), nothing is changed."""
+    try:
+        from streamlit.components.v2 import manifest_scanner
+    except ImportError:
+        return
+    scan = getattr(manifest_scanner, "scan_component_manifests", None)
+    if scan is not None and not hasattr(scan, "cache_info"):
+        manifest_scanner.scan_component_manifests = functools.lru_cache(maxsize=None)(scan)  # type: ignore[assignment]
+
+
+_scan_once()
 
 
 def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, seed: bool,
@@ -49,27 +67,33 @@ def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Pa
     return template
 
 
-def _seeded_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: Path, workshop: bool) -> str:
-    """The app pointed at a fresh app.db (main: empty, so the app opens on the demo) beside a copy of the seeded
-    demo workspace; the demo workspace's URL."""
-    url = workspace_url(_point_app_at(tmp_path, monkeypatch, "app.db", seed=True, workshop=workshop), DEMO)
+def _seeded_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: Path, workshop: bool,
+                main: Path) -> str:
+    """The app pointed at a fresh app.db (main: migrated and empty, a copy of ``migrated_sqlite``, so the app opens
+    on the demo) beside a copy of the seeded demo workspace; the demo workspace's URL. The app's own migration of a
+    new file on its first run is covered by the browser tests' servers and tests/storage."""
+    main_url = _point_app_at(tmp_path, monkeypatch, "app.db", seed=True, workshop=workshop)
+    shutil.copyfile(main, Path(main_url.split("///", 1)[1]))
+    url = workspace_url(main_url, DEMO)
     shutil.copyfile(template, Path(url.split("///", 1)[1]))
     return url
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path]) -> str:
+def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path],
+            migrated_sqlite: Path) -> str:
     """The app pointed at a fresh SQLite file whose main workspace is empty, so it opens on the demo workspace,
     seeded with its workshop (a copy of ``seeded_demo``'s). Returns the demo workspace's own file (app-demo.db):
     what the pages show and change."""
-    return _seeded_app(tmp_path, monkeypatch, seeded_demo(True), workshop=True)
+    return _seeded_app(tmp_path, monkeypatch, seeded_demo(True), workshop=True, main=migrated_sqlite)
 
 
 @pytest.fixture
-def bare_demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path]) -> str:
+def bare_demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path],
+                 migrated_sqlite: Path) -> str:
     """As ``demo_db``, but the demo portfolio alone, without its workshop (no lists, assessments, plan, decisions
     or scenario): for tests that build the programme themselves, as a facilitator would live."""
-    return _seeded_app(tmp_path, monkeypatch, seeded_demo(False), workshop=False)
+    return _seeded_app(tmp_path, monkeypatch, seeded_demo(False), workshop=False, main=migrated_sqlite)
 
 
 @pytest.fixture
