@@ -35,14 +35,23 @@ _TESTS = Path(__file__).resolve().parent
 _TIERS = {"pages": 1, "browser": 2}
 
 
-def _tier(item: pytest.Item) -> int:
+# The longest browser modules (a minute or so each, --durations) go first within their tier: the two workers then
+# end the run on short modules together, instead of one waiting while the other finishes a long one.
+_LONG_FIRST = ("test_chart_legibility.py", "test_room_address.py", "test_first_hour_flow.py", "test_flows.py",
+               "test_diagnose_flows.py", "test_navigation.py", "test_layout_facts.py")
+
+
+def _tier(item: pytest.Item) -> tuple[int, int]:
     parts = item.path.relative_to(_TESTS).parts if item.path.is_relative_to(_TESTS) else ()
-    return _TIERS.get(parts[0], 0) if len(parts) > 1 else 0
+    tier = _TIERS.get(parts[0], 0) if len(parts) > 1 else 0
+    long = _LONG_FIRST.index(item.path.name) if item.path.name in _LONG_FIRST else len(_LONG_FIRST)
+    return tier, long if tier == _TIERS["browser"] else 0
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Unit tests first, AppTest pages next, browser flows last (a stable sort: within a tier, as collected)."""
+    """Unit tests first, AppTest pages next, browser flows last, their longest modules first (a stable sort:
+    otherwise as collected)."""
     items.sort(key=_tier)
 
 
