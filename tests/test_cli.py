@@ -8,37 +8,19 @@ error, which argparse ends with SystemExit before main returns a code.
 from __future__ import annotations
 
 import io
-import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from gtm.cli import main
+from cli_run import run  # tests/cli_run.py: gtm.cli.main in-process
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def gtm(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """gtm.cli.main in-process: (exit code, stdout, stderr). The 'gtm' log reaches stderr as in a process of its own
-    (incidents.configure_logging leaves pytest's logging set-up alone, so the handler is added here for the call)."""
-    log = logging.getLogger("gtm")
-    handler, level = logging.StreamHandler(sys.stderr), log.level
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        code = main(list(args))
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_assess_mixes_codes_labels_and_variants(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

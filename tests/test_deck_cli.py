@@ -6,37 +6,19 @@ gtm.cli.main in-process (the same code, without a second interpreter start).
 
 from __future__ import annotations
 
-import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run  # tests/cli_run.py: gtm.cli.main in-process
 from pptx import Presentation
-
-from gtm.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def gtm(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=ROOT, timeout=180)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """gtm.cli.main in-process: (exit code, stdout, stderr). The 'gtm' log reaches stderr as in a process of its own
-    (incidents.configure_logging leaves pytest's logging set-up alone, so the handler is added here for the call)."""
-    log = logging.getLogger("gtm")
-    handler, level = logging.StreamHandler(sys.stderr), log.level
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        code = main(list(args))
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_deck_writes_a_pptx_for_the_demo_workspace(tmp_path: Path) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from cli_run import run  # tests/cli_run.py: gtm.cli.main in-process
 
-from gtm.cli import main
 from gtm.domain.diagnose import default_diagnosis
 from gtm.domain.errors import ConfigError, InputError, PermissionDenied
 from gtm.domain.permissions import Actor, Role
@@ -90,22 +89,6 @@ def test_a_mapping_file_is_read_within_its_limits() -> None:
 # process reads the saved rules, as after a restart, and the subprocess's timeout fails the test should it hang.
 def gtm(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "gtm", *args], capture_output=True, text=True, cwd=ROOT, timeout=120)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    """gtm.cli.main in-process: (exit code, stdout, stderr). The 'gtm' log reaches stderr as in a process of its own
-    (incidents.configure_logging leaves pytest's logging set-up alone, so the handler is added here for the call)."""
-    log = logging.getLogger("gtm")
-    handler, level = logging.StreamHandler(sys.stderr), log.level
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
-    try:
-        code = main(list(args))
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
-    out = capsys.readouterr()
-    return code, out.out, out.err
 
 
 def test_rules_as_data_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
