@@ -24,9 +24,9 @@ Counted per step: a *click* is a press of the mouse on a control (a link, a tab,
 its option); a *field* is a value a person gives (a file chosen, a word typed, an option picked, a column filled
 down); a *key* is a key pressed to move or confirm (Enter, an arrow, Ctrl+D). *App time* is the server's own time in
 the page runs the step caused (GTM_TIMING_LOG: one line per page run, the script of the page; the navigation and
-sidebar around it are not in it); *wall* is the step's time in the browser, including this script's own pauses of
-0.3 s after each action (tests/browser/conftest.py wait_for_app). Reading and deciding are a person's own time and are
-not counted here: compare the totals with "raw files to a diagnosed, recommended portfolio in <= 10 minutes".
+sidebar around it are not in it); *wall* is the step's time in the browser, including this script's own waits after
+each action until the page is still (tests/browser/conftest.py wait_for_app). Reading and deciding are a person's own
+time and are not counted here: compare the totals with "raw files to a diagnosed, recommended portfolio in <= 10 minutes".
 
 tests/browser/test_first_hour_flow.py runs the same steps (FirstHour) and checks the store between them.
 """
@@ -52,7 +52,7 @@ for path in (ROOT, ROOT / "tests" / "browser"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from conftest import streamlit_server, wait_for_app  # noqa: E402  (the browser tests' own "app at rest")
+from conftest import still, streamlit_server, wait_for_app  # noqa: E402  (the browser tests' own "app at rest")
 from playwright.sync_api import Locator, Page, ViewportSize, expect  # noqa: E402
 
 from gtm import timing  # noqa: E402
@@ -260,7 +260,7 @@ class FirstHour:
         """Select a grid cell: the first column's cell of ``row`` (1 = the first row) clicked, then arrows right."""
         area = grid(self.page, key)
         area.scroll_into_view_if_needed()
-        self.page.wait_for_timeout(300)
+        still(self.page)
         box = area.bounding_box()
         assert box is not None
         self.rec.click_at(box["x"] + 60, box["y"] + ROW * row + ROW / 2)

@@ -267,7 +267,55 @@ def wait_for_app(page: Page, timeout: float = 60_000) -> None:
     expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
     # Heavy elements (dataframes, charts) load lazily after the script has finished, behind a skeleton.
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
-    page.wait_for_timeout(150)
+    settle(page)
+
+
+# Resolves once the page's DOM has not changed for ``quiet`` ms and no CSS transition is under way (or after ``most``
+# ms, whatever changes): a MutationObserver kept on the document notes each change's time; the first call in a
+# document installs it.
+QUIET_DOM = """([quiet, most]) => new Promise(resolve => {
+  if (!window.__gtmLastChange) {
+    window.__gtmLastChange = performance.now();
+    new MutationObserver(() => { window.__gtmLastChange = performance.now(); })
+      .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  }
+  const start = performance.now();
+  const moving = () => document.getAnimations().some(a => a.playState === 'running'
+    && a.effect?.getComputedTiming().endTime !== Infinity);  // a CSS transition under way (not a spinner's loop)
+  const check = () => {
+    const now = performance.now();
+    if ((now - window.__gtmLastChange >= quiet && !moving()) || now - start >= most) resolve(now - start);
+    else setTimeout(check, Math.max(5, quiet - (now - window.__gtmLastChange)));
+  };
+  check();
+})"""
+
+
+STILL = """() => new Promise(resolve => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  let last = -1, same = 0;
+  const frame = () => {
+    const now = main ? main.scrollTop : 0;
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 2) resolve(); else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+})"""
+
+
+def still(page: Page) -> None:
+    """Wait until a scroll of the main area has ended (its position the same three frames in a row) and what it
+    brought on screen has drawn: instead of a fixed pause after scrolling."""
+    page.evaluate(STILL)
+    settle(page, quiet=50)
+
+
+def settle(page: Page, quiet: int = 80, most: int = 1_000) -> None:
+    """Wait until the page has stopped changing: no DOM change for ``quiet`` ms (charts and grids draw after the
+    script's run, a resized chart lays out again), at most ``most`` ms. Instead of a fixed pause, which is either
+    too short on a loaded machine or wasted on a quiet one."""
+    page.evaluate(QUIET_DOM, [quiet, most])
 
 
 def shot(page: Page, name: str) -> Path:
@@ -283,13 +331,13 @@ def shot(page: Page, name: str) -> Path:
         ".map(s => document.querySelector(s)?.scrollHeight ?? 0))"))
     if viewport and height > viewport["height"]:
         page.set_viewport_size({"width": viewport["width"], "height": min(height + 16, 12_000)})
-        page.wait_for_timeout(300)  # charts and grids re-lay out to the new size
+        settle(page, quiet=120)  # charts and grids lay out again to the new size
     try:
         page.screenshot(path=str(path), full_page=True)
     finally:
         if viewport and height > viewport["height"]:
             page.set_viewport_size(viewport)
-            page.wait_for_timeout(150)
+            settle(page, quiet=120)
     return path
 
 

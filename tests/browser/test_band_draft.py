@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import App, settle, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Locator, Page, expect
 
 TIMEOUT = 30_000
@@ -96,7 +96,7 @@ def test_a_click_on_a_cell_lists_its_accounts_and_opportunities(page: Page, app_
     wait_for_app(page)
     chart = page.locator(".st-key-pf_matrix")
     expect(chart).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(500)
+    settle(page, quiet=150)
     cell = chart.locator("g.textpoint").filter(has_text=re.compile(r"▼\s*677"))  # cross-sell at traditional sales
     expect(cell).to_have_count(1, timeout=TIMEOUT)
     tables = page.locator('[data-testid="stMain"] [data-testid="stDataFrame"]')

@@ -31,7 +31,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ARTIFACTS, App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import ARTIFACTS, App, settle, shot, still, wait_for_app  # tests/browser/conftest.py (no package)
 from PIL import Image
 from playwright.sync_api import Browser, Page, expect
 from test_layout_facts import MEASURE as MEASURE_PAGE  # the page's own text blocks, with the same helpers
@@ -180,7 +180,7 @@ def _measure_chart(page: Page, index: int) -> Chart:
     on while some of the chart is still below the screen."""
     top = page.evaluate(MEASURE_CHART, index)["top"]
     page.evaluate(SCROLL_TO_CHART, [index, top])
-    page.wait_for_timeout(300)
+    still(page)
     grounds: dict[int, tuple[int, int, int]] = {}
     for _ in range(12):
         facts = page.evaluate(MEASURE_CHART, index)
@@ -195,7 +195,7 @@ def _measure_chart(page: Page, index: int) -> Chart:
         if len(grounds) == len(facts["texts"]) or chart_bottom <= facts["height"]:
             break
         page.evaluate(SCROLL_BY, facts["height"] - facts["top"] - 48)
-        page.wait_for_timeout(300)
+        still(page)
     scroll = facts["scrollTop"]
     texts = [{**t, "box": _in_page(t["box"], scroll), "clip": _in_page(t["clip"], scroll), "ground": grounds.get(i)}
              for i, t in enumerate(facts["texts"])]
@@ -242,10 +242,11 @@ def _open(page: Page, url: str, visit: Visit, fresh: bool) -> None:
 
 
 def _settled(page: Page) -> None:
-    """Wait until the charts have laid out to their columns' widths: the same sizes 200 ms apart (at most 3 s)."""
+    """Wait until the charts have laid out to their columns' widths: the same sizes after the page has been still
+    for 150 ms (at most 15 times)."""
     last = page.evaluate(CHART_SIZES)
     for _ in range(15):
-        page.wait_for_timeout(200)
+        settle(page, quiet=150)
         now = page.evaluate(CHART_SIZES)
         if now == last:
             return

@@ -3,7 +3,7 @@ interest in their table, the facilitator saves the focus list of 15; screenshots
 
 from __future__ import annotations
 
-from conftest import App, shot, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import App, shot, still, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Page, expect
 
 from gtm.domain.permissions import ADMIN
@@ -76,7 +76,7 @@ def test_the_facilitator_and_a_bu_head_find_the_50_then_the_15(page: Page, app_s
     assert len(lists.list_accounts(store, stage="focus")) == 15
     assert lists.focus_target(store) == (3_500_000_000.0, 3)
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    still(page)
     page.screenshot(path="test-artifacts/key-accounts-1280x720.png")
     shot(page, "key-accounts-full-1280x720")
     page.set_viewport_size({"width": 1920, "height": 1080})

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from conftest import ARTIFACTS, App, shot, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import ARTIFACTS, App, settle, shot, still, wait_for_app  # tests/browser/conftest.py (no package)
 from PIL import Image
 from playwright.sync_api import Browser, Locator, Page, expect
 
@@ -205,7 +205,7 @@ def _open(page: Page, url: str, key: str) -> None:
     wait_for_app(page)
     expect(page.locator(f'.st-key-{key} [data-testid="stPlotlyChart"]')).to_be_visible(timeout=TIMEOUT)
     expect(page.locator(f".st-key-{key} .js-plotly-plot svg text").first).to_be_attached(timeout=TIMEOUT)
-    page.wait_for_timeout(500)  # the chart lays out to its column's width
+    settle(page, quiet=150)  # the chart lays out to its column's width
 
 
 @pytest.fixture(scope="module", params=list(CASES))
@@ -222,7 +222,7 @@ def layout(request: pytest.FixtureRequest, browser: Browser, browser_context_arg
         if not presenting:  # the normal view has filters and figures above it: scroll the whole matrix into view
             page.locator(f'.st-key-{key} [data-testid="stPlotlyChart"]').evaluate(
                 "e => e.scrollIntoView({block: 'center'})")
-            page.wait_for_timeout(300)
+            still(page)
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"layout-{case}.png"
         png = page.screenshot(path=str(path))
@@ -307,7 +307,7 @@ def _to_top(locator: Locator) -> None:
     """Scroll the main area so the element stands at the top of the screen, just under the header."""
     locator.evaluate("e => { e.scrollIntoView({block: 'start'}); "
                      "document.querySelector('[data-testid=stMain]').scrollBy(0, -72); }")
-    locator.page.wait_for_timeout(300)
+    still(locator.page)
 
 
 def test_on_a_390px_phone_the_figures_fit_and_the_matrix_scrolls_sideways(
@@ -341,7 +341,7 @@ def test_on_a_390px_phone_the_figures_fit_and_the_matrix_scrolls_sideways(
         found = overlapping(cells)  # squeezed to the screen, the cells' counts and amounts ran into each other
         assert not found, "\n".join(found)
         assert matrix.evaluate("e => { e.scrollLeft = e.scrollWidth; return e.scrollLeft; }") > 0  # it really moves
-        page.wait_for_timeout(200)
+        still(page)
         page.screenshot(path=str(ARTIFACTS / "layout-portfolio-390x844-matrix-right.png"))
 
         # The page itself never scrolls sideways: not the document, nor Streamlit's scrolling main area.

@@ -4,7 +4,7 @@ screenshots at 1280x720 and 1920x1080."""
 
 from __future__ import annotations
 
-from conftest import App, shot, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import App, shot, still, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Page, expect
 
 from gtm.services import maturity
@@ -67,12 +67,12 @@ def test_two_people_score_the_organisation_and_the_radar_shows_the_spread(page: 
     expect(radar.locator(".polarlayer path.js-fill").first).to_be_attached()  # the spread band, drawn
     expect(radar.get_by_text("Lowest to highest score")).to_be_visible()
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    still(page)
     page.screenshot(path="test-artifacts/maturity-1280x720.png")
     shot(page, "maturity-full-1280x720")
     page.set_viewport_size({"width": 1920, "height": 1080})
     wait_for_app(page)
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    still(page)
     page.screenshot(path="test-artifacts/maturity-1920x1080.png")
     shot(page, "maturity-full-1920x1080")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from conftest import ARTIFACTS, App, shot, view_as, wait_for_app
+from conftest import ARTIFACTS, App, shot, still, view_as, wait_for_app
 from playwright.sync_api import Page, expect
 
 from gtm.services import plans
@@ -23,7 +23,7 @@ ROW = 35  # px, the header's and each row's height
 def _cell(page: Page, key: str, row: int, column: str) -> tuple[float, float]:
     grid = page.locator(f".st-key-{key} [data-testid='stDataFrameResizable']")
     grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)  # let the scroll settle before reading the position
+    still(page)  # let the scroll settle before reading the position
     box = grid.bounding_box()
     assert box is not None
     names = list(COLUMNS)
@@ -127,7 +127,7 @@ def test_a_facilitator_edits_an_activity_saves_and_exports_the_plan(page: Page, 
     expect(_figures(page)).to_contain_text("29 weeks")
 
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    still(page)
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-1280x720.png"))
     shot(page, "plan-full-1280x720")
@@ -147,6 +147,6 @@ def test_a_facilitator_edits_an_activity_saves_and_exports_the_plan(page: Page, 
     page.set_viewport_size({"width": 1920, "height": 1080})
     wait_for_app(page)
     page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
-    page.wait_for_timeout(300)
+    still(page)
     page.screenshot(path=str(ARTIFACTS / "plan-1920x1080.png"))
     shot(page, "plan-full-1920x1080")

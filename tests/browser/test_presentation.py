@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import App, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import App, settle, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Locator, Page, expect
 
 TIMEOUT = 30_000
@@ -28,7 +28,7 @@ def test_a_facilitator_at_1280x720_sees_sliders_matrix_and_save_on_one_screen(pa
     expect(page.locator('[data-testid="stSidebar"]')).not_to_be_visible()  # no sidebar in the projector view
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     expect(chart).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(500)  # the chart lays out to its column
+    settle(page, quiet=150)  # the chart lays out to its column
     assert _inside(_box(chart), 1280, 720), _box(chart)  # the whole matrix, without scrolling
     save = page.locator(".st-key-mx_save button")
     assert _inside(_box(save), 1280, 720), _box(save)
@@ -60,7 +60,7 @@ def test_the_portfolio_matrix_is_whole_above_the_fold_at_1280x720(page: Page, ap
     expect(page.locator('[data-testid="stMain"] h1')).to_have_text("Portfolio", timeout=TIMEOUT)
     chart = page.locator('[data-testid="stPlotlyChart"]').first
     expect(chart).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(500)
+    settle(page, quiet=150)
     assert _inside(_box(chart), 1280, 720), _box(chart)
     expect(page.locator('[data-testid="stMain"]').get_by_text(re.compile("of value in band"))).to_be_visible()
     page.screenshot(path="test-artifacts/present-portfolio-1280x720.png")
@@ -74,7 +74,7 @@ def test_the_portfolio_matrix_is_whole_above_the_fold_at_1280x720_in_the_normal_
     expect(page.locator('[data-testid="stSidebar"]')).to_be_visible(timeout=TIMEOUT)  # the sidebar takes its room
     chart = page.locator(".st-key-pf_matrix [data-testid='stPlotlyChart']")
     expect(chart).to_be_visible(timeout=TIMEOUT)
-    page.wait_for_timeout(500)
+    settle(page, quiet=150)
     assert _inside(_box(chart), 1280, 720), _box(chart)
     for label in ("Accounts", "▲ Overkill", "▼ Insufficient"):  # the figures above it, whole
         assert _inside(_box(page.locator('[data-testid="stMetric"]').filter(has_text=label).first), 1280, 720), label

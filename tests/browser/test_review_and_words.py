@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import App, shot, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
+from conftest import App, shot, still, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative, no package)
 from playwright.sync_api import Page, expect
 
 from gtm.domain.permissions import Actor, Role
@@ -32,7 +32,7 @@ def test_the_assumed_structures_link_leads_to_where_they_are_set(page: Page, app
         timeout=TIMEOUT)
     expect(link).to_be_in_viewport()  # beside the figures, above the fold
     link.click()
-    page.wait_for_timeout(500)
+    still(page)
     expect(content.get_by_role("heading", name="Current structures")).to_be_in_viewport(timeout=TIMEOUT)
     shot(page, "portfolio-assumed-structures-1280x720")
 

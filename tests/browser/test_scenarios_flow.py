@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import openpyxl
-from conftest import App, shot, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative)
+from conftest import App, shot, still, view_as, wait_for_app  # tests/browser/conftest.py (rootdir-relative)
 from playwright.sync_api import Page, expect
 
 from gtm.domain import portfolio
@@ -71,7 +71,7 @@ def _set_structure(page: Page, row: int, label: str) -> None:
     option = page.get_by_role("option", name=label, exact=True)
     for _ in range(5):
         grid.scroll_into_view_if_needed()
-        page.wait_for_timeout(300)
+        still(page)
         box = grid.bounding_box()
         assert box is not None
         page.mouse.click(box["x"] + 30, box["y"] + 35 * (row + 1) + 17)
@@ -105,7 +105,7 @@ def _to_comparison(page: Page) -> None:
         const head = [...main.querySelectorAll('h3')].find(h => h.textContent.includes('Compare two scenarios'));
         main.scrollTo(0, head.getBoundingClientRect().top - main.getBoundingClientRect().top + main.scrollTop - 60);
     }""")
-    page.wait_for_timeout(400)
+    still(page)
 
 
 def _screens(page: Page, name: str) -> None:
