@@ -209,7 +209,9 @@ def _prepare_pages(store: Store) -> None:
 
     from gtm.services import portfolio as portfolio_service
 
-    gc.collect()  # the import's rows are gone: free them before the portfolio is read
+    if not portfolio_service.snapshot_due(store):
+        return  # a small portfolio: its first page builds its frames quickly, without a snapshot
+    gc.collect()  # the import's rows are gone: free them before the large portfolio is read
     started = time.perf_counter()
     try:
         rows = portfolio_service.prepare_snapshot(store)

@@ -74,9 +74,14 @@ def prepare_snapshot(store: Store) -> int | None:
     """After an import: build the pages' frames and save their snapshot when the portfolio is large enough to have
     one (and snapshots are on), so the first page after it reads one file. Returns the opportunities prepared, or
     None when there was nothing to prepare."""
-    if snapshot.folder() is None or store.counts()["opportunities"] < SNAPSHOT_MIN_ROWS:
+    if not snapshot_due(store):
         return None
     return len(frames(store)["opportunities"])
+
+
+def snapshot_due(store: Store) -> bool:
+    """Whether the portfolio is large enough to have a snapshot of the pages' frames, and snapshots are on."""
+    return snapshot.folder() is not None and store.counts()["opportunities"] >= SNAPSHOT_MIN_ROWS
 
 
 def export_frame(store: Store, what: str) -> pd.DataFrame:
