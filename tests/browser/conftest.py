@@ -266,12 +266,18 @@ def wait_for_app(page: Page, timeout: float = 60_000) -> None:
     """
     with suppress(PlaywrightTimeoutError):
         page.wait_for_function(LEFT_NOT_RUNNING, timeout=150)
-    expect(page.locator('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')).to_have_count(1, timeout=timeout)
-    expect(page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]')).to_have_count(1, timeout=timeout)
-    expect(page.locator('[data-testid="stStatusWidget"]')).to_have_count(0, timeout=timeout)
-    # Heavy elements (dataframes, charts) load lazily after the script has finished, behind a skeleton.
-    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=timeout)
+    page.wait_for_function(AT_REST, polling="raf", timeout=timeout)
     settle(page)
+
+
+# Connected, the script's run over, no running-status widget and no loading skeleton (heavy elements, dataframes
+# and charts, load lazily after the run, behind one), all in the same frame. Checked every animation frame: an
+# ``expect`` polls at 100, 250, 500 then 1000 ms, so a run that ended just after a poll was seen up to a second late.
+AT_REST = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]') && !document.querySelector('[data-testid="stSkeleton"]');
+}"""
 
 
 # Resolves once the page's DOM has not changed for ``quiet`` ms and no CSS transition is under way (or after ``most``
