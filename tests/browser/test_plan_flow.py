@@ -8,6 +8,7 @@ from pathlib import Path
 
 from conftest import ARTIFACTS, App, shot, still, view_as, wait_for_app
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from gtm.services import plans
 from gtm.storage.repository import Store
@@ -37,10 +38,11 @@ def _open(page: Page, key: str, row: int, column: str, opened: str) -> None:
     x, y = _cell(page, key, row, column)
     page.mouse.click(x, y)
     for _ in range(3):
-        page.wait_for_timeout(700)
-        if page.locator(opened).count():
+        try:  # opened at once, or the next click comes 700 ms after this one: no double click
+            page.locator(opened).first.wait_for(state="attached", timeout=700)
             return
-        page.mouse.click(x, y)
+        except PlaywrightTimeoutError:
+            page.mouse.click(x, y)
     expect(page.locator(opened).first).to_be_visible(timeout=TIMEOUT)
 
 
