@@ -5,7 +5,7 @@ the settings had one scheme is still read, with a deprecation note in the log (`
 ``GTM_UPLOAD_MAX_MB``). A limit that is not a positive number keeps its default and the log says which setting
 and value were ignored, as the import's limits always did (tests/ingest/test_bounded_reading.py pins it).
 
-``settings()`` reads the environment on every call (a few dozen microseconds): a test or a server that changes a
+``settings()`` reads the environment on every call (about half a millisecond): a test or a server that changes a
 variable sees it at once, and nothing is cached across a change.
 """
 
