@@ -26,7 +26,8 @@ down); a *key* is a key pressed to move or confirm (Enter, an arrow, Ctrl+D). *A
 the page runs the step caused (GTM_TIMING_LOG: one line per page run, the script of the page; the navigation and
 sidebar around it are not in it); *wall* is the step's time in the browser, including this script's own waits after
 each action until the page is still (tests/browser/conftest.py wait_for_app). Reading and deciding are a person's own
-time and are not counted here: compare the totals with "raw files to a diagnosed, recommended portfolio in <= 10 minutes".
+time and are not counted here: compare the totals with "raw files to a diagnosed, recommended portfolio in
+<= 10 minutes".
 
 tests/browser/test_first_hour_flow.py runs the same steps (FirstHour) and checks the store between them.
 """

@@ -255,21 +255,6 @@ def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 LEFT_NOT_RUNNING = "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState !== 'notRunning'"
 
-
-def wait_for_app(page: Page, timeout: float = 60_000) -> None:
-    """Wait until the app has connected and finished running its script.
-
-    As Streamlit's own e2e tests do: connected, then script state "notRunning" (not "initial", "running" or
-    "rerunRequested"), then no running-status widget and no loading skeleton. First, up to 150 ms for an
-    interaction's rerun to start: the run's state is seen leaving "notRunning" (most often within a few
-    milliseconds), or the whole pause passes as before (an action that reruns nothing, or a run already over).
-    """
-    with suppress(PlaywrightTimeoutError):
-        page.wait_for_function(LEFT_NOT_RUNNING, timeout=150)
-    page.wait_for_function(AT_REST, polling="raf", timeout=timeout)
-    settle(page)
-
-
 # Connected, the script's run over, no running-status widget and no loading skeleton (heavy elements, dataframes
 # and charts, load lazily after the run, behind one), all in the same frame. Checked every animation frame: an
 # ``expect`` polls at 100, 250, 500 then 1000 ms, so a run that ended just after a poll was seen up to a second late.
@@ -278,6 +263,21 @@ AT_REST = """() => {
   return !!app && app.dataset.testConnectionState === 'CONNECTED' && app.dataset.testScriptState === 'notRunning'
     && !document.querySelector('[data-testid="stStatusWidget"]') && !document.querySelector('[data-testid="stSkeleton"]');
 }"""
+
+
+def wait_for_app(page: Page, timeout: float = 60_000) -> None:
+    """Wait until the app has connected and finished running its script.
+
+    What Streamlit's own e2e tests check: connected, script state "notRunning" (not "initial", "running" or
+    "rerunRequested"), no running-status widget and no loading skeleton (``AT_REST``); then until the page is still
+    (``settle``). First, up to 150 ms for an interaction's rerun to start: the run's state is seen leaving
+    "notRunning" (most often within a few milliseconds), or the whole pause passes (an action that reruns nothing,
+    or a run already over).
+    """
+    with suppress(PlaywrightTimeoutError):
+        page.wait_for_function(LEFT_NOT_RUNNING, timeout=150)
+    page.wait_for_function(AT_REST, polling="raf", timeout=timeout)
+    settle(page)
 
 
 # Resolves once the page's DOM has not changed for ``quiet`` ms and no CSS transition is under way (or after ``most``
@@ -323,7 +323,7 @@ def still(page: Page) -> None:
 
 def settle(page: Page, quiet: int = 80, most: int = 1_000) -> None:
     """Wait until the page has stopped changing: no DOM change for ``quiet`` ms (charts and grids draw after the
-    script's run, a resized chart lays out again), at most ``most`` ms. Instead of a fixed pause, which is either
+    script's run, a resized chart lays out again) and no CSS transition under way, at most ``most`` ms. Instead of a fixed pause, which is either
     too short on a loaded machine or wasted on a quiet one."""
     page.evaluate(QUIET_DOM, [quiet, most])
 
