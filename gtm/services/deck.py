@@ -33,13 +33,15 @@ TITLE = "Key account structures: the workshop hand-out"
 MIME = deck.MIME  # what a browser is told the download is
 
 
-def build_deck(store: Store, list_name: str | None = None, assumptions: Assumptions | None = None) -> bytes:
-    """The hand-out as .pptx bytes: the accounts of ``list_name``, else of the latest focus list, else the
-    FOCUS_SIZE accounts with the most value at stake. A workspace without accounts is refused (InputError)."""
+def build_deck(store: Store, list_name: str | None = None, assumptions: Assumptions | None = None,
+               today: date | None = None) -> bytes:
+    """The hand-out as .pptx bytes, dated ``today`` (default: the day it is built): the accounts of ``list_name``,
+    else of the latest focus list, else the FOCUS_SIZE accounts with the most value at stake. A workspace without
+    accounts is refused (InputError)."""
     problem = refusal(store)
     if problem:
         raise InputError(problem)
-    return deck.render(deck_content(store, list_name, assumptions=assumptions))
+    return deck.render(deck_content(store, list_name, today, assumptions))
 
 
 def refusal(store: Store) -> str | None:

@@ -111,7 +111,7 @@ def test_an_older_or_a_future_export_date_is_refused_and_nothing_is_written(two_
         _import(two_imports, _deals({"O5": ("Closed Won", None)}), KICK_OFF + timedelta(days=1))
     assert caught.value.problems[0].column == "export date"
     with pytest.raises(InputError, match="is after today"):
-        _import(two_imports, _deals({"O5": ("Closed Won", None)}), TODAY + timedelta(days=1))
+        _import(two_imports, _deals({"O5": ("Closed Won", None)}), date.today() + timedelta(days=1))  # at call time
     with pytest.raises(InputError, match="'someday' is not a date"):
         _import(two_imports, _deals({"O5": ("Closed Won", None)}), "someday")  # type: ignore[arg-type]
     assert two_imports.opportunities().set_index("opportunity_id")["outcome"].to_dict() == before
