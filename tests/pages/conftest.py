@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from gtm.services.demo import seed_demo
+from gtm.storage.backup import restore_sqlite
 from gtm.storage.engine import DEMO, workspace_url
 from gtm.storage.repository import Store
 
@@ -57,6 +57,7 @@ def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Pa
             store = Store(f"sqlite:///{main}", workspace=DEMO)
             try:
                 seed_demo(store, workshop_story=workshop)
+                store.snapshot_secret()  # drawn here, not by a test's first page: a test that reads writes nothing
             finally:
                 store.dispose()
             demo = Path(workspace_url(f"sqlite:///{main}", DEMO).split("///", 1)[1])
@@ -67,36 +68,73 @@ def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Pa
     return template
 
 
-def _seeded_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template: Path, workshop: bool,
+def _fingerprint(files: list[Path]) -> tuple[tuple[int, int] | None, ...]:
+    """Size and modification time of each database file and its WAL: any write changes one."""
+    return tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None
+                 for f in files for p in (f, Path(f"{f}-wal")))
+
+
+class _SharedFiles:
+    """This test process's one pair of database files (main, demo) for the page tests on the demo, put back to a
+    template before each test unless nothing was written since it last was.
+
+    Put back through ``restore_sqlite``, as ``gtm restore`` while servers run: the data versions advance past every
+    version the app has seen, so every cache keyed on them reads the restored data. A test that only reads leaves the
+    files as they were: the next test opens the same database at the same versions and finds the judged portfolio,
+    the diagnosis and the store already in Streamlit's caches, as a second visitor of a running server does (a fresh
+    file per test made every test judge the demo afresh, a fifth of this folder's time)."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.main_url = f"sqlite:///{folder / 'app.db'}"
+        self.files = [Path(url.split("///", 1)[1]) for url in (self.main_url, workspace_url(self.main_url, DEMO))]
+        self.pristine: tuple[Path, tuple[tuple[int, int] | None, ...]] | None = None
+
+    def reset(self, main: Path, demo: Path) -> None:
+        if self.pristine == (demo, _fingerprint(self.files)):
+            return
+        restore_sqlite(main, self.main_url, create=True)
+        restore_sqlite(demo, self.main_url, DEMO, create=True)
+        self.pristine = (demo, _fingerprint(self.files))
+
+
+@pytest.fixture(scope="session")
+def _shared_files(tmp_path_factory: pytest.TempPathFactory) -> _SharedFiles:
+    return _SharedFiles(tmp_path_factory.mktemp("pages-app"))
+
+
+def _seeded_app(shared: _SharedFiles, monkeypatch: pytest.MonkeyPatch, template: Path, workshop: bool,
                 main: Path) -> str:
-    """The app pointed at a fresh app.db (main: migrated and empty, a copy of ``migrated_sqlite``, so the app opens
-    on the demo) beside a copy of the seeded demo workspace; the demo workspace's URL. The app's own migration of a
-    new file on its first run is covered by the browser tests' servers and tests/storage."""
-    main_url = _point_app_at(tmp_path, monkeypatch, "app.db", seed=True, workshop=workshop)
-    shutil.copyfile(main, Path(main_url.split("///", 1)[1]))
-    url = workspace_url(main_url, DEMO)
-    shutil.copyfile(template, Path(url.split("///", 1)[1]))
-    return url
+    """The app pointed at the shared app.db (main: migrated and empty, as ``migrated_sqlite``, so the app opens on
+    the demo) beside the demo workspace as ``template`` holds it; the demo workspace's URL. The app's own migration
+    of a new file on its first run is covered by the browser tests' servers and tests/storage."""
+    shared.reset(main, template)
+    monkeypatch.setenv("GTM_DATABASE_URL", shared.main_url)
+    monkeypatch.setenv("GTM_SEED_DEMO", "1")
+    monkeypatch.setenv("GTM_DEMO_WORKSHOP", "1" if workshop else "0")
+    monkeypatch.chdir(ROOT)
+    return workspace_url(shared.main_url, DEMO)
 
 
 @pytest.fixture
-def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path],
+def demo_db(_shared_files: _SharedFiles, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path],
             migrated_sqlite: Path) -> str:
-    """The app pointed at a fresh SQLite file whose main workspace is empty, so it opens on the demo workspace,
-    seeded with its workshop (a copy of ``seeded_demo``'s). Returns the demo workspace's own file (app-demo.db):
-    what the pages show and change."""
-    return _seeded_app(tmp_path, monkeypatch, seeded_demo(True), workshop=True, main=migrated_sqlite)
+    """The app pointed at a SQLite file whose main workspace is empty, so it opens on the demo workspace, seeded
+    with its workshop (``seeded_demo``'s), as no test before has left it (``_SharedFiles``). Returns the demo
+    workspace's own file (app-demo.db): what the pages show and change."""
+    return _seeded_app(_shared_files, monkeypatch, seeded_demo(True), workshop=True, main=migrated_sqlite)
 
 
 @pytest.fixture
-def bare_demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seeded_demo: Callable[[bool], Path],
-                 migrated_sqlite: Path) -> str:
+def bare_demo_db(_shared_files: _SharedFiles, monkeypatch: pytest.MonkeyPatch,
+                 seeded_demo: Callable[[bool], Path], migrated_sqlite: Path) -> str:
     """As ``demo_db``, but the demo portfolio alone, without its workshop (no lists, assessments, plan, decisions
     or scenario): for tests that build the programme themselves, as a facilitator would live."""
-    return _seeded_app(tmp_path, monkeypatch, seeded_demo(False), workshop=False, main=migrated_sqlite)
+    return _seeded_app(_shared_files, monkeypatch, seeded_demo(False), workshop=False, main=migrated_sqlite)
 
 
 @pytest.fixture
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app pointed at a fresh SQLite file that stays empty."""
     return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
+

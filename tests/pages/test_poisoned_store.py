@@ -4,6 +4,7 @@ amount) are shown as problem rows, and every page and the export keep working wi
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 from pathlib import Path
 
@@ -32,7 +33,10 @@ def poisoned(demo_db: str) -> dict[str, str]:
         for opportunity, (column, literal) in POISON.items():
             assert conn.execute(f"UPDATE opportunities SET {column} = {literal} WHERE external_id = ?",
                                 (opportunity,)).rowcount == 1
-        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'data_version'")
+        # As any write of the portfolio does (StoreBase.bump), so no cache or snapshot of the rows before is read.
+        conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 "
+                     "WHERE key IN ('data_version', 'portfolio_version', 'rows_version')")
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'portfolio_stamp'", (secrets.randbelow(2**31 - 2) + 1,))
         owners = dict(conn.execute("SELECT o.external_id, a.external_id FROM opportunities o JOIN accounts a "
                                    "ON a.id = o.account_id WHERE o.external_id IN (?, ?, ?)", tuple(POISON)))
     return owners
