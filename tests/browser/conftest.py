@@ -160,6 +160,7 @@ def _template(base: Path, workshop: bool) -> Path:
         demo = open_store(url, DEMO)
         try:
             seed_demo(demo, workshop_story=workshop)
+            demo.snapshot_secret()  # drawn here, not by a module's first page: a module that only reads writes nothing
         finally:
             demo.dispose()
         _TEMPLATES[workshop] = folder / "gtm.db"
