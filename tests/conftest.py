@@ -39,31 +39,31 @@ _TIERS = {"pages": 1, "browser": 2}
 # and the shortest last, so the two workers end the run together instead of one waiting while the other finishes
 # a long module. A module not listed runs first, as if it were the longest, until it is placed here.
 _LONG_FIRST = (
-    "test_room_address.py",  # 78
-    "test_chart_legibility.py",  # 66
-    "test_first_hour_flow.py",  # 44
-    "test_flows.py",  # 38
-    "test_diagnose_flows.py",  # 29
-    "test_navigation.py",  # 27
-    "test_layout_facts.py",  # 24
+    "test_room_address.py",  # 66
+    "test_chart_legibility.py",  # 56
+    "test_first_hour_flow.py",  # 43
+    "test_flows.py",  # 33
+    "test_diagnose_flows.py",  # 27
+    "test_navigation.py",  # 26
+    "test_layout_facts.py",  # 21
     "test_sign_in.py",  # 18
+    "test_two_servers.py",  # 17
+    "test_key_accounts_flow.py",  # 17
     "test_scenarios_flow.py",  # 16
-    "test_key_accounts_flow.py",  # 16
-    "test_plan_flow.py",  # 14
-    "test_two_servers.py",  # 14
-    "test_restore_while_running.py",  # 13
-    "test_server_timing_log.py",  # 12
-    "test_proxy_header.py",  # 12
+    "test_server_timing_log.py",  # 13
+    "test_restore_while_running.py",  # 12
     "test_results_flow.py",  # 12
+    "test_proxy_header.py",  # 11
+    "test_plan_flow.py",  # 11
     "test_maturity_flow.py",  # 11
     "test_instant_band_edit.py",  # 10
-    "test_review_and_words.py",  # 10
-    "test_design_flow.py",  # 9
-    "test_band_draft.py",  # 8
-    "test_first_request.py",  # 7
+    "test_review_and_words.py",  # 9
+    "test_first_request.py",  # 8
+    "test_band_draft.py",  # 7
+    "test_design_flow.py",  # 7
     "test_account_plan_flow.py",  # 6
-    "test_capture_flow.py",  # 6
-    "test_presentation.py",  # 5
+    "test_capture_flow.py",  # 5
+    "test_presentation.py",  # 4
     "test_deck_download.py",  # 3
 )
 
