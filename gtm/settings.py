@@ -6,7 +6,7 @@ the settings had one scheme is still read, with a deprecation note in the log (`
 and value were ignored, as the import's limits always did (tests/ingest/test_bounded_reading.py pins it).
 
 ``settings()`` looks at the environment's ``GTM_*`` variables on every call and builds the settings again only when
-one of them changed since the last call (building them is about half a millisecond, looking a few microseconds): a
+one of them changed since the last call (building them is about half a millisecond, looking about 20 microseconds): a
 test or a server that changes a variable sees it at once. Settings a warning was logged for are built again on
 each call, so the log says it each time.
 """

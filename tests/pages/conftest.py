@@ -1,4 +1,5 @@
-"""AppTest fixtures: the app pointed at a real, fresh SQLite file, with or without the demo portfolio."""
+"""AppTest fixtures: the app pointed at a real SQLite file (shared per test process and put back after a write, or
+fresh and empty), with or without the demo portfolio."""
 
 from __future__ import annotations
 
@@ -46,8 +47,8 @@ def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, se
 @pytest.fixture(scope="session")
 def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Path]:
     """The demo workspace's file as the app's first run seeds it (``seed_demo`` on an empty demo workspace, with or
-    without its workshop), seeded once per test process and kept as a template: each page test gets a byte copy,
-    instead of seeding the demo again (over half a second each, several on a busy machine). The app's own seeding
+    without its workshop), seeded once per test process and kept as a template: each page test's database is put
+    back to it (``_SharedFiles``) instead of seeding the demo again (over half a second each, several on a busy machine). The app's own seeding
     on first run stays covered where nothing is copied: the browser tests' servers and the demo's service tests."""
     made: dict[bool, Path] = {}
 
@@ -137,4 +138,3 @@ def bare_demo_db(_shared_files: _SharedFiles, monkeypatch: pytest.MonkeyPatch,
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app pointed at a fresh SQLite file that stays empty."""
     return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
-
