@@ -15,6 +15,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
+from fixtures_sqlite import fingerprint  # tests/fixtures_sqlite.py
 from playwright.sync_api import Browser, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -167,13 +168,6 @@ def _template(base: Path, workshop: bool) -> Path:
     return _TEMPLATES[workshop]
 
 
-def _fingerprint(db_url: str) -> tuple[tuple[int, int] | None, ...]:
-    """Size and modification time of a database's files, main and demo (and their WALs): any write changes one."""
-    files = [Path(url.split("///", 1)[1]) for url in (db_url, workspace_url(db_url, "demo"))]
-    return tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None
-                 for f in files for p in (f, Path(f"{f}-wal")))
-
-
 class SharedApp(App):
     """This test process's shared server and what its database was last reset to."""
 
@@ -189,12 +183,12 @@ class SharedApp(App):
         version the server has seen, so each of its caches (keyed on them) reads the restored data."""
         from gtm.storage.backup import restore_sqlite
 
-        if self.pristine == (workshop, _fingerprint(self.main_url)):
+        if self.pristine == (workshop, fingerprint(self.main_url)):
             return
         template = _template(self.templates, workshop)
         restore_sqlite(template, self.main_url, create=True)
         restore_sqlite(template.with_name("gtm-demo.db"), self.main_url, "demo", create=True)
-        self.pristine = (workshop, _fingerprint(self.main_url))
+        self.pristine = (workshop, fingerprint(self.main_url))
 
 
 @pytest.fixture(scope="session")
@@ -324,8 +318,8 @@ def still(page: Page) -> None:
 
 def settle(page: Page, quiet: int = 80, most: int = 1_000) -> None:
     """Wait until the page has stopped changing: no DOM change for ``quiet`` ms (charts and grids draw after the
-    script's run, a resized chart lays out again) and no CSS transition under way, at most ``most`` ms. Instead of a fixed pause, which is either
-    too short on a loaded machine or wasted on a quiet one."""
+    script's run, a resized chart lays out again) and no CSS transition under way, at most ``most`` ms. Instead of
+    a fixed pause, which is either too short on a loaded machine or wasted on a quiet one."""
     page.evaluate(QUIET_DOM, [quiet, most])
 
 

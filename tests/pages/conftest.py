@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from fixtures_sqlite import fingerprint  # tests/fixtures_sqlite.py
 
 from gtm.services.demo import seed_demo
 from gtm.storage.backup import restore_sqlite
@@ -34,9 +35,7 @@ def _scan_once() -> None:
 _scan_once()
 
 
-def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, seed: bool,
-                  workshop: bool = True) -> str:
-    url = f"sqlite:///{tmp_path / name}"
+def _point_app_at(url: str, monkeypatch: pytest.MonkeyPatch, seed: bool, workshop: bool = True) -> str:
     monkeypatch.setenv("GTM_DATABASE_URL", url)
     monkeypatch.setenv("GTM_SEED_DEMO", "1" if seed else "0")
     monkeypatch.setenv("GTM_DEMO_WORKSHOP", "1" if workshop else "0")
@@ -48,8 +47,9 @@ def _point_app_at(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, se
 def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Path]:
     """The demo workspace's file as the app's first run seeds it (``seed_demo`` on an empty demo workspace, with or
     without its workshop), seeded once per test process and kept as a template: each page test's database is put
-    back to it (``_SharedFiles``) instead of seeding the demo again (over half a second each, several on a busy machine). The app's own seeding
-    on first run stays covered where nothing is copied: the browser tests' servers and the demo's service tests."""
+    back to it (``_SharedFiles``) instead of seeding the demo again (over half a second each, several on a busy
+    machine). The app's own seeding on first run stays covered where nothing is copied: the browser tests' servers
+    and the demo's service tests."""
     made: dict[bool, Path] = {}
 
     def template(workshop: bool) -> Path:
@@ -69,12 +69,6 @@ def seeded_demo(tmp_path_factory: pytest.TempPathFactory) -> Callable[[bool], Pa
     return template
 
 
-def _fingerprint(files: list[Path]) -> tuple[tuple[int, int] | None, ...]:
-    """Size and modification time of each database file and its WAL: any write changes one."""
-    return tuple((p.stat().st_size, p.stat().st_mtime_ns) if p.exists() else None
-                 for f in files for p in (f, Path(f"{f}-wal")))
-
-
 class _SharedFiles:
     """This test process's one pair of database files (main, demo) for the page tests on the demo, put back to a
     template before each test unless nothing was written since it last was.
@@ -88,15 +82,14 @@ class _SharedFiles:
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.main_url = f"sqlite:///{folder / 'app.db'}"
-        self.files = [Path(url.split("///", 1)[1]) for url in (self.main_url, workspace_url(self.main_url, DEMO))]
         self.pristine: tuple[Path, tuple[tuple[int, int] | None, ...]] | None = None
 
     def reset(self, main: Path, demo: Path) -> None:
-        if self.pristine == (demo, _fingerprint(self.files)):
+        if self.pristine == (demo, fingerprint(self.main_url)):
             return
         restore_sqlite(main, self.main_url, create=True)
         restore_sqlite(demo, self.main_url, DEMO, create=True)
-        self.pristine = (demo, _fingerprint(self.files))
+        self.pristine = (demo, fingerprint(self.main_url))
 
 
 @pytest.fixture(scope="session")
@@ -110,11 +103,7 @@ def _seeded_app(shared: _SharedFiles, monkeypatch: pytest.MonkeyPatch, template:
     the demo) beside the demo workspace as ``template`` holds it; the demo workspace's URL. The app's own migration
     of a new file on its first run is covered by the browser tests' servers and tests/storage."""
     shared.reset(main, template)
-    monkeypatch.setenv("GTM_DATABASE_URL", shared.main_url)
-    monkeypatch.setenv("GTM_SEED_DEMO", "1")
-    monkeypatch.setenv("GTM_DEMO_WORKSHOP", "1" if workshop else "0")
-    monkeypatch.chdir(ROOT)
-    return workspace_url(shared.main_url, DEMO)
+    return workspace_url(_point_app_at(shared.main_url, monkeypatch, seed=True, workshop=workshop), DEMO)
 
 
 @pytest.fixture
@@ -137,4 +126,4 @@ def bare_demo_db(_shared_files: _SharedFiles, monkeypatch: pytest.MonkeyPatch,
 @pytest.fixture
 def empty_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """The app pointed at a fresh SQLite file that stays empty."""
-    return _point_app_at(tmp_path, monkeypatch, "empty.db", seed=False)
+    return _point_app_at(f"sqlite:///{tmp_path / 'empty.db'}", monkeypatch, seed=False)
