@@ -28,8 +28,6 @@ from collections.abc import Callable
 PERIOD_S = 5.0
 _started = False
 _lock = threading.Lock()
-_seen: set[str] = set()  # the sessions this server has run app.py for and still holds
-_gone: dict[str, float] = {}  # of those, the ones no longer connected: since when (time.monotonic)
 log = logging.getLogger("gtm")
 
 
@@ -38,7 +36,6 @@ def _load_libraries() -> None:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
     import pyarrow  # noqa: F401
-
 
 
 def _malloc_trim() -> Callable[[], None]:
@@ -66,57 +63,84 @@ def give_back_memory() -> None:
 _TRIM = _malloc_trim()
 
 
+class Sessions:
+    """The sessions this server has run app.py for and still holds, with when each stopped being connected."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: set[str] = set()
+        self._gone: dict[str, float] = {}  # of those, the ones no longer connected: since when (time.monotonic)
+
+    def remember(self, session_id: str) -> None:
+        with self._lock:
+            self._seen.add(session_id)
+
+    def count(self, now: Callable[[], float] = time.monotonic) -> int:
+        """How many sessions the server holds, connected or kept for a reconnect; 0 outside a server.
+
+        Only Streamlit's public API: of the sessions this server has run (``remember``), those it says are
+        active, and those gone for less than ``server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's
+        session that long for a reconnect). So the count falls when a tab closes and again when its session may be
+        freed. Streamlit frees an expired session on its next write to its session store, which every closing tab
+        makes; the last tab's session is freed when another tab closes.
+        """
+        import streamlit as st
+        from streamlit import runtime
+
+        if not runtime.exists():
+            return 0
+        server = runtime.get_instance()
+        kept_for = float(st.get_option("server.disconnectedSessionTTL"))
+        at = now()
+        with self._lock:
+            for session_id in list(self._seen):
+                if server.is_active_session(session_id):
+                    self._gone.pop(session_id, None)  # connected, or back after a blip
+                elif at - self._gone.setdefault(session_id, at) > kept_for:
+                    self._seen.discard(session_id)
+                    del self._gone[session_id]
+            return len(self._seen)
+
+
+_SESSIONS = Sessions()
+
+
 def remember_session() -> None:
     """Note the session this run of app.py belongs to: the sessions counted are the ones this server has run."""
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
     ctx = get_script_run_ctx()
     if ctx is not None:
-        with _lock:
-            _seen.add(ctx.session_id)
+        _SESSIONS.remember(ctx.session_id)
 
 
 def open_sessions(now: Callable[[], float] = time.monotonic) -> int:
-    """How many sessions the server holds, connected or kept for a reconnect; 0 outside a server.
-
-    Only Streamlit's public API: of the sessions this server has run (``remember_session``), those it says are
-    active, and those gone for less than ``server.disconnectedSessionTTL`` (Streamlit keeps a closed tab's session
-    that long for a reconnect). So the count falls when a tab closes and again when its session may be freed.
-    Streamlit frees an expired session on its next write to its session store, which every closing tab makes; the
-    last tab's session is freed when another tab closes.
-    """
-    import streamlit as st
-    from streamlit import runtime
-
-    if not runtime.exists():
-        return 0
-    server = runtime.get_instance()
-    kept_for = float(st.get_option("server.disconnectedSessionTTL"))
-    at = now()
-    with _lock:
-        for session_id in list(_seen):
-            if server.is_active_session(session_id):
-                _gone.pop(session_id, None)  # connected, or back after a blip
-            elif at - _gone.setdefault(session_id, at) > kept_for:
-                _seen.discard(session_id)
-                del _gone[session_id]
-        return len(_seen)
+    """How many sessions this server holds (``Sessions.count``)."""
+    return _SESSIONS.count(now)
 
 
-def _watch(count_sessions: Callable[[], int], stop: threading.Event | None = None) -> None:
-    """Every PERIOD_S seconds until ``stop`` is set (never, for the server's watcher): when fewer sessions are open
-    than at the last look, give memory back."""
+def _watch(
+    count_sessions: Callable[[], int],
+    stop: threading.Event | None = None,
+    period_s: float | None = None,
+    give_back: Callable[[], None] | None = None,
+) -> None:
+    """Every ``period_s`` seconds (PERIOD_S) until ``stop`` is set (never, for the server's watcher): when fewer
+    sessions are open than at the last look, ``give_back`` memory (give_back_memory). A test passes its own period
+    and give-back rather than patching this module, which the server's own watcher thread also reads."""
     stop = stop or threading.Event()
+    period_s = PERIOD_S if period_s is None else period_s
+    give_back = give_back or give_back_memory
     try:
         last = count_sessions()
     except Exception:  # no count yet: the first look below sets one
         log.exception("housekeeping could not count sessions")
         last = 0
-    while not stop.wait(PERIOD_S):
+    while not stop.wait(period_s):
         try:
             now = count_sessions()
             if now < last:
-                give_back_memory()
+                give_back()
             last = now
         except Exception:  # housekeeping must never take the server down; say so and go on
             log.exception("housekeeping failed")

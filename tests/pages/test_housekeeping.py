@@ -16,14 +16,12 @@ def test_outside_a_server_there_are_no_sessions_and_giving_memory_back_is_safe()
     housekeeping.give_back_memory()  # gc + malloc_trim (a no-op where the C library has none)
 
 
-def _watch_until_done(counts: list[int | Exception], monkeypatch: pytest.MonkeyPatch) -> list[int]:
+def _watch_until_done(counts: list[int | Exception]) -> list[int]:
     """Run the watcher over these counts (an exception: a failing count); the calls to give memory back, by look."""
-    monkeypatch.setattr(housekeeping, "PERIOD_S", 0.01)
     given: list[int] = []
     looks = iter(counts)
     stop = threading.Event()
     seen = {"n": 0, "last": 0}
-    monkeypatch.setattr(housekeeping, "give_back_memory", lambda: given.append(seen["n"]))
 
     def count() -> int:
         seen["n"] += 1
@@ -36,20 +34,24 @@ def _watch_until_done(counts: list[int | Exception], monkeypatch: pytest.MonkeyP
         seen["last"] = found
         return found
 
-    watcher = threading.Thread(target=housekeeping._watch, args=(count, stop), daemon=True)
+    # period and give-back passed in: the server's own watcher (started by any earlier page test in this process)
+    # reads the module's, so patching them would let it call this test's give-back too
+    watcher = threading.Thread(
+        target=housekeeping._watch, args=(count, stop, 0.01, lambda: given.append(seen["n"])), daemon=True
+    )
     watcher.start()
     watcher.join(timeout=5)
     assert not watcher.is_alive()
     return given
 
 
-def test_memory_is_given_back_when_the_number_of_sessions_falls(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert _watch_until_done([3, 3, 1, 1, 0, 0], monkeypatch) == [3, 5]  # 3 -> 1 and 1 -> 0, nothing while held
+def test_memory_is_given_back_when_the_number_of_sessions_falls() -> None:
+    assert _watch_until_done([3, 3, 1, 1, 0, 0]) == [3, 5]  # 3 -> 1 and 1 -> 0, nothing while held
 
 
-def test_a_failing_count_is_logged_and_the_watch_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failing_count_is_logged_and_the_watch_goes_on() -> None:
     failing: list[int | Exception] = [RuntimeError("no session manager"), 2, RuntimeError("again"), 1]
-    assert _watch_until_done(failing, monkeypatch) == [4]  # the first count failed: 0, then 2, then 1 (a fall)
+    assert _watch_until_done(failing) == [4]  # the first count failed: 0, then 2, then 1 (a fall)
 
 
 def test_start_freezes_once() -> None:
@@ -76,14 +78,14 @@ def test_sessions_are_counted_while_connected_and_while_kept_for_a_reconnect(mon
     server, clock = _Server(), {"now": 0.0}
     monkeypatch.setattr(runtime, "exists", lambda: True)
     monkeypatch.setattr(runtime, "get_instance", lambda: server)
-    monkeypatch.setattr(housekeeping, "_seen", set())
-    monkeypatch.setattr(housekeeping, "_gone", {})
+    sessions = housekeeping.Sessions()  # its own: the server's watcher, if an earlier test started one, counts too
     ttl = float(st.get_option("server.disconnectedSessionTTL"))
 
     def count() -> int:
-        return housekeeping.open_sessions(lambda: clock["now"])
+        return sessions.count(lambda: clock["now"])
 
-    housekeeping._seen.update({"a", "b", "c"})
+    for session_id in ("a", "b", "c"):
+        sessions.remember(session_id)
     server.active.update({"a", "b", "c"})
     assert count() == 3
     server.active -= {"b", "c"}  # two tabs closed
@@ -102,7 +104,8 @@ def test_sessions_are_counted_while_connected_and_while_kept_for_a_reconnect(mon
 def test_a_run_remembers_its_session(monkeypatch: pytest.MonkeyPatch) -> None:
     from streamlit.runtime import scriptrunner
 
-    monkeypatch.setattr(housekeeping, "_seen", set())
+    sessions = housekeeping.Sessions()
+    monkeypatch.setattr(housekeeping, "_SESSIONS", sessions)
     monkeypatch.setattr(scriptrunner, "get_script_run_ctx", lambda: type("Ctx", (), {"session_id": "s-1"}))
     housekeeping.remember_session()
-    assert housekeeping._seen == {"s-1"}
+    assert sessions._seen == {"s-1"}
