@@ -122,15 +122,13 @@ def open_sessions(now: Callable[[], float] = time.monotonic) -> int:
 def _watch(
     count_sessions: Callable[[], int],
     stop: threading.Event | None = None,
-    period_s: float | None = None,
-    give_back: Callable[[], None] | None = None,
+    period_s: float = PERIOD_S,
+    give_back: Callable[[], None] = give_back_memory,
 ) -> None:
-    """Every ``period_s`` seconds (PERIOD_S) until ``stop`` is set (never, for the server's watcher): when fewer
-    sessions are open than at the last look, ``give_back`` memory (give_back_memory). A test passes its own period
-    and give-back rather than patching this module, which the server's own watcher thread also reads."""
+    """Every ``period_s`` seconds until ``stop`` is set (never, for the server's watcher): when fewer sessions are
+    open than at the last look, ``give_back`` memory. A test passes its own period and give-back rather than
+    patching this module, which the server's own watcher thread also reads."""
     stop = stop or threading.Event()
-    period_s = PERIOD_S if period_s is None else period_s
-    give_back = give_back or give_back_memory
     try:
         last = count_sessions()
     except Exception:  # no count yet: the first look below sets one
